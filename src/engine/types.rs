@@ -1,0 +1,175 @@
+//! What goes into the engine (a `Dataset` loaded by storage) and what comes out (a
+//! `Scorecard` of `IndicatorResult`s). The output types are the JSON of `malkart status` and
+//! the types the UI receives, generated to TypeScript.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::model::{
+    Aggregation, Direction, Frequency, Indicator, Measurement, Perspective, Target, Unit,
+};
+
+/// Everything the engine needs, loaded by storage in a handful of queries. The measurements
+/// may be limited to a window of months around the periods that will be asked for.
+#[derive(Clone, Debug, Default)]
+pub struct Dataset {
+    pub units: Vec<Unit>,
+    pub indicators: Vec<Indicator>,
+    /// Display names of the perspectives (editable); missing ones use the default name.
+    pub perspective_names: Vec<(Perspective, String)>,
+    pub targets: Vec<Target>,
+    pub measurements: Vec<Measurement>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Green,
+    Yellow,
+    Red,
+    NoData,
+    NoTarget,
+}
+
+impl Status {
+    /// The Norwegian word shown beside the mark: `grønn`, `gul`, `rød`, `ingen data`, `ingen mål`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Status::Green => "grønn",
+            Status::Yellow => "gul",
+            Status::Red => "rød",
+            Status::NoData => "ingen data",
+            Status::NoTarget => "ingen mål",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Better,
+    Worse,
+    Unchanged,
+    Unknown,
+}
+
+/// Where the target that applied came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSource {
+    /// The unit's own target for the year.
+    Unit,
+    /// The indicator's default target (no unit) for the year.
+    Default,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PeriodValue {
+    /// Canonical period id.
+    pub period: String,
+    pub value: Option<f64>,
+}
+
+/// The result for one indicator, one unit (its subtree) and one period: every figure needed
+/// to show it and to explain it ("hvorfor denne statusen?").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct IndicatorResult {
+    pub code: String,
+    pub name: String,
+    pub goal: Option<String>,
+    pub unit_label: String,
+    pub decimals: u8,
+    pub direction: Direction,
+    pub frequency: Frequency,
+    pub aggregation: Aggregation,
+    /// The period actually evaluated: for a coarser indicator, its latest own span ending
+    /// by the asked period's last month.
+    pub period: String,
+    /// Unrounded.
+    pub value: Option<f64>,
+    /// The value as displayed, rounded half away from zero: `7,2 %`.
+    pub display: Option<String>,
+    /// The displayed value as a number (what status and trend compare).
+    pub display_value: Option<f64>,
+    /// For `brøk`: Σ numerator and Σ denominator over the subtree and spans.
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+    /// Target and red limit as applied to this period (sum targets already scaled by the
+    /// number of spans).
+    pub target: Option<f64>,
+    pub red_limit: Option<f64>,
+    pub target_source: Option<TargetSource>,
+    pub status: Status,
+    /// Reported cells / expected cells; `None` when no cell is expected.
+    pub coverage: Option<f64>,
+    pub complete: bool,
+    pub reported_cells: u32,
+    pub expected_cells: u32,
+    /// Units of the subtree expected to report that lack at least one span of the period.
+    pub expected_units: u32,
+    pub missing_units: u32,
+    pub previous: PeriodValue,
+    pub last_year: PeriodValue,
+    pub trend: Trend,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct StatusCounts {
+    pub green: u32,
+    pub yellow: u32,
+    pub red: u32,
+    pub no_data: u32,
+    pub no_target: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct GoalSummary {
+    pub name: String,
+    pub status: Status,
+    pub counts: StatusCounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PerspectiveResult {
+    pub key: Perspective,
+    pub name: String,
+    pub status: Status,
+    pub counts: StatusCounts,
+    pub goals: Vec<GoalSummary>,
+    pub indicators: Vec<IndicatorResult>,
+}
+
+/// The målkart of one unit for one period.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Scorecard {
+    pub unit: UnitRef,
+    /// Canonical id of the asked period.
+    pub period: String,
+    pub perspectives: Vec<PerspectiveResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum EngineError {
+    #[error("ukjent enhet «{0}»")]
+    UnknownUnit(String),
+    #[error("ukjent indikator «{0}»")]
+    UnknownIndicator(String),
+    #[error("enhetstreet har en sløyfe gjennom «{0}»")]
+    Cycle(String),
+}

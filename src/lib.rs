@@ -1,0 +1,25 @@
+//! Målkart's core: everything but the windows.
+//!
+//! - [`model`] — units, perspectives, indicators, measurements, targets, comments, audit entries
+//! - [`period`] — months, quarters, tertials, half years, years, month ranges
+//! - [`format`] — numbers the Norwegian way (`7,3 %`, `1 234 567 kr`)
+//! - [`number`] — reading numbers the Norwegian way (`1 234 567,50`, `−500`)
+//! - [`engine`] — the pure status engine: value, roll-up, coverage, target, status, trend
+//! - [`storage`] — the SQLite database, migrations, audit log, locks, backup
+//! - [`import`] — CSV and XLSX import files, all or nothing
+//! - [`demo`] — the deterministic demo municipality
+//!
+//! The `malkart` command line (`src/bin/malkart.rs`) and the desktop app (`src-tauri/`) are
+//! thin layers over this crate.
+
+pub mod demo;
+pub mod engine;
+pub mod error;
+pub mod format;
+pub mod import;
+pub mod model;
+pub mod number;
+pub mod period;
+pub mod storage;
+
+pub use error::{Error, Result};

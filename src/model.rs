@@ -1,0 +1,389 @@
+//! The data model (engine.md §1): units, perspectives, goals, indicators, measurements,
+//! targets, comments and audit entries. Plain data; the rules that relate them live in the
+//! engine, the checks on input in `import`, and persistence in `storage`.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::period::{Month, Period, PeriodKind};
+
+/// An organisation unit (`enhet`); an ansvar in the accounts has the same code.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Unit {
+    pub code: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub level: Option<String>,
+}
+
+/// The four perspectives, in their fixed order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Perspective {
+    #[serde(rename = "lokalsamfunn")]
+    Lokalsamfunn,
+    #[serde(rename = "brukere")]
+    Brukere,
+    #[serde(rename = "organisasjon")]
+    Organisasjon,
+    #[serde(rename = "økonomi")]
+    Okonomi,
+}
+
+impl Perspective {
+    pub const ALL: [Perspective; 4] =
+        [Perspective::Lokalsamfunn, Perspective::Brukere, Perspective::Organisasjon, Perspective::Okonomi];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Perspective::Lokalsamfunn => "lokalsamfunn",
+            Perspective::Brukere => "brukere",
+            Perspective::Organisasjon => "organisasjon",
+            Perspective::Okonomi => "økonomi",
+        }
+    }
+    pub fn default_name(self) -> &'static str {
+        match self {
+            Perspective::Lokalsamfunn => "Lokalsamfunn",
+            Perspective::Brukere => "Innbyggere og brukere",
+            Perspective::Organisasjon => "Organisasjon og medarbeidere",
+            Perspective::Okonomi => "Økonomi",
+        }
+    }
+    /// Accepts the keys, `okonomi`, and any case.
+    pub fn parse(text: &str) -> Option<Perspective> {
+        match text.trim().to_lowercase().as_str() {
+            "lokalsamfunn" => Some(Perspective::Lokalsamfunn),
+            "brukere" => Some(Perspective::Brukere),
+            "organisasjon" => Some(Perspective::Organisasjon),
+            "økonomi" | "okonomi" => Some(Perspective::Okonomi),
+            _ => None,
+        }
+    }
+}
+
+/// Which way is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Direction {
+    /// Higher is better.
+    #[serde(rename = "høy")]
+    Hoy,
+    /// Lower is better.
+    #[serde(rename = "lav")]
+    Lav,
+}
+
+impl Direction {
+    pub fn key(self) -> &'static str {
+        match self {
+            Direction::Hoy => "høy",
+            Direction::Lav => "lav",
+        }
+    }
+    /// `høy`/`hoy`/`higher`/`high`, `lav`/`lower`/`low`, any case.
+    pub fn parse(text: &str) -> Option<Direction> {
+        match text.trim().to_lowercase().as_str() {
+            "høy" | "hoy" | "higher" | "high" => Some(Direction::Hoy),
+            "lav" | "lower" | "low" => Some(Direction::Lav),
+            _ => None,
+        }
+    }
+}
+
+/// The span one registered value covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Frequency {
+    #[serde(rename = "måned")]
+    Maned,
+    #[serde(rename = "kvartal")]
+    Kvartal,
+    #[serde(rename = "tertial")]
+    Tertial,
+    #[serde(rename = "halvår")]
+    Halvar,
+    #[serde(rename = "år")]
+    Ar,
+}
+
+impl Frequency {
+    pub fn months(self) -> u32 {
+        match self {
+            Frequency::Maned => 1,
+            Frequency::Kvartal => 3,
+            Frequency::Tertial => 4,
+            Frequency::Halvar => 6,
+            Frequency::Ar => 12,
+        }
+    }
+    pub fn period_kind(self) -> PeriodKind {
+        match self {
+            Frequency::Maned => PeriodKind::Month,
+            Frequency::Kvartal => PeriodKind::Quarter,
+            Frequency::Tertial => PeriodKind::Tertial,
+            Frequency::Halvar => PeriodKind::Half,
+            Frequency::Ar => PeriodKind::Year,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Frequency::Maned => "måned",
+            Frequency::Kvartal => "kvartal",
+            Frequency::Tertial => "tertial",
+            Frequency::Halvar => "halvår",
+            Frequency::Ar => "år",
+        }
+    }
+    /// Accepts the Norwegian keys with or without æøå, and English names.
+    pub fn parse(text: &str) -> Option<Frequency> {
+        match text.trim().to_lowercase().as_str() {
+            "måned" | "maned" | "mnd" | "month" | "monthly" => Some(Frequency::Maned),
+            "kvartal" | "quarter" | "quarterly" => Some(Frequency::Kvartal),
+            "tertial" => Some(Frequency::Tertial),
+            "halvår" | "halvar" | "half" | "half-year" => Some(Frequency::Halvar),
+            "år" | "ar" | "year" | "yearly" | "annual" => Some(Frequency::Ar),
+            _ => None,
+        }
+    }
+}
+
+/// How an indicator's values combine over time (engine.md §3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Aggregation {
+    #[serde(rename = "sum")]
+    Sum,
+    #[serde(rename = "snitt")]
+    Snitt,
+    #[serde(rename = "siste")]
+    Siste,
+    /// factor × Σ numerator / Σ denominator.
+    #[serde(rename = "brøk")]
+    Brok,
+}
+
+impl Aggregation {
+    pub fn key(self) -> &'static str {
+        match self {
+            Aggregation::Sum => "sum",
+            Aggregation::Snitt => "snitt",
+            Aggregation::Siste => "siste",
+            Aggregation::Brok => "brøk",
+        }
+    }
+    pub fn parse(text: &str) -> Option<Aggregation> {
+        match text.trim().to_lowercase().as_str() {
+            "sum" => Some(Aggregation::Sum),
+            "snitt" | "mean" | "average" | "gjennomsnitt" => Some(Aggregation::Snitt),
+            "siste" | "last" => Some(Aggregation::Siste),
+            "brøk" | "brok" | "ratio" => Some(Aggregation::Brok),
+            _ => None,
+        }
+    }
+    /// The default roll-up over units: `sum` for sum and siste, `snitt` for snitt. For
+    /// `brøk` the roll-up is always Σ/Σ and this value is not used.
+    pub fn default_rollup(self) -> UnitRollup {
+        match self {
+            Aggregation::Snitt => UnitRollup::Snitt,
+            _ => UnitRollup::Sum,
+        }
+    }
+}
+
+/// How a non-ratio indicator combines over the org tree (engine.md §4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum UnitRollup {
+    #[serde(rename = "sum")]
+    Sum,
+    #[serde(rename = "snitt")]
+    Snitt,
+    /// The unit's own figures only.
+    #[serde(rename = "ingen")]
+    Ingen,
+}
+
+impl UnitRollup {
+    pub fn key(self) -> &'static str {
+        match self {
+            UnitRollup::Sum => "sum",
+            UnitRollup::Snitt => "snitt",
+            UnitRollup::Ingen => "ingen",
+        }
+    }
+    pub fn parse(text: &str) -> Option<UnitRollup> {
+        match text.trim().to_lowercase().as_str() {
+            "sum" => Some(UnitRollup::Sum),
+            "snitt" | "mean" | "average" => Some(UnitRollup::Snitt),
+            "ingen" | "none" => Some(UnitRollup::Ingen),
+            _ => None,
+        }
+    }
+}
+
+/// An indicator definition (a line of the balansehåndbok).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Indicator {
+    pub code: String,
+    pub name: String,
+    pub perspective: Perspective,
+    /// The goal (fokusområde) it serves, by name.
+    pub goal: Option<String>,
+    pub description: String,
+    pub source: String,
+    pub responsible: String,
+    pub unit_label: String,
+    /// 0–4.
+    pub decimals: u8,
+    pub direction: Direction,
+    pub frequency: Frequency,
+    pub aggregation: Aggregation,
+    pub unit_rollup: UnitRollup,
+    /// For `brøk`: value = factor × numerator / denominator.
+    pub factor: f64,
+    /// Computed from the sick-leave or economy tables rather than registered measurements.
+    pub builtin: bool,
+}
+
+impl Indicator {
+    /// An indicator with the spec's defaults: 1 decimal, factor 100, the aggregation's
+    /// default roll-up.
+    pub fn new(
+        code: &str,
+        name: &str,
+        perspective: Perspective,
+        direction: Direction,
+        frequency: Frequency,
+        aggregation: Aggregation,
+    ) -> Indicator {
+        Indicator {
+            code: code.to_string(),
+            name: name.to_string(),
+            perspective,
+            goal: None,
+            description: String::new(),
+            source: String::new(),
+            responsible: String::new(),
+            unit_label: String::new(),
+            decimals: 1,
+            direction,
+            frequency,
+            aggregation,
+            unit_rollup: aggregation.default_rollup(),
+            factor: 100.0,
+            builtin: false,
+        }
+    }
+}
+
+/// Is `code` a valid indicator code: 1–32 of `A–Z a–z 0–9 . _ -`?
+pub fn is_valid_indicator_code(code: &str) -> bool {
+    (1..=32).contains(&code.len())
+        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+}
+
+/// Is `code` a valid unit code: 1–32 characters after trimming, no control characters?
+pub fn is_valid_unit_code(code: &str) -> bool {
+    let n = code.chars().count();
+    (1..=32).contains(&n) && code.trim() == code && !code.chars().any(char::is_control)
+}
+
+/// What one measurement registers.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(untagged)]
+pub enum Figure {
+    Value { value: f64 },
+    Ratio { numerator: f64, denominator: f64 },
+}
+
+/// One registered figure of an indicator for one unit and one span of its frequency.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Measurement {
+    pub indicator: String,
+    pub unit: String,
+    pub span: Period,
+    pub figure: Figure,
+}
+
+/// A target for one year, for one unit or (unit `None`) the default for all units.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Target {
+    pub indicator: String,
+    pub unit: Option<String>,
+    pub year: i32,
+    pub target: f64,
+    pub red_limit: Option<f64>,
+}
+
+impl Target {
+    /// A red limit on the wrong side of the target (`høy` with R > T, `lav` with R < T).
+    pub fn red_limit_on_wrong_side(&self, direction: Direction) -> bool {
+        match (self.red_limit, direction) {
+            (Some(r), Direction::Hoy) => r > self.target,
+            (Some(r), Direction::Lav) => r < self.target,
+            (None, _) => false,
+        }
+    }
+}
+
+/// A comment on (indicator, unit, period).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Comment {
+    pub id: i64,
+    pub indicator: String,
+    pub unit: String,
+    /// Canonical period id.
+    pub period: String,
+    pub author: String,
+    pub text: String,
+    /// RFC 3339, local time with offset.
+    pub created_at: String,
+    pub updated_at: Option<String>,
+}
+
+/// One entry of the audit log: who changed what, from which source, old and new value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339.
+    pub at: String,
+    pub user: String,
+    /// `manuell`, `demo`, or the import file's name.
+    pub source: String,
+    /// `enhet`, `indikator`, `mål`, `måling`, `kommentar`, `lås`, …
+    pub entity: String,
+    /// A readable key: `OR-AVV / 3110 / 2026-K1`.
+    pub key: String,
+    pub indicator: Option<String>,
+    pub unit: Option<String>,
+    pub period: Option<String>,
+    /// JSON of the old value; `None` when created.
+    pub old: Option<String>,
+    /// JSON of the new value; `None` when deleted.
+    pub new: Option<String>,
+    /// For unlocks: the reason given.
+    pub reason: Option<String>,
+}
+
+/// A locked (closed) month.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LockedMonth {
+    /// `2026-03`.
+    pub month: String,
+    pub locked_by: String,
+    pub locked_at: String,
+}
+
+impl LockedMonth {
+    pub fn month(&self) -> Option<Month> {
+        Period::parse(&self.month).ok().map(|p| p.first())
+    }
+}
