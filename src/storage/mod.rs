@@ -157,6 +157,11 @@ impl Store {
     pub fn check(&self) -> Result<CheckReport> {
         todo!("storage")
     }
+    /// Fills an *empty* database with the demo municipality in one transaction. Writes one
+    /// audit entry per kind of row (not one per row: the `large` demo has millions).
+    pub fn load_demo(&mut self, _data: &crate::demo::DemoData) -> Result<()> {
+        todo!("storage")
+    }
     /// A number that changes whenever anything in the database changes; caches compare it.
     pub fn revision(&self) -> Result<i64> {
         todo!("storage")
