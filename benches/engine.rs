@@ -30,7 +30,12 @@ impl Rng {
 }
 
 fn unit(code: String, parent: Option<&str>, level: &str) -> Unit {
-    Unit { name: format!("Enhet {code}"), code, parent: parent.map(Into::into), level: Some(level.into()) }
+    Unit {
+        name: format!("Enhet {code}"),
+        code,
+        parent: parent.map(Into::into),
+        level: Some(level.into()),
+    }
 }
 
 /// 1 kommune, 8 sectors, 16 virksomheter each, 11 avdelinger each: 1 + 8 + 128 + 1 408 = 1 545.
@@ -43,7 +48,11 @@ fn units() -> Vec<Unit> {
             let virksomhet = format!("{sector}V{v:02}");
             units.push(unit(virksomhet.clone(), Some(&sector), "virksomhet"));
             for a in 0..11 {
-                units.push(unit(format!("{virksomhet}A{a:02}"), Some(&virksomhet), "avdeling"));
+                units.push(unit(
+                    format!("{virksomhet}A{a:02}"),
+                    Some(&virksomhet),
+                    "avdeling",
+                ));
             }
         }
     }
@@ -52,7 +61,12 @@ fn units() -> Vec<Unit> {
 
 /// 40 monthly, 10 quarterly, 5 tertial and 5 yearly indicators, aggregations in turn.
 fn indicators() -> Vec<Indicator> {
-    let aggregations = [Aggregation::Brok, Aggregation::Sum, Aggregation::Snitt, Aggregation::Siste];
+    let aggregations = [
+        Aggregation::Brok,
+        Aggregation::Sum,
+        Aggregation::Snitt,
+        Aggregation::Siste,
+    ];
     (0..60)
         .map(|i| {
             let frequency = match i {
@@ -61,7 +75,11 @@ fn indicators() -> Vec<Indicator> {
                 50..55 => Frequency::Tertial,
                 _ => Frequency::Ar,
             };
-            let direction = if i % 3 == 0 { Direction::Lav } else { Direction::Hoy };
+            let direction = if i % 3 == 0 {
+                Direction::Lav
+            } else {
+                Direction::Hoy
+            };
             let mut ind = Indicator::new(
                 &format!("IND{i:02}"),
                 &format!("Indikator {i}"),
@@ -100,9 +118,14 @@ fn dataset() -> Dataset {
                 let figure = match ind.aggregation {
                     Aggregation::Brok => {
                         let denominator = 200.0 + 800.0 * rng.unit();
-                        Figure::Ratio { numerator: denominator * 0.1 * rng.unit(), denominator }
+                        Figure::Ratio {
+                            numerator: denominator * 0.1 * rng.unit(),
+                            denominator,
+                        }
                     }
-                    _ => Figure::Value { value: 100.0 * rng.unit() },
+                    _ => Figure::Value {
+                        value: 100.0 * rng.unit(),
+                    },
                 };
                 measurements.push(Measurement {
                     indicator: ind.code.clone(),
@@ -121,7 +144,11 @@ fn dataset() -> Dataset {
                 unit: None,
                 year,
                 target: 50.0,
-                red_limit: Some(if ind.direction == Direction::Hoy { 40.0 } else { 60.0 }),
+                red_limit: Some(if ind.direction == Direction::Hoy {
+                    40.0
+                } else {
+                    60.0
+                }),
             });
         }
         // A few units with their own targets.
@@ -135,7 +162,13 @@ fn dataset() -> Dataset {
             });
         }
     }
-    Dataset { units, indicators, perspective_names: Vec::new(), targets, measurements }
+    Dataset {
+        units,
+        indicators,
+        perspective_names: Vec::new(),
+        targets,
+        measurements,
+    }
 }
 
 fn bench(c: &mut Criterion) {
@@ -152,7 +185,11 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
     group.bench_function("new (large)", |b| {
-        b.iter_batched(|| data.clone(), |d| Engine::new(d).map(|e| black_box(e).indicators().len()), BatchSize::LargeInput)
+        b.iter_batched(
+            || data.clone(),
+            |d| Engine::new(d).map(|e| black_box(e).indicators().len()),
+            BatchSize::LargeInput,
+        )
     });
     group.finish();
 
