@@ -47,6 +47,9 @@ use rows::{IndicatorRows, RawRow};
 use status::TargetIndex;
 use tree::UnitTree;
 
+/// The most periods `Engine::series` returns (a hundred years of months).
+pub const MAX_SERIES: usize = 1200;
+
 /// The engine over one dataset, with its indexes built once so that each question is cheap.
 pub struct Engine {
     tree: UnitTree,
@@ -237,7 +240,7 @@ impl Engine {
     }
 
     /// The values of the `count` periods of the same kind ending with `last` (oldest first):
-    /// the sparkline and the chart. For an indicator coarser than `last`, the periods are
+    /// the sparkline and the chart. At most `MAX_SERIES` periods. For an indicator coarser than `last`, the periods are
     /// its own spans ending with the one `evaluate` shows for `last`.
     pub fn series(
         &self,
@@ -249,6 +252,7 @@ impl Engine {
         let ii = self.indicator_index(indicator)?;
         let u = self.unit_index(unit)?;
         let end = self.evaluated_period(ii, last);
+        let count = count.min(MAX_SERIES);
         let mut periods = Vec::with_capacity(count);
         let mut p = end;
         for _ in 0..count {

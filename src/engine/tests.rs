@@ -686,6 +686,53 @@ fn series_is_oldest_first_in_the_indicators_own_spans() {
 }
 
 #[test]
+fn range_across_years_scales_sum_targets_and_expects_both_years() {
+    let e = engine(Dataset {
+        units: vec![unit("K", None), unit("A", Some("K")), unit("B", Some("K"))],
+        indicators: vec![indicator(
+            "N",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Sum,
+        )],
+        targets: vec![target("N", None, 2026, 10.0, Some(5.0))],
+        measurements: vec![
+            value("N", "A", "2025-11", 4.0),
+            value("N", "A", "2025-12", 4.0),
+            value("N", "A", "2026-01", 4.0),
+            // B reported only in March 2025: expected, since the range touches 2025.
+            value("N", "B", "2025-03", 50.0),
+        ],
+        ..Dataset::default()
+    });
+    let r = eval(&e, "N", "K", "2025-11..2026-01");
+    // 4 + 4 + 4 = 12 against 3 × 10 = 30 (red 3 × 5 = 15) → red; target year 2026 (January).
+    assert_eq!(
+        (r.value, r.target, r.red_limit, r.status),
+        (Some(12.0), Some(30.0), Some(15.0), Status::Red)
+    );
+    // A and B expected × 3 months = 6 cells, 3 reported; B is missing all three.
+    assert_eq!(
+        (r.reported_cells, r.expected_cells, r.missing_units),
+        (3, 6, 1)
+    );
+    // The range before is the three months before it.
+    assert_eq!(
+        r.previous,
+        PeriodValue {
+            period: "2025-08..2025-10".into(),
+            value: None
+        }
+    );
+}
+
+#[test]
+fn engine_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Engine>();
+}
+
+#[test]
 fn cycle_in_the_unit_tree_is_refused() {
     let result = Engine::new(Dataset {
         units: vec![unit("K", None), unit("A", Some("B")), unit("B", Some("A"))],
