@@ -66,10 +66,15 @@ pub(crate) fn status(
     let Some((t, r)) = target else {
         return Status::NoTarget;
     };
-    // `at_least(a, b)`: a is at least as good as b in this direction.
-    let at_least = |a: f64, b: f64| match direction {
-        Direction::Hoy => a >= b,
-        Direction::Lav => a <= b,
+    // `at_least(a, b)`: a is at least as good as b in this direction. Displayed values have
+    // at most four decimals, so a tolerance of a billionth can only absorb binary noise in a
+    // scaled target (0.1 × 3 = 0.30000000000000004), never a real difference.
+    let at_least = |a: f64, b: f64| {
+        let eps = 1e-9 * b.abs().max(1.0);
+        match direction {
+            Direction::Hoy => a >= b - eps,
+            Direction::Lav => a <= b + eps,
+        }
     };
     if at_least(v, t) {
         Status::Green
@@ -120,6 +125,17 @@ mod tests {
         assert_eq!(status(Lav, Some(8.0), t), Status::Yellow);
         assert_eq!(status(Lav, Some(8.1), t), Status::Red);
         assert_eq!(status(Lav, Some(7.1), Some((7.0, None))), Status::Red);
+    }
+
+    #[test]
+    fn binary_noise_in_a_scaled_target_does_not_change_the_status() {
+        // A sum target of 0,1 per month is 0.1 × 3 = 0.30000000000000004 for a quarter;
+        // a displayed 0,3 meets it (høy) and does not exceed it (lav).
+        let t = 0.1 * 3.0;
+        assert_eq!(status(Direction::Hoy, Some(0.3), Some((t, None))), Status::Green);
+        assert_eq!(status(Direction::Lav, Some(0.3), Some((t, None))), Status::Green);
+        // A real difference of one in the fourth decimal still counts.
+        assert_eq!(status(Direction::Hoy, Some(0.2999), Some((t, None))), Status::Red);
     }
 
     #[test]
