@@ -19,6 +19,9 @@ pub fn copy_database(src: &Connection, dest: &Path) -> Result<()> {
     let mut dst = Connection::open(dest)?;
     dst.busy_timeout(Duration::from_secs(5))?;
     Backup::new(src, &mut dst)?.run_to_completion(4096, Duration::from_millis(5), None)?;
+    // The copy carries the source's WAL flag; a rollback journal makes it one self-contained
+    // file that opens read-only without leaving -wal and -shm files beside it.
+    let _mode: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
     drop(dst);
     File::open(dest).and_then(|f| f.sync_all()).map_err(|e| Error::io(dest, e))?;
     Ok(())

@@ -267,3 +267,55 @@ impl Store {
 pub fn restore(db_path: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     backup::restore(db_path, backup)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_has_wal_foreign_keys_full_sync_and_a_busy_timeout() {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string()).unwrap();
+        let store = Store::open(&dir.path().join("malkart.db")).unwrap();
+        let pragma = |name: &str| -> String {
+            store.conn.pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0)).map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            }).unwrap()
+        };
+        assert_eq!(pragma("journal_mode"), "wal");
+        assert_eq!(pragma("foreign_keys"), "1");
+        // FULL = 2.
+        assert_eq!(pragma("synchronous"), "2");
+        assert_eq!(pragma("busy_timeout"), "5000");
+    }
+
+    #[test]
+    fn the_user_defaults_to_the_os_user_and_can_be_set() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert!(!store.user().is_empty());
+        store.set_user("  kari ");
+        assert_eq!(store.user(), "kari");
+        store.set_user("");
+        assert_eq!(store.user(), "ukjent");
+    }
+
+    #[test]
+    fn the_window_query_walks_the_key_instead_of_scanning() {
+        let store = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = store
+            .conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT * FROM measurements
+                 WHERE indicator IN (SELECT code FROM indicators)
+                   AND span_first BETWEEN 1 AND 2 AND span_last >= 1",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let text = plan.join(" | ");
+        assert!(text.contains("SEARCH measurements USING PRIMARY KEY (indicator=? AND span_first>? AND span_first<?)"), "{text}");
+    }
+}
