@@ -41,6 +41,15 @@ pub struct Store {
     user: String,
 }
 
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.conn.path().unwrap_or(":memory:"))
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
 /// What a batch of rows does to the database; one import file or one save in a grid.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ChangeSet {
@@ -150,7 +159,7 @@ impl Store {
     /// With `dry_run` it counts and rolls back.
     pub fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary> {
         let tx = db::begin_write(&mut self.conn)?;
-        let log = audit::Writer { at: db::now(), user: &self.user, source };
+        let log = audit::Writer::new(&self.user, source);
         let summary = apply::change_set(&tx, changes, Some(&log))?;
         db::finish_write(tx, dry_run)?;
         Ok(summary)
@@ -221,7 +230,7 @@ impl Store {
                 "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database".to_string(),
             ));
         }
-        let log = audit::Writer { at: db::now(), user: &self.user, source: "demo" };
+        let log = audit::Writer::new(&self.user, "demo");
         let kinds = [
             ("enheter", ChangeSet::Units(data.units.clone())),
             ("indikatorer", ChangeSet::Indicators(data.indicators.clone())),
@@ -253,7 +262,7 @@ impl Store {
     /// Runs `f` in one IMMEDIATE write transaction with an audit writer for a manual change.
     fn write<T>(&mut self, f: impl FnOnce(&Connection, &audit::Writer<'_>) -> Result<T>) -> Result<T> {
         let tx = db::begin_write(&mut self.conn)?;
-        let log = audit::Writer { at: db::now(), user: &self.user, source: "manuell" };
+        let log = audit::Writer::new(&self.user, "manuell");
         let value = f(&tx, &log)?;
         db::finish_write(tx, false)?;
         Ok(value)
