@@ -144,6 +144,17 @@ fn a_newer_schema_is_refused_and_the_file_is_left_byte_for_byte() {
 }
 
 #[test]
+fn a_newer_schema_in_wal_mode_is_refused_and_left_byte_for_byte() {
+    let (_dir, path) = tmp();
+    drop(store_with_definitions(&path));
+    rusqlite::Connection::open(&path).unwrap().pragma_update(None, "user_version", SUPPORTED_VERSION + 7).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!(before[18], 2, "the file is in WAL mode");
+    assert!(matches!(Store::open(&path), Err(Error::NewerSchema { found, .. }) if found == SUPPORTED_VERSION + 7));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+}
+
+#[test]
 fn the_database_path_is_explicit_else_the_environment_else_the_data_directory() {
     let explicit = Path::new("/tmp/x/malkart.db");
     assert_eq!(malkart::storage::resolve_path(Some(explicit)).unwrap(), explicit);

@@ -102,8 +102,14 @@ impl Store {
     /// Opens (creating and migrating when missing) the database at `path`. A database of a
     /// newer schema is refused and left unchanged.
     pub fn open(path: &Path) -> Result<Store> {
+        // A newer file must stay byte for byte as it was: look at its version through a
+        // read-only connection (which never checkpoints a WAL into the file) before opening
+        // it for writing.
+        if path.is_file() {
+            let probe = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            migrate::refuse_newer(&probe, path)?;
+        }
         let mut conn = db::connect(path)?;
-        // Before any pragma that writes: a newer file must stay byte for byte as it was.
         migrate::refuse_newer(&conn, path)?;
         db::configure(&conn)?;
         migrate::to_latest(&mut conn)?;
