@@ -2,6 +2,13 @@
 //! `IMMEDIATE` write transactions, cached statements), its embedded forward-only
 //! migrations, and every read and write the app and the CLI make. All writes go through
 //! here, each in one transaction, each change written to the audit log.
+//!
+//! - [`db`](self) opening, pragmas, the write transaction (which bumps the revision);
+//!   `migrate` the embedded migrations and the newer-schema refusal;
+//! - `apply` change sets with all their checks; `audit` the log (one batch per
+//!   transaction, one entry per row); `locks`, `comments`;
+//! - `dataset` what the engine needs for a period; `rows` reading the model back;
+//! - `backup` backup, restore and the integrity check.
 
 mod apply;
 mod audit;
@@ -16,10 +23,9 @@ mod rows;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
-
-use rusqlite::Connection;
 
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
