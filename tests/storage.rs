@@ -238,6 +238,34 @@ fn measurements_count_created_changed_unchanged_and_log_old_and_new() {
 }
 
 #[test]
+fn a_large_batch_logs_every_measurement_once() {
+    let (_dir, path) = tmp();
+    let mut store = store_with_definitions(&path);
+    let before = all_audit(&store).len();
+    // 2 units × 125 months = 250 entries: more than one multi-row insert of the log, and a
+    // remainder.
+    let batch: Vec<Measurement> = (0..125)
+        .flat_map(|i| {
+            ["2100", "2200"].map(|u| Measurement {
+                indicator: "SF".into(),
+                unit: u.into(),
+                span: Period::month(month("2020-01").plus(i)),
+                figure: Figure::Ratio { numerator: f64::from(i), denominator: 100.0 },
+            })
+        })
+        .collect();
+    let s = store.apply(&ChangeSet::Measurements(batch), "stor.csv", false).unwrap();
+    assert_eq!(s.created, 250);
+    let log = all_audit(&store);
+    assert_eq!(log.len(), before + 250);
+    // The last row: month 2020-01 + 124 = 2030-05, unit 2200, numerator 124.
+    assert_eq!(log[0].key, "SF / 2200 / 2030-05");
+    assert_eq!(log[0].new.as_deref(), Some(r#"{"numerator":124.0,"denominator":100.0}"#));
+    assert_eq!(log[249].key, "SF / 2100 / 2020-01");
+    assert!(log[..250].iter().all(|e| e.entity == "måling" && e.source == "stor.csv" && e.old.is_none()));
+}
+
+#[test]
 fn a_dry_run_counts_but_stores_nothing() {
     let (_dir, path) = tmp();
     let mut store = store_with_definitions(&path);

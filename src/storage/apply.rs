@@ -629,10 +629,7 @@ pub fn measurements(conn: &Connection, measurements: &[Measurement], log: Option
         "UPDATE measurements SET span_last = ?4, value = ?5, numerator = ?6, denominator = ?7
          WHERE indicator = ?1 AND span_first = ?2 AND unit = ?3",
     )?;
-    let mut log_stmt = match log {
-        Some(_) => Some(conn.prepare_cached(audit::INSERT)?),
-        None => None,
-    };
+    let mut entries = log.map(audit::MeasurementLog::new);
     for m in measurements {
         let (value, numerator, denominator) = columns(&m.figure);
         let (first, last) = (m.span.first().index(), m.span.last().index());
@@ -654,25 +651,12 @@ pub fn measurements(conn: &Connection, measurements: &[Measurement], log: Option
             summary.changed += 1;
             Some(json(&old))
         };
-        if let (Some(log), Some(stmt)) = (log, log_stmt.as_mut()) {
-            let period = m.span.to_string();
-            let new = json(&m.figure);
-            log.write(
-                conn,
-                stmt,
-                &Change {
-                    entity: "måling",
-                    // derived when read: `indicator / unit / period`
-                    key: "",
-                    indicator: Some(&m.indicator),
-                    unit: Some(&m.unit),
-                    period: Some(&period),
-                    old: old.as_deref(),
-                    new: Some(&new),
-                    reason: None,
-                },
-            )?;
+        if let Some(entries) = entries.as_mut() {
+            entries.push(conn, &m.indicator, &m.unit, m.span.to_string(), old, json(&m.figure))?;
         }
+    }
+    if let Some(entries) = entries.as_mut() {
+        entries.flush(conn)?;
     }
     Ok(summary)
 }

@@ -3,7 +3,7 @@
 //! migrations, and every read and write the app and the CLI make. All writes go through
 //! here, each in one transaction, each change written to the audit log.
 //!
-//! - [`db`](self) opening, pragmas, the write transaction (which bumps the revision);
+//! - `db` opening, pragmas, the write transaction (which bumps the revision);
 //!   `migrate` the embedded migrations and the newer-schema refusal;
 //! - `apply` change sets with all their checks; `audit` the log (one batch per
 //!   transaction, one entry per row); `locks`, `comments`;
