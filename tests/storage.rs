@@ -155,6 +155,17 @@ fn a_newer_schema_in_wal_mode_is_refused_and_left_byte_for_byte() {
 }
 
 #[test]
+fn a_file_that_is_not_a_database_is_refused_and_left_alone() {
+    let (_dir, path) = tmp();
+    let text = "kode;navn\n1000;Demo kommune\n".repeat(40);
+    std::fs::write(&path, &text).unwrap();
+    let err = Store::open(&path).expect_err("refused");
+    assert!(err.to_string().contains("ikke en Målkart-database"), "{err}");
+    assert!(err.to_string().contains("malkart.db"), "{err}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+#[test]
 fn the_database_path_is_explicit_else_the_environment_else_the_data_directory() {
     let explicit = Path::new("/tmp/x/malkart.db");
     assert_eq!(malkart::storage::resolve_path(Some(explicit)).unwrap(), explicit);

@@ -113,7 +113,7 @@ impl Store {
         // it for writing.
         if path.is_file() {
             let probe = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            migrate::refuse_newer(&probe, path)?;
+            migrate::refuse_newer(&probe, path).map_err(|e| not_a_database(e, path))?;
         }
         let mut conn = db::connect(path)?;
         migrate::refuse_newer(&conn, path)?;
@@ -278,6 +278,20 @@ impl Store {
         let value = f(&tx, &log)?;
         db::finish_write(tx, false)?;
         Ok(value)
+    }
+}
+
+/// SQLite's "file is not a database", said so that a person knows which file and that it
+/// was left alone.
+fn not_a_database(e: Error, path: &Path) -> Error {
+    match &e {
+        Error::Database(db) if db.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Error::Invalid(format!(
+                "{} er ikke en Målkart-database (SQLite kjenner ikke igjen filen); den er ikke endret",
+                path.display()
+            ))
+        }
+        _ => e,
     }
 }
 
