@@ -580,6 +580,21 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
     assert_eq!(sf.figure, Figure::Ratio { numerator: 2.0, denominator: 10.0 });
 }
 
+#[test]
+fn a_perspective_can_be_renamed_for_display_and_the_dataset_carries_the_name() {
+    let (_dir, path) = tmp();
+    let mut store = store_with_definitions(&path);
+    assert!(store.set_perspective_name(Perspective::Brukere, "Brukere og innbyggere").unwrap());
+    assert!(!store.set_perspective_name(Perspective::Brukere, "Brukere og innbyggere").unwrap());
+    assert!(store.set_perspective_name(Perspective::Brukere, " ").is_err());
+    let names = store.dataset_for(&p("2026-K3")).unwrap().perspective_names;
+    assert_eq!(names[1], (Perspective::Brukere, "Brukere og innbyggere".to_string()));
+    assert_eq!(names[3], (Perspective::Okonomi, "Økonomi".to_string()));
+    let newest = &all_audit(&store)[0];
+    assert_eq!((newest.entity.as_str(), newest.key.as_str()), ("perspektiv", "brukere"));
+    assert_eq!(newest.old.as_deref(), Some("\"Innbyggere og brukere\""));
+}
+
 // --- revision -------------------------------------------------------------------------------
 
 #[test]

@@ -29,7 +29,9 @@ use ts_rs::TS;
 
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
-use crate::model::{AuditEntry, Comment, Indicator, LockedMonth, Measurement, Target, Unit};
+use crate::model::{
+    AuditEntry, Comment, Indicator, LockedMonth, Measurement, Perspective, Target, Unit,
+};
 use crate::period::{Month, Period};
 
 /// Where the database lives: `--db FILE`, else `MALKART_DB`, else the OS data directory
@@ -149,6 +151,43 @@ impl Store {
     }
     pub fn indicators(&self) -> Result<Vec<Indicator>> {
         rows::indicators(&self.conn)
+    }
+    /// The display names of the four perspectives, in their fixed order.
+    pub fn perspective_names(&self) -> Result<Vec<(Perspective, String)>> {
+        rows::perspective_names(&self.conn)
+    }
+    /// Renames a perspective for display (the key stays), audited; `false` when the name was
+    /// already that.
+    pub fn set_perspective_name(&mut self, perspective: Perspective, name: &str) -> Result<bool> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Invalid(format!(
+                "perspektivet «{}» må ha et navn",
+                perspective.default_name()
+            )));
+        }
+        self.write(|tx, log| {
+            let old: String = tx
+                .prepare_cached("SELECT name FROM perspectives WHERE key = ?1")?
+                .query_row([perspective.key()], |r| r.get(0))?;
+            if old == name {
+                return Ok(false);
+            }
+            tx.prepare_cached("UPDATE perspectives SET name = ?2 WHERE key = ?1")?
+                .execute([perspective.key(), name])?;
+            let (old, new) = (audit::json(&old), audit::json(&name));
+            log.write_one(
+                tx,
+                &audit::Change {
+                    entity: "perspektiv",
+                    key: perspective.key(),
+                    old: Some(&old),
+                    new: Some(&new),
+                    ..audit::Change::default()
+                },
+            )?;
+            Ok(true)
+        })
     }
     pub fn catalog(&self) -> Result<Catalog> {
         Ok(Catalog {
