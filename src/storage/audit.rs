@@ -39,7 +39,12 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub fn new(user: &'a str, source: &'a str) -> Writer<'a> {
-        Writer { at: super::db::now(), user, source, batch: Cell::new(None) }
+        Writer {
+            at: super::db::now(),
+            user,
+            source,
+            batch: Cell::new(None),
+        }
     }
 
     pub fn batch(&self, conn: &Connection) -> Result<i64> {
@@ -53,7 +58,12 @@ impl<'a> Writer<'a> {
         Ok(id)
     }
 
-    pub fn write(&self, conn: &Connection, stmt: &mut Statement<'_>, change: &Change<'_>) -> Result<()> {
+    pub fn write(
+        &self,
+        conn: &Connection,
+        stmt: &mut Statement<'_>,
+        change: &Change<'_>,
+    ) -> Result<()> {
         let batch = self.batch(conn)?;
         let key = Some(change.key).filter(|k| !k.is_empty());
         stmt.execute(params![
@@ -97,7 +107,10 @@ const ROWS_PER_INSERT: usize = 100;
 
 impl<'w, 'a, 'm> MeasurementLog<'w, 'a, 'm> {
     pub fn new(log: &'w Writer<'a>) -> Self {
-        MeasurementLog { log, pending: Vec::with_capacity(ROWS_PER_INSERT) }
+        MeasurementLog {
+            log,
+            pending: Vec::with_capacity(ROWS_PER_INSERT),
+        }
     }
 
     pub fn push(
@@ -109,7 +122,13 @@ impl<'w, 'a, 'm> MeasurementLog<'w, 'a, 'm> {
         old: Option<String>,
         new: String,
     ) -> Result<()> {
-        self.pending.push(MeasurementEntry { indicator, unit, period, old, new });
+        self.pending.push(MeasurementEntry {
+            indicator,
+            unit,
+            period,
+            old,
+            new,
+        });
         if self.pending.len() == ROWS_PER_INSERT {
             self.flush(conn)?;
         }
@@ -122,14 +141,27 @@ impl<'w, 'a, 'm> MeasurementLog<'w, 'a, 'm> {
             return Ok(());
         }
         let batch = self.log.batch(conn)?;
-        let mut sql = String::from("INSERT INTO audit (batch, entity, indicator, unit, period, old, new) VALUES ");
+        let mut sql = String::from(
+            "INSERT INTO audit (batch, entity, indicator, unit, period, old, new) VALUES ",
+        );
         for i in 0..self.pending.len() {
-            sql.push_str(if i == 0 { "(?, 'måling', ?, ?, ?, ?, ?)" } else { ", (?, 'måling', ?, ?, ?, ?, ?)" });
+            sql.push_str(if i == 0 {
+                "(?, 'måling', ?, ?, ?, ?, ?)"
+            } else {
+                ", (?, 'måling', ?, ?, ?, ?, ?)"
+            });
         }
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.pending.len() * 6);
         for e in &self.pending {
-            values.extend([&batch as &dyn rusqlite::ToSql, &e.indicator, &e.unit, &e.period, &e.old, &e.new]);
+            values.extend([
+                &batch as &dyn rusqlite::ToSql,
+                &e.indicator,
+                &e.unit,
+                &e.period,
+                &e.old,
+                &e.new,
+            ]);
         }
         stmt.execute(values.as_slice())?;
         drop(stmt);
