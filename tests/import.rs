@@ -115,6 +115,34 @@ fn the_example_files_import_in_order() {
     assert_eq!(audit.iter().filter(|a| a.source == "målinger.csv").count(), 9);
 }
 
+/// `mål.csv` names SF and OK-AVVIK, built-ins that come with the sick-leave and economy
+/// work. Until they exist the whole file is refused, naming exactly those lines; once they
+/// exist it imports as it is.
+#[test]
+fn the_example_targets_file_needs_the_builtins() {
+    let mut db = open();
+    import(&mut db, ImportKind::Units, "enheter.csv", &example("enheter.csv"));
+    import(&mut db, ImportKind::Indicators, "indikatorer.csv", &example("indikatorer.csv"));
+    let builtins = db.store.indicators().unwrap_or_default().iter().filter(|i| i.code == "SF" || i.code == "OK-AVVIK").count();
+    let result = import_bytes(&mut db.store, ImportKind::Targets, "mål.csv", &example("mål.csv"), false);
+    match (builtins, result) {
+        (2, Ok(r)) => assert_eq!(r.created, 7),
+        (0, Err(Error::Import(f))) => {
+            let messages: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
+            assert_eq!(
+                messages,
+                vec![
+                    "linje 6, kolonne «indikator»: ukjent indikator «SF»",
+                    "linje 7, kolonne «indikator»: ukjent indikator «SF»",
+                    "linje 8, kolonne «indikator»: ukjent indikator «OK-AVVIK»",
+                ]
+            );
+            assert!(db.store.targets("OR-AVV").unwrap_or_default().is_empty());
+        }
+        (n, r) => panic!("{n} built-ins, {r:?}"),
+    }
+}
+
 #[test]
 fn the_windows_1252_units_file_imports_like_the_utf8_one() {
     let mut a = open();

@@ -472,3 +472,27 @@ fn xlsx_measurements_read_numbers_text_and_typed_dates() {
     let m = measurements(p);
     assert_eq!((m[0].unit.as_str(), m[0].span.to_string(), m[0].figure), ("3110", "2026-01".to_string(), Figure::Value { value: 9.5 }));
 }
+
+/// `cargo test --lib import::tests::parse_speed -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement, not a check"]
+fn parse_speed_of_a_large_measurement_file() {
+    let mut cat = catalog();
+    cat.locked.clear();
+    cat.units = (0..500).map(|i| unit(&format!("U{i}"), None)).collect();
+    let mut text = format!("{M_HEADER}\n");
+    let mut rows = 0u64;
+    for year in 2000..2026 {
+        for month in 1..=12 {
+            for u in &cat.units {
+                text.push_str(&format!("BR-VENT;{};{year}-{month:02};1 234,5;;\n", u.code));
+                rows += 1;
+            }
+        }
+    }
+    let started = std::time::Instant::now();
+    let p = parse(ImportKind::Measurements, "stor.csv", text.as_bytes(), &cat).unwrap_or_else(|f| panic!("{f}"));
+    let elapsed = started.elapsed();
+    assert_eq!(p.rows_read, rows);
+    eprintln!("{rows} lines, {} bytes: {elapsed:?}", text.len());
+}
