@@ -159,7 +159,11 @@ fn importing_twice_equals_importing_once() {
     let mut db = open();
     load_examples(&mut db);
     let before = dump(&db.path, &["meta"]);
+    // the dump sees what the store wrote: 9 measurements, 4 targets
+    assert_eq!(before.iter().filter(|r| r.starts_with("measurements: ")).count(), 9);
+    assert_eq!(before.iter().filter(|r| r.starts_with("targets: ")).count(), 4);
     let audit_before = audit_count(&db.store);
+    assert!(audit_before >= 27, "{audit_before}");
     let again = load_examples(&mut db);
     for r in &again {
         assert_eq!((r.created, r.changed, r.unchanged), (0, 0, r.rows_read), "{r:?}");
