@@ -166,7 +166,14 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
             }
             Some(h) => match fit_to_header(cells, h.len()) {
                 Ok(cells) => records.push(Record { line, cells }),
-                Err(message) => bad_lines.push(LineError { line, column: None, message }),
+                Err(mut message) => {
+                    if delimiter == b',' {
+                        message.push_str(
+                            " (med komma som skilletegn må tall med desimalkomma stå i anførselstegn: \"7,3\")",
+                        );
+                    }
+                    bad_lines.push(LineError { line, column: None, message })
+                }
             },
         }
     }
@@ -331,6 +338,16 @@ mod tests {
         assert_eq!(t.bad_lines.len(), 1);
         assert_eq!(t.bad_lines[0].line, 3);
         assert_eq!(t.bad_lines[0].message, "linjen har 4 felt, men overskriften har bare 3 kolonner");
+    }
+
+    #[test]
+    fn a_decimal_comma_in_a_comma_separated_file_gets_a_hint() {
+        let t = table("kode,verdi\n1,7,3\n");
+        assert_eq!(
+            t.bad_lines[0].message,
+            "linjen har 3 felt, men overskriften har bare 2 kolonner (med komma som skilletegn må tall med \
+             desimalkomma stå i anførselstegn: \"7,3\")"
+        );
     }
 
     #[test]
