@@ -83,6 +83,14 @@ fn units_may_name_a_parent_further_down_and_come_out_parents_first() {
 }
 
 #[test]
+fn a_chain_written_bottom_up_comes_out_top_down() {
+    let p = ok(ImportKind::Units, "kode;navn;overordnet\n4110;C;4100\n5000;X;\n4100;B;4000\n4000;A;1000\n");
+    let ChangeSet::Units(units) = p.changes else { panic!() };
+    let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+    assert_eq!(codes, vec!["4000", "4100", "4110", "5000"]);
+}
+
+#[test]
 fn an_absent_parent_column_keeps_the_stored_parent_but_an_empty_cell_makes_a_root() {
     let ChangeSet::Units(u) = ok(ImportKind::Units, "kode;navn\n3110;Nytt navn\n").changes else { panic!() };
     assert_eq!(u[0].parent.as_deref(), Some("3100"));
