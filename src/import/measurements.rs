@@ -82,7 +82,11 @@ pub fn parse(
             )),
             (_, Ok(p)) => match p.months().find(|m| catalog.locked.contains(m)) {
                 Some(m) => Err(c.error(problems, "periode", format!("måneden {m} er låst"))),
-                None => Ok(p),
+                // The canonical span: `2026-01..2026-03` for a quarterly indicator is 2026-K1.
+                None => Ok(match &indicator {
+                    Ok(ind) => Period::span_of(ind.frequency, p.first()),
+                    Err(_) => p,
+                }),
             },
             (_, Err(r)) => Err(r),
         };

@@ -474,6 +474,22 @@ fn measurements_store_the_canonical_span_and_the_right_figure() {
 }
 
 #[test]
+fn a_month_range_that_is_one_span_is_stored_as_that_span_and_counts_for_duplicates() {
+    let m = measurements(ok(
+        ImportKind::Measurements,
+        &format!("{M_HEADER}\nOR-AVV;3110;2026-04..2026-06;;1;2\n"),
+    ));
+    assert_eq!(m[0].span.to_string(), "2026-K2");
+    assert_eq!(
+        only_error(
+            ImportKind::Measurements,
+            &format!("{M_HEADER}\nOR-AVV;3110;2026-K2;;1;2\nOR-AVV;3110;2026-04..2026-06;;1;2\n")
+        ),
+        "linje 3: samme indikator, enhet og periode som linje 2"
+    );
+}
+
+#[test]
 fn a_period_that_does_not_fit_the_frequency_is_refused_with_an_example() {
     assert_eq!(
         only_error(ImportKind::Measurements, &format!("{M_HEADER}\nOR-AVV;3110;2026-05;;1;2\n")),
