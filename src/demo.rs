@@ -193,9 +193,14 @@ fn spans_in(def: &Def, w: &Window) -> Vec<Period> {
     spans
 }
 
+/// A target as stated for this size: municipality-wide counts grow with the population
+/// (and are then rounded to the indicator's decimals); others are as written.
 fn scaled_target(def: &Def, value: f64, population: f64) -> f64 {
-    let v = if def.scale == Scale::Population && def.denominator.is_none() { value * population } else { value };
-    round_half_away(v, def.indicator.decimals)
+    if def.scale == Scale::Population && def.denominator.is_none() {
+        round_half_away(value * population, def.indicator.decimals)
+    } else {
+        value
+    }
 }
 
 fn add_targets(targets: &mut Vec<Target>, def: &Def, units: &[DemoUnit], own: &[usize], w: &Window) {

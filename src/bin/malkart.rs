@@ -49,6 +49,10 @@ fn run(cli: Cli) -> Result<String> {
         Command::Init { demo, size } => init(&path, demo, size),
         Command::Import { kind, file, dry_run } => {
             let kind = parse_kind(&kind)?;
+            // A file that is not there is a refused input, like a file with a wrong line.
+            if !file.is_file() {
+                return Err(Error::Invalid(format!("finner ikke filen {}", file.display())));
+            }
             let mut store = Store::open(&path)?;
             let report = import::import_file(&mut store, kind, &file, dry_run)?;
             Ok(import_text(&report))
@@ -169,6 +173,12 @@ fn last_full_month() -> Month {
 }
 
 fn parse_kind(text: &str) -> Result<ImportKind> {
+    let later = ["sykefravær", "sykefravaer", "sick-leave", "økonomi", "okonomi", "economy"];
+    if later.contains(&text.trim().to_lowercase().as_str()) {
+        return Err(Error::Invalid(format!(
+            "import av «{text}» er ikke tilgjengelig i denne versjonen av Målkart ennå"
+        )));
+    }
     ImportKind::parse(text).ok_or_else(|| {
         Error::Invalid(format!(
             "ukjent importtype «{text}»; bruk enheter, indikatorer, mål eller målinger \
@@ -185,21 +195,12 @@ fn parse_month(text: &str) -> Result<Month> {
     Ok(period.first())
 }
 
-fn kind_name(kind: ImportKind) -> &'static str {
-    match kind {
-        ImportKind::Units => "enheter",
-        ImportKind::Indicators => "indikatorer",
-        ImportKind::Targets => "mål",
-        ImportKind::Measurements => "målinger",
-    }
-}
-
 fn import_text(r: &ImportReport) -> String {
     let n = |x: u64| group_digits(&x.to_string());
     let mut out = if r.dry_run {
-        format!("Prøvekjøring av «{}» ({}): ingenting er lagret.\n", r.file, kind_name(r.kind))
+        format!("Prøvekjøring av «{}» ({}): ingenting er lagret.\n", r.file, r.kind.key())
     } else {
-        format!("Importerte «{}» ({}).\n", r.file, kind_name(r.kind))
+        format!("Importerte «{}» ({}).\n", r.file, r.kind.key())
     };
     out.push_str(&format!("  rader lest:  {}\n", n(r.rows_read)));
     out.push_str(&format!("  nye:         {}\n", n(r.created)));

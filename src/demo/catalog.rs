@@ -225,7 +225,7 @@ fn small() -> Vec<Def> {
             .values(78.6, 2.0, 0.6)
             .ratio(230.0, 500.0)
             .target(80.0, 76.0),
-        def("LS-BOL", "Antall nye boliger", Lokalsamfunn, "Attraktiv kommune", "antall", 0, Hoy, Kvartal, Sum)
+        def("LS-BOL", "Antall nye boliger", Lokalsamfunn, "Attraktiv kommune", "boliger", 0, Hoy, Kvartal, Sum)
             .about("Boliger med ferdigattest i kvartalet", "Matrikkelen", "Leder plan og byggesak")
             .on(Scope::Kinds(BUILDING))
             .values(24.0, 0.0, 6.0)
@@ -233,7 +233,7 @@ fn small() -> Vec<Def> {
             .scaled(Scale::Population)
             .whole()
             .target(25.0, 15.0),
-        def("LS-UTL", "Besøk i bibliotek og kulturhus", Lokalsamfunn, "Levende lokalsamfunn", "antall", 0, Hoy, Maned, Sum)
+        def("LS-UTL", "Besøk i bibliotek og kulturhus", Lokalsamfunn, "Levende lokalsamfunn", "besøk", 0, Hoy, Maned, Sum)
             .about("Registrert av besøkstelleren ved inngangen", "Besøksteller", "Kultursjef")
             .on(Scope::Kinds(CULTURE))
             .values(2400.0, 300.0, 180.0)
@@ -308,7 +308,7 @@ fn small() -> Vec<Def> {
             .bounds(0.0, 30.0)
             .hours(140.0)
             .target(2.5, 4.0),
-        def("FIN-NDR", "Netto driftsresultat", Okonomi, "Økonomisk handlingsrom", "%", 1, Hoy, Ar, Siste)
+        def("FIN-NDR", "Netto driftsresultat", Okonomi, "Økonomisk handlingsrom", "%", 2, Hoy, Ar, Siste)
             .rollup(UnitRollup::Ingen)
             .about("Netto driftsresultat i prosent av driftsinntekter", "KOSTRA og regnskapet", "Økonomisjef")
             .values(1.4, 0.0, 0.6)
@@ -334,7 +334,7 @@ fn medium() -> Vec<Def> {
             .values(63.0, 7.0, 4.0)
             .ratio(1.5, 15.0)
             .target(65.0, 55.0),
-        def("LS-KULT", "Antall kulturarrangementer", Lokalsamfunn, "Levende lokalsamfunn", "antall", 0, Hoy, Maned, Sum)
+        def("LS-KULT", "Antall kulturarrangementer", Lokalsamfunn, "Levende lokalsamfunn", "arrangementer", 0, Hoy, Maned, Sum)
             .about("Arrangementer i kommunal regi eller i kommunale lokaler", "Arrangementskalender", "Kultursjef")
             .on(Scope::Kinds(CULTURE))
             .values(7.0, 2.0, 2.0)
@@ -358,7 +358,7 @@ fn medium() -> Vec<Def> {
             .scaled(Scale::Population)
             .ratio(1_750_000.0, 1000.0)
             .target(25.0, 35.0),
-        def("LS-BRUDD", "Brudd på vannledninger", Lokalsamfunn, "Klima og miljø", "antall", 0, Lav, Maned, Sum)
+        def("LS-BRUDD", "Brudd på vannledninger", Lokalsamfunn, "Klima og miljø", "brudd", 0, Lav, Maned, Sum)
             .about("Brudd med avstengning av vann", "Driftskontrollsystemet VA", "Leder vann og avløp")
             .on(Scope::Kinds(WATER))
             .values(2.0, 0.0, 1.0)
@@ -397,7 +397,7 @@ fn medium() -> Vec<Def> {
             .values(11.5, 2.5, 2.5)
             .bounds(1.0, 90.0)
             .target(14.0, 21.0),
-        def("BR-KLAG", "Antall klager på tjenesten", Brukere, "Gode tjenester", "antall", 0, Lav, Maned, Sum)
+        def("BR-KLAG", "Antall klager på tjenesten", Brukere, "Gode tjenester", "klager", 0, Lav, Maned, Sum)
             .about("Skriftlige klager fra brukere og pårørende", "Sak- og arkivsystemet", "Enhetsleder")
             .on(Scope::Kinds(CARE_SERVICES))
             .values(0.8, 0.4, 0.9)
@@ -443,19 +443,19 @@ fn medium() -> Vec<Def> {
             .trend(0.8)
             .ratio(1.0, 3.0)
             .target(75.0, 65.0),
-        def("OR-STILL", "Ubesatte stillinger", Organisasjon, "Kompetanse", "antall", 0, Lav, Maned, Siste)
+        def("OR-STILL", "Ubesatte stillinger", Organisasjon, "Kompetanse", "stillinger", 0, Lav, Maned, Siste)
             .about("Utlyste stillinger som ikke er besatt ved utgangen av måneden", "Rekrutteringssystemet", "HR-sjef")
             .on(Scope::Kinds(VACANCIES))
             .values(1.2, 0.6, 1.0)
             .whole(),
-        def("OR-LARL", "Antall lærlinger", Organisasjon, "Kompetanse", "antall", 0, Hoy, Ar, Siste)
+        def("OR-LARL", "Antall lærlinger", Organisasjon, "Kompetanse", "lærlinger", 0, Hoy, Ar, Siste)
             .about("Lærlinger med kontrakt per 1. oktober", "HR-systemet", "HR-sjef")
             .values(12.0, 0.0, 1.5)
             .trend(0.8)
             .scaled(Scale::Population)
             .whole()
             .target(15.0, 10.0),
-        def("OR-SKADE", "Personskader meldt", Organisasjon, "Trygt arbeidsmiljø", "antall", 0, Lav, Tertial, Sum)
+        def("OR-SKADE", "Personskader meldt", Organisasjon, "Trygt arbeidsmiljø", "skader", 0, Lav, Tertial, Sum)
             .about("Meldte personskader på ansatte", "Avvikssystem", "Verneombud og leder")
             .on(Scope::Kinds(TECHNICAL_STAFF))
             .values(0.8, 0.4, 0.8)
@@ -511,7 +511,7 @@ fn large() -> Vec<Def> {
             .trend(-7.0)
             .scaled(Scale::Population)
             .target(110.0, 130.0),
-        def("LS-IDR", "Besøk i kommunale idrettsanlegg", Lokalsamfunn, "Levende lokalsamfunn", "antall", 0, Hoy, Maned, Sum)
+        def("LS-IDR", "Besøk i kommunale idrettsanlegg", Lokalsamfunn, "Levende lokalsamfunn", "besøk", 0, Hoy, Maned, Sum)
             .about("Registrerte besøk i svømmehall og idrettshaller", "Adgangskontroll", "Kultursjef")
             .on(Scope::Kinds(CULTURE))
             .values(1_500.0, 250.0, 150.0)
@@ -542,7 +542,7 @@ fn large() -> Vec<Def> {
             .values(5.0, 0.2, 0.15)
             .bounds(1.0, 6.0)
             .target(5.0, 4.5),
-        def("BR-BROYT", "Klager på brøyting og strøing", Brukere, "Gode tjenester", "antall", 0, Lav, Maned, Sum)
+        def("BR-BROYT", "Klager på brøyting og strøing", Brukere, "Gode tjenester", "klager", 0, Lav, Maned, Sum)
             .about("Henvendelser om brøyting og strøing i meldesystemet", "Meld fra om feil", "Leder vei og park")
             .on(Scope::Kinds(ROAD))
             .values(3.0, 1.0, 1.5)
@@ -554,7 +554,7 @@ fn large() -> Vec<Def> {
             .values(5.05, 0.2, 0.15)
             .bounds(1.0, 6.0)
             .target(5.0, 4.5),
-        def("OR-HMSM", "Meldte HMS-avvik", Organisasjon, "Trygt arbeidsmiljø", "antall", 0, Hoy, Maned, Sum)
+        def("OR-HMSM", "Meldte HMS-avvik", Organisasjon, "Trygt arbeidsmiljø", "avvik", 0, Hoy, Maned, Sum)
             .about("Meldte avvik; flere meldinger tyder på god meldekultur", "Avvikssystem", "Leder for enheten")
             .on(Scope::Leaves)
             .values(1.0, 0.5, 1.0)
