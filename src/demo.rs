@@ -97,6 +97,9 @@ const DRIFT_SHARE: f64 = 0.07;
 const DRIFT_MONTHS: i32 = 8;
 /// Share of (indicator, unit) pairs that have not reported their latest span.
 const LATE_SHARE: f64 = 0.05;
+/// The month where each indicator is at its `base` level; its trend runs from here in both
+/// directions, fixed so that a month's figure does not depend on the window asked for.
+const TREND_ANCHOR: i32 = 2026 * 12;
 /// Share of other cells that are missing.
 const HOLE_SHARE: f64 = 0.003;
 
@@ -258,19 +261,22 @@ fn generate_cells(
     let late = shared && rng::uniform(Purpose::Late, &keys) < LATE_SHARE;
     let drifting = shared && drifts(di, ui);
     let offset = def.spread * rng::normal(Purpose::Offset, &keys);
+    // A municipality-wide count grows with the population, its noise only with the square
+    // root (as counts do), so that a big city's figures are steadier than a small one's.
+    let noise_scale = if def.scale == Scale::Population { 1.0 / w.population.sqrt() } else { 1.0 };
     let mut last = None;
     for (si, span) in spans.iter().enumerate() {
         let cell = [di as u64, ui as u64, span.first().index() as u64];
         if (late && si + 1 == spans.len()) || (shared && rng::uniform(Purpose::Hole, &cell) < HOLE_SHARE) {
             continue;
         }
-        let mut v = def.base + offset + def.noise * rng::normal(Purpose::Noise, &cell);
+        let mut v = def.base + offset + def.noise * noise_scale * rng::normal(Purpose::Noise, &cell);
         if span.len_months() < 12 {
             let middle = (span.first().index() + span.last().index()) as f64 / 2.0;
             let month_of_year = middle.rem_euclid(12.0) + 1.0;
             v += def.season * (TAU * (month_of_year - def.peak) / 12.0).cos();
         }
-        v += def.trend * (span.last().index() - w.start.index()) as f64 / 12.0;
+        v += def.trend * f64::from(span.last().index() - TREND_ANCHOR) / 12.0;
         if drifting {
             if let Some((t, r)) = def.target {
                 let ramp = f64::from(span.last().index() - (w.through.index() - DRIFT_MONTHS)) / f64::from(DRIFT_MONTHS);

@@ -49,7 +49,7 @@ pub(crate) struct Denominator {
 pub(crate) struct Def {
     pub indicator: Indicator,
     pub scope: Scope,
-    /// The typical value of a unit in the first year, before scaling.
+    /// The typical value of a unit in 2026, before scaling (`trend` runs from there).
     pub base: f64,
     /// Standard deviation of a unit's lasting offset from `base`.
     pub spread: f64,
@@ -311,8 +311,8 @@ fn small() -> Vec<Def> {
         def("FIN-NDR", "Netto driftsresultat", Okonomi, "Økonomisk handlingsrom", "%", 2, Hoy, Ar, Siste)
             .rollup(UnitRollup::Ingen)
             .about("Netto driftsresultat i prosent av driftsinntekter", "KOSTRA og regnskapet", "Økonomisjef")
-            .values(1.4, 0.0, 0.6)
-            .trend(-0.45)
+            .values(0.4, 0.0, 0.6)
+            .trend(-0.3)
             .bounds(-5.0, 8.0)
             .target(1.75, 1.0),
         def("FIN-FAKT", "Andel fakturaer betalt i tide", Okonomi, "God økonomistyring", "%", 1, Hoy, Maned, Brok)
@@ -353,7 +353,7 @@ fn medium() -> Vec<Def> {
         def("LS-VANN", "Lekkasjeandel i vannforsyningen", Lokalsamfunn, "Klima og miljø", "%", 1, Lav, Ar, Brok)
             .about("Beregnet lekkasje / produsert vannmengde", "Driftskontrollsystemet VA", "Leder vann og avløp")
             .on(Scope::Kinds(WATER))
-            .values(29.0, 0.0, 1.5)
+            .values(27.0, 0.0, 1.5)
             .trend(-0.8)
             .scaled(Scale::Population)
             .ratio(1_750_000.0, 1000.0)
@@ -451,7 +451,7 @@ fn medium() -> Vec<Def> {
         def("OR-LARL", "Antall lærlinger", Organisasjon, "Kompetanse", "lærlinger", 0, Hoy, Ar, Siste)
             .about("Lærlinger med kontrakt per 1. oktober", "HR-systemet", "HR-sjef")
             .values(12.0, 0.0, 1.5)
-            .trend(0.8)
+            .trend(0.3)
             .scaled(Scale::Population)
             .whole()
             .target(15.0, 10.0),
@@ -470,8 +470,8 @@ fn medium() -> Vec<Def> {
         def("FIN-DISP", "Disposisjonsfond i prosent av driftsinntekter", Okonomi, "Økonomisk handlingsrom", "%", 1, Hoy, Ar, Siste)
             .rollup(UnitRollup::Ingen)
             .about("Disposisjonsfond ved årets slutt / brutto driftsinntekter", "KOSTRA", "Økonomisjef")
-            .values(8.4, 0.0, 0.8)
-            .trend(-0.9)
+            .values(7.0, 0.0, 0.8)
+            .trend(-0.4)
             .target(8.0, 5.0),
         def("FIN-INNF", "Innfordringsgrad kommunale gebyrer", Okonomi, "God økonomistyring", "%", 1, Hoy, Kvartal, Brok)
             .about("Innbetalt / fakturert beløp for vann, avløp, renovasjon og feiing, i kroner", "Fakturasystemet", "Leder innfordring")
@@ -562,7 +562,7 @@ fn large() -> Vec<Def> {
         def("OR-LED", "Andel ledere med fullført lederprogram", Organisasjon, "God ledelse", "%", 0, Hoy, Ar, Brok)
             .about("Ledere med personalansvar som har fullført kommunens lederprogram / ledere", "HR-systemet", "HR-sjef")
             .values(68.0, 0.0, 3.0)
-            .trend(4.0)
+            .trend(2.5)
             .scaled(Scale::Population)
             .ratio(45.0, 10.0)
             .target(80.0, 60.0),
