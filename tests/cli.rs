@@ -191,17 +191,29 @@ fn init_demo_reports_what_it_created_through_the_last_full_month() {
 }
 
 #[test]
-fn size_without_demo_is_a_usage_error() {
+fn usage_errors_exit_2_with_a_norwegian_message() {
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
-    let r = malkart(&dir.path().join("x.db"), &["init", "--size", "large"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    let r = malkart(
-        &dir.path().join("x.db"),
-        &["init", "--demo", "--size", "huge"],
+    let db = dir.path().join("x.db");
+    let r = malkart(&db, &["init", "--size", "large"]);
+    refused(&r, "mangler --demo");
+    assert!(r.stderr.contains("Bruk: malkart init"), "{}", r.stderr);
+    refused(
+        &malkart(&db, &["init", "--demo", "--size", "huge"]),
+        "«huge» er ikke en gyldig verdi for --size",
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    let r = malkart(&dir.path().join("x.db"), &["export", "sick-leave"]);
-    assert_eq!(r.code, 2, "export is not a command yet: {}", r.stderr);
+    refused(
+        &malkart(&db, &["export", "sick-leave"]),
+        "ukjent kommando «export»",
+    );
+    refused(
+        &malkart(&db, &["status", "--unit", "1000"]),
+        "mangler --period",
+    );
+    refused(
+        &malkart(&db, &["check", "--bogus"]),
+        "ukjent valg eller argument «--bogus»",
+    );
+    assert!(!db.exists(), "a usage error opens no database");
 }
 
 #[test]
@@ -730,18 +742,30 @@ fn help_is_norwegian_and_lists_the_commands() {
     let r = malkart(&dir.path().join("x.db"), &["--help"]);
     ok(&r);
     for word in [
-        "init",
-        "import",
-        "status",
-        "lock",
-        "unlock",
-        "backup",
-        "restore",
-        "check",
+        "Bruk: malkart",
+        "Kommandoer:",
+        "Valg:",
+        "Vis hjelp",
         "MALKART_DB",
     ] {
-        assert!(r.stdout.contains(word), "{word} in help");
+        assert!(r.stdout.contains(word), "«{word}» in help:\n{}", r.stdout);
     }
+    for command in [
+        "init", "import", "status", "lock", "unlock", "backup", "restore", "check",
+    ] {
+        assert!(
+            r.stdout.contains(&format!("\n  {command} ")),
+            "{command} in help"
+        );
+    }
+    assert!(!r.stdout.contains("bench"), "bench is not advertised");
+    let r = malkart(&dir.path().join("x.db"), &["status", "--help"]);
+    ok(&r);
+    assert!(
+        r.stdout.contains("2026-K3") && r.stdout.contains("Enhetskoden"),
+        "{}",
+        r.stdout
+    );
     assert!(
         !dir.path().join("x.db").exists(),
         "--help opens no database"

@@ -16,8 +16,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use args::{Cli, Command, Format, Size};
 use malkart::demo::{self, DemoSize};
 use malkart::engine::Engine;
@@ -28,7 +26,7 @@ use malkart::storage::{self, Store};
 use malkart::{Error, Result};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = args::parse();
     match run(cli) {
         Ok(text) => {
             // A closed pipe (`malkart status … | head`) is not an error worth a message.
