@@ -82,26 +82,6 @@ CREATE TABLE measurements (
     PRIMARY KEY (indicator, span_first, unit)
 ) WITHOUT ROWID;
 
--- The last line of defence for locked months (engine.md §9); `apply` refuses first, with a
--- message that names the month.
-CREATE TRIGGER measurements_locked_insert BEFORE INSERT ON measurements
-WHEN EXISTS (SELECT 1 FROM locked_months WHERE month BETWEEN NEW.span_first AND NEW.span_last)
-BEGIN
-    SELECT RAISE(ABORT, 'måneden er låst');
-END;
-CREATE TRIGGER measurements_locked_update BEFORE UPDATE ON measurements
-WHEN EXISTS (SELECT 1 FROM locked_months
-             WHERE month BETWEEN NEW.span_first AND NEW.span_last
-                OR month BETWEEN OLD.span_first AND OLD.span_last)
-BEGIN
-    SELECT RAISE(ABORT, 'måneden er låst');
-END;
-CREATE TRIGGER measurements_locked_delete BEFORE DELETE ON measurements
-WHEN EXISTS (SELECT 1 FROM locked_months WHERE month BETWEEN OLD.span_first AND OLD.span_last)
-BEGIN
-    SELECT RAISE(ABORT, 'måneden er låst');
-END;
-
 CREATE TABLE comments (
     id         INTEGER PRIMARY KEY,
     indicator  TEXT NOT NULL REFERENCES indicators (code),
@@ -121,15 +101,23 @@ CREATE TABLE locked_months (
     locked_at TEXT NOT NULL
 );
 
--- The audit log. No foreign keys: it outlives what it describes. Its rowid order is time
--- order.
+-- The audit log: one batch per write transaction (when, who, from which source) and one
+-- entry per created, changed or deleted row. No foreign keys: the log outlives what it
+-- describes. Rowid order is time order. A NULL key is `indicator / unit / period`, derived
+-- when read: an import of a million measurements writes a million entries, and every byte
+-- of each one costs time.
+CREATE TABLE audit_batches (
+    id     INTEGER PRIMARY KEY,
+    at     TEXT NOT NULL,
+    user   TEXT NOT NULL,
+    source TEXT NOT NULL
+);
+
 CREATE TABLE audit (
     id        INTEGER PRIMARY KEY,
-    at        TEXT NOT NULL,
-    user      TEXT NOT NULL,
-    source    TEXT NOT NULL,
+    batch     INTEGER NOT NULL,
     entity    TEXT NOT NULL,
-    key       TEXT NOT NULL,
+    key       TEXT,
     indicator TEXT,
     unit      TEXT,
     period    TEXT,

@@ -1,6 +1,8 @@
 //! The audit log: who changed what, when, from which source, with the old and the new value
 //! as JSON. Written inside the transaction of the change it describes; read newest first.
 
+use std::cell::Cell;
+
 use rusqlite::{params, Connection, Statement};
 
 use crate::error::{Error, Result};
@@ -9,13 +11,14 @@ use crate::model::AuditEntry;
 use super::AuditFilter;
 
 pub const INSERT: &str = "INSERT INTO audit \
-    (at, user, source, entity, key, indicator, unit, period, old, new, reason) \
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+    (batch, entity, key, indicator, unit, period, old, new, reason) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
 
 /// One change to log; the time, user and source come from the `Writer`.
 #[derive(Default)]
 pub struct Change<'a> {
     pub entity: &'a str,
+    /// Empty when the key is `indicator / unit / period`: it is then derived when read.
     pub key: &'a str,
     pub indicator: Option<&'a str>,
     pub unit: Option<&'a str>,
@@ -25,21 +28,38 @@ pub struct Change<'a> {
     pub reason: Option<&'a str>,
 }
 
-/// Writes the entries of one transaction, all stamped with the time it began.
+/// Writes the entries of one transaction under one batch (time, user, source), created
+/// with the first entry so that a transaction that changes nothing leaves no trace.
 pub struct Writer<'a> {
     pub at: String,
     pub user: &'a str,
     pub source: &'a str,
+    batch: Cell<Option<i64>>,
 }
 
-impl Writer<'_> {
-    pub fn write(&self, stmt: &mut Statement<'_>, change: &Change<'_>) -> Result<()> {
+impl<'a> Writer<'a> {
+    pub fn new(user: &'a str, source: &'a str) -> Writer<'a> {
+        Writer { at: super::db::now(), user, source, batch: Cell::new(None) }
+    }
+
+    fn batch(&self, conn: &Connection) -> Result<i64> {
+        if let Some(id) = self.batch.get() {
+            return Ok(id);
+        }
+        conn.prepare_cached("INSERT INTO audit_batches (at, user, source) VALUES (?1, ?2, ?3)")?
+            .execute(params![self.at, self.user, self.source])?;
+        let id = conn.last_insert_rowid();
+        self.batch.set(Some(id));
+        Ok(id)
+    }
+
+    pub fn write(&self, conn: &Connection, stmt: &mut Statement<'_>, change: &Change<'_>) -> Result<()> {
+        let batch = self.batch(conn)?;
+        let key = Some(change.key).filter(|k| !k.is_empty());
         stmt.execute(params![
-            self.at,
-            self.user,
-            self.source,
+            batch,
             change.entity,
-            change.key,
+            key,
             change.indicator,
             change.unit,
             change.period,
@@ -52,7 +72,7 @@ impl Writer<'_> {
 
     pub fn write_one(&self, conn: &Connection, change: &Change<'_>) -> Result<()> {
         let mut stmt = conn.prepare_cached(INSERT)?;
-        self.write(&mut stmt, change)
+        self.write(conn, &mut stmt, change)
     }
 }
 
@@ -76,13 +96,15 @@ pub fn query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>>
     }
     // `at` starts with the local date, so a date range is a prefix comparison.
     let mut stmt = conn.prepare_cached(
-        "SELECT id, at, user, source, entity, key, indicator, unit, period, old, new, reason
-         FROM audit
-         WHERE (?1 IS NULL OR unit = ?1)
-           AND (?2 IS NULL OR indicator = ?2)
-           AND (?3 IS NULL OR substr(at, 1, 10) >= ?3)
-           AND (?4 IS NULL OR substr(at, 1, 10) <= ?4)
-         ORDER BY id DESC
+        "SELECT a.id, b.at, b.user, b.source, a.entity,
+                COALESCE(a.key, a.indicator || ' / ' || a.unit || ' / ' || a.period),
+                a.indicator, a.unit, a.period, a.old, a.new, a.reason
+         FROM audit a JOIN audit_batches b ON b.id = a.batch
+         WHERE (?1 IS NULL OR a.unit = ?1)
+           AND (?2 IS NULL OR a.indicator = ?2)
+           AND (?3 IS NULL OR substr(b.at, 1, 10) >= ?3)
+           AND (?4 IS NULL OR substr(b.at, 1, 10) <= ?4)
+         ORDER BY a.id DESC
          LIMIT ?5",
     )?;
     let limit = filter.limit.map(i64::from).unwrap_or(-1);

@@ -46,6 +46,9 @@ pub fn connect(path: &Path) -> Result<Connection> {
 
 /// The settings of every connection we use for work.
 pub fn configure(conn: &Connection) -> Result<()> {
+    // Only a new, still empty file takes a page size (WAL fixes it afterwards). 16 KiB pages
+    // make bulk imports of a million rows measurably cheaper than the default 4 KiB.
+    conn.pragma_update(None, "page_size", 16_384)?;
     // An in-memory database answers `memory`; a file answers `wal`.
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     conn.pragma_update(None, "foreign_keys", true)?;

@@ -2,6 +2,13 @@
 //! `IMMEDIATE` write transactions, cached statements), its embedded forward-only
 //! migrations, and every read and write the app and the CLI make. All writes go through
 //! here, each in one transaction, each change written to the audit log.
+//!
+//! - [`db`](self) opening, pragmas, the write transaction (which bumps the revision);
+//!   `migrate` the embedded migrations and the newer-schema refusal;
+//! - `apply` change sets with all their checks; `audit` the log (one batch per
+//!   transaction, one entry per row); `locks`, `comments`;
+//! - `dataset` what the engine needs for a period; `rows` reading the model back;
+//! - `backup` backup, restore and the integrity check.
 
 mod apply;
 mod audit;
@@ -16,10 +23,9 @@ mod rows;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
-
-use rusqlite::Connection;
 
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
@@ -39,6 +45,15 @@ pub use migrate::SUPPORTED_VERSION;
 pub struct Store {
     conn: Connection,
     user: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.conn.path().unwrap_or(":memory:"))
+            .field("user", &self.user)
+            .finish()
+    }
 }
 
 /// What a batch of rows does to the database; one import file or one save in a grid.
@@ -93,8 +108,14 @@ impl Store {
     /// Opens (creating and migrating when missing) the database at `path`. A database of a
     /// newer schema is refused and left unchanged.
     pub fn open(path: &Path) -> Result<Store> {
+        // A newer file must stay byte for byte as it was: look at its version through a
+        // read-only connection (which never checkpoints a WAL into the file) before opening
+        // it for writing.
+        if path.is_file() {
+            let probe = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            migrate::refuse_newer(&probe, path)?;
+        }
         let mut conn = db::connect(path)?;
-        // Before any pragma that writes: a newer file must stay byte for byte as it was.
         migrate::refuse_newer(&conn, path)?;
         db::configure(&conn)?;
         migrate::to_latest(&mut conn)?;
@@ -150,7 +171,7 @@ impl Store {
     /// With `dry_run` it counts and rolls back.
     pub fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary> {
         let tx = db::begin_write(&mut self.conn)?;
-        let log = audit::Writer { at: db::now(), user: &self.user, source };
+        let log = audit::Writer::new(&self.user, source);
         let summary = apply::change_set(&tx, changes, Some(&log))?;
         db::finish_write(tx, dry_run)?;
         Ok(summary)
@@ -221,7 +242,7 @@ impl Store {
                 "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database".to_string(),
             ));
         }
-        let log = audit::Writer { at: db::now(), user: &self.user, source: "demo" };
+        let log = audit::Writer::new(&self.user, "demo");
         let kinds = [
             ("enheter", ChangeSet::Units(data.units.clone())),
             ("indikatorer", ChangeSet::Indicators(data.indicators.clone())),
@@ -253,7 +274,7 @@ impl Store {
     /// Runs `f` in one IMMEDIATE write transaction with an audit writer for a manual change.
     fn write<T>(&mut self, f: impl FnOnce(&Connection, &audit::Writer<'_>) -> Result<T>) -> Result<T> {
         let tx = db::begin_write(&mut self.conn)?;
-        let log = audit::Writer { at: db::now(), user: &self.user, source: "manuell" };
+        let log = audit::Writer::new(&self.user, "manuell");
         let value = f(&tx, &log)?;
         db::finish_write(tx, false)?;
         Ok(value)
