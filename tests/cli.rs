@@ -771,3 +771,52 @@ fn help_is_norwegian_and_lists_the_commands() {
         "--help opens no database"
     );
 }
+
+#[test]
+fn an_xlsx_file_imports_like_a_csv_file() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let path = dir.path().join("målinger.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["indikator", "enhet", "periode", "verdi"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string(0, c as u16, *h)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // A numeric cell, and a text cell typed the Norwegian way.
+    for (r, (month, unit)) in [("03", "3200"), ("04", "3200")].iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet
+            .write_string(r, 0, "BR-VENT")
+            .unwrap_or_else(|e| panic!("{e}"));
+        sheet
+            .write_string(r, 1, *unit)
+            .unwrap_or_else(|e| panic!("{e}"));
+        sheet
+            .write_string(r, 2, format!("{y}-{month}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    sheet
+        .write_number(1, 3, 9.5)
+        .unwrap_or_else(|e| panic!("{e}"));
+    sheet
+        .write_string(2, 3, "7,25")
+        .unwrap_or_else(|e| panic!("{e}"));
+    book.save(&path).unwrap_or_else(|e| panic!("{e}"));
+
+    let r = malkart(&d.db, &["import", "målinger", &path.to_string_lossy()]);
+    ok(&r);
+    assert!(r.stdout.contains("rader lest:  2"), "{}", r.stdout);
+    let march = parse(&status_json(&d.db, "3200", &format!("{y}-03")));
+    assert_eq!(indicator(&march, "BR-VENT")["value"], 9.5);
+    let april = parse(&status_json(&d.db, "3200", &format!("{y}-04")));
+    assert_eq!(indicator(&april, "BR-VENT")["value"], 7.25);
+    // Both months together: a mean of the two, (9.5 + 7.25) / 2 = 8.375.
+    let both = parse(&status_json(&d.db, "3200", &format!("{y}-03..{y}-04")));
+    assert_eq!(indicator(&both, "BR-VENT")["value"], 8.375);
+}
