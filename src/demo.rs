@@ -14,7 +14,7 @@ mod tree;
 use std::f64::consts::TAU;
 
 use crate::format::round_half_away;
-use crate::model::{Aggregation, Comment, Direction, Figure, Indicator, Measurement, Target, Unit};
+use crate::model::{Comment, Direction, Figure, Indicator, Measurement, Target, Unit};
 use crate::period::{Month, Period};
 
 use catalog::{Def, Scale, Scope};
@@ -395,9 +395,9 @@ fn comment(def: &Def, units: &[DemoUnit], ui: usize, span: Period) -> Comment {
     let unit = &units[ui];
     let keys = [ui as u64, span.first().index() as u64];
     let month = span.last();
-    let day = 18 + rng::between(Purpose::Minute, &keys, 0, 4);
-    let hour = 8 + rng::between(Purpose::Minute, &[keys[0], keys[1], 1], 0, 7);
-    let minute = rng::between(Purpose::Minute, &[keys[0], keys[1], 2], 0, 59);
+    let day = 18 + rng::between(Purpose::Timestamp, &keys, 0, 4);
+    let hour = 8 + rng::between(Purpose::Timestamp, &[keys[0], keys[1], 1], 0, 7);
+    let minute = rng::between(Purpose::Timestamp, &[keys[0], keys[1], 2], 0, 59);
     // Norway is on summer time (UTC+2) from the last Sunday of March to the last Sunday of
     // October; days 18–22 are never in the switching week.
     let offset = if (4..=10).contains(&month.month()) {
@@ -445,16 +445,15 @@ fn comment_text(def: &Def) -> &'static str {
     }
 }
 
-/// Does this indicator take a numerator and a denominator?
-pub fn is_ratio(indicator: &Indicator) -> bool {
-    indicator.aggregation == Aggregation::Brok
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet, HashMap};
 
     use super::*;
+
+    fn is_ratio(indicator: &Indicator) -> bool {
+        indicator.aggregation == crate::model::Aggregation::Brok
+    }
 
     fn through() -> Month {
         Month::new(2026, 10).unwrap_or_else(|| panic!("2026-10 is a month"))

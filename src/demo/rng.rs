@@ -19,7 +19,7 @@ pub(crate) enum Purpose {
     OwnTarget = 8,
     Comment = 9,
     Name = 10,
-    Minute = 11,
+    Timestamp = 11,
 }
 
 fn splitmix(mut z: u64) -> u64 {
