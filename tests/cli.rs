@@ -820,3 +820,52 @@ fn an_xlsx_file_imports_like_a_csv_file() {
     let both = parse(&status_json(&d.db, "3200", &format!("{y}-03..{y}-04")));
     assert_eq!(indicator(&both, "BR-VENT")["value"], 8.375);
 }
+
+#[test]
+fn every_kind_of_wrong_measurement_line_is_refused_with_its_line_and_changes_nothing() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let header = "indikator;enhet;periode;verdi;teller;nevner\n";
+    let good = format!("BR-VENT;3200;{y}-05;8,5;;\n");
+    // (the wrong line, something its error must name)
+    let cases = [
+        (format!("BR-VENT;3200;{y}-06;abc;;\n"), "«abc»".to_string()),
+        (format!("BR-VENT;3200;{y}-06;1e5;;\n"), "«1e5»".to_string()),
+        (format!("BR-VENT;3200;{y}-06;;;\n"), "verdi".to_string()),
+        (
+            format!("NEI-IKKE;3200;{y}-06;4;;\n"),
+            "NEI-IKKE".to_string(),
+        ),
+        (format!("BR-VENT;7777;{y}-06;4;;\n"), "7777".to_string()),
+        (format!("BR-VENT;3200;{y}-13;4;;\n"), format!("{y}-13")),
+        // A quarterly indicator given a month.
+        (format!("OR-AVV;3110;{y}-06;;3;4\n"), format!("{y}-06")),
+        // A ratio given a value, and a ratio with a zero denominator.
+        (format!("OR-AVV;3110;{y}-K2;75;;\n"), "OR-AVV".to_string()),
+        (format!("OR-AVV;3110;{y}-K2;;3;0\n"), "nevner".to_string()),
+        // The same cell twice in one file: the error points back at the first.
+        (good.clone(), "linje 2".to_string()),
+    ];
+    let year = y.to_string();
+    let before = status_json(&d.db, "1000", &year);
+    let before_unit = status_json(&d.db, "3200", &format!("{y}-05"));
+    let count = measurement_count(&d.db);
+    for (i, (wrong, needle)) in cases.iter().enumerate() {
+        let file = write(
+            dir.path(),
+            &format!("feil-{i}.csv"),
+            &format!("{header}{good}{wrong}"),
+        );
+        let r = malkart(&d.db, &["import", "målinger", &file.to_string_lossy()]);
+        refused(&r, "linje 3");
+        assert!(
+            r.stderr.contains(needle.as_str()),
+            "case {i}: «{needle}» not in {}",
+            r.stderr
+        );
+        assert_eq!(measurement_count(&d.db), count, "case {i}");
+    }
+    assert_eq!(status_json(&d.db, "1000", &year), before);
+    assert_eq!(status_json(&d.db, "3200", &format!("{y}-05")), before_unit);
+}
