@@ -869,3 +869,32 @@ fn every_kind_of_wrong_measurement_line_is_refused_with_its_line_and_changes_not
     assert_eq!(status_json(&d.db, "1000", &year), before);
     assert_eq!(status_json(&d.db, "3200", &format!("{y}-05")), before_unit);
 }
+
+#[test]
+fn table_trend_arrow_follows_the_value_and_the_word_follows_the_direction() {
+    // BR-VENT (ventetid, `lav`: lower is better) on Hjemmetjenesten (3200, no children):
+    // January 9,5 → February 6,0 fell: «↓ bedre»; February 6,0 → March 7,5 rose: «↑ verre».
+    let d = demo();
+    let y = last_year();
+    let path = write(
+        d._dir.path(),
+        "vent.csv",
+        &format!(
+            "indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-01;9,5\nBR-VENT;3200;{y}-02;6,0\nBR-VENT;3200;{y}-03;7,5\n"
+        ),
+    );
+    ok(&malkart(&d.db, &["import", "målinger", &path.to_string_lossy()]));
+    let line = |period: String| {
+        let r = malkart(&d.db, &["status", "--unit", "3200", "--period", &period]);
+        ok(&r);
+        r.stdout
+            .lines()
+            .find(|l| l.contains("BR-VENT"))
+            .map(str::to_string)
+            .unwrap_or_else(|| panic!("no BR-VENT row: {}", r.stdout))
+    };
+    let feb = line(format!("{y}-02"));
+    assert!(feb.contains("6,0 dager") && feb.contains("↓ bedre"), "{feb}");
+    let mar = line(format!("{y}-03"));
+    assert!(mar.contains("7,5 dager") && mar.contains("↑ verre"), "{mar}");
+}

@@ -3,7 +3,7 @@
 //! on a screen reader.
 
 use malkart::engine::{IndicatorResult, PerspectiveResult, Scorecard, Status, StatusCounts, Trend};
-use malkart::format::with_unit;
+use malkart::format::{round_half_away, with_unit};
 use malkart::period::Period;
 
 /// The mark and word of a status: `● grønn`, `▲ gul`, `■ rød`, `○ ingen data`, `– ingen mål`.
@@ -18,15 +18,24 @@ pub fn status_text(status: Status) -> String {
     format!("{mark} {}", status.word())
 }
 
-/// The trend as an arrow and a word; the arrow says better or worse, not up or down, since
-/// for a `lav` indicator a falling value is better.
-pub fn trend_text(trend: Trend) -> &'static str {
-    match trend {
-        Trend::Better => "↑ bedre",
-        Trend::Worse => "↓ verre",
-        Trend::Unchanged => "→ uendret",
-        Trend::Unknown => "· ukjent",
-    }
+/// The trend as an arrow and a word, as the app shows it: the arrow points the way the
+/// displayed value moved since the previous period, the word says whether that is better or
+/// worse (for a `lav` indicator a rising value is `↑ verre`).
+pub fn trend_text(r: &IndicatorResult) -> String {
+    let previous = r.previous.value.map(|v| round_half_away(v, r.decimals));
+    let arrow = match (r.display_value, previous) {
+        (Some(now), Some(before)) if now > before => "↑",
+        (Some(now), Some(before)) if now < before => "↓",
+        (Some(_), Some(_)) => "→",
+        _ => "·",
+    };
+    let word = match r.trend {
+        Trend::Better => "bedre",
+        Trend::Worse => "verre",
+        Trend::Unchanged => "uendret",
+        Trend::Unknown => "ukjent",
+    };
+    format!("{arrow} {word}")
 }
 
 fn counts_text(c: &StatusCounts) -> String {
@@ -85,7 +94,7 @@ fn row(r: &IndicatorResult) -> [String; 9] {
         optional(r.target, r),
         optional(r.red_limit, r),
         status_text(r.status),
-        trend_text(r.trend).to_string(),
+        trend_text(r),
         coverage_text(r),
     ]
 }
