@@ -25,21 +25,16 @@ pub struct Decimal {
 }
 
 impl Decimal {
-    /// The nearest `f64` (correctly rounded, via the decimal text).
+    /// The nearest `f64`, correctly rounded.
     pub fn to_f64(self) -> f64 {
         let negative = self.digits < 0;
-        let magnitude = self.digits.unsigned_abs().to_string();
-        let scale = self.scale as usize;
-        let text = if scale == 0 {
-            magnitude
-        } else if magnitude.len() > scale {
-            let (int, frac) = magnitude.split_at(magnitude.len() - scale);
-            format!("{int}.{frac}")
-        } else {
-            format!("0.{}{magnitude}", "0".repeat(scale - magnitude.len()))
+        let magnitude = self.digits.unsigned_abs();
+        let value = match POWERS_OF_TEN.get(self.scale as usize) {
+            // Both operands are exact in an `f64` (at most 2^53, and 10^0‥10^22), so the one
+            // IEEE division is correctly rounded; this is every number a person types.
+            Some(power) if magnitude <= 1 << 53 => magnitude as f64 / power,
+            _ => slow_f64(magnitude, self.scale),
         };
-        // The text is digits and at most one point, which `f64` always parses.
-        let value: f64 = text.parse().unwrap_or(f64::NAN);
         if negative {
             -value
         } else {
@@ -68,6 +63,28 @@ impl Decimal {
         let pow = 10i128.checked_pow(self.scale)?;
         (self.digits % pow == 0).then_some(self.digits / pow)
     }
+}
+
+/// The powers of ten that are exact in an `f64`.
+const POWERS_OF_TEN: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// `magnitude × 10^−scale` via the decimal text, which Rust's parser rounds correctly.
+fn slow_f64(magnitude: u128, scale: u32) -> f64 {
+    let magnitude = magnitude.to_string();
+    let scale = scale as usize;
+    let text = if scale == 0 {
+        magnitude
+    } else if magnitude.len() > scale {
+        let (int, frac) = magnitude.split_at(magnitude.len() - scale);
+        format!("{int}.{frac}")
+    } else {
+        format!("0.{}{magnitude}", "0".repeat(scale - magnitude.len()))
+    };
+    // The text is digits and at most one point, which `f64` always parses.
+    text.parse().unwrap_or(f64::NAN)
 }
 
 /// A text that is not a number by the rules above.
@@ -138,52 +155,67 @@ fn parse(text: &str) -> Option<Decimal> {
         }
         _ => return None,
     };
-    let int_digits = grouped_digits(int_part, point_groups)?;
+    if !grouping_is_valid(int_part, point_groups) {
+        return None;
+    }
     let frac_digits = match frac_part {
         Some(f) if !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()) => f,
         Some(_) => return None,
         None => "",
     };
-    let all = format!("{int_digits}{frac_digits}");
-    let significant = all.trim_start_matches('0');
-    if significant.len() > MAX_DIGITS {
-        return None;
+    // The digits without separators, leading zeros skipped, counted and accumulated as
+    // they come: no text is built for a number read a million times in an import.
+    let mut magnitude: i128 = 0;
+    let mut significant = 0usize;
+    for b in int_part.bytes().chain(frac_digits.bytes()) {
+        if !b.is_ascii_digit() || (significant == 0 && b == b'0') {
+            continue;
+        }
+        significant += 1;
+        if significant > MAX_DIGITS {
+            return None;
+        }
+        // 36 digits stay below 10^36 < i128::MAX.
+        magnitude = magnitude * 10 + i128::from(b - b'0');
     }
-    let magnitude: i128 = if significant.is_empty() {
-        0
-    } else {
-        significant.parse().ok()?
-    };
     Some(Decimal {
         digits: if negative { -magnitude } else { magnitude },
         scale: frac_digits.len() as u32,
     })
 }
 
-/// The digits of an integer part, checking its grouping: either no separators, or groups
-/// split by one kind of separator (spaces, or points when `point_groups`), the first group
-/// of 1–3 digits and every other of exactly 3.
-fn grouped_digits(int_part: &str, point_groups: bool) -> Option<String> {
+/// Checks the grouping of an integer part: either no separators, or groups split by one
+/// kind of separator (spaces, or points when `point_groups`), the first group of 1–3
+/// digits and every other of exactly 3.
+fn grouping_is_valid(int_part: &str, point_groups: bool) -> bool {
     let has_space = int_part.chars().any(is_space);
     let has_point = int_part.contains('.');
     if has_point && (!point_groups || has_space) {
-        return None;
+        return false;
     }
-    let groups: Vec<&str> = if has_point {
-        int_part.split('.').collect()
+    if has_point {
+        groups_are_valid(int_part.split('.'))
     } else {
-        int_part.split(is_space).collect()
+        groups_are_valid(int_part.split(is_space))
+    }
+}
+
+fn groups_are_valid<'a>(mut groups: impl Iterator<Item = &'a str>) -> bool {
+    let digits = |g: &str| !g.is_empty() && g.bytes().all(|b| b.is_ascii_digit());
+    let Some(first) = groups.next() else {
+        return false;
     };
-    if groups
-        .iter()
-        .any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
+    if !digits(first) {
+        return false;
     }
-    if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
-        return None;
+    let mut several = false;
+    for group in groups {
+        if !digits(group) || group.len() != 3 {
+            return false;
+        }
+        several = true;
     }
-    Some(groups.concat())
+    !several || first.len() <= 3
 }
 
 #[cfg(test)]
@@ -283,6 +315,24 @@ mod tests {
             "1.234.5678",
         ] {
             assert!(parse_decimal(text).is_err(), "«{text}» should be refused");
+        }
+    }
+
+    #[test]
+    fn to_f64_is_the_nearest_double_on_both_paths() {
+        // Rust's own parser rounds the plain decimal text correctly; both the quick path
+        // (≤ 2^53 digits, scale ≤ 22) and the slow path (beyond either) must agree with it.
+        for (norwegian, plain) in [
+            ("7,3", "7.3"),
+            ("-0,05", "-0.05"),
+            ("0,30000000000000004", "0.30000000000000004"),
+            ("9 007 199 254 740 993", "9007199254740993"),
+            ("123456789,123456789", "123456789.123456789"),
+            ("0,00000000000000000000001", "0.00000000000000000000001"),
+            ("1 234 567,50", "1234567.50"),
+        ] {
+            let expected: f64 = plain.parse().unwrap_or(f64::NAN);
+            assert_eq!(parse_number(norwegian), Ok(expected), "{norwegian}");
         }
     }
 

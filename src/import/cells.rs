@@ -17,7 +17,7 @@ pub type Checked<T> = Result<T, Reported>;
 
 /// A record seen through a kind's columns.
 pub struct Cells<'a> {
-    pub record: &'a Record,
+    pub record: Record<'a>,
     pub columns: &'a Columns,
 }
 
@@ -28,7 +28,7 @@ impl<'a> Cells<'a> {
 
     /// The trimmed text; empty when the column is absent.
     pub fn text(&self, column: &str) -> &'a str {
-        self.columns.cell(self.record, column)
+        self.columns.cell(&self.record, column)
     }
 
     /// The text, `None` when empty.

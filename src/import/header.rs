@@ -152,11 +152,11 @@ impl Columns {
     }
 
     /// The cell of column `name` in `record`; empty when the column is absent.
-    pub fn cell<'r>(&self, record: &'r Record, name: &str) -> &'r str {
+    pub fn cell<'r>(&self, record: &Record<'r>, name: &str) -> &'r str {
         self.spec_index(name)
             .and_then(|i| self.found[i].as_ref())
-            .and_then(|(col, _)| record.cells.get(*col))
-            .map_or("", |c| c.as_str())
+            .and_then(|(col, _)| record.cell(*col))
+            .unwrap_or("")
     }
 
     /// `ukjente kolonner ble ikke lest: «a», «b»`, when there are any.
@@ -174,6 +174,7 @@ impl Columns {
 
 #[cfg(test)]
 mod tests {
+    use super::super::reader::Records;
     use super::*;
 
     static SPECS: &[ColumnSpec] = &[
@@ -187,11 +188,10 @@ mod tests {
         names.iter().map(|s| s.to_string()).collect()
     }
 
-    fn record(cells: &[&str]) -> Record {
-        Record {
-            line: 2,
-            cells: header(cells),
-        }
+    fn records(cells: &[&str]) -> Records {
+        let mut records = Records::new(cells.len());
+        records.push(2, cells.iter().copied());
+        records
     }
 
     #[test]
@@ -202,7 +202,8 @@ mod tests {
             1,
         )
         .unwrap_or_else(|p| panic!("{:?}", p));
-        let r = record(&["OR-AVV", "75", "2026", "sektor"]);
+        let rs = records(&["OR-AVV", "75", "2026", "sektor"]);
+        let r = rs.get(0).unwrap_or_else(|| panic!("one record"));
         assert_eq!(cols.cell(&r, "indikator"), "OR-AVV");
         assert_eq!(cols.cell(&r, "rød_grense"), "75");
         assert_eq!(cols.cell(&r, "år"), "2026");
@@ -220,8 +221,10 @@ mod tests {
             Some("ukjente kolonner ble ikke lest: «merknad»")
         );
         assert!(!cols.has("nivå"));
-        assert_eq!(cols.cell(&record(&["2026", "x", "SF"]), "nivå"), "");
-        assert_eq!(cols.cell(&record(&["2026", "x", "SF"]), "indikator"), "SF");
+        let rs = records(&["2026", "x", "SF"]);
+        let r = rs.get(0).unwrap_or_else(|| panic!("one record"));
+        assert_eq!(cols.cell(&r, "nivå"), "");
+        assert_eq!(cols.cell(&r, "indikator"), "SF");
     }
 
     #[test]

@@ -66,7 +66,7 @@ pub fn parse(
     let mut seen: HashMap<&str, u64> = HashMap::new();
     let mut factor_ignored: Vec<u64> = Vec::new();
     let mut out = Vec::new();
-    for record in &table.records {
+    for record in table.records.iter() {
         let c = Cells { record, columns };
         let code = c.required(problems, "kode").and_then(|code| {
             if !is_valid_indicator_code(code) {

@@ -4,7 +4,7 @@
 //! be exactly one span (a quarterly indicator takes `2026-K1`, not `2026-03`), and none of
 //! its months may be locked.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use super::cells::Cells;
 use super::header::{optional, required, ColumnSpec, Columns};
@@ -12,6 +12,7 @@ use super::problems::Problems;
 use super::reader::Table;
 use crate::model::{Aggregation, Figure, Frequency, Indicator, Measurement};
 use crate::period::Period;
+use crate::storage::fxhash::Fx;
 use crate::storage::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
@@ -34,18 +35,22 @@ pub fn parse(
     catalog: &Catalog,
     problems: &mut Problems,
 ) -> Vec<Measurement> {
-    let indicators: HashMap<&str, &Indicator> = catalog
-        .indicators
-        .iter()
-        .map(|i| (i.code.as_str(), i))
+    // Codes are looked up once per line and stand as their catalog position after that:
+    // the duplicate check of a million lines then sorts integers, not texts.
+    let indicators: HashMap<&str, (u32, &Indicator), Fx> = (0u32..)
+        .zip(&catalog.indicators)
+        .map(|(n, i)| (i.code.as_str(), (n, i)))
         .collect();
-    let units: HashSet<&str> = catalog.units.iter().map(|u| u.code.as_str()).collect();
-    let mut seen: HashMap<(&str, &str, Period), u64> = HashMap::new();
-    let mut out = Vec::new();
-    for record in &table.records {
+    let units: HashMap<&str, u32, Fx> = (0u32..)
+        .zip(&catalog.units)
+        .map(|(n, u)| (u.code.as_str(), n))
+        .collect();
+    let mut keys: Vec<(u32, u32, u32, u64)> = Vec::with_capacity(table.records.len());
+    let mut out = Vec::with_capacity(table.records.len());
+    for record in table.records.iter() {
         let c = Cells { record, columns };
         let indicator = c.required(problems, "indikator").and_then(|code| {
-            let ind = indicators
+            let (n, ind) = indicators
                 .get(code)
                 .copied()
                 .ok_or_else(|| c.error(problems, "indikator", format!("ukjent indikator «{code}»")))?;
@@ -56,20 +61,19 @@ pub fn parse(
                     format!("{code} er en innebygd indikator som beregnes av Målkart og kan ikke importeres som målinger"),
                 ));
             }
-            Ok(ind)
+            Ok((n, ind))
         });
-        let unit = c.required(problems, "enhet").and_then(|u| {
-            if units.contains(u) {
-                Ok(u)
-            } else {
-                Err(c.error(problems, "enhet", format!("ukjent enhet «{u}»")))
-            }
-        });
+        let unit = c
+            .required(problems, "enhet")
+            .and_then(|u| match units.get(u) {
+                Some(&n) => Ok((n, u)),
+                None => Err(c.error(problems, "enhet", format!("ukjent enhet «{u}»"))),
+            });
         let period = c.required(problems, "periode").and_then(|text| {
             Period::parse(text).map_err(|e| c.error(problems, "periode", e.to_string()))
         });
         let span = match (&indicator, period) {
-            (Ok(ind), Ok(p)) if !p.is_span_of(ind.frequency) => Err(c.error(
+            (Ok((_, ind)), Ok(p)) if !p.is_span_of(ind.frequency) => Err(c.error(
                 problems,
                 "periode",
                 format!(
@@ -84,34 +88,46 @@ pub fn parse(
                 Some(m) => Err(c.error(problems, "periode", format!("måneden {m} er låst"))),
                 // The canonical span: `2026-01..2026-03` for a quarterly indicator is 2026-K1.
                 None => Ok(match &indicator {
-                    Ok(ind) => Period::span_of(ind.frequency, p.first()),
+                    Ok((_, ind)) => Period::span_of(ind.frequency, p.first()),
                     Err(_) => p,
                 }),
             },
             (_, Err(r)) => Err(r),
         };
         let figure = match &indicator {
-            Ok(ind) => figure(&c, problems, ind),
+            Ok((_, ind)) => figure(&c, problems, ind),
             Err(r) => Err(*r),
         };
-        let (Ok(ind), Ok(unit), Ok(span), Ok(figure)) = (indicator, unit, span, figure) else {
+        let (Ok((ind_n, ind)), Ok((unit_n, unit)), Ok(span), Ok(figure)) =
+            (indicator, unit, span, figure)
+        else {
             continue;
         };
-        let key = (ind.code.as_str(), unit, span);
-        if let Some(first) = seen.get(&key) {
-            c.line_error(
-                problems,
-                format!("samme indikator, enhet og periode som linje {first}"),
-            );
-            continue;
-        }
-        seen.insert(key, c.line());
+        // The span is the indicator's canonical one, so its first month names it (the
+        // sign bit flipped keeps the order of negative month indices).
+        let first = span.first().index() as u32 ^ 0x8000_0000;
+        keys.push((ind_n, unit_n, first, c.line()));
         out.push(Measurement {
             indicator: ind.code.clone(),
             unit: unit.to_string(),
             span,
             figure,
         });
+    }
+    // Lines that repeat an earlier line's indicator, unit and period, each naming the first
+    // (sorted, twins lie together, the first line first). `out` still holds them, but any
+    // error refuses the whole file.
+    keys.sort_unstable();
+    for twins in keys.chunk_by(|a, b| (a.0, a.1, a.2) == (b.0, b.1, b.2)) {
+        if let [(.., first), rest @ ..] = twins {
+            for &(.., line) in rest {
+                problems.add(
+                    line,
+                    None,
+                    format!("samme indikator, enhet og periode som linje {first}"),
+                );
+            }
+        }
     }
     out
 }

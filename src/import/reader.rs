@@ -4,6 +4,7 @@
 //! the delimiter (`;`, `,` or tab) detected from the header line; RFC 4180 quotes. Every
 //! record keeps the line (CSV) or row (XLSX) it came from, so errors can point at it.
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
 use calamine::{Data, Reader};
@@ -16,17 +17,91 @@ pub struct Table {
     pub header: Vec<String>,
     /// The line (or row) of the header: 1 unless empty lines come first.
     pub header_line: u64,
-    pub records: Vec<Record>,
+    pub records: Records,
     /// Lines that could not be read as records (too many fields); the rest still count.
     pub bad_lines: Vec<LineError>,
 }
 
+/// The records of a file, each as many cells as the header (missing trailing cells are
+/// empty). The cells of all records are kept end to end in one text, not as a `String`
+/// each: a file of a million lines would otherwise cost millions of allocations and
+/// several times its own size in memory.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Record {
+pub struct Records {
+    width: usize,
+    text: String,
+    /// Where each cell ends in `text`, after a leading 0: record `k`'s cell `j` is
+    /// `text[bounds[k * width + j]..bounds[k * width + j + 1]]`.
+    bounds: Vec<usize>,
+    lines: Vec<u64>,
+}
+
+impl Records {
+    pub fn new(width: usize) -> Records {
+        Records {
+            width,
+            text: String::new(),
+            bounds: vec![0],
+            lines: Vec::new(),
+        }
+    }
+
+    /// Adds a record from its first `width` cells, padding with empty ones.
+    pub fn push<'c>(&mut self, line: u64, cells: impl IntoIterator<Item = &'c str>) {
+        let mut count = 0;
+        for cell in cells.into_iter().take(self.width) {
+            self.text.push_str(cell);
+            self.bounds.push(self.text.len());
+            count += 1;
+        }
+        for _ in count..self.width {
+            self.bounds.push(self.text.len());
+        }
+        self.lines.push(line);
+    }
+
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    pub fn get(&self, index: usize) -> Option<Record<'_>> {
+        let line = *self.lines.get(index)?;
+        let start = index * self.width;
+        Some(Record {
+            line,
+            text: &self.text,
+            bounds: self.bounds.get(start..=start + self.width)?,
+        })
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Record<'_>> {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+}
+
+/// One record of a `Records`.
+#[derive(Clone, Copy, Debug)]
+pub struct Record<'t> {
     /// 1-based line in the file (header = line 1), or the spreadsheet row number.
     pub line: u64,
-    /// As many cells as the header: missing trailing cells are empty.
-    pub cells: Vec<String>,
+    text: &'t str,
+    bounds: &'t [usize],
+}
+
+impl<'t> Record<'t> {
+    /// Cell `index`; `None` past the header's width.
+    pub fn cell(&self, index: usize) -> Option<&'t str> {
+        let (start, end) = (*self.bounds.get(index)?, *self.bounds.get(index + 1)?);
+        self.text.get(start..end)
+    }
+
+    /// All the cells.
+    #[cfg(test)]
+    pub fn cells(&self) -> Vec<&'t str> {
+        (0..self.bounds.len().saturating_sub(1))
+            .filter_map(|i| self.cell(i))
+            .collect()
+    }
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
@@ -53,14 +128,15 @@ fn file_error(message: String) -> LineError {
 }
 
 /// UTF-8 (BOM stripped) or Windows-1252 text; `None` for bytes that are not text at all.
-fn decode(bytes: &[u8]) -> Option<String> {
+fn decode(bytes: &[u8]) -> Option<Cow<'_, str>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
-        Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252
-            .decode_without_bom_handling(bytes)
-            .0
-            .into_owned(),
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => {
+            encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(bytes)
+                .0
+        }
     };
     // Text files hold no control characters but line breaks and tabs; NUL and the C1
     // controls (Windows-1252's unassigned bytes) mean binary data.
@@ -143,7 +219,7 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
         .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut header_line = 1;
-    let mut records = Vec::new();
+    let mut records: Option<Records> = None;
     let mut bad_lines = Vec::new();
     let mut record = csv::StringRecord::new();
     // The line of a record, from its byte offset: `csv`'s own line count misses blank
@@ -181,22 +257,27 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
             .filter(|b| **b == b'\n')
             .count() as u64;
         counted_to = start;
-        let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
-        if cells.iter().all(String::is_empty) {
+        if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        match &header {
+        match &mut records {
             None => {
-                header = Some(cells);
+                header = Some(
+                    record
+                        .iter()
+                        .map(|c| c.trim().to_string())
+                        .collect::<Vec<_>>(),
+                );
                 header_line = line;
+                records = header.as_ref().map(|h| Records::new(h.len()));
             }
-            Some(h) => match fit_to_header(cells, h.len()) {
-                Ok(cells) => records.push(Record { line, cells }),
+            Some(records) => match fits_header(record.iter().map(str::trim), records.width) {
+                Ok(()) => records.push(line, record.iter().map(str::trim)),
                 Err(mut message) => {
                     if delimiter == b',' {
                         message.push_str(
-                            " (med komma som skilletegn må tall med desimalkomma stå i anførselstegn: \"7,3\")",
-                        );
+                                " (med komma som skilletegn må tall med desimalkomma stå i anførselstegn: \"7,3\")",
+                            );
                     }
                     bad_lines.push(LineError {
                         line,
@@ -207,7 +288,9 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
             },
         }
     }
-    let header = header.ok_or_else(|| file_error(format!("filen «{file_name}» er tom")))?;
+    let (Some(header), Some(records)) = (header, records) else {
+        return Err(file_error(format!("filen «{file_name}» er tom")));
+    };
     Ok(Table {
         header,
         header_line,
@@ -216,20 +299,23 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
     })
 }
 
-/// Pads a short record with empty cells (hand-edited files drop trailing delimiters);
-/// refuses one with more non-empty fields than the header has columns.
-fn fit_to_header(mut cells: Vec<String>, width: usize) -> Result<Vec<String>, String> {
-    if cells.len() > width && cells[width..].iter().any(|c| !c.is_empty()) {
-        let used = cells
-            .iter()
-            .rposition(|c| !c.is_empty())
-            .map_or(0, |i| i + 1);
-        return Err(format!(
-            "linjen har {used} felt, men overskriften har bare {width} kolonner"
-        ));
+/// Short records are padded with empty cells (hand-edited files drop trailing delimiters);
+/// one with more non-empty fields than the header has columns is refused.
+fn fits_header<'c>(
+    cells: impl Iterator<Item = &'c str> + Clone,
+    width: usize,
+) -> Result<(), String> {
+    if cells.clone().skip(width).all(str::is_empty) {
+        return Ok(());
     }
-    cells.resize(width, String::new());
-    Ok(cells)
+    let used = cells
+        .enumerate()
+        .filter(|(_, c)| !c.is_empty())
+        .last()
+        .map_or(0, |(i, _)| i + 1);
+    Err(format!(
+        "linjen har {used} felt, men overskriften har bare {width} kolonner"
+    ))
 }
 
 fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
@@ -252,7 +338,7 @@ fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
     let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
     let mut header: Option<Vec<String>> = None;
     let mut header_line = 1;
-    let mut records = Vec::new();
+    let mut records: Option<Records> = None;
     let mut bad_lines = Vec::new();
     for (i, row) in range.rows().enumerate() {
         let line = first_row + i as u64 + 1;
@@ -260,13 +346,14 @@ fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
         if cells.iter().all(String::is_empty) {
             continue;
         }
-        match &header {
+        match &mut records {
             None => {
+                records = Some(Records::new(cells.len()));
                 header = Some(cells);
                 header_line = line;
             }
-            Some(h) => match fit_to_header(cells, h.len()) {
-                Ok(cells) => records.push(Record { line, cells }),
+            Some(records) => match fits_header(cells.iter().map(String::as_str), records.width) {
+                Ok(()) => records.push(line, cells.iter().map(String::as_str)),
                 Err(message) => bad_lines.push(LineError {
                     line,
                     column: None,
@@ -275,8 +362,11 @@ fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
             },
         }
     }
-    let header =
-        header.ok_or_else(|| file_error(format!("det første arket i «{file_name}» er tomt")))?;
+    let (Some(header), Some(records)) = (header, records) else {
+        return Err(file_error(format!(
+            "det første arket i «{file_name}» er tomt"
+        )));
+    };
     Ok(Table {
         header,
         header_line,
@@ -334,6 +424,14 @@ mod tests {
         read("t.csv", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
     }
 
+    fn cells(t: &Table, record: usize) -> Vec<&str> {
+        t.records.get(record).map(|r| r.cells()).unwrap_or_default()
+    }
+
+    fn line(t: &Table, record: usize) -> u64 {
+        t.records.get(record).map_or(0, |r| r.line)
+    }
+
     #[test]
     fn semicolon_comma_and_tab_are_detected_from_the_header() {
         assert_eq!(detect_delimiter("a;b;c\n1,2;3;4"), b';');
@@ -350,7 +448,7 @@ mod tests {
             "kode;navn\n1;\"Helse; omsorg\"\n2;\"Sa \"\"Bakken\"\"\"\n3;\"to\nlinjer\"\n4;x\n",
         );
         assert_eq!(t.header, vec!["kode", "navn"]);
-        let cells: Vec<&str> = t.records.iter().map(|r| r.cells[1].as_str()).collect();
+        let cells: Vec<&str> = t.records.iter().filter_map(|r| r.cell(1)).collect();
         assert_eq!(
             cells,
             vec!["Helse; omsorg", "Sa \"Bakken\"", "to\nlinjer", "x"]
@@ -367,7 +465,7 @@ mod tests {
         let lines: Vec<(u64, &str)> = t
             .records
             .iter()
-            .map(|r| (r.line, r.cells[0].as_str()))
+            .map(|r| (r.line, r.cell(0).unwrap_or_default()))
             .collect();
         assert_eq!(lines, vec![(4, "1"), (6, "2")]);
     }
@@ -376,7 +474,7 @@ mod tests {
     fn bom_is_stripped_from_the_first_column_name() {
         let t = table("\u{feff}kode,navn\n1,Åmot\n");
         assert_eq!(t.header[0], "kode");
-        assert_eq!(t.records[0].cells, vec!["1", "Åmot"]);
+        assert_eq!(cells(&t, 0), vec!["1", "Åmot"]);
     }
 
     #[test]
@@ -384,7 +482,7 @@ mod tests {
         // Å = 0xC5, ø = 0xF8, æ = 0xE6 in Windows-1252
         let bytes = b"kode;navn\n1;\xC5mot\n2;\xD8yer\n3;V\xE6r\xF8y\n";
         let t = read("t.csv", bytes).unwrap_or_else(|e| panic!("{e}"));
-        let names: Vec<&str> = t.records.iter().map(|r| r.cells[1].as_str()).collect();
+        let names: Vec<&str> = t.records.iter().filter_map(|r| r.cell(1)).collect();
         assert_eq!(names, vec!["Åmot", "Øyer", "Værøy"]);
     }
 
@@ -406,8 +504,8 @@ mod tests {
     fn short_records_are_padded_and_long_ones_refused_naming_the_line() {
         let t = table("a;b;c\n1\n1;2;3;4\n1;2;3;;\n");
         assert_eq!(t.records.len(), 2);
-        assert_eq!(t.records[0].cells, vec!["1", "", ""]);
-        assert_eq!(t.records[1].line, 4);
+        assert_eq!(cells(&t, 0), vec!["1", "", ""]);
+        assert_eq!(line(&t, 1), 4);
         assert_eq!(t.bad_lines.len(), 1);
         assert_eq!(t.bad_lines[0].line, 3);
         assert_eq!(
@@ -481,12 +579,9 @@ mod tests {
         let t = read("t.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(t.header, vec!["kode", "verdi", "periode"]);
         assert_eq!(t.records.len(), 2);
-        assert_eq!(t.records[0].line, 2);
-        assert_eq!(t.records[0].cells, vec!["3110", "7.3", "2026-03"]);
-        assert_eq!(t.records[1].line, 4);
-        assert_eq!(
-            t.records[1].cells,
-            vec!["3120", "1 234,5", "0.30000000000000004"]
-        );
+        assert_eq!(line(&t, 0), 2);
+        assert_eq!(cells(&t, 0), vec!["3110", "7.3", "2026-03"]);
+        assert_eq!(line(&t, 1), 4);
+        assert_eq!(cells(&t, 1), vec!["3120", "1 234,5", "0.30000000000000004"]);
     }
 }

@@ -33,7 +33,7 @@ pub fn parse(
         catalog.units.iter().map(|u| u.code.as_str()).collect();
     let mut seen: HashMap<(&str, Option<&str>, i32), u64> = HashMap::new();
     let mut out = Vec::new();
-    for record in &table.records {
+    for record in table.records.iter() {
         let c = Cells { record, columns };
         let indicator = c.required(problems, "indikator").and_then(|code| {
             indicators

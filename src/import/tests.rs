@@ -490,6 +490,26 @@ fn a_month_range_that_is_one_span_is_stored_as_that_span_and_counts_for_duplicat
 }
 
 #[test]
+fn every_repeat_of_a_line_names_the_first_and_other_units_and_periods_are_not_repeats() {
+    // lines 2, 4 and 6 are one key; 3 (other unit) and 5 (other month) are not repeats
+    let f = fail(
+        ImportKind::Measurements,
+        &format!(
+            "{M_HEADER}\nBR-VENT;3110;2026-04;2;;\nBR-VENT;3100;2026-04;2;;\nBR-VENT;3110;2026-4;3;;\n\
+             BR-VENT;3110;2026-05;2;;\nBR-VENT;3110;202604;2;;\n"
+        ),
+    );
+    let errors: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        vec![
+            "linje 4: samme indikator, enhet og periode som linje 2",
+            "linje 6: samme indikator, enhet og periode som linje 2",
+        ]
+    );
+}
+
+#[test]
 fn a_period_that_does_not_fit_the_frequency_is_refused_with_an_example() {
     assert_eq!(
         only_error(ImportKind::Measurements, &format!("{M_HEADER}\nOR-AVV;3110;2026-05;;1;2\n")),

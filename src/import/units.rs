@@ -30,7 +30,7 @@ pub fn parse(
     // (unit, line) in file order
     let mut rows: Vec<(Unit, u64)> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for record in &table.records {
+    for record in table.records.iter() {
         let c = Cells { record, columns };
         let code = c.required(problems, "kode").and_then(|code| {
             if !is_valid_unit_code(code) {

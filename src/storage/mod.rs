@@ -16,6 +16,7 @@ mod backup;
 mod comments;
 mod dataset;
 mod db;
+pub(crate) mod fxhash;
 mod locks;
 mod migrate;
 mod rows;
