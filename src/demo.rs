@@ -22,3 +22,8 @@ pub struct DemoData {
     /// `id` is ignored; author, text, period and time are kept.
     pub comments: Vec<Comment>,
 }
+
+/// The demo municipality of `size`, with monthly figures through `through`.
+pub fn generate(_size: DemoSize, _through: crate::period::Month) -> DemoData {
+    todo!("demo")
+}
