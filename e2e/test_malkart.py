@@ -1,0 +1,157 @@
+"""What a director does with Målkart, on the real window: read a sector's målkart for a
+quarter and get the same figures as `malkart status`, drill down, ask why a status is what
+it is, comment, and find the comment again after a restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import cli_json
+
+STATUS_WORD = {"green": "grønn", "yellow": "gul", "red": "rød", "no_data": "ingen data", "no_target": "ingen mål"}
+
+
+def last_full_month() -> tuple[int, int]:
+    today = dt.date.today()
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def previous_full_quarter() -> str:
+    """The quarter before the one holding the last full month: every month of it has data."""
+    y, m = last_full_month()
+    q = (m - 1) // 3 + 1
+    return f"{y}-K{q - 1}" if q > 1 else f"{y - 1}-K4"
+
+
+def expected_rows(status: dict) -> dict[str, dict[str, str]]:
+    return {
+        ind["code"]: {"value": ind["display"] or "–", "status": ind["status"]}
+        for p in status["perspectives"]
+        for ind in p["indicators"]
+    }
+
+
+def test_sector_quarter_shows_what_the_command_line_computes(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    app.screenshot("01-start-kommune")
+
+    sector = app.choose_unit_by_name("Oppvekst")
+    app.choose_period_kind("quarter")
+    app.find("[data-testid=period-prev]").click()
+    period = previous_full_quarter()
+    app.wait_for_scorecard(unit=sector, period=period)
+    app.screenshot("02-oppvekst-kvartal")
+
+    expected = cli_json(demo_db, "status", "--unit", sector, "--period", period, "--format", "json")
+    want = expected_rows(expected)
+    got = app.scorecard_rows()
+    assert len(want) > 0
+    assert set(got) == set(want)
+    for code, row in want.items():
+        assert got[code]["value"] == row["value"], code
+        assert got[code]["status"] == row["status"], code
+        assert got[code]["status_text"] == STATUS_WORD[row["status"]], code
+    # Each perspective's summary status too.
+    for p in expected["perspectives"]:
+        panel = app.find(f"section[data-perspective='{p['key']}'] [data-testid=perspective-status] [data-status]")
+        assert panel.get_attribute("data-status") == p["status"], p["key"]
+
+
+def test_drill_down_from_an_indicator_to_a_unit_below(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    root = app.find("[data-testid=scorecard]").get_attribute("data-unit")
+    period = app.find("[data-testid=scorecard]").get_attribute("data-period")
+    first = app.all("[data-testid=scorecard] tr[data-indicator]")[0].get_attribute("data-indicator")
+    app.open_indicator(first)
+    child_button = app.find("[data-testid=children] [data-testid=drill]")
+    child_row = child_button.find_element(By.XPATH, "./ancestor::tr")
+    child = child_row.get_attribute("data-unit")
+    child_name = child_button.text.strip()
+    assert child != root
+    child_button.click()
+
+    app.wait(lambda d: child_name in d.find_element(By.CSS_SELECTOR, "[data-testid=indicator-detail] .sub").text)
+    selected = app.find("[role=treeitem][aria-selected=true]")
+    assert selected.get_attribute("data-unit") == child
+    status = cli_json(demo_db, "status", "--unit", child, "--period", period, "--format", "json")
+    want = expected_rows(status)[first]
+    assert app.find("[data-testid=detail-value]").text.strip() == want["value"]
+    app.screenshot("03-drill-down")
+
+
+def test_indicator_detail_explains_its_status(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    sector = app.choose_unit_by_name("Helse og omsorg")
+    period = app.find("[data-testid=scorecard]").get_attribute("data-period")
+    status = cli_json(demo_db, "status", "--unit", sector, "--period", period, "--format", "json")
+    with_target = [
+        ind for p in status["perspectives"] for ind in p["indicators"] if ind["status"] in ("green", "yellow", "red")
+    ]
+    assert with_target, "demokommunen skal ha indikatorer med mål"
+    ind = with_target[0]
+    app.open_indicator(ind["code"])
+    why = app.find("[data-testid=explanation]")
+    text = why.text
+    assert "Hvorfor denne statusen?" in text
+    assert ind["display"] in text
+    assert f"Status\n{STATUS_WORD[ind['status']]}." in text or f"{STATUS_WORD[ind['status']]}." in text
+    assert app.find("[data-testid=detail-status] [data-status]").get_attribute("data-status") == ind["status"]
+    app.find("[data-testid=history-chart] canvas")
+    app.screenshot("04-indikator-forklaring")
+
+
+def test_a_comment_is_still_there_after_a_restart(open_app, demo_db: Path):
+    text = f"Tiltak for e2e-test {int(time.time())}"
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    first = app.all("[data-testid=scorecard] tr[data-indicator]")[0].get_attribute("data-indicator")
+    app.open_indicator(first)
+    box = app.find("[data-testid=new-comment]")
+    box.send_keys(text)
+    app.find("[data-testid=add-comment]").click()
+    app.wait(lambda d: any(e.text == text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid=comment-text]")))
+    app.screenshot("05-kommentar-lagt-til")
+    app.quit()
+
+    again = open_app(demo_db)
+    again.wait_for_scorecard()
+    again.open_indicator(first)
+    again.wait(lambda d: any(e.text == text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid=comment-text]")))
+    again.screenshot("06-kommentar-etter-omstart")
+
+
+def test_the_unit_tree_works_with_the_keyboard_alone(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    root = app.find("[data-testid=scorecard]").get_attribute("data-unit")
+    search = app.find("[data-testid=unit-search]")
+    search.click()
+    search.send_keys(Keys.ARROW_DOWN)  # into the tree, on the first unit
+    active = app.driver.switch_to.active_element
+    assert active.get_attribute("data-unit") == root
+    active.send_keys(Keys.ARROW_DOWN)
+    active = app.driver.switch_to.active_element
+    below = active.get_attribute("data-unit")
+    assert below and below != root
+    active.send_keys(Keys.ENTER)
+    app.wait_for_scorecard(unit=below)
+    assert app.find("[role=treeitem][aria-selected=true]").get_attribute("data-unit") == below
+    app.screenshot("07-tastatur")
+
+
+def test_an_empty_database_offers_the_demo_municipality(open_app, tmp_path: Path):
+    db = tmp_path / "ny.db"
+    app = open_app(db)
+    app.find("[data-testid=welcome]")
+    app.screenshot("00-velkommen")
+    app.find("[data-testid=load-demo]").click()
+    app.wait_for_scorecard()
+    assert len(app.all("[data-testid=scorecard] tr[data-indicator]")) > 0
