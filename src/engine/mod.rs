@@ -2,59 +2,345 @@
 //! answers, for any indicator, unit and period: the value (aggregated over the indicator's
 //! spans and rolled up over the unit's subtree), coverage, the target that applies, status,
 //! previous and last year's values, trend — and per perspective, a summary.
+//!
+//! Decisions where engine.md is silent:
+//! - **Which indicators a målkart shows.** For a root unit, every indicator. For any other
+//!   unit, the indicators relevant to its subtree: those with any measurement on a unit of
+//!   the subtree (in the dataset, any period), those with a target set for a unit of the
+//!   subtree, and the built-in ones. A school's målkart does not list the nursing homes'
+//!   indicators as "ingen data".
+//! - **The evaluated period.** When the asked period is not a union of the indicator's whole
+//!   spans, the indicator is evaluated for its latest span ending by the period's last
+//!   month; previous, last year, target year and the series all follow that evaluated
+//!   period, and the result's `period` names it.
+//! - **Trend** compares the displayed value with the displayed value of `previous`.
+//! - **Coverage** counts (unit, span) cells of the units expected to report (any figure in
+//!   the calendar years the evaluated period touches); for `ingen` only the unit itself.
+//!   `missing_units` are expected units lacking at least one span.
+//! - **`brøk`** always rolls up as Σ numerator / Σ denominator over the subtree, whatever its
+//!   `unit_rollup` says.
+//! - A measurement whose span is not one span of its indicator's frequency, whose figure
+//!   does not fit the aggregation (a value for `brøk`, a ratio for the others), or whose
+//!   indicator or unit is unknown is not used; storage and import refuse such rows before.
+//!   Of two units or indicators with the same code, the first is used; of two measurements
+//!   for the same (indicator, unit, span), the later.
+//! - `series` steps back from the evaluated period, so that a quarterly indicator's
+//!   sparkline asked for a month shows quarters, not the same quarter repeated.
 
+mod rollup;
+mod rows;
+mod status;
+mod summary;
+mod tree;
 mod types;
 
+pub use tree::UnitNode;
 pub use types::*;
 
+use std::collections::HashMap;
+
+use crate::format;
+use crate::model::{Aggregation, Figure, Indicator, Perspective, Unit};
 use crate::period::Period;
+use rollup::Rolled;
+use rows::{IndicatorRows, RawRow};
+use status::TargetIndex;
+use tree::UnitTree;
 
 /// The engine over one dataset, with its indexes built once so that each question is cheap.
 pub struct Engine {
-    _private: (),
+    tree: UnitTree,
+    /// In code order.
+    indicators: Vec<Indicator>,
+    by_code: HashMap<String, usize>,
+    /// Per indicator, parallel to `indicators`.
+    rows: Vec<IndicatorRows>,
+    /// Per indicator: pre-order indexes of the units it has a target for, sorted.
+    target_units: Vec<Vec<usize>>,
+    targets: TargetIndex,
+    perspective_names: [String; 4],
 }
 
 impl Engine {
     /// Indexes the dataset. Refuses a unit tree with a cycle.
-    pub fn new(_data: Dataset) -> Result<Engine, EngineError> {
-        todo!("engine")
+    pub fn new(data: Dataset) -> Result<Engine, EngineError> {
+        let Dataset { units, indicators, perspective_names, targets, measurements } = data;
+        let tree = UnitTree::new(units)?;
+
+        let mut indicators: Vec<Indicator> = {
+            let mut seen = std::collections::HashSet::new();
+            indicators.into_iter().filter(|i| seen.insert(i.code.clone())).collect()
+        };
+        indicators.sort_by(|a, b| a.code.cmp(&b.code));
+        let by_code: HashMap<String, usize> =
+            indicators.iter().enumerate().map(|(k, i)| (i.code.clone(), k)).collect();
+
+        // Measurements usually come grouped by indicator and unit: remember the last lookup.
+        let mut raw: Vec<Vec<RawRow>> = vec![Vec::new(); indicators.len()];
+        let mut last_ind: Option<(&str, Option<usize>)> = None;
+        let mut last_unit: Option<(&str, Option<usize>)> = None;
+        for m in &measurements {
+            let ii = match last_ind {
+                Some((code, k)) if code == m.indicator => k,
+                _ => {
+                    let k = by_code.get(&m.indicator).copied();
+                    last_ind = Some((m.indicator.as_str(), k));
+                    k
+                }
+            };
+            let u = match last_unit {
+                Some((code, k)) if code == m.unit => k,
+                _ => {
+                    let k = tree.find(&m.unit);
+                    last_unit = Some((m.unit.as_str(), k));
+                    k
+                }
+            };
+            let (Some(ii), Some(u)) = (ii, u) else { continue };
+            let ind = &indicators[ii];
+            if !m.span.is_span_of(ind.frequency) {
+                continue;
+            }
+            let (a, b) = match (m.figure, ind.aggregation) {
+                (Figure::Ratio { numerator, denominator }, Aggregation::Brok) => (numerator, denominator),
+                (Figure::Value { value }, agg) if agg != Aggregation::Brok => (value, 0.0),
+                _ => continue,
+            };
+            raw[ii].push((u as u32, m.span.first().index(), a, b));
+        }
+        let rows: Vec<IndicatorRows> = raw
+            .into_iter()
+            .zip(&indicators)
+            .map(|(r, ind)| IndicatorRows::new(r, tree.len(), ind.aggregation == Aggregation::Brok))
+            .collect();
+
+        let mut index = TargetIndex::default();
+        let mut target_units: Vec<Vec<usize>> = vec![Vec::new(); indicators.len()];
+        for t in &targets {
+            let Some(&ii) = by_code.get(&t.indicator) else { continue };
+            let unit = match &t.unit {
+                None => None,
+                Some(code) => match tree.find(code) {
+                    Some(u) => Some(u),
+                    None => continue,
+                },
+            };
+            index.insert(ii, unit, t.year, (t.target, t.red_limit));
+            target_units[ii].extend(unit);
+        }
+        for list in &mut target_units {
+            list.sort_unstable();
+            list.dedup();
+        }
+
+        let perspective_names = Perspective::ALL.map(|p| {
+            perspective_names
+                .iter()
+                .find(|(key, _)| *key == p)
+                .map_or_else(|| p.default_name().to_string(), |(_, name)| name.clone())
+        });
+        Ok(Engine { tree, indicators, by_code, rows, target_units, targets: index, perspective_names })
     }
 
     /// The målkart of `unit` (its whole subtree) for `period`: all indicators, grouped by
     /// perspective in the fixed order, indicators in code order within a perspective.
-    pub fn scorecard(&self, _unit: &str, _period: &Period) -> Result<Scorecard, EngineError> {
-        todo!("engine")
+    pub fn scorecard(&self, unit: &str, period: &Period) -> Result<Scorecard, EngineError> {
+        let u = self.unit_index(unit)?;
+        let subtree = self.tree.subtree(u);
+        let is_root = self.tree.parent(u).is_none();
+        let mut by_perspective: [Vec<IndicatorResult>; 4] = Default::default();
+        for (ii, ind) in self.indicators.iter().enumerate() {
+            let relevant = is_root
+                || ind.builtin
+                || self.rows[ii].any_in(subtree.clone())
+                || self.has_target_within(ii, &subtree);
+            if relevant {
+                let slot = Perspective::ALL.iter().position(|&p| p == ind.perspective).unwrap_or(0);
+                by_perspective[slot].push(self.result(ii, u, period));
+            }
+        }
+        let perspectives = Perspective::ALL
+            .iter()
+            .zip(by_perspective)
+            .enumerate()
+            .map(|(k, (&key, results))| summary::perspective(key, self.perspective_names[k].clone(), results))
+            .collect();
+        Ok(Scorecard { unit: self.unit_ref(u), period: period.to_string(), perspectives })
     }
 
     /// One indicator for one unit's subtree and one period.
     pub fn evaluate(
         &self,
-        _indicator: &str,
-        _unit: &str,
-        _period: &Period,
+        indicator: &str,
+        unit: &str,
+        period: &Period,
     ) -> Result<IndicatorResult, EngineError> {
-        todo!("engine")
+        let ii = self.indicator_index(indicator)?;
+        let u = self.unit_index(unit)?;
+        Ok(self.result(ii, u, period))
     }
 
     /// The indicator for each child unit of `unit` (by code), for the detail view.
     pub fn children(
         &self,
-        _indicator: &str,
-        _unit: &str,
-        _period: &Period,
+        indicator: &str,
+        unit: &str,
+        period: &Period,
     ) -> Result<Vec<(UnitRef, IndicatorResult)>, EngineError> {
-        todo!("engine")
+        let ii = self.indicator_index(indicator)?;
+        let u = self.unit_index(unit)?;
+        Ok(self.tree.children(u).iter().map(|&c| (self.unit_ref(c), self.result(ii, c, period))).collect())
     }
 
     /// The values of the `count` periods of the same kind ending with `last` (oldest first):
-    /// the sparkline and the chart.
+    /// the sparkline and the chart. For an indicator coarser than `last`, the periods are
+    /// its own spans ending with the one `evaluate` shows for `last`.
     pub fn series(
         &self,
-        _indicator: &str,
-        _unit: &str,
-        _last: &Period,
-        _count: usize,
+        indicator: &str,
+        unit: &str,
+        last: &Period,
+        count: usize,
     ) -> Result<Vec<PeriodValue>, EngineError> {
-        todo!("engine")
+        let ii = self.indicator_index(indicator)?;
+        let u = self.unit_index(unit)?;
+        let end = self.evaluated_period(ii, last);
+        let mut periods = Vec::with_capacity(count);
+        let mut p = end;
+        for _ in 0..count {
+            periods.push(p);
+            p = p.previous();
+        }
+        periods.reverse();
+        Ok(periods.iter().map(|p| self.period_value(ii, u, p)).collect())
+    }
+
+    /// Every unit in tree order (pre-order, children by code) with its depth.
+    pub fn unit_tree(&self) -> Vec<UnitNode> {
+        self.tree.nodes()
+    }
+
+    /// The unit with this code.
+    pub fn unit(&self, code: &str) -> Option<&Unit> {
+        self.tree.find(code).map(|u| &self.tree.units[u])
+    }
+
+    /// The indicator with this code.
+    pub fn indicator(&self, code: &str) -> Option<&Indicator> {
+        self.by_code.get(code).map(|&i| &self.indicators[i])
+    }
+
+    /// All indicators, in code order.
+    pub fn indicators(&self) -> &[Indicator] {
+        &self.indicators
+    }
+
+    fn unit_index(&self, code: &str) -> Result<usize, EngineError> {
+        self.tree.find(code).ok_or_else(|| EngineError::UnknownUnit(code.to_string()))
+    }
+
+    fn indicator_index(&self, code: &str) -> Result<usize, EngineError> {
+        self.by_code.get(code).copied().ok_or_else(|| EngineError::UnknownIndicator(code.to_string()))
+    }
+
+    fn has_target_within(&self, ii: usize, units: &std::ops::Range<usize>) -> bool {
+        let list = &self.target_units[ii];
+        list.get(list.partition_point(|&t| t < units.start)).is_some_and(|&t| t < units.end)
+    }
+
+    fn unit_ref(&self, u: usize) -> UnitRef {
+        let unit = &self.tree.units[u];
+        UnitRef { code: unit.code.clone(), name: unit.name.clone() }
+    }
+
+    /// `period` itself when it is a union of the indicator's whole spans, else the latest
+    /// span ending by its last month (engine.md §3).
+    fn evaluated_period(&self, ii: usize, period: &Period) -> Period {
+        let f = self.indicators[ii].frequency;
+        let whole = Period::span_of(f, period.first()).first() == period.first()
+            && Period::span_of(f, period.last()).last() == period.last();
+        if whole {
+            *period
+        } else {
+            period.latest_span_ending_by(f)
+        }
+    }
+
+    fn roll(&self, ii: usize, u: usize, evaluated: &Period) -> Rolled {
+        let ind = &self.indicators[ii];
+        let units = rollup::units_for(ind, self.tree.subtree(u));
+        rollup::roll_up(ind, &self.rows[ii], units, evaluated.first().index(), evaluated.last().index())
+    }
+
+    fn period_value(&self, ii: usize, u: usize, period: &Period) -> PeriodValue {
+        let evaluated = self.evaluated_period(ii, period);
+        PeriodValue { period: evaluated.to_string(), value: self.roll(ii, u, &evaluated).value }
+    }
+
+    fn result(&self, ii: usize, u: usize, period: &Period) -> IndicatorResult {
+        let ind = &self.indicators[ii];
+        let evaluated = self.evaluated_period(ii, period);
+        let spans = (evaluated.len_months() / ind.frequency.months() as i32).max(1) as u32;
+        let rolled = self.roll(ii, u, &evaluated);
+
+        let units = rollup::units_for(ind, self.tree.subtree(u));
+        let years = evaluated.years();
+        let year_months = (first_month_of(*years.start()), first_month_of(*years.end()) + 11);
+        let window = (evaluated.first().index(), evaluated.last().index());
+        let cov = rollup::coverage(&self.rows[ii], units, window, year_months, spans);
+
+        let applied = self.targets.lookup(ii, u, evaluated.last().year());
+        let scale = if ind.aggregation == Aggregation::Sum { spans as f64 } else { 1.0 };
+        let target = applied.map(|a| a.target * scale);
+        let red_limit = applied.and_then(|a| a.red_limit).map(|r| r * scale);
+
+        let display_value = rolled.value.map(|v| format::round_half_away(v, ind.decimals));
+        let status = status::status(ind.direction, display_value, target.map(|t| (t, red_limit)));
+
+        let previous = self.period_value(ii, u, &evaluated.previous());
+        let last_year = self.period_value(ii, u, &evaluated.last_year());
+        let trend = status::trend(
+            ind.direction,
+            display_value,
+            previous.value.map(|v| format::round_half_away(v, ind.decimals)),
+        );
+
+        IndicatorResult {
+            code: ind.code.clone(),
+            name: ind.name.clone(),
+            goal: ind.goal.clone(),
+            unit_label: ind.unit_label.clone(),
+            decimals: ind.decimals,
+            direction: ind.direction,
+            frequency: ind.frequency,
+            aggregation: ind.aggregation,
+            period: evaluated.to_string(),
+            value: rolled.value,
+            display: rolled.value.map(|v| format::with_unit(v, ind.decimals, &ind.unit_label)),
+            display_value,
+            numerator: rolled.numerator,
+            denominator: rolled.denominator,
+            target,
+            red_limit,
+            target_source: applied.map(|a| a.source),
+            status,
+            coverage: (cov.expected_cells > 0).then(|| cov.reported_cells as f64 / cov.expected_cells as f64),
+            complete: cov.expected_cells > 0 && cov.reported_cells == cov.expected_cells,
+            reported_cells: cov.reported_cells,
+            expected_cells: cov.expected_cells,
+            expected_units: cov.expected_units,
+            missing_units: cov.missing_units,
+            previous,
+            last_year,
+            trend,
+        }
     }
 }
+
+/// Month index (`Month::index`, `year * 12 + month - 1`) of January of `year`.
+fn first_month_of(year: i32) -> i32 {
+    year * 12
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,136 @@
+//! Targets, status and trend (engine.md §5–6): which target applies to a unit in a year,
+//! the colour of a displayed value against it, and whether a change is for the better.
+
+use std::collections::HashMap;
+
+use super::{Status, TargetSource, Trend};
+use crate::model::Direction;
+
+/// A target as applied: target and optional red limit.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Applied {
+    pub target: f64,
+    pub red_limit: Option<f64>,
+    pub source: TargetSource,
+}
+
+/// Targets by (indicator index, unit pre-order index or `DEFAULT`, year).
+#[derive(Debug, Default)]
+pub(crate) struct TargetIndex {
+    map: HashMap<(u32, u32, i32), (f64, Option<f64>)>,
+}
+
+const DEFAULT: u32 = u32::MAX;
+
+impl TargetIndex {
+    /// `unit` is `None` for the indicator's default target. A later insert for the same key
+    /// replaces an earlier one.
+    pub(crate) fn insert(&mut self, indicator: usize, unit: Option<usize>, year: i32, t: (f64, Option<f64>)) {
+        let unit = unit.map_or(DEFAULT, |u| u as u32);
+        self.map.insert((indicator as u32, unit, year), t);
+    }
+
+    /// The unit's own target for the year, else the default for the year, else none.
+    pub(crate) fn lookup(&self, indicator: usize, unit: usize, year: i32) -> Option<Applied> {
+        let i = indicator as u32;
+        if let Some(&(target, red_limit)) = self.map.get(&(i, unit as u32, year)) {
+            return Some(Applied { target, red_limit, source: TargetSource::Unit });
+        }
+        self.map
+            .get(&(i, DEFAULT, year))
+            .map(|&(target, red_limit)| Applied { target, red_limit, source: TargetSource::Default })
+    }
+}
+
+/// The status of the displayed value `v` against target `t` and red limit `r` (engine.md §5).
+pub(crate) fn status(direction: Direction, v: Option<f64>, target: Option<(f64, Option<f64>)>) -> Status {
+    let Some(v) = v else { return Status::NoData };
+    let Some((t, r)) = target else { return Status::NoTarget };
+    // `at_least(a, b)`: a is at least as good as b in this direction.
+    let at_least = |a: f64, b: f64| match direction {
+        Direction::Hoy => a >= b,
+        Direction::Lav => a <= b,
+    };
+    if at_least(v, t) {
+        Status::Green
+    } else if r.is_some_and(|r| at_least(v, r)) {
+        Status::Yellow
+    } else {
+        Status::Red
+    }
+}
+
+/// Compares displayed values: the current one against the earlier one.
+pub(crate) fn trend(direction: Direction, current: Option<f64>, earlier: Option<f64>) -> Trend {
+    match (current, earlier) {
+        (Some(c), Some(e)) if c == e => Trend::Unchanged,
+        (Some(c), Some(e)) => match (direction, c > e) {
+            (Direction::Hoy, true) | (Direction::Lav, false) => Trend::Better,
+            _ => Trend::Worse,
+        },
+        _ => Trend::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Direction::{Hoy, Lav};
+
+    #[test]
+    fn status_table_edges_for_hoy() {
+        // T = 90, R = 80: 90 is green (v ≥ T), 80 is yellow (R ≤ v < T), 79.9 is red.
+        let t = Some((90.0, Some(80.0)));
+        assert_eq!(status(Hoy, Some(90.0), t), Status::Green);
+        assert_eq!(status(Hoy, Some(89.9), t), Status::Yellow);
+        assert_eq!(status(Hoy, Some(80.0), t), Status::Yellow);
+        assert_eq!(status(Hoy, Some(79.9), t), Status::Red);
+        // No red limit: anything below the target is red.
+        assert_eq!(status(Hoy, Some(89.9), Some((90.0, None))), Status::Red);
+        assert_eq!(status(Hoy, Some(90.0), Some((90.0, None))), Status::Green);
+    }
+
+    #[test]
+    fn status_table_edges_for_lav() {
+        // T = 7, R = 8: 7 is green (v ≤ T), 8 is yellow (T < v ≤ R), 8.1 is red.
+        let t = Some((7.0, Some(8.0)));
+        assert_eq!(status(Lav, Some(7.0), t), Status::Green);
+        assert_eq!(status(Lav, Some(6.0), t), Status::Green);
+        assert_eq!(status(Lav, Some(7.1), t), Status::Yellow);
+        assert_eq!(status(Lav, Some(8.0), t), Status::Yellow);
+        assert_eq!(status(Lav, Some(8.1), t), Status::Red);
+        assert_eq!(status(Lav, Some(7.1), Some((7.0, None))), Status::Red);
+    }
+
+    #[test]
+    fn no_value_is_no_data_and_no_target_is_no_target() {
+        assert_eq!(status(Hoy, None, Some((1.0, None))), Status::NoData);
+        assert_eq!(status(Hoy, None, None), Status::NoData);
+        assert_eq!(status(Lav, Some(3.0), None), Status::NoTarget);
+    }
+
+    #[test]
+    fn trend_follows_direction() {
+        // Sick leave (lav) falling from 7.2 to 6.9 is better; rising is worse.
+        assert_eq!(trend(Lav, Some(6.9), Some(7.2)), Trend::Better);
+        assert_eq!(trend(Lav, Some(7.2), Some(6.9)), Trend::Worse);
+        assert_eq!(trend(Hoy, Some(7.2), Some(6.9)), Trend::Better);
+        assert_eq!(trend(Hoy, Some(6.9), Some(7.2)), Trend::Worse);
+        assert_eq!(trend(Lav, Some(7.0), Some(7.0)), Trend::Unchanged);
+        assert_eq!(trend(Lav, None, Some(7.0)), Trend::Unknown);
+        assert_eq!(trend(Hoy, Some(7.0), None), Trend::Unknown);
+    }
+
+    #[test]
+    fn unit_target_before_default_before_none() {
+        let mut idx = TargetIndex::default();
+        idx.insert(0, None, 2026, (7.0, Some(8.0)));
+        idx.insert(0, Some(3), 2026, (5.0, None));
+        let own = idx.lookup(0, 3, 2026);
+        assert_eq!(own, Some(Applied { target: 5.0, red_limit: None, source: TargetSource::Unit }));
+        let default = idx.lookup(0, 4, 2026);
+        assert_eq!(default.map(|a| (a.target, a.source)), Some((7.0, TargetSource::Default)));
+        assert_eq!(idx.lookup(0, 3, 2025), None);
+        assert_eq!(idx.lookup(1, 3, 2026), None);
+    }
+}
