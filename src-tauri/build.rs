@@ -13,6 +13,14 @@ const COMMANDS: &[&str] = &[
     "add_comment",
     "update_comment",
     "delete_comment",
+    "import_file",
+    "set_target",
+    "locked_months",
+    "lock_month",
+    "unlock_month",
+    "audit",
+    "backup",
+    "restore",
 ];
 
 fn main() {

@@ -6,19 +6,20 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use malkart::demo::{self, DemoSize};
-use malkart::engine::{Engine, IndicatorResult, PeriodValue, Scorecard, UnitRef};
+use malkart::engine::{Engine, IndicatorResult, PeriodValue, Scorecard, UnitNode, UnitRef};
 use malkart::error::IpcError;
-use malkart::model::{Comment, Indicator, Target};
-use malkart::period::{Month, Period};
-use malkart::storage::Store;
+use malkart::import::{ImportFailure, ImportKind, ImportReport};
+use malkart::model::{AuditEntry, Comment, Indicator, LockedMonth, Target};
+use malkart::period::{Month, Period, PeriodKind};
+use malkart::storage::{AuditFilter, Store};
 use malkart::{Error, Result};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::tree::{tree_order, UnitNode};
 use crate::window::{self, Window};
 
 /// What the UI needs to know at start.
@@ -77,18 +78,41 @@ pub struct IndicatorDetail {
     pub targets: Vec<Target>,
 }
 
+/// What an import or its dry run did, or — when the file was refused and nothing was
+/// stored — every wrong line. Exactly one of the two is set.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ImportOutcome {
+    pub report: Option<ImportReport>,
+    pub failure: Option<ImportFailure>,
+}
+
+/// A filter on the audit log from the UI; every field optional.
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditQuery {
+    pub unit: Option<String>,
+    pub indicator: Option<String>,
+    /// `YYYY-MM-DD`, inclusive.
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<u32>,
+}
+
 struct CachedEngine {
     revision: i64,
     window: Window,
     engine: Engine,
-    units: Vec<UnitNode>,
-    indicators: Vec<Indicator>,
 }
 
 pub struct Backend {
     db_path: PathBuf,
-    store: std::result::Result<Mutex<Store>, IpcError>,
+    /// The open store, or why it could not be opened. Behind one mutex so that a restore
+    /// can close the file, replace it and open it again.
+    store: Mutex<std::result::Result<Store, IpcError>>,
     cache: Mutex<Option<Arc<CachedEngine>>>,
+    /// How many times an engine was built (the cache's misses), for tests and measurements.
+    builds: AtomicU64,
 }
 
 /// A mutex whose holder panicked still guards consistent data here: SQLite rolled back the
@@ -116,8 +140,8 @@ impl Backend {
     /// Opens (creating and migrating when missing) the database at `db_path`. A failure is
     /// kept and reported by `info`, so that the window can say what is wrong.
     pub fn open(db_path: PathBuf) -> Backend {
-        let store = Self::open_store(&db_path).map(Mutex::new).map_err(|e| e.to_ipc());
-        Backend { db_path, store, cache: Mutex::new(None) }
+        let store = Self::open_store(&db_path).map_err(|e| e.to_ipc());
+        Backend { db_path, store: Mutex::new(store), cache: Mutex::new(None), builds: AtomicU64::new(0) }
     }
 
     fn open_store(path: &Path) -> Result<Store> {
@@ -129,17 +153,24 @@ impl Backend {
 
     /// When not even the database's path could be found: every command reports `error`.
     pub fn unopened(error: IpcError) -> Backend {
-        Backend { db_path: PathBuf::new(), store: Err(error), cache: Mutex::new(None) }
+        Backend { db_path: PathBuf::new(), store: Mutex::new(Err(error)), cache: Mutex::new(None), builds: AtomicU64::new(0) }
     }
 
     /// Over an already open store (tests).
-    pub fn with_store(db_path: PathBuf, store: Store) -> Backend {
-        Backend { db_path, store: Ok(Mutex::new(store)), cache: Mutex::new(None) }
+    pub fn over_store(db_path: PathBuf, store: Store) -> Backend {
+        Backend { db_path, store: Mutex::new(Ok(store)), cache: Mutex::new(None), builds: AtomicU64::new(0) }
     }
 
-    fn store(&self) -> std::result::Result<MutexGuard<'_, Store>, IpcError> {
-        match &self.store {
-            Ok(m) => Ok(lock(m)),
+    /// How many engines were built so far: each one is a cache miss.
+    pub fn engine_builds(&self) -> u64 {
+        self.builds.load(Ordering::Relaxed)
+    }
+
+    /// Runs `job` on the open store; the open error when there is none.
+    fn with_store<T>(&self, job: impl FnOnce(&mut Store) -> Result<T>) -> std::result::Result<T, IpcError> {
+        let mut guard = lock(&self.store);
+        match guard.as_mut() {
+            Ok(store) => job(store).map_err(|e| e.to_ipc()),
             Err(e) => Err(e.clone()),
         }
     }
@@ -152,8 +183,9 @@ impl Backend {
             user: String::new(),
             last_full_month: last_full_month().id(),
         };
-        match self.store() {
-            Err(e) => Ok(AppInfo { open_error: Some(e), ..base }),
+        let guard = lock(&self.store);
+        match guard.as_ref() {
+            Err(e) => Ok(AppInfo { open_error: Some(e.clone()), ..base }),
             Ok(store) => {
                 let empty = store.is_empty().map_err(|e| e.to_ipc())?;
                 Ok(AppInfo { empty, user: store.user().to_string(), ..base })
@@ -163,8 +195,7 @@ impl Backend {
 
     /// Fills the empty database with the small demo municipality, through the last full month.
     pub fn load_demo(&self) -> std::result::Result<(), IpcError> {
-        let mut store = self.store()?;
-        let run = |store: &mut Store| -> Result<()> {
+        self.with_store(|store| {
             if !store.is_empty()? {
                 return Err(Error::Invalid(
                     "databasen har allerede data; demokommunen kan bare lastes inn i en tom database"
@@ -172,44 +203,39 @@ impl Backend {
                 ));
             }
             store.load_demo(&demo::generate(DemoSize::Small, last_full_month()))
-        };
-        run(&mut store).map_err(|e| e.to_ipc())
+        })
     }
 
     /// The engine over a window that covers `period` and every indicator's history for it.
     fn engine_for(&self, period: &Period) -> std::result::Result<Arc<CachedEngine>, IpcError> {
         let need = window::needed_for(period);
-        let store = self.store()?;
-        let revision = store.revision().map_err(|e| e.to_ipc())?;
-        if let Some(cached) = lock(&self.cache).as_ref() {
-            if cached.revision == revision && cached.window.covers(&need) {
-                return Ok(Arc::clone(cached));
+        // The store stays locked while the engine is built, so that a write cannot slip in
+        // between reading the revision and loading the data.
+        self.with_store(|store| {
+            let revision = store.revision()?;
+            if let Some(cached) = lock(&self.cache).as_ref() {
+                if cached.revision == revision && cached.window.covers(&need) {
+                    return Ok(Arc::clone(cached));
+                }
             }
-        }
-        let load = window::load_period(&need, period, current_month());
-        let built = (|| -> Result<CachedEngine> {
+            let load = window::load_period(&need, period, current_month());
             let data = store.dataset_for(&load)?;
-            let units = tree_order(&data.units);
-            let indicators = data.indicators.clone();
-            Ok(CachedEngine {
+            let built = Arc::new(CachedEngine {
                 revision,
                 window: window::loaded_by(&load),
                 engine: Engine::new(data)?,
-                units,
-                indicators,
-            })
-        })()
-        .map_err(|e| e.to_ipc())?;
-        drop(store);
-        let built = Arc::new(built);
-        *lock(&self.cache) = Some(Arc::clone(&built));
-        Ok(built)
+            });
+            *lock(&self.cache) = Some(Arc::clone(&built));
+            self.builds.fetch_add(1, Ordering::Relaxed);
+            Ok(built)
+        })
     }
 
+    /// Every unit in tree order with its depth. Asked for the period the app opens on, so
+    /// that the engine for the first målkart is built while the tree is drawn.
     pub fn units(&self) -> std::result::Result<Vec<UnitNode>, IpcError> {
-        let store = self.store()?;
-        let units = store.units().map_err(|e| e.to_ipc())?;
-        Ok(tree_order(&units))
+        let cached = self.engine_for(&Period::month(last_full_month()))?;
+        Ok(cached.engine.unit_tree())
     }
 
     pub fn scorecard(&self, unit: &str, period: &str) -> std::result::Result<Scorecard, IpcError> {
@@ -222,8 +248,8 @@ impl Backend {
     pub fn sparklines(&self, unit: &str, period: &str) -> std::result::Result<Vec<Sparkline>, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
         let cached = self.engine_for(&period)?;
-        let mut out = Vec::with_capacity(cached.indicators.len());
-        for ind in &cached.indicators {
+        let mut out = Vec::with_capacity(cached.engine.indicators().len());
+        for ind in cached.engine.indicators() {
             let anchor = window::history_anchor(&period, ind.frequency);
             let points = cached
                 .engine
@@ -244,17 +270,11 @@ impl Backend {
         let cached = self.engine_for(&period)?;
         let engine = &cached.engine;
         let ipc = |e: malkart::engine::EngineError| Error::from(e).to_ipc();
-        let definition = cached
-            .indicators
-            .iter()
-            .find(|i| i.code == indicator)
+        let definition = engine
+            .indicator(indicator)
             .cloned()
             .ok_or_else(|| Error::UnknownIndicator(indicator.to_string()).to_ipc())?;
-        let node = cached
-            .units
-            .iter()
-            .find(|u| u.code == unit)
-            .ok_or_else(|| Error::UnknownUnit(unit.to_string()).to_ipc())?;
+        let node = engine.unit(unit).ok_or_else(|| Error::UnknownUnit(unit.to_string()).to_ipc())?;
         let result = engine.evaluate(indicator, unit, &period).map_err(ipc)?;
         let anchor = window::history_anchor(&period, definition.frequency);
         let mut history = Vec::new();
@@ -268,15 +288,15 @@ impl Backend {
                 red_limit: r.red_limit,
             });
         }
-        let with_children: BTreeSet<&str> =
-            cached.units.iter().filter(|u| u.has_children).map(|u| u.code.as_str()).collect();
+        let tree = engine.unit_tree();
+        let with_children: BTreeSet<&str> = tree.iter().filter_map(|u| u.parent.as_deref()).collect();
         let children = engine
             .children(indicator, unit, &period)
             .map_err(ipc)?
             .into_iter()
             .map(|(unit, result)| ChildResult { has_children: with_children.contains(unit.code.as_str()), unit, result })
             .collect();
-        let targets = self.store()?.targets(indicator).map_err(|e| e.to_ipc())?;
+        let targets = self.with_store(|store| store.targets(indicator))?;
         Ok(IndicatorDetail {
             unit: UnitRef { code: node.code.clone(), name: node.name.clone() },
             definition,
@@ -289,7 +309,7 @@ impl Backend {
 
     pub fn comments(&self, indicator: &str, unit: &str, period: &str) -> std::result::Result<Vec<Comment>, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
-        self.store()?.comments(indicator, unit, &period).map_err(|e| e.to_ipc())
+        self.with_store(|store| store.comments(indicator, unit, &period))
     }
 
     pub fn add_comment(
@@ -301,16 +321,92 @@ impl Backend {
     ) -> std::result::Result<Comment, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
         let text = non_empty_comment(text)?;
-        self.store()?.add_comment(indicator, unit, &period, text).map_err(|e| e.to_ipc())
+        self.with_store(|store| store.add_comment(indicator, unit, &period, text))
     }
 
     pub fn update_comment(&self, id: i64, text: &str) -> std::result::Result<Comment, IpcError> {
         let text = non_empty_comment(text)?;
-        self.store()?.update_comment(id, text).map_err(|e| e.to_ipc())
+        self.with_store(|store| store.update_comment(id, text))
     }
 
     pub fn delete_comment(&self, id: i64) -> std::result::Result<(), IpcError> {
-        self.store()?.delete_comment(id).map_err(|e| e.to_ipc())
+        self.with_store(|store| store.delete_comment(id))
+    }
+
+    /// Imports a file of `kind` (`units`, `indicators`, `targets`, `measurements`, or the
+    /// Norwegian names); with `dry_run` nothing is stored. A refused file is an outcome with
+    /// its wrong lines, not an error: the UI lists them.
+    pub fn import(&self, kind: &str, path: &str, dry_run: bool) -> std::result::Result<ImportOutcome, IpcError> {
+        let kind = ImportKind::parse(kind)
+            .ok_or_else(|| Error::Invalid(format!("ukjent importtype «{kind}»")).to_ipc())?;
+        let mut guard = lock(&self.store);
+        let store = guard.as_mut().map_err(|e| e.clone())?;
+        match malkart::import::import_file(store, kind, Path::new(path), dry_run) {
+            Ok(report) => Ok(ImportOutcome { report: Some(report), failure: None }),
+            Err(Error::Import(failure)) => Ok(ImportOutcome { report: None, failure: Some(failure) }),
+            Err(e) => Err(e.to_ipc()),
+        }
+    }
+
+    /// Sets one target (the indicator's default when `unit` is `None`), audited.
+    pub fn set_target(&self, target: &Target) -> std::result::Result<(), IpcError> {
+        self.with_store(|store| store.set_target(target))
+    }
+
+    pub fn locked_months(&self) -> std::result::Result<Vec<LockedMonth>, IpcError> {
+        self.with_store(|store| store.locked_months())
+    }
+
+    /// `false` when the month was locked already.
+    pub fn lock_month(&self, month: &str) -> std::result::Result<bool, IpcError> {
+        let month = parse_month(month)?;
+        self.with_store(|store| store.lock_month(month))
+    }
+
+    /// `false` when the month was not locked. The reason is required and audited.
+    pub fn unlock_month(&self, month: &str, reason: &str) -> std::result::Result<bool, IpcError> {
+        let month = parse_month(month)?;
+        let reason = reason.trim();
+        if reason.is_empty() {
+            return Err(Error::Invalid("oppgi en grunn for å låse opp måneden".into()).to_ipc());
+        }
+        self.with_store(|store| store.unlock_month(month, reason))
+    }
+
+    pub fn audit(&self, query: AuditQuery) -> std::result::Result<Vec<AuditEntry>, IpcError> {
+        let blank = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let filter = AuditFilter {
+            unit: blank(query.unit),
+            indicator: blank(query.indicator),
+            from: blank(query.from),
+            to: blank(query.to),
+            limit: query.limit,
+        };
+        self.with_store(|store| store.audit(&filter))
+    }
+
+    /// A consistent copy of the open database at `dest`.
+    pub fn backup(&self, dest: &str) -> std::result::Result<(), IpcError> {
+        self.with_store(|store| store.backup_to(Path::new(dest)))
+    }
+
+    /// Replaces the database with the verified copy at `source`; the old file is kept beside
+    /// it and its path returned. The open database is closed first and opened again after,
+    /// whether or not the copy was accepted.
+    pub fn restore(&self, source: &str) -> std::result::Result<Option<String>, IpcError> {
+        let mut guard = lock(&self.store);
+        *guard = Err(IpcError { kind: "restoring".into(), message: "gjenoppretting pågår".into() });
+        let result = malkart::storage::restore(&self.db_path, Path::new(source));
+        *guard = Self::open_store(&self.db_path).map_err(|e| e.to_ipc());
+        *lock(&self.cache) = None;
+        result.map(|kept| kept.map(|p| p.display().to_string())).map_err(|e| e.to_ipc())
+    }
+}
+
+fn parse_month(text: &str) -> std::result::Result<Month, IpcError> {
+    match Period::parse(text) {
+        Ok(p) if p.kind() == PeriodKind::Month => Ok(p.first()),
+        _ => Err(Error::Invalid(format!("«{text}» er ikke en måned; skriv for eksempel 2026-03")).to_ipc()),
     }
 }
 
@@ -322,4 +418,3 @@ fn non_empty_comment(text: &str) -> std::result::Result<&str, IpcError> {
         Ok(text)
     }
 }
-

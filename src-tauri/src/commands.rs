@@ -5,13 +5,12 @@
 
 use std::sync::Arc;
 
-use malkart::engine::Scorecard;
+use malkart::engine::{Scorecard, UnitNode};
 use malkart::error::IpcError;
-use malkart::model::Comment;
+use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
 use tauri::State;
 
-use crate::backend::{AppInfo, Backend, IndicatorDetail, Sparkline};
-use crate::tree::UnitNode;
+use crate::backend::{AppInfo, AuditQuery, Backend, ImportOutcome, IndicatorDetail, Sparkline};
 
 type Shared<'a> = State<'a, Arc<Backend>>;
 
@@ -93,4 +92,49 @@ pub async fn update_comment(backend: Shared<'_>, id: i64, text: String) -> Resul
 #[tauri::command]
 pub async fn delete_comment(backend: Shared<'_>, id: i64) -> Result<(), IpcError> {
     blocking(&backend, move |b| b.delete_comment(id)).await
+}
+
+#[tauri::command]
+pub async fn import_file(
+    backend: Shared<'_>,
+    kind: String,
+    path: String,
+    dry_run: bool,
+) -> Result<ImportOutcome, IpcError> {
+    blocking(&backend, move |b| b.import(&kind, &path, dry_run)).await
+}
+
+#[tauri::command]
+pub async fn set_target(backend: Shared<'_>, target: Target) -> Result<(), IpcError> {
+    blocking(&backend, move |b| b.set_target(&target)).await
+}
+
+#[tauri::command]
+pub async fn locked_months(backend: Shared<'_>) -> Result<Vec<LockedMonth>, IpcError> {
+    blocking(&backend, |b| b.locked_months()).await
+}
+
+#[tauri::command]
+pub async fn lock_month(backend: Shared<'_>, month: String) -> Result<bool, IpcError> {
+    blocking(&backend, move |b| b.lock_month(&month)).await
+}
+
+#[tauri::command]
+pub async fn unlock_month(backend: Shared<'_>, month: String, reason: String) -> Result<bool, IpcError> {
+    blocking(&backend, move |b| b.unlock_month(&month, &reason)).await
+}
+
+#[tauri::command]
+pub async fn audit(backend: Shared<'_>, query: AuditQuery) -> Result<Vec<AuditEntry>, IpcError> {
+    blocking(&backend, move |b| b.audit(query)).await
+}
+
+#[tauri::command]
+pub async fn backup(backend: Shared<'_>, path: String) -> Result<(), IpcError> {
+    blocking(&backend, move |b| b.backup(&path)).await
+}
+
+#[tauri::command]
+pub async fn restore(backend: Shared<'_>, path: String) -> Result<Option<String>, IpcError> {
+    blocking(&backend, move |b| b.restore(&path)).await
 }

@@ -1,12 +1,10 @@
 //! Målkart's desktop shell (Tauri 2). It holds no business rules: `backend` calls the core
-//! (`malkart`) and caches its engine, `commands` exposes that to the web UI in `ui/`, `tree`
-//! orders the unit tree for display, `window` decides which months the cached engine loads,
+//! (`malkart`) and caches its engine, `commands` exposes that to the web UI in `ui/`, `window` decides which months the cached engine loads,
 //! and `dbpath` reads `--db` so the app opens the same database as the command line.
 
 pub mod backend;
 pub mod commands;
 pub mod dbpath;
-pub mod tree;
 pub mod window;
 
 use std::sync::Arc;
@@ -29,6 +27,14 @@ pub fn builder<R: tauri::Runtime>(backend: Arc<Backend>) -> tauri::Builder<R> {
             commands::add_comment,
             commands::update_comment,
             commands::delete_comment,
+            commands::import_file,
+            commands::set_target,
+            commands::locked_months,
+            commands::lock_month,
+            commands::unlock_month,
+            commands::audit,
+            commands::backup,
+            commands::restore,
         ])
 }
 
@@ -39,7 +45,7 @@ pub fn run() {
         Ok(path) => Backend::open(path),
         Err(e) => Backend::unopened(e.to_ipc()),
     };
-    let app = builder(Arc::new(backend)).run(tauri::generate_context!());
+    let app = builder::<tauri::Wry>(Arc::new(backend)).run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("Målkart kunne ikke starte: {e}");
         std::process::exit(1);

@@ -1,0 +1,129 @@
+//! The app's backend over a real (in-memory) database with the small demo municipality:
+//! what the commands return, and that the cached engine follows every change.
+
+use malkart::demo::{self, DemoSize};
+use malkart::engine::Status;
+use malkart::model::Target;
+use malkart::period::Month;
+use malkart::storage::Store;
+use malkart_app::backend::Backend;
+
+/// The demo through September 2026, so that the expected periods do not move with the clock.
+fn demo_backend() -> Backend {
+    let mut store = Store::open_in_memory().expect("in-memory database");
+    let through = Month::new(2026, 9).expect("a month");
+    store.load_demo(&demo::generate(DemoSize::Small, through)).expect("demo loads");
+    Backend::over_store("minne".into(), store)
+}
+
+fn root(backend: &Backend) -> String {
+    let units = backend.units().expect("units");
+    units.iter().find(|u| u.depth == 0).expect("a root").code.clone()
+}
+
+#[test]
+fn units_come_in_tree_order_with_parents_first() {
+    let backend = demo_backend();
+    let units = backend.units().expect("units");
+    assert!(units.len() >= 20, "the small demo has ~30 units, got {}", units.len());
+    for (i, u) in units.iter().enumerate() {
+        if let Some(parent) = &u.parent {
+            let p = units.iter().position(|x| &x.code == parent).expect("parent listed");
+            assert!(p < i, "{} comes before its parent {}", u.code, parent);
+            assert_eq!(u.depth, units[p].depth + 1);
+        }
+    }
+}
+
+#[test]
+fn switching_unit_and_period_inside_the_window_reuses_the_engine() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    backend.scorecard(&root, "2026-K3").expect("scorecard");
+    let builds = backend.engine_builds();
+    let units = backend.units().expect("units");
+    for u in units.iter().take(5) {
+        for p in ["2026-K3", "2026-K2", "2026-09", "2026-01..2026-09", "2026-T2"] {
+            backend.scorecard(&u.code, p).expect("scorecard");
+        }
+    }
+    backend.sparklines(&root, "2026-K3").expect("sparklines");
+    assert_eq!(backend.engine_builds(), builds, "no rebuild for periods inside the window");
+}
+
+#[test]
+fn a_changed_target_shows_in_the_next_scorecard() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    let before = backend.scorecard(&root, "2026-K3").expect("scorecard");
+    let ind = before
+        .perspectives
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .find(|i| i.display_value.is_some() && i.aggregation != malkart::model::Aggregation::Sum)
+        .expect("an indicator with a value")
+        .clone();
+    let value = ind.display_value.expect("value");
+    // A default target equal to the displayed value is met whichever the direction: green.
+    backend
+        .set_target(&Target { indicator: ind.code.clone(), unit: None, year: 2026, target: value, red_limit: None })
+        .expect("target saved");
+    let after = backend.scorecard(&root, "2026-K3").expect("scorecard");
+    let now = after.perspectives.iter().flat_map(|p| &p.indicators).find(|i| i.code == ind.code).expect("same");
+    assert_eq!(now.target, Some(value));
+    assert_eq!(now.status, Status::Green);
+}
+
+#[test]
+fn indicator_detail_lists_the_units_directly_below() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    let units = backend.units().expect("units");
+    let card = backend.scorecard(&root, "2026-K3").expect("scorecard");
+    let code = card.perspectives[0].indicators[0].code.clone();
+    let detail = backend.indicator_detail(&code, &root, "2026-K3").expect("detail");
+    let mut got: Vec<String> = detail.children.iter().map(|c| c.unit.code.clone()).collect();
+    let mut want: Vec<String> =
+        units.iter().filter(|u| u.parent.as_deref() == Some(root.as_str())).map(|u| u.code.clone()).collect();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    assert!(detail.children.iter().any(|c| c.has_children), "sectors have units below them");
+    assert_eq!(detail.result.code, code);
+    assert!(!detail.history.is_empty());
+    assert_eq!(detail.history.last().map(|h| h.period.as_str()), Some(detail.result.period.as_str()));
+}
+
+#[test]
+fn comments_can_be_added_edited_and_deleted() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    let card = backend.scorecard(&root, "2026-K3").expect("scorecard");
+    let code = card.perspectives[1].indicators[0].code.clone();
+    let before = backend.comments(&code, &root, "2026-K3").expect("comments").len();
+    let added = backend.add_comment(&code, &root, "2026-K3", "  Tiltak er satt i gang.  ").expect("added");
+    assert_eq!(added.text, "Tiltak er satt i gang.");
+    let edited = backend.update_comment(added.id, "Tiltak er evaluert.").expect("edited");
+    assert_eq!(edited.text, "Tiltak er evaluert.");
+    let list = backend.comments(&code, &root, "2026-K3").expect("comments");
+    assert_eq!(list.len(), before + 1);
+    assert!(list.iter().any(|c| c.id == added.id && c.text == "Tiltak er evaluert."));
+    backend.delete_comment(added.id).expect("deleted");
+    assert_eq!(backend.comments(&code, &root, "2026-K3").expect("comments").len(), before);
+}
+
+#[test]
+fn the_demo_is_refused_on_a_database_with_data() {
+    let backend = demo_backend();
+    let err = backend.load_demo().expect_err("not empty");
+    assert_eq!(err.kind, "invalid");
+    assert!(err.message.contains("demokommunen"));
+}
+
+#[test]
+fn an_unknown_unit_is_an_error_with_its_code() {
+    let backend = demo_backend();
+    let err = backend.scorecard("finnes-ikke", "2026-K3").expect_err("unknown");
+    assert_eq!(err.kind, "unknown_unit");
+    assert!(err.message.contains("finnes-ikke"));
+}
