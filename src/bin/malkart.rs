@@ -1,2 +1,214 @@
-//! The `malkart` command line (cli.md): a thin layer over the core.
-fn main() {}
+//! The `malkart` command line (cli.md): a thin layer over the core. Each command opens the
+//! database, calls one or two core functions and prints the result in Norwegian. Errors go
+//! to standard error as `feil: …`; the exit code is 0 on success, 2 when the input was
+//! refused (nothing changed) and 1 for anything else.
+
+// The binary's own modules live in `src/bin/malkart/` (Cargo.toml names this file as the
+// binary's root, so they are found by path).
+#[path = "malkart/args.rs"]
+mod args;
+#[path = "malkart/bench.rs"]
+mod bench;
+#[path = "malkart/table.rs"]
+mod table;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use args::{Cli, Command, Format, Size};
+use malkart::demo::{self, DemoSize};
+use malkart::engine::Engine;
+use malkart::format::group_digits;
+use malkart::import::{self, ImportKind, ImportReport};
+use malkart::period::{Month, Period, PeriodKind};
+use malkart::storage::{self, Store};
+use malkart::{Error, Result};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(text) => {
+            // A closed pipe (`malkart status … | head`) is not an error worth a message.
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("feil: {e}");
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
+        }
+    }
+}
+
+/// Runs one command and returns what it prints.
+fn run(cli: Cli) -> Result<String> {
+    let path = storage::resolve_path(cli.db.as_deref())?;
+    match cli.command {
+        Command::Init { demo, size } => init(&path, demo, size),
+        Command::Import { kind, file, dry_run } => {
+            let kind = parse_kind(&kind)?;
+            // A file that is not there is a refused input, like a file with a wrong line.
+            if !file.is_file() {
+                return Err(Error::Invalid(format!("finner ikke filen {}", file.display())));
+            }
+            let mut store = Store::open(&path)?;
+            let report = import::import_file(&mut store, kind, &file, dry_run)?;
+            Ok(import_text(&report))
+        }
+        Command::Status { unit, period, format } => {
+            let period = Period::parse(&period)?;
+            let store = Store::open(&path)?;
+            let engine = Engine::new(store.dataset_for(&period)?)?;
+            let card = engine.scorecard(&unit, &period)?;
+            match format {
+                Format::Json => serde_json::to_string_pretty(&card)
+                    .map(|s| s + "\n")
+                    .map_err(|e| Error::Invalid(format!("kunne ikke skrive JSON: {e}"))),
+                Format::Table => Ok(table::render(&card)),
+            }
+        }
+        Command::Lock { month } => {
+            let month = parse_month(&month)?;
+            let mut store = Store::open(&path)?;
+            Ok(if store.lock_month(month)? {
+                format!("{} ({month}) er låst.\n", Period::month(month).label())
+            } else {
+                format!("{} ({month}) var allerede låst.\n", Period::month(month).label())
+            })
+        }
+        Command::Unlock { month, reason } => {
+            let month = parse_month(&month)?;
+            if reason.trim().is_empty() {
+                return Err(Error::Invalid("oppgi hvorfor måneden låses opp med --reason".to_string()));
+            }
+            let mut store = Store::open(&path)?;
+            Ok(if store.unlock_month(month, reason.trim())? {
+                format!("{} ({month}) er låst opp. Grunnen er skrevet i endringsloggen.\n", Period::month(month).label())
+            } else {
+                format!("{} ({month}) var ikke låst.\n", Period::month(month).label())
+            })
+        }
+        Command::Backup { file } => {
+            let store = Store::open(&path)?;
+            store.backup_to(&file)?;
+            Ok(format!("Sikkerhetskopien av {} er skrevet til {}.\n", path.display(), file.display()))
+        }
+        Command::Restore { file } => Ok(match storage::restore(&path, &file)? {
+            Some(old) => format!(
+                "Databasen {} er gjenopprettet fra {}.\nDen gamle databasen er tatt vare på som {}.\n",
+                path.display(),
+                file.display(),
+                old.display()
+            ),
+            None => format!("Databasen {} er gjenopprettet fra {}.\n", path.display(), file.display()),
+        }),
+        Command::Check => {
+            let store = Store::open(&path)?;
+            let report = store.check()?;
+            let text = format!(
+                "Database: {}\nIntegritet: {}\nSkjemaversjon: {} (denne versjonen av Målkart: {})\n",
+                path.display(),
+                report.integrity.join("; "),
+                report.schema_version,
+                report.supported_version
+            );
+            if report.ok {
+                Ok(text)
+            } else {
+                Err(Error::Invalid(format!("databasen er skadet.\n{text}")))
+            }
+        }
+        Command::Bench { unit, period, repeat, cold } => {
+            let period = Period::parse(&period)?;
+            let store = Store::open(&path)?;
+            bench::run(&store, &unit, &period, repeat, cold)
+        }
+    }
+}
+
+fn init(path: &Path, demo: bool, size: Option<Size>) -> Result<String> {
+    let mut store = Store::open(path)?;
+    if !demo {
+        return Ok(format!("Databasen {} er klar.\n", path.display()));
+    }
+    if !store.is_empty()? {
+        return Err(Error::Invalid(format!(
+            "databasen {} er ikke tom; demokommunen kan bare lastes inn i en tom database. \
+             Bruk --db med et nytt filnavn.",
+            path.display()
+        )));
+    }
+    let size = match size.unwrap_or(Size::Small) {
+        Size::Small => DemoSize::Small,
+        Size::Medium => DemoSize::Medium,
+        Size::Large => DemoSize::Large,
+    };
+    let through = last_full_month();
+    let data = demo::generate(size, through);
+    store.load_demo(&data)?;
+    let n = |x: usize| group_digits(&x.to_string());
+    Ok(format!(
+        "Databasen {} er fylt med Demo kommune ({}): {} enheter, {} indikatorer, {} mål, \
+         {} målinger og {} kommentarer, fra {} til og med {}.\n",
+        path.display(),
+        size.key(),
+        n(data.units.len()),
+        n(data.indicators.len()),
+        n(data.targets.len()),
+        n(data.measurements.len()),
+        n(data.comments.len()),
+        Period::month(size.first_month(through)).label(),
+        Period::month(through).label(),
+    ))
+}
+
+/// The last full month before today, in local time.
+fn last_full_month() -> Month {
+    use chrono::Datelike;
+    let today = chrono::Local::now().date_naive();
+    let index = today.year() * 12 + today.month0() as i32;
+    Month::from_index(index - 1)
+}
+
+fn parse_kind(text: &str) -> Result<ImportKind> {
+    let later = ["sykefravær", "sykefravaer", "sick-leave", "økonomi", "okonomi", "economy"];
+    if later.contains(&text.trim().to_lowercase().as_str()) {
+        return Err(Error::Invalid(format!(
+            "import av «{text}» er ikke tilgjengelig i denne versjonen av Målkart ennå"
+        )));
+    }
+    ImportKind::parse(text).ok_or_else(|| {
+        Error::Invalid(format!(
+            "ukjent importtype «{text}»; bruk enheter, indikatorer, mål eller målinger \
+             (units, indicators, targets, measurements)"
+        ))
+    })
+}
+
+fn parse_month(text: &str) -> Result<Month> {
+    let period = Period::parse(text)?;
+    if period.kind() != PeriodKind::Month {
+        return Err(Error::Invalid(format!("«{text}» er ikke en måned; skriv for eksempel 2026-03")));
+    }
+    Ok(period.first())
+}
+
+fn import_text(r: &ImportReport) -> String {
+    let n = |x: u64| group_digits(&x.to_string());
+    let mut out = if r.dry_run {
+        format!("Prøvekjøring av «{}» ({}): ingenting er lagret.\n", r.file, r.kind.key())
+    } else {
+        format!("Importerte «{}» ({}).\n", r.file, r.kind.key())
+    };
+    out.push_str(&format!("  rader lest:  {}\n", n(r.rows_read)));
+    out.push_str(&format!("  nye:         {}\n", n(r.created)));
+    out.push_str(&format!("  endret:      {}\n", n(r.changed)));
+    out.push_str(&format!("  uendret:     {}\n", n(r.unchanged)));
+    out.push_str(&format!("  advarsler:   {}\n", r.warnings.len()));
+    for w in &r.warnings {
+        out.push_str(&format!("  advarsel: {w}\n"));
+    }
+    out
+}

@@ -47,6 +47,9 @@ use rows::{IndicatorRows, RawRow};
 use status::TargetIndex;
 use tree::UnitTree;
 
+/// The most periods `Engine::series` returns (a hundred years of months).
+pub const MAX_SERIES: usize = 1200;
+
 /// The engine over one dataset, with its indexes built once so that each question is cheap.
 pub struct Engine {
     tree: UnitTree,
@@ -64,16 +67,28 @@ pub struct Engine {
 impl Engine {
     /// Indexes the dataset. Refuses a unit tree with a cycle.
     pub fn new(data: Dataset) -> Result<Engine, EngineError> {
-        let Dataset { units, indicators, perspective_names, targets, measurements } = data;
+        let Dataset {
+            units,
+            indicators,
+            perspective_names,
+            targets,
+            measurements,
+        } = data;
         let tree = UnitTree::new(units)?;
 
         let mut indicators: Vec<Indicator> = {
             let mut seen = std::collections::HashSet::new();
-            indicators.into_iter().filter(|i| seen.insert(i.code.clone())).collect()
+            indicators
+                .into_iter()
+                .filter(|i| seen.insert(i.code.clone()))
+                .collect()
         };
         indicators.sort_by(|a, b| a.code.cmp(&b.code));
-        let by_code: HashMap<String, usize> =
-            indicators.iter().enumerate().map(|(k, i)| (i.code.clone(), k)).collect();
+        let by_code: HashMap<String, usize> = indicators
+            .iter()
+            .enumerate()
+            .map(|(k, i)| (i.code.clone(), k))
+            .collect();
 
         // Measurements usually come grouped by indicator and unit: remember the last lookup.
         let mut raw: Vec<Vec<RawRow>> = vec![Vec::new(); indicators.len()];
@@ -96,13 +111,21 @@ impl Engine {
                     k
                 }
             };
-            let (Some(ii), Some(u)) = (ii, u) else { continue };
+            let (Some(ii), Some(u)) = (ii, u) else {
+                continue;
+            };
             let ind = &indicators[ii];
             if !m.span.is_span_of(ind.frequency) {
                 continue;
             }
             let (a, b) = match (m.figure, ind.aggregation) {
-                (Figure::Ratio { numerator, denominator }, Aggregation::Brok) => (numerator, denominator),
+                (
+                    Figure::Ratio {
+                        numerator,
+                        denominator,
+                    },
+                    Aggregation::Brok,
+                ) => (numerator, denominator),
                 (Figure::Value { value }, agg) if agg != Aggregation::Brok => (value, 0.0),
                 _ => continue,
             };
@@ -117,7 +140,9 @@ impl Engine {
         let mut index = TargetIndex::default();
         let mut target_units: Vec<Vec<usize>> = vec![Vec::new(); indicators.len()];
         for t in &targets {
-            let Some(&ii) = by_code.get(&t.indicator) else { continue };
+            let Some(&ii) = by_code.get(&t.indicator) else {
+                continue;
+            };
             let unit = match &t.unit {
                 None => None,
                 Some(code) => match tree.find(code) {
@@ -139,7 +164,15 @@ impl Engine {
                 .find(|(key, _)| *key == p)
                 .map_or_else(|| p.default_name().to_string(), |(_, name)| name.clone())
         });
-        Ok(Engine { tree, indicators, by_code, rows, target_units, targets: index, perspective_names })
+        Ok(Engine {
+            tree,
+            indicators,
+            by_code,
+            rows,
+            target_units,
+            targets: index,
+            perspective_names,
+        })
     }
 
     /// The målkart of `unit` (its whole subtree) for `period`: all indicators, grouped by
@@ -155,7 +188,10 @@ impl Engine {
                 || self.rows[ii].any_in(subtree.clone())
                 || self.has_target_within(ii, &subtree);
             if relevant {
-                let slot = Perspective::ALL.iter().position(|&p| p == ind.perspective).unwrap_or(0);
+                let slot = Perspective::ALL
+                    .iter()
+                    .position(|&p| p == ind.perspective)
+                    .unwrap_or(0);
                 by_perspective[slot].push(self.result(ii, u, period));
             }
         }
@@ -163,9 +199,15 @@ impl Engine {
             .iter()
             .zip(by_perspective)
             .enumerate()
-            .map(|(k, (&key, results))| summary::perspective(key, self.perspective_names[k].clone(), results))
+            .map(|(k, (&key, results))| {
+                summary::perspective(key, self.perspective_names[k].clone(), results)
+            })
             .collect();
-        Ok(Scorecard { unit: self.unit_ref(u), period: period.to_string(), perspectives })
+        Ok(Scorecard {
+            unit: self.unit_ref(u),
+            period: period.to_string(),
+            perspectives,
+        })
     }
 
     /// One indicator for one unit's subtree and one period.
@@ -189,11 +231,16 @@ impl Engine {
     ) -> Result<Vec<(UnitRef, IndicatorResult)>, EngineError> {
         let ii = self.indicator_index(indicator)?;
         let u = self.unit_index(unit)?;
-        Ok(self.tree.children(u).iter().map(|&c| (self.unit_ref(c), self.result(ii, c, period))).collect())
+        Ok(self
+            .tree
+            .children(u)
+            .iter()
+            .map(|&c| (self.unit_ref(c), self.result(ii, c, period)))
+            .collect())
     }
 
     /// The values of the `count` periods of the same kind ending with `last` (oldest first):
-    /// the sparkline and the chart. For an indicator coarser than `last`, the periods are
+    /// the sparkline and the chart. At most `MAX_SERIES` periods. For an indicator coarser than `last`, the periods are
     /// its own spans ending with the one `evaluate` shows for `last`.
     pub fn series(
         &self,
@@ -205,6 +252,7 @@ impl Engine {
         let ii = self.indicator_index(indicator)?;
         let u = self.unit_index(unit)?;
         let end = self.evaluated_period(ii, last);
+        let count = count.min(MAX_SERIES);
         let mut periods = Vec::with_capacity(count);
         let mut p = end;
         for _ in 0..count {
@@ -212,7 +260,10 @@ impl Engine {
             p = p.previous();
         }
         periods.reverse();
-        Ok(periods.iter().map(|p| self.period_value(ii, u, p)).collect())
+        Ok(periods
+            .iter()
+            .map(|p| self.period_value(ii, u, p))
+            .collect())
     }
 
     /// Every unit in tree order (pre-order, children by code) with its depth.
@@ -236,21 +287,30 @@ impl Engine {
     }
 
     fn unit_index(&self, code: &str) -> Result<usize, EngineError> {
-        self.tree.find(code).ok_or_else(|| EngineError::UnknownUnit(code.to_string()))
+        self.tree
+            .find(code)
+            .ok_or_else(|| EngineError::UnknownUnit(code.to_string()))
     }
 
     fn indicator_index(&self, code: &str) -> Result<usize, EngineError> {
-        self.by_code.get(code).copied().ok_or_else(|| EngineError::UnknownIndicator(code.to_string()))
+        self.by_code
+            .get(code)
+            .copied()
+            .ok_or_else(|| EngineError::UnknownIndicator(code.to_string()))
     }
 
     fn has_target_within(&self, ii: usize, units: &std::ops::Range<usize>) -> bool {
         let list = &self.target_units[ii];
-        list.get(list.partition_point(|&t| t < units.start)).is_some_and(|&t| t < units.end)
+        list.get(list.partition_point(|&t| t < units.start))
+            .is_some_and(|&t| t < units.end)
     }
 
     fn unit_ref(&self, u: usize) -> UnitRef {
         let unit = &self.tree.units[u];
-        UnitRef { code: unit.code.clone(), name: unit.name.clone() }
+        UnitRef {
+            code: unit.code.clone(),
+            name: unit.name.clone(),
+        }
     }
 
     /// `period` itself when it is a union of the indicator's whole spans, else the latest
@@ -269,40 +329,65 @@ impl Engine {
     fn roll(&self, ii: usize, u: usize, evaluated: &Period) -> Rolled {
         let ind = &self.indicators[ii];
         let units = rollup::units_for(ind, self.tree.subtree(u));
-        rollup::roll_up(ind, &self.rows[ii], units, evaluated.first().index(), evaluated.last().index())
+        let ([rolled], _) = rollup::roll_up(ind, &self.rows[ii], units, [window(evaluated)], None);
+        rolled
     }
 
     fn period_value(&self, ii: usize, u: usize, period: &Period) -> PeriodValue {
         let evaluated = self.evaluated_period(ii, period);
-        PeriodValue { period: evaluated.to_string(), value: self.roll(ii, u, &evaluated).value }
+        PeriodValue {
+            period: evaluated.to_string(),
+            value: self.roll(ii, u, &evaluated).value,
+        }
     }
 
     fn result(&self, ii: usize, u: usize, period: &Period) -> IndicatorResult {
         let ind = &self.indicators[ii];
         let evaluated = self.evaluated_period(ii, period);
         let spans = (evaluated.len_months() / ind.frequency.months() as i32).max(1) as u32;
-        let rolled = self.roll(ii, u, &evaluated);
-
-        let units = rollup::units_for(ind, self.tree.subtree(u));
+        let previous = self.evaluated_period(ii, &evaluated.previous());
+        let last_year = self.evaluated_period(ii, &evaluated.last_year());
         let years = evaluated.years();
-        let year_months = (first_month_of(*years.start()), first_month_of(*years.end()) + 11);
-        let window = (evaluated.first().index(), evaluated.last().index());
-        let cov = rollup::coverage(&self.rows[ii], units, window, year_months, spans);
+        let ask = rollup::CoverageAsk {
+            years: (
+                first_month_of(*years.start()),
+                first_month_of(*years.end()) + 11,
+            ),
+            spans,
+        };
+        let units = rollup::units_for(ind, self.tree.subtree(u));
+        let windows = [window(&evaluated), window(&previous), window(&last_year)];
+        let ([rolled, previous_rolled, last_year_rolled], cov) =
+            rollup::roll_up(ind, &self.rows[ii], units, windows, Some(ask));
+        let previous = PeriodValue {
+            period: previous.to_string(),
+            value: previous_rolled.value,
+        };
+        let last_year = PeriodValue {
+            period: last_year.to_string(),
+            value: last_year_rolled.value,
+        };
 
         let applied = self.targets.lookup(ii, u, evaluated.last().year());
-        let scale = if ind.aggregation == Aggregation::Sum { spans as f64 } else { 1.0 };
+        let scale = if ind.aggregation == Aggregation::Sum {
+            spans as f64
+        } else {
+            1.0
+        };
         let target = applied.map(|a| a.target * scale);
         let red_limit = applied.and_then(|a| a.red_limit).map(|r| r * scale);
 
-        let display_value = rolled.value.map(|v| format::round_half_away(v, ind.decimals));
+        let display_value = rolled
+            .value
+            .map(|v| format::round_half_away(v, ind.decimals));
         let status = status::status(ind.direction, display_value, target.map(|t| (t, red_limit)));
 
-        let previous = self.period_value(ii, u, &evaluated.previous());
-        let last_year = self.period_value(ii, u, &evaluated.last_year());
         let trend = status::trend(
             ind.direction,
             display_value,
-            previous.value.map(|v| format::round_half_away(v, ind.decimals)),
+            previous
+                .value
+                .map(|v| format::round_half_away(v, ind.decimals)),
         );
 
         IndicatorResult {
@@ -316,7 +401,9 @@ impl Engine {
             aggregation: ind.aggregation,
             period: evaluated.to_string(),
             value: rolled.value,
-            display: rolled.value.map(|v| format::with_unit(v, ind.decimals, &ind.unit_label)),
+            display: rolled
+                .value
+                .map(|v| format::with_unit(v, ind.decimals, &ind.unit_label)),
             display_value,
             numerator: rolled.numerator,
             denominator: rolled.denominator,
@@ -324,7 +411,8 @@ impl Engine {
             red_limit,
             target_source: applied.map(|a| a.source),
             status,
-            coverage: (cov.expected_cells > 0).then(|| cov.reported_cells as f64 / cov.expected_cells as f64),
+            coverage: (cov.expected_cells > 0)
+                .then(|| cov.reported_cells as f64 / cov.expected_cells as f64),
             complete: cov.expected_cells > 0 && cov.reported_cells == cov.expected_cells,
             reported_cells: cov.reported_cells,
             expected_cells: cov.expected_cells,
@@ -335,6 +423,11 @@ impl Engine {
             trend,
         }
     }
+}
+
+/// The months a span of the evaluated period may start in.
+fn window(evaluated: &Period) -> rollup::Window {
+    (evaluated.first().index(), evaluated.last().index())
 }
 
 /// Month index (`Month::index`, `year * 12 + month - 1`) of January of `year`.

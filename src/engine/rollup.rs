@@ -1,11 +1,18 @@
 //! Aggregation over time and over the org tree (engine.md §3–4), and coverage: given an
-//! indicator's rows, a range of units (a subtree, or just the unit for `ingen`) and a
-//! window of months that is a union of whole spans, the value and who reported.
+//! indicator's rows, a range of units (a subtree, or just the unit for `ingen`) and windows
+//! of months that are unions of whole spans, the value in each window and who reported.
+//!
+//! A målkart asks, per indicator, for the period, the one before and last year's, plus
+//! coverage: all are computed in one walk over each unit's rows, which is what keeps a
+//! city-sized scorecard within its time budget.
 
 use std::ops::Range;
 
 use super::rows::IndicatorRows;
 use crate::model::{Aggregation, Indicator, UnitRollup};
+
+/// Month indices (`Month::index`) of the first and last month a span may start in.
+pub(crate) type Window = (i32, i32);
 
 /// The value of one indicator over a range of units and a window of spans.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -25,6 +32,15 @@ pub(crate) struct Coverage {
     pub missing_units: u32,
 }
 
+/// What coverage is asked for: the months of the calendar years the first window touches
+/// (spans never cross a year boundary, so a span starting in them lies in them), and the
+/// number of spans in the first window.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CoverageAsk {
+    pub years: Window,
+    pub spans: u32,
+}
+
 /// The units whose figures count for unit `u` with subtree `subtree`: the whole subtree,
 /// except `ingen` (for non-ratio indicators), which uses `u`'s own figures only.
 pub(crate) fn units_for(ind: &Indicator, subtree: Range<usize>) -> Range<usize> {
@@ -35,79 +51,124 @@ pub(crate) fn units_for(ind: &Indicator, subtree: Range<usize>) -> Range<usize> 
     }
 }
 
-/// Aggregates the rows of `units` whose spans start in `first..=last` (month indices).
-pub(crate) fn roll_up(
-    ind: &Indicator,
-    rows: &IndicatorRows,
-    units: Range<usize>,
-    first: i32,
-    last: i32,
-) -> Rolled {
-    match ind.aggregation {
-        Aggregation::Brok => {
-            let (mut num, mut den, mut any) = (0.0, 0.0, false);
-            for u in units {
-                let w = rows.window(u, first, last);
-                if w.is_empty() {
-                    continue;
-                }
-                any = true;
-                num += rows.a(w.clone()).iter().sum::<f64>();
-                den += rows.b(w).iter().sum::<f64>();
-            }
-            if !any {
-                return Rolled::default();
-            }
-            let value = (den != 0.0).then(|| ind.factor * num / den).filter(|v| v.is_finite());
-            Rolled { value, numerator: Some(num), denominator: Some(den) }
+/// One unit's figures in one window.
+#[derive(Clone, Copy, Default)]
+struct Own {
+    rows: u32,
+    a: f64,
+    b: f64,
+    /// `a` of the latest span (rows are in month order).
+    latest: f64,
+}
+
+/// The roll-up so far over units, for one window.
+#[derive(Clone, Copy, Default)]
+struct Fold {
+    /// Σ of the units' values (non-ratio) or Σ numerator (ratio).
+    total: f64,
+    denominator: f64,
+    /// Units with a value (non-ratio) or with any row (ratio).
+    units: u32,
+}
+
+impl Fold {
+    fn add(&mut self, aggregation: Aggregation, own: &Own) {
+        if own.rows == 0 {
+            return;
         }
-        aggregation => {
-            // Each unit's own value over time first, then the roll-up over units.
-            let (mut total, mut count) = (0.0, 0u32);
-            for u in units {
-                let w = rows.window(u, first, last);
-                let values = rows.a(w);
-                let Some(&latest) = values.last() else { continue };
-                let own = match aggregation {
-                    Aggregation::Sum => values.iter().sum::<f64>(),
-                    Aggregation::Snitt => values.iter().sum::<f64>() / values.len() as f64,
-                    _ => latest,
-                };
-                total += own;
-                count += 1;
+        self.units += 1;
+        match aggregation {
+            Aggregation::Brok => {
+                self.total += own.a;
+                self.denominator += own.b;
             }
-            let value = match (count, ind.unit_rollup) {
-                (0, _) => None,
-                (_, UnitRollup::Snitt) => Some(total / count as f64),
-                _ => Some(total),
+            Aggregation::Sum => self.total += own.a,
+            Aggregation::Snitt => self.total += own.a / own.rows as f64,
+            Aggregation::Siste => self.total += own.latest,
+        }
+    }
+
+    fn finish(&self, ind: &Indicator) -> Rolled {
+        if self.units == 0 {
+            return Rolled::default();
+        }
+        if ind.aggregation == Aggregation::Brok {
+            let value = (self.denominator != 0.0)
+                .then(|| ind.factor * self.total / self.denominator)
+                .filter(|v| v.is_finite());
+            return Rolled {
+                value,
+                numerator: Some(self.total),
+                denominator: Some(self.denominator),
             };
-            Rolled { value: value.filter(|v| v.is_finite()), numerator: None, denominator: None }
+        }
+        let value = match ind.unit_rollup {
+            UnitRollup::Snitt => self.total / self.units as f64,
+            UnitRollup::Sum | UnitRollup::Ingen => self.total,
+        };
+        Rolled {
+            value: Some(value).filter(|v| v.is_finite()),
+            numerator: None,
+            denominator: None,
         }
     }
 }
 
-/// Coverage of `units` for the window `first..=last` of `spans` spans: a unit is expected
-/// when it has any figure with a span starting in `years_first..=years_last` (the calendar
-/// years the window touches; spans never cross a year boundary).
-pub(crate) fn coverage(
+/// The value of `units` in each of `windows`, and coverage of the first window when asked.
+pub(crate) fn roll_up<const N: usize>(
+    ind: &Indicator,
     rows: &IndicatorRows,
     units: Range<usize>,
-    (first, last): (i32, i32),
-    (years_first, years_last): (i32, i32),
-    spans: u32,
-) -> Coverage {
-    let mut c = Coverage::default();
+    windows: [Window; N],
+    coverage: Option<CoverageAsk>,
+) -> ([Rolled; N], Coverage) {
+    let ratio = ind.aggregation == Aggregation::Brok;
+    let mut lowest = windows.iter().map(|w| w.0).min().unwrap_or(i32::MAX);
+    let mut highest = windows.iter().map(|w| w.1).max().unwrap_or(i32::MIN);
+    if let Some(c) = coverage {
+        lowest = lowest.min(c.years.0);
+        highest = highest.max(c.years.1);
+    }
+    let mut folds = [Fold::default(); N];
+    let mut cov = Coverage::default();
     for u in units {
-        if rows.window(u, years_first, years_last).is_empty() {
+        let (months, a, b) = rows.unit(u);
+        if months.is_empty() {
             continue;
         }
-        let reported = rows.window(u, first, last).len() as u32;
-        c.expected_units += 1;
-        c.expected_cells += spans;
-        c.reported_cells += reported;
-        if reported < spans {
-            c.missing_units += 1;
+        let mut own = [Own::default(); N];
+        let mut in_years = false;
+        for k in months.partition_point(|&m| m < lowest)..months.len() {
+            let m = months[k];
+            if m > highest {
+                break;
+            }
+            if let Some(c) = coverage {
+                in_years |= c.years.0 <= m && m <= c.years.1;
+            }
+            for (w, o) in windows.iter().zip(own.iter_mut()) {
+                if w.0 <= m && m <= w.1 {
+                    o.rows += 1;
+                    o.a += a[k];
+                    o.latest = a[k];
+                    if ratio {
+                        o.b += b[k];
+                    }
+                }
+            }
+        }
+        for (fold, o) in folds.iter_mut().zip(&own) {
+            fold.add(ind.aggregation, o);
+        }
+        if let (Some(c), true) = (coverage, in_years) {
+            let reported = own.first().map_or(0, |o| o.rows);
+            cov.expected_units += 1;
+            cov.expected_cells += c.spans;
+            cov.reported_cells += reported;
+            if reported < c.spans {
+                cov.missing_units += 1;
+            }
         }
     }
-    c
+    (folds.map(|f| f.finish(ind)), cov)
 }

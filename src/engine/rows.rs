@@ -29,11 +29,18 @@ impl IndicatorRows {
             offsets: vec![0; units + 1],
             months: Vec::with_capacity(raw.len()),
             a: Vec::with_capacity(raw.len()),
-            b: if ratio { Vec::with_capacity(raw.len()) } else { Vec::new() },
+            b: if ratio {
+                Vec::with_capacity(raw.len())
+            } else {
+                Vec::new()
+            },
         };
         let mut units_of_rows: Vec<u32> = Vec::with_capacity(raw.len());
         for (i, r) in raw.iter().enumerate() {
-            if raw.get(i + 1).is_some_and(|next| (next.0, next.1) == (r.0, r.1)) {
+            if raw
+                .get(i + 1)
+                .is_some_and(|next| (next.0, next.1) == (r.0, r.1))
+            {
                 continue;
             }
             units_of_rows.push(r.0);
@@ -54,26 +61,20 @@ impl IndicatorRows {
         rows
     }
 
-    /// Row range of unit `u` whose spans start within `first..=last` (month indices).
-    pub(crate) fn window(&self, u: usize, first: i32, last: i32) -> Range<usize> {
+    /// Unit `u`'s rows: months, `a` and `b` (`b` empty unless ratio).
+    pub(crate) fn unit(&self, u: usize) -> (&[i32], &[f64], &[f64]) {
         let all = self.offsets[u] as usize..self.offsets[u + 1] as usize;
-        let months = &self.months[all.clone()];
-        let lo = months.partition_point(|&m| m < first);
-        let hi = lo + months[lo..].partition_point(|&m| m <= last);
-        all.start + lo..all.start + hi
+        let b = if self.b.is_empty() {
+            &self.b[..]
+        } else {
+            &self.b[all.clone()]
+        };
+        (&self.months[all.clone()], &self.a[all], b)
     }
 
     /// Does any unit in `units` have any figure at all?
     pub(crate) fn any_in(&self, units: Range<usize>) -> bool {
         self.offsets[units.end] > self.offsets[units.start]
-    }
-
-    pub(crate) fn a(&self, rows: Range<usize>) -> &[f64] {
-        &self.a[rows]
-    }
-
-    pub(crate) fn b(&self, rows: Range<usize>) -> &[f64] {
-        &self.b[rows]
     }
 }
 
@@ -82,17 +83,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn duplicates_keep_the_later_row_and_windows_are_per_unit() {
+    fn duplicates_keep_the_later_row_and_rows_are_per_unit() {
         let rows = IndicatorRows::new(
-            vec![(1, 5, 1.0, 0.0), (0, 3, 2.0, 0.0), (1, 4, 3.0, 0.0), (1, 5, 9.0, 0.0)],
+            vec![
+                (1, 5, 1.0, 0.0),
+                (0, 3, 2.0, 0.0),
+                (1, 4, 3.0, 0.0),
+                (1, 5, 9.0, 0.0),
+            ],
             3,
             false,
         );
         // Unit 0: month 3 → 2.0. Unit 1: month 4 → 3.0, month 5 → 9.0 (the later of two).
-        assert_eq!(rows.window(0, 0, 100), 0..1);
-        assert_eq!(rows.a(rows.window(1, 0, 100)), &[3.0, 9.0]);
-        assert_eq!(rows.a(rows.window(1, 5, 5)), &[9.0]);
-        assert!(rows.window(2, 0, 100).is_empty());
+        assert_eq!(rows.unit(0), (&[3][..], &[2.0][..], &[][..]));
+        assert_eq!(rows.unit(1), (&[4, 5][..], &[3.0, 9.0][..], &[][..]));
+        assert!(rows.unit(2).0.is_empty());
         assert!(rows.any_in(0..2));
         assert!(!rows.any_in(2..3));
     }

@@ -25,7 +25,13 @@ const DEFAULT: u32 = u32::MAX;
 impl TargetIndex {
     /// `unit` is `None` for the indicator's default target. A later insert for the same key
     /// replaces an earlier one.
-    pub(crate) fn insert(&mut self, indicator: usize, unit: Option<usize>, year: i32, t: (f64, Option<f64>)) {
+    pub(crate) fn insert(
+        &mut self,
+        indicator: usize,
+        unit: Option<usize>,
+        year: i32,
+        t: (f64, Option<f64>),
+    ) {
         let unit = unit.map_or(DEFAULT, |u| u as u32);
         self.map.insert((indicator as u32, unit, year), t);
     }
@@ -34,18 +40,32 @@ impl TargetIndex {
     pub(crate) fn lookup(&self, indicator: usize, unit: usize, year: i32) -> Option<Applied> {
         let i = indicator as u32;
         if let Some(&(target, red_limit)) = self.map.get(&(i, unit as u32, year)) {
-            return Some(Applied { target, red_limit, source: TargetSource::Unit });
+            return Some(Applied {
+                target,
+                red_limit,
+                source: TargetSource::Unit,
+            });
         }
         self.map
             .get(&(i, DEFAULT, year))
-            .map(|&(target, red_limit)| Applied { target, red_limit, source: TargetSource::Default })
+            .map(|&(target, red_limit)| Applied {
+                target,
+                red_limit,
+                source: TargetSource::Default,
+            })
     }
 }
 
 /// The status of the displayed value `v` against target `t` and red limit `r` (engine.md §5).
-pub(crate) fn status(direction: Direction, v: Option<f64>, target: Option<(f64, Option<f64>)>) -> Status {
+pub(crate) fn status(
+    direction: Direction,
+    v: Option<f64>,
+    target: Option<(f64, Option<f64>)>,
+) -> Status {
     let Some(v) = v else { return Status::NoData };
-    let Some((t, r)) = target else { return Status::NoTarget };
+    let Some((t, r)) = target else {
+        return Status::NoTarget;
+    };
     // `at_least(a, b)`: a is at least as good as b in this direction.
     let at_least = |a: f64, b: f64| match direction {
         Direction::Hoy => a >= b,
@@ -127,9 +147,19 @@ mod tests {
         idx.insert(0, None, 2026, (7.0, Some(8.0)));
         idx.insert(0, Some(3), 2026, (5.0, None));
         let own = idx.lookup(0, 3, 2026);
-        assert_eq!(own, Some(Applied { target: 5.0, red_limit: None, source: TargetSource::Unit }));
+        assert_eq!(
+            own,
+            Some(Applied {
+                target: 5.0,
+                red_limit: None,
+                source: TargetSource::Unit
+            })
+        );
         let default = idx.lookup(0, 4, 2026);
-        assert_eq!(default.map(|a| (a.target, a.source)), Some((7.0, TargetSource::Default)));
+        assert_eq!(
+            default.map(|a| (a.target, a.source)),
+            Some((7.0, TargetSource::Default))
+        );
         assert_eq!(idx.lookup(0, 3, 2025), None);
         assert_eq!(idx.lookup(1, 3, 2026), None);
     }

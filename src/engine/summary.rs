@@ -33,7 +33,11 @@ pub(crate) fn overall(c: &StatusCounts) -> Status {
 
 /// One perspective from its indicators (already in code order): goals in order of first
 /// appearance among them; indicators without a goal count only for the perspective.
-pub(crate) fn perspective(key: Perspective, name: String, indicators: Vec<IndicatorResult>) -> PerspectiveResult {
+pub(crate) fn perspective(
+    key: Perspective,
+    name: String,
+    indicators: Vec<IndicatorResult>,
+) -> PerspectiveResult {
     let mut goal_names: Vec<&str> = Vec::new();
     for r in &indicators {
         if let Some(g) = r.goal.as_deref() {
@@ -45,13 +49,28 @@ pub(crate) fn perspective(key: Perspective, name: String, indicators: Vec<Indica
     let goals = goal_names
         .iter()
         .map(|&g| {
-            let counts =
-                count(indicators.iter().filter(|r| r.goal.as_deref() == Some(g)).map(|r| r.status));
-            GoalSummary { name: g.to_string(), status: overall(&counts), counts }
+            let counts = count(
+                indicators
+                    .iter()
+                    .filter(|r| r.goal.as_deref() == Some(g))
+                    .map(|r| r.status),
+            );
+            GoalSummary {
+                name: g.to_string(),
+                status: overall(&counts),
+                counts,
+            }
         })
         .collect();
     let counts = count(indicators.iter().map(|r| r.status));
-    PerspectiveResult { key, name, status: overall(&counts), counts, goals, indicators }
+    PerspectiveResult {
+        key,
+        name,
+        status: overall(&counts),
+        counts,
+        goals,
+        indicators,
+    }
 }
 
 #[cfg(test)]
@@ -72,6 +91,9 @@ mod tests {
         assert_eq!(overall_of(&[NoTarget, NoTarget]), NoData);
         assert_eq!(overall_of(&[]), NoData);
         let c = count([Green, Green, NoTarget, Red].into_iter());
-        assert_eq!((c.green, c.yellow, c.red, c.no_data, c.no_target), (2, 0, 1, 0, 1));
+        assert_eq!(
+            (c.green, c.yellow, c.red, c.no_data, c.no_target),
+            (2, 0, 1, 0, 1)
+        );
     }
 }

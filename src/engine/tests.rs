@@ -8,11 +8,28 @@ use super::*;
 use crate::model::{Direction, Frequency, Measurement, Target, UnitRollup};
 
 fn unit(code: &str, parent: Option<&str>) -> Unit {
-    Unit { code: code.into(), name: format!("Enhet {code}"), parent: parent.map(Into::into), level: None }
+    Unit {
+        code: code.into(),
+        name: format!("Enhet {code}"),
+        parent: parent.map(Into::into),
+        level: None,
+    }
 }
 
-fn indicator(code: &str, direction: Direction, frequency: Frequency, aggregation: Aggregation) -> Indicator {
-    Indicator::new(code, &format!("Indikator {code}"), Perspective::Organisasjon, direction, frequency, aggregation)
+fn indicator(
+    code: &str,
+    direction: Direction,
+    frequency: Frequency,
+    aggregation: Aggregation,
+) -> Indicator {
+    Indicator::new(
+        code,
+        &format!("Indikator {code}"),
+        Perspective::Organisasjon,
+        direction,
+        frequency,
+        aggregation,
+    )
 }
 
 fn p(text: &str) -> Period {
@@ -20,7 +37,12 @@ fn p(text: &str) -> Period {
 }
 
 fn value(ind: &str, unit: &str, span: &str, value: f64) -> Measurement {
-    Measurement { indicator: ind.into(), unit: unit.into(), span: p(span), figure: Figure::Value { value } }
+    Measurement {
+        indicator: ind.into(),
+        unit: unit.into(),
+        span: p(span),
+        figure: Figure::Value { value },
+    }
 }
 
 fn ratio(ind: &str, unit: &str, span: &str, numerator: f64, denominator: f64) -> Measurement {
@@ -28,12 +50,21 @@ fn ratio(ind: &str, unit: &str, span: &str, numerator: f64, denominator: f64) ->
         indicator: ind.into(),
         unit: unit.into(),
         span: p(span),
-        figure: Figure::Ratio { numerator, denominator },
+        figure: Figure::Ratio {
+            numerator,
+            denominator,
+        },
     }
 }
 
 fn target(ind: &str, unit: Option<&str>, year: i32, target: f64, red_limit: Option<f64>) -> Target {
-    Target { indicator: ind.into(), unit: unit.map(Into::into), year, target, red_limit }
+    Target {
+        indicator: ind.into(),
+        unit: unit.map(Into::into),
+        year,
+        target,
+        red_limit,
+    }
 }
 
 fn engine(data: Dataset) -> Engine {
@@ -41,7 +72,8 @@ fn engine(data: Dataset) -> Engine {
 }
 
 fn eval(e: &Engine, ind: &str, unit: &str, period: &str) -> IndicatorResult {
-    e.evaluate(ind, unit, &p(period)).unwrap_or_else(|err| panic!("{err}"))
+    e.evaluate(ind, unit, &p(period))
+        .unwrap_or_else(|err| panic!("{err}"))
 }
 
 fn close(a: Option<f64>, b: f64) -> bool {
@@ -87,7 +119,12 @@ fn quarter_ratio_weights_by_denominator() {
 fn sector_ratio_includes_its_units_and_its_own_figures() {
     let e = engine(Dataset {
         units: sector_units(),
-        indicators: vec![indicator("SF", Direction::Lav, Frequency::Maned, Aggregation::Brok)],
+        indicators: vec![indicator(
+            "SF",
+            Direction::Lav,
+            Frequency::Maned,
+            Aggregation::Brok,
+        )],
         measurements: vec![
             ratio("SF", "A", "2026-09", 6.0, 200.0),  // 3 %
             ratio("SF", "B", "2026-09", 21.0, 300.0), // 7 %
@@ -103,9 +140,23 @@ fn sector_ratio_includes_its_units_and_its_own_figures() {
     // The kommune has no figures of its own: the same sums.
     assert!(close(eval(&e, "SF", "K", "2026-09").value, 4150.0 / 580.0));
     // Drill-down: one row per child, in code order; C, D, E have no data.
-    let kids = e.children("SF", "S", &p("2026-09")).unwrap_or_else(|err| panic!("{err}"));
-    let rows: Vec<(&str, Option<f64>)> = kids.iter().map(|(u, r)| (u.code.as_str(), r.value)).collect();
-    assert_eq!(rows, [("A", Some(3.0)), ("B", Some(7.0)), ("C", None), ("D", None), ("E", None)]);
+    let kids = e
+        .children("SF", "S", &p("2026-09"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    let rows: Vec<(&str, Option<f64>)> = kids
+        .iter()
+        .map(|(u, r)| (u.code.as_str(), r.value))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("A", Some(3.0)),
+            ("B", Some(7.0)),
+            ("C", None),
+            ("D", None),
+            ("E", None)
+        ]
+    );
     assert_eq!(kids[0].0.name, "Enhet A");
 }
 
@@ -113,13 +164,21 @@ fn sector_ratio_includes_its_units_and_its_own_figures() {
 fn ratio_with_zero_denominator_has_no_value() {
     let e = engine(Dataset {
         units: vec![unit("K", None)],
-        indicators: vec![indicator("R", Direction::Hoy, Frequency::Maned, Aggregation::Brok)],
+        indicators: vec![indicator(
+            "R",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Brok,
+        )],
         targets: vec![target("R", None, 2026, 50.0, None)],
         measurements: vec![ratio("R", "K", "2026-03", 0.0, 0.0)],
         ..Dataset::default()
     });
     let r = eval(&e, "R", "K", "2026-03");
-    assert_eq!((r.value, r.numerator, r.denominator), (None, Some(0.0), Some(0.0)));
+    assert_eq!(
+        (r.value, r.numerator, r.denominator),
+        (None, Some(0.0), Some(0.0))
+    );
     assert_eq!(r.status, Status::NoData);
     // The row is still a reported cell.
     assert_eq!((r.reported_cells, r.expected_cells), (1, 1));
@@ -133,7 +192,10 @@ fn status_compares_the_displayed_value() {
             indicator("HOY", Direction::Hoy, Frequency::Maned, Aggregation::Snitt),
             indicator("LAV", Direction::Lav, Frequency::Maned, Aggregation::Snitt),
         ],
-        targets: vec![target("HOY", None, 2026, 7.0, Some(6.0)), target("LAV", None, 2026, 7.0, Some(8.0))],
+        targets: vec![
+            target("HOY", None, 2026, 7.0, Some(6.0)),
+            target("LAV", None, 2026, 7.0, Some(8.0)),
+        ],
         measurements: vec![
             value("HOY", "K", "2026-03", 6.96),
             value("LAV", "K", "2026-03", 6.96),
@@ -144,10 +206,16 @@ fn status_compares_the_displayed_value() {
     // 6.96 is shown as 7,0 and meets the target 7.0: green in both directions (høy would be
     // yellow on the unrounded 6.96 < 7.0).
     let hoy = eval(&e, "HOY", "K", "2026-03");
-    assert_eq!((hoy.display.as_deref(), hoy.display_value, hoy.status), (Some("7,0"), Some(7.0), Status::Green));
+    assert_eq!(
+        (hoy.display.as_deref(), hoy.display_value, hoy.status),
+        (Some("7,0"), Some(7.0), Status::Green)
+    );
     assert_eq!(hoy.value, Some(6.96));
     let lav = eval(&e, "LAV", "K", "2026-03");
-    assert_eq!((lav.display.as_deref(), lav.status), (Some("7,0"), Status::Green));
+    assert_eq!(
+        (lav.display.as_deref(), lav.status),
+        (Some("7,0"), Status::Green)
+    );
     // 7.04 is shown as 7,0: still green for lav (yellow if compared unrounded).
     assert_eq!(eval(&e, "LAV", "K", "2026-04").status, Status::Green);
 }
@@ -156,7 +224,12 @@ fn status_compares_the_displayed_value() {
 fn sum_target_is_scaled_by_the_number_of_spans() {
     let e = engine(Dataset {
         units: vec![unit("K", None)],
-        indicators: vec![indicator("BES", Direction::Hoy, Frequency::Maned, Aggregation::Sum)],
+        indicators: vec![indicator(
+            "BES",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Sum,
+        )],
         targets: vec![target("BES", None, 2026, 100.0, Some(80.0))],
         measurements: vec![
             value("BES", "K", "2026-07", 110.0),
@@ -167,8 +240,14 @@ fn sum_target_is_scaled_by_the_number_of_spans() {
     });
     // Quarter: 110 + 90 + 105 = 305 against 3 × 100 = 300 (red 3 × 80 = 240) → green.
     let q = eval(&e, "BES", "K", "2026-K3");
-    assert_eq!((q.value, q.target, q.red_limit), (Some(305.0), Some(300.0), Some(240.0)));
-    assert_eq!((q.status, q.target_source), (Status::Green, Some(TargetSource::Default)));
+    assert_eq!(
+        (q.value, q.target, q.red_limit),
+        (Some(305.0), Some(300.0), Some(240.0))
+    );
+    assert_eq!(
+        (q.status, q.target_source),
+        (Status::Green, Some(TargetSource::Default))
+    );
     // August alone: 90 against 100 (red 80) → yellow.
     let m = eval(&e, "BES", "K", "2026-08");
     assert_eq!((m.target, m.status), (Some(100.0), Status::Yellow));
@@ -182,7 +261,10 @@ fn coarser_indicator_shows_its_latest_span_ending_by_the_period() {
             indicator("KV", Direction::Hoy, Frequency::Kvartal, Aggregation::Snitt),
             indicator("AR", Direction::Hoy, Frequency::Ar, Aggregation::Snitt),
         ],
-        targets: vec![target("AR", None, 2025, 10.0, None), target("AR", None, 2026, 50.0, None)],
+        targets: vec![
+            target("AR", None, 2025, 10.0, None),
+            target("AR", None, 2026, 50.0, None),
+        ],
         measurements: vec![
             value("KV", "K", "2025-K1", 3.0),
             value("KV", "K", "2025-K4", 3.5),
@@ -196,11 +278,26 @@ fn coarser_indicator_shows_its_latest_span_ending_by_the_period() {
     // May 2026: K2 ends in June, so the latest quarter ending by May is K1.
     let kv = eval(&e, "KV", "K", "2026-05");
     assert_eq!((kv.period.as_str(), kv.value), ("2026-K1", Some(4.0)));
-    assert_eq!(kv.previous, PeriodValue { period: "2025-K4".into(), value: Some(3.5) });
-    assert_eq!(kv.last_year, PeriodValue { period: "2025-K1".into(), value: Some(3.0) });
+    assert_eq!(
+        kv.previous,
+        PeriodValue {
+            period: "2025-K4".into(),
+            value: Some(3.5)
+        }
+    );
+    assert_eq!(
+        kv.last_year,
+        PeriodValue {
+            period: "2025-K1".into(),
+            value: Some(3.0)
+        }
+    );
     // 2026-K3 ends in September: the latest whole year is 2025, and so is the target year.
     let ar = eval(&e, "AR", "K", "2026-K3");
-    assert_eq!((ar.period.as_str(), ar.value, ar.target), ("2025", Some(12.0), Some(10.0)));
+    assert_eq!(
+        (ar.period.as_str(), ar.value, ar.target),
+        ("2025", Some(12.0), Some(10.0))
+    );
     assert_eq!(ar.status, Status::Green);
 }
 
@@ -208,7 +305,12 @@ fn coarser_indicator_shows_its_latest_span_ending_by_the_period() {
 fn coverage_counts_expected_and_reported_cells() {
     let e = engine(Dataset {
         units: sector_units(),
-        indicators: vec![indicator("N", Direction::Hoy, Frequency::Maned, Aggregation::Sum)],
+        indicators: vec![indicator(
+            "N",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Sum,
+        )],
         measurements: vec![
             value("N", "A", "2026-01", 1.0),
             value("N", "A", "2026-02", 1.0),
@@ -235,17 +337,28 @@ fn coverage_counts_expected_and_reported_cells() {
     assert_eq!(r.value, Some(7.0));
     // January alone is complete: 4 / 4.
     let jan = eval(&e, "N", "S", "2026-01");
-    assert_eq!((jan.coverage, jan.complete, jan.missing_units), (Some(1.0), true, 0));
+    assert_eq!(
+        (jan.coverage, jan.complete, jan.missing_units),
+        (Some(1.0), true, 0)
+    );
     // A unit with nothing expected: no coverage at all.
     let none = eval(&e, "N", "E", "2026-01");
-    assert_eq!((none.coverage, none.complete, none.expected_cells), (None, false, 0));
+    assert_eq!(
+        (none.coverage, none.complete, none.expected_cells),
+        (None, false, 0)
+    );
 }
 
 #[test]
 fn trend_with_direction_lav_judges_displayed_values() {
     let e = engine(Dataset {
         units: vec![unit("K", None)],
-        indicators: vec![indicator("SF", Direction::Lav, Frequency::Maned, Aggregation::Snitt)],
+        indicators: vec![indicator(
+            "SF",
+            Direction::Lav,
+            Frequency::Maned,
+            Aggregation::Snitt,
+        )],
         measurements: vec![
             value("SF", "K", "2025-09", 7.84),
             value("SF", "K", "2026-07", 7.21),
@@ -257,8 +370,20 @@ fn trend_with_direction_lav_judges_displayed_values() {
     // September 6.9 after August 7.2: a fall, which is better for lav.
     let sep = eval(&e, "SF", "K", "2026-09");
     assert_eq!(sep.trend, Trend::Better);
-    assert_eq!(sep.previous, PeriodValue { period: "2026-08".into(), value: Some(7.24) });
-    assert_eq!(sep.last_year, PeriodValue { period: "2025-09".into(), value: Some(7.84) });
+    assert_eq!(
+        sep.previous,
+        PeriodValue {
+            period: "2026-08".into(),
+            value: Some(7.24)
+        }
+    );
+    assert_eq!(
+        sep.last_year,
+        PeriodValue {
+            period: "2025-09".into(),
+            value: Some(7.84)
+        }
+    );
     // August 7.24 and July 7.21 both show 7,2: unchanged, though the raw value rose.
     assert_eq!(eval(&e, "SF", "K", "2026-08").trend, Trend::Unchanged);
     // July after an empty June: unknown.
@@ -269,7 +394,12 @@ fn trend_with_direction_lav_judges_displayed_values() {
 fn snitt_rolls_up_as_the_mean_of_the_units_values() {
     let e = engine(Dataset {
         units: sector_units(),
-        indicators: vec![indicator("TS", Direction::Hoy, Frequency::Maned, Aggregation::Snitt)],
+        indicators: vec![indicator(
+            "TS",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Snitt,
+        )],
         measurements: vec![
             value("TS", "A", "2026-07", 2.0),
             value("TS", "A", "2026-08", 4.0),
@@ -289,7 +419,12 @@ fn snitt_rolls_up_as_the_mean_of_the_units_values() {
 fn siste_takes_each_units_latest_span_then_sums() {
     let e = engine(Dataset {
         units: sector_units(),
-        indicators: vec![indicator("ANS", Direction::Hoy, Frequency::Maned, Aggregation::Siste)],
+        indicators: vec![indicator(
+            "ANS",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Siste,
+        )],
         measurements: vec![
             value("ANS", "A", "2026-08", 7.0),
             value("ANS", "A", "2026-07", 5.0),
@@ -320,7 +455,10 @@ fn ingen_uses_the_units_own_figures_only() {
     });
     let r = eval(&e, "OWN", "S", "2026-09");
     // Only S's own 4; coverage looks at S alone (1 of 1).
-    assert_eq!((r.value, r.expected_units, r.reported_cells), (Some(4.0), 1, 1));
+    assert_eq!(
+        (r.value, r.expected_units, r.reported_cells),
+        (Some(4.0), 1, 1)
+    );
     // The same figures with roll-up sum: 4 + 100 = 104.
     assert_eq!(eval(&e, "SUM", "S", "2026-09").value, Some(104.0));
     // The kommune has no own figures for OWN.
@@ -341,9 +479,15 @@ fn no_data_and_no_target() {
     });
     // Zero is a value: an observation without target.
     let obs = eval(&e, "OBS", "K", "2026-09");
-    assert_eq!((obs.value, obs.status, obs.target), (Some(0.0), Status::NoTarget, None));
+    assert_eq!(
+        (obs.value, obs.status, obs.target),
+        (Some(0.0), Status::NoTarget, None)
+    );
     let tom = eval(&e, "TOM", "K", "2026-09");
-    assert_eq!((tom.value, tom.display, tom.status), (None, None, Status::NoData));
+    assert_eq!(
+        (tom.value, tom.display, tom.status),
+        (None, None, Status::NoData)
+    );
     assert_eq!(tom.target, Some(1.0));
 }
 
@@ -351,16 +495,33 @@ fn no_data_and_no_target() {
 fn unit_target_wins_over_the_default() {
     let e = engine(Dataset {
         units: sector_units(),
-        indicators: vec![indicator("SF", Direction::Lav, Frequency::Maned, Aggregation::Snitt)],
-        targets: vec![target("SF", None, 2026, 7.0, Some(8.0)), target("SF", Some("A"), 2026, 5.0, None)],
-        measurements: vec![value("SF", "A", "2026-09", 6.0), value("SF", "B", "2026-09", 6.0)],
+        indicators: vec![indicator(
+            "SF",
+            Direction::Lav,
+            Frequency::Maned,
+            Aggregation::Snitt,
+        )],
+        targets: vec![
+            target("SF", None, 2026, 7.0, Some(8.0)),
+            target("SF", Some("A"), 2026, 5.0, None),
+        ],
+        measurements: vec![
+            value("SF", "A", "2026-09", 6.0),
+            value("SF", "B", "2026-09", 6.0),
+        ],
         ..Dataset::default()
     });
     // A: 6.0 against its own 5.0 without red limit → red; B: 6.0 against the default 7.0 → green.
     let a = eval(&e, "SF", "A", "2026-09");
-    assert_eq!((a.target, a.target_source, a.status), (Some(5.0), Some(TargetSource::Unit), Status::Red));
+    assert_eq!(
+        (a.target, a.target_source, a.status),
+        (Some(5.0), Some(TargetSource::Unit), Status::Red)
+    );
     let b = eval(&e, "SF", "B", "2026-09");
-    assert_eq!((b.target, b.target_source, b.status), (Some(7.0), Some(TargetSource::Default), Status::Green));
+    assert_eq!(
+        (b.target, b.target_source, b.status),
+        (Some(7.0), Some(TargetSource::Default), Status::Green)
+    );
     // No target for 2027 at all.
     assert_eq!(eval(&e, "SF", "A", "2027-01").target_source, None);
 }
@@ -379,7 +540,12 @@ fn scorecard_groups_perspectives_goals_and_relevant_indicators() {
         i
     };
     let e = engine(Dataset {
-        units: vec![unit("K", None), unit("S1", Some("K")), unit("S2", Some("K")), unit("A", Some("S1"))],
+        units: vec![
+            unit("K", None),
+            unit("S1", Some("K")),
+            unit("S2", Some("K")),
+            unit("A", Some("S1")),
+        ],
         indicators: vec![
             ind("O3", Perspective::Organisasjon, Some("Nærvær")),
             ind("O1", Perspective::Organisasjon, Some("Kompetanse")),
@@ -403,30 +569,75 @@ fn scorecard_groups_perspectives_goals_and_relevant_indicators() {
             value("B1", "S2", "2026-09", 1.0), // only in the other sector
         ],
     });
-    let card = e.scorecard("S1", &p("2026-09")).unwrap_or_else(|err| panic!("{err}"));
-    assert_eq!(card.unit, UnitRef { code: "S1".into(), name: "Enhet S1".into() });
+    let card = e
+        .scorecard("S1", &p("2026-09"))
+        .unwrap_or_else(|err| panic!("{err}"));
+    assert_eq!(
+        card.unit,
+        UnitRef {
+            code: "S1".into(),
+            name: "Enhet S1".into()
+        }
+    );
     assert_eq!(card.period, "2026-09");
     let keys: Vec<Perspective> = card.perspectives.iter().map(|x| x.key).collect();
     assert_eq!(keys, Perspective::ALL);
     let names: Vec<&str> = card.perspectives.iter().map(|x| x.name.as_str()).collect();
-    assert_eq!(names, ["Lokalsamfunn", "Brukerne våre", "Organisasjon og medarbeidere", "Økonomi"]);
-    let codes = |k: usize| card.perspectives[k].indicators.iter().map(|r| r.code.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names,
+        [
+            "Lokalsamfunn",
+            "Brukerne våre",
+            "Organisasjon og medarbeidere",
+            "Økonomi"
+        ]
+    );
+    let codes = |k: usize| {
+        card.perspectives[k]
+            .indicators
+            .iter()
+            .map(|r| r.code.clone())
+            .collect::<Vec<_>>()
+    };
     // B1 is only registered in S2: not on S1's målkart. T1 (target in S1) and SYK (built-in) are.
     assert_eq!(codes(1), ["T1"]);
     assert_eq!(codes(2), ["O1", "O2", "O3", "SYK"]);
     let org = &card.perspectives[2];
     // green, yellow, red, no_data (SYK has no figures): red overall.
     assert_eq!(org.status, Status::Red);
-    assert_eq!((org.counts.green, org.counts.yellow, org.counts.red, org.counts.no_data), (1, 1, 1, 1));
+    assert_eq!(
+        (
+            org.counts.green,
+            org.counts.yellow,
+            org.counts.red,
+            org.counts.no_data
+        ),
+        (1, 1, 1, 1)
+    );
     // Goals in order of first appearance by indicator code: O1 → Kompetanse, O2 → Nærvær.
-    let goals: Vec<(&str, Status)> = org.goals.iter().map(|g| (g.name.as_str(), g.status)).collect();
-    assert_eq!(goals, [("Kompetanse", Status::Green), ("Nærvær", Status::Red)]);
+    let goals: Vec<(&str, Status)> = org
+        .goals
+        .iter()
+        .map(|g| (g.name.as_str(), g.status))
+        .collect();
+    assert_eq!(
+        goals,
+        [("Kompetanse", Status::Green), ("Nærvær", Status::Red)]
+    );
     // Nothing in lokalsamfunn: present, empty, no_data.
-    assert_eq!((card.perspectives[0].indicators.len(), card.perspectives[0].status), (0, Status::NoData));
+    assert_eq!(
+        (
+            card.perspectives[0].indicators.len(),
+            card.perspectives[0].status
+        ),
+        (0, Status::NoData)
+    );
     // Brukere: T1 has a target but no value → no_data.
     assert_eq!(card.perspectives[1].status, Status::NoData);
     // The root shows every indicator.
-    let root = e.scorecard("K", &p("2026-09")).unwrap_or_else(|err| panic!("{err}"));
+    let root = e
+        .scorecard("K", &p("2026-09"))
+        .unwrap_or_else(|err| panic!("{err}"));
     let total: usize = root.perspectives.iter().map(|x| x.indicators.len()).sum();
     assert_eq!(total, 6);
 }
@@ -447,13 +658,78 @@ fn series_is_oldest_first_in_the_indicators_own_spans() {
         ],
         ..Dataset::default()
     });
-    let s = e.series("M", "K", &p("2026-09"), 3).unwrap_or_else(|err| panic!("{err}"));
+    let s = e
+        .series("M", "K", &p("2026-09"), 3)
+        .unwrap_or_else(|err| panic!("{err}"));
     let got: Vec<(&str, Option<f64>)> = s.iter().map(|v| (v.period.as_str(), v.value)).collect();
-    assert_eq!(got, [("2026-07", Some(1.0)), ("2026-08", None), ("2026-09", Some(3.0))]);
+    assert_eq!(
+        got,
+        [
+            ("2026-07", Some(1.0)),
+            ("2026-08", None),
+            ("2026-09", Some(3.0))
+        ]
+    );
     // Asked for August, a quarterly indicator steps back from K2 (the latest ending by August).
-    let q = e.series("KV", "K", &p("2026-08"), 3).unwrap_or_else(|err| panic!("{err}"));
+    let q = e
+        .series("KV", "K", &p("2026-08"), 3)
+        .unwrap_or_else(|err| panic!("{err}"));
     let got: Vec<(&str, Option<f64>)> = q.iter().map(|v| (v.period.as_str(), v.value)).collect();
-    assert_eq!(got, [("2025-K4", None), ("2026-K1", Some(10.0)), ("2026-K2", Some(20.0))]);
+    assert_eq!(
+        got,
+        [
+            ("2025-K4", None),
+            ("2026-K1", Some(10.0)),
+            ("2026-K2", Some(20.0))
+        ]
+    );
+}
+
+#[test]
+fn range_across_years_scales_sum_targets_and_expects_both_years() {
+    let e = engine(Dataset {
+        units: vec![unit("K", None), unit("A", Some("K")), unit("B", Some("K"))],
+        indicators: vec![indicator(
+            "N",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Sum,
+        )],
+        targets: vec![target("N", None, 2026, 10.0, Some(5.0))],
+        measurements: vec![
+            value("N", "A", "2025-11", 4.0),
+            value("N", "A", "2025-12", 4.0),
+            value("N", "A", "2026-01", 4.0),
+            // B reported only in March 2025: expected, since the range touches 2025.
+            value("N", "B", "2025-03", 50.0),
+        ],
+        ..Dataset::default()
+    });
+    let r = eval(&e, "N", "K", "2025-11..2026-01");
+    // 4 + 4 + 4 = 12 against 3 × 10 = 30 (red 3 × 5 = 15) → red; target year 2026 (January).
+    assert_eq!(
+        (r.value, r.target, r.red_limit, r.status),
+        (Some(12.0), Some(30.0), Some(15.0), Status::Red)
+    );
+    // A and B expected × 3 months = 6 cells, 3 reported; B is missing all three.
+    assert_eq!(
+        (r.reported_cells, r.expected_cells, r.missing_units),
+        (3, 6, 1)
+    );
+    // The range before is the three months before it.
+    assert_eq!(
+        r.previous,
+        PeriodValue {
+            period: "2025-08..2025-10".into(),
+            value: None
+        }
+    );
+}
+
+#[test]
+fn engine_can_be_shared_between_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Engine>();
 }
 
 #[test]
@@ -469,11 +745,22 @@ fn cycle_in_the_unit_tree_is_refused() {
 fn unknown_unit_or_indicator_is_an_error() {
     let e = engine(Dataset {
         units: vec![unit("K", None)],
-        indicators: vec![indicator("M", Direction::Hoy, Frequency::Maned, Aggregation::Sum)],
+        indicators: vec![indicator(
+            "M",
+            Direction::Hoy,
+            Frequency::Maned,
+            Aggregation::Sum,
+        )],
         ..Dataset::default()
     });
-    assert_eq!(e.evaluate("M", "X", &p("2026-01")).err(), Some(EngineError::UnknownUnit("X".into())));
-    assert_eq!(e.evaluate("Q", "K", &p("2026-01")).err(), Some(EngineError::UnknownIndicator("Q".into())));
+    assert_eq!(
+        e.evaluate("M", "X", &p("2026-01")).err(),
+        Some(EngineError::UnknownUnit("X".into()))
+    );
+    assert_eq!(
+        e.evaluate("Q", "K", &p("2026-01")).err(),
+        Some(EngineError::UnknownIndicator("Q".into()))
+    );
     assert!(e.scorecard("X", &p("2026-01")).is_err());
 }
 
@@ -481,11 +768,16 @@ fn unknown_unit_or_indicator_is_an_error() {
 fn misfit_measurements_are_not_used() {
     let e = engine(Dataset {
         units: vec![unit("K", None)],
-        indicators: vec![indicator("KV", Direction::Hoy, Frequency::Kvartal, Aggregation::Sum)],
+        indicators: vec![indicator(
+            "KV",
+            Direction::Hoy,
+            Frequency::Kvartal,
+            Aggregation::Sum,
+        )],
         measurements: vec![
             value("KV", "K", "2026-K1", 5.0),
-            value("KV", "K", "2026-02", 1000.0),       // a month for a quarterly indicator
-            ratio("KV", "K", "2026-K1", 1.0, 2.0),     // a ratio for a sum indicator
+            value("KV", "K", "2026-02", 1000.0), // a month for a quarterly indicator
+            ratio("KV", "K", "2026-K1", 1.0, 2.0), // a ratio for a sum indicator
             value("KV", "NOWHERE", "2026-K1", 1000.0), // an unknown unit
         ],
         ..Dataset::default()

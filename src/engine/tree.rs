@@ -57,7 +57,8 @@ impl UnitTree {
                 None => roots.push(i),
             }
         }
-        let by_code_order = |list: &mut Vec<usize>| list.sort_by(|&a, &b| kept[a].code.cmp(&kept[b].code));
+        let by_code_order =
+            |list: &mut Vec<usize>| list.sort_by(|&a, &b| kept[a].code.cmp(&kept[b].code));
         by_code_order(&mut roots);
         for list in &mut kids {
             by_code_order(list);
@@ -117,8 +118,19 @@ impl UnitTree {
             open.push(k);
         }
         let units: Vec<Unit> = order.iter().map(|&i| kept[i].clone()).collect();
-        let by_code = units.iter().enumerate().map(|(k, u)| (u.code.clone(), k)).collect();
-        Ok(UnitTree { units, parent, depth, end, children, by_code })
+        let by_code = units
+            .iter()
+            .enumerate()
+            .map(|(k, u)| (u.code.clone(), k))
+            .collect();
+        Ok(UnitTree {
+            units,
+            parent,
+            depth,
+            end,
+            children,
+            by_code,
+        })
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -157,7 +169,12 @@ mod tests {
     use super::*;
 
     fn unit(code: &str, parent: Option<&str>) -> Unit {
-        Unit { code: code.into(), name: code.into(), parent: parent.map(Into::into), level: None }
+        Unit {
+            code: code.into(),
+            name: code.into(),
+            parent: parent.map(Into::into),
+            level: None,
+        }
     }
 
     #[test]
@@ -195,7 +212,10 @@ mod tests {
             unit("C", Some("A")),
         ])
         .err();
-        assert!(matches!(err, Some(EngineError::Cycle(ref c)) if c == "A" || c == "B"), "{err:?}");
+        assert!(
+            matches!(err, Some(EngineError::Cycle(ref c)) if c == "A" || c == "B"),
+            "{err:?}"
+        );
         let own_parent = UnitTree::new(vec![unit("A", Some("A"))]).err();
         assert_eq!(own_parent, Some(EngineError::Cycle("A".into())));
     }

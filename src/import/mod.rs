@@ -2,6 +2,21 @@
 //! and XLSX (first sheet) files of units, indicators, targets and measurements. A file is
 //! read, every line validated against the database's catalog, and only a file without a
 //! single wrong line is applied — in one transaction. Errors name line, column and text.
+//!
+//! The work is split so that every step but the last is pure: `reader` turns bytes into a
+//! table of text cells, `header` finds each kind's columns, one module per kind checks the
+//! lines against the database's `Catalog` (and the file itself) and builds a
+//! `storage::ChangeSet`, and only then `Store::apply` writes it. A new kind is a new module
+//! with its `COLUMNS` and `parse`, and one arm in [`parse`].
+
+mod cells;
+mod header;
+mod indicators;
+mod measurements;
+mod problems;
+mod reader;
+mod targets;
+mod units;
 
 use std::fmt;
 use std::path::Path;
@@ -9,8 +24,10 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::error::Result;
-use crate::storage::Store;
+use crate::error::{Error, Result};
+use crate::storage::{Catalog, ChangeSet, Store};
+
+pub use problems::MAX_LISTED;
 
 /// The kinds of import file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -25,8 +42,25 @@ pub enum ImportKind {
 
 impl ImportKind {
     /// `enheter`/`units`, `indikatorer`/`indicators`, `mål`/`targets`, `målinger`/`measurements`.
-    pub fn parse(_text: &str) -> Option<ImportKind> {
-        todo!("import")
+    /// Case-insensitive; `mal` and `malinger` are accepted for keyboards without `å`.
+    pub fn parse(text: &str) -> Option<ImportKind> {
+        match text.trim().to_lowercase().as_str() {
+            "enheter" | "units" => Some(ImportKind::Units),
+            "indikatorer" | "indicators" => Some(ImportKind::Indicators),
+            "mål" | "mal" | "targets" => Some(ImportKind::Targets),
+            "målinger" | "malinger" | "measurements" => Some(ImportKind::Measurements),
+            _ => None,
+        }
+    }
+
+    /// The Norwegian name, as on the command line.
+    pub fn key(self) -> &'static str {
+        match self {
+            ImportKind::Units => "enheter",
+            ImportKind::Indicators => "indikatorer",
+            ImportKind::Targets => "mål",
+            ImportKind::Measurements => "målinger",
+        }
     }
 }
 
@@ -34,7 +68,8 @@ impl ImportKind {
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct LineError {
-    /// 1-based line in the file (the header is line 1); for XLSX the row number.
+    /// 1-based line in the file (the header is line 1); for XLSX the row number; 0 for
+    /// the file as a whole (not CSV or XLSX, empty).
     pub line: u64,
     pub column: Option<String>,
     pub message: String,
@@ -43,6 +78,7 @@ pub struct LineError {
 impl fmt::Display for LineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.column {
+            _ if self.line == 0 => write!(f, "{}", self.message),
             Some(c) => write!(f, "linje {}, kolonne «{}»: {}", self.line, c, self.message),
             None => write!(f, "linje {}: {}", self.line, self.message),
         }
@@ -85,18 +121,85 @@ pub struct ImportReport {
     pub warnings: Vec<String>,
 }
 
-/// Imports a file (CSV or XLSX, by content) of `kind` into `store`, all or nothing.
-pub fn import_file(_store: &mut Store, _kind: ImportKind, _path: &Path, _dry_run: bool) -> Result<ImportReport> {
-    todo!("import")
+/// A file read and checked, ready to apply.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Parsed {
+    pub changes: ChangeSet,
+    /// Non-empty lines after the header.
+    pub rows_read: u64,
+    pub warnings: Vec<String>,
+}
+
+/// Reads `bytes` as a file of `kind` and checks every line against `catalog` (and the file
+/// itself); pure. `Err` lists every wrong line.
+pub fn parse(kind: ImportKind, file_name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Parsed, ImportFailure> {
+    let mut problems = problems::Problems::default();
+    let table = match reader::read(file_name, bytes) {
+        Ok(table) => table,
+        Err(e) => {
+            problems.push(e);
+            return Err(problems.into_failure(file_name));
+        }
+    };
+    let specs = match kind {
+        ImportKind::Units => units::COLUMNS,
+        ImportKind::Indicators => indicators::COLUMNS,
+        ImportKind::Targets => targets::COLUMNS,
+        ImportKind::Measurements => measurements::COLUMNS,
+    };
+    let columns = header::Columns::match_header(specs, &table.header, table.header_line)
+        .map_err(|p| p.into_failure(file_name))?;
+    let mut warnings: Vec<String> = columns.unknown_warning().into_iter().collect();
+    for e in &table.bad_lines {
+        problems.push(e.clone());
+    }
+    let changes = match kind {
+        ImportKind::Units => ChangeSet::Units(units::parse(&table, &columns, catalog, &mut problems)),
+        ImportKind::Indicators => {
+            ChangeSet::Indicators(indicators::parse(&table, &columns, catalog, &mut problems, &mut warnings))
+        }
+        ImportKind::Targets => ChangeSet::Targets(targets::parse(&table, &columns, catalog, &mut problems)),
+        ImportKind::Measurements => {
+            ChangeSet::Measurements(measurements::parse(&table, &columns, catalog, &mut problems))
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems.into_failure(file_name));
+    }
+    let rows_read = (table.records.len() + table.bad_lines.len()) as u64;
+    Ok(Parsed { changes, rows_read, warnings })
+}
+
+/// Imports a file (CSV or XLSX, by content) of `kind` into `store`, all or nothing. The
+/// audit log names the file (without its directory).
+pub fn import_file(store: &mut Store, kind: ImportKind, path: &Path, dry_run: bool) -> Result<ImportReport> {
+    let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    import_bytes(store, kind, &name, &bytes, dry_run)
 }
 
 /// Imports file content already in memory; `file_name` is used in messages and the audit log.
 pub fn import_bytes(
-    _store: &mut Store,
-    _kind: ImportKind,
-    _file_name: &str,
-    _bytes: &[u8],
-    _dry_run: bool,
+    store: &mut Store,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+    dry_run: bool,
 ) -> Result<ImportReport> {
-    todo!("import")
+    let catalog = store.catalog()?;
+    let parsed = parse(kind, file_name, bytes, &catalog)?;
+    let summary = store.apply(&parsed.changes, file_name, dry_run)?;
+    Ok(ImportReport {
+        file: file_name.to_string(),
+        kind,
+        dry_run,
+        rows_read: parsed.rows_read,
+        created: summary.created,
+        changed: summary.changed,
+        unchanged: summary.unchanged,
+        warnings: parsed.warnings,
+    })
 }
+
+#[cfg(test)]
+mod tests;

@@ -2,27 +2,58 @@
 //! `IMMEDIATE` write transactions, cached statements), its embedded forward-only
 //! migrations, and every read and write the app and the CLI make. All writes go through
 //! here, each in one transaction, each change written to the audit log.
+//!
+//! - [`db`](self) opening, pragmas, the write transaction (which bumps the revision);
+//!   `migrate` the embedded migrations and the newer-schema refusal;
+//! - `apply` change sets with all their checks; `audit` the log (one batch per
+//!   transaction, one entry per row); `locks`, `comments`;
+//! - `dataset` what the engine needs for a period; `rows` reading the model back;
+//! - `backup` backup, restore and the integrity check.
+
+mod apply;
+mod audit;
+mod backup;
+mod comments;
+mod dataset;
+mod db;
+mod locks;
+mod migrate;
+mod rows;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use rusqlite::Connection;
 use serde::Serialize;
 use ts_rs::TS;
 
 use crate::engine::Dataset;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{AuditEntry, Comment, Indicator, LockedMonth, Measurement, Target, Unit};
 use crate::period::{Month, Period};
 
 /// Where the database lives: `--db FILE`, else `MALKART_DB`, else the OS data directory
 /// (`$XDG_DATA_HOME/no.malkart.app/malkart.db` on Linux).
-pub fn resolve_path(_explicit: Option<&Path>) -> Result<PathBuf> {
-    todo!("storage")
+pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
+    db::resolve_path(explicit)
 }
+
+pub use dataset::window as dataset_window;
+pub use migrate::SUPPORTED_VERSION;
 
 /// An open database.
 pub struct Store {
-    _private: (),
+    conn: Connection,
+    user: String,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.conn.path().unwrap_or(":memory:"))
+            .field("user", &self.user)
+            .finish()
+    }
 }
 
 /// What a batch of rows does to the database; one import file or one save in a grid.
@@ -76,101 +107,236 @@ pub struct AuditFilter {
 impl Store {
     /// Opens (creating and migrating when missing) the database at `path`. A database of a
     /// newer schema is refused and left unchanged.
-    pub fn open(_path: &Path) -> Result<Store> {
-        todo!("storage")
+    pub fn open(path: &Path) -> Result<Store> {
+        // A newer file must stay byte for byte as it was: look at its version through a
+        // read-only connection (which never checkpoints a WAL into the file) before opening
+        // it for writing.
+        if path.is_file() {
+            let probe = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            migrate::refuse_newer(&probe, path)?;
+        }
+        let mut conn = db::connect(path)?;
+        migrate::refuse_newer(&conn, path)?;
+        db::configure(&conn)?;
+        migrate::to_latest(&mut conn)?;
+        Ok(Store { conn, user: db::default_user() })
     }
     /// A fresh, migrated in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store> {
-        todo!("storage")
+        let mut conn = Connection::open_in_memory()?;
+        db::configure(&conn)?;
+        migrate::to_latest(&mut conn)?;
+        Ok(Store { conn, user: db::default_user() })
     }
     /// The name written into the audit log and comments (default: the OS user name).
-    pub fn set_user(&mut self, _user: &str) {
-        todo!("storage")
+    pub fn set_user(&mut self, user: &str) {
+        let user = user.trim();
+        self.user = if user.is_empty() { "ukjent".to_string() } else { user.to_string() };
     }
     pub fn user(&self) -> &str {
-        todo!("storage")
+        &self.user
     }
     /// No units, indicators or measurements yet.
     pub fn is_empty(&self) -> Result<bool> {
-        todo!("storage")
+        Ok(self.conn.prepare_cached(
+            "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
+                AND NOT EXISTS (SELECT 1 FROM measurements)",
+        )?
+        .query_row([], |r| r.get(0))?)
     }
     pub fn units(&self) -> Result<Vec<Unit>> {
-        todo!("storage")
+        rows::units(&self.conn)
     }
     pub fn indicators(&self) -> Result<Vec<Indicator>> {
-        todo!("storage")
+        rows::indicators(&self.conn)
     }
     pub fn catalog(&self) -> Result<Catalog> {
-        todo!("storage")
+        Ok(Catalog {
+            units: self.units()?,
+            indicators: self.indicators()?,
+            locked: rows::locked_set(&self.conn)?,
+        })
     }
     /// Everything the engine needs to answer questions about `period`: all units,
     /// indicators, perspective names and targets, and the measurements of the months from
     /// January of the year before the earliest of `period`, its previous period and its
-    /// last-year period, through `period`'s last month.
-    pub fn dataset_for(&self, _period: &Period) -> Result<Dataset> {
-        todo!("storage")
+    /// last-year period, through `period`'s last month (`dataset_window`). A measurement
+    /// whose span overlaps that window is included whole.
+    pub fn dataset_for(&self, period: &Period) -> Result<Dataset> {
+        dataset::load(&self.conn, period)
     }
     /// Applies a change set in one IMMEDIATE transaction: creates or replaces the rows it
     /// names, leaves all others alone, writes an audit entry per created or changed row
     /// (none for an identical value), refuses figures in locked months and unit cycles.
     /// With `dry_run` it counts and rolls back.
-    pub fn apply(&mut self, _changes: &ChangeSet, _source: &str, _dry_run: bool) -> Result<ApplySummary> {
-        todo!("storage")
+    pub fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let log = audit::Writer::new(&self.user, source);
+        let summary = apply::change_set(&tx, changes, Some(&log))?;
+        db::finish_write(tx, dry_run)?;
+        Ok(summary)
     }
     pub fn locked_months(&self) -> Result<Vec<LockedMonth>> {
-        todo!("storage")
+        rows::locked_months(&self.conn)
     }
     /// Locks a month; `false` when it was locked already.
-    pub fn lock_month(&mut self, _month: Month) -> Result<bool> {
-        todo!("storage")
+    pub fn lock_month(&mut self, month: Month) -> Result<bool> {
+        self.write(|tx, log| locks::lock(tx, month, log))
     }
     /// Unlocks a month; the reason is required and audited. `false` when it was not locked.
-    pub fn unlock_month(&mut self, _month: Month, _reason: &str) -> Result<bool> {
-        todo!("storage")
+    pub fn unlock_month(&mut self, month: Month, reason: &str) -> Result<bool> {
+        locks::check_reason(month, reason)?;
+        self.write(|tx, log| locks::unlock(tx, month, reason, log))
     }
-    pub fn comments(&self, _indicator: &str, _unit: &str, _period: &Period) -> Result<Vec<Comment>> {
-        todo!("storage")
+    /// The comments on (indicator, unit, period), oldest first.
+    pub fn comments(&self, indicator: &str, unit: &str, period: &Period) -> Result<Vec<Comment>> {
+        comments::list(&self.conn, indicator, unit, period)
     }
-    pub fn add_comment(&mut self, _indicator: &str, _unit: &str, _period: &Period, _text: &str) -> Result<Comment> {
-        todo!("storage")
+    pub fn add_comment(&mut self, indicator: &str, unit: &str, period: &Period, text: &str) -> Result<Comment> {
+        self.write(|tx, log| comments::add(tx, indicator, unit, period, text, log))
     }
-    pub fn update_comment(&mut self, _id: i64, _text: &str) -> Result<Comment> {
-        todo!("storage")
+    pub fn update_comment(&mut self, id: i64, text: &str) -> Result<Comment> {
+        self.write(|tx, log| comments::update(tx, id, text, log))
     }
-    pub fn delete_comment(&mut self, _id: i64) -> Result<()> {
-        todo!("storage")
+    pub fn delete_comment(&mut self, id: i64) -> Result<()> {
+        self.write(|tx, log| comments::delete(tx, id, log))
     }
-    /// Sets or removes (`None`) one target, audited.
-    pub fn set_target(&mut self, _target: &Target) -> Result<()> {
-        todo!("storage")
+    /// Sets one target (created or replaced), validated like `apply` and audited.
+    pub fn set_target(&mut self, target: &Target) -> Result<()> {
+        self.write(|tx, log| {
+            apply::change_set(tx, &ChangeSet::Targets(vec![target.clone()]), Some(log)).map(|_| ())
+        })
     }
-    pub fn targets(&self, _indicator: &str) -> Result<Vec<Target>> {
-        todo!("storage")
+    /// Removes one target (`unit` `None`: the indicator's default), audited; `false` when
+    /// there was none.
+    pub fn remove_target(&mut self, indicator: &str, unit: Option<&str>, year: i32) -> Result<bool> {
+        self.write(|tx, log| apply::remove_target(tx, indicator, unit, year, log))
     }
-    pub fn audit(&self, _filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
-        todo!("storage")
+    /// The targets of one indicator, by year, the default (no unit) first.
+    pub fn targets(&self, indicator: &str) -> Result<Vec<Target>> {
+        apply::targets(&self.conn, indicator)
+    }
+    /// The audit log, newest first.
+    pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+        audit::query(&self.conn, filter)
     }
     /// A consistent copy of the open database (SQLite's online backup API).
-    pub fn backup_to(&self, _dest: &Path) -> Result<()> {
-        todo!("storage")
+    pub fn backup_to(&self, dest: &Path) -> Result<()> {
+        backup::backup_to(&self.conn, dest)
     }
     pub fn check(&self) -> Result<CheckReport> {
-        todo!("storage")
+        backup::check(&self.conn)
     }
     /// Fills an *empty* database with the demo municipality in one transaction. Writes one
     /// audit entry per kind of row (not one per row: the `large` demo has millions).
-    pub fn load_demo(&mut self, _data: &crate::demo::DemoData) -> Result<()> {
-        todo!("storage")
+    pub fn load_demo(&mut self, data: &crate::demo::DemoData) -> Result<()> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let empty: bool = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
+                AND NOT EXISTS (SELECT 1 FROM measurements)",
+            [],
+            |r| r.get(0),
+        )?;
+        if !empty {
+            return Err(Error::Invalid(
+                "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database".to_string(),
+            ));
+        }
+        let log = audit::Writer::new(&self.user, "demo");
+        let kinds = [
+            ("enheter", ChangeSet::Units(data.units.clone())),
+            ("indikatorer", ChangeSet::Indicators(data.indicators.clone())),
+            ("mål", ChangeSet::Targets(data.targets.clone())),
+        ];
+        let mut counts = Vec::new();
+        for (name, changes) in &kinds {
+            let summary = apply::change_set(&tx, changes, None)?;
+            counts.push((*name, summary.created));
+        }
+        let summary = apply::measurements(&tx, &data.measurements, None)?;
+        counts.push(("målinger", summary.created));
+        for comment in &data.comments {
+            comments::insert(&tx, comment)?;
+        }
+        counts.push(("kommentarer", data.comments.len() as u64));
+        for (name, count) in counts {
+            let key = format!("{name}: {count} rader");
+            log.write_one(&tx, &audit::Change { entity: "demo", key: &key, ..audit::Change::default() })?;
+        }
+        db::finish_write(tx, false)
     }
     /// A number that changes whenever anything in the database changes; caches compare it.
+    /// Every write transaction bumps it as it commits, from any connection.
     pub fn revision(&self) -> Result<i64> {
-        todo!("storage")
+        db::revision(&self.conn)
+    }
+
+    /// Runs `f` in one IMMEDIATE write transaction with an audit writer for a manual change.
+    fn write<T>(&mut self, f: impl FnOnce(&Connection, &audit::Writer<'_>) -> Result<T>) -> Result<T> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let log = audit::Writer::new(&self.user, "manuell");
+        let value = f(&tx, &log)?;
+        db::finish_write(tx, false)?;
+        Ok(value)
     }
 }
 
 /// Replaces the database at `db_path` with the copy at `backup`, after verifying the copy's
 /// integrity and schema. The old file is kept beside it (`malkart.db.før-gjenoppretting-…`);
-/// its path is returned. Nothing is replaced if the copy is refused.
-pub fn restore(_db_path: &Path, _backup: &Path) -> Result<Option<PathBuf>> {
-    todo!("storage")
+/// its path is returned. Nothing is replaced if the copy is refused. Close every `Store` on
+/// `db_path` first.
+pub fn restore(db_path: &Path, backup: &Path) -> Result<Option<PathBuf>> {
+    backup::restore(db_path, backup)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_connection_has_wal_foreign_keys_full_sync_and_a_busy_timeout() {
+        let dir = tempfile::tempdir().map_err(|e| e.to_string()).unwrap();
+        let store = Store::open(&dir.path().join("malkart.db")).unwrap();
+        let pragma = |name: &str| -> String {
+            store.conn.pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0)).map(|v| match v {
+                rusqlite::types::Value::Integer(i) => i.to_string(),
+                rusqlite::types::Value::Text(t) => t,
+                other => format!("{other:?}"),
+            }).unwrap()
+        };
+        assert_eq!(pragma("journal_mode"), "wal");
+        assert_eq!(pragma("foreign_keys"), "1");
+        // FULL = 2.
+        assert_eq!(pragma("synchronous"), "2");
+        assert_eq!(pragma("busy_timeout"), "5000");
+    }
+
+    #[test]
+    fn the_user_defaults_to_the_os_user_and_can_be_set() {
+        let mut store = Store::open_in_memory().unwrap();
+        assert!(!store.user().is_empty());
+        store.set_user("  kari ");
+        assert_eq!(store.user(), "kari");
+        store.set_user("");
+        assert_eq!(store.user(), "ukjent");
+    }
+
+    #[test]
+    fn the_window_query_walks_the_key_instead_of_scanning() {
+        let store = Store::open_in_memory().unwrap();
+        let plan: Vec<String> = store
+            .conn
+            .prepare(
+                "EXPLAIN QUERY PLAN SELECT * FROM measurements
+                 WHERE indicator IN (SELECT code FROM indicators)
+                   AND span_first BETWEEN 1 AND 2 AND span_last >= 1",
+            )
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let text = plan.join(" | ");
+        assert!(text.contains("SEARCH measurements USING PRIMARY KEY (indicator=? AND span_first>? AND span_first<?)"), "{text}");
+    }
 }

@@ -5,6 +5,7 @@
  */
 export type LineError = { 
 /**
- * 1-based line in the file (the header is line 1); for XLSX the row number.
+ * 1-based line in the file (the header is line 1); for XLSX the row number; 0 for
+ * the file as a whole (not CSV or XLSX, empty).
  */
 line: number, column: string | null, message: string, };

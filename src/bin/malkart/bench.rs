@@ -1,0 +1,73 @@
+//! `malkart bench`: times the status engine on the current database, for
+//! `docs/benchmarks.md`. Cold = loading the dataset for the period and indexing it (what the
+//! first målkart after a change costs); warm = one målkart on the built engine (what every
+//! click costs). Reports the minimum and the median of the runs.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use malkart::engine::Engine;
+use malkart::format;
+use malkart::period::Period;
+use malkart::storage::Store;
+use malkart::Result;
+
+fn ms(d: Duration) -> String {
+    format::number(d.as_secs_f64() * 1000.0, 2) + " ms"
+}
+
+fn min_median(times: &mut [Duration]) -> String {
+    times.sort();
+    match (times.first(), times.get(times.len() / 2)) {
+        (Some(min), Some(median)) => format!("min {}, median {}", ms(*min), ms(*median)),
+        _ => "ingen målinger".to_string(),
+    }
+}
+
+pub fn run(store: &Store, unit: &str, period: &Period, repeat: usize, cold: usize) -> Result<String> {
+    let mut load = Vec::new();
+    let mut build = Vec::new();
+    let mut total = Vec::new();
+    let mut engine = None;
+    let mut sizes = (0, 0, 0, 0);
+    for _ in 0..cold.max(1) {
+        let t0 = Instant::now();
+        let dataset = store.dataset_for(period)?;
+        let t1 = Instant::now();
+        sizes = (dataset.units.len(), dataset.indicators.len(), dataset.targets.len(), dataset.measurements.len());
+        let e = Engine::new(dataset)?;
+        let t2 = Instant::now();
+        // The first målkart belongs to the cold cost: it is what the user waits for.
+        black_box(e.scorecard(unit, period)?);
+        let t3 = Instant::now();
+        load.push(t1 - t0);
+        build.push(t2 - t1);
+        total.push(t3 - t0);
+        engine = Some(e);
+    }
+    let Some(engine) = engine else { return Ok(String::new()) };
+    let mut warm = Vec::with_capacity(repeat);
+    for _ in 0..repeat.max(1) {
+        let t = Instant::now();
+        black_box(engine.scorecard(unit, period)?);
+        warm.push(t.elapsed());
+    }
+    let n = |x: usize| format::group_digits(&x.to_string());
+    Ok(format!(
+        "Datasett for {period}: {} enheter, {} indikatorer, {} mål, {} målinger\n\
+         Kald, lese datasettet ({} ganger):        {}\n\
+         Kald, bygge motoren:                      {}\n\
+         Kald, datasett + motor + første målkart:  {}\n\
+         Varm, målkartet for {unit} ({} ganger):   {}\n",
+        n(sizes.0),
+        n(sizes.1),
+        n(sizes.2),
+        n(sizes.3),
+        load.len(),
+        min_median(&mut load),
+        min_median(&mut build),
+        min_median(&mut total),
+        warm.len(),
+        min_median(&mut warm),
+    ))
+}

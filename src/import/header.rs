@@ -1,0 +1,197 @@
+//! The header line: which file column holds which of a kind's columns (files.md "Header").
+//! Names match case-insensitively, ignoring surrounding spaces, with or without æ/ø/å and
+//! with `_`, `-` or a space between words (`rød_grense`, `Rød grense`, `rod-grense`); the
+//! English names are accepted too. Unknown columns become a warning; a missing required
+//! column is one error on the header line naming what is missing and what was found.
+
+use super::problems::Problems;
+use super::reader::Record;
+
+/// One column a kind reads.
+#[derive(Clone, Copy, Debug)]
+pub struct ColumnSpec {
+    /// The canonical (Norwegian) name.
+    pub name: &'static str,
+    /// Other accepted names (English).
+    pub aliases: &'static [&'static str],
+    pub required: bool,
+}
+
+pub const fn required(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec { name, aliases, required: true }
+}
+
+pub const fn optional(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
+    ColumnSpec { name, aliases, required: false }
+}
+
+/// The header matched against a kind's columns.
+#[derive(Clone, Debug)]
+pub struct Columns {
+    specs: &'static [ColumnSpec],
+    /// For each spec, the file column and the name the file gave it.
+    found: Vec<Option<(usize, String)>>,
+    /// Header names that match no column, in file order.
+    pub unknown: Vec<String>,
+}
+
+/// Folds a column name for comparison: lower case, æ/ø/å to ASCII, word separators to `_`.
+fn fold(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.trim().to_lowercase().chars() {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push('o'),
+            'å' => out.push('a'),
+            ' ' | '-' | '\u{a0}' => out.push('_'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Columns {
+    /// Matches `header` (the file's first line, `line`) against `specs`. Errors: a required
+    /// column missing, or one column given twice.
+    pub fn match_header(specs: &'static [ColumnSpec], header: &[String], line: u64) -> Result<Columns, Problems> {
+        let mut found: Vec<Option<(usize, String)>> = vec![None; specs.len()];
+        let mut unknown = Vec::new();
+        let mut problems = Problems::default();
+        for (i, name) in header.iter().enumerate() {
+            if name.trim().is_empty() {
+                continue;
+            }
+            let folded = fold(name);
+            let spec = specs
+                .iter()
+                .position(|s| fold(s.name) == folded || s.aliases.iter().any(|a| fold(a) == folded));
+            match spec {
+                Some(s) if found[s].is_some() => problems.add(
+                    line,
+                    Some(name),
+                    format!("kolonnen «{}» står mer enn én gang i overskriften", specs[s].name),
+                ),
+                Some(s) => found[s] = Some((i, name.trim().to_string())),
+                None => unknown.push(name.trim().to_string()),
+            }
+        }
+        let missing: Vec<String> = specs
+            .iter()
+            .zip(&found)
+            .filter(|(s, f)| s.required && f.is_none())
+            .map(|(s, _)| format!("«{}»", s.name))
+            .collect();
+        if !missing.is_empty() {
+            let columns = header.iter().filter(|h| !h.trim().is_empty()).map(|h| format!("«{}»", h.trim()));
+            let columns: Vec<String> = columns.collect();
+            let what = if missing.len() == 1 { "kolonnen" } else { "kolonnene" };
+            problems.add(
+                line,
+                None,
+                format!(
+                    "mangler {what} {}; fant {}",
+                    missing.join(", "),
+                    if columns.is_empty() { "ingen kolonner".to_string() } else { columns.join(", ") }
+                ),
+            );
+        }
+        if problems.is_empty() {
+            Ok(Columns { specs, found, unknown })
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn spec_index(&self, name: &str) -> Option<usize> {
+        let i = self.specs.iter().position(|s| s.name == name);
+        debug_assert!(i.is_some(), "column «{name}» is not one of this kind's");
+        i
+    }
+
+    /// Is the column in the file at all? (An absent optional column keeps stored values.)
+    pub fn has(&self, name: &str) -> bool {
+        self.spec_index(name).is_some_and(|i| self.found[i].is_some())
+    }
+
+    /// The column's name as the file writes it, for messages; else the canonical name.
+    pub fn label(&self, name: &str) -> String {
+        self.spec_index(name)
+            .and_then(|i| self.found[i].as_ref().map(|(_, n)| n.clone()))
+            .unwrap_or_else(|| name.to_string())
+    }
+
+    /// The cell of column `name` in `record`; empty when the column is absent.
+    pub fn cell<'r>(&self, record: &'r Record, name: &str) -> &'r str {
+        self.spec_index(name)
+            .and_then(|i| self.found[i].as_ref())
+            .and_then(|(col, _)| record.cells.get(*col))
+            .map_or("", |c| c.as_str())
+    }
+
+    /// `ukjente kolonner ble ikke lest: «a», «b»`, when there are any.
+    pub fn unknown_warning(&self) -> Option<String> {
+        if self.unknown.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = self.unknown.iter().map(|n| format!("«{n}»")).collect();
+        Some(format!("ukjente kolonner ble ikke lest: {}", names.join(", ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static SPECS: &[ColumnSpec] = &[
+        required("indikator", &["indicator"]),
+        optional("rød_grense", &["red_limit"]),
+        required("år", &["year"]),
+        optional("nivå", &["level"]),
+    ];
+
+    fn header(names: &[&str]) -> Vec<String> {
+        names.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn record(cells: &[&str]) -> Record {
+        Record { line: 2, cells: header(cells) }
+    }
+
+    #[test]
+    fn names_match_ignoring_case_spaces_letters_and_language() {
+        let cols = Columns::match_header(SPECS, &header(&[" Indicator ", "Rød grense", "AR", "niva"]), 1)
+            .unwrap_or_else(|p| panic!("{:?}", p));
+        let r = record(&["OR-AVV", "75", "2026", "sektor"]);
+        assert_eq!(cols.cell(&r, "indikator"), "OR-AVV");
+        assert_eq!(cols.cell(&r, "rød_grense"), "75");
+        assert_eq!(cols.cell(&r, "år"), "2026");
+        assert_eq!(cols.cell(&r, "nivå"), "sektor");
+        assert_eq!(cols.label("indikator"), "Indicator");
+        assert!(cols.unknown.is_empty());
+    }
+
+    #[test]
+    fn unknown_columns_are_a_warning_and_absent_optional_columns_read_empty() {
+        let cols = Columns::match_header(SPECS, &header(&["år", "merknad", "indikator", ""]), 1)
+            .unwrap_or_else(|p| panic!("{:?}", p));
+        assert_eq!(cols.unknown_warning().as_deref(), Some("ukjente kolonner ble ikke lest: «merknad»"));
+        assert!(!cols.has("nivå"));
+        assert_eq!(cols.cell(&record(&["2026", "x", "SF"]), "nivå"), "");
+        assert_eq!(cols.cell(&record(&["2026", "x", "SF"]), "indikator"), "SF");
+    }
+
+    #[test]
+    fn a_missing_required_column_is_one_error_naming_it_and_the_columns_found() {
+        let problems = Columns::match_header(SPECS, &header(&["indikator", "aar"]), 1).unwrap_err();
+        let errors = problems.errors();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].line, 1);
+        assert_eq!(errors[0].message, "mangler kolonnen «år»; fant «indikator», «aar»");
+    }
+
+    #[test]
+    fn a_column_given_twice_is_refused() {
+        let problems = Columns::match_header(SPECS, &header(&["indikator", "år", "Year"]), 1).unwrap_err();
+        assert_eq!(problems.errors()[0].message, "kolonnen «år» står mer enn én gang i overskriften");
+    }
+}

@@ -1,0 +1,135 @@
+//! `målinger` files (files.md): one registered figure per indicator, unit and span of the
+//! indicator's frequency. A `brøk` indicator takes `teller` and `nevner` (> 0), any other a
+//! `verdi`; one file may mix both. The period may be written in any accepted form but must
+//! be exactly one span (a quarterly indicator takes `2026-K1`, not `2026-03`), and none of
+//! its months may be locked.
+
+use std::collections::{HashMap, HashSet};
+
+use super::cells::Cells;
+use super::header::{optional, required, ColumnSpec, Columns};
+use super::problems::Problems;
+use super::reader::Table;
+use crate::model::{Aggregation, Figure, Frequency, Indicator, Measurement};
+use crate::period::Period;
+use crate::storage::Catalog;
+
+pub static COLUMNS: &[ColumnSpec] = &[
+    required("indikator", &["indicator"]),
+    required("enhet", &["unit"]),
+    required("periode", &["period"]),
+    optional("verdi", &["value"]),
+    optional("teller", &["numerator"]),
+    optional("nevner", &["denominator"]),
+];
+
+/// `per kvartal`: how often an indicator is registered, for messages.
+pub fn per(frequency: Frequency) -> String {
+    format!("per {}", frequency.key())
+}
+
+pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut Problems) -> Vec<Measurement> {
+    let indicators: HashMap<&str, &Indicator> = catalog.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
+    let units: HashSet<&str> = catalog.units.iter().map(|u| u.code.as_str()).collect();
+    let mut seen: HashMap<(&str, &str, Period), u64> = HashMap::new();
+    let mut out = Vec::new();
+    for record in &table.records {
+        let c = Cells { record, columns };
+        let indicator = c.required(problems, "indikator").and_then(|code| {
+            let ind = indicators
+                .get(code)
+                .copied()
+                .ok_or_else(|| c.error(problems, "indikator", format!("ukjent indikator «{code}»")))?;
+            if ind.builtin {
+                return Err(c.error(
+                    problems,
+                    "indikator",
+                    format!("{code} er en innebygd indikator som beregnes av Målkart og kan ikke importeres som målinger"),
+                ));
+            }
+            Ok(ind)
+        });
+        let unit = c.required(problems, "enhet").and_then(|u| {
+            if units.contains(u) {
+                Ok(u)
+            } else {
+                Err(c.error(problems, "enhet", format!("ukjent enhet «{u}»")))
+            }
+        });
+        let period = c.required(problems, "periode").and_then(|text| {
+            Period::parse(text).map_err(|e| c.error(problems, "periode", e.to_string()))
+        });
+        let span = match (&indicator, period) {
+            (Ok(ind), Ok(p)) if !p.is_span_of(ind.frequency) => Err(c.error(
+                problems,
+                "periode",
+                format!(
+                    "perioden «{}» passer ikke indikatoren {}, som registreres {} (f.eks. {})",
+                    c.text("periode"),
+                    ind.code,
+                    per(ind.frequency),
+                    Period::span_of(ind.frequency, p.first())
+                ),
+            )),
+            (_, Ok(p)) => match p.months().find(|m| catalog.locked.contains(m)) {
+                Some(m) => Err(c.error(problems, "periode", format!("måneden {m} er låst"))),
+                None => Ok(p),
+            },
+            (_, Err(r)) => Err(r),
+        };
+        let figure = match &indicator {
+            Ok(ind) => figure(&c, problems, ind),
+            Err(r) => Err(*r),
+        };
+        let (Ok(ind), Ok(unit), Ok(span), Ok(figure)) = (indicator, unit, span, figure) else { continue };
+        let key = (ind.code.as_str(), unit, span);
+        if let Some(first) = seen.get(&key) {
+            c.line_error(problems, format!("samme indikator, enhet og periode som linje {first}"));
+            continue;
+        }
+        seen.insert(key, c.line());
+        out.push(Measurement { indicator: ind.code.clone(), unit: unit.to_string(), span, figure });
+    }
+    out
+}
+
+fn figure(c: &Cells, problems: &mut Problems, ind: &Indicator) -> Result<Figure, super::cells::Reported> {
+    let code = &ind.code;
+    if ind.aggregation == Aggregation::Brok {
+        let extra = c.optional("verdi").map(|_| {
+            c.error(
+                problems,
+                "verdi",
+                format!("{code} er en brøk og registreres med teller og nevner, ikke verdi"),
+            )
+        });
+        let numerator = c.required_number(problems, "teller");
+        let denominator = c.required_number(problems, "nevner").and_then(|d| {
+            if d > 0.0 {
+                Ok(d)
+            } else {
+                Err(c.error(problems, "nevner", "nevneren må være større enn 0".to_string()))
+            }
+        });
+        if let Some(r) = extra {
+            return Err(r);
+        }
+        Ok(Figure::Ratio { numerator: numerator?, denominator: denominator? })
+    } else {
+        let mut extra = None;
+        for column in ["teller", "nevner"] {
+            if c.optional(column).is_some() {
+                extra = Some(c.error(
+                    problems,
+                    column,
+                    format!("{code} er ikke en brøk og registreres med verdi, ikke teller og nevner"),
+                ));
+            }
+        }
+        let value = c.required_number(problems, "verdi");
+        if let Some(r) = extra {
+            return Err(r);
+        }
+        Ok(Figure::Value { value: value? })
+    }
+}

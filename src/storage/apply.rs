@@ -1,0 +1,725 @@
+//! Applying a `ChangeSet` inside an open write transaction: every row is checked (codes,
+//! known units and indicators, the unit tree, spans, locked months, red limits, definition
+//! changes that would strand measurements), then created, changed or left alone, with one
+//! audit entry per created or changed row. Any error leaves the caller's transaction to roll
+//! back, so nothing of the set is stored.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    is_valid_indicator_code, is_valid_unit_code, Aggregation, Direction, Figure, Indicator,
+    Measurement, Target, Unit,
+};
+use crate::period::{Month, MAX_YEAR, MIN_YEAR};
+
+use super::audit::{self, json, Change, Writer};
+use super::rows;
+use super::{ApplySummary, ChangeSet};
+
+/// Applies `changes`; with `log` `None` (the demo) no per-row audit entries are written.
+pub fn change_set(conn: &Connection, changes: &ChangeSet, log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+    match changes {
+        ChangeSet::Units(units) => apply_units(conn, units, log),
+        ChangeSet::Indicators(indicators) => apply_indicators(conn, indicators, log),
+        ChangeSet::Targets(targets) => apply_targets(conn, targets, log),
+        ChangeSet::Measurements(measurements) => self::measurements(conn, measurements, log),
+    }
+}
+
+/// A number as Norwegians write it, without rounding: `7,5`, `−2`.
+fn plain(x: f64) -> String {
+    x.to_string().replace('.', ",").replace('-', "−")
+}
+
+fn log_change<'c>(
+    conn: &'c Connection,
+    log: Option<&Writer<'_>>,
+    stmt: &mut Option<rusqlite::CachedStatement<'c>>,
+    change: &Change<'_>,
+) -> Result<()> {
+    let Some(log) = log else { return Ok(()) };
+    if stmt.is_none() {
+        *stmt = Some(conn.prepare_cached(audit::INSERT)?);
+    }
+    match stmt {
+        Some(stmt) => log.write(conn, stmt, change),
+        None => Ok(()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Units
+
+fn apply_units(conn: &Connection, units: &[Unit], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+    let mut seen = HashSet::new();
+    for unit in units {
+        if !is_valid_unit_code(&unit.code) {
+            return Err(Error::Invalid(format!(
+                "«{}» er ikke en gyldig enhetskode: 1–32 tegn, uten mellomrom først eller sist",
+                unit.code
+            )));
+        }
+        if unit.name.trim().is_empty() {
+            return Err(Error::Invalid(format!("enhet «{}» mangler navn", unit.code)));
+        }
+        if !seen.insert(unit.code.as_str()) {
+            return Err(Error::Invalid(format!("enhet «{}» står mer enn én gang", unit.code)));
+        }
+    }
+    let stored = rows::units_by_code(conn)?;
+
+    // The tree as it will be after the change: every parent known, no cycle.
+    let mut parents: HashMap<&str, Option<&str>> =
+        stored.iter().map(|(code, (unit, _))| (code.as_str(), unit.parent.as_deref())).collect();
+    for unit in units {
+        parents.insert(&unit.code, unit.parent.as_deref());
+    }
+    for unit in units {
+        if let Some(parent) = &unit.parent {
+            if !parents.contains_key(parent.as_str()) {
+                return Err(Error::UnknownUnit(parent.clone()));
+            }
+        }
+    }
+    refuse_cycles(&parents)?;
+
+    let mut summary = ApplySummary::default();
+    let mut next_sort = stored.values().map(|(_, sort)| *sort).max().unwrap_or(0) + 1;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO units (code, name, parent, level, sort) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    let mut update =
+        conn.prepare_cached("UPDATE units SET name = ?2, parent = ?3, level = ?4 WHERE code = ?1")?;
+    let mut log_stmt = None;
+    for unit in units {
+        let old = match stored.get(&unit.code) {
+            Some((old, _)) if old == unit => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some((old, _)) => {
+                update.execute(params![unit.code, unit.name, unit.parent, unit.level])?;
+                summary.changed += 1;
+                Some(json(old))
+            }
+            None => {
+                insert.execute(params![unit.code, unit.name, unit.parent, unit.level, next_sort])?;
+                next_sort += 1;
+                summary.created += 1;
+                None
+            }
+        };
+        let new = json(unit);
+        let change = Change {
+            entity: "enhet",
+            key: &unit.code,
+            unit: Some(&unit.code),
+            old: old.as_deref(),
+            new: Some(&new),
+            ..Change::default()
+        };
+        log_change(conn, log, &mut log_stmt, &change)?;
+    }
+    Ok(summary)
+}
+
+/// Refuses a unit tree in which some unit lies under itself, naming the units of the loop.
+fn refuse_cycles(parents: &HashMap<&str, Option<&str>>) -> Result<()> {
+    let mut codes: Vec<&str> = parents.keys().copied().collect();
+    codes.sort_unstable();
+    let mut cleared: HashSet<&str> = HashSet::new();
+    for start in codes {
+        let mut path: Vec<&str> = Vec::new();
+        let mut current = Some(start);
+        while let Some(code) = current {
+            if cleared.contains(code) {
+                break;
+            }
+            if let Some(pos) = path.iter().position(|c| *c == code) {
+                let mut lap: Vec<&str> = path[pos..].to_vec();
+                lap.push(code);
+                return Err(Error::Invalid(format!(
+                    "enhetene danner en sløyfe i enhetstreet: {}; en enhet kan ikke ligge under seg selv",
+                    lap.join(" → ")
+                )));
+            }
+            path.push(code);
+            current = parents.get(code).copied().flatten();
+        }
+        cleared.extend(path);
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// Indicators
+
+fn validate_indicator(ind: &Indicator) -> Result<()> {
+    if !is_valid_indicator_code(&ind.code) {
+        return Err(Error::Invalid(format!(
+            "«{}» er ikke en gyldig indikatorkode: 1–32 tegn av A–Z, a–z, 0–9, punktum, \
+             understrek og bindestrek",
+            ind.code
+        )));
+    }
+    if ind.name.trim().is_empty() {
+        return Err(Error::Invalid(format!("indikator «{}» mangler navn", ind.code)));
+    }
+    if ind.decimals > 4 {
+        return Err(Error::Invalid(format!(
+            "indikator «{}»: antall desimaler må være 0–4, ikke {}",
+            ind.code, ind.decimals
+        )));
+    }
+    if !ind.factor.is_finite() || (ind.aggregation == Aggregation::Brok && ind.factor == 0.0) {
+        return Err(Error::Invalid(format!(
+            "indikator «{}»: faktoren må være et tall forskjellig fra 0",
+            ind.code
+        )));
+    }
+    Ok(())
+}
+
+/// Measurements of `indicator` per unit, in unit order.
+fn measurement_counts(conn: &Connection, indicator: &str) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT unit, COUNT(*) FROM measurements WHERE indicator = ?1 GROUP BY unit ORDER BY unit",
+    )?;
+    let rows = stmt.query_map([indicator], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// engine.md §8: a new frequency or aggregation would strand the registered figures (their
+/// spans or their kind of figure no longer fit), so it is refused while any exist.
+fn refuse_stranding(conn: &Connection, old: &Indicator, new: &Indicator) -> Result<()> {
+    let mut what = Vec::new();
+    if old.frequency != new.frequency {
+        what.push(format!("frekvens fra {} til {}", old.frequency.key(), new.frequency.key()));
+    }
+    if old.aggregation != new.aggregation {
+        what.push(format!(
+            "aggregering fra {} til {}",
+            old.aggregation.key(),
+            new.aggregation.key()
+        ));
+    }
+    if what.is_empty() {
+        return Ok(());
+    }
+    let counts = measurement_counts(conn, &new.code)?;
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    const SHOWN: usize = 10;
+    let mut units: Vec<String> =
+        counts.iter().take(SHOWN).map(|(unit, n)| format!("{unit}: {n}")).collect();
+    if counts.len() > SHOWN {
+        units.push(format!("og {} enheter til", counts.len() - SHOWN));
+    }
+    Err(Error::Invalid(format!(
+        "indikator «{}»: kan ikke endre {} fordi det finnes {total} {} registrert \
+         (enhet {}); slett eller gjør om målingene først",
+        new.code,
+        what.join(" og "),
+        if total == 1 { "måling" } else { "målinger" },
+        units.join(", ")
+    )))
+}
+
+fn target_key(t: &Target) -> String {
+    format!("{} / {} / {}", t.indicator, t.unit.as_deref().unwrap_or("alle enheter"), t.year)
+}
+
+fn wrong_side_message(t: &Target, direction: Direction) -> String {
+    let rule = match direction {
+        Direction::Hoy => "når høyere er bedre, kan rødgrensen ikke være høyere enn målet",
+        Direction::Lav => "når lavere er bedre, kan rødgrensen ikke være lavere enn målet",
+    };
+    format!(
+        "mål {}: rødgrensen {} ligger på feil side av målet {}; {rule}",
+        target_key(t),
+        t.red_limit.map(plain).unwrap_or_default(),
+        plain(t.target)
+    )
+}
+
+fn targets_of(conn: &Connection, indicator: &str) -> Result<Vec<Target>> {
+    let sql = format!(
+        "SELECT {} FROM targets WHERE indicator = ?1 ORDER BY year, unit IS NOT NULL, unit",
+        rows::TARGET_COLUMNS
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([indicator], rows::target)?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn targets(conn: &Connection, indicator: &str) -> Result<Vec<Target>> {
+    targets_of(conn, indicator)
+}
+
+fn apply_indicators(conn: &Connection, indicators: &[Indicator], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+    let mut seen = HashSet::new();
+    for ind in indicators {
+        validate_indicator(ind)?;
+        if !seen.insert(ind.code.as_str()) {
+            return Err(Error::Invalid(format!("indikator «{}» står mer enn én gang", ind.code)));
+        }
+    }
+    let stored: HashMap<String, Indicator> =
+        rows::indicators(conn)?.into_iter().map(|i| (i.code.clone(), i)).collect();
+    for ind in indicators {
+        if let Some(old) = stored.get(&ind.code) {
+            refuse_stranding(conn, old, ind)?;
+            if old.direction != ind.direction {
+                if let Some(t) = targets_of(conn, &ind.code)?
+                    .iter()
+                    .find(|t| t.red_limit_on_wrong_side(ind.direction))
+                {
+                    return Err(Error::Invalid(format!(
+                        "indikator «{}»: kan ikke endre retning fra {} til {}: {}",
+                        ind.code,
+                        old.direction.key(),
+                        ind.direction.key(),
+                        wrong_side_message(t, ind.direction)
+                    )));
+                }
+            }
+        }
+    }
+
+    let mut summary = ApplySummary::default();
+    let sql = format!(
+        "INSERT INTO indicators ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, perspective = excluded.perspective,
+             goal = excluded.goal, description = excluded.description, source = excluded.source,
+             responsible = excluded.responsible, unit_label = excluded.unit_label,
+             decimals = excluded.decimals, direction = excluded.direction,
+             frequency = excluded.frequency, aggregation = excluded.aggregation,
+             unit_rollup = excluded.unit_rollup, factor = excluded.factor,
+             builtin = excluded.builtin",
+        rows::INDICATOR_COLUMNS
+    );
+    let mut upsert = conn.prepare_cached(&sql)?;
+    let mut log_stmt = None;
+    for ind in indicators {
+        let old = stored.get(&ind.code);
+        match old {
+            Some(old) if old == ind => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(_) => summary.changed += 1,
+            None => summary.created += 1,
+        }
+        upsert.execute(params![
+            ind.code,
+            ind.name,
+            ind.perspective.key(),
+            ind.goal,
+            ind.description,
+            ind.source,
+            ind.responsible,
+            ind.unit_label,
+            ind.decimals,
+            ind.direction.key(),
+            ind.frequency.key(),
+            ind.aggregation.key(),
+            ind.unit_rollup.key(),
+            ind.factor,
+            ind.builtin,
+        ])?;
+        let old = old.map(json);
+        let new = json(ind);
+        let change = Change {
+            entity: "indikator",
+            key: &ind.code,
+            indicator: Some(&ind.code),
+            old: old.as_deref(),
+            new: Some(&new),
+            ..Change::default()
+        };
+        log_change(conn, log, &mut log_stmt, &change)?;
+    }
+    Ok(summary)
+}
+
+// ---------------------------------------------------------------------------------------
+// Targets
+
+fn directions(conn: &Connection) -> Result<HashMap<String, Direction>> {
+    Ok(rows::indicators(conn)?.into_iter().map(|i| (i.code, i.direction)).collect())
+}
+
+fn unit_codes(conn: &Connection) -> Result<HashSet<String>> {
+    let mut stmt = conn.prepare_cached("SELECT code FROM units")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<HashSet<String>>>()?)
+}
+
+fn validate_target(t: &Target, directions: &HashMap<String, Direction>, units: &HashSet<String>) -> Result<()> {
+    let direction = *directions
+        .get(&t.indicator)
+        .ok_or_else(|| Error::UnknownIndicator(t.indicator.clone()))?;
+    if let Some(unit) = &t.unit {
+        if !units.contains(unit) {
+            return Err(Error::UnknownUnit(unit.clone()));
+        }
+    }
+    if !(MIN_YEAR..=MAX_YEAR).contains(&t.year) {
+        return Err(Error::Invalid(format!(
+            "mål {}: året må være mellom {MIN_YEAR} og {MAX_YEAR}",
+            target_key(t)
+        )));
+    }
+    if !t.target.is_finite() || t.red_limit.is_some_and(|r| !r.is_finite()) {
+        return Err(Error::Invalid(format!("mål {}: målet og rødgrensen må være tall", target_key(t))));
+    }
+    if t.red_limit_on_wrong_side(direction) {
+        return Err(Error::Invalid(wrong_side_message(t, direction)));
+    }
+    Ok(())
+}
+
+fn stored_target(conn: &Connection, t: &Target) -> Result<Option<(f64, Option<f64>)>> {
+    let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+    Ok(match &t.unit {
+        Some(unit) => conn
+            .prepare_cached(
+                "SELECT target, red_limit FROM targets WHERE indicator = ?1 AND unit = ?2 AND year = ?3",
+            )?
+            .query_row(params![t.indicator, unit, t.year], row)
+            .optional()?,
+        None => conn
+            .prepare_cached(
+                "SELECT target, red_limit FROM targets WHERE indicator = ?1 AND unit IS NULL AND year = ?2",
+            )?
+            .query_row(params![t.indicator, t.year], row)
+            .optional()?,
+    })
+}
+
+fn apply_targets(conn: &Connection, targets: &[Target], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+    let directions = directions(conn)?;
+    let units = unit_codes(conn)?;
+    let mut seen = HashSet::new();
+    for t in targets {
+        validate_target(t, &directions, &units)?;
+        if !seen.insert((t.indicator.as_str(), t.unit.as_deref(), t.year)) {
+            return Err(Error::Invalid(format!("mål {} står mer enn én gang", target_key(t))));
+        }
+    }
+    let mut summary = ApplySummary::default();
+    let mut log_stmt = None;
+    for t in targets {
+        let old = stored_target(conn, t)?;
+        match old {
+            Some((target, red_limit)) if target == t.target && red_limit == t.red_limit => {
+                summary.unchanged += 1;
+                continue;
+            }
+            Some(_) => {
+                conn.prepare_cached(
+                    "UPDATE targets SET target = ?4, red_limit = ?5
+                     WHERE indicator = ?1 AND unit IS ?2 AND year = ?3",
+                )?
+                .execute(params![t.indicator, t.unit, t.year, t.target, t.red_limit])?;
+                summary.changed += 1;
+            }
+            None => {
+                conn.prepare_cached(
+                    "INSERT INTO targets (indicator, unit, year, target, red_limit)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                )?
+                .execute(params![t.indicator, t.unit, t.year, t.target, t.red_limit])?;
+                summary.created += 1;
+            }
+        }
+        let old = old.map(|(target, red_limit)| json(&Target { target, red_limit, ..t.clone() }));
+        let new = json(t);
+        let (key, year) = (target_key(t), t.year.to_string());
+        let change = Change {
+            entity: "mål",
+            key: &key,
+            indicator: Some(&t.indicator),
+            unit: t.unit.as_deref(),
+            period: Some(&year),
+            old: old.as_deref(),
+            new: Some(&new),
+            ..Change::default()
+        };
+        log_change(conn, log, &mut log_stmt, &change)?;
+    }
+    Ok(summary)
+}
+
+/// Removes one target; `false` when there was none.
+pub fn remove_target(conn: &Connection, indicator: &str, unit: Option<&str>, year: i32, log: &Writer<'_>) -> Result<bool> {
+    let probe = Target { indicator: indicator.to_string(), unit: unit.map(str::to_string), year, target: 0.0, red_limit: None };
+    let Some((target, red_limit)) = stored_target(conn, &probe)? else { return Ok(false) };
+    conn.prepare_cached("DELETE FROM targets WHERE indicator = ?1 AND unit IS ?2 AND year = ?3")?
+        .execute(params![indicator, unit, year])?;
+    let old = json(&Target { target, red_limit, ..probe.clone() });
+    let (key, year) = (target_key(&probe), year.to_string());
+    log.write_one(
+        conn,
+        &Change {
+            entity: "mål",
+            key: &key,
+            indicator: Some(indicator),
+            unit,
+            period: Some(&year),
+            old: Some(&old),
+            ..Change::default()
+        },
+    )?;
+    Ok(true)
+}
+
+// ---------------------------------------------------------------------------------------
+// Measurements
+
+/// FxHash (as in rustc): the in-memory checks of a million-row import hash three keys per
+/// row, and SipHash's resistance to crafted collisions buys nothing against our own rows.
+#[derive(Default, Clone, Copy)]
+struct FxHasher {
+    hash: u64,
+}
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_i32(&mut self, i: i32) {
+        self.add(i as u32 as u64);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.hash
+    }
+}
+
+type Fx = BuildHasherDefault<FxHasher>;
+
+struct Definition {
+    frequency: crate::model::Frequency,
+    ratio: bool,
+}
+
+fn check_measurement(
+    m: &Measurement,
+    definitions: &HashMap<String, Definition, Fx>,
+    units: &HashSet<String, Fx>,
+    locked: &BTreeSet<Month>,
+) -> Result<()> {
+    let def = definitions
+        .get(&m.indicator)
+        .ok_or_else(|| Error::UnknownIndicator(m.indicator.clone()))?;
+    if !units.contains(&m.unit) {
+        return Err(Error::UnknownUnit(m.unit.clone()));
+    }
+    if !m.span.is_span_of(def.frequency) {
+        return Err(Error::Invalid(format!(
+            "måling {} / {}: perioden {} passer ikke indikatorens frekvens ({})",
+            m.indicator,
+            m.unit,
+            m.span,
+            def.frequency.key()
+        )));
+    }
+    let finite = match m.figure {
+        Figure::Value { value } if !def.ratio => value.is_finite(),
+        Figure::Ratio { numerator, denominator } if def.ratio => {
+            numerator.is_finite() && denominator.is_finite()
+        }
+        _ => {
+            return Err(Error::Invalid(format!(
+                "måling {} / {} / {}: indikatoren {}",
+                m.indicator,
+                m.unit,
+                m.span,
+                if def.ratio {
+                    "er en brøk og trenger teller og nevner, ikke én verdi"
+                } else {
+                    "trenger én verdi, ikke teller og nevner"
+                }
+            )))
+        }
+    };
+    if !finite {
+        return Err(Error::Invalid(format!(
+            "måling {} / {} / {}: verdien må være et tall",
+            m.indicator, m.unit, m.span
+        )));
+    }
+    if let Some(month) = locked.range(m.span.first()..=m.span.last()).next() {
+        return Err(Error::LockedMonth(month.id()));
+    }
+    Ok(())
+}
+
+fn columns(figure: &Figure) -> (Option<f64>, Option<f64>, Option<f64>) {
+    match *figure {
+        Figure::Value { value } => (Some(value), None, None),
+        Figure::Ratio { numerator, denominator } => (None, Some(numerator), Some(denominator)),
+    }
+}
+
+pub fn measurements(conn: &Connection, measurements: &[Measurement], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+    let definitions: HashMap<String, Definition, Fx> = rows::indicators(conn)?
+        .into_iter()
+        .map(|i| (i.code, Definition { frequency: i.frequency, ratio: i.aggregation == Aggregation::Brok }))
+        .collect();
+    let units: HashSet<String, Fx> = unit_codes(conn)?.into_iter().collect();
+    let locked = rows::locked_set(conn)?;
+    let mut seen: HashSet<(&str, &str, i32), Fx> =
+        HashSet::with_capacity_and_hasher(measurements.len(), Fx::default());
+    for m in measurements {
+        check_measurement(m, &definitions, &units, &locked)?;
+        if !seen.insert((&m.indicator, &m.unit, m.span.first().index())) {
+            return Err(Error::Invalid(format!(
+                "måling {} / {} / {} står mer enn én gang",
+                m.indicator, m.unit, m.span
+            )));
+        }
+    }
+    drop(seen);
+
+    let mut summary = ApplySummary::default();
+    // New rows are the common case (a month's import): try the insert first and only read
+    // the old figure when the key is taken.
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO measurements (indicator, span_first, unit, span_last, value, numerator, denominator)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT DO NOTHING",
+    )?;
+    let mut select = conn.prepare_cached(
+        "SELECT value, numerator, denominator FROM measurements
+         WHERE indicator = ?1 AND span_first = ?2 AND unit = ?3",
+    )?;
+    let mut update = conn.prepare_cached(
+        "UPDATE measurements SET span_last = ?4, value = ?5, numerator = ?6, denominator = ?7
+         WHERE indicator = ?1 AND span_first = ?2 AND unit = ?3",
+    )?;
+    let mut log_stmt = match log {
+        Some(_) => Some(conn.prepare_cached(audit::INSERT)?),
+        None => None,
+    };
+    for m in measurements {
+        let (value, numerator, denominator) = columns(&m.figure);
+        let (first, last) = (m.span.first().index(), m.span.last().index());
+        let inserted = insert
+            .execute(params![m.indicator, first, m.unit, last, value, numerator, denominator])?;
+        let old = if inserted == 1 {
+            summary.created += 1;
+            None
+        } else {
+            let (v, n, d) = select.query_row(params![m.indicator, first, m.unit], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+            let old = rows::figure(v, n, d)?;
+            if old == m.figure {
+                summary.unchanged += 1;
+                continue;
+            }
+            update.execute(params![m.indicator, first, m.unit, last, value, numerator, denominator])?;
+            summary.changed += 1;
+            Some(json(&old))
+        };
+        if let (Some(log), Some(stmt)) = (log, log_stmt.as_mut()) {
+            let period = m.span.to_string();
+            let new = json(&m.figure);
+            log.write(
+                conn,
+                stmt,
+                &Change {
+                    entity: "måling",
+                    // derived when read: `indicator / unit / period`
+                    key: "",
+                    indicator: Some(&m.indicator),
+                    unit: Some(&m.unit),
+                    period: Some(&period),
+                    old: old.as_deref(),
+                    new: Some(&new),
+                    reason: None,
+                },
+            )?;
+        }
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loop_in_the_unit_tree_is_named_unit_by_unit() {
+        let parents: HashMap<&str, Option<&str>> =
+            [("1000", None), ("2000", Some("3000")), ("3000", Some("2000")), ("4000", Some("1000"))]
+                .into_iter()
+                .collect();
+        let msg = refuse_cycles(&parents).map_err(|e| e.to_string()).err().unwrap_or_default();
+        assert!(msg.contains("2000 → 3000 → 2000"), "{msg}");
+    }
+
+    #[test]
+    fn a_unit_under_itself_is_a_loop() {
+        let parents: HashMap<&str, Option<&str>> = [("1000", Some("1000"))].into_iter().collect();
+        assert!(refuse_cycles(&parents).is_err());
+    }
+
+    #[test]
+    fn a_forest_is_not_a_loop() {
+        let parents: HashMap<&str, Option<&str>> =
+            [("1", None), ("2", Some("1")), ("3", Some("2")), ("9", None), ("8", Some("9"))]
+                .into_iter()
+                .collect();
+        assert!(refuse_cycles(&parents).is_ok());
+    }
+
+    #[test]
+    fn the_fast_hasher_tells_near_keys_apart() {
+        let hash = |key: (&str, &str, i32)| {
+            use std::hash::BuildHasher;
+            Fx::default().hash_one(key)
+        };
+        assert_ne!(hash(("SF", "2100", 24315)), hash(("SF", "2100", 24316)));
+        assert_ne!(hash(("SF", "2100", 1)), hash(("SF", "2101", 1)));
+        assert_ne!(hash(("SF2", "100", 1)), hash(("SF", "2100", 1)));
+    }
+
+    #[test]
+    fn numbers_in_messages_use_decimal_comma_and_a_real_minus() {
+        assert_eq!(plain(7.5), "7,5");
+        assert_eq!(plain(-2.0), "−2");
+    }
+}

@@ -1,0 +1,131 @@
+//! The audit log: who changed what, when, from which source, with the old and the new value
+//! as JSON. Written inside the transaction of the change it describes; read newest first.
+
+use std::cell::Cell;
+
+use rusqlite::{params, Connection, Statement};
+
+use crate::error::{Error, Result};
+use crate::model::AuditEntry;
+
+use super::AuditFilter;
+
+pub const INSERT: &str = "INSERT INTO audit \
+    (batch, entity, key, indicator, unit, period, old, new, reason) \
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+
+/// One change to log; the time, user and source come from the `Writer`.
+#[derive(Default)]
+pub struct Change<'a> {
+    pub entity: &'a str,
+    /// Empty when the key is `indicator / unit / period`: it is then derived when read.
+    pub key: &'a str,
+    pub indicator: Option<&'a str>,
+    pub unit: Option<&'a str>,
+    pub period: Option<&'a str>,
+    pub old: Option<&'a str>,
+    pub new: Option<&'a str>,
+    pub reason: Option<&'a str>,
+}
+
+/// Writes the entries of one transaction under one batch (time, user, source), created
+/// with the first entry so that a transaction that changes nothing leaves no trace.
+pub struct Writer<'a> {
+    pub at: String,
+    pub user: &'a str,
+    pub source: &'a str,
+    batch: Cell<Option<i64>>,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(user: &'a str, source: &'a str) -> Writer<'a> {
+        Writer { at: super::db::now(), user, source, batch: Cell::new(None) }
+    }
+
+    fn batch(&self, conn: &Connection) -> Result<i64> {
+        if let Some(id) = self.batch.get() {
+            return Ok(id);
+        }
+        conn.prepare_cached("INSERT INTO audit_batches (at, user, source) VALUES (?1, ?2, ?3)")?
+            .execute(params![self.at, self.user, self.source])?;
+        let id = conn.last_insert_rowid();
+        self.batch.set(Some(id));
+        Ok(id)
+    }
+
+    pub fn write(&self, conn: &Connection, stmt: &mut Statement<'_>, change: &Change<'_>) -> Result<()> {
+        let batch = self.batch(conn)?;
+        let key = Some(change.key).filter(|k| !k.is_empty());
+        stmt.execute(params![
+            batch,
+            change.entity,
+            key,
+            change.indicator,
+            change.unit,
+            change.period,
+            change.old,
+            change.new,
+            change.reason,
+        ])?;
+        Ok(())
+    }
+
+    pub fn write_one(&self, conn: &Connection, change: &Change<'_>) -> Result<()> {
+        let mut stmt = conn.prepare_cached(INSERT)?;
+        self.write(conn, &mut stmt, change)
+    }
+}
+
+/// A JSON value for the log; serializing plain model data cannot fail, but if it ever did
+/// the log says so rather than the change being lost.
+pub fn json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| format!("\"(kunne ikke skrives: {e})\""))
+}
+
+fn is_date(text: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok() && text.len() == 10
+}
+
+pub fn query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
+    for date in [&filter.from, &filter.to].into_iter().flatten() {
+        if !is_date(date) {
+            return Err(Error::Invalid(format!(
+                "«{date}» er ikke en dato; skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-03-14"
+            )));
+        }
+    }
+    // `at` starts with the local date, so a date range is a prefix comparison.
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.id, b.at, b.user, b.source, a.entity,
+                COALESCE(a.key, a.indicator || ' / ' || a.unit || ' / ' || a.period),
+                a.indicator, a.unit, a.period, a.old, a.new, a.reason
+         FROM audit a JOIN audit_batches b ON b.id = a.batch
+         WHERE (?1 IS NULL OR a.unit = ?1)
+           AND (?2 IS NULL OR a.indicator = ?2)
+           AND (?3 IS NULL OR substr(b.at, 1, 10) >= ?3)
+           AND (?4 IS NULL OR substr(b.at, 1, 10) <= ?4)
+         ORDER BY a.id DESC
+         LIMIT ?5",
+    )?;
+    let limit = filter.limit.map(i64::from).unwrap_or(-1);
+    let rows = stmt.query_map(
+        params![filter.unit, filter.indicator, filter.from, filter.to, limit],
+        |r| {
+            Ok(AuditEntry {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                user: r.get(2)?,
+                source: r.get(3)?,
+                entity: r.get(4)?,
+                key: r.get(5)?,
+                indicator: r.get(6)?,
+                unit: r.get(7)?,
+                period: r.get(8)?,
+                old: r.get(9)?,
+                new: r.get(10)?,
+                reason: r.get(11)?,
+            })
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+}

@@ -1,0 +1,478 @@
+//! The `malkart` command line end to end: real database files in temporary directories,
+//! every command, every exit code (0 ok, 2 input refused, 1 other), the JSON shape of
+//! `status`, the Norwegian table, and that a refused import changes nothing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use chrono::Datelike;
+use serde_json::Value;
+use tempfile::TempDir;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_with(mut cmd: assert_cmd::Command, args: &[&str]) -> Run {
+    let out = cmd.args(args).output().unwrap_or_else(|e| panic!("malkart ran: {e}"));
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `malkart --db DB ARGS…`, with `MALKART_DB` removed so that only `--db` counts.
+fn malkart(db: &Path, args: &[&str]) -> Run {
+    let mut cmd = cargo_bin_cmd!("malkart");
+    cmd.env_remove("MALKART_DB").arg("--db").arg(db);
+    run_with(cmd, args)
+}
+
+fn ok(r: &Run) -> &Run {
+    assert_eq!(r.code, 0, "stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    r
+}
+
+fn refused<'a>(r: &'a Run, needle: &str) -> &'a Run {
+    assert_eq!(r.code, 2, "expected refusal; stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert!(r.stderr.starts_with("feil: "), "stderr: {}", r.stderr);
+    assert!(r.stderr.contains(needle), "«{needle}» not in stderr: {}", r.stderr);
+    r
+}
+
+/// The demo runs through the last full month before today; the year before that is whole.
+fn last_full_month() -> (i32, u32) {
+    let today = chrono::Local::now().date_naive();
+    if today.month() == 1 {
+        (today.year() - 1, 12)
+    } else {
+        (today.year(), today.month() - 1)
+    }
+}
+
+fn last_year() -> i32 {
+    last_full_month().0 - 1
+}
+
+struct Demo {
+    _dir: TempDir,
+    db: PathBuf,
+}
+
+fn demo() -> Demo {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.db");
+    ok(&malkart(&db, &["init", "--demo"]));
+    Demo { _dir: dir, db }
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+    path
+}
+
+fn status_json(db: &Path, unit: &str, period: &str) -> String {
+    ok(&malkart(db, &["status", "--unit", unit, "--period", period, "--format", "json"])).stdout.clone()
+}
+
+fn indicator<'a>(card: &'a Value, code: &str) -> &'a Value {
+    card["perspectives"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["indicators"].as_array().into_iter().flatten())
+        .find(|i| i["code"] == code)
+        .unwrap_or_else(|| panic!("{code} is in the målkart"))
+}
+
+fn parse(json: &str) -> Value {
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"))
+}
+
+fn measurement_count(db: &Path) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
+    conn.query_row("SELECT count(*) FROM measurements", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn init_creates_and_migrates_a_new_database() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("sub").join("ny.db");
+    let r = malkart(&db, &["init"]);
+    ok(&r);
+    assert!(r.stdout.contains("er klar"), "{}", r.stdout);
+    assert!(db.is_file());
+    let check = malkart(&db, &["check"]);
+    ok(&check);
+    assert!(check.stdout.contains("Integritet: ok"), "{}", check.stdout);
+    assert!(check.stdout.contains("Skjemaversjon: "), "{}", check.stdout);
+    // init on an existing database is harmless.
+    ok(&malkart(&db, &["init"]));
+}
+
+#[test]
+fn init_demo_fills_an_empty_database_and_refuses_a_full_one() {
+    let d = demo();
+    let before = status_json(&d.db, "1000", &last_year().to_string());
+    let count = measurement_count(&d.db);
+    assert!(count > 1000, "{count} measurements in the small demo");
+    let r = malkart(&d.db, &["init", "--demo"]);
+    refused(&r, "ikke tom");
+    assert!(r.stdout.is_empty());
+    assert_eq!(measurement_count(&d.db), count);
+    assert_eq!(status_json(&d.db, "1000", &last_year().to_string()), before);
+}
+
+#[test]
+fn init_demo_reports_what_it_created_through_the_last_full_month() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.db");
+    let r = malkart(&db, &["init", "--demo", "--size", "small"]);
+    ok(&r);
+    let (y, m) = last_full_month();
+    let months = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"];
+    assert!(r.stdout.contains("30 enheter, 16 indikatorer"), "{}", r.stdout);
+    assert!(r.stdout.contains(&format!("fra januar {} til og med {} {y}", y - 2, months[m as usize - 1])), "{}", r.stdout);
+    // The last full month has figures; the month after it has none.
+    let card = parse(&status_json(&db, "1000", &format!("{y}-{m:02}")));
+    assert!(indicator(&card, "FIN-FAKT")["value"].is_number());
+    let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    let next = parse(&status_json(&db, "1000", &format!("{ny}-{nm:02}")));
+    assert_eq!(indicator(&next, "FIN-FAKT")["status"], "no_data");
+}
+
+#[test]
+fn size_without_demo_is_a_usage_error() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let r = malkart(&dir.path().join("x.db"), &["init", "--size", "large"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = malkart(&dir.path().join("x.db"), &["init", "--demo", "--size", "huge"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = malkart(&dir.path().join("x.db"), &["export", "sick-leave"]);
+    assert_eq!(r.code, 2, "export is not a command yet: {}", r.stderr);
+}
+
+#[test]
+fn the_database_comes_from_malkart_db_when_no_db_is_given_and_db_wins_over_it() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let from_env = dir.path().join("env.db");
+    let from_flag = dir.path().join("flag.db");
+    let mut cmd = cargo_bin_cmd!("malkart");
+    cmd.env("MALKART_DB", &from_env);
+    ok(&run_with(cmd, &["init", "--demo"]));
+    assert!(from_env.is_file());
+
+    let mut cmd = cargo_bin_cmd!("malkart");
+    cmd.env("MALKART_DB", &from_env);
+    let card = parse(&ok(&run_with(cmd, &["status", "--unit", "1000", "--period", &last_year().to_string(), "--format", "json"])).stdout);
+    assert_eq!(card["unit"]["name"], "Demo kommune");
+
+    let mut cmd = cargo_bin_cmd!("malkart");
+    cmd.env("MALKART_DB", &from_env).arg("--db").arg(&from_flag);
+    ok(&run_with(cmd, &["init"]));
+    assert!(from_flag.is_file());
+    // The flag's database is empty: the demo unit is unknown there.
+    let r = malkart(&from_flag, &["status", "--unit", "1000", "--period", "2025"]);
+    refused(&r, "1000");
+}
+
+#[test]
+fn without_db_or_malkart_db_the_database_is_in_the_data_directory() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let mut cmd = cargo_bin_cmd!("malkart");
+    cmd.env_remove("MALKART_DB").env("XDG_DATA_HOME", dir.path()).env("HOME", dir.path());
+    ok(&run_with(cmd, &["init"]));
+    assert!(dir.path().join("no.malkart.app").join("malkart.db").is_file());
+}
+
+#[test]
+fn status_json_has_the_shape_of_cli_md() {
+    let d = demo();
+    let period = format!("{}-K3", last_year());
+    let card = parse(&status_json(&d.db, "1000", &period));
+    assert_eq!(card["unit"]["code"], "1000");
+    assert_eq!(card["unit"]["name"], "Demo kommune");
+    assert_eq!(card["period"], period.as_str());
+    let perspectives = card["perspectives"].as_array().unwrap_or_else(|| panic!("perspectives"));
+    let keys: Vec<&str> = perspectives.iter().filter_map(|p| p["key"].as_str()).collect();
+    assert_eq!(keys, ["lokalsamfunn", "brukere", "organisasjon", "økonomi"]);
+    let statuses = ["green", "yellow", "red", "no_data", "no_target"];
+    for p in perspectives {
+        for key in ["key", "name", "status", "counts", "indicators"] {
+            assert!(p.get(key).is_some(), "perspective has «{key}»");
+        }
+        assert!(statuses.contains(&p["status"].as_str().unwrap_or("")));
+        let counts = &p["counts"];
+        let mut total = 0;
+        for key in statuses {
+            total += counts[key].as_u64().unwrap_or_else(|| panic!("counts.{key} is a number"));
+        }
+        let indicators = p["indicators"].as_array().unwrap_or_else(|| panic!("indicators"));
+        assert_eq!(total as usize, indicators.len(), "counts add up to the indicators");
+        for i in indicators {
+            for key in [
+                "code", "name", "unit_label", "decimals", "direction", "period", "value", "display", "target",
+                "red_limit", "status", "coverage", "complete", "previous", "last_year", "trend",
+            ] {
+                assert!(i.get(key).is_some(), "{} has «{key}»", i["code"]);
+            }
+            for key in ["previous", "last_year"] {
+                assert!(i[key]["period"].is_string() && i[key].get("value").is_some(), "{key}");
+            }
+            assert!(statuses.contains(&i["status"].as_str().unwrap_or("")));
+            assert!(["better", "worse", "unchanged", "unknown"].contains(&i["trend"].as_str().unwrap_or("")));
+            assert!(["høy", "lav"].contains(&i["direction"].as_str().unwrap_or("")));
+            assert!(i["complete"].is_boolean());
+        }
+    }
+    // A quarterly indicator viewed for its own quarter; a yearly one shows the last whole year.
+    assert_eq!(indicator(&card, "OR-AVV")["period"], period.as_str());
+    assert_eq!(indicator(&card, "OR-MU")["period"], (last_year() - 1).to_string().as_str());
+    let fakt = indicator(&card, "FIN-FAKT");
+    assert!(fakt["value"].is_f64() && fakt["display"].as_str().is_some_and(|s| s.ends_with(" %")));
+}
+
+#[test]
+fn status_table_is_norwegian_text_with_marks_that_survive_without_colour() {
+    let d = demo();
+    let period = format!("{}-K3", last_year());
+    let r = malkart(&d.db, &["status", "--unit", "1000", "--period", &period]);
+    ok(&r);
+    let t = &r.stdout;
+    assert!(t.starts_with(&format!("Målkart for 1000 Demo kommune — 3. kvartal {} ({period})", last_year())), "{t}");
+    for name in ["Lokalsamfunn", "Innbyggere og brukere", "Organisasjon og medarbeidere", "Økonomi"] {
+        assert!(t.contains(&format!("\n{name} — ")), "{name} header in\n{t}");
+    }
+    assert!(t.contains("kode") && t.contains("rød grense") && t.contains("dekning"));
+    let fakt = t.lines().find(|l| l.trim_start().starts_with("FIN-FAKT")).unwrap_or_else(|| panic!("FIN-FAKT row"));
+    // A decimal comma and a space before the percent sign: `94,3 %`.
+    assert!(fakt.contains(",") && fakt.contains(" %") && !fakt.contains('.'), "{fakt}");
+    assert!(fakt.contains(" av "), "coverage as «n av m»: {fakt}");
+    let marks = ["● grønn", "▲ gul", "■ rød", "○ ingen data", "– ingen mål"];
+    assert!(t.lines().filter(|l| marks.iter().any(|m| l.contains(m))).count() >= 16, "{t}");
+    assert!(["↑ bedre", "↓ verre", "→ uendret", "· ukjent"].iter().any(|w| t.contains(w)));
+}
+
+#[test]
+fn status_refuses_an_unknown_unit_and_a_bad_period() {
+    let d = demo();
+    refused(&malkart(&d.db, &["status", "--unit", "9999", "--period", "2025"]), "ukjent enhet «9999»");
+    refused(&malkart(&d.db, &["status", "--unit", "1000", "--period", "2026-13"]), "«2026-13»");
+    refused(&malkart(&d.db, &["status", "--unit", "1000", "--period", "2026-K5"]), "2026-K1");
+}
+
+#[test]
+fn import_changes_figures_and_reports_in_norwegian() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let file = write(
+        dir.path(),
+        "målinger.csv",
+        &format!("indikator;enhet;periode;verdi;teller;nevner\nBR-VENT;3200;{y}-03;9,5;;\nOR-AVV;3110;{y}-K1;;18;20\n"),
+    );
+    let file = file.to_string_lossy().into_owned();
+    let r = malkart(&d.db, &["import", "målinger", &file]);
+    ok(&r);
+    assert!(r.stdout.contains("Importerte «målinger.csv» (målinger)"), "{}", r.stdout);
+    assert!(r.stdout.contains("rader lest:  2"), "{}", r.stdout);
+    // Both cells had demo figures, now replaced (unless the demo left one of them empty).
+    let created_or_changed = ["nye:         ", "endret:      "]
+        .iter()
+        .map(|k| r.stdout.lines().find_map(|l| l.trim_start().strip_prefix(k.trim_start())).and_then(|n| n.trim().parse::<u32>().ok()).unwrap_or(99))
+        .sum::<u32>();
+    assert_eq!(created_or_changed, 2, "{}", r.stdout);
+
+    let vent = parse(&status_json(&d.db, "3200", &format!("{y}-03")));
+    assert_eq!(indicator(&vent, "BR-VENT")["value"], 9.5);
+    // 18 / 20 × 100 = 90 %, on a unit without children.
+    let avv = parse(&status_json(&d.db, "3110", &format!("{y}-K1")));
+    assert_eq!(indicator(&avv, "OR-AVV")["value"], 90.0);
+    let table = ok(&malkart(&d.db, &["status", "--unit", "3110", "--period", &format!("{y}-K1")])).stdout.clone();
+    let row = table.lines().find(|l| l.trim_start().starts_with("OR-AVV")).unwrap_or_else(|| panic!("{table}"));
+    assert!(row.contains("90 %") && row.contains("1 av 1"), "{row}");
+
+    // The same file again: nothing changes.
+    let again = malkart(&d.db, &["import", "measurements", &file]);
+    ok(&again);
+    assert!(again.stdout.contains("uendret:     2"), "{}", again.stdout);
+}
+
+#[test]
+fn dry_run_reports_and_stores_nothing() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let file = write(dir.path(), "m.csv", &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-03;30\n"));
+    let before = status_json(&d.db, "3200", &format!("{y}-03"));
+    let r = malkart(&d.db, &["import", "målinger", &file.to_string_lossy(), "--dry-run"]);
+    ok(&r);
+    assert!(r.stdout.contains("Prøvekjøring") && r.stdout.contains("ingenting er lagret"), "{}", r.stdout);
+    assert!(r.stdout.contains("rader lest:  1"), "{}", r.stdout);
+    assert_eq!(status_json(&d.db, "3200", &format!("{y}-03")), before);
+}
+
+#[test]
+fn a_file_with_a_wrong_line_is_refused_whole_and_changes_nothing() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let file = write(
+        dir.path(),
+        "feil.csv",
+        &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-03;9,5\nBR-VENT;3200;{y}-04;7,3,1\nBR-VENT;9999;{y}-05;4\n"),
+    );
+    let year = y.to_string();
+    let before_root = status_json(&d.db, "1000", &year);
+    let before_unit = status_json(&d.db, "3200", &format!("{y}-03"));
+    let count = measurement_count(&d.db);
+    let r = malkart(&d.db, &["import", "målinger", &file.to_string_lossy()]);
+    refused(&r, "linje 3, kolonne «verdi»");
+    assert!(r.stderr.contains("«7,3,1»"), "{}", r.stderr);
+    assert!(r.stderr.contains("linje 4") && r.stderr.contains("9999"), "every wrong line: {}", r.stderr);
+    assert!(r.stderr.contains("feil.csv") && r.stderr.contains("ingenting er endret"), "{}", r.stderr);
+    assert_eq!(measurement_count(&d.db), count);
+    assert_eq!(status_json(&d.db, "1000", &year), before_root);
+    assert_eq!(status_json(&d.db, "3200", &format!("{y}-03")), before_unit);
+}
+
+#[test]
+fn import_refuses_an_unknown_kind_a_missing_file_and_kinds_not_yet_built() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let file = write(dir.path(), "e.csv", "kode;navn\n9000;Ny enhet\n");
+    let file = file.to_string_lossy().into_owned();
+    refused(&malkart(&d.db, &["import", "budsjett", &file]), "ukjent importtype «budsjett»");
+    refused(&malkart(&d.db, &["import", "sykefravær", &file]), "ikke tilgjengelig");
+    let missing = dir.path().join("finnes-ikke.csv");
+    refused(&malkart(&d.db, &["import", "enheter", &missing.to_string_lossy()]), "finnes-ikke.csv");
+}
+
+#[test]
+fn units_import_into_a_new_database_creates_then_leaves_unchanged() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("ny.db");
+    ok(&malkart(&db, &["init"]));
+    // The child comes before its parent: allowed.
+    let file = write(dir.path(), "enheter.csv", "kode;navn;overordnet;nivå\n2100;Åmot skole;2000;virksomhet\n2000;Oppvekst;1000;sektor\n1000;Værøy kommune;;kommune\n");
+    let file = file.to_string_lossy().into_owned();
+    let r = malkart(&db, &["import", "enheter", &file]);
+    ok(&r);
+    assert!(r.stdout.contains("rader lest:  3") && r.stdout.contains("nye:         3"), "{}", r.stdout);
+    let again = malkart(&db, &["import", "units", &file]);
+    ok(&again);
+    assert!(again.stdout.contains("uendret:     3"), "{}", again.stdout);
+    let card = parse(&status_json(&db, "1000", "2026"));
+    assert_eq!(card["unit"]["name"], "Værøy kommune");
+}
+
+#[test]
+fn a_locked_month_refuses_figures_until_it_is_unlocked_with_a_reason() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let month = format!("{y}-09");
+    let file = write(dir.path(), "sep.csv", &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{month};12,5\n"));
+    let file = file.to_string_lossy().into_owned();
+
+    let r = malkart(&d.db, &["lock", &month]);
+    ok(&r);
+    assert!(r.stdout.contains(&format!("september {y} ({month}) er låst")), "{}", r.stdout);
+    assert!(ok(&malkart(&d.db, &["lock", &month])).stdout.contains("allerede låst"));
+
+    let before = status_json(&d.db, "3200", &month);
+    refused(&malkart(&d.db, &["import", "målinger", &file]), &month);
+    assert_eq!(status_json(&d.db, "3200", &month), before);
+
+    // Unlocking needs a reason (a usage error without one) and a month, not a quarter.
+    assert_eq!(malkart(&d.db, &["unlock", &month]).code, 2);
+    refused(&malkart(&d.db, &["unlock", &month, "--reason", "  "]), "--reason");
+    refused(&malkart(&d.db, &["lock", &format!("{y}-K3")]), "ikke en måned");
+    refused(&malkart(&d.db, &["lock", "2026-13"]), "«2026-13»");
+
+    let r = malkart(&d.db, &["unlock", &month, "--reason", "Feil i septembertallene fra fagsystemet"]);
+    ok(&r);
+    assert!(r.stdout.contains("låst opp"), "{}", r.stdout);
+    assert!(ok(&malkart(&d.db, &["unlock", &month, "--reason", "igjen"])).stdout.contains("var ikke låst"));
+    ok(&malkart(&d.db, &["import", "målinger", &file]));
+    let card = parse(&status_json(&d.db, "3200", &month));
+    assert_eq!(indicator(&card, "BR-VENT")["value"], 12.5);
+}
+
+#[test]
+fn backup_then_restore_brings_the_figures_back_and_keeps_the_old_database() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let copy = dir.path().join("kopi.db");
+    let r = malkart(&d.db, &["backup", &copy.to_string_lossy()]);
+    ok(&r);
+    assert!(copy.is_file() && r.stdout.contains("Sikkerhetskopien"), "{}", r.stdout);
+    ok(&malkart(&copy, &["check"]));
+
+    let original = status_json(&d.db, "3200", &format!("{y}-03"));
+    let file = write(dir.path(), "m.csv", &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-03;44\n"));
+    ok(&malkart(&d.db, &["import", "målinger", &file.to_string_lossy()]));
+    assert_ne!(status_json(&d.db, "3200", &format!("{y}-03")), original);
+
+    let r = malkart(&d.db, &["restore", &copy.to_string_lossy()]);
+    ok(&r);
+    assert!(r.stdout.contains("gjenopprettet"), "{}", r.stdout);
+    assert_eq!(status_json(&d.db, "3200", &format!("{y}-03")), original);
+    let kept = fs::read_dir(d.db.parent().unwrap_or_else(|| panic!()))
+        .unwrap_or_else(|e| panic!("{e}"))
+        .filter_map(|e| e.ok())
+        .any(|e| e.file_name().to_string_lossy().starts_with("demo.db.før-gjenoppretting"));
+    assert!(kept, "the old database is kept beside the restored one: {}", r.stdout);
+}
+
+#[test]
+fn restore_refuses_a_file_that_is_not_a_database_and_changes_nothing() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let junk = write(dir.path(), "ikke-en-database.db", "dette er ikke SQLite\n");
+    let before = status_json(&d.db, "1000", &last_year().to_string());
+    let r = malkart(&d.db, &["restore", &junk.to_string_lossy()]);
+    refused(&r, "ikke-en-database.db");
+    assert_eq!(status_json(&d.db, "1000", &last_year().to_string()), before);
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_with_exit_1_and_left_unchanged() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("ny.db");
+    ok(&malkart(&db, &["init"]));
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("PRAGMA user_version = 999;").unwrap_or_else(|e| panic!("{e}"));
+    }
+    let bytes = fs::read(&db).unwrap_or_else(|e| panic!("{e}"));
+    let r = malkart(&db, &["check"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.starts_with("feil: ") && r.stderr.contains("nyere versjon"), "{}", r.stderr);
+    assert_eq!(fs::read(&db).unwrap_or_else(|e| panic!("{e}")), bytes);
+}
+
+#[test]
+fn bench_times_the_cold_and_the_warm_målkart() {
+    let d = demo();
+    let r = malkart(&d.db, &["bench", "--unit", "1000", "--period", &last_year().to_string(), "--repeat", "3", "--cold", "2"]);
+    ok(&r);
+    assert!(r.stdout.contains("Kald") && r.stdout.contains("Varm") && r.stdout.contains("median"), "{}", r.stdout);
+}
+
+#[test]
+fn help_is_norwegian_and_lists_the_commands() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let r = malkart(&dir.path().join("x.db"), &["--help"]);
+    ok(&r);
+    for word in ["init", "import", "status", "lock", "unlock", "backup", "restore", "check", "MALKART_DB"] {
+        assert!(r.stdout.contains(word), "{word} in help");
+    }
+    assert!(!dir.path().join("x.db").exists(), "--help opens no database");
+}
