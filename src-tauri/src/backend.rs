@@ -99,6 +99,19 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
 }
 
+/// A target as typed in the indicator detail: numbers as text, read by the core's number
+/// rules (`7,5`, `1 234 567`, `−2`); an empty red limit is none.
+#[derive(Clone, Debug, Deserialize, TS)]
+#[ts(export)]
+pub struct TargetInput {
+    pub indicator: String,
+    /// `None`: the default target for all units.
+    pub unit: Option<String>,
+    pub year: i32,
+    pub target: String,
+    pub red_limit: String,
+}
+
 struct CachedEngine {
     revision: i64,
     window: Window,
@@ -348,9 +361,41 @@ impl Backend {
         }
     }
 
-    /// Sets one target (the indicator's default when `unit` is `None`), audited.
-    pub fn set_target(&self, target: &Target) -> std::result::Result<(), IpcError> {
-        self.with_store(|store| store.set_target(target))
+    /// Sets one target (the indicator's default when `unit` is `None`), audited. A red
+    /// limit on the wrong side of the target is refused with the rule in words.
+    pub fn set_target(&self, input: &TargetInput) -> std::result::Result<Target, IpcError> {
+        let number = |what: &str, text: &str| {
+            malkart::number::parse_number(text).map_err(|e| Error::Invalid(format!("{what}: {e}")).to_ipc())
+        };
+        let target = number("målverdien", &input.target)?;
+        let red_limit = match input.red_limit.trim() {
+            "" => None,
+            text => Some(number("den røde grensen", text)?),
+        };
+        let target = Target {
+            indicator: input.indicator.clone(),
+            unit: input.unit.clone().filter(|u| !u.trim().is_empty()),
+            year: input.year,
+            target,
+            red_limit,
+        };
+        self.with_store(|store| {
+            let direction = store
+                .indicators()?
+                .into_iter()
+                .find(|i| i.code == target.indicator)
+                .map(|i| i.direction)
+                .ok_or_else(|| Error::UnknownIndicator(target.indicator.clone()))?;
+            if target.red_limit_on_wrong_side(direction) {
+                let rule = match direction {
+                    malkart::model::Direction::Hoy => "når høyere er bedre, må den røde grensen være lavere enn målet",
+                    malkart::model::Direction::Lav => "når lavere er bedre, må den røde grensen være høyere enn målet",
+                };
+                return Err(Error::Invalid(format!("{rule} (indikator {})", target.indicator)));
+            }
+            store.set_target(&target)?;
+            Ok(target.clone())
+        })
     }
 
     pub fn locked_months(&self) -> std::result::Result<Vec<LockedMonth>, IpcError> {

@@ -10,7 +10,7 @@ use malkart::error::IpcError;
 use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
 use tauri::State;
 
-use crate::backend::{AppInfo, AuditQuery, Backend, ImportOutcome, IndicatorDetail, Sparkline};
+use crate::backend::{AppInfo, AuditQuery, Backend, ImportOutcome, IndicatorDetail, Sparkline, TargetInput};
 
 type Shared<'a> = State<'a, Arc<Backend>>;
 
@@ -105,8 +105,8 @@ pub async fn import_file(
 }
 
 #[tauri::command]
-pub async fn set_target(backend: Shared<'_>, target: Target) -> Result<(), IpcError> {
-    blocking(&backend, move |b| b.set_target(&target)).await
+pub async fn set_target(backend: Shared<'_>, input: TargetInput) -> Result<Target, IpcError> {
+    blocking(&backend, move |b| b.set_target(&input)).await
 }
 
 #[tauri::command]

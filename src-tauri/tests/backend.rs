@@ -3,10 +3,9 @@
 
 use malkart::demo::{self, DemoSize};
 use malkart::engine::Status;
-use malkart::model::Target;
 use malkart::period::Month;
 use malkart::storage::Store;
-use malkart_app::backend::Backend;
+use malkart_app::backend::{Backend, TargetInput};
 
 /// The demo through September 2026, so that the expected periods do not move with the clock.
 fn demo_backend() -> Backend {
@@ -65,9 +64,10 @@ fn a_changed_target_shows_in_the_next_scorecard() {
         .clone();
     let value = ind.display_value.expect("value");
     // A default target equal to the displayed value is met whichever the direction: green.
-    backend
-        .set_target(&Target { indicator: ind.code.clone(), unit: None, year: 2026, target: value, red_limit: None })
-        .expect("target saved");
+    // Typed the Norwegian way, as in the detail's form.
+    let typed = malkart::format::number(value, ind.decimals);
+    let input = TargetInput { indicator: ind.code.clone(), unit: None, year: 2026, target: typed, red_limit: String::new() };
+    backend.set_target(&input).expect("target saved");
     let after = backend.scorecard(&root, "2026-K3").expect("scorecard");
     let now = after.perspectives.iter().flat_map(|p| &p.indicators).find(|i| i.code == ind.code).expect("same");
     assert_eq!(now.target, Some(value));
@@ -126,4 +126,38 @@ fn an_unknown_unit_is_an_error_with_its_code() {
     let err = backend.scorecard("finnes-ikke", "2026-K3").expect_err("unknown");
     assert_eq!(err.kind, "unknown_unit");
     assert!(err.message.contains("finnes-ikke"));
+}
+
+#[test]
+fn a_red_limit_on_the_wrong_side_of_the_target_is_refused() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    let card = backend.scorecard(&root, "2026-K3").expect("scorecard");
+    let ind = card.perspectives.iter().flat_map(|p| &p.indicators).next().expect("an indicator").clone();
+    // høy: the red limit must be below the target; lav: above it. Put it on the wrong side.
+    let (target, red) = match ind.direction {
+        malkart::model::Direction::Hoy => ("50", "60"),
+        malkart::model::Direction::Lav => ("60", "50"),
+    };
+    let input = TargetInput {
+        indicator: ind.code.clone(),
+        unit: Some(root.clone()),
+        year: 2026,
+        target: target.into(),
+        red_limit: red.into(),
+    };
+    let err = backend.set_target(&input).expect_err("wrong side");
+    assert_eq!(err.kind, "invalid");
+    assert!(err.message.contains("røde grensen"), "{}", err.message);
+}
+
+#[test]
+fn a_target_that_is_not_a_number_names_the_text() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    let card = backend.scorecard(&root, "2026-K3").expect("scorecard");
+    let code = card.perspectives[0].indicators[0].code.clone();
+    let input = TargetInput { indicator: code, unit: None, year: 2026, target: "7,3,1".into(), red_limit: String::new() };
+    let err = backend.set_target(&input).expect_err("not a number");
+    assert!(err.message.contains("«7,3,1» er ikke et tall"), "{}", err.message);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   type PeriodSel, isAfter, labelOfId, nextPeriod, parsePeriodId, periodId, periodLabel,
-  previousPeriod, shortLabelOfId, switchKind,
+  previousPeriod, shortLabelOfId, switchKind, yearOfId,
 } from "./period";
 
 const sel = (kind: PeriodSel["kind"], year: number, n: number): PeriodSel => ({ kind, year, n });
@@ -80,6 +80,13 @@ describe("period labels", () => {
     expect(labelOfId("2025-10..2026-09")).toBe("oktober 2025–september 2026");
     expect(labelOfId("noe annet")).toBe("noe annet");
     expect(parsePeriodId("2026-K5")).toBeNull();
+  });
+
+  it("finds the year whose targets apply: the year of the last month", () => {
+    expect(yearOfId("2026-K3")).toBe(2026);
+    expect(yearOfId("2025-10..2026-09")).toBe(2026);
+    expect(yearOfId("2026")).toBe(2026);
+    expect(yearOfId("2026-13")).toBeNull();
   });
 
   it("writes short axis labels", () => {

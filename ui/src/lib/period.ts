@@ -98,13 +98,15 @@ export function periodLabel(p: PeriodSel): string {
  * returned as ytd when it starts in January and ends in the same year. */
 export function parsePeriodId(id: string): PeriodSel | { range: [number, number, number, number] } | null {
   let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})-(\d{2})$/.exec(id))) return { kind: "month", year: +m[1], n: +m[2] };
+  const okMonth = (t: string) => +t >= 1 && +t <= 12;
+  if ((m = /^(\d{4})-(\d{2})$/.exec(id))) return okMonth(m[2]) ? { kind: "month", year: +m[1], n: +m[2] } : null;
   if ((m = /^(\d{4})-K([1-4])$/.exec(id))) return { kind: "quarter", year: +m[1], n: +m[2] };
   if ((m = /^(\d{4})-T([1-3])$/.exec(id))) return { kind: "tertial", year: +m[1], n: +m[2] };
   if ((m = /^(\d{4})-H([12])$/.exec(id))) return { kind: "half", year: +m[1], n: +m[2] };
   if ((m = /^(\d{4})$/.exec(id))) return { kind: "year", year: +m[1], n: 1 };
   if ((m = /^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$/.exec(id))) {
     const [y1, m1, y2, m2] = [+m[1], +m[2], +m[3], +m[4]];
+    if (!okMonth(m[2]) || !okMonth(m[4])) return null;
     if (m1 === 1 && y1 === y2) return { kind: "ytd", year: y2, n: m2 };
     return { range: [y1, m1, y2, m2] };
   }
@@ -137,4 +139,11 @@ export function shortLabelOfId(id: string): string {
     case "year": return `${p.year}`;
     case "ytd": return `jan.–${MONTH_NAMES[p.n - 1].slice(0, 3)}. ${yy}`;
   }
+}
+
+/** The year of a period's last month (whose targets apply, engine.md §5). */
+export function yearOfId(id: string): number | null {
+  const p = parsePeriodId(id);
+  if (p === null) return null;
+  return "range" in p ? p.range[2] : p.year;
 }

@@ -8,6 +8,15 @@ import type { IndicatorDetail } from "../../bindings/IndicatorDetail";
 import type { Scorecard } from "../../bindings/Scorecard";
 import type { Sparkline } from "../../bindings/Sparkline";
 import type { UnitNode } from "../../bindings/UnitNode";
+import type { ImportOutcome } from "../../bindings/ImportOutcome";
+import type { Target } from "../../bindings/Target";
+import type { TargetInput } from "../../bindings/TargetInput";
+import type { LockedMonth } from "../../bindings/LockedMonth";
+import type { AuditEntry } from "../../bindings/AuditEntry";
+import type { AuditQuery } from "../../bindings/AuditQuery";
+
+/** The kinds of import file, by the core's English key. */
+export type ImportKindKey = "units" | "indicators" | "targets" | "measurements";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -22,6 +31,21 @@ export interface Backend {
   addComment(indicator: string, unit: string, period: string, text: string): Promise<Comment>;
   updateComment(id: number, text: string): Promise<Comment>;
   deleteComment(id: number): Promise<void>;
+  /** Imports a file; with `dryRun` nothing is stored. A refused file is an outcome with
+   * its wrong lines (`failure`), not an exception. */
+  importFile(kind: ImportKindKey, path: string, dryRun: boolean): Promise<ImportOutcome>;
+  /** Numbers as typed (`7,5`); the core reads them. */
+  setTarget(input: TargetInput): Promise<Target>;
+  lockedMonths(): Promise<LockedMonth[]>;
+  lockMonth(month: string): Promise<boolean>;
+  unlockMonth(month: string, reason: string): Promise<boolean>;
+  audit(query: AuditQuery): Promise<AuditEntry[]>;
+  backup(path: string): Promise<void>;
+  /** Returns where the replaced database was kept. */
+  restore(path: string): Promise<string | null>;
+  /** The system's file dialogs; `null` when the person cancels. */
+  chooseFile(title: string, extensions: string[]): Promise<string | null>;
+  chooseSaveFile(title: string, defaultName: string): Promise<string | null>;
 }
 
 /** An error from the Rust side: `kind` to react to, `message` (Norwegian) to show. */

@@ -40,6 +40,45 @@ describe("the Tauri backend", () => {
     ]);
   });
 
+  it("calls the housekeeping commands with camelCase arguments Tauri maps to snake_case", async () => {
+    const { calls, invoke } = recorder(() => null);
+    const b = createTauriBackend(invoke);
+    await b.importFile("measurements", "/tmp/målinger.csv", true);
+    await b.setTarget({ indicator: "SF", unit: null, year: 2026, target: "7,0", red_limit: "8" });
+    await b.lockMonth("2026-09");
+    await b.unlockMonth("2026-09", "Rettet feil i september");
+    await b.audit({ unit: "2000", indicator: null, from: "2026-01-01", to: null, limit: 200 });
+    await b.backup("/tmp/kopi.db");
+    await b.restore("/tmp/kopi.db");
+    expect(calls).toEqual([
+      { cmd: "import_file", args: { kind: "measurements", path: "/tmp/målinger.csv", dryRun: true } },
+      { cmd: "set_target", args: { input: { indicator: "SF", unit: null, year: 2026, target: "7,0", red_limit: "8" } } },
+      { cmd: "lock_month", args: { month: "2026-09" } },
+      { cmd: "unlock_month", args: { month: "2026-09", reason: "Rettet feil i september" } },
+      { cmd: "audit", args: { query: { unit: "2000", indicator: null, from: "2026-01-01", to: null, limit: 200 } } },
+      { cmd: "backup", args: { path: "/tmp/kopi.db" } },
+      { cmd: "restore", args: { path: "/tmp/kopi.db" } },
+    ]);
+  });
+
+  it("returns the chosen file, or null when the dialog is cancelled", async () => {
+    const opened: unknown[] = [];
+    const dialogs = {
+      open: async (o: unknown) => {
+        opened.push(o);
+        return opened.length === 1 ? "/home/leder/målinger.xlsx" : null;
+      },
+      save: async () => null,
+    };
+    const b = createTauriBackend(async () => null, dialogs);
+    expect(await b.chooseFile("Velg fil", ["csv", "xlsx"])).toBe("/home/leder/målinger.xlsx");
+    expect(await b.chooseFile("Velg fil", ["csv"])).toBeNull();
+    expect(opened[0]).toEqual({
+      title: "Velg fil", multiple: false, directory: false,
+      filters: [{ name: "Importfil", extensions: ["csv", "xlsx"] }],
+    });
+  });
+
   it("returns what the command returned", async () => {
     const units = [{ code: "1000", name: "Demo kommune", parent: null, level: "kommune", depth: 0 }];
     const { invoke } = recorder((cmd) => (cmd === "units" ? units : null));
