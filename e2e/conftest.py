@@ -168,9 +168,18 @@ class App:
         return self.find(f"[data-testid=indicator-detail][data-indicator='{code}'] h2")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
 @pytest.fixture
-def open_app(tauri_driver):
-    """Starts apps on databases; every app started is closed after the test."""
+def open_app(tauri_driver, request):
+    """Starts apps on databases; every app started is closed after the test, with a
+    screenshot `FEIL-<test>.png` of what was on the screen when a test failed."""
     started: list[App] = []
 
     def start(db: Path) -> App:
@@ -180,4 +189,9 @@ def open_app(tauri_driver):
 
     yield start
     for app in started:
+        if getattr(request.node, "failed_call", False) and app.driver is not None:
+            try:
+                app.screenshot(f"FEIL-{request.node.name}")
+            except Exception:  # the window may be gone; the test's own error says why
+                pass
         app.quit()

@@ -155,3 +155,35 @@ def test_an_empty_database_offers_the_demo_municipality(open_app, tmp_path: Path
     app.find("[data-testid=load-demo]").click()
     app.wait_for_scorecard()
     assert len(app.all("[data-testid=scorecard] tr[data-indicator]")) > 0
+
+
+def test_a_file_with_a_bad_line_is_listed_with_its_line_and_nothing_changes(open_app, demo_db: Path, tmp_path: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    root = app.find("[data-testid=scorecard]").get_attribute("data-unit")
+    period = app.find("[data-testid=scorecard]").get_attribute("data-period")
+    before = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
+    codes = [ind["code"] for p in before["perspectives"] for ind in p["indicators"]]
+    year = period[:4]
+    targets = tmp_path / "mål.csv"
+    # Line 2 is right, line 3 has a target that is not a number: the whole file is refused.
+    targets.write_text(
+        "indikator;enhet;år;målverdi;rød_grense\n"
+        f"{codes[0]};;{year};12,5;\n"
+        f"{codes[1]};;{year};7,3,1;\n",
+        encoding="utf-8",
+    )
+    app.find("[data-testid=nav-data]").click()
+    app.find("[data-testid=import] input[value=targets]").click()
+    path = app.find("[data-testid=import-path]")
+    path.clear()
+    path.send_keys(str(targets))
+    app.find("[data-testid=import-preview]").click()
+    failure = app.find("[data-testid=import-failure]")
+    line3 = failure.find_element(By.CSS_SELECTOR, "tr[data-line='3']")
+    assert "7,3,1" in line3.text
+    assert not failure.find_elements(By.CSS_SELECTOR, "tr[data-line='2']")
+    assert "ingenting er endret" in failure.text
+    app.screenshot("08-import-med-feil")
+    after = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
+    assert after == before

@@ -11,10 +11,10 @@ use std::sync::Arc;
 
 use backend::Backend;
 
-/// The Tauri builder with every plugin and command, shared by `run` and the IPC tests.
-pub fn builder<R: tauri::Runtime>(backend: Arc<Backend>) -> tauri::Builder<R> {
-    tauri::Builder::<R>::new()
-        .plugin(tauri_plugin_dialog::init())
+/// `base` with every plugin and command: `run` passes the default builder, the IPC tests
+/// Tauri's mock builder.
+pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, backend: Arc<Backend>) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_dialog::init())
         .manage(backend)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
@@ -45,7 +45,7 @@ pub fn run() {
         Ok(path) => Backend::open(path),
         Err(e) => Backend::unopened(e.to_ipc()),
     };
-    let app = builder::<tauri::Wry>(Arc::new(backend)).run(tauri::generate_context!());
+    let app = builder(tauri::Builder::default(), Arc::new(backend)).run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("Målkart kunne ikke starte: {e}");
         std::process::exit(1);

@@ -63,14 +63,18 @@ fn a_changed_target_shows_in_the_next_scorecard() {
         .expect("an indicator with a value")
         .clone();
     let value = ind.display_value.expect("value");
-    // A default target equal to the displayed value is met whichever the direction: green.
-    // Typed the Norwegian way, as in the detail's form.
+    // The target of the year the indicator was evaluated for (a yearly one shows 2025 in K3).
+    let year = malkart::period::Period::parse(&ind.period).expect("period").last().year();
+    // The unit's own target, equal to the displayed value, is met whichever the direction:
+    // green. Typed the Norwegian way, as in the detail's form.
     let typed = malkart::format::number(value, ind.decimals);
-    let input = TargetInput { indicator: ind.code.clone(), unit: None, year: 2026, target: typed, red_limit: String::new() };
+    let input =
+        TargetInput { indicator: ind.code.clone(), unit: Some(root.clone()), year, target: typed, red_limit: String::new() };
     backend.set_target(&input).expect("target saved");
     let after = backend.scorecard(&root, "2026-K3").expect("scorecard");
     let now = after.perspectives.iter().flat_map(|p| &p.indicators).find(|i| i.code == ind.code).expect("same");
     assert_eq!(now.target, Some(value));
+    assert_eq!(now.target_source, Some(malkart::engine::TargetSource::Unit));
     assert_eq!(now.status, Status::Green);
 }
 

@@ -13,10 +13,9 @@ use tauri::webview::InvokeRequest;
 use tauri::WebviewWindow;
 
 fn window_over(backend: Backend) -> WebviewWindow<MockRuntime> {
-    let app = malkart_app::builder::<MockRuntime>(Arc::new(backend))
+    let app = malkart_app::builder(mock_builder(), Arc::new(backend))
         .build(tauri::generate_context!())
         .expect("the app builds with its real context");
-    let _ = mock_builder(); // the mock runtime is what `builder::<MockRuntime>` runs on
     tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
         .build()
         .expect("the main window")
