@@ -23,6 +23,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -99,6 +100,8 @@ class App:
         options.set_capability("browserName", "wry")
         options.set_capability("tauri:options", {"application": str(APP), "args": ["--db", str(self.db)]})
         self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=options)
+        # A typed file path is text for the app, not a file to upload to a remote browser.
+        self.driver.file_detector = UselessFileDetector()
         return self
 
     def quit(self):
@@ -115,6 +118,10 @@ class App:
 
     def all(self, css: str):
         return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def show(self, css: str):
+        """Scrolls an element into the middle of the window (for a screenshot of it)."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", self.find(css))
 
     def screenshot(self, name: str):
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -140,7 +147,11 @@ class App:
         search.send_keys(name)
         item = self.wait(
             lambda d: next(
-                (li for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]") if li.text.strip().endswith(name)),
+                (
+                    li
+                    for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]")
+                    if li.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent").strip() == name
+                ),
                 False,
             )
         )
@@ -159,7 +170,7 @@ class App:
             rows[code] = {
                 "value": tr.find_element(By.CSS_SELECTOR, "[data-testid=value]").text.strip(),
                 "status": tr.find_element(By.CSS_SELECTOR, "[data-testid=status] [data-status]").get_attribute("data-status"),
-                "status_text": tr.find_element(By.CSS_SELECTOR, "[data-testid=status]").text.strip(),
+                "status_text": tr.find_element(By.CSS_SELECTOR, "[data-testid=status] .word").text.strip(),
             }
         return rows
 

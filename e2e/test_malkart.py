@@ -118,6 +118,7 @@ def test_a_comment_is_still_there_after_a_restart(open_app, demo_db: Path):
     box.send_keys(text)
     app.find("[data-testid=add-comment]").click()
     app.wait(lambda d: any(e.text == text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid=comment-text]")))
+    app.show("[data-testid=comments]")
     app.screenshot("05-kommentar-lagt-til")
     app.quit()
 
@@ -125,6 +126,7 @@ def test_a_comment_is_still_there_after_a_restart(open_app, demo_db: Path):
     again.wait_for_scorecard()
     again.open_indicator(first)
     again.wait(lambda d: any(e.text == text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid=comment-text]")))
+    again.show("[data-testid=comments]")
     again.screenshot("06-kommentar-etter-omstart")
 
 
