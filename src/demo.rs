@@ -14,7 +14,7 @@ mod tree;
 use std::f64::consts::TAU;
 
 use crate::format::round_half_away;
-use crate::model::{Aggregation, Comment, Direction, Figure, Indicator, Measurement, Target, Unit};
+use crate::model::{Comment, Direction, Figure, Indicator, Measurement, Target, Unit};
 use crate::period::{Month, Period};
 
 use catalog::{Def, Scale, Scope};
@@ -97,15 +97,25 @@ const DRIFT_SHARE: f64 = 0.07;
 const DRIFT_MONTHS: i32 = 8;
 /// Share of (indicator, unit) pairs that have not reported their latest span.
 const LATE_SHARE: f64 = 0.05;
+/// The month where each indicator is at its `base` level; its trend runs from here in both
+/// directions, fixed so that a month's figure does not depend on the window asked for.
+const TREND_ANCHOR: i32 = 2026 * 12;
 /// Share of other cells that are missing.
 const HOLE_SHARE: f64 = 0.003;
 
 /// The demo municipality of `size` with figures through `through`.
 pub fn generate(size: DemoSize, through: Month) -> DemoData {
     let units = tree::build(size);
-    let defs: Vec<Def> = catalog::catalog().into_iter().take(size.indicator_count()).collect();
+    let defs: Vec<Def> = catalog::catalog()
+        .into_iter()
+        .take(size.indicator_count())
+        .collect();
     let start = size.first_month(through);
-    let window = Window { start, through, population: size.population() };
+    let window = Window {
+        start,
+        through,
+        population: size.population(),
+    };
 
     let mut data = DemoData {
         units: units
@@ -127,22 +137,45 @@ pub fn generate(size: DemoSize, through: Month) -> DemoData {
         add_targets(&mut data.targets, def, &units, &own, &window);
         let spans = spans_in(def, &window);
         for &ui in &scope {
-            let last = generate_cells(&mut data.measurements, def, di, ui, &units, &spans, &window, scope.len());
+            let last = generate_cells(
+                &mut data.measurements,
+                def,
+                di,
+                ui,
+                &units,
+                &spans,
+                &window,
+                scope.len(),
+            );
             if let Some((span, shown)) = last {
                 let own_target = own.contains(&ui).then_some(def.own_target).flatten();
-                if is_red(def, shown, own_target.map(|(_, t, r)| (t, r)), window.population)
-                    && (scope.len() == 1 || drifts(di, ui))
+                if is_red(
+                    def,
+                    shown,
+                    own_target.map(|(_, t, r)| (t, r)),
+                    window.population,
+                ) && (scope.len() == 1 || drifts(di, ui))
                 {
-                    candidates.push(Candidate { def: di, unit: ui, span });
+                    candidates.push(Candidate {
+                        def: di,
+                        unit: ui,
+                        span,
+                    });
                 }
             }
         }
     }
     // Municipality-wide figures first (the kommunedirektør always comments those), then a
     // stable but scattered choice among the units.
-    candidates.sort_by_key(|c| (units[c.unit].parent.is_some(), rng::hash(Purpose::Comment, &[c.def as u64, c.unit as u64])));
+    candidates.sort_by_key(|c| {
+        (
+            units[c.unit].parent.is_some(),
+            rng::hash(Purpose::Comment, &[c.def as u64, c.unit as u64]),
+        )
+    });
     for c in candidates.into_iter().take(size.comment_count()) {
-        data.comments.push(comment(&defs[c.def], &units, c.unit, c.span));
+        data.comments
+            .push(comment(&defs[c.def], &units, c.unit, c.span));
     }
     data
 }
@@ -171,7 +204,9 @@ fn units_in_scope(units: &[DemoUnit], scope: Scope) -> Vec<usize> {
 
 /// The units of the scope that get a target of their own: a stable choice by hash.
 fn own_target_units(def: &Def, di: usize, scope: &[usize]) -> Vec<usize> {
-    let Some((count, _, _)) = def.own_target else { return Vec::new() };
+    let Some((count, _, _)) = def.own_target else {
+        return Vec::new();
+    };
     let mut chosen = scope.to_vec();
     chosen.sort_by_key(|&ui| rng::hash(Purpose::OwnTarget, &[di as u64, ui as u64]));
     chosen.truncate(count);
@@ -203,7 +238,13 @@ fn scaled_target(def: &Def, value: f64, population: f64) -> f64 {
     }
 }
 
-fn add_targets(targets: &mut Vec<Target>, def: &Def, units: &[DemoUnit], own: &[usize], w: &Window) {
+fn add_targets(
+    targets: &mut Vec<Target>,
+    def: &Def,
+    units: &[DemoUnit],
+    own: &[usize],
+    w: &Window,
+) {
     for year in w.start.year()..=w.through.year() {
         if let Some((t, r)) = def.target {
             targets.push(Target {
@@ -258,29 +299,44 @@ fn generate_cells(
     let late = shared && rng::uniform(Purpose::Late, &keys) < LATE_SHARE;
     let drifting = shared && drifts(di, ui);
     let offset = def.spread * rng::normal(Purpose::Offset, &keys);
+    // A municipality-wide count grows with the population, its noise only with the square
+    // root (as counts do), so that a big city's figures are steadier than a small one's.
+    let noise_scale = if def.scale == Scale::Population {
+        1.0 / w.population.sqrt()
+    } else {
+        1.0
+    };
     let mut last = None;
     for (si, span) in spans.iter().enumerate() {
         let cell = [di as u64, ui as u64, span.first().index() as u64];
-        if (late && si + 1 == spans.len()) || (shared && rng::uniform(Purpose::Hole, &cell) < HOLE_SHARE) {
+        if (late && si + 1 == spans.len())
+            || (shared && rng::uniform(Purpose::Hole, &cell) < HOLE_SHARE)
+        {
             continue;
         }
-        let mut v = def.base + offset + def.noise * rng::normal(Purpose::Noise, &cell);
+        let mut v =
+            def.base + offset + def.noise * noise_scale * rng::normal(Purpose::Noise, &cell);
         if span.len_months() < 12 {
             let middle = (span.first().index() + span.last().index()) as f64 / 2.0;
             let month_of_year = middle.rem_euclid(12.0) + 1.0;
             v += def.season * (TAU * (month_of_year - def.peak) / 12.0).cos();
         }
-        v += def.trend * (span.last().index() - w.start.index()) as f64 / 12.0;
+        v += def.trend * f64::from(span.last().index() - TREND_ANCHOR) / 12.0;
         if drifting {
             if let Some((t, r)) = def.target {
-                let ramp = f64::from(span.last().index() - (w.through.index() - DRIFT_MONTHS)) / f64::from(DRIFT_MONTHS);
+                let ramp = f64::from(span.last().index() - (w.through.index() - DRIFT_MONTHS))
+                    / f64::from(DRIFT_MONTHS);
                 v += ramp.clamp(0.0, 1.0) * (r + 0.5 * (r - t) - def.base);
             }
         }
         v = v.clamp(def.min, def.max);
         let (figure, shown) = match def.denominator {
             Some(d) => {
-                let size = if def.scale == Scale::Population { w.population } else { f64::from(unit.employees) };
+                let size = if def.scale == Scale::Population {
+                    w.population
+                } else {
+                    f64::from(unit.employees)
+                };
                 let jitter = 1.0 + 0.06 * rng::normal(Purpose::Denominator, &cell);
                 let denominator = (d.per * size * jitter).round().max(d.min);
                 let mut numerator = round_to(v / def.indicator.factor * denominator, d.step);
@@ -288,7 +344,13 @@ fn generate_cells(
                     numerator = numerator.min(denominator);
                 }
                 let numerator = numerator.max(0.0);
-                (Figure::Ratio { numerator, denominator }, def.indicator.factor * numerator / denominator)
+                (
+                    Figure::Ratio {
+                        numerator,
+                        denominator,
+                    },
+                    def.indicator.factor * numerator / denominator,
+                )
             }
             None => {
                 let scaled = match def.scale {
@@ -300,7 +362,12 @@ fn generate_cells(
                 (Figure::Value { value }, value)
             }
         };
-        out.push(Measurement { indicator: def.indicator.code.clone(), unit: unit.code.clone(), span: *span, figure });
+        out.push(Measurement {
+            indicator: def.indicator.code.clone(),
+            unit: unit.code.clone(),
+            span: *span,
+            figure,
+        });
         last = Some((*span, shown));
     }
     last
@@ -308,7 +375,14 @@ fn generate_cells(
 
 /// Is a single unit's value for one span beyond the red limit that applies to it?
 fn is_red(def: &Def, value: f64, own: Option<(f64, f64)>, population: f64) -> bool {
-    let limits = own.or_else(|| def.target.map(|(t, r)| (scaled_target(def, t, population), scaled_target(def, r, population))));
+    let limits = own.or_else(|| {
+        def.target.map(|(t, r)| {
+            (
+                scaled_target(def, t, population),
+                scaled_target(def, r, population),
+            )
+        })
+    });
     let Some((_, r)) = limits else { return false };
     let shown = round_half_away(value, def.indicator.decimals);
     match def.indicator.direction {
@@ -321,12 +395,16 @@ fn comment(def: &Def, units: &[DemoUnit], ui: usize, span: Period) -> Comment {
     let unit = &units[ui];
     let keys = [ui as u64, span.first().index() as u64];
     let month = span.last();
-    let day = 18 + rng::between(Purpose::Minute, &keys, 0, 4);
-    let hour = 8 + rng::between(Purpose::Minute, &[keys[0], keys[1], 1], 0, 7);
-    let minute = rng::between(Purpose::Minute, &[keys[0], keys[1], 2], 0, 59);
+    let day = 18 + rng::between(Purpose::Timestamp, &keys, 0, 4);
+    let hour = 8 + rng::between(Purpose::Timestamp, &[keys[0], keys[1], 1], 0, 7);
+    let minute = rng::between(Purpose::Timestamp, &[keys[0], keys[1], 2], 0, 59);
     // Norway is on summer time (UTC+2) from the last Sunday of March to the last Sunday of
     // October; days 18–22 are never in the switching week.
-    let offset = if (4..=10).contains(&month.month()) { "+02:00" } else { "+01:00" };
+    let offset = if (4..=10).contains(&month.month()) {
+        "+02:00"
+    } else {
+        "+01:00"
+    };
     Comment {
         id: 0,
         indicator: def.indicator.code.clone(),
@@ -334,7 +412,11 @@ fn comment(def: &Def, units: &[DemoUnit], ui: usize, span: Period) -> Comment {
         period: span.to_string(),
         author: tree::author(unit, ui as u64),
         text: comment_text(def).to_string(),
-        created_at: format!("{}-{:02}-{day:02}T{hour:02}:{minute:02}:00{offset}", month.year(), month.month()),
+        created_at: format!(
+            "{}-{:02}-{day:02}T{hour:02}:{minute:02}:00{offset}",
+            month.year(),
+            month.month()
+        ),
         updated_at: None,
     }
 }
@@ -363,16 +445,15 @@ fn comment_text(def: &Def) -> &'static str {
     }
 }
 
-/// Does this indicator take a numerator and a denominator?
-pub fn is_ratio(indicator: &Indicator) -> bool {
-    indicator.aggregation == Aggregation::Brok
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet, HashMap};
 
     use super::*;
+
+    fn is_ratio(indicator: &Indicator) -> bool {
+        indicator.aggregation == crate::model::Aggregation::Brok
+    }
 
     fn through() -> Month {
         Month::new(2026, 10).unwrap_or_else(|| panic!("2026-10 is a month"))
@@ -392,11 +473,21 @@ mod tests {
     #[test]
     fn a_month_gets_the_same_figure_whatever_month_the_demo_runs_through() {
         let a = generate(DemoSize::Small, through());
-        let b = generate(DemoSize::Small, Month::new(2026, 11).unwrap_or_else(|| panic!()));
-        let in_b: HashMap<(&str, &str, Period), Figure> =
-            b.measurements.iter().map(|m| ((m.indicator.as_str(), m.unit.as_str(), m.span), m.figure)).collect();
+        let b = generate(
+            DemoSize::Small,
+            Month::new(2026, 11).unwrap_or_else(|| panic!()),
+        );
+        let in_b: HashMap<(&str, &str, Period), Figure> = b
+            .measurements
+            .iter()
+            .map(|m| ((m.indicator.as_str(), m.unit.as_str(), m.span), m.figure))
+            .collect();
         // Drifting units move as the end moves; the first year is far from the end.
-        let first_year: Vec<&Measurement> = a.measurements.iter().filter(|m| m.span.last().year() == 2024).collect();
+        let first_year: Vec<&Measurement> = a
+            .measurements
+            .iter()
+            .filter(|m| m.span.last().year() == 2024)
+            .collect();
         assert!(!first_year.is_empty());
         for m in first_year {
             if let Some(f) = in_b.get(&(m.indicator.as_str(), m.unit.as_str(), m.span)) {
@@ -408,7 +499,12 @@ mod tests {
     #[test]
     fn the_small_demo_matches_the_example_files() {
         let d = generate(DemoSize::Small, through());
-        let name = |code: &str| d.units.iter().find(|u| u.code == code).map(|u| u.name.as_str());
+        let name = |code: &str| {
+            d.units
+                .iter()
+                .find(|u| u.code == code)
+                .map(|u| u.name.as_str())
+        };
         assert_eq!(name("1000"), Some("Demo kommune"));
         assert_eq!(name("2000"), Some("Oppvekst"));
         assert_eq!(name("2100"), Some("Bakken skole"));
@@ -425,15 +521,28 @@ mod tests {
         }
     }
 
-    fn check_sizes(size: DemoSize, units: std::ops::RangeInclusive<usize>, indicators: usize, months: i32) {
+    fn check_sizes(
+        size: DemoSize,
+        units: std::ops::RangeInclusive<usize>,
+        indicators: usize,
+        months: i32,
+    ) {
         let d = generate(size, through());
-        assert!(units.contains(&d.units.len()), "{size:?}: {} units", d.units.len());
+        assert!(
+            units.contains(&d.units.len()),
+            "{size:?}: {} units",
+            d.units.len()
+        );
         assert_eq!(d.indicators.len(), indicators, "{size:?}");
         let first = d.measurements.iter().map(|m| m.span.last()).min();
         let last = d.measurements.iter().map(|m| m.span.last()).max();
         assert_eq!(last, Some(through()), "{size:?}");
         let expected_first = through().plus(1 - months);
-        assert_eq!(first, Some(expected_first), "{size:?}: the first month of monthly figures");
+        assert_eq!(
+            first,
+            Some(expected_first),
+            "{size:?}: the first month of monthly figures"
+        );
         assert!(!d.comments.is_empty(), "{size:?} has comments");
     }
 
@@ -452,77 +561,168 @@ mod tests {
     fn large_has_about_1500_units_60_indicators_120_months_and_1_to_3_million_figures() {
         check_sizes(DemoSize::Large, 1350..=1650, 60, 120);
         let d = generate(DemoSize::Large, through());
-        assert!((1_000_000..=3_000_000).contains(&d.measurements.len()), "{} measurements", d.measurements.len());
+        assert!(
+            (1_000_000..=3_000_000).contains(&d.measurements.len()),
+            "{} measurements",
+            d.measurements.len()
+        );
         valid_tree_and_catalog(&d);
     }
 
     fn valid_tree_and_catalog(d: &DemoData) {
         let codes: BTreeSet<&str> = d.units.iter().map(|u| u.code.as_str()).collect();
         assert_eq!(codes.len(), d.units.len(), "unit codes are unique");
-        assert!(d.units.iter().all(|u| crate::model::is_valid_unit_code(&u.code)));
+        assert!(d
+            .units
+            .iter()
+            .all(|u| crate::model::is_valid_unit_code(&u.code)));
         let roots: Vec<&Unit> = d.units.iter().filter(|u| u.parent.is_none()).collect();
         assert_eq!(roots.len(), 1);
         assert_eq!(roots[0].code, "1000");
         assert_eq!(roots[0].level.as_deref(), Some("kommune"));
         // Parents come before children, so following parents always ends at the root.
-        let position: HashMap<&str, usize> = d.units.iter().enumerate().map(|(i, u)| (u.code.as_str(), i)).collect();
+        let position: HashMap<&str, usize> = d
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.code.as_str(), i))
+            .collect();
         for (i, u) in d.units.iter().enumerate() {
             if let Some(p) = &u.parent {
                 let pi = position.get(p.as_str()).copied();
-                assert!(pi.is_some_and(|pi| pi < i), "{} has its parent {p} before it", u.code);
+                assert!(
+                    pi.is_some_and(|pi| pi < i),
+                    "{} has its parent {p} before it",
+                    u.code
+                );
             }
         }
 
-        let indicator_codes: BTreeSet<&str> = d.indicators.iter().map(|i| i.code.as_str()).collect();
-        assert_eq!(indicator_codes.len(), d.indicators.len(), "indicator codes are unique");
+        let indicator_codes: BTreeSet<&str> =
+            d.indicators.iter().map(|i| i.code.as_str()).collect();
+        assert_eq!(
+            indicator_codes.len(),
+            d.indicators.len(),
+            "indicator codes are unique"
+        );
         for i in &d.indicators {
             assert!(crate::model::is_valid_indicator_code(&i.code), "{}", i.code);
-            assert!(!i.code.starts_with("SF") && !i.code.starts_with("OK-"), "{} is a built-in code", i.code);
-            assert!(!i.builtin && i.decimals <= 4 && !i.description.is_empty() && !i.source.is_empty());
+            assert!(
+                !i.code.starts_with("SF") && !i.code.starts_with("OK-"),
+                "{} is a built-in code",
+                i.code
+            );
+            assert!(
+                !i.builtin && i.decimals <= 4 && !i.description.is_empty() && !i.source.is_empty()
+            );
         }
-        let by_code: HashMap<&str, &Indicator> = d.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
+        let by_code: HashMap<&str, &Indicator> =
+            d.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
 
         let mut count: BTreeMap<&str, usize> = BTreeMap::new();
         let mut cells = std::collections::HashSet::new();
         for m in &d.measurements {
-            let Some(ind) = by_code.get(m.indicator.as_str()) else { panic!("unknown indicator {}", m.indicator) };
+            let Some(ind) = by_code.get(m.indicator.as_str()) else {
+                panic!("unknown indicator {}", m.indicator)
+            };
             assert!(codes.contains(m.unit.as_str()), "unknown unit {}", m.unit);
-            assert!(m.span.is_span_of(ind.frequency), "{} {} is a span of its frequency", m.indicator, m.span);
+            assert!(
+                m.span.is_span_of(ind.frequency),
+                "{} {} is a span of its frequency",
+                m.indicator,
+                m.span
+            );
             match (m.figure, is_ratio(ind)) {
-                (Figure::Ratio { numerator, denominator }, true) => {
-                    assert!(denominator > 0.0 && numerator >= 0.0, "{} {}", m.indicator, m.unit);
+                (
+                    Figure::Ratio {
+                        numerator,
+                        denominator,
+                    },
+                    true,
+                ) => {
+                    assert!(
+                        denominator > 0.0 && numerator >= 0.0,
+                        "{} {}",
+                        m.indicator,
+                        m.unit
+                    );
                     if ind.factor <= 100.0 {
-                        assert!(numerator <= denominator, "{} {} {}", m.indicator, m.unit, m.span);
+                        assert!(
+                            numerator <= denominator,
+                            "{} {} {}",
+                            m.indicator,
+                            m.unit,
+                            m.span
+                        );
                     }
                 }
                 (Figure::Value { value }, false) => assert!(value.is_finite()),
                 _ => panic!("{} has the wrong kind of figure", m.indicator),
             }
-            assert!(cells.insert((m.indicator.as_str(), m.unit.as_str(), m.span)), "duplicate cell");
+            assert!(
+                cells.insert((m.indicator.as_str(), m.unit.as_str(), m.span)),
+                "duplicate cell"
+            );
             *count.entry(m.indicator.as_str()).or_default() += 1;
         }
         for i in &d.indicators {
-            assert!(count.get(i.code.as_str()).is_some_and(|&n| n > 0), "{} has measurements", i.code);
+            assert!(
+                count.get(i.code.as_str()).is_some_and(|&n| n > 0),
+                "{} has measurements",
+                i.code
+            );
         }
 
         for t in &d.targets {
-            let Some(ind) = by_code.get(t.indicator.as_str()) else { panic!("target of unknown {}", t.indicator) };
-            assert!(!t.red_limit_on_wrong_side(ind.direction), "{} {:?} {}: red limit on the wrong side", t.indicator, t.unit, t.year);
+            let Some(ind) = by_code.get(t.indicator.as_str()) else {
+                panic!("target of unknown {}", t.indicator)
+            };
+            assert!(
+                !t.red_limit_on_wrong_side(ind.direction),
+                "{} {:?} {}: red limit on the wrong side",
+                t.indicator,
+                t.unit,
+                t.year
+            );
             assert!(t.red_limit.is_some_and(|r| r != t.target));
             if let Some(u) = &t.unit {
                 assert!(codes.contains(u.as_str()));
             }
         }
-        let with_default: BTreeSet<&str> =
-            d.targets.iter().filter(|t| t.unit.is_none()).map(|t| t.indicator.as_str()).collect();
-        assert!(with_default.len() * 4 >= d.indicators.len() * 3, "most indicators have a default target");
-        assert!(with_default.len() < d.indicators.len(), "some are observations");
-        assert!(d.targets.iter().any(|t| t.unit.is_some()), "a few unit-specific targets");
+        let with_default: BTreeSet<&str> = d
+            .targets
+            .iter()
+            .filter(|t| t.unit.is_none())
+            .map(|t| t.indicator.as_str())
+            .collect();
+        assert!(
+            with_default.len() * 4 >= d.indicators.len() * 3,
+            "most indicators have a default target"
+        );
+        assert!(
+            with_default.len() < d.indicators.len(),
+            "some are observations"
+        );
+        assert!(
+            d.targets.iter().any(|t| t.unit.is_some()),
+            "a few unit-specific targets"
+        );
 
         for c in &d.comments {
-            assert!(cells.contains(&(c.indicator.as_str(), c.unit.as_str(), Period::parse(&c.period).unwrap_or_else(|e| panic!("{e}")))), "comment on a reported cell");
+            assert!(
+                cells.contains(&(
+                    c.indicator.as_str(),
+                    c.unit.as_str(),
+                    Period::parse(&c.period).unwrap_or_else(|e| panic!("{e}"))
+                )),
+                "comment on a reported cell"
+            );
             assert!(c.author.contains('(') && !c.text.is_empty());
-            assert!(chrono::DateTime::parse_from_rfc3339(&c.created_at).is_ok(), "{}", c.created_at);
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(&c.created_at).is_ok(),
+                "{}",
+                c.created_at
+            );
         }
     }
 
@@ -549,10 +749,18 @@ mod tests {
     fn some_units_miss_the_latest_month() {
         let d = generate(DemoSize::Medium, through());
         let monthly = "FIN-FAKT";
-        let reporting = |p: Month| d.measurements.iter().filter(|m| m.indicator == monthly && m.span.first() == p).count();
+        let reporting = |p: Month| {
+            d.measurements
+                .iter()
+                .filter(|m| m.indicator == monthly && m.span.first() == p)
+                .count()
+        };
         let before = reporting(through().plus(-1));
         let latest = reporting(through());
-        assert!(latest < before, "{latest} units reported the latest month, {before} the one before");
+        assert!(
+            latest < before,
+            "{latest} units reported the latest month, {before} the one before"
+        );
     }
 
     #[test]
@@ -560,22 +768,39 @@ mod tests {
         let d = generate(DemoSize::Medium, through());
         assert!(d.comments.len() >= 10, "{} comments", d.comments.len());
         for c in &d.comments {
-            let ind = d.indicators.iter().find(|i| i.code == c.indicator).unwrap_or_else(|| panic!());
+            let ind = d
+                .indicators
+                .iter()
+                .find(|i| i.code == c.indicator)
+                .unwrap_or_else(|| panic!());
             let m = d
                 .measurements
                 .iter()
-                .find(|m| m.indicator == c.indicator && m.unit == c.unit && m.span.to_string() == c.period)
+                .find(|m| {
+                    m.indicator == c.indicator && m.unit == c.unit && m.span.to_string() == c.period
+                })
                 .unwrap_or_else(|| panic!("no figure under the comment"));
             let value = match m.figure {
                 Figure::Value { value } => value,
-                Figure::Ratio { numerator, denominator } => ind.factor * numerator / denominator,
+                Figure::Ratio {
+                    numerator,
+                    denominator,
+                } => ind.factor * numerator / denominator,
             };
             let year = m.span.last().year();
             let target = d
                 .targets
                 .iter()
-                .find(|t| t.indicator == c.indicator && t.year == year && t.unit.as_deref() == Some(c.unit.as_str()))
-                .or_else(|| d.targets.iter().find(|t| t.indicator == c.indicator && t.year == year && t.unit.is_none()))
+                .find(|t| {
+                    t.indicator == c.indicator
+                        && t.year == year
+                        && t.unit.as_deref() == Some(c.unit.as_str())
+                })
+                .or_else(|| {
+                    d.targets
+                        .iter()
+                        .find(|t| t.indicator == c.indicator && t.year == year && t.unit.is_none())
+                })
                 .unwrap_or_else(|| panic!("a commented figure has a target"));
             let shown = round_half_away(value, ind.decimals);
             let r = target.red_limit.unwrap_or(target.target);
@@ -583,7 +808,11 @@ mod tests {
                 Direction::Hoy => shown < r,
                 Direction::Lav => shown > r,
             };
-            assert!(red, "{} {} {}: {shown} vs red limit {r}", c.indicator, c.unit, c.period);
+            assert!(
+                red,
+                "{} {} {}: {shown} vs red limit {r}",
+                c.indicator, c.unit, c.period
+            );
         }
     }
 }

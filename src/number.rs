@@ -84,7 +84,9 @@ impl fmt::Display for NumberError {
 
 /// Parses a number written the Norwegian (or plain) way, exactly.
 pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
-    parse(text).ok_or_else(|| NumberError { text: text.to_string() })
+    parse(text).ok_or_else(|| NumberError {
+        text: text.to_string(),
+    })
 }
 
 /// Parses a number written the Norwegian (or plain) way, as the nearest `f64`.
@@ -104,14 +106,21 @@ fn parse(text: &str) -> Option<Decimal> {
     let mut s = trim_spaces(text);
     if let Some(rest) = s.strip_suffix('%') {
         s = trim_spaces(rest);
-    } else if s.len() >= 2 && s.is_char_boundary(s.len() - 2) && s[s.len() - 2..].eq_ignore_ascii_case("kr") {
+    } else if s.len() >= 2
+        && s.is_char_boundary(s.len() - 2)
+        && s[s.len() - 2..].eq_ignore_ascii_case("kr")
+    {
         s = trim_spaces(&s[..s.len() - 2]);
     }
     let (negative, body) = match s.strip_prefix('-').or_else(|| s.strip_prefix('\u{2212}')) {
         Some(rest) => (true, rest),
         None => (false, s),
     };
-    if body.is_empty() || !body.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',' || is_space(c)) {
+    if body.is_empty()
+        || !body
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',' || is_space(c))
+    {
         return None;
     }
     let commas = body.matches(',').count();
@@ -140,8 +149,15 @@ fn parse(text: &str) -> Option<Decimal> {
     if significant.len() > MAX_DIGITS {
         return None;
     }
-    let magnitude: i128 = if significant.is_empty() { 0 } else { significant.parse().ok()? };
-    Some(Decimal { digits: if negative { -magnitude } else { magnitude }, scale: frac_digits.len() as u32 })
+    let magnitude: i128 = if significant.is_empty() {
+        0
+    } else {
+        significant.parse().ok()?
+    };
+    Some(Decimal {
+        digits: if negative { -magnitude } else { magnitude },
+        scale: frac_digits.len() as u32,
+    })
 }
 
 /// The digits of an integer part, checking its grouping: either no separators, or groups
@@ -158,7 +174,10 @@ fn grouped_digits(int_part: &str, point_groups: bool) -> Option<String> {
     } else {
         int_part.split(is_space).collect()
     };
-    if groups.iter().any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit())) {
+    if groups
+        .iter()
+        .any(|g| g.is_empty() || !g.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     if groups.len() > 1 && (groups[0].len() > 3 || groups[1..].iter().any(|g| g.len() != 3)) {
@@ -227,10 +246,41 @@ mod tests {
     #[test]
     fn refuses_everything_else() {
         for text in [
-            "7,3,1", "abc", "1e5", "1E5", "NaN", "nan", "inf", "-inf", "", " ", "+", "+5", "-", "−",
-            "12..5", "1.23.456", "1.234.56", "12 34", "1  234", "1234 567", "1 234.567,5",
-            "7,", ",5", "5 % %", "kr", "%", "--5", "5-", "0x10", "1,2.3", "1.2,3", "∞", "5 kr %",
-            "1 2", "1.234.5678",
+            "7,3,1",
+            "abc",
+            "1e5",
+            "1E5",
+            "NaN",
+            "nan",
+            "inf",
+            "-inf",
+            "",
+            " ",
+            "+",
+            "+5",
+            "-",
+            "−",
+            "12..5",
+            "1.23.456",
+            "1.234.56",
+            "12 34",
+            "1  234",
+            "1234 567",
+            "1 234.567,5",
+            "7,",
+            ",5",
+            "5 % %",
+            "kr",
+            "%",
+            "--5",
+            "5-",
+            "0x10",
+            "1,2.3",
+            "1.2,3",
+            "∞",
+            "5 kr %",
+            "1 2",
+            "1.234.5678",
         ] {
             assert!(parse_decimal(text).is_err(), "«{text}» should be refused");
         }
@@ -253,11 +303,23 @@ mod tests {
     #[test]
     fn kroner_to_ore_exactly() {
         // 1 234 567,50 kr = 123 456 750 øre
-        assert_eq!(parse_decimal("1 234 567,50").ok().and_then(Decimal::to_ore), Some(123_456_750));
-        assert_eq!(parse_decimal("-0,1").ok().and_then(Decimal::to_ore), Some(-10));
-        assert_eq!(parse_decimal("12").ok().and_then(Decimal::to_ore), Some(1200));
+        assert_eq!(
+            parse_decimal("1 234 567,50").ok().and_then(Decimal::to_ore),
+            Some(123_456_750)
+        );
+        assert_eq!(
+            parse_decimal("-0,1").ok().and_then(Decimal::to_ore),
+            Some(-10)
+        );
+        assert_eq!(
+            parse_decimal("12").ok().and_then(Decimal::to_ore),
+            Some(1200)
+        );
         // 1,500 has a trailing zero: exactly 150 øre
-        assert_eq!(parse_decimal("1,500").ok().and_then(Decimal::to_ore), Some(150));
+        assert_eq!(
+            parse_decimal("1,500").ok().and_then(Decimal::to_ore),
+            Some(150)
+        );
         // 1,005 kr is not a whole number of øre
         assert_eq!(parse_decimal("1,005").ok().and_then(Decimal::to_ore), None);
         // 0.1 + 0.2 in binary floating point is 0.30000000000000004; in øre it is 10 + 20 = 30
@@ -276,7 +338,13 @@ mod tests {
 
     #[test]
     fn whole_numbers_are_recognised() {
-        assert_eq!(parse_decimal("5,00").ok().and_then(Decimal::to_integer), Some(5));
-        assert_eq!(parse_decimal("5,5").ok().and_then(Decimal::to_integer), None);
+        assert_eq!(
+            parse_decimal("5,00").ok().and_then(Decimal::to_integer),
+            Some(5)
+        );
+        assert_eq!(
+            parse_decimal("5,5").ok().and_then(Decimal::to_integer),
+            None
+        );
     }
 }

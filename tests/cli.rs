@@ -17,7 +17,10 @@ struct Run {
 }
 
 fn run_with(mut cmd: assert_cmd::Command, args: &[&str]) -> Run {
-    let out = cmd.args(args).output().unwrap_or_else(|e| panic!("malkart ran: {e}"));
+    let out = cmd
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("malkart ran: {e}"));
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -38,9 +41,17 @@ fn ok(r: &Run) -> &Run {
 }
 
 fn refused<'a>(r: &'a Run, needle: &str) -> &'a Run {
-    assert_eq!(r.code, 2, "expected refusal; stdout: {}\nstderr: {}", r.stdout, r.stderr);
+    assert_eq!(
+        r.code, 2,
+        "expected refusal; stdout: {}\nstderr: {}",
+        r.stdout, r.stderr
+    );
     assert!(r.stderr.starts_with("feil: "), "stderr: {}", r.stderr);
-    assert!(r.stderr.contains(needle), "«{needle}» not in stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "«{needle}» not in stderr: {}",
+        r.stderr
+    );
     r
 }
 
@@ -77,7 +88,14 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 }
 
 fn status_json(db: &Path, unit: &str, period: &str) -> String {
-    ok(&malkart(db, &["status", "--unit", unit, "--period", period, "--format", "json"])).stdout.clone()
+    ok(&malkart(
+        db,
+        &[
+            "status", "--unit", unit, "--period", period, "--format", "json",
+        ],
+    ))
+    .stdout
+    .clone()
 }
 
 fn indicator<'a>(card: &'a Value, code: &str) -> &'a Value {
@@ -96,7 +114,8 @@ fn parse(json: &str) -> Value {
 
 fn measurement_count(db: &Path) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
-    conn.query_row("SELECT count(*) FROM measurements", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"))
+    conn.query_row("SELECT count(*) FROM measurements", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
@@ -135,9 +154,34 @@ fn init_demo_reports_what_it_created_through_the_last_full_month() {
     let r = malkart(&db, &["init", "--demo", "--size", "small"]);
     ok(&r);
     let (y, m) = last_full_month();
-    let months = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"];
-    assert!(r.stdout.contains("30 enheter, 16 indikatorer"), "{}", r.stdout);
-    assert!(r.stdout.contains(&format!("fra januar {} til og med {} {y}", y - 2, months[m as usize - 1])), "{}", r.stdout);
+    let months = [
+        "januar",
+        "februar",
+        "mars",
+        "april",
+        "mai",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    assert!(
+        r.stdout.contains("30 enheter, 16 indikatorer"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains(&format!(
+            "fra januar {} til og med {} {y}",
+            y - 2,
+            months[m as usize - 1]
+        )),
+        "{}",
+        r.stdout
+    );
     // The last full month has figures; the month after it has none.
     let card = parse(&status_json(&db, "1000", &format!("{y}-{m:02}")));
     assert!(indicator(&card, "FIN-FAKT")["value"].is_number());
@@ -147,14 +191,29 @@ fn init_demo_reports_what_it_created_through_the_last_full_month() {
 }
 
 #[test]
-fn size_without_demo_is_a_usage_error() {
+fn usage_errors_exit_2_with_a_norwegian_message() {
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
-    let r = malkart(&dir.path().join("x.db"), &["init", "--size", "large"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    let r = malkart(&dir.path().join("x.db"), &["init", "--demo", "--size", "huge"]);
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    let r = malkart(&dir.path().join("x.db"), &["export", "sick-leave"]);
-    assert_eq!(r.code, 2, "export is not a command yet: {}", r.stderr);
+    let db = dir.path().join("x.db");
+    let r = malkart(&db, &["init", "--size", "large"]);
+    refused(&r, "mangler --demo");
+    assert!(r.stderr.contains("Bruk: malkart init"), "{}", r.stderr);
+    refused(
+        &malkart(&db, &["init", "--demo", "--size", "huge"]),
+        "«huge» er ikke en gyldig verdi for --size",
+    );
+    refused(
+        &malkart(&db, &["export", "sick-leave"]),
+        "ukjent kommando «export»",
+    );
+    refused(
+        &malkart(&db, &["status", "--unit", "1000"]),
+        "mangler --period",
+    );
+    refused(
+        &malkart(&db, &["check", "--bogus"]),
+        "ukjent valg eller argument «--bogus»",
+    );
+    assert!(!db.exists(), "a usage error opens no database");
 }
 
 #[test]
@@ -169,7 +228,21 @@ fn the_database_comes_from_malkart_db_when_no_db_is_given_and_db_wins_over_it() 
 
     let mut cmd = cargo_bin_cmd!("malkart");
     cmd.env("MALKART_DB", &from_env);
-    let card = parse(&ok(&run_with(cmd, &["status", "--unit", "1000", "--period", &last_year().to_string(), "--format", "json"])).stdout);
+    let card = parse(
+        &ok(&run_with(
+            cmd,
+            &[
+                "status",
+                "--unit",
+                "1000",
+                "--period",
+                &last_year().to_string(),
+                "--format",
+                "json",
+            ],
+        ))
+        .stdout,
+    );
     assert_eq!(card["unit"]["name"], "Demo kommune");
 
     let mut cmd = cargo_bin_cmd!("malkart");
@@ -177,7 +250,10 @@ fn the_database_comes_from_malkart_db_when_no_db_is_given_and_db_wins_over_it() 
     ok(&run_with(cmd, &["init"]));
     assert!(from_flag.is_file());
     // The flag's database is empty: the demo unit is unknown there.
-    let r = malkart(&from_flag, &["status", "--unit", "1000", "--period", "2025"]);
+    let r = malkart(
+        &from_flag,
+        &["status", "--unit", "1000", "--period", "2025"],
+    );
     refused(&r, "1000");
 }
 
@@ -185,9 +261,15 @@ fn the_database_comes_from_malkart_db_when_no_db_is_given_and_db_wins_over_it() 
 fn without_db_or_malkart_db_the_database_is_in_the_data_directory() {
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     let mut cmd = cargo_bin_cmd!("malkart");
-    cmd.env_remove("MALKART_DB").env("XDG_DATA_HOME", dir.path()).env("HOME", dir.path());
+    cmd.env_remove("MALKART_DB")
+        .env("XDG_DATA_HOME", dir.path())
+        .env("HOME", dir.path());
     ok(&run_with(cmd, &["init"]));
-    assert!(dir.path().join("no.malkart.app").join("malkart.db").is_file());
+    assert!(dir
+        .path()
+        .join("no.malkart.app")
+        .join("malkart.db")
+        .is_file());
 }
 
 #[test]
@@ -198,8 +280,13 @@ fn status_json_has_the_shape_of_cli_md() {
     assert_eq!(card["unit"]["code"], "1000");
     assert_eq!(card["unit"]["name"], "Demo kommune");
     assert_eq!(card["period"], period.as_str());
-    let perspectives = card["perspectives"].as_array().unwrap_or_else(|| panic!("perspectives"));
-    let keys: Vec<&str> = perspectives.iter().filter_map(|p| p["key"].as_str()).collect();
+    let perspectives = card["perspectives"]
+        .as_array()
+        .unwrap_or_else(|| panic!("perspectives"));
+    let keys: Vec<&str> = perspectives
+        .iter()
+        .filter_map(|p| p["key"].as_str())
+        .collect();
     assert_eq!(keys, ["lokalsamfunn", "brukere", "organisasjon", "økonomi"]);
     let statuses = ["green", "yellow", "red", "no_data", "no_target"];
     for p in perspectives {
@@ -210,29 +297,58 @@ fn status_json_has_the_shape_of_cli_md() {
         let counts = &p["counts"];
         let mut total = 0;
         for key in statuses {
-            total += counts[key].as_u64().unwrap_or_else(|| panic!("counts.{key} is a number"));
+            total += counts[key]
+                .as_u64()
+                .unwrap_or_else(|| panic!("counts.{key} is a number"));
         }
-        let indicators = p["indicators"].as_array().unwrap_or_else(|| panic!("indicators"));
-        assert_eq!(total as usize, indicators.len(), "counts add up to the indicators");
+        let indicators = p["indicators"]
+            .as_array()
+            .unwrap_or_else(|| panic!("indicators"));
+        assert_eq!(
+            total as usize,
+            indicators.len(),
+            "counts add up to the indicators"
+        );
         for i in indicators {
             for key in [
-                "code", "name", "unit_label", "decimals", "direction", "period", "value", "display", "target",
-                "red_limit", "status", "coverage", "complete", "previous", "last_year", "trend",
+                "code",
+                "name",
+                "unit_label",
+                "decimals",
+                "direction",
+                "period",
+                "value",
+                "display",
+                "target",
+                "red_limit",
+                "status",
+                "coverage",
+                "complete",
+                "previous",
+                "last_year",
+                "trend",
             ] {
                 assert!(i.get(key).is_some(), "{} has «{key}»", i["code"]);
             }
             for key in ["previous", "last_year"] {
-                assert!(i[key]["period"].is_string() && i[key].get("value").is_some(), "{key}");
+                assert!(
+                    i[key]["period"].is_string() && i[key].get("value").is_some(),
+                    "{key}"
+                );
             }
             assert!(statuses.contains(&i["status"].as_str().unwrap_or("")));
-            assert!(["better", "worse", "unchanged", "unknown"].contains(&i["trend"].as_str().unwrap_or("")));
+            assert!(["better", "worse", "unchanged", "unknown"]
+                .contains(&i["trend"].as_str().unwrap_or("")));
             assert!(["høy", "lav"].contains(&i["direction"].as_str().unwrap_or("")));
             assert!(i["complete"].is_boolean());
         }
     }
     // A quarterly indicator viewed for its own quarter; a yearly one shows the last whole year.
     assert_eq!(indicator(&card, "OR-AVV")["period"], period.as_str());
-    assert_eq!(indicator(&card, "OR-MU")["period"], (last_year() - 1).to_string().as_str());
+    assert_eq!(
+        indicator(&card, "OR-MU")["period"],
+        (last_year() - 1).to_string().as_str()
+    );
     let fakt = indicator(&card, "FIN-FAKT");
     assert!(fakt["value"].is_f64() && fakt["display"].as_str().is_some_and(|s| s.ends_with(" %")));
 }
@@ -244,26 +360,60 @@ fn status_table_is_norwegian_text_with_marks_that_survive_without_colour() {
     let r = malkart(&d.db, &["status", "--unit", "1000", "--period", &period]);
     ok(&r);
     let t = &r.stdout;
-    assert!(t.starts_with(&format!("Målkart for 1000 Demo kommune — 3. kvartal {} ({period})", last_year())), "{t}");
-    for name in ["Lokalsamfunn", "Innbyggere og brukere", "Organisasjon og medarbeidere", "Økonomi"] {
+    assert!(
+        t.starts_with(&format!(
+            "Målkart for 1000 Demo kommune — 3. kvartal {} ({period})",
+            last_year()
+        )),
+        "{t}"
+    );
+    for name in [
+        "Lokalsamfunn",
+        "Innbyggere og brukere",
+        "Organisasjon og medarbeidere",
+        "Økonomi",
+    ] {
         assert!(t.contains(&format!("\n{name} — ")), "{name} header in\n{t}");
     }
     assert!(t.contains("kode") && t.contains("rød grense") && t.contains("dekning"));
-    let fakt = t.lines().find(|l| l.trim_start().starts_with("FIN-FAKT")).unwrap_or_else(|| panic!("FIN-FAKT row"));
+    let fakt = t
+        .lines()
+        .find(|l| l.trim_start().starts_with("FIN-FAKT"))
+        .unwrap_or_else(|| panic!("FIN-FAKT row"));
     // A decimal comma and a space before the percent sign: `94,3 %`.
-    assert!(fakt.contains(",") && fakt.contains(" %") && !fakt.contains('.'), "{fakt}");
+    assert!(
+        fakt.contains(",") && fakt.contains(" %") && !fakt.contains('.'),
+        "{fakt}"
+    );
     assert!(fakt.contains(" av "), "coverage as «n av m»: {fakt}");
     let marks = ["● grønn", "▲ gul", "■ rød", "○ ingen data", "– ingen mål"];
-    assert!(t.lines().filter(|l| marks.iter().any(|m| l.contains(m))).count() >= 16, "{t}");
-    assert!(["↑ bedre", "↓ verre", "→ uendret", "· ukjent"].iter().any(|w| t.contains(w)));
+    assert!(
+        t.lines()
+            .filter(|l| marks.iter().any(|m| l.contains(m)))
+            .count()
+            >= 16,
+        "{t}"
+    );
+    assert!(["↑ bedre", "↓ verre", "→ uendret", "· ukjent"]
+        .iter()
+        .any(|w| t.contains(w)));
 }
 
 #[test]
 fn status_refuses_an_unknown_unit_and_a_bad_period() {
     let d = demo();
-    refused(&malkart(&d.db, &["status", "--unit", "9999", "--period", "2025"]), "ukjent enhet «9999»");
-    refused(&malkart(&d.db, &["status", "--unit", "1000", "--period", "2026-13"]), "«2026-13»");
-    refused(&malkart(&d.db, &["status", "--unit", "1000", "--period", "2026-K5"]), "2026-K1");
+    refused(
+        &malkart(&d.db, &["status", "--unit", "9999", "--period", "2025"]),
+        "ukjent enhet «9999»",
+    );
+    refused(
+        &malkart(&d.db, &["status", "--unit", "1000", "--period", "2026-13"]),
+        "«2026-13»",
+    );
+    refused(
+        &malkart(&d.db, &["status", "--unit", "1000", "--period", "2026-K5"]),
+        "2026-K1",
+    );
 }
 
 #[test]
@@ -279,12 +429,22 @@ fn import_changes_figures_and_reports_in_norwegian() {
     let file = file.to_string_lossy().into_owned();
     let r = malkart(&d.db, &["import", "målinger", &file]);
     ok(&r);
-    assert!(r.stdout.contains("Importerte «målinger.csv» (målinger)"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Importerte «målinger.csv» (målinger)"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("rader lest:  2"), "{}", r.stdout);
     // Both cells had demo figures, now replaced (unless the demo left one of them empty).
     let created_or_changed = ["nye:         ", "endret:      "]
         .iter()
-        .map(|k| r.stdout.lines().find_map(|l| l.trim_start().strip_prefix(k.trim_start())).and_then(|n| n.trim().parse::<u32>().ok()).unwrap_or(99))
+        .map(|k| {
+            r.stdout
+                .lines()
+                .find_map(|l| l.trim_start().strip_prefix(k.trim_start()))
+                .and_then(|n| n.trim().parse::<u32>().ok())
+                .unwrap_or(99)
+        })
         .sum::<u32>();
     assert_eq!(created_or_changed, 2, "{}", r.stdout);
 
@@ -293,8 +453,16 @@ fn import_changes_figures_and_reports_in_norwegian() {
     // 18 / 20 × 100 = 90 %, on a unit without children.
     let avv = parse(&status_json(&d.db, "3110", &format!("{y}-K1")));
     assert_eq!(indicator(&avv, "OR-AVV")["value"], 90.0);
-    let table = ok(&malkart(&d.db, &["status", "--unit", "3110", "--period", &format!("{y}-K1")])).stdout.clone();
-    let row = table.lines().find(|l| l.trim_start().starts_with("OR-AVV")).unwrap_or_else(|| panic!("{table}"));
+    let table = ok(&malkart(
+        &d.db,
+        &["status", "--unit", "3110", "--period", &format!("{y}-K1")],
+    ))
+    .stdout
+    .clone();
+    let row = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("OR-AVV"))
+        .unwrap_or_else(|| panic!("{table}"));
     assert!(row.contains("90 %") && row.contains("1 av 1"), "{row}");
 
     // The same file again: nothing changes.
@@ -308,11 +476,22 @@ fn dry_run_reports_and_stores_nothing() {
     let d = demo();
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     let y = last_year();
-    let file = write(dir.path(), "m.csv", &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-03;30\n"));
+    let file = write(
+        dir.path(),
+        "m.csv",
+        &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-03;30\n"),
+    );
     let before = status_json(&d.db, "3200", &format!("{y}-03"));
-    let r = malkart(&d.db, &["import", "målinger", &file.to_string_lossy(), "--dry-run"]);
+    let r = malkart(
+        &d.db,
+        &["import", "målinger", &file.to_string_lossy(), "--dry-run"],
+    );
     ok(&r);
-    assert!(r.stdout.contains("Prøvekjøring") && r.stdout.contains("ingenting er lagret"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Prøvekjøring") && r.stdout.contains("ingenting er lagret"),
+        "{}",
+        r.stdout
+    );
     assert!(r.stdout.contains("rader lest:  1"), "{}", r.stdout);
     assert_eq!(status_json(&d.db, "3200", &format!("{y}-03")), before);
 }
@@ -334,8 +513,16 @@ fn a_file_with_a_wrong_line_is_refused_whole_and_changes_nothing() {
     let r = malkart(&d.db, &["import", "målinger", &file.to_string_lossy()]);
     refused(&r, "linje 3, kolonne «verdi»");
     assert!(r.stderr.contains("«7,3,1»"), "{}", r.stderr);
-    assert!(r.stderr.contains("linje 4") && r.stderr.contains("9999"), "every wrong line: {}", r.stderr);
-    assert!(r.stderr.contains("feil.csv") && r.stderr.contains("ingenting er endret"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("linje 4") && r.stderr.contains("9999"),
+        "every wrong line: {}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("feil.csv") && r.stderr.contains("ingenting er endret"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(measurement_count(&d.db), count);
     assert_eq!(status_json(&d.db, "1000", &year), before_root);
     assert_eq!(status_json(&d.db, "3200", &format!("{y}-03")), before_unit);
@@ -347,10 +534,19 @@ fn import_refuses_an_unknown_kind_a_missing_file_and_kinds_not_yet_built() {
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     let file = write(dir.path(), "e.csv", "kode;navn\n9000;Ny enhet\n");
     let file = file.to_string_lossy().into_owned();
-    refused(&malkart(&d.db, &["import", "budsjett", &file]), "ukjent importtype «budsjett»");
-    refused(&malkart(&d.db, &["import", "sykefravær", &file]), "ikke tilgjengelig");
+    refused(
+        &malkart(&d.db, &["import", "budsjett", &file]),
+        "ukjent importtype «budsjett»",
+    );
+    refused(
+        &malkart(&d.db, &["import", "sykefravær", &file]),
+        "ikke tilgjengelig",
+    );
     let missing = dir.path().join("finnes-ikke.csv");
-    refused(&malkart(&d.db, &["import", "enheter", &missing.to_string_lossy()]), "finnes-ikke.csv");
+    refused(
+        &malkart(&d.db, &["import", "enheter", &missing.to_string_lossy()]),
+        "finnes-ikke.csv",
+    );
 }
 
 #[test]
@@ -363,7 +559,11 @@ fn units_import_into_a_new_database_creates_then_leaves_unchanged() {
     let file = file.to_string_lossy().into_owned();
     let r = malkart(&db, &["import", "enheter", &file]);
     ok(&r);
-    assert!(r.stdout.contains("rader lest:  3") && r.stdout.contains("nye:         3"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("rader lest:  3") && r.stdout.contains("nye:         3"),
+        "{}",
+        r.stdout
+    );
     let again = malkart(&db, &["import", "units", &file]);
     ok(&again);
     assert!(again.stdout.contains("uendret:     3"), "{}", again.stdout);
@@ -377,13 +577,24 @@ fn a_locked_month_refuses_figures_until_it_is_unlocked_with_a_reason() {
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     let y = last_year();
     let month = format!("{y}-09");
-    let file = write(dir.path(), "sep.csv", &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{month};12,5\n"));
+    let file = write(
+        dir.path(),
+        "sep.csv",
+        &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{month};12,5\n"),
+    );
     let file = file.to_string_lossy().into_owned();
 
     let r = malkart(&d.db, &["lock", &month]);
     ok(&r);
-    assert!(r.stdout.contains(&format!("september {y} ({month}) er låst")), "{}", r.stdout);
-    assert!(ok(&malkart(&d.db, &["lock", &month])).stdout.contains("allerede låst"));
+    assert!(
+        r.stdout
+            .contains(&format!("september {y} ({month}) er låst")),
+        "{}",
+        r.stdout
+    );
+    assert!(ok(&malkart(&d.db, &["lock", &month]))
+        .stdout
+        .contains("allerede låst"));
 
     let before = status_json(&d.db, "3200", &month);
     refused(&malkart(&d.db, &["import", "målinger", &file]), &month);
@@ -391,14 +602,32 @@ fn a_locked_month_refuses_figures_until_it_is_unlocked_with_a_reason() {
 
     // Unlocking needs a reason (a usage error without one) and a month, not a quarter.
     assert_eq!(malkart(&d.db, &["unlock", &month]).code, 2);
-    refused(&malkart(&d.db, &["unlock", &month, "--reason", "  "]), "--reason");
-    refused(&malkart(&d.db, &["lock", &format!("{y}-K3")]), "ikke en måned");
+    refused(
+        &malkart(&d.db, &["unlock", &month, "--reason", "  "]),
+        "--reason",
+    );
+    refused(
+        &malkart(&d.db, &["lock", &format!("{y}-K3")]),
+        "ikke en måned",
+    );
     refused(&malkart(&d.db, &["lock", "2026-13"]), "«2026-13»");
 
-    let r = malkart(&d.db, &["unlock", &month, "--reason", "Feil i septembertallene fra fagsystemet"]);
+    let r = malkart(
+        &d.db,
+        &[
+            "unlock",
+            &month,
+            "--reason",
+            "Feil i septembertallene fra fagsystemet",
+        ],
+    );
     ok(&r);
     assert!(r.stdout.contains("låst opp"), "{}", r.stdout);
-    assert!(ok(&malkart(&d.db, &["unlock", &month, "--reason", "igjen"])).stdout.contains("var ikke låst"));
+    assert!(
+        ok(&malkart(&d.db, &["unlock", &month, "--reason", "igjen"]))
+            .stdout
+            .contains("var ikke låst")
+    );
     ok(&malkart(&d.db, &["import", "målinger", &file]));
     let card = parse(&status_json(&d.db, "3200", &month));
     assert_eq!(indicator(&card, "BR-VENT")["value"], 12.5);
@@ -412,12 +641,23 @@ fn backup_then_restore_brings_the_figures_back_and_keeps_the_old_database() {
     let copy = dir.path().join("kopi.db");
     let r = malkart(&d.db, &["backup", &copy.to_string_lossy()]);
     ok(&r);
-    assert!(copy.is_file() && r.stdout.contains("Sikkerhetskopien"), "{}", r.stdout);
+    assert!(
+        copy.is_file() && r.stdout.contains("Sikkerhetskopien"),
+        "{}",
+        r.stdout
+    );
     ok(&malkart(&copy, &["check"]));
 
     let original = status_json(&d.db, "3200", &format!("{y}-03"));
-    let file = write(dir.path(), "m.csv", &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-03;44\n"));
-    ok(&malkart(&d.db, &["import", "målinger", &file.to_string_lossy()]));
+    let file = write(
+        dir.path(),
+        "m.csv",
+        &format!("indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-03;44\n"),
+    );
+    ok(&malkart(
+        &d.db,
+        &["import", "målinger", &file.to_string_lossy()],
+    ));
     assert_ne!(status_json(&d.db, "3200", &format!("{y}-03")), original);
 
     let r = malkart(&d.db, &["restore", &copy.to_string_lossy()]);
@@ -427,8 +667,16 @@ fn backup_then_restore_brings_the_figures_back_and_keeps_the_old_database() {
     let kept = fs::read_dir(d.db.parent().unwrap_or_else(|| panic!()))
         .unwrap_or_else(|e| panic!("{e}"))
         .filter_map(|e| e.ok())
-        .any(|e| e.file_name().to_string_lossy().starts_with("demo.db.før-gjenoppretting"));
-    assert!(kept, "the old database is kept beside the restored one: {}", r.stdout);
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("demo.db.før-gjenoppretting")
+        });
+    assert!(
+        kept,
+        "the old database is kept beside the restored one: {}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -449,21 +697,43 @@ fn a_database_from_a_newer_version_is_refused_with_exit_1_and_left_unchanged() {
     ok(&malkart(&db, &["init"]));
     {
         let conn = rusqlite::Connection::open(&db).unwrap_or_else(|e| panic!("{e}"));
-        conn.execute_batch("PRAGMA user_version = 999;").unwrap_or_else(|e| panic!("{e}"));
+        conn.execute_batch("PRAGMA user_version = 999;")
+            .unwrap_or_else(|e| panic!("{e}"));
     }
     let bytes = fs::read(&db).unwrap_or_else(|e| panic!("{e}"));
     let r = malkart(&db, &["check"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.starts_with("feil: ") && r.stderr.contains("nyere versjon"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("feil: ") && r.stderr.contains("nyere versjon"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(fs::read(&db).unwrap_or_else(|e| panic!("{e}")), bytes);
 }
 
 #[test]
 fn bench_times_the_cold_and_the_warm_målkart() {
     let d = demo();
-    let r = malkart(&d.db, &["bench", "--unit", "1000", "--period", &last_year().to_string(), "--repeat", "3", "--cold", "2"]);
+    let r = malkart(
+        &d.db,
+        &[
+            "bench",
+            "--unit",
+            "1000",
+            "--period",
+            &last_year().to_string(),
+            "--repeat",
+            "3",
+            "--cold",
+            "2",
+        ],
+    );
     ok(&r);
-    assert!(r.stdout.contains("Kald") && r.stdout.contains("Varm") && r.stdout.contains("median"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("Kald") && r.stdout.contains("Varm") && r.stdout.contains("median"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -471,8 +741,131 @@ fn help_is_norwegian_and_lists_the_commands() {
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     let r = malkart(&dir.path().join("x.db"), &["--help"]);
     ok(&r);
-    for word in ["init", "import", "status", "lock", "unlock", "backup", "restore", "check", "MALKART_DB"] {
-        assert!(r.stdout.contains(word), "{word} in help");
+    for word in [
+        "Bruk: malkart",
+        "Kommandoer:",
+        "Valg:",
+        "Vis hjelp",
+        "MALKART_DB",
+    ] {
+        assert!(r.stdout.contains(word), "«{word}» in help:\n{}", r.stdout);
     }
-    assert!(!dir.path().join("x.db").exists(), "--help opens no database");
+    for command in [
+        "init", "import", "status", "lock", "unlock", "backup", "restore", "check",
+    ] {
+        assert!(
+            r.stdout.contains(&format!("\n  {command} ")),
+            "{command} in help"
+        );
+    }
+    assert!(!r.stdout.contains("bench"), "bench is not advertised");
+    let r = malkart(&dir.path().join("x.db"), &["status", "--help"]);
+    ok(&r);
+    assert!(
+        r.stdout.contains("2026-K3") && r.stdout.contains("Enhetskoden"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !dir.path().join("x.db").exists(),
+        "--help opens no database"
+    );
+}
+
+#[test]
+fn an_xlsx_file_imports_like_a_csv_file() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let path = dir.path().join("målinger.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in ["indikator", "enhet", "periode", "verdi"]
+        .iter()
+        .enumerate()
+    {
+        sheet
+            .write_string(0, c as u16, *h)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    // A numeric cell, and a text cell typed the Norwegian way.
+    for (r, (month, unit)) in [("03", "3200"), ("04", "3200")].iter().enumerate() {
+        let r = r as u32 + 1;
+        sheet
+            .write_string(r, 0, "BR-VENT")
+            .unwrap_or_else(|e| panic!("{e}"));
+        sheet
+            .write_string(r, 1, *unit)
+            .unwrap_or_else(|e| panic!("{e}"));
+        sheet
+            .write_string(r, 2, format!("{y}-{month}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    sheet
+        .write_number(1, 3, 9.5)
+        .unwrap_or_else(|e| panic!("{e}"));
+    sheet
+        .write_string(2, 3, "7,25")
+        .unwrap_or_else(|e| panic!("{e}"));
+    book.save(&path).unwrap_or_else(|e| panic!("{e}"));
+
+    let r = malkart(&d.db, &["import", "målinger", &path.to_string_lossy()]);
+    ok(&r);
+    assert!(r.stdout.contains("rader lest:  2"), "{}", r.stdout);
+    let march = parse(&status_json(&d.db, "3200", &format!("{y}-03")));
+    assert_eq!(indicator(&march, "BR-VENT")["value"], 9.5);
+    let april = parse(&status_json(&d.db, "3200", &format!("{y}-04")));
+    assert_eq!(indicator(&april, "BR-VENT")["value"], 7.25);
+    // Both months together: a mean of the two, (9.5 + 7.25) / 2 = 8.375.
+    let both = parse(&status_json(&d.db, "3200", &format!("{y}-03..{y}-04")));
+    assert_eq!(indicator(&both, "BR-VENT")["value"], 8.375);
+}
+
+#[test]
+fn every_kind_of_wrong_measurement_line_is_refused_with_its_line_and_changes_nothing() {
+    let d = demo();
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let y = last_year();
+    let header = "indikator;enhet;periode;verdi;teller;nevner\n";
+    let good = format!("BR-VENT;3200;{y}-05;8,5;;\n");
+    // (the wrong line, something its error must name)
+    let cases = [
+        (format!("BR-VENT;3200;{y}-06;abc;;\n"), "«abc»".to_string()),
+        (format!("BR-VENT;3200;{y}-06;1e5;;\n"), "«1e5»".to_string()),
+        (format!("BR-VENT;3200;{y}-06;;;\n"), "verdi".to_string()),
+        (
+            format!("NEI-IKKE;3200;{y}-06;4;;\n"),
+            "NEI-IKKE".to_string(),
+        ),
+        (format!("BR-VENT;7777;{y}-06;4;;\n"), "7777".to_string()),
+        (format!("BR-VENT;3200;{y}-13;4;;\n"), format!("{y}-13")),
+        // A quarterly indicator given a month.
+        (format!("OR-AVV;3110;{y}-06;;3;4\n"), format!("{y}-06")),
+        // A ratio given a value, and a ratio with a zero denominator.
+        (format!("OR-AVV;3110;{y}-K2;75;;\n"), "OR-AVV".to_string()),
+        (format!("OR-AVV;3110;{y}-K2;;3;0\n"), "nevner".to_string()),
+        // The same cell twice in one file: the error points back at the first.
+        (good.clone(), "linje 2".to_string()),
+    ];
+    let year = y.to_string();
+    let before = status_json(&d.db, "1000", &year);
+    let before_unit = status_json(&d.db, "3200", &format!("{y}-05"));
+    let count = measurement_count(&d.db);
+    for (i, (wrong, needle)) in cases.iter().enumerate() {
+        let file = write(
+            dir.path(),
+            &format!("feil-{i}.csv"),
+            &format!("{header}{good}{wrong}"),
+        );
+        let r = malkart(&d.db, &["import", "målinger", &file.to_string_lossy()]);
+        refused(&r, "linje 3");
+        assert!(
+            r.stderr.contains(needle.as_str()),
+            "case {i}: «{needle}» not in {}",
+            r.stderr
+        );
+        assert_eq!(measurement_count(&d.db), count, "case {i}");
+    }
+    assert_eq!(status_json(&d.db, "1000", &year), before);
+    assert_eq!(status_json(&d.db, "3200", &format!("{y}-05")), before_unit);
 }

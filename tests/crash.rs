@@ -14,12 +14,19 @@ const ROWS: usize = 300_000;
 
 fn malkart(db: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_malkart"));
-    cmd.env_remove("MALKART_DB").arg("--db").arg(db).stdout(Stdio::null()).stderr(Stdio::piped());
+    cmd.env_remove("MALKART_DB")
+        .arg("--db")
+        .arg(db)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
     cmd
 }
 
 fn ok(mut cmd: Command) -> String {
-    let out = cmd.stdout(Stdio::piped()).output().unwrap_or_else(|e| panic!("malkart ran: {e}"));
+    let out = cmd
+        .stdout(Stdio::piped())
+        .output()
+        .unwrap_or_else(|e| panic!("malkart ran: {e}"));
     assert!(
         out.status.success(),
         "stdout: {}\nstderr: {}",
@@ -31,20 +38,29 @@ fn ok(mut cmd: Command) -> String {
 
 fn measurement_count(db: &Path) -> i64 {
     let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
-    conn.query_row("SELECT count(*) FROM measurements", [], |r| r.get(0)).unwrap_or_else(|e| panic!("{e}"))
+    conn.query_row("SELECT count(*) FROM measurements", [], |r| r.get(0))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// 300 000 new monthly figures for the medium demo's units, in months long before its
 /// window (2000-01 onwards), so that every row creates a measurement.
 fn big_file(dir: &Path, db: &Path) -> PathBuf {
     let conn = rusqlite::Connection::open(db).unwrap_or_else(|e| panic!("{e}"));
-    let mut stmt = conn.prepare("SELECT code FROM units ORDER BY code").unwrap_or_else(|e| panic!("{e}"));
+    let mut stmt = conn
+        .prepare("SELECT code FROM units ORDER BY code")
+        .unwrap_or_else(|e| panic!("{e}"));
     let units: Vec<String> = stmt
         .query_map([], |r| r.get(0))
         .and_then(|rows| rows.collect())
         .unwrap_or_else(|e| panic!("{e}"));
     // Monthly indicators of the demo: two with a value, three with a ratio.
-    let indicators = [("BR-VENT", false), ("LS-UTL", false), ("FIN-FAKT", true), ("OR-OVT", true), ("OR-VIK", true)];
+    let indicators = [
+        ("BR-VENT", false),
+        ("LS-UTL", false),
+        ("FIN-FAKT", true),
+        ("OR-OVT", true),
+        ("OR-VIK", true),
+    ];
     let mut text = String::with_capacity(ROWS * 40);
     text.push_str("indikator;enhet;periode;verdi;teller;nevner\n");
     let mut n = 0;
@@ -56,7 +72,12 @@ fn big_file(dir: &Path, db: &Path) -> PathBuf {
                     break 'fill;
                 }
                 if ratio {
-                    let _ = writeln!(text, "{code};{unit};{period};;{};{}", 40 + n % 50, 100 + n % 7);
+                    let _ = writeln!(
+                        text,
+                        "{code};{unit};{period};;{};{}",
+                        40 + n % 50,
+                        100 + n % 7
+                    );
                 } else {
                     let _ = writeln!(text, "{code};{unit};{period};{},{};;", n % 90, n % 10);
                 }
@@ -93,8 +114,15 @@ fn a_killed_import_leaves_all_or_nothing_and_a_sound_database() {
 
     // Fixed delays, and late fractions of the whole import that fall in its write
     // transaction however fast this build is.
-    let mut delays: Vec<Duration> = [50u64, 200, 500, 1000, 2000].iter().map(|&ms| Duration::from_millis(ms)).collect();
-    delays.extend([0.6, 0.75, 0.85, 0.92, 0.97].iter().map(|f| whole.mul_f64(*f)));
+    let mut delays: Vec<Duration> = [50u64, 200, 500, 1000, 2000]
+        .iter()
+        .map(|&ms| Duration::from_millis(ms))
+        .collect();
+    delays.extend(
+        [0.6, 0.75, 0.85, 0.92, 0.97]
+            .iter()
+            .map(|f| whole.mul_f64(*f)),
+    );
     let mut outcomes = vec![format!("a whole import of {ROWS} rows took {whole:?}")];
     for (i, delay) in delays.into_iter().enumerate() {
         // A consistent copy of the demo for each attempt.
@@ -124,7 +152,13 @@ fn a_killed_import_leaves_all_or_nothing_and_a_sound_database() {
         );
         outcomes.push(format!(
             "killed at {delay:?}: {}",
-            if finished_first { "the import had finished" } else if after == before { "nothing stored" } else { "everything stored" }
+            if finished_first {
+                "the import had finished"
+            } else if after == before {
+                "nothing stored"
+            } else {
+                "everything stored"
+            }
         ));
     }
     eprintln!("{}", outcomes.join("\n"));

@@ -23,7 +23,11 @@ fn open() -> Db {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
     let path = dir.path().join("malkart.db");
     let store = Store::open(&path).unwrap_or_else(|e| panic!("{e}"));
-    Db { _dir: dir, path, store }
+    Db {
+        _dir: dir,
+        path,
+        store,
+    }
 }
 
 /// Every row of every table, as sorted text; `skip` names tables left out.
@@ -36,12 +40,15 @@ fn dump(path: &Path, skip: &[&str]) -> Vec<String> {
     tables.retain(|t| !skip.contains(&t.as_str()));
     let mut out = Vec::new();
     for table in tables {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap_or_else(|e| panic!("{e}"));
+        let mut stmt = conn
+            .prepare(&format!("SELECT * FROM \"{table}\""))
+            .unwrap_or_else(|e| panic!("{e}"));
         let n = stmt.column_count();
         let mut rows: Vec<String> = stmt
             .query_map([], |r| {
-                let cells: Vec<String> =
-                    (0..n).map(|i| r.get_ref(i).map(|v| format!("{v:?}"))).collect::<Result<_, _>>()?;
+                let cells: Vec<String> = (0..n)
+                    .map(|i| r.get_ref(i).map(|v| format!("{v:?}")))
+                    .collect::<Result<_, _>>()?;
                 Ok(format!("{table}: {}", cells.join(" | ")))
             })
             .and_then(|rows| rows.collect())
@@ -60,8 +67,10 @@ fn example(name: &str) -> Vec<u8> {
 /// and economy kinds that do not exist yet.
 fn targets_without_builtins() -> Vec<u8> {
     let text = String::from_utf8(example("mål.csv")).unwrap_or_else(|e| panic!("{e}"));
-    let kept: Vec<&str> =
-        text.lines().filter(|l| !l.starts_with("SF;") && !l.starts_with("OK-AVVIK;")).collect();
+    let kept: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with("SF;") && !l.starts_with("OK-AVVIK;"))
+        .collect();
     format!("{}\n", kept.join("\n")).into_bytes()
 }
 
@@ -72,10 +81,30 @@ fn import(db: &mut Db, kind: ImportKind, name: &str, bytes: &[u8]) -> ImportRepo
 /// The four example kinds, in the documented order.
 fn load_examples(db: &mut Db) -> Vec<ImportReport> {
     vec![
-        import(db, ImportKind::Units, "enheter.csv", &example("enheter.csv")),
-        import(db, ImportKind::Indicators, "indikatorer.csv", &example("indikatorer.csv")),
-        import(db, ImportKind::Targets, "mål.csv", &targets_without_builtins()),
-        import(db, ImportKind::Measurements, "målinger.csv", &example("målinger.csv")),
+        import(
+            db,
+            ImportKind::Units,
+            "enheter.csv",
+            &example("enheter.csv"),
+        ),
+        import(
+            db,
+            ImportKind::Indicators,
+            "indikatorer.csv",
+            &example("indikatorer.csv"),
+        ),
+        import(
+            db,
+            ImportKind::Targets,
+            "mål.csv",
+            &targets_without_builtins(),
+        ),
+        import(
+            db,
+            ImportKind::Measurements,
+            "målinger.csv",
+            &example("målinger.csv"),
+        ),
     ]
 }
 
@@ -88,31 +117,57 @@ fn refused(db: &mut Db, kind: ImportKind, bytes: &[u8]) -> ImportFailure {
 }
 
 fn audit_count(store: &Store) -> usize {
-    store.audit(&AuditFilter::default()).map(|a| a.len()).unwrap_or_else(|e| panic!("{e}"))
+    store
+        .audit(&AuditFilter::default())
+        .map(|a| a.len())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]
 fn the_example_files_import_in_order() {
     let mut db = open();
     let reports = load_examples(&mut db);
-    let counts: Vec<(u64, u64, u64, u64)> =
-        reports.iter().map(|r| (r.rows_read, r.created, r.changed, r.unchanged)).collect();
+    let counts: Vec<(u64, u64, u64, u64)> = reports
+        .iter()
+        .map(|r| (r.rows_read, r.created, r.changed, r.unchanged))
+        .collect();
     // 9 units, 5 indicators, 4 targets (7 lines less SF ×2 and OK-AVVIK), 9 measurements
-    assert_eq!(counts, vec![(9, 9, 0, 0), (5, 5, 0, 0), (4, 4, 0, 0), (9, 9, 0, 0)]);
+    assert_eq!(
+        counts,
+        vec![(9, 9, 0, 0), (5, 5, 0, 0), (4, 4, 0, 0), (9, 9, 0, 0)]
+    );
     assert!(reports.iter().all(|r| r.warnings.is_empty()), "{reports:?}");
 
     let units = db.store.units().unwrap_or_else(|e| panic!("{e}"));
-    let u3110 = units.iter().find(|u| u.code == "3110").unwrap_or_else(|| panic!("3110 missing"));
-    assert_eq!((u3110.parent.as_deref(), u3110.level.as_deref()), (Some("3100"), Some("avdeling")));
+    let u3110 = units
+        .iter()
+        .find(|u| u.code == "3110")
+        .unwrap_or_else(|| panic!("3110 missing"));
+    assert_eq!(
+        (u3110.parent.as_deref(), u3110.level.as_deref()),
+        (Some("3100"), Some("avdeling"))
+    );
     let indicators = db.store.indicators().unwrap_or_else(|e| panic!("{e}"));
-    let avv = indicators.iter().find(|i| i.code == "OR-AVV").unwrap_or_else(|| panic!("OR-AVV missing"));
+    let avv = indicators
+        .iter()
+        .find(|i| i.code == "OR-AVV")
+        .unwrap_or_else(|| panic!("OR-AVV missing"));
     assert_eq!((avv.decimals, avv.factor), (0, 100.0));
     let targets = db.store.targets("OR-AVV").unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(targets.len(), 1);
-    assert_eq!((targets[0].target, targets[0].red_limit), (90.0, Some(75.0)));
+    assert_eq!(
+        (targets[0].target, targets[0].red_limit),
+        (90.0, Some(75.0))
+    );
     // one audit entry per created row, named by the file
-    let audit = db.store.audit(&AuditFilter::default()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(audit.iter().filter(|a| a.source == "målinger.csv").count(), 9);
+    let audit = db
+        .store
+        .audit(&AuditFilter::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        audit.iter().filter(|a| a.source == "målinger.csv").count(),
+        9
+    );
 }
 
 /// `mål.csv` names SF and OK-AVVIK, built-ins that come with the sick-leave and economy
@@ -121,10 +176,32 @@ fn the_example_files_import_in_order() {
 #[test]
 fn the_example_targets_file_needs_the_builtins() {
     let mut db = open();
-    import(&mut db, ImportKind::Units, "enheter.csv", &example("enheter.csv"));
-    import(&mut db, ImportKind::Indicators, "indikatorer.csv", &example("indikatorer.csv"));
-    let builtins = db.store.indicators().unwrap_or_default().iter().filter(|i| i.code == "SF" || i.code == "OK-AVVIK").count();
-    let result = import_bytes(&mut db.store, ImportKind::Targets, "mål.csv", &example("mål.csv"), false);
+    import(
+        &mut db,
+        ImportKind::Units,
+        "enheter.csv",
+        &example("enheter.csv"),
+    );
+    import(
+        &mut db,
+        ImportKind::Indicators,
+        "indikatorer.csv",
+        &example("indikatorer.csv"),
+    );
+    let builtins = db
+        .store
+        .indicators()
+        .unwrap_or_default()
+        .iter()
+        .filter(|i| i.code == "SF" || i.code == "OK-AVVIK")
+        .count();
+    let result = import_bytes(
+        &mut db.store,
+        ImportKind::Targets,
+        "mål.csv",
+        &example("mål.csv"),
+        false,
+    );
     match (builtins, result) {
         (2, Ok(r)) => assert_eq!(r.created, 7),
         (0, Err(Error::Import(f))) => {
@@ -147,10 +224,26 @@ fn the_example_targets_file_needs_the_builtins() {
 fn the_windows_1252_units_file_imports_like_the_utf8_one() {
     let mut a = open();
     let mut b = open();
-    import(&mut a, ImportKind::Units, "enheter.csv", &example("enheter.csv"));
-    import(&mut b, ImportKind::Units, "enheter.csv", &example("enheter-windows-1252.csv"));
+    import(
+        &mut a,
+        ImportKind::Units,
+        "enheter.csv",
+        &example("enheter.csv"),
+    );
+    import(
+        &mut b,
+        ImportKind::Units,
+        "enheter.csv",
+        &example("enheter-windows-1252.csv"),
+    );
     assert_eq!(a.store.units().ok(), b.store.units().ok());
-    let names: Vec<String> = a.store.units().unwrap_or_default().into_iter().map(|u| u.name).collect();
+    let names: Vec<String> = a
+        .store
+        .units()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
     assert!(!names.iter().any(|n| n.contains('\u{fffd}')), "{names:?}");
 }
 
@@ -160,13 +253,26 @@ fn importing_twice_equals_importing_once() {
     load_examples(&mut db);
     let before = dump(&db.path, &["meta"]);
     // the dump sees what the store wrote: 9 measurements, 4 targets
-    assert_eq!(before.iter().filter(|r| r.starts_with("measurements: ")).count(), 9);
-    assert_eq!(before.iter().filter(|r| r.starts_with("targets: ")).count(), 4);
+    assert_eq!(
+        before
+            .iter()
+            .filter(|r| r.starts_with("measurements: "))
+            .count(),
+        9
+    );
+    assert_eq!(
+        before.iter().filter(|r| r.starts_with("targets: ")).count(),
+        4
+    );
     let audit_before = audit_count(&db.store);
     assert!(audit_before >= 27, "{audit_before}");
     let again = load_examples(&mut db);
     for r in &again {
-        assert_eq!((r.created, r.changed, r.unchanged), (0, 0, r.rows_read), "{r:?}");
+        assert_eq!(
+            (r.created, r.changed, r.unchanged),
+            (0, 0, r.rows_read),
+            "{r:?}"
+        );
     }
     assert_eq!(dump(&db.path, &["meta"]), before);
     assert_eq!(audit_count(&db.store), audit_before);
@@ -184,11 +290,23 @@ fn a_changed_value_replaces_the_old_one_and_is_audited_with_both() {
         "indikator;enhet;periode;verdi\nBR-VENT;3200;2026-02;6,5\n".as_bytes(),
     );
     assert_eq!((r.created, r.changed, r.unchanged), (0, 1, 0));
-    let audit = db.store.audit(&AuditFilter::default()).unwrap_or_else(|e| panic!("{e}"));
+    let audit = db
+        .store
+        .audit(&AuditFilter::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(audit.len(), audit_before + 1);
-    let entry = audit.iter().find(|a| a.source == "rettelse.csv").unwrap_or_else(|| panic!("no audit entry"));
-    assert!(entry.old.as_deref().unwrap_or("").contains('6'), "{entry:?}");
-    assert!(entry.new.as_deref().unwrap_or("").contains("6.5"), "{entry:?}");
+    let entry = audit
+        .iter()
+        .find(|a| a.source == "rettelse.csv")
+        .unwrap_or_else(|| panic!("no audit entry"));
+    assert!(
+        entry.old.as_deref().unwrap_or("").contains('6'),
+        "{entry:?}"
+    );
+    assert!(
+        entry.new.as_deref().unwrap_or("").contains("6.5"),
+        "{entry:?}"
+    );
 }
 
 #[test]
@@ -202,7 +320,10 @@ fn a_file_with_one_bad_line_changes_nothing() {
         "indikator;enhet;periode;verdi\nBR-VENT;3200;2026-04;1\nBR-VENT;3200;2026-05;7,3,1\nBR-VENT;3200;2026-06;3\n"
             .as_bytes(),
     );
-    assert_eq!(f.errors[0].to_string(), "linje 3, kolonne «verdi»: «7,3,1» er ikke et tall");
+    assert_eq!(
+        f.errors[0].to_string(),
+        "linje 3, kolonne «verdi»: «7,3,1» er ikke et tall"
+    );
     assert_eq!(dump(&db.path, &[]), before);
 }
 
@@ -211,11 +332,21 @@ fn a_dry_run_reports_but_stores_nothing() {
     let mut db = open();
     load_examples(&mut db);
     let before = dump(&db.path, &[]);
-    let bytes = "indikator;enhet;periode;verdi\nBR-VENT;3200;2026-04;1\nBR-VENT;3200;2026-01;2\n".as_bytes();
-    let r = import_bytes(&mut db.store, ImportKind::Measurements, "prøve.csv", bytes, true)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let bytes = "indikator;enhet;periode;verdi\nBR-VENT;3200;2026-04;1\nBR-VENT;3200;2026-01;2\n"
+        .as_bytes();
+    let r = import_bytes(
+        &mut db.store,
+        ImportKind::Measurements,
+        "prøve.csv",
+        bytes,
+        true,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     assert!(r.dry_run);
-    assert_eq!((r.rows_read, r.created, r.changed, r.unchanged), (2, 1, 1, 0));
+    assert_eq!(
+        (r.rows_read, r.created, r.changed, r.unchanged),
+        (2, 1, 1, 0)
+    );
     assert_eq!(dump(&db.path, &[]), before);
 }
 
@@ -226,7 +357,10 @@ fn import_file_reads_xlsx_by_content_and_audits_the_file_name() {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     let written = (|| -> Result<(), rust_xlsxwriter::XlsxError> {
-        for (col, name) in ["indikator", "enhet", "periode", "teller", "nevner"].iter().enumerate() {
+        for (col, name) in ["indikator", "enhet", "periode", "teller", "nevner"]
+            .iter()
+            .enumerate()
+        {
             sheet.write_string(0, col as u16, *name)?;
         }
         sheet.write_string(1, 0, "OR-AVV")?;
@@ -240,9 +374,16 @@ fn import_file_reads_xlsx_by_content_and_audits_the_file_name() {
     // saved under a .csv name: the content decides
     let path = db.path.with_file_name("avvik.csv");
     book.save(&path).unwrap_or_else(|e| panic!("{e}"));
-    let r = import_file(&mut db.store, ImportKind::Measurements, &path, false).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((r.file.as_str(), r.rows_read, r.created), ("avvik.csv", 1, 1));
-    let audit = db.store.audit(&AuditFilter::default()).unwrap_or_else(|e| panic!("{e}"));
+    let r = import_file(&mut db.store, ImportKind::Measurements, &path, false)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (r.file.as_str(), r.rows_read, r.created),
+        ("avvik.csv", 1, 1)
+    );
+    let audit = db
+        .store
+        .audit(&AuditFilter::default())
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(audit.iter().any(|a| a.source == "avvik.csv"));
 }
 
@@ -251,7 +392,10 @@ fn import_file_reads_xlsx_by_content_and_audits_the_file_name() {
 fn every_bad_input_is_refused_naming_the_line() {
     let mut db = open();
     load_examples(&mut db);
-    assert!(db.store.lock_month(Month::new(2025, 12).unwrap_or_else(|| unreachable!())).unwrap_or(false));
+    assert!(db
+        .store
+        .lock_month(Month::new(2025, 12).unwrap_or_else(|| unreachable!()))
+        .unwrap_or(false));
     let before = dump(&db.path, &[]);
     let m = "indikator;enhet;periode;verdi;teller;nevner\nBR-VENT;3200;2026-04;1;;\n";
     let cases: Vec<(ImportKind, String, &str)> = vec![
@@ -280,11 +424,21 @@ fn every_bad_input_is_refused_naming_the_line() {
         let f = refused(&mut db, kind, text.as_bytes());
         assert_eq!(f.total, 1, "{text}: {f}");
         let got = f.errors[0].to_string();
-        assert!(got.starts_with(expected), "{text}\n  got:      {got}\n  expected: {expected}");
+        assert!(
+            got.starts_with(expected),
+            "{text}\n  got:      {got}\n  expected: {expected}"
+        );
         assert_eq!(dump(&db.path, &[]), before, "{text}");
     }
-    let f = refused(&mut db, ImportKind::Measurements, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00");
-    assert_eq!(f.errors[0].to_string(), "filen «feil.csv» er verken CSV eller XLSX");
+    let f = refused(
+        &mut db,
+        ImportKind::Measurements,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00",
+    );
+    assert_eq!(
+        f.errors[0].to_string(),
+        "filen «feil.csv» er verken CSV eller XLSX"
+    );
     assert_eq!(dump(&db.path, &[]), before);
 }
 
@@ -293,7 +447,9 @@ fn every_bad_input_is_refused_naming_the_line() {
 fn measurement_file(values: &[(u32, u32)]) -> String {
     let mut text = String::from("indikator;enhet;periode;verdi\n");
     for (i, (whole, tenth)) in values.iter().enumerate() {
-        let m = Month::new(2024, 1).map(|m| m.plus(i as i32)).unwrap_or_else(|| unreachable!());
+        let m = Month::new(2024, 1)
+            .map(|m| m.plus(i as i32))
+            .unwrap_or_else(|| unreachable!());
         text.push_str(&format!("BR-VENT;3200;{m};{whole},{tenth}\n"));
     }
     text
@@ -301,8 +457,18 @@ fn measurement_file(values: &[(u32, u32)]) -> String {
 
 fn base() -> Db {
     let mut db = open();
-    import(&mut db, ImportKind::Units, "enheter.csv", &example("enheter.csv"));
-    import(&mut db, ImportKind::Indicators, "indikatorer.csv", &example("indikatorer.csv"));
+    import(
+        &mut db,
+        ImportKind::Units,
+        "enheter.csv",
+        &example("enheter.csv"),
+    );
+    import(
+        &mut db,
+        ImportKind::Indicators,
+        "indikatorer.csv",
+        &example("indikatorer.csv"),
+    );
     db
 }
 
@@ -338,5 +504,15 @@ proptest! {
         prop_assert_eq!(f.total, 1);
         prop_assert_eq!(f.errors[0].line, at as u64 + 1);
         prop_assert_eq!(dump(&db.path, &[]), before);
+    }
+}
+
+#[test]
+fn a_missing_file_is_an_io_error_not_an_import_failure() {
+    let mut db = open();
+    let path = db.path.with_file_name("finnes-ikke.csv");
+    match import_file(&mut db.store, ImportKind::Units, &path, false) {
+        Err(e @ Error::Io { .. }) => assert_eq!(e.exit_code(), 1),
+        other => panic!("{other:?}"),
     }
 }

@@ -16,8 +16,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use args::{Cli, Command, Format, Size};
 use malkart::demo::{self, DemoSize};
 use malkart::engine::Engine;
@@ -28,7 +26,7 @@ use malkart::storage::{self, Store};
 use malkart::{Error, Result};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = args::parse();
     match run(cli) {
         Ok(text) => {
             // A closed pipe (`malkart status … | head`) is not an error worth a message.
@@ -173,7 +171,14 @@ fn last_full_month() -> Month {
 }
 
 fn parse_kind(text: &str) -> Result<ImportKind> {
-    let later = ["sykefravær", "sykefravaer", "sick-leave", "økonomi", "okonomi", "economy"];
+    let later = [
+        "sykefravær",
+        "sykefravaer",
+        "sick-leave",
+        "økonomi",
+        "okonomi",
+        "economy",
+    ];
     if later.contains(&text.trim().to_lowercase().as_str()) {
         return Err(Error::Invalid(format!(
             "import av «{text}» er ikke tilgjengelig i denne versjonen av Målkart ennå"
@@ -190,7 +195,9 @@ fn parse_kind(text: &str) -> Result<ImportKind> {
 fn parse_month(text: &str) -> Result<Month> {
     let period = Period::parse(text)?;
     if period.kind() != PeriodKind::Month {
-        return Err(Error::Invalid(format!("«{text}» er ikke en måned; skriv for eksempel 2026-03")));
+        return Err(Error::Invalid(format!(
+            "«{text}» er ikke en måned; skriv for eksempel 2026-03"
+        )));
     }
     Ok(period.first())
 }
@@ -198,7 +205,11 @@ fn parse_month(text: &str) -> Result<Month> {
 fn import_text(r: &ImportReport) -> String {
     let n = |x: u64| group_digits(&x.to_string());
     let mut out = if r.dry_run {
-        format!("Prøvekjøring av «{}» ({}): ingenting er lagret.\n", r.file, r.kind.key())
+        format!(
+            "Prøvekjøring av «{}» ({}): ingenting er lagret.\n",
+            r.file,
+            r.kind.key()
+        )
     } else {
         format!("Importerte «{}» ({}).\n", r.file, r.kind.key())
     };

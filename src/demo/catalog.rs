@@ -49,7 +49,7 @@ pub(crate) struct Denominator {
 pub(crate) struct Def {
     pub indicator: Indicator,
     pub scope: Scope,
-    /// The typical value of a unit in the first year, before scaling.
+    /// The typical value of a unit in 2026, before scaling (`trend` runs from there).
     pub base: f64,
     /// Standard deviation of a unit's lasting offset from `base`.
     pub spread: f64,
@@ -157,13 +157,21 @@ impl Def {
     }
     /// A ratio of counts.
     fn ratio(mut self, per: f64, min: f64) -> Def {
-        self.denominator = Some(Denominator { per, min, step: 1.0 });
+        self.denominator = Some(Denominator {
+            per,
+            min,
+            step: 1.0,
+        });
         self.max = self.indicator.factor.min(self.max);
         self
     }
     /// A ratio of hours.
     fn hours(mut self, per: f64) -> Def {
-        self.denominator = Some(Denominator { per, min: 20.0, step: 0.5 });
+        self.denominator = Some(Denominator {
+            per,
+            min: 20.0,
+            step: 0.5,
+        });
         self
     }
     fn target(mut self, target: f64, red_limit: f64) -> Def {
@@ -183,7 +191,12 @@ const CULTURE: &[Kind] = &[Kind::Culture];
 const NURSING_HOME: &[Kind] = &[Kind::NursingHome];
 const NURSING_DEPT: &[Kind] = &[Kind::NursingDept];
 const HOME_CARE: &[Kind] = &[Kind::HomeCare, Kind::HomeCareZone];
-const CARE_STAFF: &[Kind] = &[Kind::NursingDept, Kind::HomeCare, Kind::HomeCareZone, Kind::Housing];
+const CARE_STAFF: &[Kind] = &[
+    Kind::NursingDept,
+    Kind::HomeCare,
+    Kind::HomeCareZone,
+    Kind::Housing,
+];
 const CARE_SERVICES: &[Kind] = &[Kind::NursingHome, Kind::HomeCare, Kind::Housing];
 const VACANCIES: &[Kind] = &[Kind::School, Kind::NursingHome, Kind::HomeCare];
 const NAV: &[Kind] = &[Kind::Nav];
@@ -195,8 +208,15 @@ const PROPERTY: &[Kind] = &[Kind::Property];
 const BUILDING: &[Kind] = &[Kind::Building];
 const FINANCE: &[Kind] = &[Kind::Finance];
 const SERVICE: &[Kind] = &[Kind::Service];
-const TECHNICAL_STAFF: &[Kind] =
-    &[Kind::Water, Kind::WaterDept, Kind::Road, Kind::Property, Kind::PropertyDept, Kind::Fire, Kind::Building];
+const TECHNICAL_STAFF: &[Kind] = &[
+    Kind::Water,
+    Kind::WaterDept,
+    Kind::Road,
+    Kind::Property,
+    Kind::PropertyDept,
+    Kind::Fire,
+    Kind::Building,
+];
 
 /// How many indicators each size has.
 pub(crate) const SMALL: usize = 16;
@@ -213,116 +233,332 @@ pub(crate) fn catalog() -> Vec<Def> {
 
 fn small() -> Vec<Def> {
     vec![
-        def("LS-BEF", "Befolkningsvekst", Lokalsamfunn, "Attraktiv kommune", "%", 1, Hoy, Ar, Siste)
-            .rollup(UnitRollup::Ingen)
-            .about("Endring i folketall siste år", "SSB", "Kommunedirektøren")
-            .values(0.9, 0.0, 0.35)
-            .bounds(-3.0, 5.0)
-            .target(1.0, 0.5),
-        def("LS-ARB", "Andel innbyggere 20–66 år i arbeid", Lokalsamfunn, "Attraktiv kommune", "%", 1, Hoy, Ar, Brok)
-            .about("Sysselsatte 20–66 år / innbyggere 20–66 år, per NAV-kontorets område", "SSB, registerbasert sysselsetting", "NAV-leder")
-            .on(Scope::Kinds(NAV))
-            .values(78.6, 2.0, 0.6)
-            .ratio(230.0, 500.0)
-            .target(80.0, 76.0),
-        def("LS-BOL", "Antall nye boliger", Lokalsamfunn, "Attraktiv kommune", "boliger", 0, Hoy, Kvartal, Sum)
-            .about("Boliger med ferdigattest i kvartalet", "Matrikkelen", "Leder plan og byggesak")
-            .on(Scope::Kinds(BUILDING))
-            .values(24.0, 0.0, 6.0)
-            .season(6.0, 8.0)
-            .scaled(Scale::Population)
-            .whole()
-            .target(25.0, 15.0),
-        def("LS-UTL", "Besøk i bibliotek og kulturhus", Lokalsamfunn, "Levende lokalsamfunn", "besøk", 0, Hoy, Maned, Sum)
-            .about("Registrert av besøkstelleren ved inngangen", "Besøksteller", "Kultursjef")
-            .on(Scope::Kinds(CULTURE))
-            .values(2400.0, 300.0, 180.0)
-            .season(700.0, 1.0)
-            .scaled(Scale::Employees)
-            .whole(),
-        def("BR-TILF", "Brukertilfredshet sykehjem", Brukere, "Gode tjenester", "skår", 1, Hoy, Ar, Snitt)
-            .about("Helhetsspørsmålet, skala 1–6", "bedrekommune.no", "Kommunalsjef helse og omsorg")
-            .on(Scope::Kinds(NURSING_HOME))
-            .values(5.1, 0.22, 0.15)
-            .bounds(1.0, 6.0)
-            .target(5.0, 4.5),
-        def("BR-VENT", "Ventetid hjemmetjeneste", Brukere, "Gode tjenester", "dager", 1, Lav, Maned, Snitt)
-            .about("Dager fra vedtak til oppstart", "Fagsystem", "Enhetsleder hjemmetjenesten")
-            .on(Scope::LeafKinds(HOME_CARE))
-            .values(6.2, 1.1, 1.0)
-            .season(1.8, 7.0)
-            .bounds(0.5, 60.0)
-            .target(7.0, 14.0)
-            .own(1, 8.0, 12.0),
-        def("BR-LES", "Andel elever som mestrer lesing, 5. trinn", Brukere, "Læring og mestring", "%", 1, Hoy, Ar, Brok)
-            .about("Elever over laveste mestringsnivå på nasjonal prøve i lesing / elever som tok prøven", "Udir, nasjonale prøver", "Kommunalsjef oppvekst")
-            .on(Scope::Kinds(SCHOOL))
-            .values(77.0, 5.0, 4.0)
-            .ratio(1.1, 12.0)
-            .target(75.0, 65.0),
-        def("BR-FALL", "Fall per 1 000 liggedøgn", Brukere, "Trygge tjenester", "per 1 000 døgn", 1, Lav, Maned, Brok)
-            .factor(1000.0)
-            .about("Registrerte fall / liggedøgn × 1 000", "Avvikssystem og fagsystem", "Avdelingsleder")
-            .on(Scope::Kinds(NURSING_DEPT))
-            .values(3.4, 0.8, 1.4)
-            .bounds(0.0, 40.0)
-            .ratio(18.0, 100.0)
-            .target(4.0, 6.0),
-        def("BR-ERN", "Andel beboere med ernæringsscreening", Brukere, "Trygge tjenester", "%", 0, Hoy, Tertial, Brok)
-            .about("Beboere screenet for ernæringsrisiko siste tertial / beboere", "Fagsystem", "Avdelingsleder")
-            .on(Scope::Kinds(NURSING_DEPT))
-            .values(89.0, 5.0, 5.0)
-            .ratio(0.55, 6.0)
-            .target(90.0, 80.0),
-        def("OR-MU", "Medarbeiderundersøkelse, mestringsorientert ledelse", Organisasjon, "God ledelse", "skår", 1, Hoy, Ar, Snitt)
-            .about("10-faktor, skala 1–5", "KS 10-FAKTOR", "HR-sjef")
-            .on(Scope::Leaves)
-            .values(4.45, 0.2, 0.12)
-            .bounds(1.0, 5.0)
-            .target(4.5, 4.0),
-        def("OR-AVV", "Andel lukkede HMS-avvik", Organisasjon, "Trygt arbeidsmiljø", "%", 0, Hoy, Kvartal, Brok)
-            .about("Lukkede avvik / meldte avvik", "Avvikssystem", "Leder for enheten")
-            .on(Scope::Leaves)
-            .values(87.0, 6.0, 8.0)
-            .ratio(0.25, 2.0)
-            .target(90.0, 75.0),
-        def("OR-TURN", "Turnover", Organisasjon, "Trygt arbeidsmiljø", "%", 1, Lav, Kvartal, Brok)
-            .about("Fast ansatte som har sluttet i kvartalet / fast ansatte", "HR-systemet", "HR-sjef")
-            .on(Scope::Leaves)
-            .values(2.4, 0.8, 1.2)
-            .ratio(1.0, 3.0)
-            .target(3.0, 5.0)
-            .own(2, 4.0, 6.0),
-        def("OR-HELT", "Andel heltidsansatte", Organisasjon, "Heltidskultur", "%", 1, Hoy, Halvar, Brok)
-            .about("Ansatte i 100 % stilling / alle fast ansatte", "HR-systemet", "HR-sjef")
-            .on(Scope::Leaves)
-            .values(59.0, 12.0, 2.0)
-            .trend(1.2)
-            .ratio(1.0, 3.0)
-            .target(60.0, 50.0),
-        def("OR-OVT", "Overtid i prosent av avtalte timer", Organisasjon, "Trygt arbeidsmiljø", "%", 1, Lav, Maned, Brok)
-            .about("Overtidstimer / avtalte timer", "Lønnssystemet", "Leder for enheten")
-            .on(Scope::Leaves)
-            .values(2.1, 0.7, 0.5)
-            .season(0.9, 7.0)
-            .bounds(0.0, 30.0)
-            .hours(140.0)
-            .target(2.5, 4.0),
-        def("FIN-NDR", "Netto driftsresultat", Okonomi, "Økonomisk handlingsrom", "%", 2, Hoy, Ar, Siste)
-            .rollup(UnitRollup::Ingen)
-            .about("Netto driftsresultat i prosent av driftsinntekter", "KOSTRA og regnskapet", "Økonomisjef")
-            .values(1.4, 0.0, 0.6)
-            .trend(-0.45)
-            .bounds(-5.0, 8.0)
-            .target(1.75, 1.0),
-        def("FIN-FAKT", "Andel fakturaer betalt i tide", Okonomi, "God økonomistyring", "%", 1, Hoy, Maned, Brok)
-            .about("Inngående fakturaer betalt innen forfall / betalte fakturaer", "Økonomisystemet", "Økonomisjef")
-            .on(Scope::Leaves)
-            .values(95.0, 2.5, 2.0)
-            .season(2.5, 1.0)
-            .ratio(1.3, 8.0)
-            .target(95.0, 90.0)
-            .own(1, 92.0, 85.0),
+        def(
+            "LS-BEF",
+            "Befolkningsvekst",
+            Lokalsamfunn,
+            "Attraktiv kommune",
+            "%",
+            1,
+            Hoy,
+            Ar,
+            Siste,
+        )
+        .rollup(UnitRollup::Ingen)
+        .about("Endring i folketall siste år", "SSB", "Kommunedirektøren")
+        .values(0.9, 0.0, 0.35)
+        .bounds(-3.0, 5.0)
+        .target(1.0, 0.5),
+        def(
+            "LS-ARB",
+            "Andel innbyggere 20–66 år i arbeid",
+            Lokalsamfunn,
+            "Attraktiv kommune",
+            "%",
+            1,
+            Hoy,
+            Ar,
+            Brok,
+        )
+        .about(
+            "Sysselsatte 20–66 år / innbyggere 20–66 år, per NAV-kontorets område",
+            "SSB, registerbasert sysselsetting",
+            "NAV-leder",
+        )
+        .on(Scope::Kinds(NAV))
+        .values(78.6, 2.0, 0.6)
+        .ratio(230.0, 500.0)
+        .target(80.0, 76.0),
+        def(
+            "LS-BOL",
+            "Antall nye boliger",
+            Lokalsamfunn,
+            "Attraktiv kommune",
+            "boliger",
+            0,
+            Hoy,
+            Kvartal,
+            Sum,
+        )
+        .about(
+            "Boliger med ferdigattest i kvartalet",
+            "Matrikkelen",
+            "Leder plan og byggesak",
+        )
+        .on(Scope::Kinds(BUILDING))
+        .values(24.0, 0.0, 6.0)
+        .season(6.0, 8.0)
+        .scaled(Scale::Population)
+        .whole()
+        .target(25.0, 15.0),
+        def(
+            "LS-UTL",
+            "Besøk i bibliotek og kulturhus",
+            Lokalsamfunn,
+            "Levende lokalsamfunn",
+            "besøk",
+            0,
+            Hoy,
+            Maned,
+            Sum,
+        )
+        .about(
+            "Registrert av besøkstelleren ved inngangen",
+            "Besøksteller",
+            "Kultursjef",
+        )
+        .on(Scope::Kinds(CULTURE))
+        .values(2400.0, 300.0, 180.0)
+        .season(700.0, 1.0)
+        .scaled(Scale::Employees)
+        .whole(),
+        def(
+            "BR-TILF",
+            "Brukertilfredshet sykehjem",
+            Brukere,
+            "Gode tjenester",
+            "skår",
+            1,
+            Hoy,
+            Ar,
+            Snitt,
+        )
+        .about(
+            "Helhetsspørsmålet, skala 1–6",
+            "bedrekommune.no",
+            "Kommunalsjef helse og omsorg",
+        )
+        .on(Scope::Kinds(NURSING_HOME))
+        .values(5.1, 0.22, 0.15)
+        .bounds(1.0, 6.0)
+        .target(5.0, 4.5),
+        def(
+            "BR-VENT",
+            "Ventetid hjemmetjeneste",
+            Brukere,
+            "Gode tjenester",
+            "dager",
+            1,
+            Lav,
+            Maned,
+            Snitt,
+        )
+        .about(
+            "Dager fra vedtak til oppstart",
+            "Fagsystem",
+            "Enhetsleder hjemmetjenesten",
+        )
+        .on(Scope::LeafKinds(HOME_CARE))
+        .values(6.2, 1.1, 1.0)
+        .season(1.8, 7.0)
+        .bounds(0.5, 60.0)
+        .target(7.0, 14.0)
+        .own(1, 8.0, 12.0),
+        def(
+            "BR-LES",
+            "Andel elever som mestrer lesing, 5. trinn",
+            Brukere,
+            "Læring og mestring",
+            "%",
+            1,
+            Hoy,
+            Ar,
+            Brok,
+        )
+        .about(
+            "Elever over laveste mestringsnivå på nasjonal prøve i lesing / elever som tok prøven",
+            "Udir, nasjonale prøver",
+            "Kommunalsjef oppvekst",
+        )
+        .on(Scope::Kinds(SCHOOL))
+        .values(77.0, 5.0, 4.0)
+        .ratio(1.1, 12.0)
+        .target(75.0, 65.0),
+        def(
+            "BR-FALL",
+            "Fall per 1 000 liggedøgn",
+            Brukere,
+            "Trygge tjenester",
+            "per 1 000 døgn",
+            1,
+            Lav,
+            Maned,
+            Brok,
+        )
+        .factor(1000.0)
+        .about(
+            "Registrerte fall / liggedøgn × 1 000",
+            "Avvikssystem og fagsystem",
+            "Avdelingsleder",
+        )
+        .on(Scope::Kinds(NURSING_DEPT))
+        .values(3.4, 0.8, 1.4)
+        .bounds(0.0, 40.0)
+        .ratio(18.0, 100.0)
+        .target(4.0, 6.0),
+        def(
+            "BR-ERN",
+            "Andel beboere med ernæringsscreening",
+            Brukere,
+            "Trygge tjenester",
+            "%",
+            0,
+            Hoy,
+            Tertial,
+            Brok,
+        )
+        .about(
+            "Beboere screenet for ernæringsrisiko siste tertial / beboere",
+            "Fagsystem",
+            "Avdelingsleder",
+        )
+        .on(Scope::Kinds(NURSING_DEPT))
+        .values(89.0, 5.0, 5.0)
+        .ratio(0.55, 6.0)
+        .target(90.0, 80.0),
+        def(
+            "OR-MU",
+            "Medarbeiderundersøkelse, mestringsorientert ledelse",
+            Organisasjon,
+            "God ledelse",
+            "skår",
+            1,
+            Hoy,
+            Ar,
+            Snitt,
+        )
+        .about("10-faktor, skala 1–5", "KS 10-FAKTOR", "HR-sjef")
+        .on(Scope::Leaves)
+        .values(4.45, 0.2, 0.12)
+        .bounds(1.0, 5.0)
+        .target(4.5, 4.0),
+        def(
+            "OR-AVV",
+            "Andel lukkede HMS-avvik",
+            Organisasjon,
+            "Trygt arbeidsmiljø",
+            "%",
+            0,
+            Hoy,
+            Kvartal,
+            Brok,
+        )
+        .about(
+            "Lukkede avvik / meldte avvik",
+            "Avvikssystem",
+            "Leder for enheten",
+        )
+        .on(Scope::Leaves)
+        .values(87.0, 6.0, 8.0)
+        .ratio(0.25, 2.0)
+        .target(90.0, 75.0),
+        def(
+            "OR-TURN",
+            "Turnover",
+            Organisasjon,
+            "Trygt arbeidsmiljø",
+            "%",
+            1,
+            Lav,
+            Kvartal,
+            Brok,
+        )
+        .about(
+            "Fast ansatte som har sluttet i kvartalet / fast ansatte",
+            "HR-systemet",
+            "HR-sjef",
+        )
+        .on(Scope::Leaves)
+        .values(2.4, 0.8, 1.2)
+        .ratio(1.0, 3.0)
+        .target(3.0, 5.0)
+        .own(2, 4.0, 6.0),
+        def(
+            "OR-HELT",
+            "Andel heltidsansatte",
+            Organisasjon,
+            "Heltidskultur",
+            "%",
+            1,
+            Hoy,
+            Halvar,
+            Brok,
+        )
+        .about(
+            "Ansatte i 100 % stilling / alle fast ansatte",
+            "HR-systemet",
+            "HR-sjef",
+        )
+        .on(Scope::Leaves)
+        .values(59.0, 12.0, 2.0)
+        .trend(1.2)
+        .ratio(1.0, 3.0)
+        .target(60.0, 50.0),
+        def(
+            "OR-OVT",
+            "Overtid i prosent av avtalte timer",
+            Organisasjon,
+            "Trygt arbeidsmiljø",
+            "%",
+            1,
+            Lav,
+            Maned,
+            Brok,
+        )
+        .about(
+            "Overtidstimer / avtalte timer",
+            "Lønnssystemet",
+            "Leder for enheten",
+        )
+        .on(Scope::Leaves)
+        .values(2.1, 0.7, 0.5)
+        .season(0.9, 7.0)
+        .bounds(0.0, 30.0)
+        .hours(140.0)
+        .target(2.5, 4.0),
+        def(
+            "FIN-NDR",
+            "Netto driftsresultat",
+            Okonomi,
+            "Økonomisk handlingsrom",
+            "%",
+            2,
+            Hoy,
+            Ar,
+            Siste,
+        )
+        .rollup(UnitRollup::Ingen)
+        .about(
+            "Netto driftsresultat i prosent av driftsinntekter",
+            "KOSTRA og regnskapet",
+            "Økonomisjef",
+        )
+        .values(0.4, 0.0, 0.6)
+        .trend(-0.3)
+        .bounds(-5.0, 8.0)
+        .target(1.75, 1.0),
+        def(
+            "FIN-FAKT",
+            "Andel fakturaer betalt i tide",
+            Okonomi,
+            "God økonomistyring",
+            "%",
+            1,
+            Hoy,
+            Maned,
+            Brok,
+        )
+        .about(
+            "Inngående fakturaer betalt innen forfall / betalte fakturaer",
+            "Økonomisystemet",
+            "Økonomisjef",
+        )
+        .on(Scope::Leaves)
+        .values(95.0, 2.5, 2.0)
+        .season(2.5, 1.0)
+        .ratio(1.3, 8.0)
+        .target(95.0, 90.0)
+        .own(1, 92.0, 85.0),
     ]
 }
 
@@ -353,7 +589,7 @@ fn medium() -> Vec<Def> {
         def("LS-VANN", "Lekkasjeandel i vannforsyningen", Lokalsamfunn, "Klima og miljø", "%", 1, Lav, Ar, Brok)
             .about("Beregnet lekkasje / produsert vannmengde", "Driftskontrollsystemet VA", "Leder vann og avløp")
             .on(Scope::Kinds(WATER))
-            .values(29.0, 0.0, 1.5)
+            .values(27.0, 0.0, 1.5)
             .trend(-0.8)
             .scaled(Scale::Population)
             .ratio(1_750_000.0, 1000.0)
@@ -451,7 +687,7 @@ fn medium() -> Vec<Def> {
         def("OR-LARL", "Antall lærlinger", Organisasjon, "Kompetanse", "lærlinger", 0, Hoy, Ar, Siste)
             .about("Lærlinger med kontrakt per 1. oktober", "HR-systemet", "HR-sjef")
             .values(12.0, 0.0, 1.5)
-            .trend(0.8)
+            .trend(0.3)
             .scaled(Scale::Population)
             .whole()
             .target(15.0, 10.0),
@@ -470,8 +706,8 @@ fn medium() -> Vec<Def> {
         def("FIN-DISP", "Disposisjonsfond i prosent av driftsinntekter", Okonomi, "Økonomisk handlingsrom", "%", 1, Hoy, Ar, Siste)
             .rollup(UnitRollup::Ingen)
             .about("Disposisjonsfond ved årets slutt / brutto driftsinntekter", "KOSTRA", "Økonomisjef")
-            .values(8.4, 0.0, 0.8)
-            .trend(-0.9)
+            .values(7.0, 0.0, 0.8)
+            .trend(-0.4)
             .target(8.0, 5.0),
         def("FIN-INNF", "Innfordringsgrad kommunale gebyrer", Okonomi, "God økonomistyring", "%", 1, Hoy, Kvartal, Brok)
             .about("Innbetalt / fakturert beløp for vann, avløp, renovasjon og feiing, i kroner", "Fakturasystemet", "Leder innfordring")
@@ -493,129 +729,409 @@ fn medium() -> Vec<Def> {
 
 fn large() -> Vec<Def> {
     vec![
-        def("LS-GSV", "Nye meter gang- og sykkelvei", Lokalsamfunn, "Klima og miljø", "meter", 0, Hoy, Ar, Sum)
-            .about("Ferdigstilte meter gang- og sykkelvei i året", "Prosjektregnskapet", "Leder vei og park")
-            .on(Scope::Kinds(ROAD))
-            .values(900.0, 250.0, 300.0)
-            .whole(),
-        def("LS-AVF", "Andel husholdningsavfall til materialgjenvinning", Lokalsamfunn, "Klima og miljø", "%", 1, Hoy, Kvartal, Brok)
-            .about("Tonn levert til materialgjenvinning / tonn husholdningsavfall", "Renovasjonsselskapet (IKS)", "Kommunalsjef teknisk")
-            .values(41.0, 0.0, 1.6)
-            .trend(0.7)
-            .scaled(Scale::Population)
-            .ratio(1_250.0, 100.0)
-            .target(45.0, 38.0),
-        def("LS-KLIM", "Klimagassutslipp fra kommunal bilpark", Lokalsamfunn, "Klima og miljø", "tonn CO₂e", 1, Lav, Halvar, Sum)
-            .about("Beregnet fra drivstoffkjøp", "Drivstoffkort og flåtesystem", "Kommunalsjef teknisk")
-            .values(118.0, 0.0, 6.0)
-            .trend(-7.0)
-            .scaled(Scale::Population)
-            .target(110.0, 130.0),
-        def("LS-IDR", "Besøk i kommunale idrettsanlegg", Lokalsamfunn, "Levende lokalsamfunn", "besøk", 0, Hoy, Maned, Sum)
-            .about("Registrerte besøk i svømmehall og idrettshaller", "Adgangskontroll", "Kultursjef")
-            .on(Scope::Kinds(CULTURE))
-            .values(1_500.0, 250.0, 150.0)
-            .season(500.0, 2.0)
-            .scaled(Scale::Employees)
-            .whole(),
-        def("BR-SFO", "Foreldretilfredshet SFO", Brukere, "Læring og mestring", "skår", 1, Hoy, Ar, Snitt)
-            .about("Helhetsvurdering, skala 1–5", "Foreldreundersøkelsen SFO", "SFO-leder")
-            .on(Scope::Kinds(SFO))
-            .values(4.3, 0.2, 0.12)
-            .bounds(1.0, 5.0)
-            .target(4.3, 4.0),
-        def("BR-SPRAK", "Andel barn med gjennomført språkkartlegging", Brukere, "Læring og mestring", "%", 0, Hoy, Tertial, Brok)
-            .about("Barn med språkkartlegging gjennomført siste tertial / barn som skal kartlegges", "Barnehagens fagsystem", "Styrer")
-            .on(Scope::Kinds(KINDERGARTEN))
-            .values(93.0, 4.0, 5.0)
-            .ratio(1.2, 4.0)
-            .target(95.0, 85.0),
-        def("BR-VEDT", "Vedtak om hjemmetjenester innen fristen", Brukere, "Gode tjenester", "%", 0, Hoy, Tertial, Brok)
-            .about("Vedtak fattet innen fire uker / vedtak", "Fagsystem", "Enhetsleder hjemmetjenesten")
-            .on(Scope::LeafKinds(HOME_CARE))
-            .values(92.0, 4.0, 4.0)
-            .ratio(0.9, 5.0)
-            .target(95.0, 85.0),
-        def("BR-HTILF", "Brukertilfredshet hjemmetjeneste", Brukere, "Gode tjenester", "skår", 1, Hoy, Ar, Snitt)
-            .about("Helhetsspørsmålet, skala 1–6", "bedrekommune.no", "Enhetsleder hjemmetjenesten")
-            .on(Scope::LeafKinds(HOME_CARE))
-            .values(5.0, 0.2, 0.15)
-            .bounds(1.0, 6.0)
-            .target(5.0, 4.5),
-        def("BR-BROYT", "Klager på brøyting og strøing", Brukere, "Gode tjenester", "klager", 0, Lav, Maned, Sum)
-            .about("Henvendelser om brøyting og strøing i meldesystemet", "Meld fra om feil", "Leder vei og park")
-            .on(Scope::Kinds(ROAD))
-            .values(3.0, 1.0, 1.5)
-            .season(4.0, 1.0)
-            .whole(),
-        def("BR-BTILF", "Brukertilfredshet bofellesskap", Brukere, "Gode tjenester", "skår", 1, Hoy, Ar, Snitt)
-            .about("Helhetsspørsmålet, skala 1–6 (brukere og pårørende)", "bedrekommune.no", "Enhetsleder")
-            .on(Scope::Kinds(HOUSING))
-            .values(5.05, 0.2, 0.15)
-            .bounds(1.0, 6.0)
-            .target(5.0, 4.5),
-        def("OR-HMSM", "Meldte HMS-avvik", Organisasjon, "Trygt arbeidsmiljø", "avvik", 0, Hoy, Maned, Sum)
-            .about("Meldte avvik; flere meldinger tyder på god meldekultur", "Avvikssystem", "Leder for enheten")
-            .on(Scope::Leaves)
-            .values(1.0, 0.5, 1.0)
-            .whole(),
-        def("OR-LED", "Andel ledere med fullført lederprogram", Organisasjon, "God ledelse", "%", 0, Hoy, Ar, Brok)
-            .about("Ledere med personalansvar som har fullført kommunens lederprogram / ledere", "HR-systemet", "HR-sjef")
-            .values(68.0, 0.0, 3.0)
-            .trend(4.0)
-            .scaled(Scale::Population)
-            .ratio(45.0, 10.0)
-            .target(80.0, 60.0),
-        def("OR-ELAER", "Fullført e-læring i informasjonssikkerhet", Organisasjon, "Kompetanse", "%", 0, Hoy, Tertial, Brok)
-            .about("Ansatte som har fullført årets kurs / ansatte", "Læringsplattformen", "IKT-leder")
-            .on(Scope::Leaves)
-            .values(80.0, 8.0, 6.0)
-            .ratio(1.0, 3.0)
-            .target(90.0, 75.0),
-        def("OR-ARSV", "Årsverk", Organisasjon, "Kompetanse", "årsverk", 1, Hoy, Maned, Siste)
-            .about("Avtalte årsverk ved utgangen av måneden", "Lønnssystemet", "HR-sjef")
-            .on(Scope::Leaves)
-            .values(17.0, 1.0, 0.3)
-            .scaled(Scale::Employees),
-        def("FIN-PLASS", "Kostnad per sykehjemsplass", Okonomi, "God økonomistyring", "kr", 0, Lav, Ar, Snitt)
-            .about("Netto driftsutgifter / plasser", "Regnskapet og KOSTRA", "Kommunalsjef helse og omsorg")
-            .on(Scope::Kinds(NURSING_HOME))
-            .values(1_250_000.0, 70_000.0, 25_000.0)
-            .trend(38_000.0)
-            .whole()
-            .target(1_300_000.0, 1_400_000.0),
-        def("FIN-ELEV", "Netto driftsutgifter per elev", Okonomi, "God økonomistyring", "kr", 0, Lav, Ar, Snitt)
-            .about("Netto driftsutgifter grunnskole / elever", "Regnskapet og GSI", "Kommunalsjef oppvekst")
-            .on(Scope::Kinds(SCHOOL))
-            .values(116_000.0, 11_000.0, 3_000.0)
-            .trend(3_500.0)
-            .whole()
-            .target(125_000.0, 135_000.0),
-        def("FIN-ENERG", "Energikostnad per kvadratmeter", Okonomi, "God økonomistyring", "kr", 1, Lav, Halvar, Snitt)
-            .about("Energikostnad / oppvarmet areal", "Energioppfølgingssystemet og regnskapet", "Leder eiendom")
-            .on(Scope::Kinds(PROPERTY))
-            .values(52.0, 0.0, 4.0)
-            .season(12.0, 3.5)
-            .target(55.0, 65.0),
-        def("FIN-INV", "Gjennomføringsgrad investeringer", Okonomi, "Økonomisk handlingsrom", "%", 0, Hoy, Tertial, Siste)
-            .rollup(UnitRollup::Ingen)
-            .about("Påløpte utgifter hittil i år / årets investeringsbudsjett × andel av året", "Prosjektregnskapet", "Økonomisjef")
-            .values(72.0, 0.0, 8.0)
-            .bounds(0.0, 150.0)
-            .target(80.0, 60.0),
-        def("FIN-RAMME", "Andel innkjøp fra rammeavtaler", Okonomi, "God økonomistyring", "%", 1, Hoy, Kvartal, Brok)
-            .about("Innkjøp fra leverandører med rammeavtale / alle innkjøp, i kroner", "Innkjøpsanalyse", "Innkjøpssjef")
-            .on(Scope::Leaves)
-            .values(83.0, 6.0, 3.0)
-            .ratio(45_000.0, 10_000.0)
-            .target(85.0, 75.0),
-        def("FIN-PURR", "Andel utgående fakturaer purret", Okonomi, "God økonomistyring", "%", 1, Lav, Maned, Brok)
-            .about("Fakturaer sendt til purring / utgående fakturaer", "Fakturasystemet", "Leder innfordring")
-            .on(Scope::Kinds(FINANCE))
-            .values(5.5, 0.0, 0.8)
-            .season(1.0, 8.0)
-            .scaled(Scale::Population)
-            .ratio(2_400.0, 100.0)
-            .target(5.0, 8.0),
+        def(
+            "LS-GSV",
+            "Nye meter gang- og sykkelvei",
+            Lokalsamfunn,
+            "Klima og miljø",
+            "meter",
+            0,
+            Hoy,
+            Ar,
+            Sum,
+        )
+        .about(
+            "Ferdigstilte meter gang- og sykkelvei i året",
+            "Prosjektregnskapet",
+            "Leder vei og park",
+        )
+        .on(Scope::Kinds(ROAD))
+        .values(900.0, 250.0, 300.0)
+        .whole(),
+        def(
+            "LS-AVF",
+            "Andel husholdningsavfall til materialgjenvinning",
+            Lokalsamfunn,
+            "Klima og miljø",
+            "%",
+            1,
+            Hoy,
+            Kvartal,
+            Brok,
+        )
+        .about(
+            "Tonn levert til materialgjenvinning / tonn husholdningsavfall",
+            "Renovasjonsselskapet (IKS)",
+            "Kommunalsjef teknisk",
+        )
+        .values(41.0, 0.0, 1.6)
+        .trend(0.7)
+        .scaled(Scale::Population)
+        .ratio(1_250.0, 100.0)
+        .target(45.0, 38.0),
+        def(
+            "LS-KLIM",
+            "Klimagassutslipp fra kommunal bilpark",
+            Lokalsamfunn,
+            "Klima og miljø",
+            "tonn CO₂e",
+            1,
+            Lav,
+            Halvar,
+            Sum,
+        )
+        .about(
+            "Beregnet fra drivstoffkjøp",
+            "Drivstoffkort og flåtesystem",
+            "Kommunalsjef teknisk",
+        )
+        .values(118.0, 0.0, 6.0)
+        .trend(-7.0)
+        .scaled(Scale::Population)
+        .target(110.0, 130.0),
+        def(
+            "LS-IDR",
+            "Besøk i kommunale idrettsanlegg",
+            Lokalsamfunn,
+            "Levende lokalsamfunn",
+            "besøk",
+            0,
+            Hoy,
+            Maned,
+            Sum,
+        )
+        .about(
+            "Registrerte besøk i svømmehall og idrettshaller",
+            "Adgangskontroll",
+            "Kultursjef",
+        )
+        .on(Scope::Kinds(CULTURE))
+        .values(1_500.0, 250.0, 150.0)
+        .season(500.0, 2.0)
+        .scaled(Scale::Employees)
+        .whole(),
+        def(
+            "BR-SFO",
+            "Foreldretilfredshet SFO",
+            Brukere,
+            "Læring og mestring",
+            "skår",
+            1,
+            Hoy,
+            Ar,
+            Snitt,
+        )
+        .about(
+            "Helhetsvurdering, skala 1–5",
+            "Foreldreundersøkelsen SFO",
+            "SFO-leder",
+        )
+        .on(Scope::Kinds(SFO))
+        .values(4.3, 0.2, 0.12)
+        .bounds(1.0, 5.0)
+        .target(4.3, 4.0),
+        def(
+            "BR-SPRAK",
+            "Andel barn med gjennomført språkkartlegging",
+            Brukere,
+            "Læring og mestring",
+            "%",
+            0,
+            Hoy,
+            Tertial,
+            Brok,
+        )
+        .about(
+            "Barn med språkkartlegging gjennomført siste tertial / barn som skal kartlegges",
+            "Barnehagens fagsystem",
+            "Styrer",
+        )
+        .on(Scope::Kinds(KINDERGARTEN))
+        .values(93.0, 4.0, 5.0)
+        .ratio(1.2, 4.0)
+        .target(95.0, 85.0),
+        def(
+            "BR-VEDT",
+            "Vedtak om hjemmetjenester innen fristen",
+            Brukere,
+            "Gode tjenester",
+            "%",
+            0,
+            Hoy,
+            Tertial,
+            Brok,
+        )
+        .about(
+            "Vedtak fattet innen fire uker / vedtak",
+            "Fagsystem",
+            "Enhetsleder hjemmetjenesten",
+        )
+        .on(Scope::LeafKinds(HOME_CARE))
+        .values(92.0, 4.0, 4.0)
+        .ratio(0.9, 5.0)
+        .target(95.0, 85.0),
+        def(
+            "BR-HTILF",
+            "Brukertilfredshet hjemmetjeneste",
+            Brukere,
+            "Gode tjenester",
+            "skår",
+            1,
+            Hoy,
+            Ar,
+            Snitt,
+        )
+        .about(
+            "Helhetsspørsmålet, skala 1–6",
+            "bedrekommune.no",
+            "Enhetsleder hjemmetjenesten",
+        )
+        .on(Scope::LeafKinds(HOME_CARE))
+        .values(5.0, 0.2, 0.15)
+        .bounds(1.0, 6.0)
+        .target(5.0, 4.5),
+        def(
+            "BR-BROYT",
+            "Klager på brøyting og strøing",
+            Brukere,
+            "Gode tjenester",
+            "klager",
+            0,
+            Lav,
+            Maned,
+            Sum,
+        )
+        .about(
+            "Henvendelser om brøyting og strøing i meldesystemet",
+            "Meld fra om feil",
+            "Leder vei og park",
+        )
+        .on(Scope::Kinds(ROAD))
+        .values(3.0, 1.0, 1.5)
+        .season(4.0, 1.0)
+        .whole(),
+        def(
+            "BR-BTILF",
+            "Brukertilfredshet bofellesskap",
+            Brukere,
+            "Gode tjenester",
+            "skår",
+            1,
+            Hoy,
+            Ar,
+            Snitt,
+        )
+        .about(
+            "Helhetsspørsmålet, skala 1–6 (brukere og pårørende)",
+            "bedrekommune.no",
+            "Enhetsleder",
+        )
+        .on(Scope::Kinds(HOUSING))
+        .values(5.05, 0.2, 0.15)
+        .bounds(1.0, 6.0)
+        .target(5.0, 4.5),
+        def(
+            "OR-HMSM",
+            "Meldte HMS-avvik",
+            Organisasjon,
+            "Trygt arbeidsmiljø",
+            "avvik",
+            0,
+            Hoy,
+            Maned,
+            Sum,
+        )
+        .about(
+            "Meldte avvik; flere meldinger tyder på god meldekultur",
+            "Avvikssystem",
+            "Leder for enheten",
+        )
+        .on(Scope::Leaves)
+        .values(1.0, 0.5, 1.0)
+        .whole(),
+        def(
+            "OR-LED",
+            "Andel ledere med fullført lederprogram",
+            Organisasjon,
+            "God ledelse",
+            "%",
+            0,
+            Hoy,
+            Ar,
+            Brok,
+        )
+        .about(
+            "Ledere med personalansvar som har fullført kommunens lederprogram / ledere",
+            "HR-systemet",
+            "HR-sjef",
+        )
+        .values(68.0, 0.0, 3.0)
+        .trend(2.5)
+        .scaled(Scale::Population)
+        .ratio(45.0, 10.0)
+        .target(80.0, 60.0),
+        def(
+            "OR-ELAER",
+            "Fullført e-læring i informasjonssikkerhet",
+            Organisasjon,
+            "Kompetanse",
+            "%",
+            0,
+            Hoy,
+            Tertial,
+            Brok,
+        )
+        .about(
+            "Ansatte som har fullført årets kurs / ansatte",
+            "Læringsplattformen",
+            "IKT-leder",
+        )
+        .on(Scope::Leaves)
+        .values(80.0, 8.0, 6.0)
+        .ratio(1.0, 3.0)
+        .target(90.0, 75.0),
+        def(
+            "OR-ARSV",
+            "Årsverk",
+            Organisasjon,
+            "Kompetanse",
+            "årsverk",
+            1,
+            Hoy,
+            Maned,
+            Siste,
+        )
+        .about(
+            "Avtalte årsverk ved utgangen av måneden",
+            "Lønnssystemet",
+            "HR-sjef",
+        )
+        .on(Scope::Leaves)
+        .values(17.0, 1.0, 0.3)
+        .scaled(Scale::Employees),
+        def(
+            "FIN-PLASS",
+            "Kostnad per sykehjemsplass",
+            Okonomi,
+            "God økonomistyring",
+            "kr",
+            0,
+            Lav,
+            Ar,
+            Snitt,
+        )
+        .about(
+            "Netto driftsutgifter / plasser",
+            "Regnskapet og KOSTRA",
+            "Kommunalsjef helse og omsorg",
+        )
+        .on(Scope::Kinds(NURSING_HOME))
+        .values(1_250_000.0, 70_000.0, 25_000.0)
+        .trend(38_000.0)
+        .whole()
+        .target(1_300_000.0, 1_400_000.0),
+        def(
+            "FIN-ELEV",
+            "Netto driftsutgifter per elev",
+            Okonomi,
+            "God økonomistyring",
+            "kr",
+            0,
+            Lav,
+            Ar,
+            Snitt,
+        )
+        .about(
+            "Netto driftsutgifter grunnskole / elever",
+            "Regnskapet og GSI",
+            "Kommunalsjef oppvekst",
+        )
+        .on(Scope::Kinds(SCHOOL))
+        .values(116_000.0, 11_000.0, 3_000.0)
+        .trend(3_500.0)
+        .whole()
+        .target(125_000.0, 135_000.0),
+        def(
+            "FIN-ENERG",
+            "Energikostnad per kvadratmeter",
+            Okonomi,
+            "God økonomistyring",
+            "kr",
+            1,
+            Lav,
+            Halvar,
+            Snitt,
+        )
+        .about(
+            "Energikostnad / oppvarmet areal",
+            "Energioppfølgingssystemet og regnskapet",
+            "Leder eiendom",
+        )
+        .on(Scope::Kinds(PROPERTY))
+        .values(52.0, 0.0, 4.0)
+        .season(12.0, 3.5)
+        .target(55.0, 65.0),
+        def(
+            "FIN-INV",
+            "Gjennomføringsgrad investeringer",
+            Okonomi,
+            "Økonomisk handlingsrom",
+            "%",
+            0,
+            Hoy,
+            Tertial,
+            Siste,
+        )
+        .rollup(UnitRollup::Ingen)
+        .about(
+            "Påløpte utgifter hittil i år / årets investeringsbudsjett × andel av året",
+            "Prosjektregnskapet",
+            "Økonomisjef",
+        )
+        .values(72.0, 0.0, 8.0)
+        .bounds(0.0, 150.0)
+        .target(80.0, 60.0),
+        def(
+            "FIN-RAMME",
+            "Andel innkjøp fra rammeavtaler",
+            Okonomi,
+            "God økonomistyring",
+            "%",
+            1,
+            Hoy,
+            Kvartal,
+            Brok,
+        )
+        .about(
+            "Innkjøp fra leverandører med rammeavtale / alle innkjøp, i kroner",
+            "Innkjøpsanalyse",
+            "Innkjøpssjef",
+        )
+        .on(Scope::Leaves)
+        .values(83.0, 6.0, 3.0)
+        .ratio(45_000.0, 10_000.0)
+        .target(85.0, 75.0),
+        def(
+            "FIN-PURR",
+            "Andel utgående fakturaer purret",
+            Okonomi,
+            "God økonomistyring",
+            "%",
+            1,
+            Lav,
+            Maned,
+            Brok,
+        )
+        .about(
+            "Fakturaer sendt til purring / utgående fakturaer",
+            "Fakturasystemet",
+            "Leder innfordring",
+        )
+        .on(Scope::Kinds(FINANCE))
+        .values(5.5, 0.0, 0.8)
+        .season(1.0, 8.0)
+        .scaled(Scale::Population)
+        .ratio(2_400.0, 100.0)
+        .target(5.0, 8.0),
     ]
 }

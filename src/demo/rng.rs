@@ -19,7 +19,7 @@ pub(crate) enum Purpose {
     OwnTarget = 8,
     Comment = 9,
     Name = 10,
-    Minute = 11,
+    Timestamp = 11,
 }
 
 fn splitmix(mut z: u64) -> u64 {
@@ -31,7 +31,8 @@ fn splitmix(mut z: u64) -> u64 {
 
 /// A 64-bit hash of the purpose and the keys.
 pub(crate) fn hash(purpose: Purpose, keys: &[u64]) -> u64 {
-    keys.iter().fold(splitmix(SEED ^ purpose as u64), |h, &k| splitmix(h ^ k))
+    keys.iter()
+        .fold(splitmix(SEED ^ purpose as u64), |h, &k| splitmix(h ^ k))
 }
 
 /// Uniform in [0, 1).
@@ -62,9 +63,18 @@ mod tests {
 
     #[test]
     fn same_keys_same_draw_and_purposes_differ() {
-        assert_eq!(hash(Purpose::Noise, &[1, 2, 3]), hash(Purpose::Noise, &[1, 2, 3]));
-        assert_ne!(hash(Purpose::Noise, &[1, 2, 3]), hash(Purpose::Offset, &[1, 2, 3]));
-        assert_ne!(hash(Purpose::Noise, &[1, 2, 3]), hash(Purpose::Noise, &[1, 3, 2]));
+        assert_eq!(
+            hash(Purpose::Noise, &[1, 2, 3]),
+            hash(Purpose::Noise, &[1, 2, 3])
+        );
+        assert_ne!(
+            hash(Purpose::Noise, &[1, 2, 3]),
+            hash(Purpose::Offset, &[1, 2, 3])
+        );
+        assert_ne!(
+            hash(Purpose::Noise, &[1, 2, 3]),
+            hash(Purpose::Noise, &[1, 3, 2])
+        );
     }
 
     #[test]

@@ -142,24 +142,93 @@ fn plan(size: DemoSize) -> Plan {
 }
 
 const PLACES: [&str; 48] = [
-    "Bakken", "Åsen", "Lia", "Haugen", "Nordby", "Sjøsiden", "Furuly", "Solberg", "Moen", "Vik",
-    "Dalen", "Berg", "Strand", "Skogen", "Bråten", "Eikeli", "Tveten", "Grønli", "Rud", "Ekra",
-    "Sletta", "Holmen", "Nes", "Myra", "Tangen", "Løkka", "Enga", "Kollen", "Fjellstad",
-    "Granli", "Lunden", "Nyborg", "Vestli", "Østli", "Brekke", "Hagen", "Sand", "Hovin",
-    "Torp", "Kirkeby", "Fossum", "Lindeberg", "Rosenlund", "Heia", "Bøen", "Stokke", "Jordet",
+    "Bakken",
+    "Åsen",
+    "Lia",
+    "Haugen",
+    "Nordby",
+    "Sjøsiden",
+    "Furuly",
+    "Solberg",
+    "Moen",
+    "Vik",
+    "Dalen",
+    "Berg",
+    "Strand",
+    "Skogen",
+    "Bråten",
+    "Eikeli",
+    "Tveten",
+    "Grønli",
+    "Rud",
+    "Ekra",
+    "Sletta",
+    "Holmen",
+    "Nes",
+    "Myra",
+    "Tangen",
+    "Løkka",
+    "Enga",
+    "Kollen",
+    "Fjellstad",
+    "Granli",
+    "Lunden",
+    "Nyborg",
+    "Vestli",
+    "Østli",
+    "Brekke",
+    "Hagen",
+    "Sand",
+    "Hovin",
+    "Torp",
+    "Kirkeby",
+    "Fossum",
+    "Lindeberg",
+    "Rosenlund",
+    "Heia",
+    "Bøen",
+    "Stokke",
+    "Jordet",
     "Aker",
 ];
-const PREFIXES: [&str; 9] =
-    ["", "Øvre ", "Nedre ", "Nordre ", "Søndre ", "Vestre ", "Østre ", "Store ", "Lille "];
+const PREFIXES: [&str; 9] = [
+    "", "Øvre ", "Nedre ", "Nordre ", "Søndre ", "Vestre ", "Østre ", "Store ", "Lille ",
+];
 const KINDERGARTEN_NAMES: [&str; 20] = [
-    "Solsiden", "Trollskogen", "Blåbærtoppen", "Marihøna", "Eventyrhagen", "Regnbuen",
-    "Tusenfryd", "Ekornrud", "Humla", "Kløverengen", "Stjerneskudd", "Maurtua", "Løvetann",
-    "Tyttebærlia", "Nøtteliten", "Solstrålen", "Kongleskogen", "Måltrosten", "Bjørnebo",
+    "Solsiden",
+    "Trollskogen",
+    "Blåbærtoppen",
+    "Marihøna",
+    "Eventyrhagen",
+    "Regnbuen",
+    "Tusenfryd",
+    "Ekornrud",
+    "Humla",
+    "Kløverengen",
+    "Stjerneskudd",
+    "Maurtua",
+    "Løvetann",
+    "Tyttebærlia",
+    "Nøtteliten",
+    "Solstrålen",
+    "Kongleskogen",
+    "Måltrosten",
+    "Bjørnebo",
     "Gullhaugen",
 ];
 const NURSING_NAMES: [&str; 12] = [
-    "Furulund", "Haugtun", "Solgløtt", "Lindehjemmet", "Fjellhaug", "Aldershvile", "Bjørkely",
-    "Sjøtun", "Kvelstun", "Rosenhaven", "Eikelund", "Tunet",
+    "Furulund",
+    "Haugtun",
+    "Solgløtt",
+    "Lindehjemmet",
+    "Fjellhaug",
+    "Aldershvile",
+    "Bjørkely",
+    "Sjøtun",
+    "Kvelstun",
+    "Rosenhaven",
+    "Eikelund",
+    "Tunet",
 ];
 const ZONES: [&str; 5] = ["nord", "sør", "øst", "vest", "sentrum"];
 
@@ -175,7 +244,11 @@ fn nth_name(i: usize, special: &[&str], offset: usize, variants: &[&str]) -> Str
     let pool = special.len() + PLACES.len() * PREFIXES.len();
     let round = i / pool;
     let j = i % pool;
-    let stem = if j < special.len() { special[j].to_string() } else { place(offset + j - special.len()) };
+    let stem = if j < special.len() {
+        special[j].to_string()
+    } else {
+        place(offset + j - special.len())
+    };
     format!("{stem} {}", variants[round % variants.len()])
 }
 
@@ -188,7 +261,12 @@ struct Spec {
 }
 
 fn spec(name: String, kind: Kind, employees: (u32, u32)) -> Spec {
-    Spec { name, kind, employees, depts: Vec::new() }
+    Spec {
+        name,
+        kind,
+        employees,
+        depts: Vec::new(),
+    }
 }
 
 fn oppvekst(p: &Plan) -> Vec<Vec<Spec>> {
@@ -204,7 +282,12 @@ fn oppvekst(p: &Plan) -> Vec<Vec<Spec>> {
         .collect();
     let kindergartens = (0..p.kindergartens)
         .map(|i| {
-            let name = nth_name(i, &KINDERGARTEN_NAMES, 3, &["barnehage", "naturbarnehage", "gårdsbarnehage"]);
+            let name = nth_name(
+                i,
+                &KINDERGARTEN_NAMES,
+                3,
+                &["barnehage", "naturbarnehage", "gårdsbarnehage"],
+            );
             spec(name, Kind::Kindergarten, (8, 26))
         })
         .collect();
@@ -227,12 +310,21 @@ fn oppvekst(p: &Plan) -> Vec<Vec<Spec>> {
 fn helse(p: &Plan) -> Vec<Vec<Spec>> {
     let nursing = (0..p.nursing_homes)
         .map(|i| {
-            let stem = if i < NURSING_NAMES.len() { NURSING_NAMES[i].to_string() } else { place(i + 5) };
-            let suffix = if i < NURSING_NAMES.len() { "sykehjem" } else { "omsorgssenter" };
+            let stem = if i < NURSING_NAMES.len() {
+                NURSING_NAMES[i].to_string()
+            } else {
+                place(i + 5)
+            };
+            let suffix = if i < NURSING_NAMES.len() {
+                "sykehjem"
+            } else {
+                "omsorgssenter"
+            };
             let mut s = spec(format!("{stem} {suffix}"), Kind::NursingHome, (3, 7));
             let depts = 2 + i % p.nursing_depts.saturating_sub(1).max(1);
             for d in 1..=depts.min(p.nursing_depts) {
-                s.depts.push((format!("{stem} avd. {d}"), Kind::NursingDept, (16, 34)));
+                s.depts
+                    .push((format!("{stem} avd. {d}"), Kind::NursingDept, (16, 34)));
             }
             s
         })
@@ -244,23 +336,40 @@ fn helse(p: &Plan) -> Vec<Vec<Spec>> {
             } else {
                 format!("Hjemmetjenesten {}", place(i + 10))
             };
-            let mut s = spec(name.clone(), Kind::HomeCare, if p.zones == 0 { (30, 60) } else { (3, 6) });
+            let mut s = spec(
+                name.clone(),
+                Kind::HomeCare,
+                if p.zones == 0 { (30, 60) } else { (3, 6) },
+            );
             for z in ZONES.iter().take(p.zones) {
-                s.depts.push((format!("{name}, sone {z}"), Kind::HomeCareZone, (22, 45)));
+                s.depts
+                    .push((format!("{name}, sone {z}"), Kind::HomeCareZone, (22, 45)));
             }
             s
         })
         .collect();
     let nav = (0..p.nav)
         .map(|i| {
-            let name = if p.nav == 1 { "NAV Demo".to_string() } else { format!("NAV {}", place(i + 4)) };
+            let name = if p.nav == 1 {
+                "NAV Demo".to_string()
+            } else {
+                format!("NAV {}", place(i + 4))
+            };
             spec(name, Kind::Nav, (20, 60))
         })
         .collect();
     let housing = (0..p.housing)
         .map(|i| {
-            let suffix = if i % 3 == 2 { "omsorgsboliger" } else { "bofellesskap" };
-            spec(format!("{} {suffix}", place(i + 4)), Kind::Housing, (10, 26))
+            let suffix = if i % 3 == 2 {
+                "omsorgsboliger"
+            } else {
+                "bofellesskap"
+            };
+            spec(
+                format!("{} {suffix}", place(i + 4)),
+                Kind::Housing,
+                (10, 26),
+            )
         })
         .collect();
     let health = (0..p.health_stations)
@@ -278,14 +387,27 @@ fn helse(p: &Plan) -> Vec<Vec<Spec>> {
         other.push(spec("Legevakten".to_string(), Kind::Emergency, (18, 35)));
     }
     for i in 0..p.mental_health {
-        other.push(spec(format!("Rus og psykisk helse {}", place(i + 12)), Kind::MentalHealth, (10, 30)));
+        other.push(spec(
+            format!("Rus og psykisk helse {}", place(i + 12)),
+            Kind::MentalHealth,
+            (10, 30),
+        ));
     }
     vec![nursing, home_care, nav, housing, health, other]
 }
 
 fn teknisk(p: &Plan) -> Vec<Vec<Spec>> {
-    let mut water = spec("Vann og avløp".to_string(), Kind::Water, if p.water_depts == 0 { (12, 25) } else { (3, 6) });
-    let water_names = ["Vannverket", "Avløpsrenseanlegget", "Ledningsnett", "Driftssentralen"];
+    let mut water = spec(
+        "Vann og avløp".to_string(),
+        Kind::Water,
+        if p.water_depts == 0 { (12, 25) } else { (3, 6) },
+    );
+    let water_names = [
+        "Vannverket",
+        "Avløpsrenseanlegget",
+        "Ledningsnett",
+        "Driftssentralen",
+    ];
     for d in 0..p.water_depts {
         let name = if d < water_names.len() {
             water_names[d].to_string()
@@ -296,12 +418,21 @@ fn teknisk(p: &Plan) -> Vec<Vec<Spec>> {
     }
     let roads = (0..p.roads)
         .map(|i| {
-            let name = if p.roads == 1 { "Vei og park".to_string() } else { format!("Vei og park {}", place(i + 2)) };
+            let name = if p.roads == 1 {
+                "Vei og park".to_string()
+            } else {
+                format!("Vei og park {}", place(i + 2))
+            };
             spec(name, Kind::Road, (10, 25))
         })
         .collect();
     let mut property = spec("Eiendom".to_string(), Kind::Property, (4, 8));
-    let property_names = ["Renhold", "Vaktmestertjenesten", "Byggprosjekter", "Energi og drift"];
+    let property_names = [
+        "Renhold",
+        "Vaktmestertjenesten",
+        "Byggprosjekter",
+        "Energi og drift",
+    ];
     for d in 0..p.property_depts {
         let name = if d < property_names.len() {
             property_names[d].to_string()
@@ -312,28 +443,55 @@ fn teknisk(p: &Plan) -> Vec<Vec<Spec>> {
     }
     let building = spec("Plan og byggesak".to_string(), Kind::Building, (8, 16));
     let fire = (0..p.fire)
-        .map(|i| spec(format!("{} brannstasjon", place(i + 6)), Kind::Fire, (12, 28)))
+        .map(|i| {
+            spec(
+                format!("{} brannstasjon", place(i + 6)),
+                Kind::Fire,
+                (12, 28),
+            )
+        })
         .collect();
     vec![vec![water], roads, vec![property], vec![building], fire]
 }
 
 fn stab(p: &Plan) -> Vec<Vec<Spec>> {
     let hr = spec("HR".to_string(), Kind::Hr, (6, 15));
-    let mut finance = spec("Økonomi".to_string(), Kind::Finance, if p.finance_depts == 0 { (8, 20) } else { (3, 6) });
-    for d in ["Regnskap", "Lønn", "Innfordring", "Budsjett og analyse"].iter().take(p.finance_depts) {
-        finance.depts.push((d.to_string(), Kind::FinanceDept, (5, 14)));
+    let mut finance = spec(
+        "Økonomi".to_string(),
+        Kind::Finance,
+        if p.finance_depts == 0 {
+            (8, 20)
+        } else {
+            (3, 6)
+        },
+    );
+    for d in ["Regnskap", "Lønn", "Innfordring", "Budsjett og analyse"]
+        .iter()
+        .take(p.finance_depts)
+    {
+        finance
+            .depts
+            .push((d.to_string(), Kind::FinanceDept, (5, 14)));
     }
     let ict = spec("IKT".to_string(), Kind::Ict, (8, 20));
     let services = (0..p.services)
         .map(|i| {
-            let name = if i == 0 { "Servicetorget".to_string() } else { format!("Servicetorget {}", place(i + 9)) };
+            let name = if i == 0 {
+                "Servicetorget".to_string()
+            } else {
+                format!("Servicetorget {}", place(i + 9))
+            };
             spec(name, Kind::Service, (5, 12))
         })
         .collect();
     let mut rest = Vec::new();
     if p.services > 1 {
         rest.push(spec("Dokumentsenteret".to_string(), Kind::Archive, (6, 14)));
-        rest.push(spec("Politisk sekretariat".to_string(), Kind::Archive, (3, 8)));
+        rest.push(spec(
+            "Politisk sekretariat".to_string(),
+            Kind::Archive,
+            (3, 8),
+        ));
     }
     vec![vec![hr], vec![finance], vec![ict], services, rest]
 }
@@ -370,12 +528,17 @@ pub(crate) fn build(size: DemoSize) -> Vec<DemoUnit> {
         // Interleaved, so that each sector's first codes (2100, 2200, …) are one of each kind.
         let longest = groups.iter().map(Vec::len).max().unwrap_or(0);
         let mut k = 0usize;
-        let mut groups: Vec<std::vec::IntoIter<Spec>> = groups.into_iter().map(Vec::into_iter).collect();
+        let mut groups: Vec<std::vec::IntoIter<Spec>> =
+            groups.into_iter().map(Vec::into_iter).collect();
         for _ in 0..longest {
             for group in groups.iter_mut() {
                 let Some(s) = group.next() else { continue };
                 k += 1;
-                let code = if k <= 9 { format!("{digit}{k}00") } else { format!("{digit}{k:03}0") };
+                let code = if k <= 9 {
+                    format!("{digit}{k}00")
+                } else {
+                    format!("{digit}{k:03}0")
+                };
                 let index = units.len();
                 let employees = draw_employees(&code, s.employees);
                 units.push(DemoUnit {
@@ -389,8 +552,11 @@ pub(crate) fn build(size: DemoSize) -> Vec<DemoUnit> {
                 });
                 for (d, (name, kind, range)) in s.depts.into_iter().enumerate().take(9) {
                     let d = d + 1;
-                    let dept_code =
-                        if k <= 9 { format!("{digit}{k}{d}0") } else { format!("{digit}{k:03}{d}") };
+                    let dept_code = if k <= 9 {
+                        format!("{digit}{k}{d}0")
+                    } else {
+                        format!("{digit}{k:03}{d}")
+                    };
                     let employees = draw_employees(&dept_code, range);
                     units.push(DemoUnit {
                         code: dept_code,
@@ -409,7 +575,9 @@ pub(crate) fn build(size: DemoSize) -> Vec<DemoUnit> {
 }
 
 fn draw_employees(code: &str, (low, high): (u32, u32)) -> u32 {
-    let key = code.bytes().fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(u64::from(b)));
+    let key = code
+        .bytes()
+        .fold(0u64, |h, b| h.wrapping_mul(131).wrapping_add(u64::from(b)));
     rng::between(Purpose::Employees, &[key], low, high)
 }
 
@@ -421,8 +589,8 @@ pub(crate) fn author(unit: &DemoUnit, key: u64) -> String {
         "Espen", "Hilde", "Bjørn", "Ragnhild", "Eirik",
     ];
     const LAST: [&str; 16] = [
-        "Nordmann", "Hansen", "Berg", "Olsen", "Johansen", "Bakke", "Lie", "Aas", "Dahl",
-        "Haugen", "Solberg", "Strand", "Nilsen", "Moe", "Larsen", "Eide",
+        "Nordmann", "Hansen", "Berg", "Olsen", "Johansen", "Bakke", "Lie", "Aas", "Dahl", "Haugen",
+        "Solberg", "Strand", "Nilsen", "Moe", "Larsen", "Eide",
     ];
     let role = match unit.kind {
         Kind::Root => "kommunedirektør",
@@ -431,15 +599,20 @@ pub(crate) fn author(unit: &DemoUnit, key: u64) -> String {
         Kind::Sfo => "SFO-leder",
         Kind::Kindergarten => "styrer",
         Kind::Culture => "kultursjef",
-        Kind::NursingHome | Kind::HomeCare | Kind::Housing | Kind::MentalHealth | Kind::Emergency => {
-            "enhetsleder"
-        }
+        Kind::NursingHome
+        | Kind::HomeCare
+        | Kind::Housing
+        | Kind::MentalHealth
+        | Kind::Emergency => "enhetsleder",
         Kind::NursingDept | Kind::HomeCareZone => "avdelingsleder",
         Kind::Nav => "NAV-leder",
         Kind::HealthStation => "ledende helsesykepleier",
-        Kind::Water | Kind::WaterDept | Kind::Road | Kind::Property | Kind::PropertyDept | Kind::Fire => {
-            "driftsleder"
-        }
+        Kind::Water
+        | Kind::WaterDept
+        | Kind::Road
+        | Kind::Property
+        | Kind::PropertyDept
+        | Kind::Fire => "driftsleder",
         Kind::Building => "leder plan og byggesak",
         Kind::Hr => "HR-sjef",
         Kind::Finance | Kind::FinanceDept => "økonomisjef",
@@ -447,5 +620,9 @@ pub(crate) fn author(unit: &DemoUnit, key: u64) -> String {
         Kind::Service | Kind::Archive => "leder",
     };
     let h = rng::hash(Purpose::Name, &[key]);
-    format!("{} {} ({role})", FIRST[(h % 16) as usize], LAST[((h >> 8) % 16) as usize])
+    format!(
+        "{} {} ({role})",
+        FIRST[(h % 16) as usize],
+        LAST[((h >> 8) % 16) as usize]
+    )
 }

@@ -67,7 +67,9 @@ impl<'a> Cells<'a> {
 
     pub fn required_number(&self, problems: &mut Problems, column: &str) -> Checked<f64> {
         let text = self.required(problems, column)?;
-        parse_decimal(text).map(|d| d.to_f64()).map_err(|e| self.error(problems, column, e.to_string()))
+        parse_decimal(text)
+            .map(|d| d.to_f64())
+            .map_err(|e| self.error(problems, column, e.to_string()))
     }
 
     /// A calendar year of four digits (`2026`; an XLSX number cell 2026 reads the same).
@@ -77,7 +79,13 @@ impl<'a> Cells<'a> {
             .then(|| text.parse::<i32>().ok())
             .flatten()
             .filter(|y| Period::year(*y).is_some());
-        year.ok_or_else(|| self.error(problems, column, format!("«{text}» er ikke et årstall (f.eks. 2026)")))
+        year.ok_or_else(|| {
+            self.error(
+                problems,
+                column,
+                format!("«{text}» er ikke et årstall (f.eks. 2026)"),
+            )
+        })
     }
 }
 

@@ -18,11 +18,19 @@ pub struct ColumnSpec {
 }
 
 pub const fn required(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
-    ColumnSpec { name, aliases, required: true }
+    ColumnSpec {
+        name,
+        aliases,
+        required: true,
+    }
 }
 
 pub const fn optional(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
-    ColumnSpec { name, aliases, required: false }
+    ColumnSpec {
+        name,
+        aliases,
+        required: false,
+    }
 }
 
 /// The header matched against a kind's columns.
@@ -53,7 +61,11 @@ fn fold(name: &str) -> String {
 impl Columns {
     /// Matches `header` (the file's first line, `line`) against `specs`. Errors: a required
     /// column missing, or one column given twice.
-    pub fn match_header(specs: &'static [ColumnSpec], header: &[String], line: u64) -> Result<Columns, Problems> {
+    pub fn match_header(
+        specs: &'static [ColumnSpec],
+        header: &[String],
+        line: u64,
+    ) -> Result<Columns, Problems> {
         let mut found: Vec<Option<(usize, String)>> = vec![None; specs.len()];
         let mut unknown = Vec::new();
         let mut problems = Problems::default();
@@ -62,14 +74,17 @@ impl Columns {
                 continue;
             }
             let folded = fold(name);
-            let spec = specs
-                .iter()
-                .position(|s| fold(s.name) == folded || s.aliases.iter().any(|a| fold(a) == folded));
+            let spec = specs.iter().position(|s| {
+                fold(s.name) == folded || s.aliases.iter().any(|a| fold(a) == folded)
+            });
             match spec {
                 Some(s) if found[s].is_some() => problems.add(
                     line,
                     Some(name),
-                    format!("kolonnen «{}» står mer enn én gang i overskriften", specs[s].name),
+                    format!(
+                        "kolonnen «{}» står mer enn én gang i overskriften",
+                        specs[s].name
+                    ),
                 ),
                 Some(s) => found[s] = Some((i, name.trim().to_string())),
                 None => unknown.push(name.trim().to_string()),
@@ -82,21 +97,36 @@ impl Columns {
             .map(|(s, _)| format!("«{}»", s.name))
             .collect();
         if !missing.is_empty() {
-            let columns = header.iter().filter(|h| !h.trim().is_empty()).map(|h| format!("«{}»", h.trim()));
+            let columns = header
+                .iter()
+                .filter(|h| !h.trim().is_empty())
+                .map(|h| format!("«{}»", h.trim()));
             let columns: Vec<String> = columns.collect();
-            let what = if missing.len() == 1 { "kolonnen" } else { "kolonnene" };
+            let what = if missing.len() == 1 {
+                "kolonnen"
+            } else {
+                "kolonnene"
+            };
             problems.add(
                 line,
                 None,
                 format!(
                     "mangler {what} {}; fant {}",
                     missing.join(", "),
-                    if columns.is_empty() { "ingen kolonner".to_string() } else { columns.join(", ") }
+                    if columns.is_empty() {
+                        "ingen kolonner".to_string()
+                    } else {
+                        columns.join(", ")
+                    }
                 ),
             );
         }
         if problems.is_empty() {
-            Ok(Columns { specs, found, unknown })
+            Ok(Columns {
+                specs,
+                found,
+                unknown,
+            })
         } else {
             Err(problems)
         }
@@ -110,7 +140,8 @@ impl Columns {
 
     /// Is the column in the file at all? (An absent optional column keeps stored values.)
     pub fn has(&self, name: &str) -> bool {
-        self.spec_index(name).is_some_and(|i| self.found[i].is_some())
+        self.spec_index(name)
+            .is_some_and(|i| self.found[i].is_some())
     }
 
     /// The column's name as the file writes it, for messages; else the canonical name.
@@ -134,7 +165,10 @@ impl Columns {
             return None;
         }
         let names: Vec<String> = self.unknown.iter().map(|n| format!("«{n}»")).collect();
-        Some(format!("ukjente kolonner ble ikke lest: {}", names.join(", ")))
+        Some(format!(
+            "ukjente kolonner ble ikke lest: {}",
+            names.join(", ")
+        ))
     }
 }
 
@@ -154,13 +188,20 @@ mod tests {
     }
 
     fn record(cells: &[&str]) -> Record {
-        Record { line: 2, cells: header(cells) }
+        Record {
+            line: 2,
+            cells: header(cells),
+        }
     }
 
     #[test]
     fn names_match_ignoring_case_spaces_letters_and_language() {
-        let cols = Columns::match_header(SPECS, &header(&[" Indicator ", "Rød grense", "AR", "niva"]), 1)
-            .unwrap_or_else(|p| panic!("{:?}", p));
+        let cols = Columns::match_header(
+            SPECS,
+            &header(&[" Indicator ", "Rød grense", "AR", "niva"]),
+            1,
+        )
+        .unwrap_or_else(|p| panic!("{:?}", p));
         let r = record(&["OR-AVV", "75", "2026", "sektor"]);
         assert_eq!(cols.cell(&r, "indikator"), "OR-AVV");
         assert_eq!(cols.cell(&r, "rød_grense"), "75");
@@ -174,7 +215,10 @@ mod tests {
     fn unknown_columns_are_a_warning_and_absent_optional_columns_read_empty() {
         let cols = Columns::match_header(SPECS, &header(&["år", "merknad", "indikator", ""]), 1)
             .unwrap_or_else(|p| panic!("{:?}", p));
-        assert_eq!(cols.unknown_warning().as_deref(), Some("ukjente kolonner ble ikke lest: «merknad»"));
+        assert_eq!(
+            cols.unknown_warning().as_deref(),
+            Some("ukjente kolonner ble ikke lest: «merknad»")
+        );
         assert!(!cols.has("nivå"));
         assert_eq!(cols.cell(&record(&["2026", "x", "SF"]), "nivå"), "");
         assert_eq!(cols.cell(&record(&["2026", "x", "SF"]), "indikator"), "SF");
@@ -186,12 +230,19 @@ mod tests {
         let errors = problems.errors();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].line, 1);
-        assert_eq!(errors[0].message, "mangler kolonnen «år»; fant «indikator», «aar»");
+        assert_eq!(
+            errors[0].message,
+            "mangler kolonnen «år»; fant «indikator», «aar»"
+        );
     }
 
     #[test]
     fn a_column_given_twice_is_refused() {
-        let problems = Columns::match_header(SPECS, &header(&["indikator", "år", "Year"]), 1).unwrap_err();
-        assert_eq!(problems.errors()[0].message, "kolonnen «år» står mer enn én gang i overskriften");
+        let problems =
+            Columns::match_header(SPECS, &header(&["indikator", "år", "Year"]), 1).unwrap_err();
+        assert_eq!(
+            problems.errors()[0].message,
+            "kolonnen «år» står mer enn én gang i overskriften"
+        );
     }
 }

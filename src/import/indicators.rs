@@ -43,7 +43,11 @@ fn choice<T>(
 ) -> Checked<T> {
     let text = c.required(problems, column)?;
     parse(text).ok_or_else(|| {
-        c.error(problems, column, format!("ukjent {what} «{text}»; bruk {}", one_of(accepted)))
+        c.error(
+            problems,
+            column,
+            format!("ukjent {what} «{text}»; bruk {}", one_of(accepted)),
+        )
     })
 }
 
@@ -54,7 +58,11 @@ pub fn parse(
     problems: &mut Problems,
     warnings: &mut Vec<String>,
 ) -> Vec<Indicator> {
-    let existing: HashMap<&str, &Indicator> = catalog.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
+    let existing: HashMap<&str, &Indicator> = catalog
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i))
+        .collect();
     let mut seen: HashMap<&str, u64> = HashMap::new();
     let mut factor_ignored: Vec<u64> = Vec::new();
     let mut out = Vec::new();
@@ -88,7 +96,14 @@ pub fn parse(
             &["lokalsamfunn", "brukere", "organisasjon", "økonomi"],
             Perspective::parse,
         );
-        let direction = choice(&c, problems, "retning", "retning", &["høy", "lav"], Direction::parse);
+        let direction = choice(
+            &c,
+            problems,
+            "retning",
+            "retning",
+            &["høy", "lav"],
+            Direction::parse,
+        );
         let frequency = choice(
             &c,
             problems,
@@ -97,20 +112,33 @@ pub fn parse(
             &["måned", "kvartal", "tertial", "halvår", "år"],
             Frequency::parse,
         );
-        let aggregation =
-            choice(&c, problems, "aggregering", "aggregering", &["sum", "snitt", "siste", "brøk"], Aggregation::parse);
+        let aggregation = choice(
+            &c,
+            problems,
+            "aggregering",
+            "aggregering",
+            &["sum", "snitt", "siste", "brøk"],
+            Aggregation::parse,
+        );
         let rollup: Checked<Option<UnitRollup>> = match c.optional("enhetsaggregering") {
             None => Ok(None),
             Some(text) => UnitRollup::parse(text).map(Some).ok_or_else(|| {
                 c.error(
                     problems,
                     "enhetsaggregering",
-                    format!("ukjent enhetsaggregering «{text}»; bruk {}", one_of(&["sum", "snitt", "ingen"])),
+                    format!(
+                        "ukjent enhetsaggregering «{text}»; bruk {}",
+                        one_of(&["sum", "snitt", "ingen"])
+                    ),
                 )
             }),
         };
         let factor = c.optional_number(problems, "faktor").and_then(|f| match f {
-            Some(f) if f <= 0.0 => Err(c.error(problems, "faktor", "faktoren må være større enn 0".to_string())),
+            Some(f) if f <= 0.0 => Err(c.error(
+                problems,
+                "faktor",
+                "faktoren må være større enn 0".to_string(),
+            )),
             f => Ok(f),
         });
         let decimals: Checked<Option<u8>> = match c.optional("desimaler") {
@@ -122,7 +150,11 @@ pub fn parse(
                 .filter(|d| *d <= 4)
                 .map(Some)
                 .ok_or_else(|| {
-                    c.error(problems, "desimaler", format!("desimaler må være et heltall fra 0 til 4, ikke «{text}»"))
+                    c.error(
+                        problems,
+                        "desimaler",
+                        format!("desimaler må være et heltall fra 0 til 4, ikke «{text}»"),
+                    )
                 }),
         };
         let (Ok(code), Ok(name), Ok(perspective), Ok(direction), Ok(frequency), Ok(aggregation)) =
@@ -130,7 +162,9 @@ pub fn parse(
         else {
             continue;
         };
-        let (Ok(rollup), Ok(factor), Ok(decimals)) = (rollup, factor, decimals) else { continue };
+        let (Ok(rollup), Ok(factor), Ok(decimals)) = (rollup, factor, decimals) else {
+            continue;
+        };
         let old = existing.get(code).copied();
         if let Some(old) = old.filter(|o| o.builtin) {
             if old.frequency != frequency || old.aggregation != aggregation {
@@ -153,7 +187,9 @@ pub fn parse(
         let keep = |column: &str| !columns.has(column) && old.is_some();
         ind.unit_rollup = match (rollup, old) {
             (Some(r), _) => r,
-            (None, Some(o)) if keep("enhetsaggregering") && o.aggregation == aggregation => o.unit_rollup,
+            (None, Some(o)) if keep("enhetsaggregering") && o.aggregation == aggregation => {
+                o.unit_rollup
+            }
             (None, _) => aggregation.default_rollup(),
         };
         ind.decimals = match (decimals, old) {

@@ -28,8 +28,17 @@ pub fn per(frequency: Frequency) -> String {
     format!("per {}", frequency.key())
 }
 
-pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut Problems) -> Vec<Measurement> {
-    let indicators: HashMap<&str, &Indicator> = catalog.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
+pub fn parse(
+    table: &Table,
+    columns: &Columns,
+    catalog: &Catalog,
+    problems: &mut Problems,
+) -> Vec<Measurement> {
+    let indicators: HashMap<&str, &Indicator> = catalog
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i))
+        .collect();
     let units: HashSet<&str> = catalog.units.iter().map(|u| u.code.as_str()).collect();
     let mut seen: HashMap<(&str, &str, Period), u64> = HashMap::new();
     let mut out = Vec::new();
@@ -73,7 +82,11 @@ pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut
             )),
             (_, Ok(p)) => match p.months().find(|m| catalog.locked.contains(m)) {
                 Some(m) => Err(c.error(problems, "periode", format!("måneden {m} er låst"))),
-                None => Ok(p),
+                // The canonical span: `2026-01..2026-03` for a quarterly indicator is 2026-K1.
+                None => Ok(match &indicator {
+                    Ok(ind) => Period::span_of(ind.frequency, p.first()),
+                    Err(_) => p,
+                }),
             },
             (_, Err(r)) => Err(r),
         };
@@ -81,19 +94,33 @@ pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut
             Ok(ind) => figure(&c, problems, ind),
             Err(r) => Err(*r),
         };
-        let (Ok(ind), Ok(unit), Ok(span), Ok(figure)) = (indicator, unit, span, figure) else { continue };
+        let (Ok(ind), Ok(unit), Ok(span), Ok(figure)) = (indicator, unit, span, figure) else {
+            continue;
+        };
         let key = (ind.code.as_str(), unit, span);
         if let Some(first) = seen.get(&key) {
-            c.line_error(problems, format!("samme indikator, enhet og periode som linje {first}"));
+            c.line_error(
+                problems,
+                format!("samme indikator, enhet og periode som linje {first}"),
+            );
             continue;
         }
         seen.insert(key, c.line());
-        out.push(Measurement { indicator: ind.code.clone(), unit: unit.to_string(), span, figure });
+        out.push(Measurement {
+            indicator: ind.code.clone(),
+            unit: unit.to_string(),
+            span,
+            figure,
+        });
     }
     out
 }
 
-fn figure(c: &Cells, problems: &mut Problems, ind: &Indicator) -> Result<Figure, super::cells::Reported> {
+fn figure(
+    c: &Cells,
+    problems: &mut Problems,
+    ind: &Indicator,
+) -> Result<Figure, super::cells::Reported> {
     let code = &ind.code;
     if ind.aggregation == Aggregation::Brok {
         let extra = c.optional("verdi").map(|_| {
@@ -108,13 +135,20 @@ fn figure(c: &Cells, problems: &mut Problems, ind: &Indicator) -> Result<Figure,
             if d > 0.0 {
                 Ok(d)
             } else {
-                Err(c.error(problems, "nevner", "nevneren må være større enn 0".to_string()))
+                Err(c.error(
+                    problems,
+                    "nevner",
+                    "nevneren må være større enn 0".to_string(),
+                ))
             }
         });
         if let Some(r) = extra {
             return Err(r);
         }
-        Ok(Figure::Ratio { numerator: numerator?, denominator: denominator? })
+        Ok(Figure::Ratio {
+            numerator: numerator?,
+            denominator: denominator?,
+        })
     } else {
         let mut extra = None;
         for column in ["teller", "nevner"] {
@@ -122,7 +156,9 @@ fn figure(c: &Cells, problems: &mut Problems, ind: &Indicator) -> Result<Figure,
                 extra = Some(c.error(
                     problems,
                     column,
-                    format!("{code} er ikke en brøk og registreres med verdi, ikke teller og nevner"),
+                    format!(
+                        "{code} er ikke en brøk og registreres med verdi, ikke teller og nevner"
+                    ),
                 ));
             }
         }

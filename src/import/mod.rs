@@ -96,12 +96,20 @@ pub struct ImportFailure {
 
 impl fmt::Display for ImportFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "«{}» ble ikke importert, ingenting er endret ({} feil):", self.file, self.total)?;
+        write!(
+            f,
+            "«{}» ble ikke importert, ingenting er endret ({} feil):",
+            self.file, self.total
+        )?;
         for e in &self.errors {
             write!(f, "\n  {e}")?;
         }
         if self.total > self.errors.len() as u64 {
-            write!(f, "\n  … og {} feil til", self.total - self.errors.len() as u64)?;
+            write!(
+                f,
+                "\n  … og {} feil til",
+                self.total - self.errors.len() as u64
+            )?;
         }
         Ok(())
     }
@@ -132,7 +140,12 @@ pub struct Parsed {
 
 /// Reads `bytes` as a file of `kind` and checks every line against `catalog` (and the file
 /// itself); pure. `Err` lists every wrong line.
-pub fn parse(kind: ImportKind, file_name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Parsed, ImportFailure> {
+pub fn parse(
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+) -> Result<Parsed, ImportFailure> {
     let mut problems = problems::Problems::default();
     let table = match reader::read(file_name, bytes) {
         Ok(table) => table,
@@ -154,27 +167,50 @@ pub fn parse(kind: ImportKind, file_name: &str, bytes: &[u8], catalog: &Catalog)
         problems.push(e.clone());
     }
     let changes = match kind {
-        ImportKind::Units => ChangeSet::Units(units::parse(&table, &columns, catalog, &mut problems)),
-        ImportKind::Indicators => {
-            ChangeSet::Indicators(indicators::parse(&table, &columns, catalog, &mut problems, &mut warnings))
+        ImportKind::Units => {
+            ChangeSet::Units(units::parse(&table, &columns, catalog, &mut problems))
         }
-        ImportKind::Targets => ChangeSet::Targets(targets::parse(&table, &columns, catalog, &mut problems)),
-        ImportKind::Measurements => {
-            ChangeSet::Measurements(measurements::parse(&table, &columns, catalog, &mut problems))
+        ImportKind::Indicators => ChangeSet::Indicators(indicators::parse(
+            &table,
+            &columns,
+            catalog,
+            &mut problems,
+            &mut warnings,
+        )),
+        ImportKind::Targets => {
+            ChangeSet::Targets(targets::parse(&table, &columns, catalog, &mut problems))
         }
+        ImportKind::Measurements => ChangeSet::Measurements(measurements::parse(
+            &table,
+            &columns,
+            catalog,
+            &mut problems,
+        )),
     };
     if !problems.is_empty() {
         return Err(problems.into_failure(file_name));
     }
     let rows_read = (table.records.len() + table.bad_lines.len()) as u64;
-    Ok(Parsed { changes, rows_read, warnings })
+    Ok(Parsed {
+        changes,
+        rows_read,
+        warnings,
+    })
 }
 
 /// Imports a file (CSV or XLSX, by content) of `kind` into `store`, all or nothing. The
 /// audit log names the file (without its directory).
-pub fn import_file(store: &mut Store, kind: ImportKind, path: &Path, dry_run: bool) -> Result<ImportReport> {
+pub fn import_file(
+    store: &mut Store,
+    kind: ImportKind,
+    path: &Path,
+    dry_run: bool,
+) -> Result<ImportReport> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     import_bytes(store, kind, &name, &bytes, dry_run)
 }
 

@@ -15,7 +15,11 @@ pub struct Problems {
 
 impl Problems {
     pub fn add(&mut self, line: u64, column: Option<&str>, message: String) {
-        self.push(LineError { line, column: column.map(str::to_string), message });
+        self.push(LineError {
+            line,
+            column: column.map(str::to_string),
+            message,
+        });
     }
 
     pub fn push(&mut self, error: LineError) {
@@ -45,7 +49,11 @@ impl Problems {
 
     pub fn into_failure(self, file: &str) -> ImportFailure {
         let total = self.total;
-        ImportFailure { file: file.to_string(), errors: self.errors(), total }
+        ImportFailure {
+            file: file.to_string(),
+            errors: self.errors(),
+            total,
+        }
     }
 }
 

@@ -39,12 +39,17 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
     if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
         return read_workbook(file_name, bytes);
     }
-    let text = decode(bytes).ok_or_else(|| file_error(format!("filen «{file_name}» er verken CSV eller XLSX")))?;
+    let text = decode(bytes)
+        .ok_or_else(|| file_error(format!("filen «{file_name}» er verken CSV eller XLSX")))?;
     read_csv(file_name, &text)
 }
 
 fn file_error(message: String) -> LineError {
-    LineError { line: 0, column: None, message }
+    LineError {
+        line: 0,
+        column: None,
+        message,
+    }
 }
 
 /// UTF-8 (BOM stripped) or Windows-1252 text; `None` for bytes that are not text at all.
@@ -52,11 +57,16 @@ fn decode(bytes: &[u8]) -> Option<String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text.to_string(),
-        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+        Err(_) => encoding_rs::WINDOWS_1252
+            .decode_without_bom_handling(bytes)
+            .0
+            .into_owned(),
     };
     // Text files hold no control characters but line breaks and tabs; NUL and the C1
     // controls (Windows-1252's unassigned bytes) mean binary data.
-    let binary = text.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{c}'));
+    let binary = text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\r' | '\n' | '\u{c}'));
     (!binary).then_some(text)
 }
 
@@ -144,16 +154,32 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let at = e.position().map_or(0, |p| p.byte() as usize).min(text.len());
-                let line = 1 + text.as_bytes()[..at].iter().filter(|b| **b == b'\n').count() as u64;
-                return Err(LineError { line, column: None, message: format!("linjen kan ikke leses: {e}") });
+                let at = e
+                    .position()
+                    .map_or(0, |p| p.byte() as usize)
+                    .min(text.len());
+                let line = 1 + text.as_bytes()[..at]
+                    .iter()
+                    .filter(|b| **b == b'\n')
+                    .count() as u64;
+                return Err(LineError {
+                    line,
+                    column: None,
+                    message: format!("linjen kan ikke leses: {e}"),
+                });
             }
         }
-        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize).clamp(counted_to, text.len());
+        let mut start = record
+            .position()
+            .map_or(counted_to, |p| p.byte() as usize)
+            .clamp(counted_to, text.len());
         while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        line += text.as_bytes()[counted_to..start].iter().filter(|b| **b == b'\n').count() as u64;
+        line += text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u64;
         counted_to = start;
         let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
         if cells.iter().all(String::is_empty) {
@@ -172,21 +198,35 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
                             " (med komma som skilletegn må tall med desimalkomma stå i anførselstegn: \"7,3\")",
                         );
                     }
-                    bad_lines.push(LineError { line, column: None, message })
+                    bad_lines.push(LineError {
+                        line,
+                        column: None,
+                        message,
+                    })
                 }
             },
         }
     }
     let header = header.ok_or_else(|| file_error(format!("filen «{file_name}» er tom")))?;
-    Ok(Table { header, header_line, records, bad_lines })
+    Ok(Table {
+        header,
+        header_line,
+        records,
+        bad_lines,
+    })
 }
 
 /// Pads a short record with empty cells (hand-edited files drop trailing delimiters);
 /// refuses one with more non-empty fields than the header has columns.
 fn fit_to_header(mut cells: Vec<String>, width: usize) -> Result<Vec<String>, String> {
     if cells.len() > width && cells[width..].iter().any(|c| !c.is_empty()) {
-        let used = cells.iter().rposition(|c| !c.is_empty()).map_or(0, |i| i + 1);
-        return Err(format!("linjen har {used} felt, men overskriften har bare {width} kolonner"));
+        let used = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        return Err(format!(
+            "linjen har {used} felt, men overskriften har bare {width} kolonner"
+        ));
     }
     cells.resize(width, String::new());
     Ok(cells)
@@ -194,13 +234,20 @@ fn fit_to_header(mut cells: Vec<String>, width: usize) -> Result<Vec<String>, St
 
 fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
     let unreadable = |e: &dyn std::fmt::Display| {
-        file_error(format!("filen «{file_name}» ser ut som et regneark, men kan ikke leses: {e}"))
+        file_error(format!(
+            "filen «{file_name}» ser ut som et regneark, men kan ikke leses: {e}"
+        ))
     };
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let mut book =
+        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
     let range = match book.worksheet_range_at(0) {
         Some(Ok(range)) => range,
         Some(Err(e)) => return Err(unreadable(&e)),
-        None => return Err(file_error(format!("regnearket «{file_name}» har ingen ark"))),
+        None => {
+            return Err(file_error(format!(
+                "regnearket «{file_name}» har ingen ark"
+            )))
+        }
     };
     let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
     let mut header: Option<Vec<String>> = None;
@@ -220,12 +267,22 @@ fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
             }
             Some(h) => match fit_to_header(cells, h.len()) {
                 Ok(cells) => records.push(Record { line, cells }),
-                Err(message) => bad_lines.push(LineError { line, column: None, message }),
+                Err(message) => bad_lines.push(LineError {
+                    line,
+                    column: None,
+                    message,
+                }),
             },
         }
     }
-    let header = header.ok_or_else(|| file_error(format!("det første arket i «{file_name}» er tomt")))?;
-    Ok(Table { header, header_line, records, bad_lines })
+    let header =
+        header.ok_or_else(|| file_error(format!("det første arket i «{file_name}» er tomt")))?;
+    Ok(Table {
+        header,
+        header_line,
+        records,
+        bad_lines,
+    })
 }
 
 /// A cell as text. Numbers in Rust's shortest round-trip form (never an exponent), which
@@ -260,7 +317,11 @@ pub(crate) fn xlsx(
 ) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let result = fill(book.add_worksheet())
-        .and_then(|()| book.add_worksheet().write_string(0, 0, "annet ark").map(|_| ()))
+        .and_then(|()| {
+            book.add_worksheet()
+                .write_string(0, 0, "annet ark")
+                .map(|_| ())
+        })
         .and_then(|()| book.save_to_buffer());
     result.unwrap_or_else(|e| panic!("{e}"))
 }
@@ -285,10 +346,15 @@ mod tests {
 
     #[test]
     fn quoted_fields_keep_delimiters_quotes_and_line_breaks() {
-        let t = table("kode;navn\n1;\"Helse; omsorg\"\n2;\"Sa \"\"Bakken\"\"\"\n3;\"to\nlinjer\"\n4;x\n");
+        let t = table(
+            "kode;navn\n1;\"Helse; omsorg\"\n2;\"Sa \"\"Bakken\"\"\"\n3;\"to\nlinjer\"\n4;x\n",
+        );
         assert_eq!(t.header, vec!["kode", "navn"]);
         let cells: Vec<&str> = t.records.iter().map(|r| r.cells[1].as_str()).collect();
-        assert_eq!(cells, vec!["Helse; omsorg", "Sa \"Bakken\"", "to\nlinjer", "x"]);
+        assert_eq!(
+            cells,
+            vec!["Helse; omsorg", "Sa \"Bakken\"", "to\nlinjer", "x"]
+        );
         // the record after the two-line field starts on line 6
         let lines: Vec<u64> = t.records.iter().map(|r| r.line).collect();
         assert_eq!(lines, vec![2, 3, 4, 6]);
@@ -298,7 +364,11 @@ mod tests {
     fn empty_lines_and_lines_of_only_delimiters_are_skipped_but_counted() {
         let t = table("\u{feff}kode;navn\r\n\r\n;;\r\n1;a\r\n ; \r\n2;b\r\n");
         assert_eq!(t.header, vec!["kode", "navn"]);
-        let lines: Vec<(u64, &str)> = t.records.iter().map(|r| (r.line, r.cells[0].as_str())).collect();
+        let lines: Vec<(u64, &str)> = t
+            .records
+            .iter()
+            .map(|r| (r.line, r.cells[0].as_str()))
+            .collect();
         assert_eq!(lines, vec![(4, "1"), (6, "2")]);
     }
 
@@ -324,7 +394,10 @@ mod tests {
             let path = format!("/work/shared/examples/{name}");
             std::fs::read(&path).ok().map(|b| read(name, &b))
         };
-        if let (Some(a), Some(b)) = (read_example("enheter-windows-1252.csv"), read_example("enheter.csv")) {
+        if let (Some(a), Some(b)) = (
+            read_example("enheter-windows-1252.csv"),
+            read_example("enheter.csv"),
+        ) {
             assert_eq!(a, b);
         }
     }
@@ -337,7 +410,10 @@ mod tests {
         assert_eq!(t.records[1].line, 4);
         assert_eq!(t.bad_lines.len(), 1);
         assert_eq!(t.bad_lines[0].line, 3);
-        assert_eq!(t.bad_lines[0].message, "linjen har 4 felt, men overskriften har bare 3 kolonner");
+        assert_eq!(
+            t.bad_lines[0].message,
+            "linjen har 4 felt, men overskriften har bare 3 kolonner"
+        );
     }
 
     #[test]
@@ -367,7 +443,12 @@ mod tests {
     #[test]
     fn a_broken_zip_is_an_unreadable_spreadsheet() {
         let e = read("x.xlsx", b"PK\x03\x04garbage").unwrap_err();
-        assert!(e.message.starts_with("filen «x.xlsx» ser ut som et regneark"), "{}", e.message);
+        assert!(
+            e.message
+                .starts_with("filen «x.xlsx» ser ut som et regneark"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
@@ -385,7 +466,12 @@ mod tests {
             sheet.write_string(0, 2, "periode")?;
             sheet.write_number(1, 0, 3110.0)?;
             sheet.write_number(1, 1, 7.3)?;
-            sheet.write_datetime_with_format(1, 2, rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 1)?, &date)?;
+            sheet.write_datetime_with_format(
+                1,
+                2,
+                rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 1)?,
+                &date,
+            )?;
             // row 3 (index 2) is empty
             sheet.write_string(3, 0, " 3120 ")?;
             sheet.write_string(3, 1, "1 234,5")?;
@@ -398,6 +484,9 @@ mod tests {
         assert_eq!(t.records[0].line, 2);
         assert_eq!(t.records[0].cells, vec!["3110", "7.3", "2026-03"]);
         assert_eq!(t.records[1].line, 4);
-        assert_eq!(t.records[1].cells, vec!["3120", "1 234,5", "0.30000000000000004"]);
+        assert_eq!(
+            t.records[1].cells,
+            vec!["3120", "1 234,5", "0.30000000000000004"]
+        );
     }
 }

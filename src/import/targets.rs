@@ -18,10 +18,19 @@ pub static COLUMNS: &[ColumnSpec] = &[
     optional("rød_grense", &["red_limit"]),
 ];
 
-pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut Problems) -> Vec<Target> {
-    let indicators: HashMap<&str, Direction> =
-        catalog.indicators.iter().map(|i| (i.code.as_str(), i.direction)).collect();
-    let units: std::collections::HashSet<&str> = catalog.units.iter().map(|u| u.code.as_str()).collect();
+pub fn parse(
+    table: &Table,
+    columns: &Columns,
+    catalog: &Catalog,
+    problems: &mut Problems,
+) -> Vec<Target> {
+    let indicators: HashMap<&str, Direction> = catalog
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i.direction))
+        .collect();
+    let units: std::collections::HashSet<&str> =
+        catalog.units.iter().map(|u| u.code.as_str()).collect();
     let mut seen: HashMap<(&str, Option<&str>, i32), u64> = HashMap::new();
     let mut out = Vec::new();
     for record in &table.records {
@@ -33,7 +42,9 @@ pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut
                 .ok_or_else(|| c.error(problems, "indikator", format!("ukjent indikator «{code}»")))
         });
         let unit = match c.optional("enhet") {
-            Some(u) if !units.contains(u) => Err(c.error(problems, "enhet", format!("ukjent enhet «{u}»"))),
+            Some(u) if !units.contains(u) => {
+                Err(c.error(problems, "enhet", format!("ukjent enhet «{u}»")))
+            }
             u => Ok(u),
         };
         let year = c.required_year(problems, "år");
@@ -45,11 +56,20 @@ pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut
             continue;
         };
         if let Some(first) = seen.get(&(code, unit, year)) {
-            c.line_error(problems, format!("samme indikator, enhet og år som linje {first}"));
+            c.line_error(
+                problems,
+                format!("samme indikator, enhet og år som linje {first}"),
+            );
             continue;
         }
         seen.insert((code, unit, year), c.line());
-        let t = Target { indicator: code.to_string(), unit: unit.map(str::to_string), year, target, red_limit };
+        let t = Target {
+            indicator: code.to_string(),
+            unit: unit.map(str::to_string),
+            year,
+            target,
+            red_limit,
+        };
         if t.red_limit_on_wrong_side(direction) {
             let (good, side) = match direction {
                 Direction::Hoy => ("høy", "lavere enn"),

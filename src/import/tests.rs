@@ -3,17 +3,31 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::model::{Aggregation, Direction, Figure, Frequency, Indicator, Perspective, Target, Unit, UnitRollup};
+use crate::model::{
+    Aggregation, Direction, Figure, Frequency, Indicator, Perspective, Target, Unit, UnitRollup,
+};
 use crate::period::{Month, Period};
 
 fn unit(code: &str, parent: Option<&str>) -> Unit {
-    Unit { code: code.into(), name: format!("Enhet {code}"), parent: parent.map(Into::into), level: None }
+    Unit {
+        code: code.into(),
+        name: format!("Enhet {code}"),
+        parent: parent.map(Into::into),
+        level: None,
+    }
 }
 
 /// 1000 ← 2000 ← 2100, 1000 ← 3000 ← 3100 ← 3110; OR-AVV quarterly ratio, BR-VENT monthly
 /// mean (lower is better), SF a built-in; March 2026 locked.
 fn catalog() -> Catalog {
-    let mut sf = Indicator::new("SF", "Sykefravær", Perspective::Organisasjon, Direction::Lav, Frequency::Maned, Aggregation::Brok);
+    let mut sf = Indicator::new(
+        "SF",
+        "Sykefravær",
+        Perspective::Organisasjon,
+        Direction::Lav,
+        Frequency::Maned,
+        Aggregation::Brok,
+    );
     sf.builtin = true;
     Catalog {
         units: vec![
@@ -25,8 +39,22 @@ fn catalog() -> Catalog {
             unit("3110", Some("3100")),
         ],
         indicators: vec![
-            Indicator::new("OR-AVV", "Lukkede avvik", Perspective::Organisasjon, Direction::Hoy, Frequency::Kvartal, Aggregation::Brok),
-            Indicator::new("BR-VENT", "Ventetid", Perspective::Brukere, Direction::Lav, Frequency::Maned, Aggregation::Snitt),
+            Indicator::new(
+                "OR-AVV",
+                "Lukkede avvik",
+                Perspective::Organisasjon,
+                Direction::Hoy,
+                Frequency::Kvartal,
+                Aggregation::Brok,
+            ),
+            Indicator::new(
+                "BR-VENT",
+                "Ventetid",
+                Perspective::Brukere,
+                Direction::Lav,
+                Frequency::Maned,
+                Aggregation::Snitt,
+            ),
             sf,
         ],
         locked: BTreeSet::from([Month::new(2026, 3).unwrap_or_else(|| unreachable!())]),
@@ -61,11 +89,20 @@ fn measurements(p: Parsed) -> Vec<crate::model::Measurement> {
 #[test]
 fn kind_names_in_norwegian_and_english_any_case() {
     assert_eq!(ImportKind::parse("Enheter"), Some(ImportKind::Units));
-    assert_eq!(ImportKind::parse("indicators"), Some(ImportKind::Indicators));
+    assert_eq!(
+        ImportKind::parse("indicators"),
+        Some(ImportKind::Indicators)
+    );
     assert_eq!(ImportKind::parse("MÅL"), Some(ImportKind::Targets));
     assert_eq!(ImportKind::parse("mal"), Some(ImportKind::Targets));
-    assert_eq!(ImportKind::parse("malinger"), Some(ImportKind::Measurements));
-    assert_eq!(ImportKind::parse("målinger"), Some(ImportKind::Measurements));
+    assert_eq!(
+        ImportKind::parse("malinger"),
+        Some(ImportKind::Measurements)
+    );
+    assert_eq!(
+        ImportKind::parse("målinger"),
+        Some(ImportKind::Measurements)
+    );
     assert_eq!(ImportKind::parse("sykefravær"), None);
 }
 
@@ -73,9 +110,14 @@ fn kind_names_in_norwegian_and_english_any_case() {
 
 #[test]
 fn units_may_name_a_parent_further_down_and_come_out_parents_first() {
-    let p = ok(ImportKind::Units, "kode;navn;overordnet;nivå\n4100;Skole;4000;virksomhet\n4000;Kultur;1000;sektor\n");
+    let p = ok(
+        ImportKind::Units,
+        "kode;navn;overordnet;nivå\n4100;Skole;4000;virksomhet\n4000;Kultur;1000;sektor\n",
+    );
     assert_eq!(p.rows_read, 2);
-    let ChangeSet::Units(units) = p.changes else { panic!() };
+    let ChangeSet::Units(units) = p.changes else {
+        panic!()
+    };
     let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
     assert_eq!(codes, vec!["4000", "4100"]);
     assert_eq!(units[1].parent.as_deref(), Some("4000"));
@@ -84,24 +126,38 @@ fn units_may_name_a_parent_further_down_and_come_out_parents_first() {
 
 #[test]
 fn a_chain_written_bottom_up_comes_out_top_down() {
-    let p = ok(ImportKind::Units, "kode;navn;overordnet\n4110;C;4100\n5000;X;\n4100;B;4000\n4000;A;1000\n");
-    let ChangeSet::Units(units) = p.changes else { panic!() };
+    let p = ok(
+        ImportKind::Units,
+        "kode;navn;overordnet\n4110;C;4100\n5000;X;\n4100;B;4000\n4000;A;1000\n",
+    );
+    let ChangeSet::Units(units) = p.changes else {
+        panic!()
+    };
     let codes: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
     assert_eq!(codes, vec!["4000", "4100", "4110", "5000"]);
 }
 
 #[test]
 fn an_absent_parent_column_keeps_the_stored_parent_but_an_empty_cell_makes_a_root() {
-    let ChangeSet::Units(u) = ok(ImportKind::Units, "kode;navn\n3110;Nytt navn\n").changes else { panic!() };
+    let ChangeSet::Units(u) = ok(ImportKind::Units, "kode;navn\n3110;Nytt navn\n").changes else {
+        panic!()
+    };
     assert_eq!(u[0].parent.as_deref(), Some("3100"));
-    let ChangeSet::Units(u) = ok(ImportKind::Units, "kode;navn;overordnet\n3110;Nytt navn;\n").changes else { panic!() };
+    let ChangeSet::Units(u) =
+        ok(ImportKind::Units, "kode;navn;overordnet\n3110;Nytt navn;\n").changes
+    else {
+        panic!()
+    };
     assert_eq!(u[0].parent, None);
 }
 
 #[test]
 fn unknown_parent_is_refused_naming_it() {
     assert_eq!(
-        only_error(ImportKind::Units, "kode;navn;overordnet\n4000;Kultur;9999\n"),
+        only_error(
+            ImportKind::Units,
+            "kode;navn;overordnet\n4000;Kultur;9999\n"
+        ),
         "linje 2, kolonne «overordnet»: ukjent enhet «9999»"
     );
 }
@@ -110,29 +166,44 @@ fn unknown_parent_is_refused_naming_it() {
 fn a_cycle_through_the_database_is_refused_naming_the_units() {
     // the file makes 2000 a child of 2100, whose parent in the database is 2000
     assert_eq!(
-        only_error(ImportKind::Units, "kode;navn;overordnet\n2000;Oppvekst;2100\n"),
+        only_error(
+            ImportKind::Units,
+            "kode;navn;overordnet\n2000;Oppvekst;2100\n"
+        ),
         "linje 2: enhetene 2000 → 2100 → 2000 danner en sløyfe"
     );
 }
 
 #[test]
 fn a_cycle_within_the_file_is_reported_once() {
-    let f = fail(ImportKind::Units, "kode;navn;overordnet\n5000;A;5200\n5100;B;5000\n5200;C;5100\n5300;D;5200\n");
+    let f = fail(
+        ImportKind::Units,
+        "kode;navn;overordnet\n5000;A;5200\n5100;B;5000\n5200;C;5100\n5300;D;5200\n",
+    );
     assert_eq!(f.total, 1, "{f}");
-    assert_eq!(f.errors[0].to_string(), "linje 2: enhetene 5000 → 5200 → 5100 → 5000 danner en sløyfe");
+    assert_eq!(
+        f.errors[0].to_string(),
+        "linje 2: enhetene 5000 → 5200 → 5100 → 5000 danner en sløyfe"
+    );
 }
 
 #[test]
 fn a_unit_cannot_be_its_own_parent() {
     assert_eq!(
-        only_error(ImportKind::Units, "kode;navn;overordnet\n4000;Kultur;4000\n"),
+        only_error(
+            ImportKind::Units,
+            "kode;navn;overordnet\n4000;Kultur;4000\n"
+        ),
         "linje 2, kolonne «overordnet»: enheten 4000 kan ikke være overordnet seg selv"
     );
 }
 
 #[test]
 fn duplicate_unit_codes_and_bad_codes_are_refused() {
-    let f = fail(ImportKind::Units, "kode;navn\n4000;A\n4000;B\n;C\n123456789012345678901234567890123;D\n4100;\n");
+    let f = fail(
+        ImportKind::Units,
+        "kode;navn\n4000;A\n4000;B\n;C\n123456789012345678901234567890123;D\n4100;\n",
+    );
     let messages: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,
@@ -153,7 +224,9 @@ fn the_windows_1252_example_gives_the_same_units_as_the_utf8_one() {
         let a = parse(ImportKind::Units, "a.csv", &a, &empty).unwrap_or_else(|f| panic!("{f}"));
         let b = parse(ImportKind::Units, "b.csv", &b, &empty).unwrap_or_else(|f| panic!("{f}"));
         assert_eq!(a, b);
-        let ChangeSet::Units(units) = a.changes else { panic!() };
+        let ChangeSet::Units(units) = a.changes else {
+            panic!()
+        };
         assert!(units.len() >= 9);
     }
 }
@@ -164,11 +237,25 @@ const IND_HEADER: &str = "kode;navn;perspektiv;retning;frekvens;aggregering";
 
 #[test]
 fn indicator_defaults_follow_the_spec() {
-    let p = ok(ImportKind::Indicators, &format!("{IND_HEADER}\nNY;Ny;brukere;lav;kvartal;snitt\nNB;Brøk;økonomi;høy;år;brøk\n"));
-    let ChangeSet::Indicators(i) = p.changes else { panic!() };
-    assert_eq!((i[0].decimals, i[0].factor, i[0].unit_rollup), (1, 100.0, UnitRollup::Snitt));
-    assert_eq!((i[0].direction, i[0].frequency), (Direction::Lav, Frequency::Kvartal));
-    assert_eq!((i[1].aggregation, i[1].unit_rollup, i[1].factor), (Aggregation::Brok, UnitRollup::Sum, 100.0));
+    let p = ok(
+        ImportKind::Indicators,
+        &format!("{IND_HEADER}\nNY;Ny;brukere;lav;kvartal;snitt\nNB;Brøk;økonomi;høy;år;brøk\n"),
+    );
+    let ChangeSet::Indicators(i) = p.changes else {
+        panic!()
+    };
+    assert_eq!(
+        (i[0].decimals, i[0].factor, i[0].unit_rollup),
+        (1, 100.0, UnitRollup::Snitt)
+    );
+    assert_eq!(
+        (i[0].direction, i[0].frequency),
+        (Direction::Lav, Frequency::Kvartal)
+    );
+    assert_eq!(
+        (i[1].aggregation, i[1].unit_rollup, i[1].factor),
+        (Aggregation::Brok, UnitRollup::Sum, 100.0)
+    );
     assert_eq!(i[1].perspective, Perspective::Okonomi);
 }
 
@@ -181,11 +268,20 @@ fn indicator_optional_columns_are_read() {
              NY;Ny;Lokalsamfunn;Higher;Month;Brok;1 000;3;;‰;Trygg kommune;Per tusen;SSB;Rådmann\n"
         ),
     );
-    let ChangeSet::Indicators(i) = p.changes else { panic!() };
+    let ChangeSet::Indicators(i) = p.changes else {
+        panic!()
+    };
     assert_eq!((i[0].factor, i[0].decimals), (1000.0, 3));
     assert_eq!(i[0].unit_label, "‰");
     assert_eq!(i[0].goal.as_deref(), Some("Trygg kommune"));
-    assert_eq!((i[0].description.as_str(), i[0].source.as_str(), i[0].responsible.as_str()), ("Per tusen", "SSB", "Rådmann"));
+    assert_eq!(
+        (
+            i[0].description.as_str(),
+            i[0].source.as_str(),
+            i[0].responsible.as_str()
+        ),
+        ("Per tusen", "SSB", "Rådmann")
+    );
     assert!(p.warnings.is_empty());
 }
 
@@ -213,16 +309,30 @@ fn indicator_unknown_choices_list_the_accepted_values() {
 fn indicator_codes_are_checked_and_unique() {
     let f = fail(ImportKind::Indicators, &format!("{IND_HEADER}\nOR AVV;A;brukere;høy;år;sum\nX;A;brukere;høy;år;sum\nX;B;brukere;høy;år;sum\n"));
     assert_eq!(f.total, 2, "{f}");
-    assert!(f.errors[0].to_string().starts_with("linje 2, kolonne «kode»: «OR AVV» er ikke en gyldig indikatorkode"));
-    assert_eq!(f.errors[1].to_string(), "linje 4, kolonne «kode»: samme kode som linje 3");
+    assert!(f.errors[0]
+        .to_string()
+        .starts_with("linje 2, kolonne «kode»: «OR AVV» er ikke en gyldig indikatorkode"));
+    assert_eq!(
+        f.errors[1].to_string(),
+        "linje 4, kolonne «kode»: samme kode som linje 3"
+    );
 }
 
 #[test]
 fn factor_on_a_non_ratio_is_a_warning_and_a_non_positive_factor_an_error() {
-    let p = ok(ImportKind::Indicators, &format!("{IND_HEADER};faktor\nNY;Ny;brukere;lav;år;sum;100\n"));
-    assert_eq!(p.warnings, vec!["faktor gjelder bare indikatorer med aggregering brøk og ble ikke lest på linje 2"]);
+    let p = ok(
+        ImportKind::Indicators,
+        &format!("{IND_HEADER};faktor\nNY;Ny;brukere;lav;år;sum;100\n"),
+    );
     assert_eq!(
-        only_error(ImportKind::Indicators, &format!("{IND_HEADER};faktor\nNY;Ny;brukere;lav;år;brøk;0\n")),
+        p.warnings,
+        vec!["faktor gjelder bare indikatorer med aggregering brøk og ble ikke lest på linje 2"]
+    );
+    assert_eq!(
+        only_error(
+            ImportKind::Indicators,
+            &format!("{IND_HEADER};faktor\nNY;Ny;brukere;lav;år;brøk;0\n")
+        ),
         "linje 2, kolonne «faktor»: faktoren må være større enn 0"
     );
 }
@@ -233,16 +343,27 @@ fn absent_optional_indicator_columns_keep_stored_values() {
     cat.indicators[1].decimals = 3;
     cat.indicators[1].description = "Dager fra vedtak".into();
     let text = format!("{IND_HEADER}\nBR-VENT;Ventetid, nytt navn;brukere;lav;måned;snitt\n");
-    let p = parse(ImportKind::Indicators, "f.csv", text.as_bytes(), &cat).unwrap_or_else(|f| panic!("{f}"));
-    let ChangeSet::Indicators(i) = p.changes else { panic!() };
-    assert_eq!((i[0].decimals, i[0].description.as_str()), (3, "Dager fra vedtak"));
+    let p = parse(ImportKind::Indicators, "f.csv", text.as_bytes(), &cat)
+        .unwrap_or_else(|f| panic!("{f}"));
+    let ChangeSet::Indicators(i) = p.changes else {
+        panic!()
+    };
+    assert_eq!(
+        (i[0].decimals, i[0].description.as_str()),
+        (3, "Dager fra vedtak")
+    );
     assert_eq!(i[0].name, "Ventetid, nytt navn");
 }
 
 #[test]
 fn a_builtin_keeps_its_flag_and_its_frequency_and_aggregation() {
-    let p = ok(ImportKind::Indicators, &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n"));
-    let ChangeSet::Indicators(i) = p.changes else { panic!() };
+    let p = ok(
+        ImportKind::Indicators,
+        &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n"),
+    );
+    let ChangeSet::Indicators(i) = p.changes else {
+        panic!()
+    };
     assert!(i[0].builtin);
     assert_eq!(
         only_error(ImportKind::Indicators, &format!("{IND_HEADER}\nSF;Sykefravær;organisasjon;lav;år;snitt\n")),
@@ -255,13 +376,33 @@ fn a_builtin_keeps_its_flag_and_its_frequency_and_aggregation() {
 #[test]
 fn targets_read_default_and_unit_targets() {
     let p = ok(ImportKind::Targets, "indikator;enhet;år;målverdi;rød_grense\nOR-AVV;;2026;90;75\nBR-VENT;3100;2026;7,5;14\nBR-VENT;;2026;7;\n");
-    let ChangeSet::Targets(t) = p.changes else { panic!() };
+    let ChangeSet::Targets(t) = p.changes else {
+        panic!()
+    };
     assert_eq!(
         t,
         vec![
-            Target { indicator: "OR-AVV".into(), unit: None, year: 2026, target: 90.0, red_limit: Some(75.0) },
-            Target { indicator: "BR-VENT".into(), unit: Some("3100".into()), year: 2026, target: 7.5, red_limit: Some(14.0) },
-            Target { indicator: "BR-VENT".into(), unit: None, year: 2026, target: 7.0, red_limit: None },
+            Target {
+                indicator: "OR-AVV".into(),
+                unit: None,
+                year: 2026,
+                target: 90.0,
+                red_limit: Some(75.0)
+            },
+            Target {
+                indicator: "BR-VENT".into(),
+                unit: Some("3100".into()),
+                year: 2026,
+                target: 7.5,
+                red_limit: Some(14.0)
+            },
+            Target {
+                indicator: "BR-VENT".into(),
+                unit: None,
+                year: 2026,
+                target: 7.0,
+                red_limit: None
+            },
         ]
     );
 }
@@ -275,7 +416,11 @@ fn target_red_limit_on_the_wrong_side_is_refused() {
          verdi bra, så rød grense må være lavere enn eller lik målverdien"
     );
     // BR-VENT: lower is better, so R 5 below T 7 is wrong
-    assert!(only_error(ImportKind::Targets, "indikator;år;målverdi;rød_grense\nBR-VENT;2026;7;5\n").contains("høyere enn"));
+    assert!(only_error(
+        ImportKind::Targets,
+        "indikator;år;målverdi;rød_grense\nBR-VENT;2026;7;5\n"
+    )
+    .contains("høyere enn"));
 }
 
 #[test]
@@ -306,11 +451,42 @@ const M_HEADER: &str = "indikator;enhet;periode;verdi;teller;nevner";
 fn measurements_store_the_canonical_span_and_the_right_figure() {
     let p = ok(ImportKind::Measurements, &format!("{M_HEADER}\nOR-AVV;3110;2026K2;;18;20\nBR-VENT;3110;2026-1;9,5;;\nOR-AVV;3110;2026-q3;;1 234;1 300\n"));
     let m = measurements(p);
-    assert_eq!(m[0].span, Period::quarter(2026, 2).unwrap_or_else(|| unreachable!()));
-    assert_eq!(m[0].figure, Figure::Ratio { numerator: 18.0, denominator: 20.0 });
+    assert_eq!(
+        m[0].span,
+        Period::quarter(2026, 2).unwrap_or_else(|| unreachable!())
+    );
+    assert_eq!(
+        m[0].figure,
+        Figure::Ratio {
+            numerator: 18.0,
+            denominator: 20.0
+        }
+    );
     assert_eq!(m[1].span.to_string(), "2026-01");
     assert_eq!(m[1].figure, Figure::Value { value: 9.5 });
-    assert_eq!(m[2].figure, Figure::Ratio { numerator: 1234.0, denominator: 1300.0 });
+    assert_eq!(
+        m[2].figure,
+        Figure::Ratio {
+            numerator: 1234.0,
+            denominator: 1300.0
+        }
+    );
+}
+
+#[test]
+fn a_month_range_that_is_one_span_is_stored_as_that_span_and_counts_for_duplicates() {
+    let m = measurements(ok(
+        ImportKind::Measurements,
+        &format!("{M_HEADER}\nOR-AVV;3110;2026-04..2026-06;;1;2\n"),
+    ));
+    assert_eq!(m[0].span.to_string(), "2026-K2");
+    assert_eq!(
+        only_error(
+            ImportKind::Measurements,
+            &format!("{M_HEADER}\nOR-AVV;3110;2026-K2;;1;2\nOR-AVV;3110;2026-04..2026-06;;1;2\n")
+        ),
+        "linje 3: samme indikator, enhet og periode som linje 2"
+    );
 }
 
 #[test]
@@ -330,11 +506,17 @@ fn a_period_that_does_not_fit_the_frequency_is_refused_with_an_example() {
 #[test]
 fn a_locked_month_is_refused_also_inside_a_quarter() {
     assert_eq!(
-        only_error(ImportKind::Measurements, &format!("{M_HEADER}\nBR-VENT;3110;2026-03;5;;\n")),
+        only_error(
+            ImportKind::Measurements,
+            &format!("{M_HEADER}\nBR-VENT;3110;2026-03;5;;\n")
+        ),
         "linje 2, kolonne «periode»: måneden 2026-03 er låst"
     );
     assert_eq!(
-        only_error(ImportKind::Measurements, &format!("{M_HEADER}\nOR-AVV;3110;2026-K1;;1;2\n")),
+        only_error(
+            ImportKind::Measurements,
+            &format!("{M_HEADER}\nOR-AVV;3110;2026-K1;;1;2\n")
+        ),
         "linje 2, kolonne «periode»: måneden 2026-03 er låst"
     );
 }
@@ -362,7 +544,10 @@ fn every_bad_measurement_line_is_listed() {
     );
     let f = fail(ImportKind::Measurements, &text);
     let messages: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
-    let period_error = crate::period::PeriodError { text: "2026-13".into() }.to_string();
+    let period_error = crate::period::PeriodError {
+        text: "2026-13".into(),
+    }
+    .to_string();
     assert_eq!(
         messages,
         vec![
@@ -389,15 +574,27 @@ fn every_bad_measurement_line_is_listed() {
 
 #[test]
 fn a_missing_required_column_is_one_error_on_line_one() {
-    let f = fail(ImportKind::Measurements, "indikator;enhet;verdi\nBR-VENT;3110;5\nXX;3110;5\n");
+    let f = fail(
+        ImportKind::Measurements,
+        "indikator;enhet;verdi\nBR-VENT;3110;5\nXX;3110;5\n",
+    );
     assert_eq!(f.total, 1);
-    assert_eq!(f.errors[0].to_string(), "linje 1: mangler kolonnen «periode»; fant «indikator», «enhet», «verdi»");
+    assert_eq!(
+        f.errors[0].to_string(),
+        "linje 1: mangler kolonnen «periode»; fant «indikator», «enhet», «verdi»"
+    );
 }
 
 #[test]
 fn english_headers_comma_delimiter_and_unknown_columns() {
-    let p = ok(ImportKind::Measurements, "Indicator,Unit,Period,Value,Comment\nBR-VENT,3110,2026-01,\"7,5\",fin\n");
-    assert_eq!(p.warnings, vec!["ukjente kolonner ble ikke lest: «Comment»"]);
+    let p = ok(
+        ImportKind::Measurements,
+        "Indicator,Unit,Period,Value,Comment\nBR-VENT,3110,2026-01,\"7,5\",fin\n",
+    );
+    assert_eq!(
+        p.warnings,
+        vec!["ukjente kolonner ble ikke lest: «Comment»"]
+    );
     assert_eq!(measurements(p)[0].figure, Figure::Value { value: 7.5 });
 }
 
@@ -415,7 +612,10 @@ fn the_first_hundred_errors_are_listed_and_all_counted() {
 
 #[test]
 fn a_too_long_line_is_an_error_but_the_others_are_still_checked() {
-    let f = fail(ImportKind::Measurements, &format!("{M_HEADER}\nBR-VENT;3110;2026-01;1;;;x\nBR-VENT;3110;2026-02;abc;;\n"));
+    let f = fail(
+        ImportKind::Measurements,
+        &format!("{M_HEADER}\nBR-VENT;3110;2026-01;1;;;x\nBR-VENT;3110;2026-02;abc;;\n"),
+    );
     let messages: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
     assert_eq!(
         messages,
@@ -428,25 +628,44 @@ fn a_too_long_line_is_an_error_but_the_others_are_still_checked() {
 
 #[test]
 fn garbage_and_unbalanced_quotes_are_refused_as_a_whole() {
-    let f = match parse(ImportKind::Measurements, "x.bin", b"\x00\x01\x02PK", &catalog()) {
+    let f = match parse(
+        ImportKind::Measurements,
+        "x.bin",
+        b"\x00\x01\x02PK",
+        &catalog(),
+    ) {
         Err(f) => f,
         Ok(p) => panic!("{p:?}"),
     };
     assert_eq!(f.to_string(), "«x.bin» ble ikke importert, ingenting er endret (1 feil):\n  filen «x.bin» er verken CSV eller XLSX");
-    let e = only_error(ImportKind::Measurements, &format!("{M_HEADER}\nBR-VENT;3110;2026-01;1;;\nBR-VENT;\"3110;2026-02;1;;\n"));
-    assert_eq!(e, "linje 3: anførselstegnet som åpner et felt her, blir aldri lukket");
+    let e = only_error(
+        ImportKind::Measurements,
+        &format!("{M_HEADER}\nBR-VENT;3110;2026-01;1;;\nBR-VENT;\"3110;2026-02;1;;\n"),
+    );
+    assert_eq!(
+        e,
+        "linje 3: anførselstegnet som åpner et felt her, blir aldri lukket"
+    );
 }
 
 #[test]
 fn xlsx_measurements_read_numbers_text_and_typed_dates() {
     let month = rust_xlsxwriter::Format::new().set_num_format("mmm yy");
     let bytes = reader::xlsx(|sheet| {
-        for (col, name) in ["indikator", "enhet", "periode", "verdi", "teller", "nevner"].iter().enumerate() {
+        for (col, name) in ["indikator", "enhet", "periode", "verdi", "teller", "nevner"]
+            .iter()
+            .enumerate()
+        {
             sheet.write_string(0, col as u16, *name)?;
         }
         sheet.write_string(1, 0, "BR-VENT")?;
         sheet.write_number(1, 1, 3110.0)?;
-        sheet.write_datetime_with_format(1, 2, rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 1)?, &month)?;
+        sheet.write_datetime_with_format(
+            1,
+            2,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 1)?,
+            &month,
+        )?;
         sheet.write_number(1, 3, 9.5)?;
         sheet.write_string(2, 0, "OR-AVV")?;
         sheet.write_string(2, 1, "3110")?;
@@ -463,22 +682,37 @@ fn xlsx_measurements_read_numbers_text_and_typed_dates() {
         Err(f) => f,
         Ok(p) => panic!("{p:?}"),
     };
-    assert_eq!(f.errors[0].to_string(), "linje 4, kolonne «verdi»: «7,3,1» er ikke et tall");
+    assert_eq!(
+        f.errors[0].to_string(),
+        "linje 4, kolonne «verdi»: «7,3,1» er ikke et tall"
+    );
     assert_eq!(f.total, 1);
     // without the bad row the file is read
     let bytes = reader::xlsx(|sheet| {
-        for (col, name) in ["indikator", "enhet", "periode", "verdi"].iter().enumerate() {
+        for (col, name) in ["indikator", "enhet", "periode", "verdi"]
+            .iter()
+            .enumerate()
+        {
             sheet.write_string(0, col as u16, *name)?;
         }
         sheet.write_string(1, 0, "BR-VENT")?;
         sheet.write_number(1, 1, 3110.0)?;
-        sheet.write_datetime_with_format(1, 2, rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 1)?, &month)?;
+        sheet.write_datetime_with_format(
+            1,
+            2,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 1, 1)?,
+            &month,
+        )?;
         sheet.write_number(1, 3, 9.5)?;
         Ok(())
     });
-    let p = parse(ImportKind::Measurements, "m.xlsx", &bytes, &catalog()).unwrap_or_else(|f| panic!("{f}"));
+    let p = parse(ImportKind::Measurements, "m.xlsx", &bytes, &catalog())
+        .unwrap_or_else(|f| panic!("{f}"));
     let m = measurements(p);
-    assert_eq!((m[0].unit.as_str(), m[0].span.to_string(), m[0].figure), ("3110", "2026-01".to_string(), Figure::Value { value: 9.5 }));
+    assert_eq!(
+        (m[0].unit.as_str(), m[0].span.to_string(), m[0].figure),
+        ("3110", "2026-01".to_string(), Figure::Value { value: 9.5 })
+    );
 }
 
 /// `cargo test --lib import::tests::parse_speed -- --ignored --nocapture`
@@ -499,7 +733,8 @@ fn parse_speed_of_a_large_measurement_file() {
         }
     }
     let started = std::time::Instant::now();
-    let p = parse(ImportKind::Measurements, "stor.csv", text.as_bytes(), &cat).unwrap_or_else(|f| panic!("{f}"));
+    let p = parse(ImportKind::Measurements, "stor.csv", text.as_bytes(), &cat)
+        .unwrap_or_else(|f| panic!("{f}"));
     let elapsed = started.elapsed();
     assert_eq!(p.rows_read, rows);
     eprintln!("{rows} lines, {} bytes: {elapsed:?}", text.len());

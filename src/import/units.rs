@@ -19,8 +19,14 @@ pub static COLUMNS: &[ColumnSpec] = &[
     optional("nivå", &["level"]),
 ];
 
-pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut Problems) -> Vec<Unit> {
-    let existing: HashMap<&str, &Unit> = catalog.units.iter().map(|u| (u.code.as_str(), u)).collect();
+pub fn parse(
+    table: &Table,
+    columns: &Columns,
+    catalog: &Catalog,
+    problems: &mut Problems,
+) -> Vec<Unit> {
+    let existing: HashMap<&str, &Unit> =
+        catalog.units.iter().map(|u| (u.code.as_str(), u)).collect();
     // (unit, line) in file order
     let mut rows: Vec<(Unit, u64)> = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
@@ -28,7 +34,11 @@ pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut
         let c = Cells { record, columns };
         let code = c.required(problems, "kode").and_then(|code| {
             if !is_valid_unit_code(code) {
-                return Err(c.error(problems, "kode", format!("«{code}» er ikke en gyldig enhetskode (1–32 tegn)")));
+                return Err(c.error(
+                    problems,
+                    "kode",
+                    format!("«{code}» er ikke en gyldig enhetskode (1–32 tegn)"),
+                ));
             }
             if let Some(first) = seen.get(code) {
                 return Err(c.error(problems, "kode", format!("samme kode som linje {first}")));
@@ -52,13 +62,29 @@ pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut
             old.and_then(|u| u.level.clone())
         };
         if parent.as_deref() == Some(code) {
-            c.error(problems, "overordnet", format!("enheten {code} kan ikke være overordnet seg selv"));
+            c.error(
+                problems,
+                "overordnet",
+                format!("enheten {code} kan ikke være overordnet seg selv"),
+            );
             continue;
         }
-        rows.push((Unit { code: code.to_string(), name: name.to_string(), parent, level }, c.line()));
+        rows.push((
+            Unit {
+                code: code.to_string(),
+                name: name.to_string(),
+                parent,
+                level,
+            },
+            c.line(),
+        ));
     }
 
-    let known: HashSet<&str> = existing.keys().copied().chain(seen.keys().map(String::as_str)).collect();
+    let known: HashSet<&str> = existing
+        .keys()
+        .copied()
+        .chain(seen.keys().map(String::as_str))
+        .collect();
     let parent_label = columns.label("overordnet");
     let mut dangling = false;
     for (unit, line) in &rows {
@@ -77,8 +103,11 @@ pub fn parse(table: &Table, columns: &Columns, catalog: &Catalog, problems: &mut
 
 /// Every cycle in the tree that results, once, on the line of its first row in the file.
 fn report_cycles(rows: &[(Unit, u64)], catalog: &Catalog, problems: &mut Problems) {
-    let mut parent: HashMap<&str, Option<&str>> =
-        catalog.units.iter().map(|u| (u.code.as_str(), u.parent.as_deref())).collect();
+    let mut parent: HashMap<&str, Option<&str>> = catalog
+        .units
+        .iter()
+        .map(|u| (u.code.as_str(), u.parent.as_deref()))
+        .collect();
     let mut line: HashMap<&str, u64> = HashMap::new();
     for (u, l) in rows {
         parent.insert(u.code.as_str(), u.parent.as_deref());
@@ -100,7 +129,11 @@ fn report_cycles(rows: &[(Unit, u64)], catalog: &Catalog, problems: &mut Problem
                 let start = (0..cycle.len())
                     .min_by_key(|&i| line.get(cycle[i]).copied().unwrap_or(u64::MAX))
                     .unwrap_or(0);
-                let mut names: Vec<&str> = cycle[start..].iter().chain(&cycle[..start]).copied().collect();
+                let mut names: Vec<&str> = cycle[start..]
+                    .iter()
+                    .chain(&cycle[..start])
+                    .copied()
+                    .collect();
                 names.push(names[0]);
                 let at_line = line.get(names[0]).copied().unwrap_or(0);
                 problems.add(
@@ -125,7 +158,11 @@ fn report_cycles(rows: &[(Unit, u64)], catalog: &Catalog, problems: &mut Problem
 
 /// The rows ordered so that a parent named in the file comes before its children.
 fn parents_first(rows: Vec<(Unit, u64)>) -> Vec<Unit> {
-    let index: HashMap<String, usize> = rows.iter().enumerate().map(|(i, (u, _))| (u.code.clone(), i)).collect();
+    let index: HashMap<String, usize> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (u, _))| (u.code.clone(), i))
+        .collect();
     let mut placed = vec![false; rows.len()];
     let mut order = Vec::with_capacity(rows.len());
     for start in 0..rows.len() {
@@ -137,7 +174,12 @@ fn parents_first(rows: Vec<(Unit, u64)>) -> Vec<Unit> {
                 break;
             }
             chain.push(i);
-            at = rows[i].0.parent.as_ref().and_then(|p| index.get(p)).copied();
+            at = rows[i]
+                .0
+                .parent
+                .as_ref()
+                .and_then(|p| index.get(p))
+                .copied();
         }
         for &i in chain.iter().rev() {
             placed[i] = true;

@@ -21,7 +21,11 @@ use super::rows;
 use super::{ApplySummary, ChangeSet};
 
 /// Applies `changes`; with `log` `None` (the demo) no per-row audit entries are written.
-pub fn change_set(conn: &Connection, changes: &ChangeSet, log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+pub fn change_set(
+    conn: &Connection,
+    changes: &ChangeSet,
+    log: Option<&Writer<'_>>,
+) -> Result<ApplySummary> {
     match changes {
         ChangeSet::Units(units) => apply_units(conn, units, log),
         ChangeSet::Indicators(indicators) => apply_indicators(conn, indicators, log),
@@ -54,7 +58,11 @@ fn log_change<'c>(
 // ---------------------------------------------------------------------------------------
 // Units
 
-fn apply_units(conn: &Connection, units: &[Unit], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+fn apply_units(
+    conn: &Connection,
+    units: &[Unit],
+    log: Option<&Writer<'_>>,
+) -> Result<ApplySummary> {
     let mut seen = HashSet::new();
     for unit in units {
         if !is_valid_unit_code(&unit.code) {
@@ -64,17 +72,25 @@ fn apply_units(conn: &Connection, units: &[Unit], log: Option<&Writer<'_>>) -> R
             )));
         }
         if unit.name.trim().is_empty() {
-            return Err(Error::Invalid(format!("enhet «{}» mangler navn", unit.code)));
+            return Err(Error::Invalid(format!(
+                "enhet «{}» mangler navn",
+                unit.code
+            )));
         }
         if !seen.insert(unit.code.as_str()) {
-            return Err(Error::Invalid(format!("enhet «{}» står mer enn én gang", unit.code)));
+            return Err(Error::Invalid(format!(
+                "enhet «{}» står mer enn én gang",
+                unit.code
+            )));
         }
     }
     let stored = rows::units_by_code(conn)?;
 
     // The tree as it will be after the change: every parent known, no cycle.
-    let mut parents: HashMap<&str, Option<&str>> =
-        stored.iter().map(|(code, (unit, _))| (code.as_str(), unit.parent.as_deref())).collect();
+    let mut parents: HashMap<&str, Option<&str>> = stored
+        .iter()
+        .map(|(code, (unit, _))| (code.as_str(), unit.parent.as_deref()))
+        .collect();
     for unit in units {
         parents.insert(&unit.code, unit.parent.as_deref());
     }
@@ -107,7 +123,13 @@ fn apply_units(conn: &Connection, units: &[Unit], log: Option<&Writer<'_>>) -> R
                 Some(json(old))
             }
             None => {
-                insert.execute(params![unit.code, unit.name, unit.parent, unit.level, next_sort])?;
+                insert.execute(params![
+                    unit.code,
+                    unit.name,
+                    unit.parent,
+                    unit.level,
+                    next_sort
+                ])?;
                 next_sort += 1;
                 summary.created += 1;
                 None
@@ -167,7 +189,10 @@ fn validate_indicator(ind: &Indicator) -> Result<()> {
         )));
     }
     if ind.name.trim().is_empty() {
-        return Err(Error::Invalid(format!("indikator «{}» mangler navn", ind.code)));
+        return Err(Error::Invalid(format!(
+            "indikator «{}» mangler navn",
+            ind.code
+        )));
     }
     if ind.decimals > 4 {
         return Err(Error::Invalid(format!(
@@ -198,7 +223,11 @@ fn measurement_counts(conn: &Connection, indicator: &str) -> Result<Vec<(String,
 fn refuse_stranding(conn: &Connection, old: &Indicator, new: &Indicator) -> Result<()> {
     let mut what = Vec::new();
     if old.frequency != new.frequency {
-        what.push(format!("frekvens fra {} til {}", old.frequency.key(), new.frequency.key()));
+        what.push(format!(
+            "frekvens fra {} til {}",
+            old.frequency.key(),
+            new.frequency.key()
+        ));
     }
     if old.aggregation != new.aggregation {
         what.push(format!(
@@ -216,8 +245,11 @@ fn refuse_stranding(conn: &Connection, old: &Indicator, new: &Indicator) -> Resu
     }
     let total: i64 = counts.iter().map(|(_, n)| n).sum();
     const SHOWN: usize = 10;
-    let mut units: Vec<String> =
-        counts.iter().take(SHOWN).map(|(unit, n)| format!("{unit}: {n}")).collect();
+    let mut units: Vec<String> = counts
+        .iter()
+        .take(SHOWN)
+        .map(|(unit, n)| format!("{unit}: {n}"))
+        .collect();
     if counts.len() > SHOWN {
         units.push(format!("og {} enheter til", counts.len() - SHOWN));
     }
@@ -232,7 +264,12 @@ fn refuse_stranding(conn: &Connection, old: &Indicator, new: &Indicator) -> Resu
 }
 
 fn target_key(t: &Target) -> String {
-    format!("{} / {} / {}", t.indicator, t.unit.as_deref().unwrap_or("alle enheter"), t.year)
+    format!(
+        "{} / {} / {}",
+        t.indicator,
+        t.unit.as_deref().unwrap_or("alle enheter"),
+        t.year
+    )
 }
 
 fn wrong_side_message(t: &Target, direction: Direction) -> String {
@@ -262,16 +299,25 @@ pub fn targets(conn: &Connection, indicator: &str) -> Result<Vec<Target>> {
     targets_of(conn, indicator)
 }
 
-fn apply_indicators(conn: &Connection, indicators: &[Indicator], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+fn apply_indicators(
+    conn: &Connection,
+    indicators: &[Indicator],
+    log: Option<&Writer<'_>>,
+) -> Result<ApplySummary> {
     let mut seen = HashSet::new();
     for ind in indicators {
         validate_indicator(ind)?;
         if !seen.insert(ind.code.as_str()) {
-            return Err(Error::Invalid(format!("indikator «{}» står mer enn én gang", ind.code)));
+            return Err(Error::Invalid(format!(
+                "indikator «{}» står mer enn én gang",
+                ind.code
+            )));
         }
     }
-    let stored: HashMap<String, Indicator> =
-        rows::indicators(conn)?.into_iter().map(|i| (i.code.clone(), i)).collect();
+    let stored: HashMap<String, Indicator> = rows::indicators(conn)?
+        .into_iter()
+        .map(|i| (i.code.clone(), i))
+        .collect();
     for ind in indicators {
         if let Some(old) = stored.get(&ind.code) {
             refuse_stranding(conn, old, ind)?;
@@ -352,7 +398,10 @@ fn apply_indicators(conn: &Connection, indicators: &[Indicator], log: Option<&Wr
 // Targets
 
 fn directions(conn: &Connection) -> Result<HashMap<String, Direction>> {
-    Ok(rows::indicators(conn)?.into_iter().map(|i| (i.code, i.direction)).collect())
+    Ok(rows::indicators(conn)?
+        .into_iter()
+        .map(|i| (i.code, i.direction))
+        .collect())
 }
 
 fn unit_codes(conn: &Connection) -> Result<HashSet<String>> {
@@ -361,7 +410,11 @@ fn unit_codes(conn: &Connection) -> Result<HashSet<String>> {
     Ok(rows.collect::<rusqlite::Result<HashSet<String>>>()?)
 }
 
-fn validate_target(t: &Target, directions: &HashMap<String, Direction>, units: &HashSet<String>) -> Result<()> {
+fn validate_target(
+    t: &Target,
+    directions: &HashMap<String, Direction>,
+    units: &HashSet<String>,
+) -> Result<()> {
     let direction = *directions
         .get(&t.indicator)
         .ok_or_else(|| Error::UnknownIndicator(t.indicator.clone()))?;
@@ -377,7 +430,10 @@ fn validate_target(t: &Target, directions: &HashMap<String, Direction>, units: &
         )));
     }
     if !t.target.is_finite() || t.red_limit.is_some_and(|r| !r.is_finite()) {
-        return Err(Error::Invalid(format!("mål {}: målet og rødgrensen må være tall", target_key(t))));
+        return Err(Error::Invalid(format!(
+            "mål {}: målet og rødgrensen må være tall",
+            target_key(t)
+        )));
     }
     if t.red_limit_on_wrong_side(direction) {
         return Err(Error::Invalid(wrong_side_message(t, direction)));
@@ -403,14 +459,21 @@ fn stored_target(conn: &Connection, t: &Target) -> Result<Option<(f64, Option<f6
     })
 }
 
-fn apply_targets(conn: &Connection, targets: &[Target], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+fn apply_targets(
+    conn: &Connection,
+    targets: &[Target],
+    log: Option<&Writer<'_>>,
+) -> Result<ApplySummary> {
     let directions = directions(conn)?;
     let units = unit_codes(conn)?;
     let mut seen = HashSet::new();
     for t in targets {
         validate_target(t, &directions, &units)?;
         if !seen.insert((t.indicator.as_str(), t.unit.as_deref(), t.year)) {
-            return Err(Error::Invalid(format!("mål {} står mer enn én gang", target_key(t))));
+            return Err(Error::Invalid(format!(
+                "mål {} står mer enn én gang",
+                target_key(t)
+            )));
         }
     }
     let mut summary = ApplySummary::default();
@@ -427,7 +490,13 @@ fn apply_targets(conn: &Connection, targets: &[Target], log: Option<&Writer<'_>>
                     "UPDATE targets SET target = ?4, red_limit = ?5
                      WHERE indicator = ?1 AND unit IS ?2 AND year = ?3",
                 )?
-                .execute(params![t.indicator, t.unit, t.year, t.target, t.red_limit])?;
+                .execute(params![
+                    t.indicator,
+                    t.unit,
+                    t.year,
+                    t.target,
+                    t.red_limit
+                ])?;
                 summary.changed += 1;
             }
             None => {
@@ -435,11 +504,23 @@ fn apply_targets(conn: &Connection, targets: &[Target], log: Option<&Writer<'_>>
                     "INSERT INTO targets (indicator, unit, year, target, red_limit)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )?
-                .execute(params![t.indicator, t.unit, t.year, t.target, t.red_limit])?;
+                .execute(params![
+                    t.indicator,
+                    t.unit,
+                    t.year,
+                    t.target,
+                    t.red_limit
+                ])?;
                 summary.created += 1;
             }
         }
-        let old = old.map(|(target, red_limit)| json(&Target { target, red_limit, ..t.clone() }));
+        let old = old.map(|(target, red_limit)| {
+            json(&Target {
+                target,
+                red_limit,
+                ..t.clone()
+            })
+        });
         let new = json(t);
         let (key, year) = (target_key(t), t.year.to_string());
         let change = Change {
@@ -458,12 +539,30 @@ fn apply_targets(conn: &Connection, targets: &[Target], log: Option<&Writer<'_>>
 }
 
 /// Removes one target; `false` when there was none.
-pub fn remove_target(conn: &Connection, indicator: &str, unit: Option<&str>, year: i32, log: &Writer<'_>) -> Result<bool> {
-    let probe = Target { indicator: indicator.to_string(), unit: unit.map(str::to_string), year, target: 0.0, red_limit: None };
-    let Some((target, red_limit)) = stored_target(conn, &probe)? else { return Ok(false) };
+pub fn remove_target(
+    conn: &Connection,
+    indicator: &str,
+    unit: Option<&str>,
+    year: i32,
+    log: &Writer<'_>,
+) -> Result<bool> {
+    let probe = Target {
+        indicator: indicator.to_string(),
+        unit: unit.map(str::to_string),
+        year,
+        target: 0.0,
+        red_limit: None,
+    };
+    let Some((target, red_limit)) = stored_target(conn, &probe)? else {
+        return Ok(false);
+    };
     conn.prepare_cached("DELETE FROM targets WHERE indicator = ?1 AND unit IS ?2 AND year = ?3")?
         .execute(params![indicator, unit, year])?;
-    let old = json(&Target { target, red_limit, ..probe.clone() });
+    let old = json(&Target {
+        target,
+        red_limit,
+        ..probe.clone()
+    });
     let (key, year) = (target_key(&probe), year.to_string());
     log.write_one(
         conn,
@@ -558,9 +657,10 @@ fn check_measurement(
     }
     let finite = match m.figure {
         Figure::Value { value } if !def.ratio => value.is_finite(),
-        Figure::Ratio { numerator, denominator } if def.ratio => {
-            numerator.is_finite() && denominator.is_finite()
-        }
+        Figure::Ratio {
+            numerator,
+            denominator,
+        } if def.ratio => numerator.is_finite() && denominator.is_finite(),
         _ => {
             return Err(Error::Invalid(format!(
                 "måling {} / {} / {}: indikatoren {}",
@@ -590,14 +690,29 @@ fn check_measurement(
 fn columns(figure: &Figure) -> (Option<f64>, Option<f64>, Option<f64>) {
     match *figure {
         Figure::Value { value } => (Some(value), None, None),
-        Figure::Ratio { numerator, denominator } => (None, Some(numerator), Some(denominator)),
+        Figure::Ratio {
+            numerator,
+            denominator,
+        } => (None, Some(numerator), Some(denominator)),
     }
 }
 
-pub fn measurements(conn: &Connection, measurements: &[Measurement], log: Option<&Writer<'_>>) -> Result<ApplySummary> {
+pub fn measurements(
+    conn: &Connection,
+    measurements: &[Measurement],
+    log: Option<&Writer<'_>>,
+) -> Result<ApplySummary> {
     let definitions: HashMap<String, Definition, Fx> = rows::indicators(conn)?
         .into_iter()
-        .map(|i| (i.code, Definition { frequency: i.frequency, ratio: i.aggregation == Aggregation::Brok }))
+        .map(|i| {
+            (
+                i.code,
+                Definition {
+                    frequency: i.frequency,
+                    ratio: i.aggregation == Aggregation::Brok,
+                },
+            )
+        })
         .collect();
     let units: HashSet<String, Fx> = unit_codes(conn)?.into_iter().collect();
     let locked = rows::locked_set(conn)?;
@@ -629,15 +744,19 @@ pub fn measurements(conn: &Connection, measurements: &[Measurement], log: Option
         "UPDATE measurements SET span_last = ?4, value = ?5, numerator = ?6, denominator = ?7
          WHERE indicator = ?1 AND span_first = ?2 AND unit = ?3",
     )?;
-    let mut log_stmt = match log {
-        Some(_) => Some(conn.prepare_cached(audit::INSERT)?),
-        None => None,
-    };
+    let mut entries = log.map(audit::MeasurementLog::new);
     for m in measurements {
         let (value, numerator, denominator) = columns(&m.figure);
         let (first, last) = (m.span.first().index(), m.span.last().index());
-        let inserted = insert
-            .execute(params![m.indicator, first, m.unit, last, value, numerator, denominator])?;
+        let inserted = insert.execute(params![
+            m.indicator,
+            first,
+            m.unit,
+            last,
+            value,
+            numerator,
+            denominator
+        ])?;
         let old = if inserted == 1 {
             summary.created += 1;
             None
@@ -650,29 +769,31 @@ pub fn measurements(conn: &Connection, measurements: &[Measurement], log: Option
                 summary.unchanged += 1;
                 continue;
             }
-            update.execute(params![m.indicator, first, m.unit, last, value, numerator, denominator])?;
+            update.execute(params![
+                m.indicator,
+                first,
+                m.unit,
+                last,
+                value,
+                numerator,
+                denominator
+            ])?;
             summary.changed += 1;
             Some(json(&old))
         };
-        if let (Some(log), Some(stmt)) = (log, log_stmt.as_mut()) {
-            let period = m.span.to_string();
-            let new = json(&m.figure);
-            log.write(
+        if let Some(entries) = entries.as_mut() {
+            entries.push(
                 conn,
-                stmt,
-                &Change {
-                    entity: "måling",
-                    // derived when read: `indicator / unit / period`
-                    key: "",
-                    indicator: Some(&m.indicator),
-                    unit: Some(&m.unit),
-                    period: Some(&period),
-                    old: old.as_deref(),
-                    new: Some(&new),
-                    reason: None,
-                },
+                &m.indicator,
+                &m.unit,
+                m.span.to_string(),
+                old,
+                json(&m.figure),
             )?;
         }
+    }
+    if let Some(entries) = entries.as_mut() {
+        entries.flush(conn)?;
     }
     Ok(summary)
 }
@@ -683,11 +804,18 @@ mod tests {
 
     #[test]
     fn a_loop_in_the_unit_tree_is_named_unit_by_unit() {
-        let parents: HashMap<&str, Option<&str>> =
-            [("1000", None), ("2000", Some("3000")), ("3000", Some("2000")), ("4000", Some("1000"))]
-                .into_iter()
-                .collect();
-        let msg = refuse_cycles(&parents).map_err(|e| e.to_string()).err().unwrap_or_default();
+        let parents: HashMap<&str, Option<&str>> = [
+            ("1000", None),
+            ("2000", Some("3000")),
+            ("3000", Some("2000")),
+            ("4000", Some("1000")),
+        ]
+        .into_iter()
+        .collect();
+        let msg = refuse_cycles(&parents)
+            .map_err(|e| e.to_string())
+            .err()
+            .unwrap_or_default();
         assert!(msg.contains("2000 → 3000 → 2000"), "{msg}");
     }
 
@@ -699,10 +827,15 @@ mod tests {
 
     #[test]
     fn a_forest_is_not_a_loop() {
-        let parents: HashMap<&str, Option<&str>> =
-            [("1", None), ("2", Some("1")), ("3", Some("2")), ("9", None), ("8", Some("9"))]
-                .into_iter()
-                .collect();
+        let parents: HashMap<&str, Option<&str>> = [
+            ("1", None),
+            ("2", Some("1")),
+            ("3", Some("2")),
+            ("9", None),
+            ("8", Some("9")),
+        ]
+        .into_iter()
+        .collect();
         assert!(refuse_cycles(&parents).is_ok());
     }
 

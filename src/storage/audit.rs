@@ -39,10 +39,15 @@ pub struct Writer<'a> {
 
 impl<'a> Writer<'a> {
     pub fn new(user: &'a str, source: &'a str) -> Writer<'a> {
-        Writer { at: super::db::now(), user, source, batch: Cell::new(None) }
+        Writer {
+            at: super::db::now(),
+            user,
+            source,
+            batch: Cell::new(None),
+        }
     }
 
-    fn batch(&self, conn: &Connection) -> Result<i64> {
+    pub fn batch(&self, conn: &Connection) -> Result<i64> {
         if let Some(id) = self.batch.get() {
             return Ok(id);
         }
@@ -53,7 +58,12 @@ impl<'a> Writer<'a> {
         Ok(id)
     }
 
-    pub fn write(&self, conn: &Connection, stmt: &mut Statement<'_>, change: &Change<'_>) -> Result<()> {
+    pub fn write(
+        &self,
+        conn: &Connection,
+        stmt: &mut Statement<'_>,
+        change: &Change<'_>,
+    ) -> Result<()> {
         let batch = self.batch(conn)?;
         let key = Some(change.key).filter(|k| !k.is_empty());
         stmt.execute(params![
@@ -73,6 +83,90 @@ impl<'a> Writer<'a> {
     pub fn write_one(&self, conn: &Connection, change: &Change<'_>) -> Result<()> {
         let mut stmt = conn.prepare_cached(INSERT)?;
         self.write(conn, &mut stmt, change)
+    }
+}
+
+/// One measurement's entry, waiting in a `MeasurementLog`.
+struct MeasurementEntry<'m> {
+    indicator: &'m str,
+    unit: &'m str,
+    period: String,
+    old: Option<String>,
+    new: String,
+}
+
+/// The entries of a bulk import of measurements, written a hundred rows per INSERT: for a
+/// million rows the per-statement overhead of single-row inserts costs more than storing
+/// the rows. The key is left NULL and derived when read.
+pub struct MeasurementLog<'w, 'a, 'm> {
+    log: &'w Writer<'a>,
+    pending: Vec<MeasurementEntry<'m>>,
+}
+
+const ROWS_PER_INSERT: usize = 100;
+
+impl<'w, 'a, 'm> MeasurementLog<'w, 'a, 'm> {
+    pub fn new(log: &'w Writer<'a>) -> Self {
+        MeasurementLog {
+            log,
+            pending: Vec::with_capacity(ROWS_PER_INSERT),
+        }
+    }
+
+    pub fn push(
+        &mut self,
+        conn: &Connection,
+        indicator: &'m str,
+        unit: &'m str,
+        period: String,
+        old: Option<String>,
+        new: String,
+    ) -> Result<()> {
+        self.pending.push(MeasurementEntry {
+            indicator,
+            unit,
+            period,
+            old,
+            new,
+        });
+        if self.pending.len() == ROWS_PER_INSERT {
+            self.flush(conn)?;
+        }
+        Ok(())
+    }
+
+    /// Writes what is pending; call it before the transaction ends.
+    pub fn flush(&mut self, conn: &Connection) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = self.log.batch(conn)?;
+        let mut sql = String::from(
+            "INSERT INTO audit (batch, entity, indicator, unit, period, old, new) VALUES ",
+        );
+        for i in 0..self.pending.len() {
+            sql.push_str(if i == 0 {
+                "(?, 'måling', ?, ?, ?, ?, ?)"
+            } else {
+                ", (?, 'måling', ?, ?, ?, ?, ?)"
+            });
+        }
+        let mut stmt = conn.prepare_cached(&sql)?;
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.pending.len() * 6);
+        for e in &self.pending {
+            values.extend([
+                &batch as &dyn rusqlite::ToSql,
+                &e.indicator,
+                &e.unit,
+                &e.period,
+                &e.old,
+                &e.new,
+            ]);
+        }
+        stmt.execute(values.as_slice())?;
+        drop(stmt);
+        self.pending.clear();
+        Ok(())
     }
 }
 

@@ -23,7 +23,9 @@ pub fn copy_database(src: &Connection, dest: &Path) -> Result<()> {
     // file that opens read-only without leaving -wal and -shm files beside it.
     let _mode: String = dst.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
     drop(dst);
-    File::open(dest).and_then(|f| f.sync_all()).map_err(|e| Error::io(dest, e))?;
+    File::open(dest)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(dest, e))?;
     Ok(())
 }
 
@@ -56,7 +58,9 @@ fn foreign_key_problems(conn: &Connection) -> Result<Vec<String>> {
         let rowid: Option<i64> = r.get(1)?;
         let parent: String = r.get(2)?;
         Ok(match rowid {
-            Some(rowid) => format!("tabellen {table}, rad {rowid}: viser til noe som mangler i {parent}"),
+            Some(rowid) => {
+                format!("tabellen {table}, rad {rowid}: viser til noe som mangler i {parent}")
+            }
             None => format!("tabellen {table}: en rad viser til noe som mangler i {parent}"),
         })
     })?;
@@ -69,7 +73,12 @@ pub fn check(conn: &Connection) -> Result<CheckReport> {
     let schema_version = migrate::schema_version(conn)?;
     let ok = report == ["ok"] && fk.is_empty() && schema_version == SUPPORTED_VERSION;
     report.extend(fk);
-    Ok(CheckReport { ok, integrity: report, schema_version, supported_version: SUPPORTED_VERSION })
+    Ok(CheckReport {
+        ok,
+        integrity: report,
+        schema_version,
+        supported_version: SUPPORTED_VERSION,
+    })
 }
 
 fn refused(backup: &Path, why: &str) -> Error {
@@ -90,13 +99,17 @@ fn verify(backup: &Path) -> Result<Connection> {
     }
     let conn = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| refused(backup, &format!("filen kan ikke åpnes ({e})")))?;
-    let not_ours = |e: rusqlite::Error| refused(backup, &format!("filen er ikke en Målkart-database ({e})"));
+    let not_ours =
+        |e: rusqlite::Error| refused(backup, &format!("filen er ikke en Målkart-database ({e})"));
     let problems = integrity(&conn).map_err(|e| match e {
         Error::Database(e) => not_ours(e),
         other => other,
     })?;
     if problems != ["ok"] {
-        return Err(refused(backup, &format!("filen er skadet ({})", problems.join("; "))));
+        return Err(refused(
+            backup,
+            &format!("filen er skadet ({})", problems.join("; ")),
+        ));
     }
     let version = migrate::schema_version(&conn)?;
     if version > SUPPORTED_VERSION {
@@ -109,7 +122,10 @@ fn verify(backup: &Path) -> Result<Connection> {
         ));
     }
     if version < 1 {
-        return Err(refused(backup, "filen er ikke en Målkart-database (skjemaversjon 0)"));
+        return Err(refused(
+            backup,
+            "filen er ikke en Målkart-database (skjemaversjon 0)",
+        ));
     }
     for table in REQUIRED_TABLES {
         let found: bool = conn.query_row(
@@ -118,14 +134,20 @@ fn verify(backup: &Path) -> Result<Connection> {
             |r| r.get(0),
         )?;
         if !found {
-            return Err(refused(backup, &format!("filen er ikke en Målkart-database (mangler tabellen {table})")));
+            return Err(refused(
+                backup,
+                &format!("filen er ikke en Målkart-database (mangler tabellen {table})"),
+            ));
         }
     }
     Ok(conn)
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(suffix);
     path.with_file_name(name)
 }

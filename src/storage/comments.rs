@@ -10,7 +10,12 @@ use crate::period::Period;
 use super::audit::{json, Change, Writer};
 use super::rows;
 
-pub fn list(conn: &Connection, indicator: &str, unit: &str, period: &Period) -> Result<Vec<Comment>> {
+pub fn list(
+    conn: &Connection,
+    indicator: &str,
+    unit: &str,
+    period: &Period,
+) -> Result<Vec<Comment>> {
     let sql = format!(
         "SELECT {} FROM comments WHERE indicator = ?1 AND unit = ?2 AND period = ?3
          ORDER BY created_at, id",
@@ -22,7 +27,10 @@ pub fn list(conn: &Connection, indicator: &str, unit: &str, period: &Period) -> 
 }
 
 fn get(conn: &Connection, id: i64) -> Result<Comment> {
-    let sql = format!("SELECT {} FROM comments WHERE id = ?1", rows::COMMENT_COLUMNS);
+    let sql = format!(
+        "SELECT {} FROM comments WHERE id = ?1",
+        rows::COMMENT_COLUMNS
+    );
     conn.prepare_cached(&sql)?
         .query_row([id], rows::comment)
         .optional()?
@@ -32,7 +40,9 @@ fn get(conn: &Connection, id: i64) -> Result<Comment> {
 fn checked_text(text: &str) -> Result<&str> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::Invalid("kommentaren er tom; skriv noe før du lagrer".to_string()));
+        return Err(Error::Invalid(
+            "kommentaren er tom; skriv noe før du lagrer".to_string(),
+        ));
     }
     Ok(text)
 }
@@ -52,11 +62,26 @@ pub fn insert(conn: &Connection, c: &Comment) -> Result<i64> {
         "INSERT INTO comments (indicator, unit, period, author, text, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![c.indicator, c.unit, c.period, c.author, c.text, c.created_at, c.updated_at])?;
+    .execute(params![
+        c.indicator,
+        c.unit,
+        c.period,
+        c.author,
+        c.text,
+        c.created_at,
+        c.updated_at
+    ])?;
     Ok(conn.last_insert_rowid())
 }
 
-pub fn add(conn: &Connection, indicator: &str, unit: &str, period: &Period, text: &str, log: &Writer<'_>) -> Result<Comment> {
+pub fn add(
+    conn: &Connection,
+    indicator: &str,
+    unit: &str,
+    period: &Period,
+    text: &str,
+    log: &Writer<'_>,
+) -> Result<Comment> {
     if !exists(conn, "indicators", indicator)? {
         return Err(Error::UnknownIndicator(indicator.to_string()));
     }
@@ -79,7 +104,13 @@ pub fn add(conn: &Connection, indicator: &str, unit: &str, period: &Period, text
     Ok(comment)
 }
 
-fn write_log(conn: &Connection, log: &Writer<'_>, c: &Comment, old: Option<&str>, new: Option<&str>) -> Result<()> {
+fn write_log(
+    conn: &Connection,
+    log: &Writer<'_>,
+    c: &Comment,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Result<()> {
     log.write_one(
         conn,
         &Change {
@@ -103,13 +134,18 @@ pub fn update(conn: &Connection, id: i64, text: &str, log: &Writer<'_>) -> Resul
     }
     conn.prepare_cached("UPDATE comments SET text = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, text, log.at])?;
-    let new = Comment { text: text.to_string(), updated_at: Some(log.at.clone()), ..old.clone() };
+    let new = Comment {
+        text: text.to_string(),
+        updated_at: Some(log.at.clone()),
+        ..old.clone()
+    };
     write_log(conn, log, &new, Some(&json(&old)), Some(&json(&new)))?;
     Ok(new)
 }
 
 pub fn delete(conn: &Connection, id: i64, log: &Writer<'_>) -> Result<()> {
     let old = get(conn, id)?;
-    conn.prepare_cached("DELETE FROM comments WHERE id = ?1")?.execute([id])?;
+    conn.prepare_cached("DELETE FROM comments WHERE id = ?1")?
+        .execute([id])?;
     write_log(conn, log, &old, Some(&json(&old)), None)
 }

@@ -14,10 +14,14 @@ use super::rows;
 /// (coverage looks at whole calendar years, and a coarser indicator falls back to its latest
 /// span that ended, which may lie in the year before), through `period`'s last month.
 pub fn window(period: &Period) -> (Month, Month) {
-    let earliest = [period.first(), period.previous().first(), period.last_year().first()]
-        .into_iter()
-        .min()
-        .unwrap_or(period.first());
+    let earliest = [
+        period.first(),
+        period.previous().first(),
+        period.last_year().first(),
+    ]
+    .into_iter()
+    .min()
+    .unwrap_or(period.first());
     (Month::from_index((earliest.year() - 1) * 12), period.last())
 }
 
@@ -34,11 +38,20 @@ pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let raws = stmt
-        .query_map(params![first.index() - 11, last.index(), first.index()], rows::raw_measurement)?
+        .query_map(
+            params![first.index() - 11, last.index(), first.index()],
+            rows::raw_measurement,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let measurements = raws.into_iter().map(rows::measurement).collect::<Result<Vec<_>>>()?;
+    let measurements = raws
+        .into_iter()
+        .map(rows::measurement)
+        .collect::<Result<Vec<_>>>()?;
 
-    let sql = format!("SELECT {} FROM targets ORDER BY indicator, year, unit", rows::TARGET_COLUMNS);
+    let sql = format!(
+        "SELECT {} FROM targets ORDER BY indicator, year, unit",
+        rows::TARGET_COLUMNS
+    );
     let targets = conn
         .prepare_cached(&sql)?
         .query_map([], rows::target)?
@@ -66,12 +79,21 @@ mod tests {
     #[test]
     fn window_reaches_january_of_the_year_before_the_earliest_compared_period() {
         // 2026-K3: previous 2026-K2, last year 2025-K3 → earliest 2025-07 → from 2024-01.
-        assert_eq!(ids("2026-K3"), ("2024-01".to_string(), "2026-09".to_string()));
+        assert_eq!(
+            ids("2026-K3"),
+            ("2024-01".to_string(), "2026-09".to_string())
+        );
         // 2026-K1: previous is 2025-K4, last year 2025-K1 → earliest 2025-01 → from 2024-01.
-        assert_eq!(ids("2026-K1"), ("2024-01".to_string(), "2026-03".to_string()));
+        assert_eq!(
+            ids("2026-K1"),
+            ("2024-01".to_string(), "2026-03".to_string())
+        );
         // The year 2026: previous 2025 → from 2024-01.
         assert_eq!(ids("2026"), ("2024-01".to_string(), "2026-12".to_string()));
         // A 12-month range across years: previous starts 2024-10 → from 2023-01.
-        assert_eq!(ids("2025-10..2026-09"), ("2023-01".to_string(), "2026-09".to_string()));
+        assert_eq!(
+            ids("2025-10..2026-09"),
+            ("2023-01".to_string(), "2026-09".to_string())
+        );
     }
 }

@@ -73,14 +73,17 @@ pub fn finish_write(tx: Transaction<'_>, dry_run: bool) -> Result<()> {
     if dry_run {
         tx.rollback()?;
     } else {
-        tx.prepare_cached("UPDATE meta SET revision = revision + 1 WHERE id = 1")?.execute([])?;
+        tx.prepare_cached("UPDATE meta SET revision = revision + 1 WHERE id = 1")?
+            .execute([])?;
         tx.commit()?;
     }
     Ok(())
 }
 
 pub fn revision(conn: &Connection) -> Result<i64> {
-    Ok(conn.prepare_cached("SELECT revision FROM meta WHERE id = 1")?.query_row([], |r| r.get(0))?)
+    Ok(conn
+        .prepare_cached("SELECT revision FROM meta WHERE id = 1")?
+        .query_row([], |r| r.get(0))?)
 }
 
 /// Now, RFC 3339 in local time with its offset: `2026-03-14T09:30:00+01:00`.

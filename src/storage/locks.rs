@@ -20,8 +20,21 @@ pub fn lock(conn: &Connection, month: Month, log: &Writer<'_>) -> Result<bool> {
         return Ok(false);
     }
     let id = month.id();
-    let new = json(&LockedMonth { month: id.clone(), locked_by: log.user.to_string(), locked_at: log.at.clone() });
-    log.write_one(conn, &Change { entity: "lås", key: &id, period: Some(&id), new: Some(&new), ..Change::default() })?;
+    let new = json(&LockedMonth {
+        month: id.clone(),
+        locked_by: log.user.to_string(),
+        locked_at: log.at.clone(),
+    });
+    log.write_one(
+        conn,
+        &Change {
+            entity: "lås",
+            key: &id,
+            period: Some(&id),
+            new: Some(&new),
+            ..Change::default()
+        },
+    )?;
     Ok(true)
 }
 
@@ -42,13 +55,22 @@ pub fn unlock(conn: &Connection, month: Month, reason: &str, log: &Writer<'_>) -
     check_reason(month, reason)?;
     let old = conn
         .prepare_cached("SELECT locked_by, locked_at FROM locked_months WHERE month = ?1")?
-        .query_map([month.index()], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .query_map([month.index()], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?
         .next()
         .transpose()?;
-    let Some((locked_by, locked_at)) = old else { return Ok(false) };
-    conn.prepare_cached("DELETE FROM locked_months WHERE month = ?1")?.execute([month.index()])?;
+    let Some((locked_by, locked_at)) = old else {
+        return Ok(false);
+    };
+    conn.prepare_cached("DELETE FROM locked_months WHERE month = ?1")?
+        .execute([month.index()])?;
     let id = month.id();
-    let old = json(&LockedMonth { month: id.clone(), locked_by, locked_at });
+    let old = json(&LockedMonth {
+        month: id.clone(),
+        locked_by,
+        locked_at,
+    });
     log.write_one(
         conn,
         &Change {

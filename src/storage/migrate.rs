@@ -40,13 +40,17 @@ pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
 
 /// Brings the schema to `SUPPORTED_VERSION`, all pending migrations in one transaction.
 pub fn to_latest(conn: &mut Connection) -> Result<()> {
-    migrations().to_latest(conn).map_err(|e| Error::Migration(e.to_string()))
+    migrations()
+        .to_latest(conn)
+        .map_err(|e| Error::Migration(e.to_string()))
 }
 
 /// Brings a fresh database to an older version, to test migrating from it.
 #[cfg(test)]
 pub fn to_version(conn: &mut Connection, version: usize) -> Result<()> {
-    migrations().to_version(conn, version).map_err(|e| Error::Migration(e.to_string()))
+    migrations()
+        .to_version(conn, version)
+        .map_err(|e| Error::Migration(e.to_string()))
 }
 
 #[cfg(test)]
@@ -68,12 +72,21 @@ mod tests {
             })
             .unwrap_or_default();
         files.sort();
-        assert_eq!(files.len(), MIGRATIONS.len(), "files in migrations/: {files:?}");
+        assert_eq!(
+            files.len(),
+            MIGRATIONS.len(),
+            "files in migrations/: {files:?}"
+        );
         for (i, name) in files.iter().enumerate() {
             // Numbered from 0001 without gaps, in the order they are embedded.
             assert!(name.starts_with(&format!("{:04}_", i + 1)), "{name}");
             let text = std::fs::read_to_string(dir.join(name)).unwrap_or_default();
-            assert_eq!(text, MIGRATIONS[i], "{name} is not embedded at position {}", i + 1);
+            assert_eq!(
+                text,
+                MIGRATIONS[i],
+                "{name} is not embedded at position {}",
+                i + 1
+            );
         }
     }
 
@@ -89,7 +102,10 @@ mod tests {
             }
             let store = Store::open(&path).unwrap();
             let report = store.check().unwrap();
-            assert_eq!(report.schema_version, SUPPORTED_VERSION, "from version {version}");
+            assert_eq!(
+                report.schema_version, SUPPORTED_VERSION,
+                "from version {version}"
+            );
             assert!(report.ok, "from version {version}: {:?}", report.integrity);
             assert!(store.is_empty().unwrap());
         }

@@ -3,7 +3,7 @@
 //! migrations, and every read and write the app and the CLI make. All writes go through
 //! here, each in one transaction, each change written to the audit log.
 //!
-//! - [`db`](self) opening, pragmas, the write transaction (which bumps the revision);
+//! - `db` opening, pragmas, the write transaction (which bumps the revision);
 //!   `migrate` the embedded migrations and the newer-schema refusal;
 //! - `apply` change sets with all their checks; `audit` the log (one batch per
 //!   transaction, one entry per row); `locks`, `comments`;
@@ -29,7 +29,9 @@ use ts_rs::TS;
 
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
-use crate::model::{AuditEntry, Comment, Indicator, LockedMonth, Measurement, Target, Unit};
+use crate::model::{
+    AuditEntry, Comment, Indicator, LockedMonth, Measurement, Perspective, Target, Unit,
+};
 use crate::period::{Month, Period};
 
 /// Where the database lives: `--db FILE`, else `MALKART_DB`, else the OS data directory
@@ -112,43 +114,93 @@ impl Store {
         // read-only connection (which never checkpoints a WAL into the file) before opening
         // it for writing.
         if path.is_file() {
-            let probe = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-            migrate::refuse_newer(&probe, path)?;
+            let probe =
+                Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+            migrate::refuse_newer(&probe, path).map_err(|e| not_a_database(e, path))?;
         }
         let mut conn = db::connect(path)?;
         migrate::refuse_newer(&conn, path)?;
         db::configure(&conn)?;
         migrate::to_latest(&mut conn)?;
-        Ok(Store { conn, user: db::default_user() })
+        Ok(Store {
+            conn,
+            user: db::default_user(),
+        })
     }
     /// A fresh, migrated in-memory database, for tests.
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
         db::configure(&conn)?;
         migrate::to_latest(&mut conn)?;
-        Ok(Store { conn, user: db::default_user() })
+        Ok(Store {
+            conn,
+            user: db::default_user(),
+        })
     }
     /// The name written into the audit log and comments (default: the OS user name).
     pub fn set_user(&mut self, user: &str) {
         let user = user.trim();
-        self.user = if user.is_empty() { "ukjent".to_string() } else { user.to_string() };
+        self.user = if user.is_empty() {
+            "ukjent".to_string()
+        } else {
+            user.to_string()
+        };
     }
     pub fn user(&self) -> &str {
         &self.user
     }
     /// No units, indicators or measurements yet.
     pub fn is_empty(&self) -> Result<bool> {
-        Ok(self.conn.prepare_cached(
-            "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
                 AND NOT EXISTS (SELECT 1 FROM measurements)",
-        )?
-        .query_row([], |r| r.get(0))?)
+            )?
+            .query_row([], |r| r.get(0))?)
     }
     pub fn units(&self) -> Result<Vec<Unit>> {
         rows::units(&self.conn)
     }
     pub fn indicators(&self) -> Result<Vec<Indicator>> {
         rows::indicators(&self.conn)
+    }
+    /// The display names of the four perspectives, in their fixed order.
+    pub fn perspective_names(&self) -> Result<Vec<(Perspective, String)>> {
+        rows::perspective_names(&self.conn)
+    }
+    /// Renames a perspective for display (the key stays), audited; `false` when the name was
+    /// already that.
+    pub fn set_perspective_name(&mut self, perspective: Perspective, name: &str) -> Result<bool> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::Invalid(format!(
+                "perspektivet «{}» må ha et navn",
+                perspective.default_name()
+            )));
+        }
+        self.write(|tx, log| {
+            let old: String = tx
+                .prepare_cached("SELECT name FROM perspectives WHERE key = ?1")?
+                .query_row([perspective.key()], |r| r.get(0))?;
+            if old == name {
+                return Ok(false);
+            }
+            tx.prepare_cached("UPDATE perspectives SET name = ?2 WHERE key = ?1")?
+                .execute([perspective.key(), name])?;
+            let (old, new) = (audit::json(&old), audit::json(&name));
+            log.write_one(
+                tx,
+                &audit::Change {
+                    entity: "perspektiv",
+                    key: perspective.key(),
+                    old: Some(&old),
+                    new: Some(&new),
+                    ..audit::Change::default()
+                },
+            )?;
+            Ok(true)
+        })
     }
     pub fn catalog(&self) -> Result<Catalog> {
         Ok(Catalog {
@@ -169,7 +221,12 @@ impl Store {
     /// names, leaves all others alone, writes an audit entry per created or changed row
     /// (none for an identical value), refuses figures in locked months and unit cycles.
     /// With `dry_run` it counts and rolls back.
-    pub fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary> {
+    pub fn apply(
+        &mut self,
+        changes: &ChangeSet,
+        source: &str,
+        dry_run: bool,
+    ) -> Result<ApplySummary> {
         let tx = db::begin_write(&mut self.conn)?;
         let log = audit::Writer::new(&self.user, source);
         let summary = apply::change_set(&tx, changes, Some(&log))?;
@@ -192,7 +249,13 @@ impl Store {
     pub fn comments(&self, indicator: &str, unit: &str, period: &Period) -> Result<Vec<Comment>> {
         comments::list(&self.conn, indicator, unit, period)
     }
-    pub fn add_comment(&mut self, indicator: &str, unit: &str, period: &Period, text: &str) -> Result<Comment> {
+    pub fn add_comment(
+        &mut self,
+        indicator: &str,
+        unit: &str,
+        period: &Period,
+        text: &str,
+    ) -> Result<Comment> {
         self.write(|tx, log| comments::add(tx, indicator, unit, period, text, log))
     }
     pub fn update_comment(&mut self, id: i64, text: &str) -> Result<Comment> {
@@ -209,7 +272,12 @@ impl Store {
     }
     /// Removes one target (`unit` `None`: the indicator's default), audited; `false` when
     /// there was none.
-    pub fn remove_target(&mut self, indicator: &str, unit: Option<&str>, year: i32) -> Result<bool> {
+    pub fn remove_target(
+        &mut self,
+        indicator: &str,
+        unit: Option<&str>,
+        year: i32,
+    ) -> Result<bool> {
         self.write(|tx, log| apply::remove_target(tx, indicator, unit, year, log))
     }
     /// The targets of one indicator, by year, the default (no unit) first.
@@ -239,13 +307,17 @@ impl Store {
         )?;
         if !empty {
             return Err(Error::Invalid(
-                "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database".to_string(),
+                "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database"
+                    .to_string(),
             ));
         }
         let log = audit::Writer::new(&self.user, "demo");
         let kinds = [
             ("enheter", ChangeSet::Units(data.units.clone())),
-            ("indikatorer", ChangeSet::Indicators(data.indicators.clone())),
+            (
+                "indikatorer",
+                ChangeSet::Indicators(data.indicators.clone()),
+            ),
             ("mål", ChangeSet::Targets(data.targets.clone())),
         ];
         let mut counts = Vec::new();
@@ -261,7 +333,14 @@ impl Store {
         counts.push(("kommentarer", data.comments.len() as u64));
         for (name, count) in counts {
             let key = format!("{name}: {count} rader");
-            log.write_one(&tx, &audit::Change { entity: "demo", key: &key, ..audit::Change::default() })?;
+            log.write_one(
+                &tx,
+                &audit::Change {
+                    entity: "demo",
+                    key: &key,
+                    ..audit::Change::default()
+                },
+            )?;
         }
         db::finish_write(tx, false)
     }
@@ -272,12 +351,29 @@ impl Store {
     }
 
     /// Runs `f` in one IMMEDIATE write transaction with an audit writer for a manual change.
-    fn write<T>(&mut self, f: impl FnOnce(&Connection, &audit::Writer<'_>) -> Result<T>) -> Result<T> {
+    fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Connection, &audit::Writer<'_>) -> Result<T>,
+    ) -> Result<T> {
         let tx = db::begin_write(&mut self.conn)?;
         let log = audit::Writer::new(&self.user, "manuell");
         let value = f(&tx, &log)?;
         db::finish_write(tx, false)?;
         Ok(value)
+    }
+}
+
+/// SQLite's "file is not a database", said so that a person knows which file and that it
+/// was left alone.
+fn not_a_database(e: Error, path: &Path) -> Error {
+    match &e {
+        Error::Database(db) if db.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+            Error::Invalid(format!(
+                "{} er ikke en Målkart-database (SQLite kjenner ikke igjen filen); den er ikke endret",
+                path.display()
+            ))
+        }
+        _ => e,
     }
 }
 
@@ -298,11 +394,15 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|e| e.to_string()).unwrap();
         let store = Store::open(&dir.path().join("malkart.db")).unwrap();
         let pragma = |name: &str| -> String {
-            store.conn.pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0)).map(|v| match v {
-                rusqlite::types::Value::Integer(i) => i.to_string(),
-                rusqlite::types::Value::Text(t) => t,
-                other => format!("{other:?}"),
-            }).unwrap()
+            store
+                .conn
+                .pragma_query_value(None, name, |r| r.get::<_, rusqlite::types::Value>(0))
+                .map(|v| match v {
+                    rusqlite::types::Value::Integer(i) => i.to_string(),
+                    rusqlite::types::Value::Text(t) => t,
+                    other => format!("{other:?}"),
+                })
+                .unwrap()
         };
         assert_eq!(pragma("journal_mode"), "wal");
         assert_eq!(pragma("foreign_keys"), "1");

@@ -20,7 +20,12 @@ pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
     let mut stmt =
         conn.prepare_cached("SELECT code, name, parent, level FROM units ORDER BY sort, code")?;
     let rows = stmt.query_map([], |r| {
-        Ok(Unit { code: r.get(0)?, name: r.get(1)?, parent: r.get(2)?, level: r.get(3)? })
+        Ok(Unit {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            parent: r.get(2)?,
+            level: r.get(3)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }
@@ -29,7 +34,12 @@ pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
 pub fn units_by_code(conn: &Connection) -> Result<HashMap<String, (Unit, i64)>> {
     let mut stmt = conn.prepare_cached("SELECT code, name, parent, level, sort FROM units")?;
     let rows = stmt.query_map([], |r| {
-        let unit = Unit { code: r.get(0)?, name: r.get(1)?, parent: r.get(2)?, level: r.get(3)? };
+        let unit = Unit {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            parent: r.get(2)?,
+            level: r.get(3)?,
+        };
         Ok((unit.code.clone(), (unit, r.get::<_, i64>(4)?)))
     })?;
     Ok(rows.collect::<rusqlite::Result<HashMap<_, _>>>()?)
@@ -79,7 +89,10 @@ fn raw_indicator(r: &Row<'_>) -> rusqlite::Result<RawIndicator> {
 
 fn indicator(raw: RawIndicator) -> Result<Indicator> {
     let field = |what: &str, text: &str| {
-        damaged(format!("indikator «{}» har ukjent {what} «{text}»", raw.code))
+        damaged(format!(
+            "indikator «{}» har ukjent {what} «{text}»",
+            raw.code
+        ))
     };
     Ok(Indicator {
         perspective: Perspective::parse(&raw.perspective)
@@ -88,8 +101,10 @@ fn indicator(raw: RawIndicator) -> Result<Indicator> {
             .ok()
             .filter(|d| *d <= 4)
             .ok_or_else(|| field("antall desimaler", &raw.decimals.to_string()))?,
-        direction: Direction::parse(&raw.direction).ok_or_else(|| field("retning", &raw.direction))?,
-        frequency: Frequency::parse(&raw.frequency).ok_or_else(|| field("frekvens", &raw.frequency))?,
+        direction: Direction::parse(&raw.direction)
+            .ok_or_else(|| field("retning", &raw.direction))?,
+        frequency: Frequency::parse(&raw.frequency)
+            .ok_or_else(|| field("frekvens", &raw.frequency))?,
         aggregation: Aggregation::parse(&raw.aggregation)
             .ok_or_else(|| field("aggregering", &raw.aggregation))?,
         unit_rollup: UnitRollup::parse(&raw.unit_rollup)
@@ -109,7 +124,9 @@ fn indicator(raw: RawIndicator) -> Result<Indicator> {
 pub fn indicators(conn: &Connection) -> Result<Vec<Indicator>> {
     let sql = format!("SELECT {INDICATOR_COLUMNS} FROM indicators ORDER BY code");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let raws = stmt.query_map([], raw_indicator)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let raws = stmt
+        .query_map([], raw_indicator)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     raws.into_iter().map(indicator).collect()
 }
 
@@ -153,17 +170,27 @@ pub fn span(first: i64, last: i64) -> Result<Period> {
         _ => return Err(bad()),
     };
     let span = Period::span_of(frequency, first_month);
-    if span.first() != first_month || Month::new(first_month.year(), first_month.month()).is_none() {
+    if span.first() != first_month || Month::new(first_month.year(), first_month.month()).is_none()
+    {
         return Err(bad());
     }
     Ok(span)
 }
 
-pub fn figure(value: Option<f64>, numerator: Option<f64>, denominator: Option<f64>) -> Result<Figure> {
+pub fn figure(
+    value: Option<f64>,
+    numerator: Option<f64>,
+    denominator: Option<f64>,
+) -> Result<Figure> {
     match (value, numerator, denominator) {
         (Some(value), None, None) => Ok(Figure::Value { value }),
-        (None, Some(numerator), Some(denominator)) => Ok(Figure::Ratio { numerator, denominator }),
-        _ => Err(damaged("en måling har verken verdi eller teller og nevner".to_string())),
+        (None, Some(numerator), Some(denominator)) => Ok(Figure::Ratio {
+            numerator,
+            denominator,
+        }),
+        _ => Err(damaged(
+            "en måling har verken verdi eller teller og nevner".to_string(),
+        )),
     }
 }
 
@@ -171,10 +198,26 @@ pub fn figure(value: Option<f64>, numerator: Option<f64>, denominator: Option<f6
 pub const MEASUREMENT_COLUMNS: &str =
     "indicator, unit, span_first, span_last, value, numerator, denominator";
 
-pub type RawMeasurement = (String, String, i64, i64, Option<f64>, Option<f64>, Option<f64>);
+pub type RawMeasurement = (
+    String,
+    String,
+    i64,
+    i64,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
 
 pub fn raw_measurement(r: &Row<'_>) -> rusqlite::Result<RawMeasurement> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
 }
 
 pub fn measurement(raw: RawMeasurement) -> Result<Measurement> {
@@ -207,18 +250,30 @@ pub fn locked_months(conn: &Connection) -> Result<Vec<LockedMonth>> {
     let mut stmt = conn
         .prepare_cached("SELECT month, locked_by, locked_at FROM locked_months ORDER BY month")?;
     let rows = stmt
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))?
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter()
         .map(|(month, locked_by, locked_at)| {
-            Ok(LockedMonth { month: month_from_index(month)?.id(), locked_by, locked_at })
+            Ok(LockedMonth {
+                month: month_from_index(month)?.id(),
+                locked_by,
+                locked_at,
+            })
         })
         .collect()
 }
 
 pub fn locked_set(conn: &Connection) -> Result<BTreeSet<Month>> {
     let mut stmt = conn.prepare_cached("SELECT month FROM locked_months")?;
-    let rows = stmt.query_map([], |r| r.get::<_, i64>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, i64>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     rows.into_iter().map(month_from_index).collect()
 }
 

@@ -3,12 +3,23 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::error::{ContextKind, ErrorKind};
+use clap::{ArgAction, CommandFactory, Parser, Subcommand, ValueEnum};
+
+/// clap's help layout with Norwegian headings.
+const TEMPLATE: &str = "{about-with-newline}\nBruk: {usage}\n\n{all-args}{after-help}";
 
 #[derive(Debug, Parser)]
 #[command(
     name = "malkart",
     version,
+    help_template = TEMPLATE,
+    subcommand_help_heading = "Kommandoer",
+    subcommand_value_name = "KOMMANDO",
+    next_help_heading = "Valg",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
     about = "Balansert målstyring for kommuner: import, målkart, låste måneder og sikkerhetskopi",
     after_help = "Databasen: --db FIL, ellers miljøvariabelen MALKART_DB, ellers appens datamappe \
                   (på Linux ~/.local/share/no.malkart.app/malkart.db).\n\
@@ -18,6 +29,12 @@ pub struct Cli {
     /// Databasefilen (opprettes hvis den ikke finnes)
     #[arg(long, global = true, value_name = "FIL")]
     pub db: Option<PathBuf>,
+    /// Vis hjelp
+    #[arg(short, long, global = true, action = ArgAction::Help)]
+    help: Option<bool>,
+    /// Vis versjonsnummeret
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -25,6 +42,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Oppretter og migrerer databasen; --demo fyller en tom database med Demo kommune
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Init {
         /// Fyll databasen med demokommunen (bare i en tom database)
         #[arg(long)]
@@ -34,10 +52,12 @@ pub enum Command {
         size: Option<Size>,
     },
     /// Importerer en fil (CSV eller XLSX): alt eller ingenting
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Import {
         /// enheter/units, indikatorer/indicators, mål/targets, målinger/measurements
         #[arg(value_name = "TYPE")]
         kind: String,
+        /// CSV- eller XLSX-filen
         #[arg(value_name = "FIL")]
         file: PathBuf,
         /// Kontroller filen og vis hva som ville skjedd, uten å lagre
@@ -45,6 +65,7 @@ pub enum Command {
         dry_run: bool,
     },
     /// Målkartet for en enhet og en periode
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Status {
         /// Enhetskoden, for eksempel 1000
         #[arg(long, value_name = "KODE")]
@@ -56,13 +77,16 @@ pub enum Command {
         format: Format,
     },
     /// Låser en måned: ingen tall i den kan endres
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Lock {
         /// Måneden, for eksempel 2026-09
         #[arg(value_name = "MÅNED")]
         month: String,
     },
     /// Låser opp en måned; grunnen skrives i endringsloggen
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Unlock {
+        /// Måneden, for eksempel 2026-09
         #[arg(value_name = "MÅNED")]
         month: String,
         /// Hvorfor måneden låses opp
@@ -70,18 +94,24 @@ pub enum Command {
         reason: String,
     },
     /// Tar en konsistent kopi av databasen mens den er i bruk
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Backup {
+        /// Filen kopien skrives til
         #[arg(value_name = "FIL")]
         file: PathBuf,
     },
     /// Erstatter databasen med en kontrollert kopi; den gamle tas vare på ved siden av
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Restore {
+        /// Sikkerhetskopien som skal tas i bruk
         #[arg(value_name = "FIL")]
         file: PathBuf,
     },
     /// Kontrollerer databasens integritet og skjemaversjon
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Check,
     /// Måler hvor raskt målkartet beregnes på denne databasen (for docs/benchmarks.md)
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     #[command(hide = true)]
     Bench {
         #[arg(long, value_name = "KODE", default_value = "1000")]
@@ -108,4 +138,74 @@ pub enum Size {
 pub enum Format {
     Table,
     Json,
+}
+
+/// Parses the command line. Help and version go to standard output (exit 0); a usage error
+/// is explained in Norwegian on standard error and exits with 2, like any refused input.
+pub fn parse() -> Cli {
+    match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            e.exit()
+        }
+        Err(e) => {
+            eprintln!("feil: {}", usage_error(&e));
+            let usage = match e.get(ContextKind::Usage) {
+                Some(u) => u.to_string(),
+                None => Cli::command().render_usage().to_string(),
+            };
+            eprintln!(
+                "{}",
+                usage
+                    .replacen("Usage:", "Bruk:", 1)
+                    .replace("[OPTIONS]", "[VALG]")
+            );
+            eprintln!("Se «malkart --help» for alle kommandoer og valg.");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn usage_error(e: &clap::Error) -> String {
+    let ctx = |kind: ContextKind| e.get(kind).map(ToString::to_string).unwrap_or_default();
+    match e.kind() {
+        ErrorKind::MissingRequiredArgument => format!("mangler {}", ctx(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue if ctx(ContextKind::ValidValue).is_empty() => {
+            format!("{} mangler en verdi", ctx(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidValue => format!(
+            "«{}» er ikke en gyldig verdi for {}; gyldige verdier er {}",
+            ctx(ContextKind::InvalidValue),
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::ValidValue)
+        ),
+        ErrorKind::UnknownArgument => format!(
+            "ukjent valg eller argument «{}»",
+            ctx(ContextKind::InvalidArg)
+        ),
+        ErrorKind::InvalidSubcommand => format!(
+            "ukjent kommando «{}»; kommandoene er init, import, status, lock, unlock, backup, \
+             restore og check",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "mangler kommando; kommandoene er init, import, status, lock, unlock, backup, restore \
+             og check"
+                .to_string()
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{} kan ikke brukes sammen med {}",
+            ctx(ContextKind::InvalidArg),
+            ctx(ContextKind::PriorArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("uventet verdi «{}»", ctx(ContextKind::InvalidValue))
+        }
+        // Anything rarer: clap's own words, without its English prefix.
+        _ => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or_default();
+            first.trim_start_matches("error: ").to_string()
+        }
+    }
 }

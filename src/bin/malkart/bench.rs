@@ -24,7 +24,13 @@ fn min_median(times: &mut [Duration]) -> String {
     }
 }
 
-pub fn run(store: &Store, unit: &str, period: &Period, repeat: usize, cold: usize) -> Result<String> {
+pub fn run(
+    store: &Store,
+    unit: &str,
+    period: &Period,
+    repeat: usize,
+    cold: usize,
+) -> Result<String> {
     let mut load = Vec::new();
     let mut build = Vec::new();
     let mut total = Vec::new();
@@ -34,7 +40,12 @@ pub fn run(store: &Store, unit: &str, period: &Period, repeat: usize, cold: usiz
         let t0 = Instant::now();
         let dataset = store.dataset_for(period)?;
         let t1 = Instant::now();
-        sizes = (dataset.units.len(), dataset.indicators.len(), dataset.targets.len(), dataset.measurements.len());
+        sizes = (
+            dataset.units.len(),
+            dataset.indicators.len(),
+            dataset.targets.len(),
+            dataset.measurements.len(),
+        );
         let e = Engine::new(dataset)?;
         let t2 = Instant::now();
         // The first målkart belongs to the cold cost: it is what the user waits for.
@@ -45,7 +56,9 @@ pub fn run(store: &Store, unit: &str, period: &Period, repeat: usize, cold: usiz
         total.push(t3 - t0);
         engine = Some(e);
     }
-    let Some(engine) = engine else { return Ok(String::new()) };
+    let Some(engine) = engine else {
+        return Ok(String::new());
+    };
     let mut warm = Vec::with_capacity(repeat);
     for _ in 0..repeat.max(1) {
         let t = Instant::now();
@@ -53,21 +66,36 @@ pub fn run(store: &Store, unit: &str, period: &Period, repeat: usize, cold: usiz
         warm.push(t.elapsed());
     }
     let n = |x: usize| format::group_digits(&x.to_string());
-    Ok(format!(
-        "Datasett for {period}: {} enheter, {} indikatorer, {} mål, {} målinger\n\
-         Kald, lese datasettet ({} ganger):        {}\n\
-         Kald, bygge motoren:                      {}\n\
-         Kald, datasett + motor + første målkart:  {}\n\
-         Varm, målkartet for {unit} ({} ganger):   {}\n",
+    let rows = [
+        (
+            format!("Kald, lese datasettet ({} ganger)", load.len()),
+            min_median(&mut load),
+        ),
+        ("Kald, bygge motoren".to_string(), min_median(&mut build)),
+        (
+            "Kald, datasett + motor + første målkart".to_string(),
+            min_median(&mut total),
+        ),
+        (
+            format!("Varm, målkartet for {unit} ({} ganger)", warm.len()),
+            min_median(&mut warm),
+        ),
+    ];
+    let width = rows
+        .iter()
+        .map(|(label, _)| label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut out = format!(
+        "Datasett for {period}: {} enheter, {} indikatorer, {} mål, {} målinger\n",
         n(sizes.0),
         n(sizes.1),
         n(sizes.2),
-        n(sizes.3),
-        load.len(),
-        min_median(&mut load),
-        min_median(&mut build),
-        min_median(&mut total),
-        warm.len(),
-        min_median(&mut warm),
-    ))
+        n(sizes.3)
+    );
+    for (label, times) in rows {
+        let pad = " ".repeat(width - label.chars().count());
+        out.push_str(&format!("{label}:{pad}  {times}\n"));
+    }
+    Ok(out)
 }

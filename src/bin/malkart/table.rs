@@ -45,10 +45,23 @@ fn coverage_text(r: &IndicatorResult) -> String {
 }
 
 fn optional(value: Option<f64>, r: &IndicatorResult) -> String {
-    value.map_or_else(|| "–".to_string(), |v| with_unit(v, r.decimals, &r.unit_label))
+    value.map_or_else(
+        || "–".to_string(),
+        |v| with_unit(v, r.decimals, &r.unit_label),
+    )
 }
 
-const HEADER: [&str; 9] = ["kode", "navn", "periode", "verdi", "mål", "rød grense", "status", "trend", "dekning"];
+const HEADER: [&str; 9] = [
+    "kode",
+    "navn",
+    "periode",
+    "verdi",
+    "mål",
+    "rød grense",
+    "status",
+    "trend",
+    "dekning",
+];
 /// Columns that hold numbers are right-aligned.
 const RIGHT: [bool; 9] = [false, false, false, true, true, true, false, false, true];
 const NAME_WIDTH: usize = 44;
@@ -78,7 +91,12 @@ fn row(r: &IndicatorResult) -> [String; 9] {
 }
 
 fn perspective(out: &mut String, p: &PerspectiveResult) {
-    out.push_str(&format!("\n{} — {}  ({})\n", p.name, status_text(p.status), counts_text(&p.counts)));
+    out.push_str(&format!(
+        "\n{} — {}  ({})\n",
+        p.name,
+        status_text(p.status),
+        counts_text(&p.counts)
+    ));
     if p.indicators.is_empty() {
         out.push_str("  (ingen indikatorer)\n");
         return;
@@ -114,8 +132,13 @@ fn perspective(out: &mut String, p: &PerspectiveResult) {
 
 /// The whole målkart: a title, then per perspective a summary line and one row per indicator.
 pub fn render(card: &Scorecard) -> String {
-    let label = Period::parse(&card.period).map(|p| p.label()).unwrap_or_else(|_| card.period.clone());
-    let mut out = format!("Målkart for {} {} — {} ({})\n", card.unit.code, card.unit.name, label, card.period);
+    let label = Period::parse(&card.period)
+        .map(|p| p.label())
+        .unwrap_or_else(|_| card.period.clone());
+    let mut out = format!(
+        "Målkart for {} {} — {} ({})\n",
+        card.unit.code, card.unit.name, label, card.period
+    );
     for p in &card.perspectives {
         perspective(&mut out, p);
     }
