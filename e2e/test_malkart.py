@@ -189,3 +189,58 @@ def test_a_file_with_a_bad_line_is_listed_with_its_line_and_nothing_changes(open
     app.screenshot("08-import-med-feil")
     after = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
     assert after == before
+
+
+def test_a_target_set_in_the_detail_changes_the_status(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    root = app.find("[data-testid=scorecard]").get_attribute("data-unit")
+    period = app.find("[data-testid=scorecard]").get_attribute("data-period")
+    before = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
+    off_target = [
+        ind for p in before["perspectives"] for ind in p["indicators"]
+        if ind["status"] in ("yellow", "red") and ind["display_value"] is not None
+    ]
+    assert off_target, "demokommunen skal ha indikatorer som ikke når målet"
+    ind = off_target[0]
+    typed = f"{ind['display_value']:.{ind['decimals']}f}".replace(".", ",")
+    app.open_indicator(ind["code"])
+    app.show("[data-testid=targets]")
+    app.find("[data-testid=edit-target]").click()
+    app.find("[data-testid=targets] input[value=unit]").click()
+    # Select all and type over, as a person does (WebDriver's clear() fires no input event).
+    box = app.find("[data-testid=target-value]")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(typed)
+    red = app.find("[data-testid=target-red]")
+    red.send_keys(Keys.CONTROL, "a")
+    red.send_keys(Keys.BACKSPACE)
+    app.find("[data-testid=save-target]").click()
+    # The unit's own target equal to the displayed value is met whichever the direction.
+    app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=detail-status] [data-status]").get_attribute("data-status") == "green")
+    app.screenshot("09-mål-endret")
+    after = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
+    now = next(i for p in after["perspectives"] for i in p["indicators"] if i["code"] == ind["code"])
+    assert now["target"] == ind["display_value"]
+    assert now["status"] == "green"
+    # Back on the målkart, the row shows it too.
+    app.find("[data-testid=back]").click()
+    app.wait_for_scorecard(unit=root)
+    app.wait(lambda d: app.scorecard_rows()[ind["code"]]["status"] == "green")
+
+
+def test_a_month_is_locked_and_unlocked_with_a_reason_in_the_log(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    app.find("[data-testid=nav-data]").click()
+    month = app.find("[data-testid=lock-month]").get_attribute("value")
+    app.find("[data-testid=lock]").click()
+    row = app.find(f"[data-testid=locks] tr[data-month='{month}']")
+    row.find_element(By.CSS_SELECTOR, "[data-testid=start-unlock]").click()
+    reason = "Rettet feil i tallene fra regnskapet"
+    app.find("[data-testid=unlock-reason]").send_keys(reason)
+    app.find("[data-testid=unlock]").click()
+    app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f"[data-testid=locks] tr[data-month='{month}']"))
+    app.wait(lambda d: reason in d.find_element(By.CSS_SELECTOR, "[data-testid=audit]").text)
+    app.show("[data-testid=audit]")
+    app.screenshot("10-lås-og-logg")
