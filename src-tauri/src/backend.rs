@@ -142,7 +142,9 @@ fn parse_period(text: &str) -> Result<Period> {
 pub fn last_full_month() -> Month {
     use chrono::Datelike;
     let today = chrono::Local::now().date_naive();
-    Month::new(today.year(), today.month()).map(|m| m.plus(-1)).unwrap_or_else(|| Month::from_index(0))
+    Month::new(today.year(), today.month())
+        .map(|m| m.plus(-1))
+        .unwrap_or_else(|| Month::from_index(0))
 }
 
 fn current_month() -> Month {
@@ -154,7 +156,12 @@ impl Backend {
     /// kept and reported by `info`, so that the window can say what is wrong.
     pub fn open(db_path: PathBuf) -> Backend {
         let store = Self::open_store(&db_path).map_err(|e| e.to_ipc());
-        Backend { db_path, store: Mutex::new(store), cache: Mutex::new(None), builds: AtomicU64::new(0) }
+        Backend {
+            db_path,
+            store: Mutex::new(store),
+            cache: Mutex::new(None),
+            builds: AtomicU64::new(0),
+        }
     }
 
     fn open_store(path: &Path) -> Result<Store> {
@@ -166,12 +173,22 @@ impl Backend {
 
     /// When not even the database's path could be found: every command reports `error`.
     pub fn unopened(error: IpcError) -> Backend {
-        Backend { db_path: PathBuf::new(), store: Mutex::new(Err(error)), cache: Mutex::new(None), builds: AtomicU64::new(0) }
+        Backend {
+            db_path: PathBuf::new(),
+            store: Mutex::new(Err(error)),
+            cache: Mutex::new(None),
+            builds: AtomicU64::new(0),
+        }
     }
 
     /// Over an already open store (tests).
     pub fn over_store(db_path: PathBuf, store: Store) -> Backend {
-        Backend { db_path, store: Mutex::new(Ok(store)), cache: Mutex::new(None), builds: AtomicU64::new(0) }
+        Backend {
+            db_path,
+            store: Mutex::new(Ok(store)),
+            cache: Mutex::new(None),
+            builds: AtomicU64::new(0),
+        }
     }
 
     /// How many engines were built so far: each one is a cache miss.
@@ -180,7 +197,10 @@ impl Backend {
     }
 
     /// Runs `job` on the open store; the open error when there is none.
-    fn with_store<T>(&self, job: impl FnOnce(&mut Store) -> Result<T>) -> std::result::Result<T, IpcError> {
+    fn with_store<T>(
+        &self,
+        job: impl FnOnce(&mut Store) -> Result<T>,
+    ) -> std::result::Result<T, IpcError> {
         let mut guard = lock(&self.store);
         match guard.as_mut() {
             Ok(store) => job(store).map_err(|e| e.to_ipc()),
@@ -198,10 +218,17 @@ impl Backend {
         };
         let guard = lock(&self.store);
         match guard.as_ref() {
-            Err(e) => Ok(AppInfo { open_error: Some(e.clone()), ..base }),
+            Err(e) => Ok(AppInfo {
+                open_error: Some(e.clone()),
+                ..base
+            }),
             Ok(store) => {
                 let empty = store.is_empty().map_err(|e| e.to_ipc())?;
-                Ok(AppInfo { empty, user: store.user().to_string(), ..base })
+                Ok(AppInfo {
+                    empty,
+                    user: store.user().to_string(),
+                    ..base
+                })
             }
         }
     }
@@ -254,11 +281,18 @@ impl Backend {
     pub fn scorecard(&self, unit: &str, period: &str) -> std::result::Result<Scorecard, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
         let cached = self.engine_for(&period)?;
-        cached.engine.scorecard(unit, &period).map_err(|e| Error::from(e).to_ipc())
+        cached
+            .engine
+            .scorecard(unit, &period)
+            .map_err(|e| Error::from(e).to_ipc())
     }
 
     /// The sparkline of every indicator for `unit` and `period`, in the indicators' order.
-    pub fn sparklines(&self, unit: &str, period: &str) -> std::result::Result<Vec<Sparkline>, IpcError> {
+    pub fn sparklines(
+        &self,
+        unit: &str,
+        period: &str,
+    ) -> std::result::Result<Vec<Sparkline>, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
         let cached = self.engine_for(&period)?;
         let mut out = Vec::with_capacity(cached.engine.indicators().len());
@@ -268,7 +302,10 @@ impl Backend {
                 .engine
                 .series(&ind.code, unit, &anchor, window::history_len(&anchor))
                 .map_err(|e| Error::from(e).to_ipc())?;
-            out.push(Sparkline { code: ind.code.clone(), points });
+            out.push(Sparkline {
+                code: ind.code.clone(),
+                points,
+            });
         }
         Ok(out)
     }
@@ -287,7 +324,9 @@ impl Backend {
             .indicator(indicator)
             .cloned()
             .ok_or_else(|| Error::UnknownIndicator(indicator.to_string()).to_ipc())?;
-        let node = engine.unit(unit).ok_or_else(|| Error::UnknownUnit(unit.to_string()).to_ipc())?;
+        let node = engine
+            .unit(unit)
+            .ok_or_else(|| Error::UnknownUnit(unit.to_string()).to_ipc())?;
         let result = engine.evaluate(indicator, unit, &period).map_err(ipc)?;
         let anchor = window::history_anchor(&period, definition.frequency);
         let mut history = Vec::new();
@@ -302,16 +341,24 @@ impl Backend {
             });
         }
         let tree = engine.unit_tree();
-        let with_children: BTreeSet<&str> = tree.iter().filter_map(|u| u.parent.as_deref()).collect();
+        let with_children: BTreeSet<&str> =
+            tree.iter().filter_map(|u| u.parent.as_deref()).collect();
         let children = engine
             .children(indicator, unit, &period)
             .map_err(ipc)?
             .into_iter()
-            .map(|(unit, result)| ChildResult { has_children: with_children.contains(unit.code.as_str()), unit, result })
+            .map(|(unit, result)| ChildResult {
+                has_children: with_children.contains(unit.code.as_str()),
+                unit,
+                result,
+            })
             .collect();
         let targets = self.with_store(|store| store.targets(indicator))?;
         Ok(IndicatorDetail {
-            unit: UnitRef { code: node.code.clone(), name: node.name.clone() },
+            unit: UnitRef {
+                code: node.code.clone(),
+                name: node.name.clone(),
+            },
             definition,
             result,
             history,
@@ -320,7 +367,12 @@ impl Backend {
         })
     }
 
-    pub fn comments(&self, indicator: &str, unit: &str, period: &str) -> std::result::Result<Vec<Comment>, IpcError> {
+    pub fn comments(
+        &self,
+        indicator: &str,
+        unit: &str,
+        period: &str,
+    ) -> std::result::Result<Vec<Comment>, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
         self.with_store(|store| store.comments(indicator, unit, &period))
     }
@@ -349,14 +401,25 @@ impl Backend {
     /// Imports a file of `kind` (`units`, `indicators`, `targets`, `measurements`, or the
     /// Norwegian names); with `dry_run` nothing is stored. A refused file is an outcome with
     /// its wrong lines, not an error: the UI lists them.
-    pub fn import(&self, kind: &str, path: &str, dry_run: bool) -> std::result::Result<ImportOutcome, IpcError> {
+    pub fn import(
+        &self,
+        kind: &str,
+        path: &str,
+        dry_run: bool,
+    ) -> std::result::Result<ImportOutcome, IpcError> {
         let kind = ImportKind::parse(kind)
             .ok_or_else(|| Error::Invalid(format!("ukjent importtype «{kind}»")).to_ipc())?;
         let mut guard = lock(&self.store);
         let store = guard.as_mut().map_err(|e| e.clone())?;
         match malkart::import::import_file(store, kind, Path::new(path), dry_run) {
-            Ok(report) => Ok(ImportOutcome { report: Some(report), failure: None }),
-            Err(Error::Import(failure)) => Ok(ImportOutcome { report: None, failure: Some(failure) }),
+            Ok(report) => Ok(ImportOutcome {
+                report: Some(report),
+                failure: None,
+            }),
+            Err(Error::Import(failure)) => Ok(ImportOutcome {
+                report: None,
+                failure: Some(failure),
+            }),
             Err(e) => Err(e.to_ipc()),
         }
     }
@@ -365,7 +428,8 @@ impl Backend {
     /// limit on the wrong side of the target is refused with the rule in words.
     pub fn set_target(&self, input: &TargetInput) -> std::result::Result<Target, IpcError> {
         let number = |what: &str, text: &str| {
-            malkart::number::parse_number(text).map_err(|e| Error::Invalid(format!("{what}: {e}")).to_ipc())
+            malkart::number::parse_number(text)
+                .map_err(|e| Error::Invalid(format!("{what}: {e}")).to_ipc())
         };
         let target = number("målverdien", &input.target)?;
         let red_limit = match input.red_limit.trim() {
@@ -388,10 +452,17 @@ impl Backend {
                 .ok_or_else(|| Error::UnknownIndicator(target.indicator.clone()))?;
             if target.red_limit_on_wrong_side(direction) {
                 let rule = match direction {
-                    malkart::model::Direction::Hoy => "når høyere er bedre, må den røde grensen være lavere enn målet",
-                    malkart::model::Direction::Lav => "når lavere er bedre, må den røde grensen være høyere enn målet",
+                    malkart::model::Direction::Hoy => {
+                        "når høyere er bedre, må den røde grensen være lavere enn målet"
+                    }
+                    malkart::model::Direction::Lav => {
+                        "når lavere er bedre, må den røde grensen være høyere enn målet"
+                    }
                 };
-                return Err(Error::Invalid(format!("{rule} (indikator {})", target.indicator)));
+                return Err(Error::Invalid(format!(
+                    "{rule} (indikator {})",
+                    target.indicator
+                )));
             }
             store.set_target(&target)?;
             Ok(target.clone())
@@ -440,18 +511,26 @@ impl Backend {
     /// whether or not the copy was accepted.
     pub fn restore(&self, source: &str) -> std::result::Result<Option<String>, IpcError> {
         let mut guard = lock(&self.store);
-        *guard = Err(IpcError { kind: "restoring".into(), message: "gjenoppretting pågår".into() });
+        *guard = Err(IpcError {
+            kind: "restoring".into(),
+            message: "gjenoppretting pågår".into(),
+        });
         let result = malkart::storage::restore(&self.db_path, Path::new(source));
         *guard = Self::open_store(&self.db_path).map_err(|e| e.to_ipc());
         *lock(&self.cache) = None;
-        result.map(|kept| kept.map(|p| p.display().to_string())).map_err(|e| e.to_ipc())
+        result
+            .map(|kept| kept.map(|p| p.display().to_string()))
+            .map_err(|e| e.to_ipc())
     }
 }
 
 fn parse_month(text: &str) -> std::result::Result<Month, IpcError> {
     match Period::parse(text) {
         Ok(p) if p.kind() == PeriodKind::Month => Ok(p.first()),
-        _ => Err(Error::Invalid(format!("«{text}» er ikke en måned; skriv for eksempel 2026-03")).to_ipc()),
+        _ => Err(Error::Invalid(format!(
+            "«{text}» er ikke en måned; skriv for eksempel 2026-03"
+        ))
+        .to_ipc()),
     }
 }
 

@@ -10,7 +10,9 @@ use malkart::error::IpcError;
 use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
 use tauri::State;
 
-use crate::backend::{AppInfo, AuditQuery, Backend, ImportOutcome, IndicatorDetail, Sparkline, TargetInput};
+use crate::backend::{
+    AppInfo, AuditQuery, Backend, ImportOutcome, IndicatorDetail, Sparkline, TargetInput,
+};
 
 type Shared<'a> = State<'a, Arc<Backend>>;
 
@@ -24,7 +26,10 @@ where
     let backend = Arc::clone(backend);
     match tauri::async_runtime::spawn_blocking(move || job(&backend)).await {
         Ok(result) => result,
-        Err(e) => Err(IpcError { kind: "internal".into(), message: format!("intern feil: {e}") }),
+        Err(e) => Err(IpcError {
+            kind: "internal".into(),
+            message: format!("intern feil: {e}"),
+        }),
     }
 }
 
@@ -44,12 +49,20 @@ pub async fn units(backend: Shared<'_>) -> Result<Vec<UnitNode>, IpcError> {
 }
 
 #[tauri::command]
-pub async fn scorecard(backend: Shared<'_>, unit: String, period: String) -> Result<Scorecard, IpcError> {
+pub async fn scorecard(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<Scorecard, IpcError> {
     blocking(&backend, move |b| b.scorecard(&unit, &period)).await
 }
 
 #[tauri::command]
-pub async fn sparklines(backend: Shared<'_>, unit: String, period: String) -> Result<Vec<Sparkline>, IpcError> {
+pub async fn sparklines(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<Vec<Sparkline>, IpcError> {
     blocking(&backend, move |b| b.sparklines(&unit, &period)).await
 }
 
@@ -60,7 +73,10 @@ pub async fn indicator_detail(
     unit: String,
     period: String,
 ) -> Result<IndicatorDetail, IpcError> {
-    blocking(&backend, move |b| b.indicator_detail(&indicator, &unit, &period)).await
+    blocking(&backend, move |b| {
+        b.indicator_detail(&indicator, &unit, &period)
+    })
+    .await
 }
 
 #[tauri::command]
@@ -81,11 +97,18 @@ pub async fn add_comment(
     period: String,
     text: String,
 ) -> Result<Comment, IpcError> {
-    blocking(&backend, move |b| b.add_comment(&indicator, &unit, &period, &text)).await
+    blocking(&backend, move |b| {
+        b.add_comment(&indicator, &unit, &period, &text)
+    })
+    .await
 }
 
 #[tauri::command]
-pub async fn update_comment(backend: Shared<'_>, id: i64, text: String) -> Result<Comment, IpcError> {
+pub async fn update_comment(
+    backend: Shared<'_>,
+    id: i64,
+    text: String,
+) -> Result<Comment, IpcError> {
     blocking(&backend, move |b| b.update_comment(id, &text)).await
 }
 
@@ -120,7 +143,11 @@ pub async fn lock_month(backend: Shared<'_>, month: String) -> Result<bool, IpcE
 }
 
 #[tauri::command]
-pub async fn unlock_month(backend: Shared<'_>, month: String, reason: String) -> Result<bool, IpcError> {
+pub async fn unlock_month(
+    backend: Shared<'_>,
+    month: String,
+    reason: String,
+) -> Result<bool, IpcError> {
     blocking(&backend, move |b| b.unlock_month(&month, &reason)).await
 }
 

@@ -13,7 +13,10 @@ use backend::Backend;
 
 /// `base` with every plugin and command: `run` passes the default builder, the IPC tests
 /// Tauri's mock builder.
-pub fn builder<R: tauri::Runtime>(base: tauri::Builder<R>, backend: Arc<Backend>) -> tauri::Builder<R> {
+pub fn builder<R: tauri::Runtime>(
+    base: tauri::Builder<R>,
+    backend: Arc<Backend>,
+) -> tauri::Builder<R> {
     base.plugin(tauri_plugin_dialog::init())
         .manage(backend)
         .invoke_handler(tauri::generate_handler![

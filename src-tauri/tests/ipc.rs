@@ -48,16 +48,24 @@ fn app_info_reports_why_the_database_could_not_be_opened() {
     let info = invoke(&window, "app_info", json!({})).expect("app_info answers");
     assert_eq!(info["open_error"]["kind"], "newer_schema");
     assert_eq!(info["empty"], false);
-    assert!(info["last_full_month"].as_str().is_some_and(|m| m.len() == 7));
+    assert!(info["last_full_month"]
+        .as_str()
+        .is_some_and(|m| m.len() == 7));
 }
 
 #[test]
 fn a_bad_period_is_refused_with_kind_and_norwegian_message() {
     let window = window_over(unopened());
-    let err = invoke(&window, "scorecard", json!({ "unit": "1000", "period": "2026-K5" }))
-        .expect_err("2026-K5 is not a period");
+    let err = invoke(
+        &window,
+        "scorecard",
+        json!({ "unit": "1000", "period": "2026-K5" }),
+    )
+    .expect_err("2026-K5 is not a period");
     assert_eq!(err["kind"], "period");
-    assert!(err["message"].as_str().is_some_and(|m| m.contains("«2026-K5» er ikke en gyldig periode")));
+    assert!(err["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("«2026-K5» er ikke en gyldig periode")));
 }
 
 #[test]
@@ -70,7 +78,8 @@ fn commands_on_an_unopened_database_report_the_open_error() {
 #[test]
 fn an_empty_comment_is_refused_before_the_database_is_touched() {
     let window = window_over(unopened());
-    let err = invoke(&window, "update_comment", json!({ "id": 1, "text": "   " })).expect_err("empty");
+    let err =
+        invoke(&window, "update_comment", json!({ "id": 1, "text": "   " })).expect_err("empty");
     assert_eq!(err["kind"], "invalid");
 }
 
@@ -78,7 +87,12 @@ fn an_empty_comment_is_refused_before_the_database_is_touched() {
 fn what_the_capability_does_not_grant_is_refused() {
     let window = window_over(unopened());
     // The dialog plugin is there for open/save only; its message box is not granted.
-    assert!(invoke(&window, "plugin:dialog|message", json!({ "message": "hei" })).is_err());
+    assert!(invoke(
+        &window,
+        "plugin:dialog|message",
+        json!({ "message": "hei" })
+    )
+    .is_err());
     // An unknown app command is refused as well.
     assert!(invoke(&window, "drop_database", json!({})).is_err());
 }
