@@ -244,3 +244,29 @@ def test_a_month_is_locked_and_unlocked_with_a_reason_in_the_log(open_app, demo_
     app.wait(lambda d: reason in d.find_element(By.CSS_SELECTOR, "[data-testid=audit]").text)
     app.show("[data-testid=audit]")
     app.screenshot("10-lås-og-logg")
+
+
+def test_a_good_file_is_previewed_then_imported(open_app, demo_db: Path, tmp_path: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    root = app.find("[data-testid=scorecard]").get_attribute("data-unit")
+    period = app.find("[data-testid=scorecard]").get_attribute("data-period")
+    before = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
+    ind = next(
+        i for p in before["perspectives"] for i in p["indicators"]
+        if i["period"] == period and i["aggregation"] != "sum"
+    )
+    targets = tmp_path / "mål.csv"
+    targets.write_text(f"indikator;enhet;år;målverdi;rød_grense\n{ind['code']};{root};{period[:4]};12 345;\n", encoding="utf-8")
+    app.find("[data-testid=nav-data]").click()
+    app.find("[data-testid=import] input[value=targets]").click()
+    app.find("[data-testid=import-path]").send_keys(str(targets))
+    app.find("[data-testid=import-preview]").click()
+    assert app.find("[data-testid=import-created]").text == "1"
+    # The preview stored nothing.
+    assert cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json") == before
+    app.find("[data-testid=import-apply]").click()
+    assert "er importert" in app.find("[data-testid=import-done]").text
+    after = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
+    now = next(i for p in after["perspectives"] for i in p["indicators"] if i["code"] == ind["code"])
+    assert now["target"] == 12345

@@ -23,12 +23,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
-# The app with ui/dist embedded (beforeBuildCommand runs `npm run build` in ui/).
+# The app with ui/dist embedded (beforeBuildCommand runs `npm run build` in ui/). A plain
+# `cargo build`/`cargo test` of src-tauri writes a dev binary (it loads the Vite dev server
+# instead) to the same path, so the tested binary is copied aside at once.
 (cd src-tauri && "$root/ui/node_modules/.bin/tauri" build --debug --no-bundle)
+mkdir -p target/e2e
+cp target/debug/malkart-app target/e2e/malkart-app
 cargo build --bin malkart
 
 export TAURI_DRIVER="$driver"
-export MALKART_APP="$root/target/debug/malkart-app"
+export MALKART_APP="$root/target/e2e/malkart-app"
 export MALKART_CLI="$root/target/debug/malkart"
 export MALKART_SCREENSHOTS="$root/target/e2e-screenshots"
 mkdir -p "$MALKART_SCREENSHOTS"
