@@ -146,6 +146,23 @@ def test_the_unit_tree_works_with_the_keyboard_alone(open_app, demo_db: Path):
     active.send_keys(Keys.ENTER)
     app.wait_for_scorecard(unit=below)
     assert app.find("[role=treeitem][aria-selected=true]").get_attribute("data-unit") == below
+
+    # Type-ahead: "t" jumps to the next unit whose name starts with T; → opens it, ↓ enters it.
+    active = app.driver.switch_to.active_element
+    active.send_keys("t")
+    active = app.driver.switch_to.active_element
+    name = active.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent")
+    assert name.lower().startswith("t"), name
+    assert active.get_attribute("aria-expanded") == "false"
+    active.send_keys(Keys.ARROW_RIGHT)
+    active = app.driver.switch_to.active_element
+    assert active.get_attribute("aria-expanded") == "true"
+    parent = active.get_attribute("data-unit")
+    active.send_keys(Keys.ARROW_RIGHT)
+    child = app.driver.switch_to.active_element
+    assert child.get_attribute("aria-level") == str(int(active.get_attribute("aria-level")) + 1)
+    child.send_keys(Keys.ARROW_LEFT)
+    assert app.driver.switch_to.active_element.get_attribute("data-unit") == parent
     app.screenshot("07-tastatur")
 
 
