@@ -168,7 +168,8 @@ class App:
         for tr in self.all("[data-testid=scorecard] tr[data-indicator]"):
             code = tr.get_attribute("data-indicator")
             rows[code] = {
-                "value": tr.find_element(By.CSS_SELECTOR, "[data-testid=value]").text.strip(),
+                # The UI keeps digit groups together with no-break spaces; the CLI writes spaces.
+                "value": tr.find_element(By.CSS_SELECTOR, "[data-testid=value]").text.replace("\xa0", " ").strip(),
                 "status": tr.find_element(By.CSS_SELECTOR, "[data-testid=status] [data-status]").get_attribute("data-status"),
                 "status_text": tr.find_element(By.CSS_SELECTOR, "[data-testid=status] .word").text.strip(),
             }

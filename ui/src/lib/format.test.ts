@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatNumber, formatShare, roundHalfAway, withUnit } from "./format";
+import { formatDateTime, formatNumber, formatShare, keepNumbersTogether, roundHalfAway, withUnit } from "./format";
 
 describe("Norwegian number formatting", () => {
   it("writes a percentage with decimal comma and a space before the sign", () => {
@@ -42,5 +42,11 @@ describe("Norwegian number formatting", () => {
   it("writes a share as whole percent and a time the Norwegian way", () => {
     expect(formatShare(11 / 12)).toBe("92 %"); // 91.67 → 92
     expect(formatDateTime("2026-11-23T16:05:42+01:00")).toBe("23.11.2026 kl. 16:05");
+  });
+
+  it("keeps the digit groups of a number on one line for display", () => {
+    expect(keepNumbersTogether("100 × 10 195,00 / 13 913,00")).toBe("100 × 10\u00a0195,00 / 13\u00a0913,00");
+    expect(keepNumbersTogether("1,9 per 1 000 døgn")).toBe("1,9 per 1\u00a0000 døgn");
+    expect(keepNumbersTogether("7,3 %")).toBe("7,3 %"); // the space before the unit may break
   });
 });

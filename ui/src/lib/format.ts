@@ -53,3 +53,9 @@ export function formatDateTime(rfc3339: string): string {
   if (!m) return rfc3339;
   return `${m[3]}.${m[2]}.${m[1]} kl. ${m[4]}:${m[5]}`;
 }
+
+/** For display: the spaces inside a number (`13 913,00`, `1 000 døgn`) become no-break
+ * spaces so that a line never breaks in the middle of a number. */
+export function keepNumbersTogether(text: string): string {
+  return text.replace(/(\d) (?=\d)/g, "$1\u00a0");
+}
