@@ -7,5 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 [ -x ui/node_modules/.bin/tauri ] || { echo "build-deb: kjør først (cd ui && npm install)" >&2; exit 1; }
-(cd src-tauri && "$root/ui/node_modules/.bin/tauri" build --bundles deb)
-ls -1 target/release/bundle/deb/*.deb
+# A Debian package name is lower-case ASCII: the package is `malkart`; the window title and
+# the menu entry (malkart.desktop) still say Målkart.
+(cd src-tauri && "$root/ui/node_modules/.bin/tauri" build --bundles deb --config '{"productName":"malkart"}')
+ls -1 target/release/bundle/deb/malkart_*.deb
