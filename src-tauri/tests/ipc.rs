@@ -96,3 +96,59 @@ fn what_the_capability_does_not_grant_is_refused() {
     // An unknown app command is refused as well.
     assert!(invoke(&window, "drop_database", json!({})).is_err());
 }
+
+fn demo() -> Backend {
+    use malkart::demo::{self, DemoSize};
+    let mut store = malkart::storage::Store::open_in_memory().expect("in-memory database");
+    let through = malkart::period::Month::new(2026, 9).expect("a month");
+    store
+        .load_demo(&demo::generate(DemoSize::Small, through))
+        .expect("demo");
+    Backend::over_store("minne".into(), store)
+}
+
+#[test]
+fn the_scorecard_crosses_as_the_json_of_malkart_status() {
+    let window = window_over(demo());
+    let units = invoke(&window, "units", json!({})).expect("units");
+    let root = units[0]["code"].as_str().expect("a code").to_string();
+    assert_eq!(units[0]["depth"], 0);
+    let card = invoke(
+        &window,
+        "scorecard",
+        json!({ "unit": root, "period": "2026-K3" }),
+    )
+    .expect("scorecard");
+    assert_eq!(card["period"], "2026-K3");
+    let keys: Vec<&str> = card["perspectives"]
+        .as_array()
+        .expect("perspectives")
+        .iter()
+        .map(|p| p["key"].as_str().expect("key"))
+        .collect();
+    assert_eq!(keys, ["lokalsamfunn", "brukere", "organisasjon", "økonomi"]);
+    let first = &card["perspectives"][0]["indicators"][0];
+    let status = first["status"].as_str().expect("status");
+    assert!(["green", "yellow", "red", "no_data", "no_target"].contains(&status));
+    let detail = invoke(
+        &window,
+        "indicator_detail",
+        json!({ "indicator": first["code"], "unit": root, "period": "2026-K3" }),
+    )
+    .expect("detail");
+    assert_eq!(detail["result"]["code"], first["code"]);
+    assert_eq!(detail["result"]["status"], first["status"]);
+}
+
+#[test]
+fn camel_case_arguments_reach_snake_case_parameters() {
+    // The UI sends `dryRun`; the command's parameter is `dry_run`.
+    let window = window_over(demo());
+    let outcome = invoke(
+        &window,
+        "import_file",
+        json!({ "kind": "mål", "path": "/finnes/ikke.csv", "dryRun": true }),
+    );
+    let err = outcome.expect_err("no such file");
+    assert_eq!(err["kind"], "io");
+}
