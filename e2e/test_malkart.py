@@ -106,6 +106,11 @@ def test_indicator_detail_explains_its_status(open_app, demo_db: Path):
     assert app.find("[data-testid=detail-status] [data-status]").get_attribute("data-status") == ind["status"]
     app.find("[data-testid=history-chart] canvas")
     app.screenshot("04-indikator-forklaring")
+    # Escape goes back, and the focus lands on the indicator that was open.
+    app.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    app.wait_for_scorecard(unit=sector)
+    focused = app.driver.switch_to.active_element
+    assert focused.find_element(By.XPATH, "./ancestor::tr").get_attribute("data-indicator") == ind["code"]
 
 
 def test_a_comment_is_still_there_after_a_restart(open_app, demo_db: Path):
