@@ -1,0 +1,209 @@
+"""End-to-end harness: the real Målkart window under Xvfb, driven over WebDriver.
+
+`scripts/e2e.sh` builds the app (`tauri build --debug --no-bundle`, which embeds ui/dist)
+and the `malkart` command line, then runs pytest here inside `xvfb-run`. Each test gets a
+fresh app process on a temporary database; the demo database is made once per session with
+`malkart --db FILE init --demo` and copied for each test that changes data.
+
+Environment: MALKART_APP (the app binary), MALKART_CLI (the command line), TAURI_DRIVER
+(the driver), MALKART_SCREENSHOTS (where screenshots go); defaults are under target/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.common.options import ArgOptions
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.file_detector import UselessFileDetector
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = Path(os.environ.get("MALKART_APP", ROOT / "target" / "debug" / "malkart-app"))
+CLI = Path(os.environ.get("MALKART_CLI", ROOT / "target" / "debug" / "malkart"))
+DRIVER = os.environ.get("TAURI_DRIVER", shutil.which("tauri-driver") or str(Path.home() / ".cargo/bin/tauri-driver"))
+SHOTS = Path(os.environ.get("MALKART_SCREENSHOTS", ROOT / "target" / "e2e-screenshots"))
+DRIVER_PORT = 4444
+WAIT = 20
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    """Runs the command line on `db`; fails the test with its stderr when it fails."""
+    done = subprocess.run([str(CLI), "--db", str(db), *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"malkart {' '.join(args)} gikk galt ({done.returncode}): {done.stderr}")
+    return done
+
+
+def cli_json(db: Path, *args: str):
+    return json.loads(cli(db, *args).stdout)
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def tauri_driver():
+    if not APP.exists():
+        pytest.fail(f"appen er ikke bygget: {APP} (kjør scripts/e2e.sh)")
+    proc = subprocess.Popen([DRIVER, "--port", str(DRIVER_PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 15
+    while not _port_open(DRIVER_PORT):
+        if time.time() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail("tauri-driver startet ikke")
+        time.sleep(0.1)
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    cli(db, "init", "--demo")
+    return db
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database for one test."""
+    db = tmp_path / "malkart.db"
+    shutil.copyfile(demo_template, db)
+    return db
+
+
+class App:
+    """One running app window on one database."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.driver = None
+
+    def start(self) -> "App":
+        options = ArgOptions()
+        options.set_capability("browserName", "wry")
+        options.set_capability("tauri:options", {"application": str(APP), "args": ["--db", str(self.db)]})
+        self.driver = webdriver.Remote(command_executor=f"http://127.0.0.1:{DRIVER_PORT}", options=options)
+        # A typed file path is text for the app, not a file to upload to a remote browser.
+        self.driver.file_detector = UselessFileDetector()
+        return self
+
+    def quit(self):
+        if self.driver is not None:
+            self.driver.quit()
+            self.driver = None
+
+    # -- finding things ---------------------------------------------------------------
+    def wait(self, condition, timeout: float = WAIT):
+        return WebDriverWait(self.driver, timeout).until(condition)
+
+    def find(self, css: str, timeout: float = WAIT):
+        return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout)
+
+    def all(self, css: str):
+        return self.driver.find_elements(By.CSS_SELECTOR, css)
+
+    def show(self, css: str):
+        """Scrolls an element into the middle of the window (for a screenshot of it)."""
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", self.find(css))
+
+    def screenshot(self, name: str):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+    # -- what a person does -------------------------------------------------------------
+    def wait_for_scorecard(self, unit: str | None = None, period: str | None = None):
+        def ready(d):
+            cards = d.find_elements(By.CSS_SELECTOR, "[data-testid=scorecard]")
+            if not cards:
+                return False
+            c = cards[0]
+            return (unit is None or c.get_attribute("data-unit") == unit) and (
+                period is None or c.get_attribute("data-period") == period
+            )
+
+        self.wait(ready)
+        return self.find("[data-testid=scorecard]")
+
+    def choose_unit_by_name(self, name: str) -> str:
+        search = self.find("[data-testid=unit-search]")
+        search.clear()
+        search.send_keys(name)
+        item = self.wait(
+            lambda d: next(
+                (
+                    li
+                    for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]")
+                    if li.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent").strip() == name
+                ),
+                False,
+            )
+        )
+        code = item.get_attribute("data-unit")
+        item.click()
+        self.wait_for_scorecard(unit=code)
+        return code
+
+    def choose_period_kind(self, kind: str):
+        self.find(f"[role=radio][data-kind={kind}]").click()
+
+    def scorecard_rows(self) -> dict[str, dict[str, str]]:
+        rows = {}
+        for tr in self.all("[data-testid=scorecard] tr[data-indicator]"):
+            code = tr.get_attribute("data-indicator")
+            rows[code] = {
+                # The UI keeps digit groups together with no-break spaces; the CLI writes spaces.
+                "value": tr.find_element(By.CSS_SELECTOR, "[data-testid=value]").text.replace("\xa0", " ").strip(),
+                "status": tr.find_element(By.CSS_SELECTOR, "[data-testid=status] [data-status]").get_attribute("data-status"),
+                "status_text": tr.find_element(By.CSS_SELECTOR, "[data-testid=status] .word").text.strip(),
+            }
+        return rows
+
+    def open_indicator(self, code: str):
+        self.find(f"[data-testid=scorecard] tr[data-indicator='{code}'] [data-testid=open-indicator]").click()
+        return self.find(f"[data-testid=indicator-detail][data-indicator='{code}'] h2")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.failed_call = report.failed
+
+
+@pytest.fixture
+def open_app(tauri_driver, request):
+    """Starts apps on databases; every app started is closed after the test, with a
+    screenshot `FEIL-<test>.png` of what was on the screen when a test failed."""
+    started: list[App] = []
+
+    def start(db: Path) -> App:
+        app = App(db).start()
+        started.append(app)
+        return app
+
+    yield start
+    for app in started:
+        if getattr(request.node, "failed_call", False) and app.driver is not None:
+            try:
+                app.screenshot(f"FEIL-{request.node.name}")
+            except Exception:  # the window may be gone; the test's own error says why
+                pass
+        app.quit()

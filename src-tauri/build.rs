@@ -1,0 +1,32 @@
+//! Generates the Tauri context and the app manifest: only the commands listed here get
+//! permissions, and `capabilities/main.json` grants them to the main window. A command
+//! missing from this list cannot be invoked from the UI at all.
+
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "load_demo",
+    "units",
+    "scorecard",
+    "sparklines",
+    "indicator_detail",
+    "comments",
+    "add_comment",
+    "update_comment",
+    "delete_comment",
+    "import_file",
+    "set_target",
+    "locked_months",
+    "lock_month",
+    "unlock_month",
+    "audit",
+    "backup",
+    "restore",
+];
+
+fn main() {
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(e) = tauri_build::try_build(attributes) {
+        panic!("tauri-build: {e:#}");
+    }
+}

@@ -1,0 +1,167 @@
+//! The Tauri commands: thin. Each unpacks its arguments, runs the `Backend` method on the
+//! blocking thread pool (SQLite and the engine must never stall the window), and returns
+//! the core's types or an `IpcError { kind, message }`. The list `COMMANDS` in `build.rs`
+//! must name exactly these: only listed commands are invokable (the app manifest).
+
+use std::sync::Arc;
+
+use malkart::engine::{Scorecard, UnitNode};
+use malkart::error::IpcError;
+use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
+use tauri::State;
+
+use crate::backend::{
+    AppInfo, AuditQuery, Backend, ImportOutcome, IndicatorDetail, Sparkline, TargetInput,
+};
+
+type Shared<'a> = State<'a, Arc<Backend>>;
+
+/// Runs `job` on the blocking pool. A panic in the core becomes an `internal` error rather
+/// than a dead command.
+async fn blocking<T, F>(backend: &Arc<Backend>, job: F) -> Result<T, IpcError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Backend) -> Result<T, IpcError> + Send + 'static,
+{
+    let backend = Arc::clone(backend);
+    match tauri::async_runtime::spawn_blocking(move || job(&backend)).await {
+        Ok(result) => result,
+        Err(e) => Err(IpcError {
+            kind: "internal".into(),
+            message: format!("intern feil: {e}"),
+        }),
+    }
+}
+
+#[tauri::command]
+pub async fn app_info(backend: Shared<'_>) -> Result<AppInfo, IpcError> {
+    blocking(&backend, |b| b.info()).await
+}
+
+#[tauri::command]
+pub async fn load_demo(backend: Shared<'_>) -> Result<(), IpcError> {
+    blocking(&backend, |b| b.load_demo()).await
+}
+
+#[tauri::command]
+pub async fn units(backend: Shared<'_>) -> Result<Vec<UnitNode>, IpcError> {
+    blocking(&backend, |b| b.units()).await
+}
+
+#[tauri::command]
+pub async fn scorecard(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<Scorecard, IpcError> {
+    blocking(&backend, move |b| b.scorecard(&unit, &period)).await
+}
+
+#[tauri::command]
+pub async fn sparklines(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<Vec<Sparkline>, IpcError> {
+    blocking(&backend, move |b| b.sparklines(&unit, &period)).await
+}
+
+#[tauri::command]
+pub async fn indicator_detail(
+    backend: Shared<'_>,
+    indicator: String,
+    unit: String,
+    period: String,
+) -> Result<IndicatorDetail, IpcError> {
+    blocking(&backend, move |b| {
+        b.indicator_detail(&indicator, &unit, &period)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn comments(
+    backend: Shared<'_>,
+    indicator: String,
+    unit: String,
+    period: String,
+) -> Result<Vec<Comment>, IpcError> {
+    blocking(&backend, move |b| b.comments(&indicator, &unit, &period)).await
+}
+
+#[tauri::command]
+pub async fn add_comment(
+    backend: Shared<'_>,
+    indicator: String,
+    unit: String,
+    period: String,
+    text: String,
+) -> Result<Comment, IpcError> {
+    blocking(&backend, move |b| {
+        b.add_comment(&indicator, &unit, &period, &text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn update_comment(
+    backend: Shared<'_>,
+    id: i64,
+    text: String,
+) -> Result<Comment, IpcError> {
+    blocking(&backend, move |b| b.update_comment(id, &text)).await
+}
+
+#[tauri::command]
+pub async fn delete_comment(backend: Shared<'_>, id: i64) -> Result<(), IpcError> {
+    blocking(&backend, move |b| b.delete_comment(id)).await
+}
+
+#[tauri::command]
+pub async fn import_file(
+    backend: Shared<'_>,
+    kind: String,
+    path: String,
+    dry_run: bool,
+) -> Result<ImportOutcome, IpcError> {
+    blocking(&backend, move |b| b.import(&kind, &path, dry_run)).await
+}
+
+#[tauri::command]
+pub async fn set_target(backend: Shared<'_>, input: TargetInput) -> Result<Target, IpcError> {
+    blocking(&backend, move |b| b.set_target(&input)).await
+}
+
+#[tauri::command]
+pub async fn locked_months(backend: Shared<'_>) -> Result<Vec<LockedMonth>, IpcError> {
+    blocking(&backend, |b| b.locked_months()).await
+}
+
+#[tauri::command]
+pub async fn lock_month(backend: Shared<'_>, month: String) -> Result<bool, IpcError> {
+    blocking(&backend, move |b| b.lock_month(&month)).await
+}
+
+#[tauri::command]
+pub async fn unlock_month(
+    backend: Shared<'_>,
+    month: String,
+    reason: String,
+) -> Result<bool, IpcError> {
+    blocking(&backend, move |b| b.unlock_month(&month, &reason)).await
+}
+
+#[tauri::command]
+pub async fn audit(backend: Shared<'_>, query: AuditQuery) -> Result<Vec<AuditEntry>, IpcError> {
+    blocking(&backend, move |b| b.audit(query)).await
+}
+
+#[tauri::command]
+pub async fn backup(backend: Shared<'_>, path: String) -> Result<(), IpcError> {
+    blocking(&backend, move |b| b.backup(&path)).await
+}
+
+#[tauri::command]
+pub async fn restore(backend: Shared<'_>, path: String) -> Result<Option<String>, IpcError> {
+    blocking(&backend, move |b| b.restore(&path)).await
+}

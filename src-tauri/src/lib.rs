@@ -1,0 +1,56 @@
+//! Målkart's desktop shell (Tauri 2). It holds no business rules: `backend` calls the core
+//! (`malkart`) and caches its engine, `commands` exposes that to the web UI in `ui/`, `window` decides which months the cached engine loads,
+//! and `dbpath` reads `--db` so the app opens the same database as the command line.
+
+pub mod backend;
+pub mod commands;
+pub mod dbpath;
+pub mod window;
+
+use std::sync::Arc;
+
+use backend::Backend;
+
+/// `base` with every plugin and command: `run` passes the default builder, the IPC tests
+/// Tauri's mock builder.
+pub fn builder<R: tauri::Runtime>(
+    base: tauri::Builder<R>,
+    backend: Arc<Backend>,
+) -> tauri::Builder<R> {
+    base.plugin(tauri_plugin_dialog::init())
+        .manage(backend)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::load_demo,
+            commands::units,
+            commands::scorecard,
+            commands::sparklines,
+            commands::indicator_detail,
+            commands::comments,
+            commands::add_comment,
+            commands::update_comment,
+            commands::delete_comment,
+            commands::import_file,
+            commands::set_target,
+            commands::locked_months,
+            commands::lock_month,
+            commands::unlock_month,
+            commands::audit,
+            commands::backup,
+            commands::restore,
+        ])
+}
+
+/// Opens the database (`--db`, else `MALKART_DB`, else the data directory) and runs the app.
+pub fn run() {
+    let explicit = dbpath::explicit_db_arg(std::env::args_os().skip(1));
+    let backend = match malkart::storage::resolve_path(explicit.as_deref()) {
+        Ok(path) => Backend::open(path),
+        Err(e) => Backend::unopened(e.to_ipc()),
+    };
+    let app = builder(tauri::Builder::default(), Arc::new(backend)).run(tauri::generate_context!());
+    if let Err(e) = app {
+        eprintln!("Målkart kunne ikke starte: {e}");
+        std::process::exit(1);
+    }
+}

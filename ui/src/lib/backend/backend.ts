@@ -1,0 +1,71 @@
+// The one door to the Rust side: every call the UI makes, with the generated types. The
+// Tauri implementation is in ./tauri.ts; components get a `Backend` and never import
+// `@tauri-apps/*` themselves.
+
+import type { AppInfo } from "../../bindings/AppInfo";
+import type { Comment } from "../../bindings/Comment";
+import type { IndicatorDetail } from "../../bindings/IndicatorDetail";
+import type { Scorecard } from "../../bindings/Scorecard";
+import type { Sparkline } from "../../bindings/Sparkline";
+import type { UnitNode } from "../../bindings/UnitNode";
+import type { ImportOutcome } from "../../bindings/ImportOutcome";
+import type { Target } from "../../bindings/Target";
+import type { TargetInput } from "../../bindings/TargetInput";
+import type { LockedMonth } from "../../bindings/LockedMonth";
+import type { AuditEntry } from "../../bindings/AuditEntry";
+import type { AuditQuery } from "../../bindings/AuditQuery";
+
+/** The kinds of import file, by the core's English key. */
+export type ImportKindKey = "units" | "indicators" | "targets" | "measurements";
+
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  /** Fills an empty database with the demo municipality. */
+  loadDemo(): Promise<void>;
+  /** All units, parents before children, with depth. */
+  units(): Promise<UnitNode[]>;
+  scorecard(unit: string, period: string): Promise<Scorecard>;
+  sparklines(unit: string, period: string): Promise<Sparkline[]>;
+  indicatorDetail(indicator: string, unit: string, period: string): Promise<IndicatorDetail>;
+  comments(indicator: string, unit: string, period: string): Promise<Comment[]>;
+  addComment(indicator: string, unit: string, period: string, text: string): Promise<Comment>;
+  updateComment(id: number, text: string): Promise<Comment>;
+  deleteComment(id: number): Promise<void>;
+  /** Imports a file; with `dryRun` nothing is stored. A refused file is an outcome with
+   * its wrong lines (`failure`), not an exception. */
+  importFile(kind: ImportKindKey, path: string, dryRun: boolean): Promise<ImportOutcome>;
+  /** Numbers as typed (`7,5`); the core reads them. */
+  setTarget(input: TargetInput): Promise<Target>;
+  lockedMonths(): Promise<LockedMonth[]>;
+  lockMonth(month: string): Promise<boolean>;
+  unlockMonth(month: string, reason: string): Promise<boolean>;
+  audit(query: AuditQuery): Promise<AuditEntry[]>;
+  backup(path: string): Promise<void>;
+  /** Returns where the replaced database was kept. */
+  restore(path: string): Promise<string | null>;
+  /** The system's file dialogs; `null` when the person cancels. */
+  chooseFile(title: string, extensions: string[]): Promise<string | null>;
+  chooseSaveFile(title: string, defaultName: string): Promise<string | null>;
+}
+
+/** An error from the Rust side: `kind` to react to, `message` (Norwegian) to show. */
+export class BackendError extends Error {
+  readonly kind: string;
+  constructor(kind: string, message: string) {
+    super(message);
+    this.name = "BackendError";
+    this.kind = kind;
+  }
+}
+
+/** Whatever a failed call rejected with, as a `BackendError`: the core's `{ kind, message }`,
+ * or a plain string (Tauri's own refusals, e.g. a command the capability does not allow). */
+export function toBackendError(reason: unknown): BackendError {
+  if (reason instanceof BackendError) return reason;
+  if (typeof reason === "object" && reason !== null && "kind" in reason && "message" in reason) {
+    const r = reason as { kind: unknown; message: unknown };
+    return new BackendError(String(r.kind), String(r.message));
+  }
+  if (reason instanceof Error) return new BackendError("ipc", reason.message);
+  return new BackendError("ipc", String(reason));
+}

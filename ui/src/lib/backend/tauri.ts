@@ -1,0 +1,71 @@
+// The Tauri implementation of `Backend`: one `invoke` per command, arguments in the
+// command's parameter names, errors turned into `BackendError`. `invoke` can be replaced
+// (the unit tests pass a mock).
+
+import { invoke as tauriInvoke } from "@tauri-apps/api/core";
+import { open as tauriOpen, save as tauriSave } from "@tauri-apps/plugin-dialog";
+import type { Backend } from "./backend";
+import { toBackendError } from "./backend";
+
+export type Invoke = (cmd: string, args?: Record<string, unknown>) => Promise<unknown>;
+
+/** The two file dialogs the app uses (the capability grants no others). */
+export interface Dialogs {
+  open(options: { title: string; multiple: false; directory: false; filters: { name: string; extensions: string[] }[] }): Promise<string | string[] | null>;
+  save(options: { title: string; defaultPath: string }): Promise<string | null>;
+}
+
+const tauriDialogs: Dialogs = {
+  open: (options) => tauriOpen(options) as Promise<string | string[] | null>,
+  save: (options) => tauriSave(options),
+};
+
+export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialogs = tauriDialogs): Backend {
+  async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
+    try {
+      return (await invoke(cmd, args)) as T;
+    } catch (reason) {
+      throw toBackendError(reason);
+    }
+  }
+  return {
+    appInfo: () => call("app_info"),
+    loadDemo: () => call("load_demo"),
+    units: () => call("units"),
+    scorecard: (unit, period) => call("scorecard", { unit, period }),
+    sparklines: (unit, period) => call("sparklines", { unit, period }),
+    indicatorDetail: (indicator, unit, period) =>
+      call("indicator_detail", { indicator, unit, period }),
+    comments: (indicator, unit, period) => call("comments", { indicator, unit, period }),
+    addComment: (indicator, unit, period, text) =>
+      call("add_comment", { indicator, unit, period, text }),
+    updateComment: (id, text) => call("update_comment", { id, text }),
+    deleteComment: (id) => call("delete_comment", { id }),
+    importFile: (kind, path, dryRun) => call("import_file", { kind, path, dryRun }),
+    setTarget: (input) => call("set_target", { input }),
+    lockedMonths: () => call("locked_months"),
+    lockMonth: (month) => call("lock_month", { month }),
+    unlockMonth: (month, reason) => call("unlock_month", { month, reason }),
+    audit: (query) => call("audit", { query }),
+    backup: (path) => call("backup", { path }),
+    restore: (path) => call("restore", { path }),
+    chooseFile: async (title, extensions) => {
+      try {
+        const chosen = await dialogs.open({
+          title, multiple: false, directory: false,
+          filters: [{ name: "Importfil", extensions }],
+        });
+        return Array.isArray(chosen) ? (chosen[0] ?? null) : chosen;
+      } catch (reason) {
+        throw toBackendError(reason);
+      }
+    },
+    chooseSaveFile: async (title, defaultName) => {
+      try {
+        return await dialogs.save({ title, defaultPath: defaultName });
+      } catch (reason) {
+        throw toBackendError(reason);
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from "vitest";
+import { formatDateTime, formatNumber, formatShare, keepNumbersTogether, roundHalfAway, withUnit } from "./format";
+
+describe("Norwegian number formatting", () => {
+  it("writes a percentage with decimal comma and a space before the sign", () => {
+    expect(withUnit(7.2999, 1, "%")).toBe("7,3 %");
+    expect(withUnit(7.25, 1, "%")).toBe("7,3 %"); // half away from zero
+  });
+
+  it("writes a negative number with the minus sign U+2212", () => {
+    expect(formatNumber(-1.7, 1)).toBe("−1,7");
+    expect(formatNumber(-1.7, 1).codePointAt(0)).toBe(0x2212);
+  });
+
+  it("groups thousands with spaces and drops decimals for kroner", () => {
+    expect(withUnit(1234567, 0, "kr")).toBe("1 234 567 kr");
+    expect(formatNumber(1000, 0)).toBe("1 000");
+    expect(formatNumber(999, 0)).toBe("999");
+    expect(formatNumber(1234.5, 2)).toBe("1 234,50");
+    expect(formatNumber(-1234567.49, 0)).toBe("−1 234 567");
+  });
+
+  it("never shows minus zero", () => {
+    expect(formatNumber(-0.04, 1)).toBe("0,0");
+  });
+
+  it("rounds half away from zero despite binary noise, as the core does", () => {
+    // 6.95 is 6.9499999… in binary and must still round up to 7.0.
+    expect(roundHalfAway(6.95, 1)).toBe(7.0);
+    expect(roundHalfAway(-6.95, 1)).toBe(-7.0);
+    expect(roundHalfAway(2.5, 0)).toBe(3);
+    expect(roundHalfAway(-2.5, 0)).toBe(-3);
+    expect(roundHalfAway(1.005, 2)).toBe(1.01);
+    expect(roundHalfAway(6.94, 1)).toBe(6.9);
+  });
+
+  it("leaves out the suffix when there is no unit label", () => {
+    expect(withUnit(4.5, 1, "")).toBe("4,5");
+    expect(withUnit(4.5, 1, "  ")).toBe("4,5");
+  });
+
+  it("writes a share as whole percent and a time the Norwegian way", () => {
+    expect(formatShare(11 / 12)).toBe("92 %"); // 91.67 → 92
+    expect(formatDateTime("2026-11-23T16:05:42+01:00")).toBe("23.11.2026 kl. 16:05");
+  });
+
+  it("keeps the digit groups of a number on one line for display", () => {
+    expect(keepNumbersTogether("100 × 10 195,00 / 13 913,00")).toBe("100 × 10\u00a0195,00 / 13\u00a0913,00");
+    expect(keepNumbersTogether("1,9 per 1 000 døgn")).toBe("1,9 per 1\u00a0000 døgn");
+    expect(keepNumbersTogether("7,3 %")).toBe("7,3 %"); // the space before the unit may break
+  });
+});

@@ -1,0 +1,61 @@
+// Numbers the Norwegian way, as the core formats them (src/format.rs): rounding half away
+// from zero, decimal comma, digit groups of three separated by a space, U+2212 for minus, and
+// the unit label after a space. The UI uses these for what the core does not format itself:
+// targets, axis labels, Σ numerator and denominator.
+
+/** Rounds half away from zero; binary noise (6.95 stored as 6.9499…) cannot turn a half down. */
+export function roundHalfAway(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  const snapped = Math.round(value * scale * 1e9) / 1e9;
+  const rounded = Math.floor(Math.abs(snapped) + 0.5) * Math.sign(snapped);
+  const result = rounded / scale;
+  return result === 0 ? 0 : result; // never −0
+}
+
+/** `1234567` → `1 234 567`. */
+export function groupDigits(digits: string): string {
+  let out = "";
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += " ";
+    out += digits[i];
+  }
+  return out;
+}
+
+/** `1234567.5` with 1 decimal → `1 234 567,5`; `-1.7` → `−1,7`. */
+export function formatNumber(value: number, decimals: number): string {
+  const rounded = roundHalfAway(value, decimals);
+  const [intPart, fracPart] = Math.abs(rounded).toFixed(decimals).split(".");
+  const sign = rounded < 0 ? "−" : "";
+  return sign + groupDigits(intPart) + (fracPart !== undefined ? "," + fracPart : "");
+}
+
+/** `7,3 %`, `1 234 567 kr`; no label, no suffix. */
+export function withUnit(value: number, decimals: number, unitLabel: string): string {
+  const n = formatNumber(value, decimals);
+  const label = unitLabel.trim();
+  return label === "" ? n : `${n} ${label}`;
+}
+
+/** A value or a dash for "none". */
+export function orDash(value: number | null | undefined, decimals: number, unitLabel = ""): string {
+  return value === null || value === undefined ? "–" : withUnit(value, decimals, unitLabel);
+}
+
+/** `0.917` → `92 %`: coverage and other shares. */
+export function formatShare(share: number): string {
+  return withUnit(share * 100, 0, "%");
+}
+
+/** An RFC 3339 time as Norwegians write it: `23.11.2026 kl. 16:05`. */
+export function formatDateTime(rfc3339: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(rfc3339);
+  if (!m) return rfc3339;
+  return `${m[3]}.${m[2]}.${m[1]} kl. ${m[4]}:${m[5]}`;
+}
+
+/** For display: the spaces inside a number (`13 913,00`, `1 000 døgn`) become no-break
+ * spaces so that a line never breaks in the middle of a number. */
+export function keepNumbersTogether(text: string): string {
+  return text.replace(/(\d) (?=\d)/g, "$1\u00a0");
+}

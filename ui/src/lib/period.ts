@@ -1,0 +1,149 @@
+// The period picker's model: which kind of period is chosen (måned, kvartal, tertial,
+// halvår, år, hittil i år), stepping to the previous or next one (across year boundaries),
+// switching kind while keeping the last month, canonical ids (engine.md §2) and the
+// Norwegian labels the core also produces (`3. kvartal 2026`, `januar–september 2026`).
+
+export type PeriodKind = "month" | "quarter" | "tertial" | "half" | "year" | "ytd";
+
+/** `n` is the month (1–12) for month and ytd ("through month n"), else the quarter,
+ * tertial or half number; 1 for a year. */
+export interface PeriodSel {
+  kind: PeriodKind;
+  year: number;
+  n: number;
+}
+
+export const KINDS: { kind: PeriodKind; label: string }[] = [
+  { kind: "month", label: "Måned" },
+  { kind: "quarter", label: "Kvartal" },
+  { kind: "tertial", label: "Tertial" },
+  { kind: "half", label: "Halvår" },
+  { kind: "year", label: "År" },
+  { kind: "ytd", label: "Hittil i år" },
+];
+
+export const MONTH_NAMES = [
+  "januar", "februar", "mars", "april", "mai", "juni",
+  "juli", "august", "september", "oktober", "november", "desember",
+];
+
+/** Months per step for the kinds made of aligned spans. */
+const SPAN: Record<Exclude<PeriodKind, "ytd">, number> = {
+  month: 1, quarter: 3, tertial: 4, half: 6, year: 12,
+};
+
+const pad2 = (n: number) => String(n).padStart(2, "0");
+
+/** The last month of a selection, as `{ year, month }`. */
+export function lastMonth(p: PeriodSel): { year: number; month: number } {
+  if (p.kind === "month" || p.kind === "ytd") return { year: p.year, month: p.n };
+  return { year: p.year, month: p.n * SPAN[p.kind] };
+}
+
+/** The selection of `kind` that contains the month (for ytd: through that month). */
+export function fromMonth(kind: PeriodKind, year: number, month: number): PeriodSel {
+  if (kind === "month" || kind === "ytd") return { kind, year, n: month };
+  return { kind, year, n: Math.ceil(month / SPAN[kind]) };
+}
+
+/** Switches kind, keeping the last month: September → 3. kvartal → januar–september. */
+export function switchKind(p: PeriodSel, kind: PeriodKind): PeriodSel {
+  const { year, month } = lastMonth(p);
+  return fromMonth(kind, year, month);
+}
+
+/** `2026-09`, `2026-K3`, `2026-T2`, `2026-H1`, `2026`, `2026-01..2026-09`. */
+export function periodId(p: PeriodSel): string {
+  switch (p.kind) {
+    case "month": return `${p.year}-${pad2(p.n)}`;
+    case "quarter": return `${p.year}-K${p.n}`;
+    case "tertial": return `${p.year}-T${p.n}`;
+    case "half": return `${p.year}-H${p.n}`;
+    case "year": return `${p.year}`;
+    case "ytd": return `${p.year}-01..${p.year}-${pad2(p.n)}`;
+  }
+}
+
+function step(p: PeriodSel, delta: 1 | -1): PeriodSel {
+  if (p.kind === "year") return { ...p, year: p.year + delta };
+  // Hittil i år steps by month: through August, through September, … and across the new
+  // year from "through January 2026" back to "through December 2025".
+  const count = p.kind === "month" || p.kind === "ytd" ? 12 : 12 / SPAN[p.kind];
+  const index = p.year * count + (p.n - 1) + delta;
+  return { kind: p.kind, year: Math.floor(index / count), n: (index % count + count) % count + 1 };
+}
+
+export const previousPeriod = (p: PeriodSel) => step(p, -1);
+export const nextPeriod = (p: PeriodSel) => step(p, 1);
+
+/** Is `p` after the month `limit` ends (nothing can be registered for it yet)? */
+export function isAfter(p: PeriodSel, limit: { year: number; month: number }): boolean {
+  const { year, month } = lastMonth(p);
+  return year * 12 + month > limit.year * 12 + limit.month;
+}
+
+/** The label of a selection, as the core writes it. */
+export function periodLabel(p: PeriodSel): string {
+  switch (p.kind) {
+    case "month": return `${MONTH_NAMES[p.n - 1]} ${p.year}`;
+    case "quarter": return `${p.n}. kvartal ${p.year}`;
+    case "tertial": return `${p.n}. tertial ${p.year}`;
+    case "half": return `${p.n}. halvår ${p.year}`;
+    case "year": return `${p.year}`;
+    case "ytd": return p.n === 1 ? `januar ${p.year}` : `januar–${MONTH_NAMES[p.n - 1]} ${p.year}`;
+  }
+}
+
+/** Parses a canonical period id from the core; `null` for anything else. A month range is
+ * returned as ytd when it starts in January and ends in the same year. */
+export function parsePeriodId(id: string): PeriodSel | { range: [number, number, number, number] } | null {
+  let m: RegExpExecArray | null;
+  const okMonth = (t: string) => +t >= 1 && +t <= 12;
+  if ((m = /^(\d{4})-(\d{2})$/.exec(id))) return okMonth(m[2]) ? { kind: "month", year: +m[1], n: +m[2] } : null;
+  if ((m = /^(\d{4})-K([1-4])$/.exec(id))) return { kind: "quarter", year: +m[1], n: +m[2] };
+  if ((m = /^(\d{4})-T([1-3])$/.exec(id))) return { kind: "tertial", year: +m[1], n: +m[2] };
+  if ((m = /^(\d{4})-H([12])$/.exec(id))) return { kind: "half", year: +m[1], n: +m[2] };
+  if ((m = /^(\d{4})$/.exec(id))) return { kind: "year", year: +m[1], n: 1 };
+  if ((m = /^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$/.exec(id))) {
+    const [y1, m1, y2, m2] = [+m[1], +m[2], +m[3], +m[4]];
+    if (!okMonth(m[2]) || !okMonth(m[4])) return null;
+    if (m1 === 1 && y1 === y2) return { kind: "ytd", year: y2, n: m2 };
+    return { range: [y1, m1, y2, m2] };
+  }
+  return null;
+}
+
+/** The Norwegian label of a canonical period id: `2026-K3` → `3. kvartal 2026`. */
+export function labelOfId(id: string): string {
+  const parsed = parsePeriodId(id);
+  if (parsed === null) return id;
+  if ("range" in parsed) {
+    const [y1, m1, y2, m2] = parsed.range;
+    return y1 === y2
+      ? `${MONTH_NAMES[m1 - 1]}–${MONTH_NAMES[m2 - 1]} ${y2}`
+      : `${MONTH_NAMES[m1 - 1]} ${y1}–${MONTH_NAMES[m2 - 1]} ${y2}`;
+  }
+  return periodLabel(parsed);
+}
+
+/** A short label for chart axes: `sep. 26`, `K3 26`, `T2 26`, `H1 26`, `2026`. */
+export function shortLabelOfId(id: string): string {
+  const p = parsePeriodId(id);
+  if (p === null || "range" in p) return id;
+  const yy = pad2(p.year % 100);
+  switch (p.kind) {
+    case "month": return `${MONTH_NAMES[p.n - 1].slice(0, 3)}. ${yy}`;
+    case "quarter": return `K${p.n} ${yy}`;
+    case "tertial": return `T${p.n} ${yy}`;
+    case "half": return `H${p.n} ${yy}`;
+    case "year": return `${p.year}`;
+    case "ytd": return `jan.–${MONTH_NAMES[p.n - 1].slice(0, 3)}. ${yy}`;
+  }
+}
+
+/** The year of a period's last month (whose targets apply, engine.md §5). */
+export function yearOfId(id: string): number | null {
+  const p = parsePeriodId(id);
+  if (p === null) return null;
+  return "range" in p ? p.range[2] : p.year;
+}
