@@ -15,6 +15,44 @@ import pytest
 
 from conftest import SHOTS, cli
 
+def _children(pid: int) -> list[int]:
+    kids = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            kids += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return kids
+
+
+def _pss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def app_memory() -> tuple[int, list[str]]:
+    """The total proportional set size (PSS, KiB) of the app and every process below it
+    (WebKit's web and network processes), and the processes counted."""
+    name = Path(os.environ.get("MALKART_APP", "malkart-app")).name
+    roots = [int(p.name) for p in Path("/proc").iterdir()
+             if p.name.isdigit() and (p / "comm").exists()
+             and (p / "comm").read_text().strip() == name[:15]]
+    total, seen, stack = 0, [], list(roots)
+    while stack:
+        pid = stack.pop()
+        try:
+            kib = _pss_kib(pid)
+            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue
+        total += kib
+        seen.append(f"{comm} {kib // 1024} MiB")
+        stack += _children(pid)
+    return total, seen
+
+
 pytestmark = pytest.mark.skipif(os.environ.get("MALKART_PERF") != "1", reason="MALKART_PERF=1 for the measurements")
 
 # Clicks `selector`'s element, then resolves with the milliseconds until the målkart for
@@ -63,11 +101,13 @@ def test_start_and_switching_speed(open_app, medium_db: Path):
         )
         period_ms.append(ms)
 
+    pss_kib, processes = app_memory()
     lines = [
         f"start (WebDriver-økt til målkart, inkl. oppstart av prosessen): {wall_start_ms:.0f} ms",
         f"start (sidens navigasjon til målkart i DOM): {page_ms:.0f} ms",
         f"bytte enhet, median av {len(unit_ms)}: {statistics.median(unit_ms):.0f} ms (maks {max(unit_ms):.0f})",
         f"bytte periode, median av {len(period_ms)}: {statistics.median(period_ms):.0f} ms (maks {max(period_ms):.0f})",
+        f"minne (PSS) for appen og WebKit-prosessene: {pss_kib / 1024:.0f} MiB ({', '.join(processes)})",
     ]
     SHOTS.mkdir(parents=True, exist_ok=True)
     (SHOTS / "ytelse.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
