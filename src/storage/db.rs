@@ -91,12 +91,51 @@ pub fn now() -> String {
     chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-/// The OS user name, else `ukjent`.
+/// The OS user name (`USER`, `LOGNAME`, `USERNAME`, else the process's own user in
+/// `/etc/passwd`), else `ukjent`.
 pub fn default_user() -> String {
-    ["USER", "USERNAME"]
+    ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .filter_map(|name| std::env::var(name).ok())
         .map(|name| name.trim().to_string())
         .find(|name| !name.is_empty())
+        .or_else(passwd_name)
         .unwrap_or_else(|| "ukjent".to_string())
+}
+
+/// The login name of the process's real user, for a process started without `USER` in its
+/// environment (a desktop launcher, a test driver): the `Uid:` of `/proc/self/status`
+/// looked up in `/etc/passwd`.
+#[cfg(target_os = "linux")]
+fn passwd_name() -> Option<String> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let uid = status
+        .lines()
+        .find_map(|line| line.strip_prefix("Uid:"))?
+        .split_whitespace()
+        .next()?
+        .to_string();
+    let passwd = fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let _password = fields.next()?;
+        (fields.next()? == uid && !name.is_empty()).then(|| name.to_string())
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+fn passwd_name() -> Option<String> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_process_user_is_found_without_user_in_the_environment() {
+        // Whoever runs the tests has an entry in /etc/passwd (root in CI).
+        let name = super::passwd_name();
+        assert!(name.as_deref().is_some_and(|n| !n.is_empty()), "{name:?}");
+    }
 }
