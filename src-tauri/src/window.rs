@@ -19,21 +19,11 @@ impl Window {
     }
 }
 
-/// The months `Store::dataset_for(period)` loads.
+/// The months `Store::dataset_for(period)` loads: storage's own rule, so the cache can never
+/// believe it holds a month that was not loaded.
 pub fn loaded_by(period: &Period) -> Window {
-    let earliest = [
-        period.first(),
-        period.previous().first(),
-        period.last_year().first(),
-    ]
-    .into_iter()
-    .min()
-    .unwrap_or(period.first());
-    let from = Month::new(earliest.year() - 1, 1).unwrap_or(earliest);
-    Window {
-        from,
-        to: period.last(),
-    }
+    let (from, to) = malkart::storage::dataset_window(period);
+    Window { from, to }
 }
 
 /// How many points a sparkline or the detail chart has for a period of this kind. Thirteen
