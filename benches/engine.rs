@@ -168,6 +168,8 @@ fn dataset() -> Dataset {
         perspective_names: Vec::new(),
         targets,
         measurements,
+        sick_leave: Vec::new(),
+        economy: Vec::new(),
     }
 }
 

@@ -8,13 +8,17 @@
 //! here and there, so that the målkart shows red figures, comments and coverage below 1.
 
 mod catalog;
+mod economy;
 mod rng;
+mod sickleave;
 mod tree;
 
 use std::f64::consts::TAU;
 
 use crate::format::round_half_away;
-use crate::model::{Comment, Direction, Figure, Indicator, Measurement, Target, Unit};
+use crate::model::{
+    Comment, Direction, EconomyMonth, Figure, Indicator, Measurement, SickLeave, Target, Unit,
+};
 use crate::period::{Month, Period};
 
 use catalog::{Def, Scale, Scope};
@@ -89,6 +93,10 @@ pub struct DemoData {
     pub measurements: Vec<Measurement>,
     /// `id` is ignored; author, text, period and time are kept.
     pub comments: Vec<Comment>,
+    /// Sick leave for every unit and month (`demo/sickleave.rs`).
+    pub sick_leave: Vec<SickLeave>,
+    /// Budget, accounts and forecasts per unit and month (`demo/economy.rs`).
+    pub economy: Vec<EconomyMonth>,
 }
 
 /// Share of (indicator, unit) pairs that drift past the red limit at the end.
@@ -177,6 +185,8 @@ pub fn generate(size: DemoSize, through: Month) -> DemoData {
         data.comments
             .push(comment(&defs[c.def], &units, c.unit, c.span));
     }
+    data.sick_leave = sickleave::generate(&units, start, through);
+    data.economy = economy::generate(&units, start, through);
     data
 }
 

@@ -7,6 +7,7 @@
 //! - [`engine`] — the pure status engine: value, roll-up, coverage, target, status, trend
 //! - [`storage`] — the SQLite database, migrations, audit log, locks, backup
 //! - [`import`] — CSV and XLSX import files, all or nothing
+//! - [`export`] — the sick-leave summary and economy report as CSV, XLSX, PDF and JSON
 //! - [`demo`] — the deterministic demo municipality
 //!
 //! The `malkart` command line (`src/bin/malkart.rs`) and the desktop app (`src-tauri/`) are
@@ -15,6 +16,7 @@
 pub mod demo;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod format;
 pub mod import;
 pub mod model;

@@ -387,3 +387,90 @@ impl LockedMonth {
         Period::parse(&self.month).ok().map(|p| p.first())
     }
 }
+
+/// Absence person-days by the length of the absence case (sick-leave.md); all four or none.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LengthSplit {
+    pub days_1_3: f64,
+    pub days_4_16: f64,
+    pub days_17_56: f64,
+    pub days_over_56: f64,
+}
+
+impl LengthSplit {
+    /// Up to 16 days: `dager_1_3 + dager_4_16` (`SF-KORT`).
+    pub fn short(&self) -> f64 {
+        self.days_1_3 + self.days_4_16
+    }
+    /// Over 16 days: `dager_17_56 + dager_over_56` (`SF-LANG`).
+    pub fn long(&self) -> f64 {
+        self.days_17_56 + self.days_over_56
+    }
+}
+
+/// One month of sick leave for one unit (sick-leave.md), in person-days (dagsverk).
+#[derive(Clone, Debug, PartialEq)]
+pub struct SickLeave {
+    pub unit: String,
+    pub month: Month,
+    /// `avtalte_dagsverk`, > 0.
+    pub contracted_days: f64,
+    /// `egenmeldt`.
+    pub self_certified: f64,
+    /// `legemeldt`, already graded.
+    pub doctor_certified: f64,
+    /// `ansatte`: persons employed in the unit that month.
+    pub employees: Option<u32>,
+    pub split: Option<LengthSplit>,
+}
+
+impl SickLeave {
+    /// `egenmeldt + legemeldt`.
+    pub fn absence_days(&self) -> f64 {
+        self.self_certified + self.doctor_certified
+    }
+}
+
+/// A change to the sick-leave table: one (unit, month) row set (created or replaced
+/// whole) or removed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SickLeaveChange {
+    Set(SickLeave),
+    Remove { unit: String, month: Month },
+}
+
+/// One month of economy for one ansvar (= unit), in integer øre, net: expenses positive,
+/// income negative (economy.md). `None`: not registered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EconomyMonth {
+    pub unit: String,
+    pub month: Month,
+    /// Periodised (revised) budget for the month.
+    pub budget: Option<i64>,
+    /// Accounts booked in the month.
+    pub actual: Option<i64>,
+    /// The unit's forecast, made this month, of its whole-year accounts.
+    pub forecast: Option<i64>,
+}
+
+/// What a change does to one figure of an `EconomyMonth`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum FieldChange {
+    /// Leave the stored figure alone (an empty import column).
+    #[default]
+    Keep,
+    /// Replace it (never added to it).
+    Set(i64),
+    /// Remove it (a cell emptied in the grid).
+    Clear,
+}
+
+/// A change to one (unit, month) of the economy table, figure by figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EconomyChange {
+    pub unit: String,
+    pub month: Month,
+    pub budget: FieldChange,
+    pub actual: FieldChange,
+    pub forecast: FieldChange,
+}

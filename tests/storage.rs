@@ -1021,6 +1021,8 @@ fn small_demo() -> DemoData {
             ratio("2100", "2026-01", 1.0, 10.0),
             ratio("2200", "2026-01", 2.0, 10.0),
         ],
+        sick_leave: Vec::new(),
+        economy: Vec::new(),
         comments: vec![Comment {
             id: 0,
             indicator: "SF".into(),

@@ -171,23 +171,10 @@ fn last_full_month() -> Month {
 }
 
 fn parse_kind(text: &str) -> Result<ImportKind> {
-    let later = [
-        "sykefravær",
-        "sykefravaer",
-        "sick-leave",
-        "økonomi",
-        "okonomi",
-        "economy",
-    ];
-    if later.contains(&text.trim().to_lowercase().as_str()) {
-        return Err(Error::Invalid(format!(
-            "import av «{text}» er ikke tilgjengelig i denne versjonen av Målkart ennå"
-        )));
-    }
     ImportKind::parse(text).ok_or_else(|| {
         Error::Invalid(format!(
-            "ukjent importtype «{text}»; bruk enheter, indikatorer, mål eller målinger \
-             (units, indicators, targets, measurements)"
+            "ukjent importtype «{text}»; bruk enheter, indikatorer, mål, målinger, sykefravær \
+             eller økonomi (units, indicators, targets, measurements, sick-leave, economy)"
         ))
     })
 }

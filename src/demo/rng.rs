@@ -20,6 +20,12 @@ pub(crate) enum Purpose {
     Comment = 9,
     Name = 10,
     Timestamp = 11,
+    SickLeave = 12,
+    SickSplit = 13,
+    LongAbsence = 14,
+    Budget = 15,
+    Actual = 16,
+    Forecast = 17,
 }
 
 fn splitmix(mut z: u64) -> u64 {

@@ -27,8 +27,10 @@
 //! - `series` steps back from the evaluated period, so that a quarterly indicator's
 //!   sparkline asked for a month shows quarters, not the same quarter repeated.
 
+pub mod economy;
 mod rollup;
 mod rows;
+pub mod sickleave;
 mod status;
 mod summary;
 mod tree;
@@ -62,6 +64,10 @@ pub struct Engine {
     target_units: Vec<Vec<usize>>,
     targets: TargetIndex,
     perspective_names: [String; 4],
+    /// The sick-leave rows by unit (the summary's source; `SF*` rows are built from it).
+    sick_leave: sickleave::SickLeaveIndex,
+    /// The economy rows by unit (the `OK-*` indicators' and the report's source).
+    economy: economy::EconomyIndex,
 }
 
 impl Engine {
@@ -73,6 +79,8 @@ impl Engine {
             perspective_names,
             targets,
             measurements,
+            sick_leave,
+            economy,
         } = data;
         let tree = UnitTree::new(units)?;
 
@@ -131,6 +139,15 @@ impl Engine {
             };
             raw[ii].push((u as u32, m.span.first().index(), a, b));
         }
+        // The built-in `SF*` indicators: one ratio per (unit, month) from the sick-leave
+        // table, appended after registered measurements so that they win a tie.
+        let sick_leave = sickleave::SickLeaveIndex::new(sick_leave, &tree);
+        for (ii, ind) in indicators.iter().enumerate() {
+            if ind.builtin {
+                raw[ii].extend(sick_leave.indicator_rows(&ind.code));
+            }
+        }
+        let economy = economy::EconomyIndex::new(economy, &tree);
         let rows: Vec<IndicatorRows> = raw
             .into_iter()
             .zip(&indicators)
@@ -172,6 +189,8 @@ impl Engine {
             target_units,
             targets: index,
             perspective_names,
+            sick_leave,
+            economy,
         })
     }
 
@@ -329,8 +348,24 @@ impl Engine {
     fn roll(&self, ii: usize, u: usize, evaluated: &Period) -> Rolled {
         let ind = &self.indicators[ii];
         let units = rollup::units_for(ind, self.tree.subtree(u));
-        let ([rolled], _) = rollup::roll_up(ind, &self.rows[ii], units, [window(evaluated)], None);
+        let ([rolled], _) = self.roll_up(ii, units, [window(evaluated)], None);
         rolled
+    }
+
+    /// `rollup::roll_up` over the indicator's rows, or for a built-in economy indicator
+    /// (`OK-*`), its own rule over the economy table.
+    fn roll_up<const N: usize>(
+        &self,
+        ii: usize,
+        units: std::ops::Range<usize>,
+        windows: [rollup::Window; N],
+        coverage: Option<rollup::CoverageAsk>,
+    ) -> ([Rolled; N], rollup::Coverage) {
+        let ind = &self.indicators[ii];
+        match economy::Rule::of(ind) {
+            Some(rule) => self.economy.roll_up(rule, units, windows, coverage),
+            None => rollup::roll_up(ind, &self.rows[ii], units, windows, coverage),
+        }
     }
 
     fn period_value(&self, ii: usize, u: usize, period: &Period) -> PeriodValue {
@@ -358,7 +393,7 @@ impl Engine {
         let units = rollup::units_for(ind, self.tree.subtree(u));
         let windows = [window(&evaluated), window(&previous), window(&last_year)];
         let ([rolled, previous_rolled, last_year_rolled], cov) =
-            rollup::roll_up(ind, &self.rows[ii], units, windows, Some(ask));
+            self.roll_up(ii, units, windows, Some(ask));
         let previous = PeriodValue {
             period: previous.to_string(),
             value: previous_rolled.value,

@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::model::{
-    Aggregation, Direction, Frequency, Indicator, Measurement, Perspective, Target, Unit,
+    Aggregation, Direction, EconomyMonth, Frequency, Indicator, Measurement, Perspective,
+    SickLeave, Target, Unit,
 };
 
 /// Everything the engine needs, loaded by storage in a handful of queries. The measurements
@@ -19,6 +20,11 @@ pub struct Dataset {
     pub perspective_names: Vec<(Perspective, String)>,
     pub targets: Vec<Target>,
     pub measurements: Vec<Measurement>,
+    /// The sick-leave rows the `SF*` indicators and the sick-leave summary are computed from.
+    pub sick_leave: Vec<SickLeave>,
+    /// The economy rows the `OK-*` indicators and the economy report are computed from; the
+    /// whole year of the last asked month.
+    pub economy: Vec<EconomyMonth>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

@@ -10,11 +10,13 @@
 //! with its `COLUMNS` and `parse`, and one arm in [`parse`].
 
 mod cells;
+mod economy;
 mod header;
 mod indicators;
 mod measurements;
 mod problems;
 mod reader;
+mod sickleave;
 mod targets;
 mod units;
 
@@ -38,17 +40,25 @@ pub enum ImportKind {
     Indicators,
     Targets,
     Measurements,
+    SickLeave,
+    Economy,
 }
 
 impl ImportKind {
-    /// `enheter`/`units`, `indikatorer`/`indicators`, `mål`/`targets`, `målinger`/`measurements`.
-    /// Case-insensitive; `mal` and `malinger` are accepted for keyboards without `å`.
+    /// `enheter`/`units`, `indikatorer`/`indicators`, `mål`/`targets`, `målinger`/`measurements`,
+    /// `sykefravær`/`sick-leave`, `økonomi`/`economy`.
+    /// Case-insensitive; `mal`, `malinger`, `sykefravaer` and `okonomi` are accepted for
+    /// keyboards without `å`, `æ` and `ø`.
     pub fn parse(text: &str) -> Option<ImportKind> {
         match text.trim().to_lowercase().as_str() {
             "enheter" | "units" => Some(ImportKind::Units),
             "indikatorer" | "indicators" => Some(ImportKind::Indicators),
             "mål" | "mal" | "targets" => Some(ImportKind::Targets),
             "målinger" | "malinger" | "measurements" => Some(ImportKind::Measurements),
+            "sykefravær" | "sykefravaer" | "sick-leave" | "sick_leave" => {
+                Some(ImportKind::SickLeave)
+            }
+            "økonomi" | "okonomi" | "economy" => Some(ImportKind::Economy),
             _ => None,
         }
     }
@@ -60,6 +70,8 @@ impl ImportKind {
             ImportKind::Indicators => "indikatorer",
             ImportKind::Targets => "mål",
             ImportKind::Measurements => "målinger",
+            ImportKind::SickLeave => "sykefravær",
+            ImportKind::Economy => "økonomi",
         }
     }
 }
@@ -159,6 +171,8 @@ pub fn parse(
         ImportKind::Indicators => indicators::COLUMNS,
         ImportKind::Targets => targets::COLUMNS,
         ImportKind::Measurements => measurements::COLUMNS,
+        ImportKind::SickLeave => sickleave::COLUMNS,
+        ImportKind::Economy => economy::COLUMNS,
     };
     let columns = header::Columns::match_header(specs, &table.header, table.header_line)
         .map_err(|p| p.into_failure(file_name))?;
@@ -185,6 +199,19 @@ pub fn parse(
             &columns,
             catalog,
             &mut problems,
+        )),
+        ImportKind::SickLeave => ChangeSet::SickLeave(sickleave::parse(
+            &table,
+            &columns,
+            catalog,
+            &mut problems,
+        )),
+        ImportKind::Economy => ChangeSet::Economy(economy::parse(
+            &table,
+            &columns,
+            catalog,
+            &mut problems,
+            &mut warnings,
         )),
     };
     if !problems.is_empty() {

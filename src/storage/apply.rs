@@ -31,6 +31,8 @@ pub fn change_set(
         ChangeSet::Indicators(indicators) => apply_indicators(conn, indicators, log),
         ChangeSet::Targets(targets) => apply_targets(conn, targets, log),
         ChangeSet::Measurements(measurements) => self::measurements(conn, measurements, log),
+        ChangeSet::SickLeave(rows) => super::sickleave::apply(conn, rows, log),
+        ChangeSet::Economy(rows) => super::economy::apply(conn, rows, log),
     }
 }
 

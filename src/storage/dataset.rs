@@ -1,5 +1,6 @@
-//! Loading what the engine needs for one period in five queries: units, indicators,
-//! perspective names, all targets, and the measurements of a window of months.
+//! Loading what the engine needs for one period in seven queries: units, indicators,
+//! perspective names, all targets, and the measurements, sick leave and economy of a window
+//! of months.
 
 use rusqlite::{params, Connection};
 
@@ -57,7 +58,12 @@ pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
         .query_map([], rows::target)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
 
+    // The economy indicators and report need the whole year of the period's last month
+    // (the annual budget), so economy rows are read through that December.
+    let december = Month::from_index(last.year() * 12 + 11);
     Ok(Dataset {
+        sick_leave: super::sickleave::load(conn, first, last)?,
+        economy: super::economy::load(conn, first, december)?,
         units: rows::units(conn)?,
         indicators: rows::indicators(conn)?,
         perspective_names: rows::perspective_names(conn)?,

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 /// Every migration, in order; migration *n* (1-based) brings the schema to version *n*.
 /// A new migration is a new file in `migrations/` and a new line here (a test checks that
 /// the two agree).
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/0001_initial.sql"),
+    include_str!("../../migrations/0002_sick_leave_economy.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SUPPORTED_VERSION: i64 = MIGRATIONS.len() as i64;

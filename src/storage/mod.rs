@@ -16,10 +16,13 @@ mod backup;
 mod comments;
 mod dataset;
 mod db;
+mod economy;
 pub(crate) mod fxhash;
 mod locks;
 mod migrate;
 mod rows;
+mod settings;
+mod sickleave;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -31,7 +34,8 @@ use ts_rs::TS;
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
 use crate::model::{
-    AuditEntry, Comment, Indicator, LockedMonth, Measurement, Perspective, Target, Unit,
+    AuditEntry, Comment, EconomyChange, EconomyMonth, Indicator, LockedMonth, Measurement,
+    Perspective, SickLeave, SickLeaveChange, Target, Unit,
 };
 use crate::period::{Month, Period};
 
@@ -66,6 +70,10 @@ pub enum ChangeSet {
     Indicators(Vec<Indicator>),
     Targets(Vec<Target>),
     Measurements(Vec<Measurement>),
+    /// Sick-leave rows per (unit, month), set whole or removed (sick-leave.md).
+    SickLeave(Vec<SickLeaveChange>),
+    /// Economy figures per (unit, month), figure by figure (economy.md).
+    Economy(Vec<EconomyChange>),
 }
 
 /// How many rows a `ChangeSet` created, changed or left as they were.
@@ -332,6 +340,30 @@ impl Store {
             comments::insert(&tx, comment)?;
         }
         counts.push(("kommentarer", data.comments.len() as u64));
+        let sick_leave: Vec<SickLeaveChange> = data
+            .sick_leave
+            .iter()
+            .cloned()
+            .map(SickLeaveChange::Set)
+            .collect();
+        let summary = sickleave::apply(&tx, &sick_leave, None)?;
+        counts.push(("sykefravær", summary.created));
+        let economy: Vec<EconomyChange> = data
+            .economy
+            .iter()
+            .map(|e| {
+                let set = |v: Option<i64>| v.map_or(crate::model::FieldChange::Keep, crate::model::FieldChange::Set);
+                EconomyChange {
+                    unit: e.unit.clone(),
+                    month: e.month,
+                    budget: set(e.budget),
+                    actual: set(e.actual),
+                    forecast: set(e.forecast),
+                }
+            })
+            .collect();
+        let summary = economy::apply(&tx, &economy, None)?;
+        counts.push(("økonomi", summary.created));
         for (name, count) in counts {
             let key = format!("{name}: {count} rader");
             log.write_one(
@@ -344,6 +376,22 @@ impl Store {
             )?;
         }
         db::finish_write(tx, false)
+    }
+    /// The sick-leave rows of the months `first..=last`, by (month, unit).
+    pub fn sick_leave(&self, first: Month, last: Month) -> Result<Vec<SickLeave>> {
+        sickleave::load(&self.conn, first, last)
+    }
+    /// The economy rows of the months `first..=last`, by (month, unit).
+    pub fn economy(&self, first: Month, last: Month) -> Result<Vec<EconomyMonth>> {
+        economy::load(&self.conn, first, last)
+    }
+    /// The sick-leave masking minimum (sick-leave.md; default 5, 0 turns masking off).
+    pub fn min_employees(&self) -> Result<u32> {
+        settings::min_employees(&self.conn)
+    }
+    /// Sets the masking minimum, audited; `false` when it was that already.
+    pub fn set_min_employees(&mut self, n: u32) -> Result<bool> {
+        self.write(|tx, log| settings::set_min_employees(tx, n, log))
     }
     /// A number that changes whenever anything in the database changes; caches compare it.
     /// Every write transaction bumps it as it commits, from any connection.

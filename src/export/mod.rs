@@ -1,0 +1,171 @@
+//! Report exports: the sick-leave summary and the economy report as CSV, XLSX, PDF and JSON.
+//!
+//! A report is first turned into a `Document` — a title, the facts about it, typed columns,
+//! rows with a depth, and notes — by `sickleave::document` or `economy::document`; `csv`,
+//! `xlsx` and `pdf` render any `Document`, so both reports look and behave alike. JSON is
+//! the report type itself (cli.md), unrounded.
+
+mod csv;
+pub mod economy;
+mod pdf;
+pub mod sickleave;
+mod xlsx;
+
+use crate::engine::{Engine, Status};
+use crate::error::{Error, Result};
+use crate::period::Period;
+
+/// An export format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Pdf,
+    Json,
+}
+
+impl Format {
+    /// `csv`, `xlsx`, `pdf`, `json`, any case.
+    pub fn parse(text: &str) -> Option<Format> {
+        match text.trim().to_lowercase().as_str() {
+            "csv" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "pdf" => Some(Format::Pdf),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Xlsx => "xlsx",
+            Format::Pdf => "pdf",
+            Format::Json => "json",
+        }
+    }
+    /// XLSX and PDF are binary: written to a file, never to a terminal.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Pdf)
+    }
+}
+
+/// What a column holds, which fixes how each format writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnKind {
+    /// Plain text (codes).
+    Text,
+    /// The unit's name: indented by the row's depth in XLSX and PDF, not in CSV.
+    Name,
+    /// A whole number (depth, employees).
+    Integer,
+    /// Person-days with one decimal.
+    Days,
+    /// A percentage (or percentage points) with one decimal; the value is in percent (7.3).
+    Percent,
+    /// Kroner: whole kroner rounded half away from zero in CSV, `# ##0` in XLSX and PDF.
+    Kroner,
+    /// A status word with a mark that survives black-and-white printing.
+    Status,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Column {
+    /// The header as the spec names it (`Fravær %`).
+    pub header: String,
+    pub kind: ColumnKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// No value.
+    Empty,
+    Text(String),
+    Number(f64),
+    /// Hidden for privacy: `*`.
+    Masked,
+    Status(Status),
+    /// A mark beside a value (e.g. a forecast that is the budget): the value and the mark.
+    Marked(f64, String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// 0 for the report's unit.
+    pub depth: u32,
+    pub cells: Vec<Cell>,
+}
+
+/// A heading and its paragraphs, printed after the table (PDF) or on the second sheet (XLSX).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Note {
+    pub heading: String,
+    pub paragraphs: Vec<String>,
+}
+
+/// A report ready to render.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Document {
+    /// `Sykefraværsrapport`.
+    pub title: String,
+    /// The first sheet's name in XLSX (at most 31 characters).
+    pub sheet: String,
+    /// `2000 Oppvekst`.
+    pub unit: String,
+    /// `3. kvartal 2026 (2026-K3)`.
+    pub period: String,
+    /// `23.11.2026 kl. 14:05`.
+    pub exported_at: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+    /// Definitions, the masking note, …
+    pub notes: Vec<Note>,
+}
+
+/// Renders a document as CSV, XLSX or PDF (JSON is the report itself).
+pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>> {
+    match format {
+        Format::Csv => Ok(csv::render(doc)),
+        Format::Xlsx => xlsx::render(doc),
+        Format::Pdf => pdf::render(doc),
+        Format::Json => Err(Error::Invalid(
+            "JSON skrives fra rapporten selv, ikke fra et dokument".to_string(),
+        )),
+    }
+}
+
+/// The time of export as it is printed: `23.11.2026 kl. 14:05`.
+pub fn now_text() -> String {
+    chrono::Local::now().format("%d.%m.%Y kl. %H:%M").to_string()
+}
+
+/// The sick-leave summary of `unit` for `period` in `format`.
+pub fn sick_leave(
+    engine: &Engine,
+    unit: &str,
+    period: &Period,
+    min_employees: u32,
+    format: Format,
+) -> Result<Vec<u8>> {
+    let summary = engine.sick_leave_summary(unit, period, min_employees)?;
+    match format {
+        Format::Json => json(&summary),
+        _ => render(&sickleave::document(&summary, &now_text()), format),
+    }
+}
+
+/// The economy report of `unit` for `period` (year to date through its last month) in
+/// `format`.
+pub fn economy(engine: &Engine, unit: &str, period: &Period, format: Format) -> Result<Vec<u8>> {
+    let report = engine.economy_report(unit, period)?;
+    match format {
+        Format::Json => json(&report),
+        _ => render(&economy::document(&report, &now_text()), format),
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::Invalid(format!("kunne ikke skrive JSON: {e}")))?;
+    bytes.push(b'\n');
+    Ok(bytes)
+}
