@@ -554,6 +554,8 @@ fn scorecard_groups_perspectives_goals_and_relevant_indicators() {
             ind("T1", Perspective::Brukere, None),
             builtin,
         ],
+        sick_leave: Vec::new(),
+        economy: Vec::new(),
         perspective_names: vec![(Perspective::Brukere, "Brukerne våre".into())],
         targets: vec![
             target("O1", None, 2026, 10.0, None),
