@@ -32,7 +32,9 @@ APP = Path(os.environ.get("MALKART_APP", ROOT / "target" / "debug" / "malkart-ap
 CLI = Path(os.environ.get("MALKART_CLI", ROOT / "target" / "debug" / "malkart"))
 DRIVER = os.environ.get("TAURI_DRIVER", shutil.which("tauri-driver") or str(Path.home() / ".cargo/bin/tauri-driver"))
 SHOTS = Path(os.environ.get("MALKART_SCREENSHOTS", ROOT / "target" / "e2e-screenshots"))
-DRIVER_PORT = 4444
+# Two runs on one machine (parallel work) need their own ports.
+DRIVER_PORT = int(os.environ.get("MALKART_DRIVER_PORT", "4444"))
+NATIVE_PORT = int(os.environ.get("MALKART_NATIVE_PORT", str(DRIVER_PORT + 1)))
 WAIT = 20
 
 
@@ -58,7 +60,7 @@ def _port_open(port: int) -> bool:
 def tauri_driver():
     if not APP.exists():
         pytest.fail(f"appen er ikke bygget: {APP} (kjør scripts/e2e.sh)")
-    proc = subprocess.Popen([DRIVER, "--port", str(DRIVER_PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen([DRIVER, "--port", str(DRIVER_PORT), "--native-port", str(NATIVE_PORT)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 15
     while not _port_open(DRIVER_PORT):
         if time.time() > deadline or proc.poll() is not None:
