@@ -21,6 +21,12 @@ const COMMANDS: &[&str] = &[
     "audit",
     "backup",
     "restore",
+    "sick_leave_summary",
+    "economy_report",
+    "export_sick_leave",
+    "export_economy",
+    "min_employees",
+    "set_min_employees",
 ];
 
 fn main() {

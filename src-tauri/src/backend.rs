@@ -112,10 +112,10 @@ pub struct TargetInput {
     pub red_limit: String,
 }
 
-struct CachedEngine {
+pub(crate) struct CachedEngine {
     revision: i64,
     window: Window,
-    engine: Engine,
+    pub(crate) engine: Engine,
 }
 
 pub struct Backend {
@@ -197,7 +197,7 @@ impl Backend {
     }
 
     /// Runs `job` on the open store; the open error when there is none.
-    fn with_store<T>(
+    pub(crate) fn with_store<T>(
         &self,
         job: impl FnOnce(&mut Store) -> Result<T>,
     ) -> std::result::Result<T, IpcError> {
@@ -247,7 +247,7 @@ impl Backend {
     }
 
     /// The engine over a window that covers `period` and every indicator's history for it.
-    fn engine_for(&self, period: &Period) -> std::result::Result<Arc<CachedEngine>, IpcError> {
+    pub(crate) fn engine_for(&self, period: &Period) -> std::result::Result<Arc<CachedEngine>, IpcError> {
         let need = window::needed_for(period);
         // The store stays locked while the engine is built, so that a write cannot slip in
         // between reading the revision and loading the data.

@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use malkart::engine::economy::EconomyReport;
+use malkart::engine::sickleave::SickLeaveSummary;
 use malkart::engine::{Scorecard, UnitNode};
 use malkart::error::IpcError;
 use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
@@ -164,4 +166,67 @@ pub async fn backup(backend: Shared<'_>, path: String) -> Result<(), IpcError> {
 #[tauri::command]
 pub async fn restore(backend: Shared<'_>, path: String) -> Result<Option<String>, IpcError> {
     blocking(&backend, move |b| b.restore(&path)).await
+}
+
+#[tauri::command]
+pub async fn sick_leave_summary(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    min_employees: Option<u32>,
+) -> Result<SickLeaveSummary, IpcError> {
+    blocking(&backend, move |b| {
+        b.sick_leave_summary(&unit, &period, min_employees)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn economy_report(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<EconomyReport, IpcError> {
+    blocking(&backend, move |b| b.economy_report(&unit, &period)).await
+}
+
+/// Writes the file and returns the path written.
+#[tauri::command]
+pub async fn export_sick_leave(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    format: String,
+    path: String,
+    min_employees: Option<u32>,
+) -> Result<String, IpcError> {
+    blocking(&backend, move |b| {
+        b.export_sick_leave(&unit, &period, &format, &path, min_employees)
+    })
+    .await
+}
+
+/// Writes the file and returns the path written.
+#[tauri::command]
+pub async fn export_economy(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    format: String,
+    path: String,
+) -> Result<String, IpcError> {
+    blocking(&backend, move |b| {
+        b.export_economy(&unit, &period, &format, &path)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn min_employees(backend: Shared<'_>) -> Result<u32, IpcError> {
+    blocking(&backend, |b| b.min_employees()).await
+}
+
+#[tauri::command]
+pub async fn set_min_employees(backend: Shared<'_>, n: u32) -> Result<bool, IpcError> {
+    blocking(&backend, move |b| b.set_min_employees(n)).await
 }

@@ -1,10 +1,11 @@
 //! Målkart's desktop shell (Tauri 2). It holds no business rules: `backend` calls the core
-//! (`malkart`) and caches its engine, `commands` exposes that to the web UI in `ui/`, `window` decides which months the cached engine loads,
+//! (`malkart`) and caches its engine, `commands` exposes that to the web UI in `ui/`, `window` decides which months the cached engine loads, `reports` the reports and their exports,
 //! and `dbpath` reads `--db` so the app opens the same database as the command line.
 
 pub mod backend;
 pub mod commands;
 pub mod dbpath;
+pub mod reports;
 pub mod window;
 
 use std::sync::Arc;
@@ -38,6 +39,12 @@ pub fn builder<R: tauri::Runtime>(
             commands::audit,
             commands::backup,
             commands::restore,
+            commands::sick_leave_summary,
+            commands::economy_report,
+            commands::export_sick_leave,
+            commands::export_economy,
+            commands::min_employees,
+            commands::set_min_employees,
         ])
 }
 

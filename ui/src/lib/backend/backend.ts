@@ -14,9 +14,14 @@ import type { TargetInput } from "../../bindings/TargetInput";
 import type { LockedMonth } from "../../bindings/LockedMonth";
 import type { AuditEntry } from "../../bindings/AuditEntry";
 import type { AuditQuery } from "../../bindings/AuditQuery";
+import type { SickLeaveSummary } from "../../bindings/SickLeaveSummary";
+import type { EconomyReport } from "../../bindings/EconomyReport";
 
 /** The kinds of import file, by the core's English key. */
-export type ImportKindKey = "units" | "indicators" | "targets" | "measurements";
+export type ImportKindKey = "units" | "indicators" | "targets" | "measurements" | "sick_leave" | "economy";
+
+/** The export formats of the reports. */
+export type ReportFormat = "csv" | "xlsx" | "pdf" | "json";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -46,6 +51,18 @@ export interface Backend {
   /** The system's file dialogs; `null` when the person cancels. */
   chooseFile(title: string, extensions: string[]): Promise<string | null>;
   chooseSaveFile(title: string, defaultName: string): Promise<string | null>;
+  // -- reports (sick-leave summary, economy report) ------------------------------------
+  /** The summary masked for `minEmployees`; the stored setting when `null`/absent. */
+  sickLeaveSummary(unit: string, period: string, minEmployees?: number | null): Promise<SickLeaveSummary>;
+  /** Year to date through the period's last month. */
+  economyReport(unit: string, period: string): Promise<EconomyReport>;
+  /** Writes the file (atomically) and returns the path written. */
+  exportSickLeave(unit: string, period: string, format: ReportFormat, path: string, minEmployees?: number | null): Promise<string>;
+  exportEconomy(unit: string, period: string, format: ReportFormat, path: string): Promise<string>;
+  /** The privacy minimum of the sick-leave summary (default 5, 0 = off). */
+  minEmployees(): Promise<number>;
+  /** `false` when it was that already. */
+  setMinEmployees(n: number): Promise<boolean>;
 }
 
 /** An error from the Rust side: `kind` to react to, `message` (Norwegian) to show. */

@@ -61,6 +61,27 @@ describe("the Tauri backend", () => {
     ]);
   });
 
+  it("calls the report commands; an absent minimum is null so the stored setting applies", async () => {
+    const { calls, invoke } = recorder(() => null);
+    const b = createTauriBackend(invoke);
+    await b.sickLeaveSummary("2000", "2026-K3");
+    await b.sickLeaveSummary("2000", "2026-K3", 0);
+    await b.economyReport("1000", "2026-T2");
+    await b.exportSickLeave("2000", "2026-K3", "csv", "/tmp/sykefravær.csv");
+    await b.exportEconomy("1000", "2026-T2", "pdf", "/tmp/økonomi.pdf");
+    await b.minEmployees();
+    await b.setMinEmployees(7);
+    expect(calls).toEqual([
+      { cmd: "sick_leave_summary", args: { unit: "2000", period: "2026-K3", minEmployees: null } },
+      { cmd: "sick_leave_summary", args: { unit: "2000", period: "2026-K3", minEmployees: 0 } },
+      { cmd: "economy_report", args: { unit: "1000", period: "2026-T2" } },
+      { cmd: "export_sick_leave", args: { unit: "2000", period: "2026-K3", format: "csv", path: "/tmp/sykefravær.csv", minEmployees: null } },
+      { cmd: "export_economy", args: { unit: "1000", period: "2026-T2", format: "pdf", path: "/tmp/økonomi.pdf" } },
+      { cmd: "min_employees", args: undefined },
+      { cmd: "set_min_employees", args: { n: 7 } },
+    ]);
+  });
+
   it("returns the chosen file, or null when the dialog is cancelled", async () => {
     const opened: unknown[] = [];
     const dialogs = {

@@ -67,5 +67,13 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
         throw toBackendError(reason);
       }
     },
+    sickLeaveSummary: (unit, period, minEmployees) =>
+      call("sick_leave_summary", { unit, period, minEmployees: minEmployees ?? null }),
+    economyReport: (unit, period) => call("economy_report", { unit, period }),
+    exportSickLeave: (unit, period, format, path, minEmployees) =>
+      call("export_sick_leave", { unit, period, format, path, minEmployees: minEmployees ?? null }),
+    exportEconomy: (unit, period, format, path) => call("export_economy", { unit, period, format, path }),
+    minEmployees: () => call("min_employees"),
+    setMinEmployees: (n) => call("set_min_employees", { n }),
   };
 }
