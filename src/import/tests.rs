@@ -359,12 +359,17 @@ fn absent_optional_indicator_columns_keep_stored_values() {
 fn a_builtin_keeps_its_flag_and_its_frequency_and_aggregation() {
     let p = ok(
         ImportKind::Indicators,
-        &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n"),
+        &format!("{IND_HEADER}\nSF;Sykefravær;organisasjon;lav;måned;brøk\n"),
     );
     let ChangeSet::Indicators(i) = p.changes else {
         panic!()
     };
+    // The definition as it stands is no change; any other name is.
     assert!(i[0].builtin);
+    assert_eq!(
+        only_error(ImportKind::Indicators, &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n")),
+        "linje 2: «SF» er en innebygd indikator og kan ikke endres"
+    );
     assert_eq!(
         only_error(ImportKind::Indicators, &format!("{IND_HEADER}\nSF;Sykefravær;organisasjon;lav;år;snitt\n")),
         "linje 2: SF er en innebygd indikator; frekvensen (måned) og aggregeringen (brøk) kan ikke endres"

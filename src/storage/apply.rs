@@ -321,6 +321,16 @@ fn apply_indicators(
         .map(|i| (i.code.clone(), i))
         .collect();
     for ind in indicators {
+        let builtin = match stored.get(&ind.code) {
+            Some(old) => old.builtin && old != ind,
+            None => ind.builtin,
+        };
+        if builtin {
+            return Err(Error::Invalid(format!(
+                "«{}» er en innebygd indikator og kan ikke endres",
+                ind.code
+            )));
+        }
         if let Some(old) = stored.get(&ind.code) {
             refuse_stranding(conn, old, ind)?;
             if old.direction != ind.direction {
@@ -587,6 +597,7 @@ pub fn remove_target(
 struct Definition {
     frequency: crate::model::Frequency,
     ratio: bool,
+    builtin: bool,
 }
 
 /// Checks one row against the catalog; its indicator's and unit's ranks (the position of
@@ -603,6 +614,12 @@ fn check_measurement(
     let unit_rank = *units
         .get(m.unit.as_str())
         .ok_or_else(|| Error::UnknownUnit(m.unit.clone()))?;
+    if def.builtin {
+        return Err(Error::Invalid(format!(
+            "«{}» er en innebygd indikator som beregnes av Målkart; den kan ikke få målinger",
+            m.indicator
+        )));
+    }
     if !m.span.is_span_of(def.frequency) {
         return Err(Error::Invalid(format!(
             "måling {} / {}: perioden {} passer ikke indikatorens frekvens ({})",
@@ -679,6 +696,7 @@ pub fn measurements(
             let def = Definition {
                 frequency: i.frequency,
                 ratio: i.aggregation == Aggregation::Brok,
+                builtin: i.builtin,
             };
             Some((i.code.as_str(), (rank, def)))
         })
