@@ -96,7 +96,7 @@ pub fn masking_note(summary: &SickLeaveSummary) -> String {
          de skjulte ikke skal kunne regnes ut ved å trekke rader fra hverandre; grensen er \
          {min} ansatte. Skjulte tall vises som *, men er med i summene for enhetene over.",
         rows_text(summary.masked_primary),
-        rows_text(summary.masked_secondary).replacen(" er skjult", " er skjult i tillegg", 1),
+        rows_text(summary.masked_secondary),
     )
 }
 
