@@ -103,7 +103,9 @@ fn kind_names_in_norwegian_and_english_any_case() {
         ImportKind::parse("målinger"),
         Some(ImportKind::Measurements)
     );
-    assert_eq!(ImportKind::parse("sykefravær"), None);
+    assert_eq!(ImportKind::parse("sykefravær"), Some(ImportKind::SickLeave));
+    assert_eq!(ImportKind::parse("sick-leave"), Some(ImportKind::SickLeave));
+    assert_eq!(ImportKind::parse("fravær"), None);
 }
 
 // ---- units

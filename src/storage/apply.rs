@@ -948,7 +948,7 @@ mod tests {
             ];
             let indicators = vec![
                 Indicator::new(
-                    "SF",
+                    "OR-FRAV",
                     "Sykefravær",
                     Perspective::Organisasjon,
                     Direction::Lav,
@@ -986,7 +986,7 @@ mod tests {
                 numerator,
                 denominator: 100.0,
             };
-            m("SF", unit, period, figure)
+            m("OR-FRAV", unit, period, figure)
         }
 
         fn elev(unit: &str, period: &str, value: f64) -> Measurement {
@@ -1051,10 +1051,10 @@ mod tests {
                 vec![
                     ("ELEV / 2200 / 2026-K1", None),
                     (
-                        "SF / 2100 / 2026-01",
+                        "OR-FRAV / 2100 / 2026-01",
                         Some(r#"{"numerator":5.0,"denominator":100.0}"#)
                     ),
-                    ("SF / 2100 / 2026-02", None),
+                    ("OR-FRAV / 2100 / 2026-02", None),
                 ]
             );
             assert!(log[..3].iter().all(|e| e.source == "2.csv"));
@@ -1090,7 +1090,7 @@ mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             assert!(
-                e.contains("måling SF / 2100 / 2026-01 står mer enn én gang"),
+                e.contains("måling OR-FRAV / 2100 / 2026-01 står mer enn én gang"),
                 "{e}"
             );
             assert!(stored(&store).is_empty());
