@@ -94,9 +94,13 @@ fn the_example_imports_and_the_summary_adds_up_what_was_stored() {
     assert_eq!(top.code, "3000");
     assert!((top.absence_pct.unwrap_or(0.0) - 100.0 * 242.0 / 2440.5).abs() < 1e-9);
     assert_eq!(top.employees, Some(31 + 30 + 66));
-    // 3000's own target from mål.csv: 8,5 (red 10,0) → 9,9 is yellow.
-    assert_eq!(top.target, Some(8.5));
-    assert_eq!(top.status, Some(malkart::engine::Status::Yellow));
+    // The default target from mål.csv: 7,0 (red 8,0) → 9,9 is red. 3100 has its own,
+    // 8,5 (red 10,0): (71,5 + 55,5) / (610,5 + 590,0) = 10,578… % → 10,6, red as well.
+    assert_eq!(top.target, Some(7.0));
+    assert_eq!(top.status, Some(malkart::engine::Status::Red));
+    let r3100 = s.rows.iter().find(|r| r.code == "3100").unwrap_or_else(|| panic!("3100"));
+    assert_eq!(r3100.target, Some(8.5));
+    assert!((r3100.absence_pct.unwrap_or(0.0) - 100.0 * 127.0 / 1200.5).abs() < 1e-9);
     let sf = engine
         .evaluate("SF", "3000", &period)
         .unwrap_or_else(|e| panic!("{e}"));
