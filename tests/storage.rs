@@ -1066,7 +1066,7 @@ fn the_demo_loads_into_an_empty_database_with_one_audit_entry_per_kind() {
 
     let err = store.load_demo(&small_demo()).expect_err("refused");
     assert!(err.to_string().contains("ikke tom"), "{err}");
-    assert_eq!(all_audit(&store).len(), 5);
+    assert_eq!(all_audit(&store).len(), 7);
 }
 
 // --- backup and restore ---------------------------------------------------------------------
