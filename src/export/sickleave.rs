@@ -165,3 +165,96 @@ pub fn document(summary: &SickLeaveSummary, exported_at: &str) -> Document {
         ],
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::sickleave::{MaskReason, SickLeaveSummaryRow};
+    use crate::engine::{Status, UnitRef};
+
+    fn row(code: &str, depth: u32, masked: bool) -> SickLeaveSummaryRow {
+        SickLeaveSummaryRow {
+            code: code.into(),
+            name: format!("Enhet {code}"),
+            depth,
+            employees: Some(if masked { 3 } else { 60 }),
+            contracted_days: Some(3300.0),
+            absence_days: (!masked).then_some(210.0),
+            absence_pct: (!masked).then_some(6.36),
+            self_certified_pct: (!masked).then_some(1.36),
+            doctor_certified_pct: (!masked).then_some(5.0),
+            short_pct: None,
+            long_pct: None,
+            last_year_pct: (!masked).then_some(6.9),
+            change_pp: (!masked).then_some(-0.5),
+            target: Some(7.0),
+            status: (!masked).then_some(Status::Green),
+            masked,
+            mask_reason: masked.then_some(MaskReason::FewEmployees),
+        }
+    }
+
+    #[test]
+    fn the_spec_columns_in_order_masked_cells_and_the_notes() {
+        let summary = SickLeaveSummary {
+            unit: UnitRef {
+                code: "2000".into(),
+                name: "Oppvekst".into(),
+            },
+            period: "2026-K3".into(),
+            min_employees: 5,
+            rows: vec![row("2000", 0, false), row("2100", 1, true)],
+            masked_primary: 1,
+            masked_secondary: 2,
+        };
+        let doc = document(&summary, "23.11.2026 kl. 14:05");
+        let headers: Vec<&str> = doc.columns.iter().map(|c| c.header.as_str()).collect();
+        assert_eq!(
+            headers,
+            [
+                "Enhetskode",
+                "Enhet",
+                "Nivå",
+                "Ansatte",
+                "Avtalte dagsverk",
+                "Fraværsdagsverk",
+                "Fravær %",
+                "Egenmeldt %",
+                "Legemeldt %",
+                "Korttid 1-16 dager %",
+                "Langtid over 16 dager %",
+                "Fravær % samme periode i fjor",
+                "Endring prosentpoeng",
+                "Mål %",
+                "Status"
+            ]
+        );
+        assert_eq!(doc.columns[1].kind, ColumnKind::Name);
+        assert_eq!(doc.columns[4].kind, ColumnKind::Days);
+        assert_eq!((doc.title.as_str(), doc.sheet.as_str()), ("Sykefraværsrapport", "Sykefravær"));
+        assert_eq!(doc.unit, "2000 Oppvekst");
+        assert_eq!(doc.period, "3. kvartal 2026 (2026-K3)");
+        let shown = &doc.rows[0].cells;
+        assert_eq!(shown[6], Cell::Number(6.36));
+        assert_eq!(shown[9], Cell::Empty);
+        assert_eq!(shown[14], Cell::Status(Status::Green));
+        let masked = &doc.rows[1];
+        assert_eq!(masked.depth, 1);
+        assert_eq!(masked.cells[0], Cell::Text("2100".into()));
+        assert_eq!(masked.cells[3], Cell::Number(3.0));
+        assert_eq!(masked.cells[4], Cell::Number(3300.0));
+        for k in 5..13 {
+            assert_eq!(masked.cells[k], Cell::Masked, "column {k}");
+        }
+        assert_eq!(masked.cells[13], Cell::Number(7.0));
+        assert_eq!(masked.cells[14], Cell::Masked);
+        assert_eq!(doc.notes[0].paragraphs.len(), 12);
+        assert_eq!(
+            doc.notes[1].paragraphs[0],
+            "1 rad er skjult fordi enheten har færre enn 5 ansatte eller ukjent antall ansatte; \
+             2 rader er skjult for at de skjulte ikke skal kunne regnes ut ved å trekke rader \
+             fra hverandre; grensen er 5 ansatte. Skjulte tall vises som *, men er med i \
+             summene for enhetene over."
+        );
+    }
+}

@@ -72,12 +72,16 @@ pub fn parse(
             }
             Ok(m)
         });
+        // A (unit, month) counts for the duplicate check even when its figures are wrong.
+        if let (Ok((unit_n, _)), Ok(m)) = (&unit, &month) {
+            keys.push((*unit_n, m.index(), c.line()));
+        }
         let contracted = c.required_number(problems, "avtalte_dagsverk");
         let self_certified = c.required_number(problems, "egenmeldt");
         let doctor_certified = c.required_number(problems, "legemeldt");
         let employees = employees(&c, problems);
         let split = split(&c, problems);
-        let (Ok((unit_n, unit)), Ok(month), Ok(contracted), Ok(self_certified), Ok(doctor_certified), Ok(employees), Ok(split)) =
+        let (Ok((_, unit)), Ok(month), Ok(contracted), Ok(self_certified), Ok(doctor_certified), Ok(employees), Ok(split)) =
             (unit, month, contracted, self_certified, doctor_certified, employees, split)
         else {
             continue;
@@ -98,7 +102,6 @@ pub fn parse(
             }
             continue;
         }
-        keys.push((unit_n, month.index(), c.line()));
         out.push(SickLeaveChange::Set(row));
     }
     keys.sort_unstable();
