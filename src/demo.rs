@@ -187,6 +187,7 @@ pub fn generate(size: DemoSize, through: Month) -> DemoData {
     }
     data.sick_leave = sickleave::generate(&units, start, through);
     data.economy = economy::generate(&units, start, through);
+    data.targets.extend(economy::targets(start, through));
     data
 }
 
