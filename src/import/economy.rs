@@ -223,3 +223,168 @@ pub fn parse(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use proptest::prelude::*;
+
+    use super::super::{parse as parse_file, ImportKind};
+    use crate::model::{EconomyChange, FieldChange, Unit};
+    use crate::period::Month;
+    use crate::storage::{Catalog, ChangeSet};
+
+    fn catalog(locked: &[&str]) -> Catalog {
+        let unit = |code: &str| Unit {
+            code: code.into(),
+            name: format!("Enhet {code}"),
+            parent: None,
+            level: None,
+        };
+        Catalog {
+            units: vec![unit("2100"), unit("3100")],
+            indicators: Vec::new(),
+            locked: locked
+                .iter()
+                .map(|m| crate::period::Period::parse(m).map(|p| p.first()))
+                .collect::<Result<BTreeSet<Month>, _>>()
+                .unwrap_or_default(),
+        }
+    }
+
+    fn changes(text: &str, locked: &[&str]) -> Result<(Vec<EconomyChange>, Vec<String>), Vec<String>> {
+        match parse_file(ImportKind::Economy, "økonomi.csv", text.as_bytes(), &catalog(locked)) {
+            Ok(p) => match p.changes {
+                ChangeSet::Economy(c) => Ok((c, p.warnings)),
+                other => Err(vec![format!("{other:?}")]),
+            },
+            Err(f) => Err(f.errors.iter().map(|e| e.to_string()).collect()),
+        }
+    }
+
+    fn month(id: &str) -> Month {
+        crate::period::Period::parse(id).map(|p| p.first()).unwrap_or(Month::from_index(0))
+    }
+
+    fn find<'a>(cs: &'a [EconomyChange], unit: &str, m: &str) -> Option<&'a EconomyChange> {
+        cs.iter().find(|c| c.unit == unit && c.month == month(m))
+    }
+
+    #[test]
+    fn accounting_lines_are_summed_with_income_lines_and_empty_columns_keep() {
+        let text = "ansvar;periode;art;tekst;budsjett;regnskap;prognose\n\
+                    2100;2026-01;10100;Fastlønn;;3 612 450,00;\n\
+                    2100;2026-01;11000;Materiell;;85 310,50;\n\
+                    2100;2026-01;16200;Salgsinntekter;;−42 000,00;\n\
+                    2100;2026-01;;Budsjett;3 700 000;;\n\
+                    2100;2026-01;;Budsjett korr.;-50 000,25;;\n";
+        let (cs, _) = changes(text, &[]).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(cs.len(), 1);
+        // regnskap 3 612 450,00 + 85 310,50 − 42 000,00 = 3 655 760,50 kr = 365 576 050 øre;
+        // budsjett 3 700 000 − 50 000,25 = 3 649 999,75 kr = 364 999 975 øre.
+        assert_eq!(cs[0].actual, FieldChange::Set(365_576_050));
+        assert_eq!(cs[0].budget, FieldChange::Set(364_999_975));
+        assert_eq!(cs[0].forecast, FieldChange::Keep);
+    }
+
+    #[test]
+    fn the_example_file_imports_and_its_year_budget_is_spread() {
+        let text = std::fs::read_to_string("/work/shared/examples/økonomi.csv")
+            .unwrap_or_else(|e| panic!("/work/shared/examples/økonomi.csv: {e}"));
+        let (cs, warnings) = changes(&text, &[]).unwrap_or_else(|e| panic!("{e:?}"));
+        // 2100: 48 000 000 kr / 12 = 4 000 000 kr each month (exact).
+        let jan = find(&cs, "2100", "2026-01").unwrap_or_else(|| panic!("2100 januar"));
+        assert_eq!(jan.budget, FieldChange::Set(400_000_000));
+        // 3 612 450,00 + 85 310,50 − 42 000,00 = 3 655 760,50 kr.
+        assert_eq!(jan.actual, FieldChange::Set(365_576_050));
+        let dec = find(&cs, "2100", "2026-12").unwrap_or_else(|| panic!("2100 desember"));
+        assert_eq!(dec.budget, FieldChange::Set(400_000_000));
+        assert_eq!(dec.actual, FieldChange::Keep);
+        // 3100: budget 5 200 000, accounts 4 480 900 + 212 040 = 4 692 940, forecast 63 500 000.
+        let c = find(&cs, "3100", "2026-01").unwrap_or_else(|| panic!("3100 januar"));
+        assert_eq!(c.budget, FieldChange::Set(520_000_000));
+        assert_eq!(c.actual, FieldChange::Set(469_294_000));
+        assert_eq!(c.forecast, FieldChange::Set(6_350_000_000));
+        assert_eq!(cs.len(), 13);
+        assert!(warnings.iter().any(|w| w.contains("fordelt")), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_year_budget_with_an_odd_amount_spreads_in_whole_ore() {
+        let (cs, _) = changes("ansvar;periode;budsjett\n2100;2026;2 500 000,05\n", &[])
+            .unwrap_or_else(|e| panic!("{e:?}"));
+        // 250 000 005 øre: 20 833 333 in January–November, 20 833 342 in December.
+        assert_eq!(cs.len(), 12);
+        assert!(cs[..11].iter().all(|c| c.budget == FieldChange::Set(20_833_333)));
+        assert_eq!(cs[11].budget, FieldChange::Set(20_833_342));
+        assert_eq!(cs[11].month, month("2026-12"));
+    }
+
+    #[test]
+    fn visma_like_extra_columns_are_a_warning_and_minus_signs_read() {
+        let text = "Ansvar;Periode;Konto;Prosjekt;Budsjett;Regnskap\n\
+                    2100;2026-03;10100;P1;;−1 000,50\n";
+        let (cs, warnings) = changes(text, &[]).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(cs[0].actual, FieldChange::Set(-100_050));
+        assert!(warnings.iter().any(|w| w.contains("«Konto»") && w.contains("«Prosjekt»")));
+    }
+
+    #[test]
+    fn every_problem_names_its_line_and_column() {
+        let text = "ansvar;periode;budsjett;regnskap;prognose\n\
+                    2100;2026-01;12,345;;\n\
+                    9999;2026-01;1;;\n\
+                    2100;2026-K1;1;;\n\
+                    2100;2026;;5;\n\
+                    3100;2026-02;1;;\n\
+                    2100;2026-01;1 OOO;;\n";
+        let errors = changes(text, &["2026-02"]).err().unwrap_or_default();
+        assert_eq!(
+            errors,
+            [
+                "linje 2, kolonne «budsjett»: «12,345» er ikke et beløp i hele øre (høyst to desimaler)",
+                "linje 3, kolonne «ansvar»: ukjent ansvar (enhet) «9999»",
+                "linje 4, kolonne «periode»: «2026-K1» er ikke en måned (2026-03) eller et år (2026); økonomi registreres per måned, årsbudsjett per år",
+                "linje 5, kolonne «regnskap»: et år i periode tar bare budsjett, som fordeles på månedene; regnskap registreres per måned (f.eks. 2026-01)",
+                "linje 6, kolonne «periode»: måneden 2026-02 er låst",
+                "linje 7, kolonne «budsjett»: «1 OOO» er ikke et tall",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_year_budget_and_a_month_budget_for_the_same_month_name_both_lines() {
+        let text = "ansvar;periode;budsjett;regnskap\n\
+                    2100;2026-03;100;\n\
+                    2100;2026-03;;50\n\
+                    2100;2026;1200;\n";
+        let errors = changes(text, &[]).err().unwrap_or_default();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].starts_with("linje 4, kolonne «budsjett»"), "{errors:?}");
+        assert!(errors[0].contains("linje 2"), "{errors:?}");
+        assert!(errors[0].contains("2026-03"), "{errors:?}");
+        // Accounts for a month of a year-budgeted ansvar are fine.
+        let text = "ansvar;periode;budsjett;regnskap\n2100;2026-03;;50\n2100;2026;1200;\n";
+        let (cs, _) = changes(text, &[]).unwrap_or_else(|e| panic!("{e:?}"));
+        let march = find(&cs, "2100", "2026-03").unwrap_or_else(|| panic!("mars"));
+        assert_eq!((march.budget, march.actual), (FieldChange::Set(10_000), FieldChange::Set(5_000)));
+    }
+
+    proptest! {
+        #[test]
+        fn any_split_of_an_amount_into_lines_sums_back_exactly(
+            parts in prop::collection::vec(-100_000_000_000i64..100_000_000_000, 1..30),
+        ) {
+            let mut text = String::from("ansvar;periode;regnskap\n");
+            for p in &parts {
+                let sign = if *p < 0 { "−" } else { "" };
+                let abs = p.unsigned_abs();
+                text.push_str(&format!("2100;2026-05;{sign}{},{:02}\n", abs / 100, abs % 100));
+            }
+            let (cs, _) = changes(&text, &[]).map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+            prop_assert_eq!(cs.len(), 1);
+            prop_assert_eq!(cs[0].actual, FieldChange::Set(parts.iter().sum::<i64>()));
+        }
+    }
+}
