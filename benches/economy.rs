@@ -50,7 +50,7 @@ fn bench(c: &mut Criterion) {
         data.economy.len()
     );
     let period = Period::parse("2026-T2").unwrap_or_else(|e| panic!("{e}"));
-    let engine = Engine::new(data).unwrap_or_else(|e| panic!("{e}"));
+    let engine = Engine::new(data.clone()).unwrap_or_else(|e| panic!("{e}"));
     let rows = engine
         .economy_report("1000", &period)
         .map(|r| r.rows.len())
@@ -68,23 +68,11 @@ fn bench(c: &mut Criterion) {
     });
     c.bench_function("Engine::new(large, economy only)", |b| {
         b.iter_batched(
-            dataset_economy_only_clone(&engine),
+            || data.clone(),
             |d| black_box(Engine::new(d)),
             criterion::BatchSize::LargeInput,
         )
     });
-}
-
-/// A closure making a fresh economy-only dataset per batch (the engine consumes it).
-fn dataset_economy_only_clone(_: &Engine) -> impl FnMut() -> Dataset {
-    let data = dataset();
-    move || Dataset {
-        units: data.units.clone(),
-        indicators: data.indicators.clone(),
-        targets: data.targets.clone(),
-        economy: data.economy.clone(),
-        ..Dataset::default()
-    }
 }
 
 criterion_group! {

@@ -163,7 +163,7 @@ impl Store {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
+                "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators WHERE builtin = 0)
                 AND NOT EXISTS (SELECT 1 FROM measurements)",
             )?
             .query_row([], |r| r.get(0))?)
@@ -309,7 +309,7 @@ impl Store {
     pub fn load_demo(&mut self, data: &crate::demo::DemoData) -> Result<()> {
         let tx = db::begin_write(&mut self.conn)?;
         let empty: bool = tx.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
+            "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators WHERE builtin = 0)
                 AND NOT EXISTS (SELECT 1 FROM measurements)",
             [],
             |r| r.get(0),
