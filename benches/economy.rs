@@ -31,7 +31,11 @@ fn dataset() -> Dataset {
     // Only what the report reads: the units, the economy rows and OK-AVVIK's targets.
     Dataset {
         units: demo.units,
-        indicators: vec![builtin("OK-AVVIK"), builtin("OK-FORBRUK"), builtin("OK-PROGNOSE")],
+        indicators: vec![
+            builtin("OK-AVVIK"),
+            builtin("OK-FORBRUK"),
+            builtin("OK-PROGNOSE"),
+        ],
         targets: demo
             .targets
             .into_iter()
@@ -59,13 +63,16 @@ fn bench(c: &mut Criterion) {
     c.bench_function("economy_report(root of large, 2026-T2)", |b| {
         b.iter(|| black_box(engine.economy_report(black_box("1000"), black_box(&period))))
     });
-    c.bench_function("OK-AVVIK, OK-FORBRUK, OK-PROGNOSE for the root, 2026-T2", |b| {
-        b.iter(|| {
-            for code in ["OK-AVVIK", "OK-FORBRUK", "OK-PROGNOSE"] {
-                let _ = black_box(engine.evaluate(code, "1000", &period));
-            }
-        })
-    });
+    c.bench_function(
+        "OK-AVVIK, OK-FORBRUK, OK-PROGNOSE for the root, 2026-T2",
+        |b| {
+            b.iter(|| {
+                for code in ["OK-AVVIK", "OK-FORBRUK", "OK-PROGNOSE"] {
+                    let _ = black_box(engine.evaluate(code, "1000", &period));
+                }
+            })
+        },
+    );
     c.bench_function("Engine::new(large, economy only)", |b| {
         b.iter_batched(
             || data.clone(),

@@ -64,7 +64,9 @@ fn import(db: &mut Db, name: &str, bytes: &[u8]) -> ImportReport {
 }
 
 fn month(id: &str) -> Month {
-    Period::parse(id).map(|p| p.first()).unwrap_or_else(|e| panic!("{e}"))
+    Period::parse(id)
+        .map(|p| p.first())
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn p(id: &str) -> Period {
@@ -111,7 +113,9 @@ fn a_visma_like_export_with_extra_columns_and_real_minus_signs_imports() {
     let r = import(&mut db, "visma.csv", text.as_bytes());
     assert_eq!(r.created, 1);
     assert!(
-        r.warnings.iter().any(|w| w.contains("«Firma»") && w.contains("«Valuta»")),
+        r.warnings
+            .iter()
+            .any(|w| w.contains("«Firma»") && w.contains("«Valuta»")),
         "{:?}",
         r.warnings
     );
@@ -131,7 +135,13 @@ fn a_bad_amount_names_the_line_and_changes_nothing() {
     import(&mut db, "økonomi.csv", &example());
     let before = dump(&db.path);
     let text = "ansvar;periode;regnskap\n2100;2026-02;100\n2100;2026-02;12 34,5\n";
-    match import_bytes(&mut db.store, ImportKind::Economy, "feil.csv", text.as_bytes(), false) {
+    match import_bytes(
+        &mut db.store,
+        ImportKind::Economy,
+        "feil.csv",
+        text.as_bytes(),
+        false,
+    ) {
         Err(Error::Import(f)) => {
             assert_eq!(f.errors.len(), 1);
             assert_eq!(f.errors[0].line, 3);
@@ -197,10 +207,20 @@ fn figures_change_one_by_one_a_cleared_row_is_deleted_and_every_change_is_audite
             .apply(&changes, "manuell", false)
             .unwrap_or_else(|e| panic!("{e}"))
     };
-    let s = apply(&mut db, set(FieldChange::Set(150_000), FieldChange::Keep, FieldChange::Keep));
+    let s = apply(
+        &mut db,
+        set(
+            FieldChange::Set(150_000),
+            FieldChange::Keep,
+            FieldChange::Keep,
+        ),
+    );
     assert_eq!((s.created, s.changed), (1, 0));
     // Keep leaves the budget; Set adds accounts.
-    let s = apply(&mut db, set(FieldChange::Keep, FieldChange::Set(-5), FieldChange::Keep));
+    let s = apply(
+        &mut db,
+        set(FieldChange::Keep, FieldChange::Set(-5), FieldChange::Keep),
+    );
     assert_eq!((s.created, s.changed), (0, 1));
     let rows = db
         .store
@@ -208,12 +228,28 @@ fn figures_change_one_by_one_a_cleared_row_is_deleted_and_every_change_is_audite
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!((rows[0].budget, rows[0].actual), (Some(150_000), Some(-5)));
     // The same again: unchanged, not audited.
-    let audited = db.store.audit(&AuditFilter::default()).map(|a| a.len()).unwrap_or(0);
-    let s = apply(&mut db, set(FieldChange::Keep, FieldChange::Set(-5), FieldChange::Keep));
+    let audited = db
+        .store
+        .audit(&AuditFilter::default())
+        .map(|a| a.len())
+        .unwrap_or(0);
+    let s = apply(
+        &mut db,
+        set(FieldChange::Keep, FieldChange::Set(-5), FieldChange::Keep),
+    );
     assert_eq!((s.created, s.changed, s.unchanged), (0, 0, 1));
-    assert_eq!(db.store.audit(&AuditFilter::default()).map(|a| a.len()).unwrap_or(0), audited);
+    assert_eq!(
+        db.store
+            .audit(&AuditFilter::default())
+            .map(|a| a.len())
+            .unwrap_or(0),
+        audited
+    );
     // Clearing both figures leaves nothing: the row is deleted.
-    let s = apply(&mut db, set(FieldChange::Clear, FieldChange::Clear, FieldChange::Keep));
+    let s = apply(
+        &mut db,
+        set(FieldChange::Clear, FieldChange::Clear, FieldChange::Keep),
+    );
     assert_eq!(s.changed, 1);
     assert!(db
         .store

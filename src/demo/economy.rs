@@ -151,9 +151,15 @@ mod tests {
         // Small: 2024-01..2026-09 → three whole years of budget per unit.
         assert_eq!(rows.len(), units.len() * 36);
         assert!(rows.iter().all(|r| r.budget.is_some()));
-        let last_actual = rows.iter().filter(|r| r.actual.is_some()).map(|r| r.month).max();
+        let last_actual = rows
+            .iter()
+            .filter(|r| r.actual.is_some())
+            .map(|r| r.month)
+            .max();
         assert_eq!(last_actual.map(|m| m.id()), Some("2026-09".to_string()));
-        assert!(rows.iter().all(|r| r.forecast.is_none() || r.actual.is_some()));
+        assert!(rows
+            .iter()
+            .all(|r| r.forecast.is_none() || r.actual.is_some()));
     }
 
     #[test]
@@ -162,7 +168,9 @@ mod tests {
         let budget = |kind: Kind, month: u32| -> i64 {
             let u = units.iter().position(|u| u.kind == kind).unwrap_or(0);
             rows.iter()
-                .filter(|r| r.unit == units[u].code && r.month.year() == 2026 && r.month.month() == month)
+                .filter(|r| {
+                    r.unit == units[u].code && r.month.year() == 2026 && r.month.month() == month
+                })
                 .filter_map(|r| r.budget)
                 .sum()
         };
@@ -176,10 +184,21 @@ mod tests {
         assert!(rows.iter().any(|r| r.budget.is_some_and(|b| b < 0)));
         let with_forecast = units
             .iter()
-            .filter(|u| rows.iter().any(|r| r.unit == u.code && r.forecast.is_some()))
+            .filter(|u| {
+                rows.iter()
+                    .any(|r| r.unit == u.code && r.forecast.is_some())
+            })
             .count();
-        assert!(with_forecast * 2 > units.len(), "{with_forecast} of {}", units.len());
-        assert!(with_forecast < units.len(), "{with_forecast} of {}", units.len());
+        assert!(
+            with_forecast * 2 > units.len(),
+            "{with_forecast} of {}",
+            units.len()
+        );
+        assert!(
+            with_forecast < units.len(),
+            "{with_forecast} of {}",
+            units.len()
+        );
         // The same month, generated through a later month, has the same figures.
         let later = generate(
             &units,

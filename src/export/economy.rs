@@ -167,19 +167,38 @@ mod tests {
         assert_eq!(
             headers,
             [
-                "Ansvar", "Enhet", "Nivå", "Årsbudsjett", "Budsjett hittil", "Regnskap hittil",
-                "Avvik kr", "Avvik %", "Forbruk %", "Prognose", "Prognoseavvik", "Status"
+                "Ansvar",
+                "Enhet",
+                "Nivå",
+                "Årsbudsjett",
+                "Budsjett hittil",
+                "Regnskap hittil",
+                "Avvik kr",
+                "Avvik %",
+                "Forbruk %",
+                "Prognose",
+                "Prognoseavvik",
+                "Status"
             ]
         );
         assert_eq!(doc.title, "Økonomirapport");
         assert_eq!(doc.sheet, "Økonomi");
         assert_eq!(doc.unit, "2000 Oppvekst");
-        assert_eq!(doc.period, "1. tertial 2026 (2026-T1), hittil i år til og med april 2026");
-        assert_eq!(doc.rows[0].cells[9], Cell::Marked(1_230_000.0, "2 uten prognose".into()));
+        assert_eq!(
+            doc.period,
+            "1. tertial 2026 (2026-T1), hittil i år til og med april 2026"
+        );
+        assert_eq!(
+            doc.rows[0].cells[9],
+            Cell::Marked(1_230_000.0, "2 uten prognose".into())
+        );
         assert_eq!(doc.rows[1].cells[9], Cell::Number(1_230_000.0));
         assert_eq!(doc.rows[1].depth, 1);
         assert_eq!(doc.rows[0].cells[8], Cell::Empty);
         assert_eq!(doc.rows[0].cells[11], Cell::Status(Status::Red));
-        assert!(doc.notes.iter().any(|n| n.paragraphs.iter().any(|p| p.contains("2 enheter"))));
+        assert!(doc
+            .notes
+            .iter()
+            .any(|n| n.paragraphs.iter().any(|p| p.contains("2 enheter"))));
     }
 }

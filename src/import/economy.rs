@@ -81,24 +81,27 @@ pub fn parse(
     for record in table.records.iter() {
         let c = Cells { record, columns };
         let unit = c.required(problems, "ansvar").and_then(|code| {
-            units
-                .get(code)
-                .copied()
-                .ok_or_else(|| c.error(problems, "ansvar", format!("ukjent ansvar (enhet) «{code}»")))
+            units.get(code).copied().ok_or_else(|| {
+                c.error(
+                    problems,
+                    "ansvar",
+                    format!("ukjent ansvar (enhet) «{code}»"),
+                )
+            })
         });
         let period = c.required(problems, "periode").and_then(|text| {
             let parsed = match &last_period {
                 Some((t, p)) if *t == text => p.clone(),
                 _ => {
-                    let p = Period::parse(text).map_err(|e| e.to_string()).and_then(|p| {
-                        match p.kind() {
+                    let p = Period::parse(text)
+                        .map_err(|e| e.to_string())
+                        .and_then(|p| match p.kind() {
                             PeriodKind::Month | PeriodKind::Year => Ok(p),
                             _ => Err(format!(
                                 "«{text}» er ikke en måned (2026-03) eller et år (2026); \
                                  økonomi registreres per måned, årsbudsjett per år"
                             )),
-                        }
-                    });
+                        });
                     last_period = Some((text, p.clone()));
                     p
                 }
@@ -253,8 +256,16 @@ mod tests {
         }
     }
 
-    fn changes(text: &str, locked: &[&str]) -> Result<(Vec<EconomyChange>, Vec<String>), Vec<String>> {
-        match parse_file(ImportKind::Economy, "økonomi.csv", text.as_bytes(), &catalog(locked)) {
+    fn changes(
+        text: &str,
+        locked: &[&str],
+    ) -> Result<(Vec<EconomyChange>, Vec<String>), Vec<String>> {
+        match parse_file(
+            ImportKind::Economy,
+            "økonomi.csv",
+            text.as_bytes(),
+            &catalog(locked),
+        ) {
             Ok(p) => match p.changes {
                 ChangeSet::Economy(c) => Ok((c, p.warnings)),
                 other => Err(vec![format!("{other:?}")]),
@@ -264,7 +275,9 @@ mod tests {
     }
 
     fn month(id: &str) -> Month {
-        crate::period::Period::parse(id).map(|p| p.first()).unwrap_or(Month::from_index(0))
+        crate::period::Period::parse(id)
+            .map(|p| p.first())
+            .unwrap_or(Month::from_index(0))
     }
 
     fn find<'a>(cs: &'a [EconomyChange], unit: &str, m: &str) -> Option<&'a EconomyChange> {
@@ -307,7 +320,10 @@ mod tests {
         assert_eq!(c.actual, FieldChange::Set(469_294_000));
         assert_eq!(c.forecast, FieldChange::Set(6_350_000_000));
         assert_eq!(cs.len(), 13);
-        assert!(warnings.iter().any(|w| w.contains("fordelt")), "{warnings:?}");
+        assert!(
+            warnings.iter().any(|w| w.contains("fordelt")),
+            "{warnings:?}"
+        );
     }
 
     #[test]
@@ -316,7 +332,9 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e:?}"));
         // 250 000 005 øre: 20 833 333 in January–November, 20 833 342 in December.
         assert_eq!(cs.len(), 12);
-        assert!(cs[..11].iter().all(|c| c.budget == FieldChange::Set(20_833_333)));
+        assert!(cs[..11]
+            .iter()
+            .all(|c| c.budget == FieldChange::Set(20_833_333)));
         assert_eq!(cs[11].budget, FieldChange::Set(20_833_342));
         assert_eq!(cs[11].month, month("2026-12"));
     }
@@ -327,7 +345,9 @@ mod tests {
                     2100;2026-03;10100;P1;;−1 000,50\n";
         let (cs, warnings) = changes(text, &[]).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(cs[0].actual, FieldChange::Set(-100_050));
-        assert!(warnings.iter().any(|w| w.contains("«Konto»") && w.contains("«Prosjekt»")));
+        assert!(warnings
+            .iter()
+            .any(|w| w.contains("«Konto»") && w.contains("«Prosjekt»")));
     }
 
     #[test]
@@ -361,14 +381,20 @@ mod tests {
                     2100;2026;1200;\n";
         let errors = changes(text, &[]).err().unwrap_or_default();
         assert_eq!(errors.len(), 1, "{errors:?}");
-        assert!(errors[0].starts_with("linje 4, kolonne «budsjett»"), "{errors:?}");
+        assert!(
+            errors[0].starts_with("linje 4, kolonne «budsjett»"),
+            "{errors:?}"
+        );
         assert!(errors[0].contains("linje 2"), "{errors:?}");
         assert!(errors[0].contains("2026-03"), "{errors:?}");
         // Accounts for a month of a year-budgeted ansvar are fine.
         let text = "ansvar;periode;budsjett;regnskap\n2100;2026-03;;50\n2100;2026;1200;\n";
         let (cs, _) = changes(text, &[]).unwrap_or_else(|e| panic!("{e:?}"));
         let march = find(&cs, "2100", "2026-03").unwrap_or_else(|| panic!("mars"));
-        assert_eq!((march.budget, march.actual), (FieldChange::Set(10_000), FieldChange::Set(5_000)));
+        assert_eq!(
+            (march.budget, march.actual),
+            (FieldChange::Set(10_000), FieldChange::Set(5_000))
+        );
     }
 
     proptest! {

@@ -85,7 +85,8 @@ pub fn apply(
     // Key order (month, unit): the stored rows are read in the same order and merged.
     let mut order: Vec<usize> = (0..changes.len()).collect();
     order.sort_unstable_by(|&a, &b| {
-        (changes[a].month, changes[a].unit.as_str()).cmp(&(changes[b].month, changes[b].unit.as_str()))
+        (changes[a].month, changes[a].unit.as_str())
+            .cmp(&(changes[b].month, changes[b].unit.as_str()))
     });
     if let Some(w) = order.windows(2).find(|w| {
         (changes[w[0]].month, &changes[w[0]].unit) == (changes[w[1]].month, &changes[w[1]].unit)
@@ -122,7 +123,11 @@ pub fn apply(
                 let Some(r) = row else { break None };
                 let month: i32 = r.get(0)?;
                 let unit = r.get_ref(1)?.as_str().map_err(|e| {
-                    rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
+                    rusqlite::Error::FromSqlConversionFailure(
+                        1,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
                 })?;
                 match (month, unit).cmp(&key) {
                     std::cmp::Ordering::Less => row = stored.next()?,

@@ -185,7 +185,11 @@ impl EconomyIndex {
                 for u in units {
                     for k in self.rows(u, a.min(jan), jan + 11) {
                         let m = self.months[k];
-                        annual += if m >= jan { self.budget[k].unwrap_or(0) } else { 0 };
+                        annual += if m >= jan {
+                            self.budget[k].unwrap_or(0)
+                        } else {
+                            0
+                        };
                         if (a..=b).contains(&m) {
                             if let Some(r) = self.actual[k] {
                                 actual += r;
@@ -215,7 +219,13 @@ impl EconomyIndex {
         }
     }
 
-    fn coverage(&self, rule: Rule, units: Range<usize>, (a, b): Window, ask: CoverageAsk) -> Coverage {
+    fn coverage(
+        &self,
+        rule: Rule,
+        units: Range<usize>,
+        (a, b): Window,
+        ask: CoverageAsk,
+    ) -> Coverage {
         let mut cov = Coverage::default();
         let (y0, y1) = ask.years;
         for u in units {
@@ -257,7 +267,11 @@ impl EconomyIndex {
 /// `100 × numerator / denominator` (or `/ |denominator|`), in kroner; no value when the
 /// denominator is 0.
 fn ratio(numerator: i64, denominator: i64, absolute: bool) -> Rolled {
-    let d = if absolute { denominator.abs() } else { denominator };
+    let d = if absolute {
+        denominator.abs()
+    } else {
+        denominator
+    };
     Rolled {
         value: (d != 0).then(|| 100.0 * numerator as f64 / d as f64),
         numerator: Some(kroner(numerator)),

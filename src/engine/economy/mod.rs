@@ -84,4 +84,3 @@ pub struct EconomyReport {
     pub through: String,
     pub rows: Vec<EconomyReportRow>,
 }
-

@@ -64,7 +64,11 @@ fn pct(numerator: i64, denominator: i64) -> Option<f64> {
 impl Engine {
     /// The economy report of `unit` and its descendants, year to date through `period`'s
     /// last month.
-    pub fn economy_report(&self, unit: &str, period: &Period) -> Result<EconomyReport, EngineError> {
+    pub fn economy_report(
+        &self,
+        unit: &str,
+        period: &Period,
+    ) -> Result<EconomyReport, EngineError> {
         let u = self.unit_index(unit)?;
         let through = period.last();
         let m = through.index();

@@ -41,7 +41,13 @@ fn kr(k: i64) -> Option<i64> {
     Some(k * 100)
 }
 
-fn row(unit: &str, month: &str, budget: Option<i64>, actual: Option<i64>, forecast: Option<i64>) -> EconomyMonth {
+fn row(
+    unit: &str,
+    month: &str,
+    budget: Option<i64>,
+    actual: Option<i64>,
+    forecast: Option<i64>,
+) -> EconomyMonth {
     EconomyMonth {
         unit: unit.into(),
         month: p(month).first(),
@@ -81,7 +87,11 @@ fn dataset() -> Dataset {
             unit("2000", Some("1000")),
             unit("3000", Some("1000")),
         ],
-        indicators: vec![builtin("OK-AVVIK"), builtin("OK-FORBRUK"), builtin("OK-PROGNOSE")],
+        indicators: vec![
+            builtin("OK-AVVIK"),
+            builtin("OK-FORBRUK"),
+            builtin("OK-PROGNOSE"),
+        ],
         targets: vec![
             Target {
                 indicator: "OK-AVVIK".into(),
@@ -143,7 +153,10 @@ fn spread_by_profile_follows_the_shares_and_december_takes_the_rest() {
     let mut profile = [10; 12];
     profile[6] = 0;
     let months = spread_by_profile(1_100, &profile);
-    assert_eq!(months, [100, 100, 100, 100, 100, 100, 0, 100, 100, 100, 100, 100]);
+    assert_eq!(
+        months,
+        [100, 100, 100, 100, 100, 100, 0, 100, 100, 100, 100, 100]
+    );
     // A profile that sums to 0 spreads evenly: 1 200 / 12 = 100.
     assert_eq!(spread_by_profile(1_200, &[0; 12]), [100; 12]);
     // Negative amount: −1 000 × 1 / 13 = −76,9 → −76; December −1 000 + 11 × 76 = −164.
@@ -157,12 +170,17 @@ fn spread_by_profile_follows_the_shares_and_december_takes_the_rest() {
 #[test]
 fn report_rows_are_subtree_totals_year_to_date_with_the_specs_signs() {
     let e = engine();
-    let r = e.economy_report("1000", &p("2026-K1")).unwrap_or_else(|e| panic!("{e}"));
+    let r = e
+        .economy_report("1000", &p("2026-K1"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.through, "2026-03");
     assert_eq!(r.period, "2026-K1");
     let codes: Vec<&str> = r.rows.iter().map(|x| x.code.as_str()).collect();
     assert_eq!(codes, ["1000", "2000", "3000"]);
-    assert_eq!(r.rows.iter().map(|x| x.depth).collect::<Vec<_>>(), [0, 1, 1]);
+    assert_eq!(
+        r.rows.iter().map(|x| x.depth).collect::<Vec<_>>(),
+        [0, 1, 1]
+    );
 
     let a = &r.rows[1];
     // årsbudsjett 12 × 100 000; budsjett hittil 3 × 100 000; regnskap 90 000 + 110 000.
@@ -188,7 +206,10 @@ fn report_rows_are_subtree_totals_year_to_date_with_the_specs_signs() {
     assert_eq!(b.deviation, 5_000.0);
     assert!(close(b.deviation_pct.unwrap_or(f64::NAN), 10.0 / 3.0));
     // forbruk 100 × −155 000 / −600 000 = 25,833…
-    assert!(close(b.spent_pct.unwrap_or(f64::NAN), 100.0 * 155.0 / 600.0));
+    assert!(close(
+        b.spent_pct.unwrap_or(f64::NAN),
+        100.0 * 155.0 / 600.0
+    ));
     // No forecast: counts as on budget.
     assert_eq!(b.forecast, -600_000.0);
     assert_eq!(b.forecast_deviation, 0.0);
@@ -214,14 +235,18 @@ fn report_rows_are_subtree_totals_year_to_date_with_the_specs_signs() {
 #[test]
 fn report_status_is_ok_avvik_year_to_date_for_each_row() {
     let e = engine();
-    let r = e.economy_report("1000", &p("2026-K1")).unwrap_or_else(|e| panic!("{e}"));
+    let r = e
+        .economy_report("1000", &p("2026-K1"))
+        .unwrap_or_else(|e| panic!("{e}"));
     // Root: OK-AVVIK 10,0 (below) ≥ target 0 → green. A: 0,0 ≥ 0 → green.
     // B: 3,3 below its own target 5 and red limit 4 → red.
     let statuses: Vec<Status> = r.rows.iter().map(|x| x.status).collect();
     assert_eq!(statuses, [Status::Green, Status::Green, Status::Red]);
     for x in &r.rows {
         let ytd = Period::year_to_date(Month::new(2026, 3).unwrap_or(Month::from_index(0)));
-        let eval = e.evaluate("OK-AVVIK", &x.code, &ytd).unwrap_or_else(|e| panic!("{e}"));
+        let eval = e
+            .evaluate("OK-AVVIK", &x.code, &ytd)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(eval.status, x.status, "{}", x.code);
     }
 }
@@ -234,7 +259,9 @@ fn ok_avvik_counts_only_the_months_that_have_accounts() {
     // 100 × 5 000 / 50 000 = 10,0 — A's March budget without accounts is left out.
     let v = value(&e, "OK-AVVIK", "1000", "2026-K1").unwrap_or(f64::NAN);
     assert!(close(v, 10.0), "{v}");
-    let r = e.evaluate("OK-AVVIK", "1000", &p("2026-K1")).unwrap_or_else(|e| panic!("{e}"));
+    let r = e
+        .evaluate("OK-AVVIK", "1000", &p("2026-K1"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.numerator, Some(5_000.0));
     assert_eq!(r.denominator, Some(50_000.0));
     // Coverage: A and B have accounts in 2026; 3 months each, A reported 2, B 3.
@@ -289,7 +316,9 @@ fn a_net_income_unit_forecasting_more_income_shows_an_expected_underspend() {
     let e = Engine::new(data).unwrap_or_else(|e| panic!("{e}"));
     let v = value(&e, "OK-PROGNOSE", "9000", "2026-T2").unwrap_or(f64::NAN);
     assert!(close(v, 10.0), "{v}");
-    let r = e.economy_report("9000", &p("2026-T2")).unwrap_or_else(|e| panic!("{e}"));
+    let r = e
+        .economy_report("9000", &p("2026-T2"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.rows[0].forecast_deviation, 120_000.0);
 }
 
@@ -300,12 +329,17 @@ fn a_unit_without_figures_has_no_value_and_an_unknown_unit_is_refused() {
     let e = Engine::new(data).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(value(&e, "OK-AVVIK", "4000", "2026-K1"), None);
     assert_eq!(value(&e, "OK-PROGNOSE", "4000", "2026-K1"), None);
-    let r = e.economy_report("4000", &p("2026-K1")).unwrap_or_else(|e| panic!("{e}"));
+    let r = e
+        .economy_report("4000", &p("2026-K1"))
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.rows[0].deviation_pct, None);
     assert_eq!(r.rows[0].units_without_forecast, 0);
     assert_eq!(r.rows[0].status, Status::NoData);
     assert!(e.economy_report("9999", &p("2026-K1")).is_err());
 }
+
+/// A generated cell: budget and optional accounts (øre).
+type Cell = (i64, Option<i64>);
 
 proptest! {
     #[test]
@@ -350,12 +384,12 @@ proptest! {
         // Through August: the root's own budget and accounts in months 1..8 plus the
         // children's rows, exact in øre.
         let ore = |x: f64| (x * 100.0).round() as i64;
-        let own = |f: &dyn Fn(&(i64, Option<i64>)) -> i64, through: u32| -> i64 {
+        let own = |f: fn(&Cell) -> i64, through: u32| -> i64 {
             cells.iter().filter(|(k, _)| k.0 == 0 && k.1 <= through).map(|(_, v)| f(v)).sum()
         };
         let kids = |f: fn(&EconomyReportRow) -> f64| -> i64 { r.rows[1..].iter().map(|x| ore(f(x))).sum() };
-        prop_assert_eq!(ore(r.rows[0].budget_ytd), own(&|v| v.0, 8) + kids(|x| x.budget_ytd));
-        prop_assert_eq!(ore(r.rows[0].actual_ytd), own(&|v| v.1.unwrap_or(0), 8) + kids(|x| x.actual_ytd));
-        prop_assert_eq!(ore(r.rows[0].annual_budget), own(&|v| v.0, 12) + kids(|x| x.annual_budget));
+        prop_assert_eq!(ore(r.rows[0].budget_ytd), own(|v| v.0, 8) + kids(|x| x.budget_ytd));
+        prop_assert_eq!(ore(r.rows[0].actual_ytd), own(|v| v.1.unwrap_or(0), 8) + kids(|x| x.actual_ytd));
+        prop_assert_eq!(ore(r.rows[0].annual_budget), own(|v| v.0, 12) + kids(|x| x.annual_budget));
     }
 }
