@@ -21,6 +21,12 @@ const COMMANDS: &[&str] = &[
     "audit",
     "backup",
     "restore",
+    "sick_leave_grid",
+    "check_sick_leave",
+    "save_sick_leave",
+    "economy_grid",
+    "save_economy",
+    "spread_budget",
 ];
 
 fn main() {

@@ -197,7 +197,7 @@ impl Backend {
     }
 
     /// Runs `job` on the open store; the open error when there is none.
-    fn with_store<T>(
+    pub(crate) fn with_store<T>(
         &self,
         job: impl FnOnce(&mut Store) -> Result<T>,
     ) -> std::result::Result<T, IpcError> {

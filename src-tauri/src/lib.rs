@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod commands;
 pub mod dbpath;
+pub mod grids;
 pub mod window;
 
 use std::sync::Arc;
@@ -38,6 +39,12 @@ pub fn builder<R: tauri::Runtime>(
             commands::audit,
             commands::backup,
             commands::restore,
+            commands::sick_leave_grid,
+            commands::check_sick_leave,
+            commands::save_sick_leave,
+            commands::economy_grid,
+            commands::save_economy,
+            commands::spread_budget,
         ])
 }
 
