@@ -204,6 +204,9 @@ def test_economist_pastes_a_year_for_three_units_and_sees_the_sums(open_app, dem
     app.wait(lambda d: cell_text(app, "ec-grid", 1, 12) == "−4 500")
     app.show("[data-testid=ec-grid]")
     app.screenshot("20-okonomi-limt-inn")
+    # The sums are the last columns: scroll the grid to them.
+    app.driver.execute_script("arguments[0].scrollIntoView({inline: 'end', block: 'nearest'})", cell(app, "ec-grid", n, 13))
+    app.screenshot("20b-okonomi-summer")
 
     app.find("[data-testid=ec-save]").click()
     app.wait(lambda d: "Lagret 36 celler" in d.find_element(By.CSS_SELECTOR, "[data-testid=ec-message]").text)
@@ -252,5 +255,5 @@ def test_a_locked_month_is_read_only(open_app, demo_db: Path):
     paste(app, "\t".join(["1"] * 12))
     app.wait(lambda d: "låste celle" in d.find_element(By.CSS_SELECTOR, "[data-testid=ec-grid-notice]").text)
     assert "1 låste celle hoppet over" in app.find("[data-testid=ec-grid-notice]").text
-    app.show("[data-testid=ec-locked]")
+    app.driver.execute_script("arguments[0].scrollIntoView({inline: 'center', block: 'nearest'})", head)
     app.screenshot("31-okonomi-laast-kolonne")
