@@ -7,6 +7,7 @@ is read-only."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -206,6 +207,7 @@ def test_economist_pastes_a_year_for_three_units_and_sees_the_sums(open_app, dem
     app.screenshot("20-okonomi-limt-inn")
     # Scrolled to December: the sums stay in view at the right edge.
     app.driver.execute_script("document.querySelector('[data-testid=economy-grid] .gridwrap').scrollLeft = 100000")
+    time.sleep(0.5)  # let the scrolled layer be painted before the screenshot
     app.screenshot("20b-okonomi-desember")
 
     app.find("[data-testid=ec-save]").click()
@@ -257,4 +259,5 @@ def test_a_locked_month_is_read_only(open_app, demo_db: Path):
     assert "1 låste celle hoppet over" in app.find("[data-testid=ec-grid-notice]").text
     app.driver.execute_script(
         "const w = document.querySelector('[data-testid=economy-grid] .gridwrap'); w.scrollLeft = arguments[0].offsetLeft - 400", head)
+    time.sleep(0.5)
     app.screenshot("31-okonomi-laast-kolonne")
