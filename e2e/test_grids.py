@@ -261,3 +261,40 @@ def test_a_locked_month_is_read_only(open_app, demo_db: Path):
         "const w = document.querySelector('[data-testid=economy-grid] .gridwrap'); w.scrollLeft = arguments[0].offsetLeft - 400", head)
     time.sleep(0.5)
     app.screenshot("31-okonomi-laast-kolonne")
+
+
+def test_spread_a_yearly_budget_and_the_unsaved_changes_guard(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    sector = app.choose_unit_by_name("Oppvekst")
+    open_economy(app, sector)
+    cell(app, "ec-grid", 1, 0).click()
+    app.find("[data-testid=ec-spread-open]").click()
+    form = app.find("[data-testid=ec-spread]")
+    # The row chosen in the grid is the one offered.
+    chosen = form.find_element(By.CSS_SELECTOR, "select").get_attribute("value")
+    assert chosen == "1"
+    amount = app.find("[data-testid=ec-spread-amount]")
+    amount.send_keys("2 500 000,05")
+    app.find("[data-testid=ec-spread-go]").click()
+    # 250 000 005 øre / 12 = 20 833 333 (truncated) → 208 333,33 kr a month;
+    # December 250 000 005 − 11 × 20 833 333 = 20 833 342 → 208 333,42 kr.
+    app.wait(lambda d: cell_text(app, "ec-grid", 1, 11) == "208 333,42")
+    assert cell_text(app, "ec-grid", 1, 0) == "208 333,33"
+    assert cell_text(app, "ec-grid", 1, 12) == "2 500 000,05"
+    assert "ikke lagret" in form.text
+    app.screenshot("22-okonomi-fordelt")
+
+    # Switching unit with unsaved changes asks first, and the changes stay until answered.
+    app.find("[data-testid=unit-search]").clear()
+    app.find("[data-testid=unit-search]").send_keys("Helse og omsorg")
+    item = app.wait(lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]")
+                                    if li.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent").strip() == "Helse og omsorg"), False))
+    item.click()
+    guard = app.find("[data-testid=ec-guard]")
+    assert "ikke er lagret" in guard.text
+    assert app.find("[data-testid=economy-grid]").get_attribute("data-unit") == sector
+    assert cell_text(app, "ec-grid", 1, 0) == "208 333,33"
+    app.screenshot("23-okonomi-ulagret-vakt")
+    guard.find_element(By.XPATH, ".//button[contains(., 'Forkast')]").click()
+    app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=economy-grid]").get_attribute("data-unit") != sector)
