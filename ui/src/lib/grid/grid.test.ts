@@ -118,10 +118,13 @@ describe("navigation", () => {
     expect(g.sel).toEqual({ row: 2, col: 3 });
     g.key({ key: "Home", ctrlKey: true });
     expect(g.sel).toEqual({ row: 0, col: 0 });
-    // Tab at the last cell stays there
+    // Tab at the last cell (and Shift+Tab at the first) is left to the page: focus leaves
+    // the grid rather than being trapped in it.
     g.select(2, 3);
-    g.key({ key: "Tab" });
+    expect(g.key({ key: "Tab" })).toBe(false);
     expect(g.sel).toEqual({ row: 2, col: 3 });
+    g.select(0, 0);
+    expect(g.key({ key: "Tab", shiftKey: true })).toBe(false);
   });
 
   it("leaves keys it does not use to the page", () => {

@@ -272,8 +272,8 @@ export class GridModel {
         this.select(row, col + 1);
         return true;
       case "Tab":
-        this.moveTab(!!k.shiftKey);
-        return true;
+        // At the grid's first or last cell Tab leaves the grid (no keyboard trap).
+        return this.moveTab(!!k.shiftKey);
       case "Home":
         this.select(ctrl ? 0 : row, 0);
         return true;
@@ -308,16 +308,20 @@ export class GridModel {
   }
 
   /** Tab: the next cell in reading order, wrapping to the next row; Shift+Tab back.
-   * Stops at the grid's first and last cell. */
-  private moveTab(back: boolean) {
+   * `false` at the grid's first (back) or last cell: there is nowhere to go inside. */
+  private moveTab(back: boolean): boolean {
     const { row, col } = this.sel;
     if (back) {
       if (col > 0) this.select(row, col - 1);
       else if (row > 0) this.select(row - 1, this.cols - 1);
+      else return false;
     } else if (col < this.cols - 1) {
       this.select(row, col + 1);
     } else if (row < this.rows - 1) {
       this.select(row + 1, 0);
+    } else {
+      return false;
     }
+    return true;
   }
 }
