@@ -298,3 +298,23 @@ def test_spread_a_yearly_budget_and_the_unsaved_changes_guard(open_app, demo_db:
     app.screenshot("23-okonomi-ulagret-vakt")
     guard.find_element(By.XPATH, ".//button[contains(., 'Forkast')]").click()
     app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=economy-grid]").get_attribute("data-unit") != sector)
+
+
+def test_the_last_save_can_be_undone(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    unit = app.choose_unit_by_name("Bakken skole")
+    open_sick_leave(app, unit)
+    original = [cell_text(app, "sl-grid", 0, c) for c in range(8)]
+    cell(app, "sl-grid", 0, 0).click()
+    # Replace the whole row: 40 dagsverk, 1 + 2 days absent, no employees or split.
+    paste(app, "40\t1\t2\t\t\t\t\t\n")
+    app.wait(lambda d: cell_text(app, "sl-grid", 0, 0) == "40")
+    app.find("[data-testid=sl-save]").click()
+    app.wait(lambda d: "Lagret 1 rad" in d.find_element(By.CSS_SELECTOR, "[data-testid=sl-message]").text)
+    assert [cell_text(app, "sl-grid", 0, c) for c in range(3)] == ["40", "1", "2"]
+    app.find("[data-testid=sl-undo-save]").click()
+    app.wait(lambda d: "er angret" in d.find_element(By.CSS_SELECTOR, "[data-testid=sl-message]").text)
+    assert [cell_text(app, "sl-grid", 0, c) for c in range(8)] == original
+    assert not app.find("[data-testid=sl-undo-save]").is_enabled()
+    app.screenshot("14-sykefravaer-lagring-angret")
