@@ -11,13 +11,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use malkart::engine::sickleave::check;
 use malkart::engine::economy::{spread_by_profile, spread_even};
+use malkart::engine::sickleave::check;
 use malkart::engine::UnitNode;
 use malkart::error::IpcError;
 use malkart::model::{
-    EconomyChange, EconomyMonth, FieldChange, LengthSplit, LockedMonth, SickLeave,
-    SickLeaveChange,
+    EconomyChange, EconomyMonth, FieldChange, LengthSplit, LockedMonth, SickLeave, SickLeaveChange,
 };
 use malkart::period::{Month, Period, PeriodKind};
 use malkart::storage::{ApplySummary, ChangeSet};
@@ -331,7 +330,11 @@ pub fn read_sick_leave_row(
         }
     }
     for column in ["avtalte_dagsverk", "egenmeldt", "legemeldt"] {
-        let text = cells.fields().into_iter().find(|(c, _)| *c == column).map(|(_, t)| t);
+        let text = cells
+            .fields()
+            .into_iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, t)| t);
         if text.is_some_and(|t| t.trim().is_empty()) {
             problem(column, "må fylles ut (0 om det ikke var fravær)".into());
         }
@@ -356,7 +359,10 @@ pub fn read_sick_leave_row(
         .collect();
     if !given.is_empty() && given.len() < 4 {
         for column in split_columns.iter().filter(|c| !given.contains(c)) {
-            problem(column, "fyll ut alle fire lengdene, eller ingen av dem".into());
+            problem(
+                column,
+                "fyll ut alle fire lengdene, eller ingen av dem".into(),
+            );
         }
     }
     if !problems.is_empty() {
@@ -505,7 +511,9 @@ impl Backend {
             let stored = store.economy(first, last)?;
             let mut by_unit: BTreeMap<&str, Vec<Option<i64>>> = BTreeMap::new();
             for row in &stored {
-                let months = by_unit.entry(row.unit.as_str()).or_insert_with(|| vec![None; 12]);
+                let months = by_unit
+                    .entry(row.unit.as_str())
+                    .or_insert_with(|| vec![None; 12]);
                 months[(row.month.month() - 1) as usize] = m.get(row);
             }
             let locked = store
@@ -516,7 +524,10 @@ impl Backend {
             let rows = units
                 .into_iter()
                 .map(|u| EconomyGridRow {
-                    months: by_unit.get(u.code.as_str()).cloned().unwrap_or_else(|| vec![None; 12]),
+                    months: by_unit
+                        .get(u.code.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| vec![None; 12]),
                     unit: u,
                 })
                 .collect();
@@ -661,7 +672,13 @@ mod tests {
             parent: None,
             depth,
         };
-        let tree = [node("K", 0), node("A", 1), node("A1", 2), node("B", 1), node("B1", 2)];
+        let tree = [
+            node("K", 0),
+            node("A", 1),
+            node("A1", 2),
+            node("B", 1),
+            node("B1", 2),
+        ];
         let codes: Vec<(String, u32)> = subtree(&tree, "A")
             .unwrap()
             .into_iter()
@@ -686,7 +703,14 @@ mod tests {
         let columns: Vec<&str> = problems.iter().map(|p| p.column.as_str()).collect();
         assert_eq!(
             columns,
-            ["avtalte_dagsverk", "egenmeldt", "ansatte", "dager_4_16", "dager_17_56", "dager_over_56"]
+            [
+                "avtalte_dagsverk",
+                "egenmeldt",
+                "ansatte",
+                "dager_4_16",
+                "dager_17_56",
+                "dager_over_56"
+            ]
         );
         assert_eq!(problems[0].message, "«abc» er ikke et tall");
     }

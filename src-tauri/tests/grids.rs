@@ -7,7 +7,9 @@ use malkart::engine::UnitNode;
 use malkart::period::Month;
 use malkart::storage::Store;
 use malkart_app::backend::Backend;
-use malkart_app::grids::{EconomyCell, EconomySave, SickLeaveCells, SickLeaveRowInput, SickLeaveSave, SpreadInput};
+use malkart_app::grids::{
+    EconomyCell, EconomySave, SickLeaveCells, SickLeaveRowInput, SickLeaveSave, SpreadInput,
+};
 
 /// The demo through September 2026, so that the expected periods do not move with the clock.
 fn demo_backend() -> Backend {
@@ -23,7 +25,11 @@ fn demo_backend() -> Backend {
 fn leaf_and_parent(backend: &Backend) -> (UnitNode, UnitNode) {
     let units = backend.units().expect("units");
     let has_children = |u: &UnitNode| units.iter().any(|c| c.parent.as_deref() == Some(&u.code));
-    let leaf = units.iter().find(|u| !has_children(u)).expect("a leaf").clone();
+    let leaf = units
+        .iter()
+        .find(|u| !has_children(u))
+        .expect("a leaf")
+        .clone();
     let parent = units
         .iter()
         .find(|u| u.depth == 1 && has_children(u))
@@ -58,12 +64,17 @@ fn sick_leave_grid_has_the_unit_and_its_subtree_in_tree_order() {
     let backend = demo_backend();
     let (_, parent) = leaf_and_parent(&backend);
     let units = backend.units().expect("units");
-    let grid = backend.sick_leave_grid(&parent.code, "2026-09").expect("grid");
+    let grid = backend
+        .sick_leave_grid(&parent.code, "2026-09")
+        .expect("grid");
     assert_eq!(grid.month, "2026-09");
     assert!(grid.locked.is_none());
     assert_eq!(grid.rows[0].unit.code, parent.code);
     assert_eq!(grid.rows[0].unit.depth, 0);
-    let start = units.iter().position(|u| u.code == parent.code).expect("listed");
+    let start = units
+        .iter()
+        .position(|u| u.code == parent.code)
+        .expect("listed");
     let want: Vec<&str> = units[start..]
         .iter()
         .enumerate()
@@ -100,7 +111,9 @@ fn a_saved_row_is_in_the_grid_and_in_the_unit_sf() {
         .expect("saved");
     assert!(saved.problems.is_empty(), "{:?}", saved.problems);
     assert!(saved.summary.is_some());
-    let grid = backend.sick_leave_grid(&leaf.code, "2026-09").expect("grid");
+    let grid = backend
+        .sick_leave_grid(&leaf.code, "2026-09")
+        .expect("grid");
     assert_eq!(grid.rows[0].cells, row.cells);
     // SF = 100 × (3 + 7) / 100 = 10.0 for a unit with nothing below it.
     let value = sf(&backend, &leaf.code, "2026-09").expect("a value");
@@ -111,7 +124,9 @@ fn a_saved_row_is_in_the_grid_and_in_the_unit_sf() {
 fn a_row_breaking_the_rules_is_refused_by_column_and_nothing_is_saved() {
     let backend = demo_backend();
     let (leaf, parent) = leaf_and_parent(&backend);
-    let before = backend.sick_leave_grid(&parent.code, "2026-09").expect("grid");
+    let before = backend
+        .sick_leave_grid(&parent.code, "2026-09")
+        .expect("grid");
     let good = SickLeaveRowInput {
         unit: parent.code.clone(),
         cells: cells("500", "5", "5"),
@@ -132,18 +147,27 @@ fn a_row_breaking_the_rules_is_refused_by_column_and_nothing_is_saved() {
     let saved = backend.save_sick_leave(&input).expect("answered");
     assert_eq!(saved.problems, checked);
     assert!(saved.summary.is_none());
-    let after = backend.sick_leave_grid(&parent.code, "2026-09").expect("grid");
+    let after = backend
+        .sick_leave_grid(&parent.code, "2026-09")
+        .expect("grid");
     let cells_of = |g: &malkart_app::grids::SickLeaveGrid| {
         g.rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>()
     };
-    assert_eq!(cells_of(&after), cells_of(&before), "nothing saved, not even the good row");
+    assert_eq!(
+        cells_of(&after),
+        cells_of(&before),
+        "nothing saved, not even the good row"
+    );
 }
 
 #[test]
 fn the_figures_before_a_save_undo_it() {
     let backend = demo_backend();
     let (leaf, _) = leaf_and_parent(&backend);
-    let original = backend.sick_leave_grid(&leaf.code, "2026-09").expect("grid").rows[0]
+    let original = backend
+        .sick_leave_grid(&leaf.code, "2026-09")
+        .expect("grid")
+        .rows[0]
         .cells
         .clone();
     let saved = backend
@@ -164,7 +188,10 @@ fn the_figures_before_a_save_undo_it() {
             undo: true,
         })
         .expect("undone");
-    let now = backend.sick_leave_grid(&leaf.code, "2026-09").expect("grid").rows[0]
+    let now = backend
+        .sick_leave_grid(&leaf.code, "2026-09")
+        .expect("grid")
+        .rows[0]
         .cells
         .clone();
     assert_eq!(now, original);
@@ -189,7 +216,9 @@ fn an_emptied_row_removes_the_units_month() {
     save(cells("40", "1", "1"));
     let removed = save(SickLeaveCells::default());
     assert!(removed.problems.is_empty());
-    let grid = backend.sick_leave_grid(&leaf.code, "2026-08").expect("grid");
+    let grid = backend
+        .sick_leave_grid(&leaf.code, "2026-08")
+        .expect("grid");
     assert_eq!(grid.rows[0].cells, SickLeaveCells::default());
 }
 
@@ -198,7 +227,9 @@ fn a_locked_month_is_shown_as_locked_and_refused() {
     let backend = demo_backend();
     let (leaf, _) = leaf_and_parent(&backend);
     backend.lock_month("2026-07").expect("locked");
-    let grid = backend.sick_leave_grid(&leaf.code, "2026-07").expect("grid");
+    let grid = backend
+        .sick_leave_grid(&leaf.code, "2026-07")
+        .expect("grid");
     let locked = grid.locked.expect("the grid says it is locked");
     assert_eq!(locked.month, "2026-07");
     let err = backend
@@ -214,7 +245,9 @@ fn a_locked_month_is_shown_as_locked_and_refused() {
     assert_eq!(err.kind, "locked_month");
     assert!(err.message.contains("2026-07"), "{}", err.message);
     // The economy grid marks the month, and a save into it is refused whole.
-    let eco = backend.economy_grid(&leaf.code, 2026, "budsjett").expect("grid");
+    let eco = backend
+        .economy_grid(&leaf.code, 2026, "budsjett")
+        .expect("grid");
     assert!(eco.locked.iter().any(|l| l.month == "2026-07"));
     let before = eco.rows[0].months.clone();
     let err = backend
@@ -222,14 +255,24 @@ fn a_locked_month_is_shown_as_locked_and_refused() {
             year: 2026,
             measure: "budsjett".into(),
             cells: vec![
-                EconomyCell { unit: leaf.code.clone(), month: 6, amount: Some(1) },
-                EconomyCell { unit: leaf.code.clone(), month: 7, amount: Some(2) },
+                EconomyCell {
+                    unit: leaf.code.clone(),
+                    month: 6,
+                    amount: Some(1),
+                },
+                EconomyCell {
+                    unit: leaf.code.clone(),
+                    month: 7,
+                    amount: Some(2),
+                },
             ],
             undo: false,
         })
         .expect_err("refused");
     assert_eq!(err.kind, "locked_month");
-    let after = backend.economy_grid(&leaf.code, 2026, "budsjett").expect("grid");
+    let after = backend
+        .economy_grid(&leaf.code, 2026, "budsjett")
+        .expect("grid");
     assert_eq!(after.rows[0].months, before, "June not saved either");
 }
 
@@ -237,36 +280,66 @@ fn a_locked_month_is_shown_as_locked_and_refused() {
 fn economy_save_changes_one_measure_and_keeps_the_others() {
     let backend = demo_backend();
     let (leaf, parent) = leaf_and_parent(&backend);
-    let actual_before = backend.economy_grid(&parent.code, 2026, "regnskap").expect("grid");
+    let actual_before = backend
+        .economy_grid(&parent.code, 2026, "regnskap")
+        .expect("grid");
     let save = EconomySave {
         year: 2026,
         measure: "budsjett".into(),
         cells: vec![
             // 1 234 567,50 kr and −500 kr, in øre
-            EconomyCell { unit: parent.code.clone(), month: 1, amount: Some(123_456_750) },
-            EconomyCell { unit: leaf.code.clone(), month: 12, amount: Some(-50_000) },
-            EconomyCell { unit: parent.code.clone(), month: 2, amount: None },
+            EconomyCell {
+                unit: parent.code.clone(),
+                month: 1,
+                amount: Some(123_456_750),
+            },
+            EconomyCell {
+                unit: leaf.code.clone(),
+                month: 12,
+                amount: Some(-50_000),
+            },
+            EconomyCell {
+                unit: parent.code.clone(),
+                month: 2,
+                amount: None,
+            },
         ],
         undo: false,
     };
     let saved = backend.save_economy(&save).expect("saved");
     assert_eq!(saved.before.len(), 3);
-    let grid = backend.economy_grid(&parent.code, 2026, "budsjett").expect("grid");
+    let grid = backend
+        .economy_grid(&parent.code, 2026, "budsjett")
+        .expect("grid");
     assert_eq!(grid.measure, "budsjett");
     assert_eq!(grid.rows[0].months[0], Some(123_456_750));
     assert_eq!(grid.rows[0].months[1], None);
-    let leaf_grid = backend.economy_grid(&leaf.code, 2026, "budsjett").expect("grid");
+    let leaf_grid = backend
+        .economy_grid(&leaf.code, 2026, "budsjett")
+        .expect("grid");
     assert_eq!(leaf_grid.rows[0].months[11], Some(-50_000));
-    let actual_after = backend.economy_grid(&parent.code, 2026, "regnskap").expect("grid");
+    let actual_after = backend
+        .economy_grid(&parent.code, 2026, "regnskap")
+        .expect("grid");
     let months = |g: &malkart_app::grids::EconomyGrid| {
         g.rows.iter().map(|r| r.months.clone()).collect::<Vec<_>>()
     };
-    assert_eq!(months(&actual_after), months(&actual_before), "regnskap kept");
+    assert_eq!(
+        months(&actual_after),
+        months(&actual_before),
+        "regnskap kept"
+    );
     // Undo: the figures before come back.
     backend
-        .save_economy(&EconomySave { cells: saved.before.clone(), undo: true, ..save })
+        .save_economy(&EconomySave {
+            cells: saved.before.clone(),
+            undo: true,
+            ..save
+        })
         .expect("undone");
-    let undone = backend.economy_grid(&parent.code, 2026, "budsjett").expect("grid");
+    let undone = backend
+        .economy_grid(&parent.code, 2026, "budsjett")
+        .expect("grid");
     let first = |unit: &str, month: u32| {
         saved
             .before
@@ -282,7 +355,9 @@ fn economy_save_changes_one_measure_and_keeps_the_others() {
 fn an_unknown_measure_is_refused_in_norwegian() {
     let backend = demo_backend();
     let (leaf, _) = leaf_and_parent(&backend);
-    let err = backend.economy_grid(&leaf.code, 2026, "kostnad").expect_err("unknown");
+    let err = backend
+        .economy_grid(&leaf.code, 2026, "kostnad")
+        .expect_err("unknown");
     assert_eq!(err.kind, "invalid");
     assert!(err.message.contains("budsjett, regnskap eller prognose"));
 }
@@ -334,7 +409,12 @@ fn a_yearly_budget_spreads_by_last_years_accounts() {
         })
         .collect();
     backend
-        .save_economy(&EconomySave { year: 2025, measure: "regnskap".into(), cells, undo: false })
+        .save_economy(&EconomySave {
+            year: 2025,
+            measure: "regnskap".into(),
+            cells,
+            undo: false,
+        })
         .expect("saved");
     let spread = backend
         .spread_budget(&SpreadInput {
