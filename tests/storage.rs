@@ -47,11 +47,11 @@ fn units() -> Vec<Unit> {
     ]
 }
 
-/// SF: monthly sick-leave ratio, lower is better. ELEV: pupils per quarter, a sum.
+/// OR-FRAV: monthly sick-leave ratio, lower is better. ELEV: pupils per quarter, a sum.
 fn indicators() -> Vec<Indicator> {
     vec![
         Indicator::new(
-            "SF",
+            "OR-FRAV",
             "Sykefravær",
             Perspective::Organisasjon,
             Direction::Lav,
@@ -71,7 +71,7 @@ fn indicators() -> Vec<Indicator> {
 
 fn ratio(unit: &str, period: &str, numerator: f64, denominator: f64) -> Measurement {
     Measurement {
-        indicator: "SF".into(),
+        indicator: "OR-FRAV".into(),
         unit: unit.into(),
         span: p(period),
         figure: Figure::Ratio {
@@ -330,8 +330,8 @@ fn measurements_count_created_changed_unchanged_and_log_old_and_new() {
     assert_eq!((s.created, s.changed, s.unchanged), (0, 1, 2));
     let newest = &all_audit(&store)[0];
     assert_eq!(newest.entity, "måling");
-    assert_eq!(newest.key, "SF / 2200 / 2026-01");
-    assert_eq!(newest.indicator.as_deref(), Some("SF"));
+    assert_eq!(newest.key, "OR-FRAV / 2200 / 2026-01");
+    assert_eq!(newest.indicator.as_deref(), Some("OR-FRAV"));
     assert_eq!(newest.unit.as_deref(), Some("2200"));
     assert_eq!(newest.period.as_deref(), Some("2026-01"));
     assert_eq!(
@@ -364,7 +364,7 @@ fn a_large_batch_logs_every_measurement_once() {
     let batch: Vec<Measurement> = (0..125)
         .flat_map(|i| {
             ["2100", "2200"].map(|u| Measurement {
-                indicator: "SF".into(),
+                indicator: "OR-FRAV".into(),
                 unit: u.into(),
                 span: Period::month(month("2020-01").plus(i)),
                 figure: Figure::Ratio {
@@ -381,12 +381,12 @@ fn a_large_batch_logs_every_measurement_once() {
     let log = all_audit(&store);
     assert_eq!(log.len(), before + 250);
     // The last row: month 2020-01 + 124 = 2030-05, unit 2200, numerator 124.
-    assert_eq!(log[0].key, "SF / 2200 / 2030-05");
+    assert_eq!(log[0].key, "OR-FRAV / 2200 / 2030-05");
     assert_eq!(
         log[0].new.as_deref(),
         Some(r#"{"numerator":124.0,"denominator":100.0}"#)
     );
-    assert_eq!(log[249].key, "SF / 2100 / 2020-01");
+    assert_eq!(log[249].key, "OR-FRAV / 2100 / 2020-01");
     assert!(log[..250]
         .iter()
         .all(|e| e.entity == "måling" && e.source == "stor.csv" && e.old.is_none()));
@@ -539,10 +539,10 @@ fn a_span_or_figure_that_does_not_fit_the_indicator_is_refused() {
         )
         .expect_err("refused");
     assert!(err.to_string().contains("kvartal"), "{err}");
-    // SF is a ratio: a single value is not enough.
+    // OR-FRAV is a ratio: a single value is not enough.
     let err = store
         .apply(
-            &ChangeSet::Measurements(vec![value("SF", "2100", "2026-02", 7.0)]),
+            &ChangeSet::Measurements(vec![value("OR-FRAV", "2100", "2026-02", 7.0)]),
             "m.csv",
             false,
         )
@@ -556,7 +556,7 @@ fn a_span_or_figure_that_does_not_fit_the_indicator_is_refused() {
     let err = store
         .apply(&ChangeSet::Measurements(twice), "m.csv", false)
         .expect_err("refused");
-    assert!(err.to_string().contains("SF / 2100 / 2026-01"), "{err}");
+    assert!(err.to_string().contains("OR-FRAV / 2100 / 2026-01"), "{err}");
     assert!(all_measurements(&store).is_empty());
 }
 
@@ -564,9 +564,9 @@ fn a_span_or_figure_that_does_not_fit_the_indicator_is_refused() {
 fn a_red_limit_on_the_wrong_side_is_refused_in_norwegian() {
     let (_dir, path) = tmp();
     let mut store = store_with_definitions(&path);
-    // SF: lower is better, so the red limit must be at or above the target.
+    // OR-FRAV: lower is better, so the red limit must be at or above the target.
     let wrong = Target {
-        indicator: "SF".into(),
+        indicator: "OR-FRAV".into(),
         unit: None,
         year: 2026,
         target: 7.0,
@@ -577,22 +577,22 @@ fn a_red_limit_on_the_wrong_side_is_refused_in_norwegian() {
         .expect_err("refused");
     let msg = err.to_string();
     assert!(
-        msg.contains("feil side") && msg.contains("6,5") && msg.contains("SF"),
+        msg.contains("feil side") && msg.contains("6,5") && msg.contains("OR-FRAV"),
         "{msg}"
     );
     assert!(store.set_target(&wrong).is_err());
-    assert!(store.targets("SF").unwrap().is_empty());
+    assert!(store.targets("OR-FRAV").unwrap().is_empty());
 
     let right = Target {
         red_limit: Some(8.0),
         ..wrong
     };
     store.set_target(&right).unwrap();
-    assert_eq!(store.targets("SF").unwrap(), vec![right.clone()]);
+    assert_eq!(store.targets("OR-FRAV").unwrap(), vec![right.clone()]);
     let newest = &all_audit(&store)[0];
     assert_eq!(
         (newest.entity.as_str(), newest.key.as_str()),
-        ("mål", "SF / alle enheter / 2026")
+        ("mål", "OR-FRAV / alle enheter / 2026")
     );
     assert_eq!(newest.source, "manuell");
 }
@@ -602,7 +602,7 @@ fn targets_per_unit_and_default_are_kept_apart_and_counted() {
     let (_dir, path) = tmp();
     let mut store = store_with_definitions(&path);
     let default = Target {
-        indicator: "SF".into(),
+        indicator: "OR-FRAV".into(),
         unit: None,
         year: 2026,
         target: 7.0,
@@ -633,10 +633,10 @@ fn targets_per_unit_and_default_are_kept_apart_and_counted() {
         )
         .unwrap();
     assert_eq!((s.created, s.changed, s.unchanged), (0, 1, 1));
-    assert_eq!(store.targets("SF").unwrap(), vec![default.clone(), own2]);
-    assert!(store.remove_target("SF", None, 2026).unwrap());
-    assert!(!store.remove_target("SF", None, 2026).unwrap());
-    assert_eq!(store.targets("SF").unwrap().len(), 1);
+    assert_eq!(store.targets("OR-FRAV").unwrap(), vec![default.clone(), own2]);
+    assert!(store.remove_target("OR-FRAV", None, 2026).unwrap());
+    assert!(!store.remove_target("OR-FRAV", None, 2026).unwrap());
+    assert_eq!(store.targets("OR-FRAV").unwrap().len(), 1);
     let err = store
         .set_target(&Target {
             unit: Some("9999".into()),
@@ -682,13 +682,13 @@ fn changing_frequency_or_aggregation_with_measurements_is_refused_with_counts_pe
             .indicators()
             .unwrap()
             .iter()
-            .find(|i| i.code == "SF")
+            .find(|i| i.code == "OR-FRAV")
             .unwrap()
             .frequency,
         Frequency::Maned
     );
 
-    // ELEV has no measurements: its frequency may change. A new name is fine for SF.
+    // ELEV has no measurements: its frequency may change. A new name is fine for OR-FRAV.
     let mut defs = indicators();
     defs[1].frequency = Frequency::Halvar;
     defs[0].name = "Sykefravær totalt".into();
@@ -763,37 +763,37 @@ fn comments_are_added_listed_in_order_updated_and_deleted_with_audit() {
     store.set_user("ola");
     let k3 = p("2026-K3");
     let first = store
-        .add_comment("SF", "2100", &k3, "Høyt fravær i juli")
+        .add_comment("OR-FRAV", "2100", &k3, "Høyt fravær i juli")
         .unwrap();
     let second = store
-        .add_comment("SF", "2100", &k3, "Ferieavvikling")
+        .add_comment("OR-FRAV", "2100", &k3, "Ferieavvikling")
         .unwrap();
     assert_eq!(first.author, "ola");
     assert_eq!(first.period, "2026-K3");
     assert!(first.updated_at.is_none());
-    let listed = store.comments("SF", "2100", &k3).unwrap();
+    let listed = store.comments("OR-FRAV", "2100", &k3).unwrap();
     assert_eq!(
         listed.iter().map(|c| c.id).collect::<Vec<_>>(),
         vec![first.id, second.id]
     );
-    assert!(store.comments("SF", "2200", &k3).unwrap().is_empty());
+    assert!(store.comments("OR-FRAV", "2200", &k3).unwrap().is_empty());
 
     let edited = store
         .update_comment(first.id, "Høyt fravær i juli (influensa)")
         .unwrap();
     assert_eq!(edited.text, "Høyt fravær i juli (influensa)");
     assert!(edited.updated_at.is_some());
-    assert_eq!(store.comments("SF", "2100", &k3).unwrap()[0], edited);
+    assert_eq!(store.comments("OR-FRAV", "2100", &k3).unwrap()[0], edited);
 
     store.delete_comment(second.id).unwrap();
-    assert_eq!(store.comments("SF", "2100", &k3).unwrap(), vec![edited]);
+    assert_eq!(store.comments("OR-FRAV", "2100", &k3).unwrap(), vec![edited]);
     assert!(store.delete_comment(second.id).is_err(), "already gone");
     assert!(
-        store.add_comment("SF", "2100", &k3, "   ").is_err(),
+        store.add_comment("OR-FRAV", "2100", &k3, "   ").is_err(),
         "empty text"
     );
     assert!(matches!(
-        store.add_comment("SF", "9999", &k3, "x"),
+        store.add_comment("OR-FRAV", "9999", &k3, "x"),
         Err(Error::UnknownUnit(_))
     ));
 
@@ -803,7 +803,7 @@ fn comments_are_added_listed_in_order_updated_and_deleted_with_audit() {
         .collect();
     // add, add, update, delete.
     assert_eq!(log.len(), 4);
-    assert_eq!(log[0].key, "SF / 2100 / 2026-K3");
+    assert_eq!(log[0].key, "OR-FRAV / 2100 / 2026-K3");
     assert!(log[0].new.is_none(), "a delete has no new value");
     assert_eq!(log[0].user, "ola");
 }
@@ -829,9 +829,9 @@ fn the_audit_log_filters_by_unit_indicator_date_and_limit() {
     };
     // 2100: the unit itself + two measurements.
     assert_eq!(store.audit(&f(Some("2100"), None)).unwrap().len(), 3);
-    assert_eq!(store.audit(&f(Some("2100"), Some("SF"))).unwrap().len(), 1);
-    // SF: the definition + two measurements.
-    assert_eq!(store.audit(&f(None, Some("SF"))).unwrap().len(), 3);
+    assert_eq!(store.audit(&f(Some("2100"), Some("OR-FRAV"))).unwrap().len(), 1);
+    // OR-FRAV: the definition + two measurements.
+    assert_eq!(store.audit(&f(None, Some("OR-FRAV"))).unwrap().len(), 3);
     let limited = store
         .audit(&AuditFilter {
             limit: Some(2),
@@ -884,7 +884,7 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
         .unwrap();
     store
         .set_target(&Target {
-            indicator: "SF".into(),
+            indicator: "OR-FRAV".into(),
             unit: None,
             year: 2020,
             target: 7.0,
@@ -903,13 +903,15 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
         got,
         [
             "ELEV 2100 2026-K3",
-            "SF 2100 2024-01",
-            "SF 2100 2026-09",
-            "SF 2200 2025-07"
+            "OR-FRAV 2100 2024-01",
+            "OR-FRAV 2100 2026-09",
+            "OR-FRAV 2200 2025-07"
         ]
     );
     assert_eq!(data.units.len(), 4);
-    assert_eq!(data.indicators.len(), 2);
+    // The two registered ones and the nine built-ins of the migration (SF*, OK-*).
+    assert_eq!(data.indicators.iter().filter(|i| !i.builtin).count(), 2);
+    assert_eq!(data.indicators.len(), 11);
     assert_eq!(data.targets.len(), 1, "targets of every year");
     assert_eq!(data.perspective_names.len(), 4);
     assert_eq!(
@@ -999,7 +1001,7 @@ fn the_revision_changes_after_every_committed_write_from_any_connection() {
     let r2 = store.revision().unwrap();
     assert_ne!(r2, r1, "a write from another connection");
     store
-        .add_comment("SF", "2100", &p("2026-01"), "ok")
+        .add_comment("OR-FRAV", "2100", &p("2026-01"), "ok")
         .unwrap();
     assert_ne!(other.revision().unwrap(), r2);
 }
@@ -1011,7 +1013,7 @@ fn small_demo() -> DemoData {
         units: units(),
         indicators: indicators(),
         targets: vec![Target {
-            indicator: "SF".into(),
+            indicator: "OR-FRAV".into(),
             unit: None,
             year: 2026,
             target: 7.0,
@@ -1025,7 +1027,7 @@ fn small_demo() -> DemoData {
         economy: Vec::new(),
         comments: vec![Comment {
             id: 0,
-            indicator: "SF".into(),
+            indicator: "OR-FRAV".into(),
             unit: "2100".into(),
             period: "2026-01".into(),
             author: "Demo".into(),
@@ -1043,7 +1045,7 @@ fn the_demo_loads_into_an_empty_database_with_one_audit_entry_per_kind() {
     store.load_demo(&small_demo()).unwrap();
     assert_eq!(all_measurements(&store).len(), 2);
     assert_eq!(
-        store.comments("SF", "2100", &p("2026-01")).unwrap()[0].author,
+        store.comments("OR-FRAV", "2100", &p("2026-01")).unwrap()[0].author,
         "Demo"
     );
     let log = all_audit(&store);
@@ -1055,14 +1057,16 @@ fn the_demo_loads_into_an_empty_database_with_one_audit_entry_per_kind() {
             "indikatorer: 2 rader",
             "mål: 1 rader",
             "målinger: 2 rader",
-            "kommentarer: 1 rader"
+            "kommentarer: 1 rader",
+            "sykefravær: 0 rader",
+            "økonomi: 0 rader"
         ]
     );
     assert!(log.iter().all(|e| e.entity == "demo" && e.source == "demo"));
 
     let err = store.load_demo(&small_demo()).expect_err("refused");
     assert!(err.to_string().contains("ikke tom"), "{err}");
-    assert_eq!(all_audit(&store).len(), 5);
+    assert_eq!(all_audit(&store).len(), 7);
 }
 
 // --- backup and restore ---------------------------------------------------------------------

@@ -219,6 +219,13 @@ pub fn parse(
             Some(o) if keep("fokusområde") => o.goal.clone(),
             _ => c.optional("fokusområde").map(str::to_string),
         };
+        if old.is_some_and(|o| o.builtin && *o != ind) {
+            c.line_error(
+                problems,
+                format!("«{code}» er en innebygd indikator og kan ikke endres"),
+            );
+            continue;
+        }
         out.push(ind);
     }
     if !factor_ignored.is_empty() {

@@ -103,7 +103,9 @@ fn kind_names_in_norwegian_and_english_any_case() {
         ImportKind::parse("målinger"),
         Some(ImportKind::Measurements)
     );
-    assert_eq!(ImportKind::parse("sykefravær"), None);
+    assert_eq!(ImportKind::parse("sykefravær"), Some(ImportKind::SickLeave));
+    assert_eq!(ImportKind::parse("sick-leave"), Some(ImportKind::SickLeave));
+    assert_eq!(ImportKind::parse("fravær"), None);
 }
 
 // ---- units
@@ -359,12 +361,17 @@ fn absent_optional_indicator_columns_keep_stored_values() {
 fn a_builtin_keeps_its_flag_and_its_frequency_and_aggregation() {
     let p = ok(
         ImportKind::Indicators,
-        &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n"),
+        &format!("{IND_HEADER}\nSF;Sykefravær;organisasjon;lav;måned;brøk\n"),
     );
     let ChangeSet::Indicators(i) = p.changes else {
         panic!()
     };
+    // The definition as it stands is no change; any other name is.
     assert!(i[0].builtin);
+    assert_eq!(
+        only_error(ImportKind::Indicators, &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n")),
+        "linje 2: «SF» er en innebygd indikator og kan ikke endres"
+    );
     assert_eq!(
         only_error(ImportKind::Indicators, &format!("{IND_HEADER}\nSF;Sykefravær;organisasjon;lav;år;snitt\n")),
         "linje 2: SF er en innebygd indikator; frekvensen (måned) og aggregeringen (brøk) kan ikke endres"
@@ -758,4 +765,82 @@ fn parse_speed_of_a_large_measurement_file() {
     let elapsed = started.elapsed();
     assert_eq!(p.rows_read, rows);
     eprintln!("{rows} lines, {} bytes: {elapsed:?}", text.len());
+}
+
+// ---- sick leave
+
+const SL_HEADER: &str = "enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt;ansatte;dager_1_3;dager_4_16;dager_17_56;dager_over_56";
+
+fn sick_leave(p: Parsed) -> Vec<crate::model::SickLeave> {
+    match p.changes {
+        ChangeSet::SickLeave(rows) => rows
+            .into_iter()
+            .map(|c| match c {
+                crate::model::SickLeaveChange::Set(r) => r,
+                other => panic!("{other:?}"),
+            })
+            .collect(),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_example_sick_leave_file_reads_with_and_without_the_split() {
+    let text = std::fs::read_to_string("/work/shared/examples/sykefravær.csv")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut cat = catalog();
+    cat.units.extend([unit("2200", Some("2000")), unit("3120", Some("3100")), unit("3200", Some("3000"))]);
+    let p = parse(ImportKind::SickLeave, "sykefravær.csv", text.as_bytes(), &cat)
+        .unwrap_or_else(|f| panic!("{f}"));
+    let rows = sick_leave(p);
+    assert_eq!(rows.len(), 6);
+    // 2100;2026-01;880,0;14,5;41,0;42;12,0;9,5;20,0;14,0
+    assert_eq!(rows[0].contracted_days, 880.0);
+    assert_eq!(rows[0].self_certified, 14.5);
+    assert_eq!(rows[0].employees, Some(42));
+    assert_eq!(rows[0].split.map(|s| s.short()), Some(21.5));
+    // 3200;2026-01;1 240,0;20,0;95,0;66;;;; — digit grouping, no split.
+    assert_eq!(rows[5].contracted_days, 1240.0);
+    assert_eq!(rows[5].split, None);
+}
+
+#[test]
+fn sick_leave_english_headers_and_no_optional_columns() {
+    let p = ok(
+        ImportKind::SickLeave,
+        "unit;period;contracted_days;self_certified;doctor_certified\n2100;202601;100;2,5;7,5\n",
+    );
+    let rows = sick_leave(p);
+    assert_eq!(rows[0].month.id(), "2026-01");
+    assert_eq!((rows[0].employees, rows[0].split), (None, None));
+}
+
+#[test]
+fn every_wrong_sick_leave_line_is_named() {
+    let f = fail(
+        ImportKind::SickLeave,
+        &format!(
+            "{SL_HEADER}\n\
+             2100;2026-01;100;60;50;10;;;;\n\
+             2100;2026-02;100;5;10;2,5;;;;\n\
+             2100;2026-03;100;5;10;10;;;;\n\
+             2100;2026-04;100;-1;10;10;;;;\n\
+             2100;2026-05;100;5;10;10;5;5;5;;\n\
+             2100;2026-01;100;5;10;10;;;;\n\
+             2100;2026;100;5;10;10;;;;\n"
+        ),
+    );
+    let messages: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "linje 2, kolonne «legemeldt»: egenmeldt + legemeldt (60 + 50 = 110) er mer enn avtalte dagsverk (100)",
+            "linje 3, kolonne «ansatte»: antall ansatte må være et helt tall som ikke er negativt, ikke «2,5»",
+            "linje 4, kolonne «periode»: måneden 2026-03 er låst",
+            "linje 5, kolonne «egenmeldt»: kan ikke være negativ (−1)",
+            "linje 6, kolonne «dager_over_56»: mangler verdi; fordelingen på lengde må ha alle fire kolonnene eller ingen",
+            "linje 7: samme enhet og periode som linje 2",
+            "linje 8, kolonne «periode»: «2026» er ikke én måned; sykefravær registreres per måned (f.eks. 2026-01)",
+        ]
+    );
 }

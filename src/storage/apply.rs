@@ -321,6 +321,16 @@ fn apply_indicators(
         .map(|i| (i.code.clone(), i))
         .collect();
     for ind in indicators {
+        let builtin = match stored.get(&ind.code) {
+            Some(old) => old.builtin && old != ind,
+            None => ind.builtin,
+        };
+        if builtin {
+            return Err(Error::Invalid(format!(
+                "«{}» er en innebygd indikator og kan ikke endres",
+                ind.code
+            )));
+        }
         if let Some(old) = stored.get(&ind.code) {
             refuse_stranding(conn, old, ind)?;
             if old.direction != ind.direction {
@@ -587,6 +597,7 @@ pub fn remove_target(
 struct Definition {
     frequency: crate::model::Frequency,
     ratio: bool,
+    builtin: bool,
 }
 
 /// Checks one row against the catalog; its indicator's and unit's ranks (the position of
@@ -603,6 +614,12 @@ fn check_measurement(
     let unit_rank = *units
         .get(m.unit.as_str())
         .ok_or_else(|| Error::UnknownUnit(m.unit.clone()))?;
+    if def.builtin {
+        return Err(Error::Invalid(format!(
+            "«{}» er en innebygd indikator som beregnes av Målkart; den kan ikke få målinger",
+            m.indicator
+        )));
+    }
     if !m.span.is_span_of(def.frequency) {
         return Err(Error::Invalid(format!(
             "måling {} / {}: perioden {} passer ikke indikatorens frekvens ({})",
@@ -679,6 +696,7 @@ pub fn measurements(
             let def = Definition {
                 frequency: i.frequency,
                 ratio: i.aggregation == Aggregation::Brok,
+                builtin: i.builtin,
             };
             Some((i.code.as_str(), (rank, def)))
         })
@@ -930,7 +948,7 @@ mod tests {
             ];
             let indicators = vec![
                 Indicator::new(
-                    "SF",
+                    "OR-FRAV",
                     "Sykefravær",
                     Perspective::Organisasjon,
                     Direction::Lav,
@@ -968,7 +986,7 @@ mod tests {
                 numerator,
                 denominator: 100.0,
             };
-            m("SF", unit, period, figure)
+            m("OR-FRAV", unit, period, figure)
         }
 
         fn elev(unit: &str, period: &str, value: f64) -> Measurement {
@@ -1033,10 +1051,10 @@ mod tests {
                 vec![
                     ("ELEV / 2200 / 2026-K1", None),
                     (
-                        "SF / 2100 / 2026-01",
+                        "OR-FRAV / 2100 / 2026-01",
                         Some(r#"{"numerator":5.0,"denominator":100.0}"#)
                     ),
-                    ("SF / 2100 / 2026-02", None),
+                    ("OR-FRAV / 2100 / 2026-02", None),
                 ]
             );
             assert!(log[..3].iter().all(|e| e.source == "2.csv"));
@@ -1072,7 +1090,7 @@ mod tests {
                 .map(|e| e.to_string())
                 .unwrap_or_default();
             assert!(
-                e.contains("måling SF / 2100 / 2026-01 står mer enn én gang"),
+                e.contains("måling OR-FRAV / 2100 / 2026-01 står mer enn én gang"),
                 "{e}"
             );
             assert!(stored(&store).is_empty());

@@ -158,12 +158,13 @@ impl Store {
     pub fn user(&self) -> &str {
         &self.user
     }
-    /// No units, indicators or measurements yet.
+    /// No units, indicators (but the built-in ones) or measurements yet.
     pub fn is_empty(&self) -> Result<bool> {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
+                "SELECT NOT EXISTS (SELECT 1 FROM units)
+                AND NOT EXISTS (SELECT 1 FROM indicators WHERE builtin = 0)
                 AND NOT EXISTS (SELECT 1 FROM measurements)",
             )?
             .query_row([], |r| r.get(0))?)
@@ -309,7 +310,8 @@ impl Store {
     pub fn load_demo(&mut self, data: &crate::demo::DemoData) -> Result<()> {
         let tx = db::begin_write(&mut self.conn)?;
         let empty: bool = tx.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM units) AND NOT EXISTS (SELECT 1 FROM indicators)
+            "SELECT NOT EXISTS (SELECT 1 FROM units)
+                AND NOT EXISTS (SELECT 1 FROM indicators WHERE builtin = 0)
                 AND NOT EXISTS (SELECT 1 FROM measurements)",
             [],
             |r| r.get(0),

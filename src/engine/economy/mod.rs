@@ -1,15 +1,24 @@
 //! Economy in the engine (economy.md): the built-in `OK-*` indicators, computed by their
 //! own rules over the economy table, and the monthly/tertial economy report. Amounts are
 //! summed in integer øre and turned into kroner (f64) only at the end.
+//!
+//! `index` holds the rows and the `OK-*` rules, `report` the economy report, `spread` the
+//! yearly budget spread over months.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::rollup::{Coverage, CoverageAsk, Rolled, Window};
-use super::tree::UnitTree;
-use super::{Engine, EngineError, Status, UnitRef};
-use crate::model::{EconomyMonth, Indicator};
-use crate::period::Period;
+use super::{Status, UnitRef};
+use crate::model::Indicator;
+
+mod index;
+mod report;
+mod spread;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use index::EconomyIndex;
+pub use spread::{spread_by_profile, spread_even};
 
 /// Which built-in economy rule an indicator follows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,30 +43,6 @@ impl Rule {
             "OK-PROGNOSE" => Some(Rule::Forecast),
             _ => None,
         }
-    }
-}
-
-/// The economy rows, indexed by unit.
-#[derive(Debug, Default)]
-pub(crate) struct EconomyIndex {}
-
-impl EconomyIndex {
-    /// Rows of unknown units are not used.
-    pub(crate) fn new(rows: Vec<EconomyMonth>, tree: &UnitTree) -> EconomyIndex {
-        todo!("helper B: {} {}", rows.len(), tree.len())
-    }
-
-    /// The value of `rule` over the units `units` in each window (unions of whole months),
-    /// and coverage of the first window when asked — the same contract as
-    /// `rollup::roll_up`.
-    pub(crate) fn roll_up<const N: usize>(
-        &self,
-        rule: Rule,
-        units: std::ops::Range<usize>,
-        windows: [Window; N],
-        coverage: Option<CoverageAsk>,
-    ) -> ([Rolled; N], Coverage) {
-        todo!("helper B: {rule:?} {units:?} {} {}", windows.len(), coverage.is_some())
     }
 }
 
@@ -98,24 +83,4 @@ pub struct EconomyReport {
     /// The last month of the period (`2026-08`): the report is January through it.
     pub through: String,
     pub rows: Vec<EconomyReportRow>,
-}
-
-impl Engine {
-    /// The economy report of `unit` and its descendants, year to date through `period`'s
-    /// last month.
-    pub fn economy_report(&self, unit: &str, period: &Period) -> Result<EconomyReport, EngineError> {
-        todo!("helper B: {unit} {period} {:?}", self.economy)
-    }
-}
-
-/// A yearly amount (øre) spread evenly over the twelve months: each month the amount / 12
-/// truncated toward zero, December the rest, so the months sum exactly to the amount.
-pub fn spread_even(amount: i64) -> [i64; 12] {
-    todo!("helper B: {amount}")
-}
-
-/// A yearly amount spread by a profile (e.g. last year's accounts per month): each month
-/// its share truncated toward zero, December the rest. A profile summing to 0 spreads evenly.
-pub fn spread_by_profile(amount: i64, profile: &[i64; 12]) -> [i64; 12] {
-    todo!("helper B: {amount} {profile:?}")
 }

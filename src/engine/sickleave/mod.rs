@@ -7,34 +7,23 @@
 //!   dividing);
 //! - `Engine::sick_leave_summary` builds the report; masking is its own pure step.
 
+mod check;
+mod index;
+mod mask;
+mod summary;
+#[cfg(test)]
+mod tests;
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::rows::RawRow;
-use super::tree::UnitTree;
-use super::{Engine, EngineError, Status, UnitRef};
-use crate::model::SickLeave;
-use crate::period::Period;
+use super::{Status, UnitRef};
+
+pub use check::{check, SPLIT_TOLERANCE};
+pub(crate) use index::SickLeaveIndex;
 
 /// The built-in sick-leave indicator codes.
 pub const CODES: [&str; 6] = ["SF", "SF-E", "SF-L", "SF-KORT", "SF-LANG", "SF-N"];
-
-/// The sick-leave rows, indexed by unit.
-#[derive(Debug, Default)]
-pub(crate) struct SickLeaveIndex {}
-
-impl SickLeaveIndex {
-    /// Rows of unknown units are not used.
-    pub(crate) fn new(rows: Vec<SickLeave>, tree: &UnitTree) -> SickLeaveIndex {
-        todo!("helper A: {} {}", rows.len(), tree.len())
-    }
-
-    /// One `(unit, month, numerator, denominator)` per row for a built-in `SF*` code;
-    /// nothing for any other code.
-    pub(crate) fn indicator_rows(&self, code: &str) -> Vec<RawRow> {
-        todo!("helper A: {code}")
-    }
-}
 
 /// A refused sick-leave row: the import column the problem is in (`avtalte_dagsverk`,
 /// `egenmeldt`, `legemeldt`, `ansatte`, `dager_1_3`, …) and a Norwegian message.
@@ -43,13 +32,6 @@ impl SickLeaveIndex {
 pub struct FieldProblem {
     pub column: String,
     pub message: String,
-}
-
-/// The checks of sick-leave.md on one row, shared by the import, the grid and storage:
-/// all figures ≥ 0, `avtalte_dagsverk` > 0, `egenmeldt + legemeldt ≤ avtalte_dagsverk`, the
-/// length split summing to `egenmeldt + legemeldt` (±0.01). Empty when the row is fine.
-pub fn check(row: &SickLeave) -> Vec<FieldProblem> {
-    todo!("helper A: {row:?}")
 }
 
 /// Why a row of the summary is masked.
@@ -109,21 +91,4 @@ pub struct SickLeaveSummary {
     pub masked_primary: u32,
     /// Rows masked so that a masked part cannot be worked out by subtraction.
     pub masked_secondary: u32,
-}
-
-impl Engine {
-    /// The sick-leave summary of `unit` and its descendants for `period`, masked for
-    /// `min_employees` (0: no masking).
-    pub fn sick_leave_summary(
-        &self,
-        unit: &str,
-        period: &Period,
-        min_employees: u32,
-    ) -> Result<SickLeaveSummary, EngineError> {
-        todo!("helper A: {unit} {period} {min_employees} {}", self.sick_leave_count())
-    }
-
-    fn sick_leave_count(&self) -> usize {
-        todo!("helper A")
-    }
 }

@@ -3,4 +3,4 @@
 /**
  * The kinds of import file.
  */
-export type ImportKind = "units" | "indicators" | "targets" | "measurements";
+export type ImportKind = "units" | "indicators" | "targets" | "measurements" | "sick_leave" | "economy";
