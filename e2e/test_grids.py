@@ -104,10 +104,11 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     assert "depth-0" in rows[0].find_element(By.CSS_SELECTOR, "th").get_attribute("class")
     assert "depth-1" in rows[1].find_element(By.CSS_SELECTOR, "th").get_attribute("class")
 
-    # Type the sector's own row: avtalte 500, egenmeldt 10, legemeldt 15, ansatte 4;
-    # Tab moves right, Enter commits.
+    # Type the sector's own row: avtalte 500, egenmeldt 10, legemeldt 15, ansatte 4, and
+    # the length split 10 + 8 + 5 + 2 = 25 = 10 + 15; Tab moves right, Enter commits.
     cell(app, "sl-grid", 0, 0).click()
-    type_keys(app, "500", Keys.TAB, "10", Keys.TAB, "15", Keys.TAB, "4", Keys.ENTER)
+    type_keys(app, "500", Keys.TAB, "10", Keys.TAB, "15", Keys.TAB, "4", Keys.TAB)
+    type_keys(app, "10", Keys.TAB, "8", Keys.TAB, "5", Keys.TAB, "2", Keys.ENTER)
     # Fravær % = 100 × (10 + 15) / 500 = 5,0 %
     app.wait(lambda d: cell_text(app, "sl-grid", 0, 8) == "5,0 %")
 
@@ -151,7 +152,7 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     app.wait_for_scorecard()
     assert app.choose_unit_by_name("Oppvekst") == sector
     open_sick_leave(app, sector)
-    assert [cell_text(app, "sl-grid", 0, c) for c in range(4)] == ["500", "10", "15", "4"]
+    assert [cell_text(app, "sl-grid", 0, c) for c in range(8)] == ["500", "10", "15", "4", "10", "8", "5", "2"]
     assert [cell_text(app, "sl-grid", 1, c) for c in range(8)] == ["300", "4,5", "10", "8", "2", "2,5", "6", "4"]
     assert [cell_text(app, "sl-grid", 2, c) for c in range(8)] == ["250", "3", "0", "6", "1", "2", "0", "0"]
 
