@@ -202,8 +202,8 @@ fn usage_errors_exit_2_with_a_norwegian_message() {
         "«huge» er ikke en gyldig verdi for --size",
     );
     refused(
-        &malkart(&db, &["export", "sick-leave"]),
-        "ukjent kommando «export»",
+        &malkart(&db, &["eksport", "sick-leave"]),
+        "ukjent kommando «eksport»",
     );
     refused(
         &malkart(&db, &["status", "--unit", "1000"]),
