@@ -12,8 +12,8 @@ APT_PACKAGES=(
   libayatana-appindicator3-dev librsvg2-dev
   # end-to-end tests: a real window under Xvfb, driven over WebDriver
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core
-  # screenshots, PDF text, benchmarks beside the sqlite3 command-line tool
-  imagemagick poppler-utils sqlite3 hyperfine
+  # screenshots, PDF text (export tests), XLSX parts (unzip), benchmarks beside sqlite3
+  imagemagick poppler-utils unzip sqlite3 hyperfine
 )
 
 missing=()

@@ -27,6 +27,12 @@ const COMMANDS: &[&str] = &[
     "export_economy",
     "min_employees",
     "set_min_employees",
+    "sick_leave_grid",
+    "check_sick_leave",
+    "save_sick_leave",
+    "economy_grid",
+    "save_economy",
+    "spread_budget",
 ];
 
 fn main() {

@@ -202,8 +202,8 @@ fn usage_errors_exit_2_with_a_norwegian_message() {
         "«huge» er ikke en gyldig verdi for --size",
     );
     refused(
-        &malkart(&db, &["export", "sick-leave"]),
-        "ukjent kommando «export»",
+        &malkart(&db, &["eksport", "sick-leave"]),
+        "ukjent kommando «eksport»",
     );
     refused(
         &malkart(&db, &["status", "--unit", "1000"]),
@@ -529,7 +529,7 @@ fn a_file_with_a_wrong_line_is_refused_whole_and_changes_nothing() {
 }
 
 #[test]
-fn import_refuses_an_unknown_kind_a_missing_file_and_kinds_not_yet_built() {
+fn import_refuses_an_unknown_kind_a_missing_file_and_a_file_of_another_kind() {
     let d = demo();
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     let file = write(dir.path(), "e.csv", "kode;navn\n9000;Ny enhet\n");
@@ -540,7 +540,7 @@ fn import_refuses_an_unknown_kind_a_missing_file_and_kinds_not_yet_built() {
     );
     refused(
         &malkart(&d.db, &["import", "sykefravær", &file]),
-        "ikke tilgjengelig",
+        "avtalte_dagsverk",
     );
     let missing = dir.path().join("finnes-ikke.csv");
     refused(

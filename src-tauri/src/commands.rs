@@ -230,3 +230,56 @@ pub async fn min_employees(backend: Shared<'_>) -> Result<u32, IpcError> {
 pub async fn set_min_employees(backend: Shared<'_>, n: u32) -> Result<bool, IpcError> {
     blocking(&backend, move |b| b.set_min_employees(n)).await
 }
+
+// The registration grids (`grids.rs`): sick leave for a month, economy for a year.
+
+#[tauri::command]
+pub async fn sick_leave_grid(
+    backend: Shared<'_>,
+    unit: String,
+    month: String,
+) -> Result<crate::grids::SickLeaveGrid, IpcError> {
+    blocking(&backend, move |b| b.sick_leave_grid(&unit, &month)).await
+}
+
+#[tauri::command]
+pub async fn check_sick_leave(
+    backend: Shared<'_>,
+    input: crate::grids::SickLeaveSave,
+) -> Result<Vec<crate::grids::CellProblem>, IpcError> {
+    blocking(&backend, move |b| b.check_sick_leave(&input)).await
+}
+
+#[tauri::command]
+pub async fn save_sick_leave(
+    backend: Shared<'_>,
+    input: crate::grids::SickLeaveSave,
+) -> Result<crate::grids::SickLeaveSaved, IpcError> {
+    blocking(&backend, move |b| b.save_sick_leave(&input)).await
+}
+
+#[tauri::command]
+pub async fn economy_grid(
+    backend: Shared<'_>,
+    unit: String,
+    year: i32,
+    measure: String,
+) -> Result<crate::grids::EconomyGrid, IpcError> {
+    blocking(&backend, move |b| b.economy_grid(&unit, year, &measure)).await
+}
+
+#[tauri::command]
+pub async fn save_economy(
+    backend: Shared<'_>,
+    input: crate::grids::EconomySave,
+) -> Result<crate::grids::EconomySaved, IpcError> {
+    blocking(&backend, move |b| b.save_economy(&input)).await
+}
+
+#[tauri::command]
+pub async fn spread_budget(
+    backend: Shared<'_>,
+    input: crate::grids::SpreadInput,
+) -> Result<crate::grids::Spread, IpcError> {
+    blocking(&backend, move |b| b.spread_budget(&input)).await
+}

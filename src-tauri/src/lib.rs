@@ -6,6 +6,7 @@ pub mod backend;
 pub mod commands;
 pub mod dbpath;
 pub mod reports;
+pub mod grids;
 pub mod window;
 
 use std::sync::Arc;
@@ -45,6 +46,12 @@ pub fn builder<R: tauri::Runtime>(
             commands::export_economy,
             commands::min_employees,
             commands::set_min_employees,
+            commands::sick_leave_grid,
+            commands::check_sick_leave,
+            commands::save_sick_leave,
+            commands::economy_grid,
+            commands::save_economy,
+            commands::spread_budget,
         ])
 }
 

@@ -13,12 +13,13 @@ mod bench;
 mod table;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use args::{Cli, Command, Format, Size};
+use args::{Cli, Command, ExportFormat, ExportTarget, Format, Report, Size};
 use malkart::demo::{self, DemoSize};
 use malkart::engine::Engine;
+use malkart::export;
 use malkart::format::group_digits;
 use malkart::import::{self, ImportKind, ImportReport};
 use malkart::period::{Month, Period, PeriodKind};
@@ -28,9 +29,9 @@ use malkart::{Error, Result};
 fn main() -> ExitCode {
     let cli = args::parse();
     match run(cli) {
-        Ok(text) => {
+        Ok(bytes) => {
             // A closed pipe (`malkart status … | head`) is not an error worth a message.
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            let _ = std::io::stdout().lock().write_all(&bytes);
             ExitCode::SUCCESS
         }
         Err(e) => {
@@ -40,10 +41,23 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs one command and returns what it prints.
-fn run(cli: Cli) -> Result<String> {
+/// Runs one command and returns what it prints (an export's CSV or JSON are bytes).
+fn run(cli: Cli) -> Result<Vec<u8>> {
     let path = storage::resolve_path(cli.db.as_deref())?;
-    match cli.command {
+    if let Command::Export { report } = cli.command {
+        return export(&path, report);
+    }
+    command_text(&path, cli.command).map(String::into_bytes)
+}
+
+/// Runs a command whose output is text.
+fn command_text(path: &Path, command: Command) -> Result<String> {
+    let path = path.to_path_buf();
+    match command {
+        // `run` sends exports past this text path (they may be binary); kept for completeness.
+        Command::Export { report } => {
+            export(&path, report).map(|b| String::from_utf8_lossy(&b).into_owned())
+        }
         Command::Init { demo, size } => init(&path, demo, size),
         Command::Import { kind, file, dry_run } => {
             let kind = parse_kind(&kind)?;
@@ -124,6 +138,80 @@ fn run(cli: Cli) -> Result<String> {
             bench::run(&store, &unit, &period, repeat, cold)
         }
     }
+}
+
+/// `export sick-leave|economy`: the report in the chosen format, to `--out` (written
+/// atomically) or, for csv and json, to standard output.
+fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
+    let (target, min_employees) = match &report {
+        Report::SickLeave { target, min_employees } => (target, *min_employees),
+        Report::Economy { target } => (target, None),
+    };
+    let ExportTarget { unit, period, format, out } = target;
+    let format = match format {
+        ExportFormat::Csv => export::Format::Csv,
+        ExportFormat::Xlsx => export::Format::Xlsx,
+        ExportFormat::Pdf => export::Format::Pdf,
+        ExportFormat::Json => export::Format::Json,
+    };
+    // Refuse what can be refused before the database is opened (or created).
+    if format.is_binary() && out.is_none() {
+        return Err(Error::Invalid(format!(
+            "--format {} skrives ikke til terminalen; oppgi filen med --out, for eksempel \
+             --out rapport.{}",
+            format.extension(),
+            format.extension()
+        )));
+    }
+    let period = Period::parse(period)?;
+    let store = Store::open(db)?;
+    let engine = Engine::new(store.dataset_for(&period)?)?;
+    let (bytes, name) = match report {
+        Report::SickLeave { .. } => {
+            let min = match min_employees {
+                Some(n) => n,
+                None => store.min_employees()?,
+            };
+            (export::sick_leave(&engine, unit, &period, min, format)?, "Sykefraværsrapporten")
+        }
+        Report::Economy { .. } => {
+            (export::economy(&engine, unit, &period, format)?, "Økonomirapporten")
+        }
+    };
+    match out {
+        None => Ok(bytes),
+        Some(file) => {
+            write_atomically(file, &bytes)?;
+            Ok(format!(
+                "{name} for {unit}, {} ({period}), er skrevet til {}.\n",
+                period.label(),
+                file.display()
+            )
+            .into_bytes())
+        }
+    }
+}
+
+/// Writes `bytes` to a temporary file beside `file` and renames it into place, so a reader
+/// (or a crash) never sees half a report, and an old report is replaced whole or not at all.
+fn write_atomically(file: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = file
+        .file_name()
+        .ok_or_else(|| Error::Invalid(format!("«{}» er ikke et filnavn", file.display())))?;
+    let temp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let written = std::fs::File::create(&temp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, file)) {
+        let _ = std::fs::remove_file(&temp);
+        return Err(Error::io(file, e));
+    }
+    Ok(())
 }
 
 fn init(path: &Path, demo: bool, size: Option<Size>) -> Result<String> {

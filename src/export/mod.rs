@@ -133,6 +133,23 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>> {
     }
 }
 
+/// The mark printed before a status word, as in the app and `malkart status`: shapes that
+/// differ without colour, so a black-and-white printout still tells them apart.
+pub fn status_mark(status: Status) -> char {
+    match status {
+        Status::Green => '●',
+        Status::Yellow => '▲',
+        Status::Red => '■',
+        Status::NoData => '○',
+        Status::NoTarget => '–',
+    }
+}
+
+/// `▲ gul`: the mark and the word.
+pub fn status_text(status: Status) -> String {
+    format!("{} {}", status_mark(status), status.word())
+}
+
 /// The time of export as it is printed: `23.11.2026 kl. 14:05`.
 pub fn now_text() -> String {
     chrono::Local::now().format("%d.%m.%Y kl. %H:%M").to_string()
@@ -168,4 +185,48 @@ fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
         .map_err(|e| Error::Invalid(format!("kunne ikke skrive JSON: {e}")))?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+/// The external tools the export tests read their output back with (`pdftotext`,
+/// `pdftoppm` from poppler-utils, `unzip`). A tool that is missing skips the check with a
+/// message on a developer's machine; under `CI` it fails the test, since setup installs them.
+#[cfg(test)]
+pub(crate) mod test_tools {
+    use std::path::Path;
+    use std::process::Command;
+
+    /// Runs `program args…`; `None` (with a message) when the program is not installed and
+    /// `CI` is unset.
+    pub fn run(program: &str, args: &[&std::ffi::OsStr]) -> Option<Vec<u8>> {
+        match Command::new(program).args(args).output() {
+            Ok(out) => {
+                assert!(
+                    out.status.success(),
+                    "{program} feilet: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                Some(out.stdout)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::env::var_os("CI").is_none() => {
+                eprintln!("HOPPER OVER: {program} er ikke installert (scripts/setup.sh installerer det)");
+                None
+            }
+            Err(e) => panic!("kunne ikke kjøre {program}: {e}"),
+        }
+    }
+
+    /// One file of a zip archive (an XLSX) as text.
+    pub fn unzip(bytes: &[u8], name: &str) -> Option<String> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bok.xlsx");
+        std::fs::write(&path, bytes).unwrap();
+        let out = run("unzip", &["-p".as_ref(), path.as_os_str(), name.as_ref()])?;
+        Some(String::from_utf8(out).unwrap())
+    }
+
+    /// `pdftotext -layout` of a PDF file: pages separated by form feeds.
+    pub fn pdftotext(path: &Path) -> Option<String> {
+        let out = run("pdftotext", &["-layout".as_ref(), path.as_os_str(), "-".as_ref()])?;
+        Some(String::from_utf8(out).unwrap())
+    }
 }

@@ -76,6 +76,17 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
+    /// Eksporterer sykefraværsrapporten eller økonomirapporten (CSV, XLSX, PDF eller JSON)
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Valg",
+        subcommand_help_heading = "Rapporter",
+        subcommand_value_name = "RAPPORT"
+    )]
+    Export {
+        #[command(subcommand)]
+        report: Report,
+    },
     /// Låser en måned: ingen tall i den kan endres
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Lock {
@@ -125,6 +136,52 @@ pub enum Command {
         #[arg(long, default_value_t = 3)]
         cold: usize,
     },
+}
+
+/// The reports `export` writes (cli.md).
+#[derive(Debug, Subcommand)]
+pub enum Report {
+    /// Sykefraværsrapporten: én rad for enheten og hver enhet under den, små grupper skjult
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    SickLeave {
+        #[command(flatten)]
+        target: ExportTarget,
+        /// Minste antall ansatte for å vise tallene (0 skrur skjulingen av); standard er
+        /// innstillingen i databasen (5 om ingen har endret den)
+        #[arg(long, value_name = "ANTALL")]
+        min_employees: Option<u32>,
+    },
+    /// Økonomirapporten: hittil i år til og med periodens siste måned
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Economy {
+        #[command(flatten)]
+        target: ExportTarget,
+    },
+}
+
+/// What every export needs: which unit and period, which format, where to.
+#[derive(Debug, clap::Args)]
+pub struct ExportTarget {
+    /// Enhetskoden, for eksempel 1000
+    #[arg(long, value_name = "KODE")]
+    pub unit: String,
+    /// 2026-09, 2026-K3, 2026-T2, 2026-H1, 2026 eller 2026-01..2026-09
+    #[arg(long, value_name = "PERIODE")]
+    pub period: String,
+    /// csv, xlsx, pdf eller json; xlsx og pdf krever --out
+    #[arg(long, value_enum, value_name = "FORMAT", hide_possible_values = true)]
+    pub format: ExportFormat,
+    /// Filen rapporten skrives til; uten den går csv og json til standard ut
+    #[arg(long, value_name = "FIL")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+    Pdf,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -183,14 +240,27 @@ fn usage_error(e: &clap::Error) -> String {
             "ukjent valg eller argument «{}»",
             ctx(ContextKind::InvalidArg)
         ),
+        ErrorKind::InvalidSubcommand
+            if ctx(ContextKind::Usage).contains("malkart export") =>
+        {
+            format!(
+                "ukjent rapport «{}»; rapportene er sick-leave (sykefravær) og economy (økonomi)",
+                ctx(ContextKind::InvalidSubcommand)
+            )
+        }
         ErrorKind::InvalidSubcommand => format!(
-            "ukjent kommando «{}»; kommandoene er init, import, status, lock, unlock, backup, \
-             restore og check",
+            "ukjent kommando «{}»; kommandoene er init, import, status, export, lock, unlock, \
+             backup, restore og check",
             ctx(ContextKind::InvalidSubcommand)
         ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            if ctx(ContextKind::Usage).contains("malkart export") =>
+        {
+            "mangler rapport; skriv export sick-leave eller export economy".to_string()
+        }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "mangler kommando; kommandoene er init, import, status, lock, unlock, backup, restore \
-             og check"
+            "mangler kommando; kommandoene er init, import, status, export, lock, unlock, backup, \
+             restore og check"
                 .to_string()
         }
         ErrorKind::ArgumentConflict => format!(

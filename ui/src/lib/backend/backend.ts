@@ -16,6 +16,15 @@ import type { AuditEntry } from "../../bindings/AuditEntry";
 import type { AuditQuery } from "../../bindings/AuditQuery";
 import type { SickLeaveSummary } from "../../bindings/SickLeaveSummary";
 import type { EconomyReport } from "../../bindings/EconomyReport";
+import type { SickLeaveGrid } from "../../bindings/SickLeaveGrid";
+import type { SickLeaveSave } from "../../bindings/SickLeaveSave";
+import type { SickLeaveSaved } from "../../bindings/SickLeaveSaved";
+import type { CellProblem } from "../../bindings/CellProblem";
+import type { EconomyGrid } from "../../bindings/EconomyGrid";
+import type { EconomySave } from "../../bindings/EconomySave";
+import type { EconomySaved } from "../../bindings/EconomySaved";
+import type { SpreadInput } from "../../bindings/SpreadInput";
+import type { Spread } from "../../bindings/Spread";
 
 /** The kinds of import file, by the core's English key. */
 export type ImportKindKey = "units" | "indicators" | "targets" | "measurements" | "sick_leave" | "economy";
@@ -63,6 +72,19 @@ export interface Backend {
   minEmployees(): Promise<number>;
   /** `false` when it was that already. */
   setMinEmployees(n: number): Promise<boolean>;
+
+  // The registration grids.
+  /** Sick leave of `month` for `unit` and every unit below it. */
+  sickLeaveGrid(unit: string, month: string): Promise<SickLeaveGrid>;
+  /** The problems of changed rows, checked by the core; nothing is saved. */
+  checkSickLeave(input: SickLeaveSave): Promise<CellProblem[]>;
+  /** Saves changed rows in one transaction, or returns every problem and saves nothing. */
+  saveSickLeave(input: SickLeaveSave): Promise<SickLeaveSaved>;
+  /** One measure (`budsjett`, `regnskap`, `prognose`) of `year` for `unit`'s subtree. */
+  economyGrid(unit: string, year: number, measure: string): Promise<EconomyGrid>;
+  saveEconomy(input: EconomySave): Promise<EconomySaved>;
+  /** A yearly amount spread over the months (computed in Rust, not saved). */
+  spreadBudget(input: SpreadInput): Promise<Spread>;
 }
 
 /** An error from the Rust side: `kind` to react to, `message` (Norwegian) to show. */

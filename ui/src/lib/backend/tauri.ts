@@ -49,6 +49,12 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     audit: (query) => call("audit", { query }),
     backup: (path) => call("backup", { path }),
     restore: (path) => call("restore", { path }),
+    sickLeaveGrid: (unit, month) => call("sick_leave_grid", { unit, month }),
+    checkSickLeave: (input) => call("check_sick_leave", { input }),
+    saveSickLeave: (input) => call("save_sick_leave", { input }),
+    economyGrid: (unit, year, measure) => call("economy_grid", { unit, year, measure }),
+    saveEconomy: (input) => call("save_economy", { input }),
+    spreadBudget: (input) => call("spread_budget", { input }),
     chooseFile: async (title, extensions) => {
       try {
         const chosen = await dialogs.open({

@@ -1,0 +1,321 @@
+"""The registration grids on the real window: a leader registers a month of sick leave for a
+sector (typing and pasting a block from Excel), saves, restarts, finds the figures and sees
+the målkart's SF follow (checked against `malkart status`); the economist pastes a 3 × 12
+block of Norwegian amounts, sees the sums, saves, restarts and finds them; a locked month
+is read-only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from pathlib import Path
+
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+from conftest import cli, cli_json
+
+NBSP = "\u00a0"
+
+
+def last_full_month() -> tuple[int, int]:
+    today = dt.date.today()
+    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+
+
+def month_id() -> str:
+    y, m = last_full_month()
+    return f"{y}-{m:02d}"
+
+
+def plain(text: str) -> str:
+    """The UI keeps digit groups together with no-break spaces; compare with plain spaces."""
+    return text.replace(NBSP, " ").replace("\u202f", " ").strip()
+
+
+def ore(text: str) -> int:
+    """A displayed amount (`1 234 567,50`, `−500`) in øre."""
+    t = plain(text).replace(" ", "").replace("\u2212", "-")
+    if "," in t:
+        kr, frac = t.split(",")
+        sign = -1 if kr.startswith("-") else 1
+        return int(kr) * 100 + sign * int(frac.ljust(2, "0"))
+    return int(t) * 100
+
+
+def paste(app, text: str):
+    """What Ctrl+V of an Excel block does: a `paste` event with the text on the focused cell
+    (WebDriver cannot write the system clipboard)."""
+    app.driver.execute_script(
+        """
+        const dt = new DataTransfer();
+        dt.setData('text/plain', arguments[0]);
+        const ev = new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true});
+        document.activeElement.dispatchEvent(ev);
+        """,
+        text,
+    )
+
+
+def cell(app, grid: str, row: int, col: int):
+    return app.find(f"[data-testid={grid}] td[data-row='{row}'][data-col='{col}']")
+
+
+def cell_text(app, grid: str, row: int, col: int) -> str:
+    return plain(cell(app, grid, row, col).find_element(By.CSS_SELECTOR, ".value").text)
+
+
+def type_keys(app, *keys):
+    ActionChains(app.driver).send_keys(*keys).perform()
+
+
+def open_sick_leave(app, unit: str):
+    app.find("[data-testid=nav-sickleave]").click()
+    app.wait(
+        lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=sick-leave-grid][data-unit='{unit}'] [data-testid=sl-grid]")
+    )
+
+
+def open_economy(app, unit: str):
+    app.find("[data-testid=nav-economy]").click()
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=economy-grid][data-unit='{unit}'] [data-testid=ec-grid]"))
+
+
+def sf_row(app) -> str:
+    rows = app.scorecard_rows()
+    return rows["SF"]["value"]
+
+
+def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo_db: Path):
+    month = month_id()
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    sector = app.choose_unit_by_name("Oppvekst")
+    before = cli_json(demo_db, "status", "--unit", sector, "--period", month, "--format", "json")
+    sf_before = next(i for p in before["perspectives"] for i in p["indicators"] if i["code"] == "SF")
+
+    open_sick_leave(app, sector)
+    grid = app.find("[data-testid=sick-leave-grid]")
+    assert grid.get_attribute("data-month") == month
+    rows = app.all("[data-testid=sl-grid] tbody tr")
+    assert len(rows) >= 3, "a sector with units below it"
+    # Row headers are indented by depth: the sector first, its units below.
+    assert "depth-0" in rows[0].find_element(By.CSS_SELECTOR, "th").get_attribute("class")
+    assert "depth-1" in rows[1].find_element(By.CSS_SELECTOR, "th").get_attribute("class")
+
+    # Type the sector's own row: avtalte 500, egenmeldt 10, legemeldt 15, ansatte 4, and
+    # the length split 10 + 8 + 5 + 2 = 25 = 10 + 15; Tab moves right, Enter commits.
+    cell(app, "sl-grid", 0, 0).click()
+    type_keys(app, "500", Keys.TAB, "10", Keys.TAB, "15", Keys.TAB, "4", Keys.TAB)
+    type_keys(app, "10", Keys.TAB, "8", Keys.TAB, "5", Keys.TAB, "2", Keys.ENTER)
+    # Fravær % = 100 × (10 + 15) / 500 = 5,0 %
+    app.wait(lambda d: cell_text(app, "sl-grid", 0, 8) == "5,0 %")
+
+    # A bad cell says why, beside it, and Escape cancels an edit.
+    cell(app, "sl-grid", 1, 3).click()
+    type_keys(app, "x", Keys.ESCAPE)
+    assert cell(app, "sl-grid", 1, 3).get_attribute("aria-invalid") is None
+
+    # Paste two rows × eight columns from Excel at the first unit's first cell:
+    # row 1: 300; 4,5 + 10 = 14,5; the split 2 + 2,5 + 6 + 4 = 14,5
+    # row 2: 250; 3 + 0 = 3;       the split 1 + 2 + 0 + 0 = 3
+    cell(app, "sl-grid", 1, 0).click()
+    paste(app, "300\t4,5\t10\t8\t2\t2,5\t6\t4\r\n250\t3\t0\t6\t1\t2\t0\t0\r\n")
+    app.wait(lambda d: cell_text(app, "sl-grid", 2, 0) == "250")
+    assert cell_text(app, "sl-grid", 1, 1) == "4,5"
+    # 100 × 14,5 / 300 = 4,83 → 4,8 %; 100 × 3 / 250 = 1,2 %
+    assert cell_text(app, "sl-grid", 1, 8) == "4,8 %"
+    assert cell_text(app, "sl-grid", 2, 8) == "1,2 %"
+    notice = app.find("[data-testid=sl-grid-notice]").text
+    assert "16 celler limt inn" in notice
+    app.screenshot("10-sykefravaer-limt-inn")
+
+    # A rule broken (absence above contracted days) is named at the cell before saving.
+    cell(app, "sl-grid", 0, 1).click()
+    type_keys(app, "600", Keys.ENTER)
+    app.wait(lambda d: any(cell(app, "sl-grid", 0, c).get_attribute("aria-invalid") == "true" for c in range(3)))
+    bad = next(cell(app, "sl-grid", 0, c) for c in range(3) if cell(app, "sl-grid", 0, c).get_attribute("aria-invalid") == "true")
+    message = app.driver.find_element(By.ID, bad.get_attribute("aria-describedby")).text
+    assert message, "the message beside the cell"
+    app.screenshot("11-sykefravaer-feil-i-celle")
+    ActionChains(app.driver).key_down(Keys.CONTROL).send_keys("z").key_up(Keys.CONTROL).perform()
+    app.wait(lambda d: cell_text(app, "sl-grid", 0, 1) == "10")
+
+    app.find("[data-testid=sl-save]").click()
+    app.wait(lambda d: "Lagret 3 rader" in d.find_element(By.CSS_SELECTOR, "[data-testid=sl-message]").text)
+    app.screenshot("12-sykefravaer-lagret")
+    app.quit()
+
+    # The same database after a restart: the figures are there.
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    assert app.choose_unit_by_name("Oppvekst") == sector
+    open_sick_leave(app, sector)
+    assert [cell_text(app, "sl-grid", 0, c) for c in range(8)] == ["500", "10", "15", "4", "10", "8", "5", "2"]
+    assert [cell_text(app, "sl-grid", 1, c) for c in range(8)] == ["300", "4,5", "10", "8", "2", "2,5", "6", "4"]
+    assert [cell_text(app, "sl-grid", 2, c) for c in range(8)] == ["250", "3", "0", "6", "1", "2", "0", "0"]
+
+    # The målkart's SF for the month is what the command line computes, and it changed.
+    after = cli_json(demo_db, "status", "--unit", sector, "--period", month, "--format", "json")
+    sf_after = next(i for p in after["perspectives"] for i in p["indicators"] if i["code"] == "SF")
+    assert sf_after["value"] != sf_before["value"]
+    app.find("[data-testid=nav-scorecard]").click()
+    app.wait_for_scorecard(unit=sector, period=month)
+    assert sf_row(app) == sf_after["display"]
+    app.screenshot("13-maalkart-sf-etter-registrering")
+
+
+def test_economist_pastes_a_year_for_three_units_and_sees_the_sums(open_app, demo_db: Path):
+    year, _ = last_full_month()
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    sector = app.choose_unit_by_name("Oppvekst")
+    open_economy(app, sector)
+    eco = app.find("[data-testid=economy-grid]")
+    assert eco.get_attribute("data-measure") == "budsjett"
+    assert eco.get_attribute("data-year") == str(year)
+
+    a = ["1 234 567,50"] + ["100 000"] * 11           # 1 234 567,50 + 11 × 100 000 = 2 334 567,50
+    b = ["−500"] * 6 + ["-500"] * 6                    # 12 × −500 = −6 000
+    c = [f"12{NBSP}000,25"] * 12                        # 12 × 12 000,25 = 144 003
+    block = "\r\n".join("\t".join(r) for r in (a, b, c)) + "\r\n"
+    cell(app, "ec-grid", 0, 0).click()
+    paste(app, block)
+    app.wait(lambda d: cell_text(app, "ec-grid", 2, 11) == "12 000,25")
+    assert cell_text(app, "ec-grid", 0, 0) == "1 234 567,50"
+    assert cell_text(app, "ec-grid", 1, 5) == "−500"
+    # Sum år, each row's own: as computed above.
+    assert cell_text(app, "ec-grid", 0, 12) == "2 334 567,50"
+    assert cell_text(app, "ec-grid", 1, 12) == "−6 000"
+    assert cell_text(app, "ec-grid", 2, 12) == "144 003"
+
+    # The parent's total is the sum of its subtree: every row's own sum, for the sector.
+    rows = app.all("[data-testid=ec-grid] tbody tr")
+    n = len(rows) - 1  # the last row is the grand total
+    own = [ore(cell_text(app, "ec-grid", r, 12)) for r in range(n)]
+    assert ore(cell_text(app, "ec-grid", 0, 13)) == sum(own)
+    assert ore(cell_text(app, "ec-grid", n, 13)) == sum(own)
+    # The total row's January is the column's sum.
+    jan = [ore(cell_text(app, "ec-grid", r, 0)) if cell_text(app, "ec-grid", r, 0) else 0 for r in range(n)]
+    assert ore(cell_text(app, "ec-grid", n, 0)) == sum(jan)
+    # Typing updates the sums at once: January of the second row 1 000 instead of −500
+    # → its Sum år −6 000 + 500 + 1 000 = −4 500.
+    cell(app, "ec-grid", 1, 0).click()
+    type_keys(app, "1000", Keys.ENTER)
+    app.wait(lambda d: cell_text(app, "ec-grid", 1, 12) == "−4 500")
+    app.show("[data-testid=ec-grid]")
+    app.screenshot("20-okonomi-limt-inn")
+    # Scrolled to December: the sums stay in view at the right edge.
+    app.driver.execute_script("document.querySelector('[data-testid=economy-grid] .gridwrap').scrollLeft = 100000")
+    time.sleep(0.5)  # let the scrolled layer be painted before the screenshot
+    app.screenshot("20b-okonomi-desember")
+
+    app.find("[data-testid=ec-save]").click()
+    app.wait(lambda d: "Lagret 36 celler" in d.find_element(By.CSS_SELECTOR, "[data-testid=ec-message]").text)
+    app.quit()
+
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    assert app.choose_unit_by_name("Oppvekst") == sector
+    open_economy(app, sector)
+    assert [cell_text(app, "ec-grid", 0, m) for m in range(12)] == [x.replace(NBSP, " ") for x in a]
+    assert [cell_text(app, "ec-grid", 1, m) for m in range(12)] == ["1 000"] + ["−500"] * 11
+    assert [cell_text(app, "ec-grid", 2, m) for m in range(12)] == ["12 000,25"] * 12
+    assert cell_text(app, "ec-grid", 1, 12) == "−4 500"
+    app.screenshot("21-okonomi-etter-omstart")
+
+
+def test_a_locked_month_is_read_only(open_app, demo_db: Path):
+    month = month_id()
+    year, m = last_full_month()
+    cli(demo_db, "lock", month)
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    sector = app.choose_unit_by_name("Oppvekst")
+    open_sick_leave(app, sector)
+    banner = app.find("[data-testid=sl-locked]")
+    assert "Låst måned" in banner.text
+    first = cell(app, "sl-grid", 0, 0)
+    assert first.get_attribute("aria-readonly") == "true"
+    assert first.find_element(By.CSS_SELECTOR, ".mark").text == "låst"
+    before = cell_text(app, "sl-grid", 0, 0)
+    first.click()
+    type_keys(app, "9", Keys.ENTER)
+    assert cell_text(app, "sl-grid", 0, 0) == before
+    assert "kan ikke endres" in app.find("[data-testid=sl-grid-notice]").text
+    paste(app, "1\t2\t3\r\n")
+    assert cell_text(app, "sl-grid", 0, 0) == before
+    assert not app.find("[data-testid=sl-save]").is_enabled()
+    app.screenshot("30-sykefravaer-laast-maaned")
+
+    open_economy(app, sector)
+    head = app.find(f"[data-testid=ec-grid] thead th[data-column='m{m}']")
+    assert "låst" in head.text
+    assert cell(app, "ec-grid", 0, m - 1).get_attribute("aria-readonly") == "true"
+    # A pasted row over the locked month skips it and says so.
+    cell(app, "ec-grid", 0, 0).click()
+    paste(app, "\t".join(["1"] * 12))
+    app.wait(lambda d: "låste celle" in d.find_element(By.CSS_SELECTOR, "[data-testid=ec-grid-notice]").text)
+    assert "1 låste celle hoppet over" in app.find("[data-testid=ec-grid-notice]").text
+    app.driver.execute_script(
+        "const w = document.querySelector('[data-testid=economy-grid] .gridwrap'); w.scrollLeft = arguments[0].offsetLeft - 400", head)
+    time.sleep(0.5)
+    app.screenshot("31-okonomi-laast-kolonne")
+
+
+def test_spread_a_yearly_budget_and_the_unsaved_changes_guard(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    sector = app.choose_unit_by_name("Oppvekst")
+    open_economy(app, sector)
+    cell(app, "ec-grid", 1, 0).click()
+    app.find("[data-testid=ec-spread-open]").click()
+    form = app.find("[data-testid=ec-spread]")
+    # The row chosen in the grid is the one offered.
+    chosen = form.find_element(By.CSS_SELECTOR, "select").get_attribute("value")
+    assert chosen == "1"
+    amount = app.find("[data-testid=ec-spread-amount]")
+    amount.send_keys("2 500 000,05")
+    app.find("[data-testid=ec-spread-go]").click()
+    # 250 000 005 øre / 12 = 20 833 333 (truncated) → 208 333,33 kr a month;
+    # December 250 000 005 − 11 × 20 833 333 = 20 833 342 → 208 333,42 kr.
+    app.wait(lambda d: cell_text(app, "ec-grid", 1, 11) == "208 333,42")
+    assert cell_text(app, "ec-grid", 1, 0) == "208 333,33"
+    assert cell_text(app, "ec-grid", 1, 12) == "2 500 000,05"
+    assert "ikke lagret" in form.text
+    app.screenshot("22-okonomi-fordelt")
+
+    # Switching unit with unsaved changes asks first, and the changes stay until answered.
+    app.find("[data-testid=unit-search]").clear()
+    app.find("[data-testid=unit-search]").send_keys("Helse og omsorg")
+    item = app.wait(lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]")
+                                    if li.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent").strip() == "Helse og omsorg"), False))
+    item.click()
+    guard = app.find("[data-testid=ec-guard]")
+    assert "ikke er lagret" in guard.text
+    assert app.find("[data-testid=economy-grid]").get_attribute("data-unit") == sector
+    assert cell_text(app, "ec-grid", 1, 0) == "208 333,33"
+    app.screenshot("23-okonomi-ulagret-vakt")
+    guard.find_element(By.XPATH, ".//button[contains(., 'Forkast')]").click()
+    app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=economy-grid]").get_attribute("data-unit") != sector)
+
+
+def test_the_last_save_can_be_undone(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    unit = app.choose_unit_by_name("Bakken skole")
+    open_sick_leave(app, unit)
+    original = [cell_text(app, "sl-grid", 0, c) for c in range(8)]
+    cell(app, "sl-grid", 0, 0).click()
+    # Replace the whole row: 40 dagsverk, 1 + 2 days absent, no employees or split.
+    paste(app, "40\t1\t2\t\t\t\t\t\n")
+    app.wait(lambda d: cell_text(app, "sl-grid", 0, 0) == "40")
+    app.find("[data-testid=sl-save]").click()
+    app.wait(lambda d: "Lagret 1 rad" in d.find_element(By.CSS_SELECTOR, "[data-testid=sl-message]").text)
+    assert [cell_text(app, "sl-grid", 0, c) for c in range(3)] == ["40", "1", "2"]
+    app.find("[data-testid=sl-undo-save]").click()
+    app.wait(lambda d: "er angret" in d.find_element(By.CSS_SELECTOR, "[data-testid=sl-message]").text)
+    assert [cell_text(app, "sl-grid", 0, c) for c in range(8)] == original
+    assert not app.find("[data-testid=sl-undo-save]").is_enabled()
+    app.screenshot("14-sykefravaer-lagring-angret")
