@@ -247,7 +247,10 @@ impl Backend {
     }
 
     /// The engine over a window that covers `period` and every indicator's history for it.
-    pub(crate) fn engine_for(&self, period: &Period) -> std::result::Result<Arc<CachedEngine>, IpcError> {
+    pub(crate) fn engine_for(
+        &self,
+        period: &Period,
+    ) -> std::result::Result<Arc<CachedEngine>, IpcError> {
         let need = window::needed_for(period);
         // The store stays locked while the engine is built, so that a write cannot slip in
         // between reading the revision and loading the data.

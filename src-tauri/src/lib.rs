@@ -5,8 +5,8 @@
 pub mod backend;
 pub mod commands;
 pub mod dbpath;
-pub mod reports;
 pub mod grids;
+pub mod reports;
 pub mod window;
 
 use std::sync::Arc;

@@ -108,10 +108,15 @@ fn the_stored_minimum_masks_when_none_is_asked() {
     assert!(!backend.set_min_employees(20).unwrap(), "unchanged");
     let hidden = backend.sick_leave_summary("1000", "2026-K1", None).unwrap();
     assert_eq!(hidden.min_employees, 20);
-    assert!(hidden.rows.iter().all(|r| r.masked && r.absence_pct.is_none()));
+    assert!(hidden
+        .rows
+        .iter()
+        .all(|r| r.masked && r.absence_pct.is_none()));
     assert_eq!(hidden.rows[0].contracted_days, Some(400.0));
     // An explicit minimum wins over the setting.
-    let off = backend.sick_leave_summary("1000", "2026-K1", Some(0)).unwrap();
+    let off = backend
+        .sick_leave_summary("1000", "2026-K1", Some(0))
+        .unwrap();
     assert!(off.rows.iter().all(|r| !r.masked));
 }
 
@@ -124,7 +129,10 @@ fn the_sick_leave_csv_is_written_where_asked_with_the_specs_header() {
     let written = backend
         .export_sick_leave("1000", "2026-K1", "csv", &typed.display().to_string(), None)
         .expect("export");
-    assert!(written.ends_with("sykefravær-1000-2026-K1.csv"), "{written}");
+    assert!(
+        written.ends_with("sykefravær-1000-2026-K1.csv"),
+        "{written}"
+    );
     let lines = csv_lines(&written);
     assert_eq!(lines[0], SICK_LEAVE_HEADER);
     let root: Vec<&str> = lines[1].split(';').collect();
@@ -161,12 +169,20 @@ fn every_format_writes_a_file_and_a_bad_one_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let backend = backend(dir.path());
     for format in ["csv", "xlsx", "pdf", "json"] {
-        let path = dir.path().join(format!("sf.{format}")).display().to_string();
+        let path = dir
+            .path()
+            .join(format!("sf.{format}"))
+            .display()
+            .to_string();
         backend
             .export_sick_leave("1000", "2026-K1", format, &path, None)
             .unwrap_or_else(|e| panic!("{format}: {}", e.message));
         assert!(std::fs::metadata(&path).unwrap().len() > 0, "{format}");
-        let path = dir.path().join(format!("ok.{format}")).display().to_string();
+        let path = dir
+            .path()
+            .join(format!("ok.{format}"))
+            .display()
+            .to_string();
         backend
             .export_economy("1000", "2026-T1", format, &path)
             .unwrap_or_else(|e| panic!("{format}: {}", e.message));
