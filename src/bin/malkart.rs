@@ -237,13 +237,16 @@ fn init(path: &Path, demo: bool, size: Option<Size>) -> Result<String> {
     let n = |x: usize| group_digits(&x.to_string());
     Ok(format!(
         "Databasen {} er fylt med Demo kommune ({}): {} enheter, {} indikatorer, {} mål, \
-         {} målinger og {} kommentarer, fra {} til og med {}.\n",
+         {} målinger, {} sykefraværsrader, {} økonomirader og {} kommentarer, fra {} til \
+         og med {}.\n",
         path.display(),
         size.key(),
         n(data.units.len()),
         n(data.indicators.len()),
         n(data.targets.len()),
         n(data.measurements.len()),
+        n(data.sick_leave.len()),
+        n(data.economy.len()),
         n(data.comments.len()),
         Period::month(size.first_month(through)).label(),
         Period::month(through).label(),
