@@ -19,7 +19,11 @@ fn engine() -> Engine {
     // The built-ins come from the migration in a database; here they are made by hand.
     let mut indicators = demo.indicators.clone();
     for code in CODES {
-        let direction = if code == "SF-N" { Direction::Hoy } else { Direction::Lav };
+        let direction = if code == "SF-N" {
+            Direction::Hoy
+        } else {
+            Direction::Lav
+        };
         let mut i = Indicator::new(
             code,
             code,

@@ -33,20 +33,30 @@ pub enum Error {
         "databasen {path} er laget av en nyere versjon av Målkart (skjema {found}, denne \
          versjonen kjenner til {supported}); den er ikke endret"
     )]
-    NewerSchema { path: String, found: i64, supported: i64 },
+    NewerSchema {
+        path: String,
+        found: i64,
+        supported: i64,
+    },
     #[error("databasefeil: {0}")]
     Database(#[from] rusqlite::Error),
     #[error("migrering av databasen feilet: {0}")]
     Migration(String),
     #[error("{path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// A stable name for the UI to react to.
@@ -87,7 +97,10 @@ impl Error {
 
     /// The error as it crosses to the UI.
     pub fn to_ipc(&self) -> IpcError {
-        IpcError { kind: self.kind().to_string(), message: self.to_string() }
+        IpcError {
+            kind: self.kind().to_string(),
+            message: self.to_string(),
+        }
     }
 }
 

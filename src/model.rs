@@ -32,8 +32,12 @@ pub enum Perspective {
 }
 
 impl Perspective {
-    pub const ALL: [Perspective; 4] =
-        [Perspective::Lokalsamfunn, Perspective::Brukere, Perspective::Organisasjon, Perspective::Okonomi];
+    pub const ALL: [Perspective; 4] = [
+        Perspective::Lokalsamfunn,
+        Perspective::Brukere,
+        Perspective::Organisasjon,
+        Perspective::Okonomi,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -282,7 +286,9 @@ impl Indicator {
 /// Is `code` a valid indicator code: 1–32 of `A–Z a–z 0–9 . _ -`?
 pub fn is_valid_indicator_code(code: &str) -> bool {
     (1..=32).contains(&code.len())
-        && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
 }
 
 /// Is `code` a valid unit code: 1–32 characters after trimming, no control characters?

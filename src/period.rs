@@ -21,8 +21,18 @@ pub const MAX_YEAR: i32 = 2200;
 pub const MAX_RANGE_MONTHS: i32 = 120;
 
 const MONTH_NAMES: [&str; 12] = [
-    "januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-    "oktober", "november", "desember",
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
 ];
 
 impl Month {
@@ -96,14 +106,22 @@ pub struct PeriodError {
 
 impl Period {
     pub fn month(m: Month) -> Period {
-        Period { kind: PeriodKind::Month, first: m, last: m }
+        Period {
+            kind: PeriodKind::Month,
+            first: m,
+            last: m,
+        }
     }
     fn aligned(kind: PeriodKind, year: i32, number: u32, len: u32) -> Option<Period> {
         if number == 0 || number > 12 / len {
             return None;
         }
         let first = Month::new(year, (number - 1) * len + 1)?;
-        Some(Period { kind, first, last: first.plus(len as i32 - 1) })
+        Some(Period {
+            kind,
+            first,
+            last: first.plus(len as i32 - 1),
+        })
     }
     /// Quarter 1–4.
     pub fn quarter(year: i32, q: u32) -> Option<Period> {
@@ -126,19 +144,31 @@ impl Period {
         if !(1..=MAX_RANGE_MONTHS).contains(&len) {
             return None;
         }
-        Some(Period { kind: PeriodKind::Range, first, last })
+        Some(Period {
+            kind: PeriodKind::Range,
+            first,
+            last,
+        })
     }
     /// Year to date ("hittil i år") through month `m`: `2026-01..2026-09`.
     pub fn year_to_date(m: Month) -> Period {
         let first = Month::new(m.year(), 1).unwrap_or(m);
-        Period { kind: PeriodKind::Range, first, last: m }
+        Period {
+            kind: PeriodKind::Range,
+            first,
+            last: m,
+        }
     }
     /// The span of `frequency` that contains month `m`.
     pub fn span_of(frequency: Frequency, m: Month) -> Period {
         let len = frequency.months() as i32;
         let within_year = m.index().rem_euclid(12);
         let first = Month(m.index() - within_year % len);
-        Period { kind: frequency.period_kind(), first, last: first.plus(len - 1) }
+        Period {
+            kind: frequency.period_kind(),
+            first,
+            last: first.plus(len - 1),
+        }
     }
 
     pub fn kind(&self) -> PeriodKind {
@@ -168,7 +198,11 @@ impl Period {
     }
 
     fn shifted(&self, months: i32) -> Period {
-        Period { kind: self.kind, first: self.first.plus(months), last: self.last.plus(months) }
+        Period {
+            kind: self.kind,
+            first: self.first.plus(months),
+            last: self.last.plus(months),
+        }
     }
     /// The period of the same kind just before this one; for a range, the range of equal
     /// length just before it.
@@ -216,7 +250,9 @@ impl Period {
 
     /// Parses every accepted input form (engine.md §2), ignoring surrounding spaces and case.
     pub fn parse(text: &str) -> Result<Period, PeriodError> {
-        parse_period(text.trim()).ok_or_else(|| PeriodError { text: text.to_string() })
+        parse_period(text.trim()).ok_or_else(|| PeriodError {
+            text: text.to_string(),
+        })
     }
 
     /// A Norwegian label for people: `september 2026`, `3. kvartal 2026`, `1. tertial 2026`,
@@ -370,9 +406,23 @@ mod tests {
     #[test]
     fn malformed_periods_are_refused_with_the_text_and_the_accepted_forms() {
         for bad in [
-            "2026-13", "2026-00", "2026-K5", "2026-K0", "2026-T4", "2026Q12", "2026-H3",
-            "2026-09..2026-01", "2016-01..2026-02", "26-03", "abc", "", "2026-", "2026-1-1",
-            "20261", "2026-X1", "2026-031",
+            "2026-13",
+            "2026-00",
+            "2026-K5",
+            "2026-K0",
+            "2026-T4",
+            "2026Q12",
+            "2026-H3",
+            "2026-09..2026-01",
+            "2016-01..2026-02",
+            "26-03",
+            "abc",
+            "",
+            "2026-",
+            "2026-1-1",
+            "20261",
+            "2026-X1",
+            "2026-031",
         ] {
             let err = Period::parse(bad).expect_err(bad);
             let msg = err.to_string();
@@ -406,7 +456,10 @@ mod tests {
         // A 9-month range: the 9 months before it.
         assert_eq!(prev("2026-01..2026-09"), "2025-04..2025-12");
         assert_eq!(p("2026-K3").last_year().to_string(), "2025-K3");
-        assert_eq!(p("2026-01..2026-09").last_year().to_string(), "2025-01..2025-09");
+        assert_eq!(
+            p("2026-01..2026-09").last_year().to_string(),
+            "2025-01..2025-09"
+        );
         assert_eq!(p("2026-12").next().to_string(), "2027-01");
     }
 
@@ -416,7 +469,10 @@ mod tests {
         assert_eq!(k3.spans(Frequency::Maned).map(|v| v.len()), Some(3));
         assert_eq!(k3.spans(Frequency::Kvartal).map(|v| v.len()), Some(1));
         assert_eq!(k3.spans(Frequency::Tertial), None);
-        assert_eq!(p("2026").spans(Frequency::Tertial).map(|v| v.len()), Some(3));
+        assert_eq!(
+            p("2026").spans(Frequency::Tertial).map(|v| v.len()),
+            Some(3)
+        );
         assert_eq!(p("2026-05").spans(Frequency::Kvartal), None);
         assert!(p("2026-K2").is_span_of(Frequency::Kvartal));
         assert!(!p("2026-K2").is_span_of(Frequency::Maned));
@@ -425,13 +481,33 @@ mod tests {
     #[test]
     fn coarser_indicator_shows_its_latest_span_ending_by_the_period() {
         // A quarterly indicator viewed in May 2026 shows the first quarter.
-        assert_eq!(p("2026-05").latest_span_ending_by(Frequency::Kvartal).to_string(), "2026-K1");
+        assert_eq!(
+            p("2026-05")
+                .latest_span_ending_by(Frequency::Kvartal)
+                .to_string(),
+            "2026-K1"
+        );
         // In June it shows the second, which ends in June.
-        assert_eq!(p("2026-06").latest_span_ending_by(Frequency::Kvartal).to_string(), "2026-K2");
+        assert_eq!(
+            p("2026-06")
+                .latest_span_ending_by(Frequency::Kvartal)
+                .to_string(),
+            "2026-K2"
+        );
         // A yearly indicator viewed in 2026-K3 shows 2025.
-        assert_eq!(p("2026-K3").latest_span_ending_by(Frequency::Ar).to_string(), "2025");
+        assert_eq!(
+            p("2026-K3")
+                .latest_span_ending_by(Frequency::Ar)
+                .to_string(),
+            "2025"
+        );
         // A tertial indicator viewed in 2026-K3 (ends September): T2 ends in August.
-        assert_eq!(p("2026-K3").latest_span_ending_by(Frequency::Tertial).to_string(), "2026-T2");
+        assert_eq!(
+            p("2026-K3")
+                .latest_span_ending_by(Frequency::Tertial)
+                .to_string(),
+            "2026-T2"
+        );
     }
 
     #[test]

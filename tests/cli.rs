@@ -883,7 +883,10 @@ fn table_trend_arrow_follows_the_value_and_the_word_follows_the_direction() {
             "indikator;enhet;periode;verdi\nBR-VENT;3200;{y}-01;9,5\nBR-VENT;3200;{y}-02;6,0\nBR-VENT;3200;{y}-03;7,5\n"
         ),
     );
-    ok(&malkart(&d.db, &["import", "målinger", &path.to_string_lossy()]));
+    ok(&malkart(
+        &d.db,
+        &["import", "målinger", &path.to_string_lossy()],
+    ));
     let line = |period: String| {
         let r = malkart(&d.db, &["status", "--unit", "3200", "--period", &period]);
         ok(&r);
@@ -894,7 +897,13 @@ fn table_trend_arrow_follows_the_value_and_the_word_follows_the_direction() {
             .unwrap_or_else(|| panic!("no BR-VENT row: {}", r.stdout))
     };
     let feb = line(format!("{y}-02"));
-    assert!(feb.contains("6,0 dager") && feb.contains("↓ bedre"), "{feb}");
+    assert!(
+        feb.contains("6,0 dager") && feb.contains("↓ bedre"),
+        "{feb}"
+    );
     let mar = line(format!("{y}-03"));
-    assert!(mar.contains("7,5 dager") && mar.contains("↑ verre"), "{mar}");
+    assert!(
+        mar.contains("7,5 dager") && mar.contains("↑ verre"),
+        "{mar}"
+    );
 }

@@ -44,16 +44,30 @@ fn ok(r: Run) -> Run {
 }
 
 fn refused(r: &Run, needle: &str) {
-    assert_eq!(r.code, 2, "expected refusal; stdout: {}\nstderr: {}", r.text(), r.stderr);
+    assert_eq!(
+        r.code,
+        2,
+        "expected refusal; stdout: {}\nstderr: {}",
+        r.text(),
+        r.stderr
+    );
     assert!(r.stderr.starts_with("feil: "), "stderr: {}", r.stderr);
-    assert!(r.stderr.contains(needle), "«{needle}» not in stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "«{needle}» not in stderr: {}",
+        r.stderr
+    );
 }
 
 /// The demo runs from January two years back through the last full month, so the third
 /// quarter of last year is always whole.
 fn last_year_k3() -> String {
     let today = chrono::Local::now().date_naive();
-    let last_full_year = if today.month() == 1 { today.year() - 1 } else { today.year() };
+    let last_full_year = if today.month() == 1 {
+        today.year() - 1
+    } else {
+        today.year()
+    };
     format!("{}-K3", last_full_year - 1)
 }
 
@@ -92,13 +106,18 @@ fn xlsx_and_pdf_without_out_are_refused_before_the_database_is_touched() {
         for format in ["xlsx", "pdf"] {
             let r = malkart(
                 &db,
-                &["export", report, "--unit", "1000", "--period", "2025-K3", "--format", format],
+                &[
+                    "export", report, "--unit", "1000", "--period", "2025-K3", "--format", format,
+                ],
             );
             refused(&r, "--out");
             assert!(r.stdout.is_empty(), "nothing binary on the terminal");
         }
     }
-    assert!(!db.exists(), "a refused export does not create the database");
+    assert!(
+        !db.exists(),
+        "a refused export does not create the database"
+    );
 }
 
 #[test]
@@ -106,7 +125,16 @@ fn a_bad_period_is_refused_with_the_accepted_forms() {
     let (_dir, db) = nowhere();
     let r = malkart(
         &db,
-        &["export", "sick-leave", "--unit", "1000", "--period", "2025-K5", "--format", "csv"],
+        &[
+            "export",
+            "sick-leave",
+            "--unit",
+            "1000",
+            "--period",
+            "2025-K5",
+            "--format",
+            "csv",
+        ],
     );
     refused(&r, "2025-K5");
     refused(&r, "kvartal (2026-K1)");
@@ -118,15 +146,29 @@ fn an_unknown_format_or_report_is_refused_in_norwegian() {
     let (_dir, db) = nowhere();
     let r = malkart(
         &db,
-        &["export", "economy", "--unit", "1000", "--period", "2025", "--format", "docx"],
+        &[
+            "export", "economy", "--unit", "1000", "--period", "2025", "--format", "docx",
+        ],
     );
     refused(&r, "«docx» er ikke en gyldig verdi for --format");
     let r = malkart(
         &db,
-        &["export", "budsjett", "--unit", "1000", "--period", "2025", "--format", "csv"],
+        &[
+            "export", "budsjett", "--unit", "1000", "--period", "2025", "--format", "csv",
+        ],
     );
     refused(&r, "ukjent rapport «budsjett»");
-    let r = malkart(&db, &["export", "sick-leave", "--period", "2025", "--format", "csv"]);
+    let r = malkart(
+        &db,
+        &[
+            "export",
+            "sick-leave",
+            "--period",
+            "2025",
+            "--format",
+            "csv",
+        ],
+    );
     refused(&r, "mangler --unit");
 }
 
@@ -137,7 +179,16 @@ fn sick_leave_csv_on_stdout_has_bom_and_the_specs_header() {
     let d = demo();
     let r = ok(malkart(
         &d.db,
-        &["export", "sick-leave", "--unit", "1000", "--period", &last_year_k3(), "--format", "csv"],
+        &[
+            "export",
+            "sick-leave",
+            "--unit",
+            "1000",
+            "--period",
+            &last_year_k3(),
+            "--format",
+            "csv",
+        ],
     ));
     assert!(r.stdout.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM first");
     let text = String::from_utf8(r.stdout[3..].to_vec()).unwrap();
@@ -148,7 +199,11 @@ fn sick_leave_csv_on_stdout_has_bom_and_the_specs_header() {
     assert_eq!(first.len(), 15, "{first:?}");
     assert_eq!(first[0], "1000");
     assert_eq!(first[2], "0");
-    assert!(first[6].contains(',') && !first[6].contains('.'), "Fravær % = {}", first[6]);
+    assert!(
+        first[6].contains(',') && !first[6].contains('.'),
+        "Fravær % = {}",
+        first[6]
+    );
     assert!(text.ends_with("\r\n"));
 }
 
@@ -157,7 +212,16 @@ fn economy_csv_has_the_specs_header_and_whole_kroner() {
     let d = demo();
     let r = ok(malkart(
         &d.db,
-        &["export", "economy", "--unit", "1000", "--period", &last_year_k3(), "--format", "csv"],
+        &[
+            "export",
+            "economy",
+            "--unit",
+            "1000",
+            "--period",
+            &last_year_k3(),
+            "--format",
+            "csv",
+        ],
     ));
     let text = String::from_utf8(r.stdout).unwrap();
     let text = text.strip_prefix('\u{FEFF}').expect("BOM");
@@ -167,7 +231,11 @@ fn economy_csv_has_the_specs_header_and_whole_kroner() {
     assert_eq!(first[0], "1000");
     // Årsbudsjett: whole kroner, no grouping, no decimals.
     assert!(
-        !first[3].is_empty() && first[3].trim_start_matches('-').chars().all(|c| c.is_ascii_digit()),
+        !first[3].is_empty()
+            && first[3]
+                .trim_start_matches('-')
+                .chars()
+                .all(|c| c.is_ascii_digit()),
         "Årsbudsjett = {}",
         first[3]
     );
@@ -179,15 +247,32 @@ fn csv_to_a_file_is_the_same_bytes_as_on_stdout() {
     let period = last_year_k3();
     let stdout = ok(malkart(
         &d.db,
-        &["export", "sick-leave", "--unit", "1000", "--period", &period, "--format", "csv"],
+        &[
+            "export",
+            "sick-leave",
+            "--unit",
+            "1000",
+            "--period",
+            &period,
+            "--format",
+            "csv",
+        ],
     ))
     .stdout;
     let out = d.dir.path().join("sykefravær.csv");
     let r = ok(malkart(
         &d.db,
         &[
-            "export", "sick-leave", "--unit", "1000", "--period", &period, "--format", "csv",
-            "--out", out.to_str().unwrap(),
+            "export",
+            "sick-leave",
+            "--unit",
+            "1000",
+            "--period",
+            &period,
+            "--format",
+            "csv",
+            "--out",
+            out.to_str().unwrap(),
         ],
     ));
     assert!(r.text().contains("er skrevet til"), "{}", r.text());
@@ -200,7 +285,16 @@ fn sick_leave_json_has_the_keys_of_cli_md() {
     let period = last_year_k3();
     let r = ok(malkart(
         &d.db,
-        &["export", "sick-leave", "--unit", "1000", "--period", &period, "--format", "json"],
+        &[
+            "export",
+            "sick-leave",
+            "--unit",
+            "1000",
+            "--period",
+            &period,
+            "--format",
+            "json",
+        ],
     ));
     let json: Value = serde_json::from_slice(&r.stdout).unwrap();
     for key in ["unit", "period", "min_employees", "rows"] {
@@ -211,9 +305,22 @@ fn sick_leave_json_has_the_keys_of_cli_md() {
     let rows = json["rows"].as_array().expect("rows");
     assert!(rows.len() > 1, "the municipality and its units");
     for key in [
-        "code", "name", "depth", "employees", "contracted_days", "absence_days", "absence_pct",
-        "self_certified_pct", "doctor_certified_pct", "short_pct", "long_pct", "last_year_pct",
-        "change_pp", "target", "status", "masked",
+        "code",
+        "name",
+        "depth",
+        "employees",
+        "contracted_days",
+        "absence_days",
+        "absence_pct",
+        "self_certified_pct",
+        "doctor_certified_pct",
+        "short_pct",
+        "long_pct",
+        "last_year_pct",
+        "change_pp",
+        "target",
+        "status",
+        "masked",
     ] {
         assert!(rows[0].get(key).is_some(), "{key} in {}", rows[0]);
     }
@@ -227,8 +334,16 @@ fn min_employees_zero_turns_masking_off() {
     let r = ok(malkart(
         &d.db,
         &[
-            "export", "sick-leave", "--unit", "1000", "--period", &last_year_k3(), "--format",
-            "json", "--min-employees", "0",
+            "export",
+            "sick-leave",
+            "--unit",
+            "1000",
+            "--period",
+            &last_year_k3(),
+            "--format",
+            "json",
+            "--min-employees",
+            "0",
         ],
     ));
     let json: Value = serde_json::from_slice(&r.stdout).unwrap();
@@ -236,7 +351,10 @@ fn min_employees_zero_turns_masking_off() {
     let rows = json["rows"].as_array().expect("rows");
     assert!(!rows.is_empty());
     for row in rows {
-        assert_eq!(row["masked"], false, "nothing masked with --min-employees 0: {row}");
+        assert_eq!(
+            row["masked"], false,
+            "nothing masked with --min-employees 0: {row}"
+        );
     }
 }
 
@@ -245,7 +363,16 @@ fn economy_json_has_the_keys_of_cli_md() {
     let d = demo();
     let r = ok(malkart(
         &d.db,
-        &["export", "economy", "--unit", "1000", "--period", &last_year_k3(), "--format", "json"],
+        &[
+            "export",
+            "economy",
+            "--unit",
+            "1000",
+            "--period",
+            &last_year_k3(),
+            "--format",
+            "json",
+        ],
     ));
     let json: Value = serde_json::from_slice(&r.stdout).unwrap();
     for key in ["unit", "period", "through", "rows"] {
@@ -253,8 +380,18 @@ fn economy_json_has_the_keys_of_cli_md() {
     }
     let rows = json["rows"].as_array().expect("rows");
     for key in [
-        "code", "name", "depth", "annual_budget", "budget_ytd", "actual_ytd", "deviation",
-        "deviation_pct", "spent_pct", "forecast", "forecast_is_budget", "forecast_deviation",
+        "code",
+        "name",
+        "depth",
+        "annual_budget",
+        "budget_ytd",
+        "actual_ytd",
+        "deviation",
+        "deviation_pct",
+        "spent_pct",
+        "forecast",
+        "forecast_is_budget",
+        "forecast_deviation",
         "status",
     ] {
         assert!(rows[0].get(key).is_some(), "{key} in {}", rows[0]);
@@ -277,8 +414,16 @@ fn xlsx_and_pdf_are_written_to_out_with_nothing_left_beside_them() {
         let r = ok(malkart(
             &d.db,
             &[
-                "export", report, "--unit", "1000", "--period", &period, "--format", format,
-                "--out", out.to_str().unwrap(),
+                "export",
+                report,
+                "--unit",
+                "1000",
+                "--period",
+                &period,
+                "--format",
+                format,
+                "--out",
+                out.to_str().unwrap(),
             ],
         ));
         assert!(r.text().contains(out.to_str().unwrap()), "{}", r.text());
@@ -290,7 +435,15 @@ fn xlsx_and_pdf_are_written_to_out_with_nothing_left_beside_them() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["economy.pdf", "economy.xlsx", "sick-leave.pdf", "sick-leave.xlsx"]);
+    assert_eq!(
+        names,
+        [
+            "economy.pdf",
+            "economy.xlsx",
+            "sick-leave.pdf",
+            "sick-leave.xlsx"
+        ]
+    );
 }
 
 #[test]
@@ -300,15 +453,32 @@ fn an_unknown_unit_is_refused_and_no_file_is_written() {
     let r = malkart(
         &d.db,
         &[
-            "export", "economy", "--unit", "9999", "--period", &last_year_k3(), "--format", "pdf",
-            "--out", out.to_str().unwrap(),
+            "export",
+            "economy",
+            "--unit",
+            "9999",
+            "--period",
+            &last_year_k3(),
+            "--format",
+            "pdf",
+            "--out",
+            out.to_str().unwrap(),
         ],
     );
     refused(&r, "9999");
     assert!(!out.exists());
     let r = malkart(
         &d.db,
-        &["export", "sick-leave", "--unit", "9999", "--period", &last_year_k3(), "--format", "csv"],
+        &[
+            "export",
+            "sick-leave",
+            "--unit",
+            "9999",
+            "--period",
+            &last_year_k3(),
+            "--format",
+            "csv",
+        ],
     );
     refused(&r, "9999");
     assert!(r.stdout.is_empty());

@@ -12,7 +12,8 @@ use malkart::period::{Month, Period};
 use malkart::storage::{AuditFilter, ChangeSet, Store};
 use malkart::Error;
 
-const EXAMPLES: &str = "/work/shared/examples";
+/// A copy of `../shared/examples` (see its README).
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/examples");
 
 struct Db {
     _dir: tempfile::TempDir,

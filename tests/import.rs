@@ -11,7 +11,8 @@ use malkart::storage::{AuditFilter, Store};
 use malkart::Error;
 use proptest::prelude::*;
 
-const EXAMPLES: &str = "/work/shared/examples";
+/// A copy of `../shared/examples` (see its README).
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/examples");
 
 struct Db {
     _dir: tempfile::TempDir,
@@ -63,17 +64,6 @@ fn example(name: &str) -> Vec<u8> {
     std::fs::read(format!("{EXAMPLES}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-/// `mål.csv` without its rows for the built-ins SF and OK-AVVIK, which need the sick-leave
-/// and economy kinds that do not exist yet.
-fn targets_without_builtins() -> Vec<u8> {
-    let text = String::from_utf8(example("mål.csv")).unwrap_or_else(|e| panic!("{e}"));
-    let kept: Vec<&str> = text
-        .lines()
-        .filter(|l| !l.starts_with("SF;") && !l.starts_with("OK-AVVIK;"))
-        .collect();
-    format!("{}\n", kept.join("\n")).into_bytes()
-}
-
 fn import(db: &mut Db, kind: ImportKind, name: &str, bytes: &[u8]) -> ImportReport {
     import_bytes(&mut db.store, kind, name, bytes, false).unwrap_or_else(|e| panic!("{e}"))
 }
@@ -93,12 +83,7 @@ fn load_examples(db: &mut Db) -> Vec<ImportReport> {
             "indikatorer.csv",
             &example("indikatorer.csv"),
         ),
-        import(
-            db,
-            ImportKind::Targets,
-            "mål.csv",
-            &targets_without_builtins(),
-        ),
+        import(db, ImportKind::Targets, "mål.csv", &example("mål.csv")),
         import(
             db,
             ImportKind::Measurements,
@@ -131,10 +116,10 @@ fn the_example_files_import_in_order() {
         .iter()
         .map(|r| (r.rows_read, r.created, r.changed, r.unchanged))
         .collect();
-    // 9 units, 5 indicators, 4 targets (7 lines less SF ×2 and OK-AVVIK), 9 measurements
+    // 9 units, 5 indicators, 7 targets (SF ×2 and OK-AVVIK on built-ins among them), 9 measurements
     assert_eq!(
         counts,
-        vec![(9, 9, 0, 0), (5, 5, 0, 0), (4, 4, 0, 0), (9, 9, 0, 0)]
+        vec![(9, 9, 0, 0), (5, 5, 0, 0), (7, 7, 0, 0), (9, 9, 0, 0)]
     );
     assert!(reports.iter().all(|r| r.warnings.is_empty()), "{reports:?}");
 
@@ -252,7 +237,7 @@ fn importing_twice_equals_importing_once() {
     let mut db = open();
     load_examples(&mut db);
     let before = dump(&db.path, &["meta"]);
-    // the dump sees what the store wrote: 9 measurements, 4 targets
+    // the dump sees what the store wrote: 9 measurements, 7 targets
     assert_eq!(
         before
             .iter()
@@ -262,7 +247,7 @@ fn importing_twice_equals_importing_once() {
     );
     assert_eq!(
         before.iter().filter(|r| r.starts_with("targets: ")).count(),
-        4
+        7
     );
     let audit_before = audit_count(&db.store);
     assert!(audit_before >= 27, "{audit_before}");

@@ -11,7 +11,8 @@ use malkart::period::{Month, Period};
 use malkart::storage::{AuditFilter, ChangeSet, Store};
 use malkart::Error;
 
-const EXAMPLES: &str = "/work/shared/examples";
+/// A copy of `../shared/examples` (see its README).
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/examples");
 
 fn open() -> (tempfile::TempDir, PathBuf, Store) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
@@ -98,7 +99,11 @@ fn the_example_imports_and_the_summary_adds_up_what_was_stored() {
     // 8,5 (red 10,0): (71,5 + 55,5) / (610,5 + 590,0) = 10,578… % → 10,6, red as well.
     assert_eq!(top.target, Some(7.0));
     assert_eq!(top.status, Some(malkart::engine::Status::Red));
-    let r3100 = s.rows.iter().find(|r| r.code == "3100").unwrap_or_else(|| panic!("3100"));
+    let r3100 = s
+        .rows
+        .iter()
+        .find(|r| r.code == "3100")
+        .unwrap_or_else(|| panic!("3100"));
     assert_eq!(r3100.target, Some(8.5));
     assert!((r3100.absence_pct.unwrap_or(0.0) - 100.0 * 127.0 / 1200.5).abs() < 1e-9);
     let sf = engine
@@ -152,36 +157,68 @@ fn bad_rows_are_refused_naming_the_row_and_nothing_changes() {
         // The good first line must not be stored either.
         let text = format!("{header}2200;2026-03;420;6;21;20;;;;\n{line}");
         let text = text.replacen("\n2200", "\n2200", 1);
-        let err = import_bytes(&mut store, ImportKind::SickLeave, "f.csv", text.as_bytes(), false)
-            .err()
-            .unwrap_or_else(|| panic!("{line} was accepted"));
+        let err = import_bytes(
+            &mut store,
+            ImportKind::SickLeave,
+            "f.csv",
+            text.as_bytes(),
+            false,
+        )
+        .err()
+        .unwrap_or_else(|| panic!("{line} was accepted"));
         let message = err.to_string();
         let expected = expected.replace("linje 2", "linje 3");
-        assert!(message.contains(&expected), "{message}\n  expected: {expected}");
+        assert!(
+            message.contains(&expected),
+            "{message}\n  expected: {expected}"
+        );
         assert_eq!(err.exit_code(), 2);
     }
     // Twice the same unit and month.
     let text = format!("{header}2200;2026-03;420;6;21;20;;;;\n2200;2026-03;420;6;21;20;;;;\n");
-    let err = import_bytes(&mut store, ImportKind::SickLeave, "f.csv", text.as_bytes(), false)
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(err.contains("linje 3: samme enhet og periode som linje 2"), "{err}");
+    let err = import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "f.csv",
+        text.as_bytes(),
+        false,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        err.contains("linje 3: samme enhet og periode som linje 2"),
+        "{err}"
+    );
 
     // A locked month: by import and directly.
-    store.lock_month(month("2026-02")).unwrap_or_else(|e| panic!("{e}"));
+    store
+        .lock_month(month("2026-02"))
+        .unwrap_or_else(|e| panic!("{e}"));
     let text = format!("{header}2100;2026-02;800;11;30,5;42;;;;\n");
-    let err = import_bytes(&mut store, ImportKind::SickLeave, "f.csv", text.as_bytes(), false)
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(err.contains("linje 2, kolonne «periode»: måneden 2026-02 er låst"), "{err}");
+    let err = import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "f.csv",
+        text.as_bytes(),
+        false,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        err.contains("linje 2, kolonne «periode»: måneden 2026-02 er låst"),
+        "{err}"
+    );
     let remove = ChangeSet::SickLeave(vec![SickLeaveChange::Remove {
         unit: "2100".into(),
         month: month("2026-02"),
     }]);
     let err = store.apply(&remove, "manuell", false).err();
-    assert!(matches!(err, Some(Error::LockedMonth(ref m)) if m == "2026-02"), "{err:?}");
+    assert!(
+        matches!(err, Some(Error::LockedMonth(ref m)) if m == "2026-02"),
+        "{err:?}"
+    );
 
     // Storage refuses a bad row on its own too (the grid's path), naming it.
     let bad = ChangeSet::SickLeave(vec![SickLeaveChange::Set(SickLeave {
@@ -193,7 +230,10 @@ fn bad_rows_are_refused_naming_the_row_and_nothing_changes() {
         employees: Some(3),
         split: None,
     })]);
-    let err = store.apply(&bad, "manuell", false).err().map(|e| e.to_string());
+    let err = store
+        .apply(&bad, "manuell", false)
+        .err()
+        .map(|e| e.to_string());
     assert_eq!(
         err.as_deref(),
         Some("sykefravær 2100 / 2026-03: legemeldt: egenmeldt + legemeldt (6 + 5 = 11) er mer enn avtalte dagsverk (10)")
@@ -256,13 +296,28 @@ fn changes_are_audited_once_and_identical_rows_are_not() {
     assert_eq!(log.len(), 8);
     // Newest first: the removal, then the change.
     let (key, period, old, new) = &log[0];
-    assert_eq!((key.as_str(), period.as_str()), ("2200 / 2026-01", "2026-01"));
-    assert!(old.as_deref().is_some_and(|o| o.contains("\"avtalte_dagsverk\":420.0")), "{old:?}");
+    assert_eq!(
+        (key.as_str(), period.as_str()),
+        ("2200 / 2026-01", "2026-01")
+    );
+    assert!(
+        old.as_deref()
+            .is_some_and(|o| o.contains("\"avtalte_dagsverk\":420.0")),
+        "{old:?}"
+    );
     assert_eq!(new, &None);
     let (key, _, old, new) = &log[1];
     assert_eq!(key, "3200 / 2026-01");
-    assert!(old.as_deref().is_some_and(|o| o.contains("\"dager_1_3\":null")), "{old:?}");
-    assert!(new.as_deref().is_some_and(|n| n.contains("\"dager_over_56\":50.0")), "{new:?}");
+    assert!(
+        old.as_deref()
+            .is_some_and(|o| o.contains("\"dager_1_3\":null")),
+        "{old:?}"
+    );
+    assert!(
+        new.as_deref()
+            .is_some_and(|n| n.contains("\"dager_over_56\":50.0")),
+        "{new:?}"
+    );
     assert_eq!(all(&store).len(), 5);
 }
 
@@ -283,18 +338,30 @@ fn the_masking_minimum_is_an_audited_setting() {
         .collect();
     assert_eq!(log.len(), 1);
     assert_eq!(log[0].key, "min_employees");
-    assert_eq!((log[0].old.as_deref(), log[0].new.as_deref()), (Some("5"), Some("3")));
+    assert_eq!(
+        (log[0].old.as_deref(), log[0].new.as_deref()),
+        (Some("5"), Some("3"))
+    );
 }
 
 #[test]
 fn built_in_indicators_cannot_be_redefined_or_measured() {
     let (_dir, _path, mut store) = with_examples();
     let text = "kode;navn;perspektiv;retning;frekvens;aggregering\nSF;Mitt sykefravær;organisasjon;lav;måned;brøk\n";
-    let err = import_bytes(&mut store, ImportKind::Indicators, "i.csv", text.as_bytes(), false)
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(err.contains("«SF» er en innebygd indikator og kan ikke endres"), "{err}");
+    let err = import_bytes(
+        &mut store,
+        ImportKind::Indicators,
+        "i.csv",
+        text.as_bytes(),
+        false,
+    )
+    .err()
+    .map(|e| e.to_string())
+    .unwrap_or_default();
+    assert!(
+        err.contains("«SF» er en innebygd indikator og kan ikke endres"),
+        "{err}"
+    );
     let mut sf = store
         .indicators()
         .unwrap_or_else(|e| panic!("{e}"))
@@ -306,7 +373,17 @@ fn built_in_indicators_cannot_be_redefined_or_measured() {
         .apply(&ChangeSet::Indicators(vec![sf]), "manuell", false)
         .err()
         .map(|e| e.to_string());
-    assert_eq!(err.as_deref(), Some("«SF» er en innebygd indikator og kan ikke endres"));
+    assert_eq!(
+        err.as_deref(),
+        Some("«SF» er en innebygd indikator og kan ikke endres")
+    );
     let m = "indikator;enhet;periode;teller;nevner\nSF;2100;2026-01;5;100\n";
-    assert!(import_bytes(&mut store, ImportKind::Measurements, "m.csv", m.as_bytes(), false).is_err());
+    assert!(import_bytes(
+        &mut store,
+        ImportKind::Measurements,
+        "m.csv",
+        m.as_bytes(),
+        false
+    )
+    .is_err());
 }

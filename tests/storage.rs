@@ -556,7 +556,10 @@ fn a_span_or_figure_that_does_not_fit_the_indicator_is_refused() {
     let err = store
         .apply(&ChangeSet::Measurements(twice), "m.csv", false)
         .expect_err("refused");
-    assert!(err.to_string().contains("OR-FRAV / 2100 / 2026-01"), "{err}");
+    assert!(
+        err.to_string().contains("OR-FRAV / 2100 / 2026-01"),
+        "{err}"
+    );
     assert!(all_measurements(&store).is_empty());
 }
 
@@ -633,7 +636,10 @@ fn targets_per_unit_and_default_are_kept_apart_and_counted() {
         )
         .unwrap();
     assert_eq!((s.created, s.changed, s.unchanged), (0, 1, 1));
-    assert_eq!(store.targets("OR-FRAV").unwrap(), vec![default.clone(), own2]);
+    assert_eq!(
+        store.targets("OR-FRAV").unwrap(),
+        vec![default.clone(), own2]
+    );
     assert!(store.remove_target("OR-FRAV", None, 2026).unwrap());
     assert!(!store.remove_target("OR-FRAV", None, 2026).unwrap());
     assert_eq!(store.targets("OR-FRAV").unwrap().len(), 1);
@@ -786,7 +792,10 @@ fn comments_are_added_listed_in_order_updated_and_deleted_with_audit() {
     assert_eq!(store.comments("OR-FRAV", "2100", &k3).unwrap()[0], edited);
 
     store.delete_comment(second.id).unwrap();
-    assert_eq!(store.comments("OR-FRAV", "2100", &k3).unwrap(), vec![edited]);
+    assert_eq!(
+        store.comments("OR-FRAV", "2100", &k3).unwrap(),
+        vec![edited]
+    );
     assert!(store.delete_comment(second.id).is_err(), "already gone");
     assert!(
         store.add_comment("OR-FRAV", "2100", &k3, "   ").is_err(),
@@ -829,7 +838,13 @@ fn the_audit_log_filters_by_unit_indicator_date_and_limit() {
     };
     // 2100: the unit itself + two measurements.
     assert_eq!(store.audit(&f(Some("2100"), None)).unwrap().len(), 3);
-    assert_eq!(store.audit(&f(Some("2100"), Some("OR-FRAV"))).unwrap().len(), 1);
+    assert_eq!(
+        store
+            .audit(&f(Some("2100"), Some("OR-FRAV")))
+            .unwrap()
+            .len(),
+        1
+    );
     // OR-FRAV: the definition + two measurements.
     assert_eq!(store.audit(&f(None, Some("OR-FRAV"))).unwrap().len(), 3);
     let limited = store

@@ -144,10 +144,18 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
 /// atomically) or, for csv and json, to standard output.
 fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
     let (target, min_employees) = match &report {
-        Report::SickLeave { target, min_employees } => (target, *min_employees),
+        Report::SickLeave {
+            target,
+            min_employees,
+        } => (target, *min_employees),
         Report::Economy { target } => (target, None),
     };
-    let ExportTarget { unit, period, format, out } = target;
+    let ExportTarget {
+        unit,
+        period,
+        format,
+        out,
+    } = target;
     let format = match format {
         ExportFormat::Csv => export::Format::Csv,
         ExportFormat::Xlsx => export::Format::Xlsx,
@@ -172,11 +180,15 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
                 Some(n) => n,
                 None => store.min_employees()?,
             };
-            (export::sick_leave(&engine, unit, &period, min, format)?, "Sykefraværsrapporten")
+            (
+                export::sick_leave(&engine, unit, &period, min, format)?,
+                "Sykefraværsrapporten",
+            )
         }
-        Report::Economy { .. } => {
-            (export::economy(&engine, unit, &period, format)?, "Økonomirapporten")
-        }
+        Report::Economy { .. } => (
+            export::economy(&engine, unit, &period, format)?,
+            "Økonomirapporten",
+        ),
     };
     match out {
         None => Ok(bytes),
@@ -202,7 +214,11 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> Result<()> {
     let name = file
         .file_name()
         .ok_or_else(|| Error::Invalid(format!("«{}» er ikke et filnavn", file.display())))?;
-    let temp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    let temp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
     let written = std::fs::File::create(&temp).and_then(|mut f| {
         f.write_all(bytes)?;
         f.sync_all()

@@ -180,12 +180,22 @@ mod tests {
             let (a, c) = rows
                 .iter()
                 .filter(|r| r.month.month() == month)
-                .fold((0.0, 0.0), |(a, c), r| (a + r.absence_days(), c + r.contracted_days));
+                .fold((0.0, 0.0), |(a, c), r| {
+                    (a + r.absence_days(), c + r.contracted_days)
+                });
             a / c
         };
-        assert!(rate(1) > rate(7) * 1.3, "January {} vs July {}", rate(1), rate(7));
+        assert!(
+            rate(1) > rate(7) * 1.3,
+            "January {} vs July {}",
+            rate(1),
+            rate(7)
+        );
         let with_split = rows.iter().filter(|r| r.split.is_some()).count();
-        assert!(with_split * 10 >= rows.len() * 7 && with_split < rows.len(), "{with_split}");
+        assert!(
+            with_split * 10 >= rows.len() * 7 && with_split < rows.len(),
+            "{with_split}"
+        );
         let long = rows
             .iter()
             .filter(|r| r.split.is_some_and(|s| s.days_over_56 > 10.0))

@@ -132,10 +132,19 @@ mod tests {
         // A sum target of 0,1 per month is 0.1 × 3 = 0.30000000000000004 for a quarter;
         // a displayed 0,3 meets it (høy) and does not exceed it (lav).
         let t = 0.1 * 3.0;
-        assert_eq!(status(Direction::Hoy, Some(0.3), Some((t, None))), Status::Green);
-        assert_eq!(status(Direction::Lav, Some(0.3), Some((t, None))), Status::Green);
+        assert_eq!(
+            status(Direction::Hoy, Some(0.3), Some((t, None))),
+            Status::Green
+        );
+        assert_eq!(
+            status(Direction::Lav, Some(0.3), Some((t, None))),
+            Status::Green
+        );
         // A real difference of one in the fourth decimal still counts.
-        assert_eq!(status(Direction::Hoy, Some(0.2999), Some((t, None))), Status::Red);
+        assert_eq!(
+            status(Direction::Hoy, Some(0.2999), Some((t, None))),
+            Status::Red
+        );
     }
 
     #[test]

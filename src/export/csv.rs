@@ -73,7 +73,10 @@ mod tests {
     use crate::export::{Column, Row};
 
     fn column(header: &str, kind: ColumnKind) -> Column {
-        Column { header: header.to_string(), kind }
+        Column {
+            header: header.to_string(),
+            kind,
+        }
     }
 
     fn doc() -> Document {
@@ -143,7 +146,8 @@ mod tests {
 
     #[test]
     fn csv_is_bom_semicolon_decimal_comma_crlf_byte_for_byte() {
-        let expected = "\u{FEFF}Enhetskode;Enhet;Nivå;Avtalte dagsverk;Fravær %;Avvik kr;Status\r\n\
+        let expected =
+            "\u{FEFF}Enhetskode;Enhet;Nivå;Avtalte dagsverk;Fravær %;Avvik kr;Status\r\n\
                         2000;Oppvekst;0;1300,0;6,3;1234568;gul\r\n\
                         2100;\"Skole; \"\"Ås\"\" og Øya\";1;*;*;-3;ingen data\r\n\
                         2200;Barnehage;1;7,0;;-1000;ingen mål\r\n";

@@ -152,7 +152,9 @@ pub fn status_text(status: Status) -> String {
 
 /// The time of export as it is printed: `23.11.2026 kl. 14:05`.
 pub fn now_text() -> String {
-    chrono::Local::now().format("%d.%m.%Y kl. %H:%M").to_string()
+    chrono::Local::now()
+        .format("%d.%m.%Y kl. %H:%M")
+        .to_string()
 }
 
 /// The sick-leave summary of `unit` for `period` in `format`.
@@ -207,8 +209,12 @@ pub(crate) mod test_tools {
                 );
                 Some(out.stdout)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && std::env::var_os("CI").is_none() => {
-                eprintln!("HOPPER OVER: {program} er ikke installert (scripts/setup.sh installerer det)");
+            Err(e)
+                if e.kind() == std::io::ErrorKind::NotFound && std::env::var_os("CI").is_none() =>
+            {
+                eprintln!(
+                    "HOPPER OVER: {program} er ikke installert (scripts/setup.sh installerer det)"
+                );
                 None
             }
             Err(e) => panic!("kunne ikke kjøre {program}: {e}"),
@@ -226,7 +232,10 @@ pub(crate) mod test_tools {
 
     /// `pdftotext -layout` of a PDF file: pages separated by form feeds.
     pub fn pdftotext(path: &Path) -> Option<String> {
-        let out = run("pdftotext", &["-layout".as_ref(), path.as_os_str(), "-".as_ref()])?;
+        let out = run(
+            "pdftotext",
+            &["-layout".as_ref(), path.as_os_str(), "-".as_ref()],
+        )?;
         Some(String::from_utf8(out).unwrap())
     }
 }

@@ -49,9 +49,28 @@ pub fn render(doc: &Document) -> Result<Vec<u8>> {
 /// One thing drawn on a page; `y` grows downwards from the page's top, text at its baseline.
 #[derive(Clone, Debug, PartialEq)]
 enum Op {
-    Text { x: f32, y: f32, size: f32, bold: bool, gray: u8, text: String },
-    Fill { x: f32, y: f32, w: f32, h: f32, gray: u8 },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        gray: u8,
+        text: String,
+    },
+    Fill {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        gray: u8,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
 }
 
 type Page = Vec<Op>;
@@ -77,8 +96,15 @@ impl Fonts {
 
     /// The width of `text` in points at `size`, from the glyphs' advance widths.
     fn width(&self, text: &str, size: f32, bold: bool) -> f32 {
-        let font = if bold { &self.bold_ref } else { &self.regular_ref };
-        let upem = f32::from(font.metrics(Size::unscaled(), LocationRef::default()).units_per_em);
+        let font = if bold {
+            &self.bold_ref
+        } else {
+            &self.regular_ref
+        };
+        let upem = f32::from(
+            font.metrics(Size::unscaled(), LocationRef::default())
+                .units_per_em,
+        );
         let charmap = font.charmap();
         let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
         let units: f32 = text
@@ -115,7 +141,11 @@ impl Fonts {
         let mut lines = Vec::new();
         let mut line = String::new();
         for word in text.split_whitespace() {
-            let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+            let candidate = if line.is_empty() {
+                word.to_string()
+            } else {
+                format!("{line} {word}")
+            };
             if line.is_empty() || self.width(&candidate, size, bold) <= width {
                 line = candidate;
             } else {
@@ -224,7 +254,13 @@ impl Table {
     fn header(&self, doc: &Document, fonts: &Fonts, page: &mut Page, y: f32) -> f32 {
         let line_h = self.size * 1.25;
         let mut x = MARGIN_X;
-        page.push(Op::Line { x1: MARGIN_X, y1: y, x2: MARGIN_X + self.width(), y2: y, width: 0.8 });
+        page.push(Op::Line {
+            x1: MARGIN_X,
+            y1: y,
+            x2: MARGIN_X + self.width(),
+            y2: y,
+            width: 0.8,
+        });
         for ((column, lines), w) in doc.columns.iter().zip(&self.header_lines).zip(&self.widths) {
             // Headers sit on the rule below them, like the figures under them.
             let top = y + self.header_h - self.size * 0.55 - lines.len() as f32 * line_h;
@@ -242,14 +278,26 @@ impl Table {
             x += w;
         }
         let bottom = y + self.header_h;
-        page.push(Op::Line { x1: MARGIN_X, y1: bottom, x2: MARGIN_X + self.width(), y2: bottom, width: 0.8 });
+        page.push(Op::Line {
+            x1: MARGIN_X,
+            y1: bottom,
+            x2: MARGIN_X + self.width(),
+            y2: bottom,
+            width: 0.8,
+        });
         bottom
     }
 
     /// One row at `y` (its top).
     fn row(&self, doc: &Document, fonts: &Fonts, page: &mut Page, row: &Row, index: usize, y: f32) {
         if index % 2 == 1 {
-            page.push(Op::Fill { x: MARGIN_X, y, w: self.width(), h: self.row_h, gray: ZEBRA });
+            page.push(Op::Fill {
+                x: MARGIN_X,
+                y,
+                w: self.width(),
+                h: self.row_h,
+                gray: ZEBRA,
+            });
         }
         let bold = row.depth == 0;
         let baseline = y + self.row_h / 2.0 + self.size * 0.36;
@@ -301,7 +349,9 @@ fn cell_text(kind: ColumnKind, cell: &Cell) -> String {
     let figure = |value: f64| match kind {
         ColumnKind::Days | ColumnKind::Percent => number(value, 1),
         ColumnKind::Kroner | ColumnKind::Integer => number(value, 0),
-        ColumnKind::Text | ColumnKind::Name | ColumnKind::Status => value.to_string().replace('.', ","),
+        ColumnKind::Text | ColumnKind::Name | ColumnKind::Status => {
+            value.to_string().replace('.', ",")
+        }
     };
     match cell {
         Cell::Empty => String::new(),
@@ -322,14 +372,43 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
     // Page 1: title and facts.
     let mut page: Page = Vec::new();
     let mut y = MARGIN_TOP + 16.0;
-    page.push(Op::Text { x: MARGIN_X, y, size: 16.0, bold: true, gray: 0, text: doc.title.clone() });
+    page.push(Op::Text {
+        x: MARGIN_X,
+        y,
+        size: 16.0,
+        bold: true,
+        gray: 0,
+        text: doc.title.clone(),
+    });
     y += 8.0;
-    let facts = [("Enhet:", &doc.unit), ("Periode:", &doc.period), ("Eksportert:", &doc.exported_at)];
-    let label_w = facts.iter().map(|(l, _)| fonts.width(l, 9.5, true)).fold(0.0, f32::max) + 6.0;
+    let facts = [
+        ("Enhet:", &doc.unit),
+        ("Periode:", &doc.period),
+        ("Eksportert:", &doc.exported_at),
+    ];
+    let label_w = facts
+        .iter()
+        .map(|(l, _)| fonts.width(l, 9.5, true))
+        .fold(0.0, f32::max)
+        + 6.0;
     for (label, value) in facts {
         y += 13.0;
-        page.push(Op::Text { x: MARGIN_X, y, size: 9.5, bold: true, gray: 0, text: label.to_string() });
-        page.push(Op::Text { x: MARGIN_X + label_w, y, size: 9.5, bold: false, gray: 0, text: value.clone() });
+        page.push(Op::Text {
+            x: MARGIN_X,
+            y,
+            size: 9.5,
+            bold: true,
+            gray: 0,
+            text: label.to_string(),
+        });
+        page.push(Op::Text {
+            x: MARGIN_X + label_w,
+            y,
+            size: 9.5,
+            bold: false,
+            gray: 0,
+            text: value.clone(),
+        });
     }
     y += 14.0;
 
@@ -345,7 +424,13 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
             table.row(doc, fonts, &mut page, row, i, y);
             y += table.row_h;
         }
-        page.push(Op::Line { x1: MARGIN_X, y1: y, x2: MARGIN_X + table.width(), y2: y, width: 0.5 });
+        page.push(Op::Line {
+            x1: MARGIN_X,
+            y1: y,
+            x2: MARGIN_X + table.width(),
+            y2: y,
+            width: 0.5,
+        });
     }
 
     // The notes: a heading is never left alone at the bottom of a page.
@@ -362,7 +447,14 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
             y = continuation_top(doc, &mut page);
         }
         y += 16.0;
-        page.push(Op::Text { x: MARGIN_X, y, size: 10.5, bold: true, gray: 0, text: note.heading.clone() });
+        page.push(Op::Text {
+            x: MARGIN_X,
+            y,
+            size: 10.5,
+            bold: true,
+            gray: 0,
+            text: note.heading.clone(),
+        });
         y += 2.0;
         for paragraph in &note.paragraphs {
             for line in fonts.wrap(paragraph, NOTE_SIZE, false, AVAILABLE_W) {
@@ -371,7 +463,14 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
                     y = continuation_top(doc, &mut page);
                 }
                 y += line_h;
-                page.push(Op::Text { x: MARGIN_X, y, size: NOTE_SIZE, bold: false, gray: 0, text: line });
+                page.push(Op::Text {
+                    x: MARGIN_X,
+                    y,
+                    size: NOTE_SIZE,
+                    bold: false,
+                    gray: 0,
+                    text: line,
+                });
             }
             y += 4.0;
         }
@@ -383,9 +482,23 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
     for (i, page) in pages.iter_mut().enumerate() {
         let text = format!("Side {} av {count}", i + 1);
         let w = fonts.width(&text, 8.0, false);
-        page.push(Op::Text { x: PAGE_W - MARGIN_X - w, y: FOOTER_BASELINE, size: 8.0, bold: false, gray: FAINT, text });
+        page.push(Op::Text {
+            x: PAGE_W - MARGIN_X - w,
+            y: FOOTER_BASELINE,
+            size: 8.0,
+            bold: false,
+            gray: FAINT,
+            text,
+        });
         let left = format!("Målkart · eksportert {}", doc.exported_at);
-        page.push(Op::Text { x: MARGIN_X, y: FOOTER_BASELINE, size: 8.0, bold: false, gray: FAINT, text: left });
+        page.push(Op::Text {
+            x: MARGIN_X,
+            y: FOOTER_BASELINE,
+            size: 8.0,
+            bold: false,
+            gray: FAINT,
+            text: left,
+        });
     }
     pages
 }
@@ -395,7 +508,14 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
 fn continuation_top(doc: &Document, page: &mut Page) -> f32 {
     let y = MARGIN_TOP + 8.0;
     let text = format!("{} · {} · {}", doc.title, doc.unit, doc.period);
-    page.push(Op::Text { x: MARGIN_X, y, size: 8.0, bold: false, gray: FAINT, text });
+    page.push(Op::Text {
+        x: MARGIN_X,
+        y,
+        size: 8.0,
+        bold: false,
+        gray: FAINT,
+        text,
+    });
     y + 10.0
 }
 
@@ -414,11 +534,32 @@ fn draw(doc: &Document, fonts: &Fonts, pages: &[Page]) -> Result<Vec<u8>> {
         let mut surface = page.surface();
         for op in ops {
             match op {
-                Op::Text { x, y, size, bold, gray, text } => {
+                Op::Text {
+                    x,
+                    y,
+                    size,
+                    bold,
+                    gray,
+                    text,
+                } => {
                     surface.set_stroke(None);
-                    surface.set_fill(Some(Fill { paint: luma::Color::new(*gray).into(), ..Fill::default() }));
-                    let font = if *bold { fonts.bold.clone() } else { fonts.regular.clone() };
-                    surface.draw_text(Point::from_xy(*x, *y), font, *size, text, false, TextDirection::Auto);
+                    surface.set_fill(Some(Fill {
+                        paint: luma::Color::new(*gray).into(),
+                        ..Fill::default()
+                    }));
+                    let font = if *bold {
+                        fonts.bold.clone()
+                    } else {
+                        fonts.regular.clone()
+                    };
+                    surface.draw_text(
+                        Point::from_xy(*x, *y),
+                        font,
+                        *size,
+                        text,
+                        false,
+                        TextDirection::Auto,
+                    );
                 }
                 Op::Fill { x, y, w, h, gray } => {
                     let mut path = PathBuilder::new();
@@ -427,11 +568,20 @@ fn draw(doc: &Document, fonts: &Fonts, pages: &[Page]) -> Result<Vec<u8>> {
                     }
                     if let Some(path) = path.finish() {
                         surface.set_stroke(None);
-                        surface.set_fill(Some(Fill { paint: luma::Color::new(*gray).into(), ..Fill::default() }));
+                        surface.set_fill(Some(Fill {
+                            paint: luma::Color::new(*gray).into(),
+                            ..Fill::default()
+                        }));
                         surface.draw_path(&path);
                     }
                 }
-                Op::Line { x1, y1, x2, y2, width } => {
+                Op::Line {
+                    x1,
+                    y1,
+                    x2,
+                    y2,
+                    width,
+                } => {
                     let mut path = PathBuilder::new();
                     path.move_to(*x1, *y1);
                     path.line_to(*x2, *y2);
@@ -463,13 +613,17 @@ mod tests {
     use crate::export::test_tools;
     use crate::export::{Column, Note};
 
-    const MASKING_NOTE: &str = "Tall for grupper med færre enn 5 ansatte er skjult (*), også når de \
+    const MASKING_NOTE: &str =
+        "Tall for grupper med færre enn 5 ansatte er skjult (*), også når de \
         kunne regnes ut ved å trekke andre rader fra summen.";
 
     /// A sick-leave summary of 1 + 9 + 9 × 8 = 82 rows: a municipality, nine sectors of eight
     /// units each — enough for three pages.
     fn summary() -> Document {
-        let column = |header: &str, kind| Column { header: header.to_string(), kind };
+        let column = |header: &str, kind| Column {
+            header: header.to_string(),
+            kind,
+        };
         let mut rows = vec![Row {
             depth: 0,
             cells: vec![
@@ -504,7 +658,13 @@ mod tests {
             });
             for u in 1..=8u32 {
                 let masked = u == 8;
-                let figure = |v: f64| if masked { Cell::Masked } else { Cell::Number(v) };
+                let figure = |v: f64| {
+                    if masked {
+                        Cell::Masked
+                    } else {
+                        Cell::Number(v)
+                    }
+                };
                 rows.push(Row {
                     depth: 2,
                     cells: vec![
@@ -517,7 +677,11 @@ mod tests {
                         figure(7.0),
                         figure(0.0),
                         Cell::Empty,
-                        if masked { Cell::Status(Status::NoData) } else { Cell::Status(Status::Green) },
+                        if masked {
+                            Cell::Status(Status::NoData)
+                        } else {
+                            Cell::Status(Status::Green)
+                        },
                     ],
                 });
             }
@@ -590,10 +754,18 @@ mod tests {
         let n = pages.len();
         for (i, page) in pages.iter().enumerate() {
             let t = texts(page);
-            assert!(t.contains(&format!("Side {} av {n}", i + 1)), "side {}: {t:?}", i + 1);
+            assert!(
+                t.contains(&format!("Side {} av {n}", i + 1)),
+                "side {}: {t:?}",
+                i + 1
+            );
             if i + 1 < n {
                 // Every page with table rows starts with the header.
-                assert!(t.contains(&"Enhetskode".to_string()), "side {}: {t:?}", i + 1);
+                assert!(
+                    t.contains(&"Enhetskode".to_string()),
+                    "side {}: {t:?}",
+                    i + 1
+                );
             }
         }
         // Everything fits across the page.
@@ -613,8 +785,13 @@ mod tests {
         let dir = check_dir();
         let path = dir.join("sykefravaer.pdf");
         std::fs::write(&path, &bytes).unwrap();
-        let Some(text) = test_tools::pdftotext(&path) else { return };
-        let pages: Vec<&str> = text.split('\u{c}').filter(|p| !p.trim().is_empty()).collect();
+        let Some(text) = test_tools::pdftotext(&path) else {
+            return;
+        };
+        let pages: Vec<&str> = text
+            .split('\u{c}')
+            .filter(|p| !p.trim().is_empty())
+            .collect();
         assert!(pages.len() >= 2, "{text}");
         let first = pages[0];
         assert!(first.contains("Sykefraværsrapport"), "{first}");
@@ -630,20 +807,40 @@ mod tests {
         assert!(first.contains("Side 1 av"), "{first}");
         let second = pages[1];
         assert!(second.contains("Side 2 av"), "{second}");
-        assert!(second.contains("Enhetskode") && second.contains("Fraværsdagsverk"), "{second}");
+        assert!(
+            second.contains("Enhetskode") && second.contains("Fraværsdagsverk"),
+            "{second}"
+        );
         // The last unit's row and the notes are there, in order, at the end.
         let all = pages.join("\n");
         assert!(all.contains("Ærfuglen øvre 8 (avd. 9)"), "{all}");
         let flat: String = all.split_whitespace().collect::<Vec<_>>().join(" ");
-        assert!(flat.contains(&MASKING_NOTE.split_whitespace().collect::<Vec<_>>().join(" ")), "{flat}");
+        assert!(
+            flat.contains(
+                &MASKING_NOTE
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            "{flat}"
+        );
         assert!(flat.find("Definisjoner") > flat.find("Ærfuglen øvre 8 (avd. 9)"));
 
         // Page 1 as a picture, to look at (target/export-check/sykefravaer-1.png).
         test_tools::run(
             "pdftoppm",
-            &["-png".as_ref(), "-r".as_ref(), "60".as_ref(), "-f".as_ref(), "1".as_ref(),
-              "-l".as_ref(), "1".as_ref(), "-singlefile".as_ref(), path.as_os_str(),
-              dir.join("sykefravaer-1").as_os_str()],
+            &[
+                "-png".as_ref(),
+                "-r".as_ref(),
+                "60".as_ref(),
+                "-f".as_ref(),
+                "1".as_ref(),
+                "-l".as_ref(),
+                "1".as_ref(),
+                "-singlefile".as_ref(),
+                path.as_os_str(),
+                dir.join("sykefravaer-1").as_os_str(),
+            ],
         );
     }
 }

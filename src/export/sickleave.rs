@@ -231,7 +231,10 @@ mod tests {
         );
         assert_eq!(doc.columns[1].kind, ColumnKind::Name);
         assert_eq!(doc.columns[4].kind, ColumnKind::Days);
-        assert_eq!((doc.title.as_str(), doc.sheet.as_str()), ("Sykefraværsrapport", "Sykefravær"));
+        assert_eq!(
+            (doc.title.as_str(), doc.sheet.as_str()),
+            ("Sykefraværsrapport", "Sykefravær")
+        );
         assert_eq!(doc.unit, "2000 Oppvekst");
         assert_eq!(doc.period, "3. kvartal 2026 (2026-K3)");
         let shown = &doc.rows[0].cells;

@@ -7,7 +7,9 @@
 //! `1 234 567` and `7,3`. A `Cell::Marked` stays a number; its mark is literal text in the
 //! number format (`#,##0" b"`).
 
-use rust_xlsxwriter::{Format as CellFormat, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Format as CellFormat, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+};
 
 use super::{status_text, Cell, ColumnKind, Document};
 use crate::error::{Error, Result};
@@ -40,7 +42,11 @@ fn write_table(sheet: &mut Worksheet, doc: &Document) -> std::result::Result<(),
     let header_right = header.clone().set_align(FormatAlign::Right);
     let mut widths: Vec<usize> = Vec::with_capacity(doc.columns.len());
     for (c, column) in doc.columns.iter().enumerate() {
-        let format = if is_numeric(column.kind) { &header_right } else { &header };
+        let format = if is_numeric(column.kind) {
+            &header_right
+        } else {
+            &header
+        };
         sheet.write_string_with_format(0, col(c), &column.header, format)?;
         // A long header wraps over two lines rather than widening its column to its full
         // length; 12 characters is room for the figures themselves.
@@ -103,7 +109,9 @@ fn write_table(sheet: &mut Worksheet, doc: &Document) -> std::result::Result<(),
 fn write_about(sheet: &mut Worksheet, doc: &Document) -> std::result::Result<(), XlsxError> {
     let title = CellFormat::new().set_bold().set_font_size(14);
     let bold = CellFormat::new().set_bold();
-    let paragraph = CellFormat::new().set_text_wrap().set_align(FormatAlign::Top);
+    let paragraph = CellFormat::new()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top);
     sheet.set_column_width(0, 18)?;
     sheet.set_column_width(1, 100)?;
     sheet.write_string_with_format(0, 0, &doc.title, &title)?;
@@ -192,7 +200,10 @@ mod tests {
     use crate::export::{Column, Note, Row};
 
     fn doc() -> Document {
-        let column = |header: &str, kind| Column { header: header.to_string(), kind };
+        let column = |header: &str, kind| Column {
+            header: header.to_string(),
+            kind,
+        };
         Document {
             title: "Økonomirapport".to_string(),
             sheet: "Økonomi".to_string(),
@@ -245,15 +256,31 @@ mod tests {
     fn xlsx_reads_back_with_numeric_cells_header_and_about_sheet() {
         let bytes = render(&doc()).unwrap();
         let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
-        assert_eq!(book.sheet_names(), vec!["Økonomi".to_string(), ABOUT_SHEET.to_string()]);
+        assert_eq!(
+            book.sheet_names(),
+            vec!["Økonomi".to_string(), ABOUT_SHEET.to_string()]
+        );
 
         let table = book.worksheet_range("Økonomi").unwrap();
         let header: Vec<String> = (0..7)
-            .map(|c| table.get_value((0, c)).map(|d| d.to_string()).unwrap_or_default())
+            .map(|c| {
+                table
+                    .get_value((0, c))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            })
             .collect();
         assert_eq!(
             header,
-            ["Ansvar", "Enhet", "Nivå", "Regnskap hittil", "Avvik %", "Prognose", "Status"]
+            [
+                "Ansvar",
+                "Enhet",
+                "Nivå",
+                "Regnskap hittil",
+                "Avvik %",
+                "Prognose",
+                "Status"
+            ]
         );
         // Numbers are real floats, unrounded (the format rounds only the display).
         assert_eq!(table.get_value((1, 3)), Some(&Data::Float(1_234_567.25)));
@@ -263,9 +290,15 @@ mod tests {
         assert_eq!(table.get_value((2, 5)), Some(&Data::Float(2_500_000.0)));
         assert_eq!(table.get_value((2, 3)), Some(&Data::String("*".into())));
         // The name is not padded with spaces: the indent is a cell format.
-        assert_eq!(table.get_value((2, 1)), Some(&Data::String("Åsen skole".into())));
+        assert_eq!(
+            table.get_value((2, 1)),
+            Some(&Data::String("Åsen skole".into()))
+        );
         assert_eq!(table.get_value((1, 6)), Some(&Data::String("■ rød".into())));
-        assert_eq!(table.get_value((2, 6)), Some(&Data::String("● grønn".into())));
+        assert_eq!(
+            table.get_value((2, 6)),
+            Some(&Data::String("● grønn".into()))
+        );
 
         let about = book.worksheet_range(ABOUT_SHEET).unwrap();
         let text: Vec<String> = about
@@ -284,7 +317,10 @@ mod tests {
             "Definisjoner",
             "Avvik kr = budsjett hittil − regnskap hittil.",
         ] {
-            assert!(text.contains(&expected.to_string()), "{expected} mangler i {text:?}");
+            assert!(
+                text.contains(&expected.to_string()),
+                "{expected} mangler i {text:?}"
+            );
         }
     }
 
@@ -296,7 +332,12 @@ mod tests {
         let style = |r: u32, c: u32| styles.get((r, c)).cloned().unwrap_or_default();
         let bold = |r, c| style(r, c).font.map(|f| f.is_bold()).unwrap_or(false);
         let indent = |r, c| style(r, c).alignment.and_then(|a| a.indent).unwrap_or(0);
-        let code = |r, c| style(r, c).number_format.map(|n| n.format_code).unwrap_or_default();
+        let code = |r, c| {
+            style(r, c)
+                .number_format
+                .map(|n| n.format_code)
+                .unwrap_or_default()
+        };
         assert!(bold(0, 0) && bold(0, 6), "the header row is bold");
         assert!(!bold(1, 0), "the figures are not bold");
         // Depth 0 is not indented, depth 1 one level.
@@ -311,19 +352,25 @@ mod tests {
     #[test]
     fn xlsx_freezes_the_header_row() {
         // calamine does not read panes: look at the sheet's XML with `unzip`.
-        let Some(xml) = crate::export::test_tools::unzip(&render(&doc()).unwrap(), "xl/worksheets/sheet1.xml")
+        let Some(xml) =
+            crate::export::test_tools::unzip(&render(&doc()).unwrap(), "xl/worksheets/sheet1.xml")
         else {
             return;
         };
         assert!(
-            xml.contains(r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#),
+            xml.contains(
+                r#"<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>"#
+            ),
             "{xml}"
         );
     }
 
     #[test]
     fn sheet_names_are_cut_to_excels_rules() {
-        assert_eq!(sheet_name("Sykefravær 2026-K3: alle [enheter]"), "Sykefravær 2026-K3 alle enheter");
+        assert_eq!(
+            sheet_name("Sykefravær 2026-K3: alle [enheter]"),
+            "Sykefravær 2026-K3 alle enheter"
+        );
         assert_eq!(sheet_name("???"), "Rapport");
     }
 }

@@ -303,8 +303,11 @@ mod tests {
 
     #[test]
     fn the_example_file_imports_and_its_year_budget_is_spread() {
-        let text = std::fs::read_to_string("/work/shared/examples/økonomi.csv")
-            .unwrap_or_else(|e| panic!("/work/shared/examples/økonomi.csv: {e}"));
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/examples/økonomi.csv"
+        );
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let (cs, warnings) = changes(&text, &[]).unwrap_or_else(|e| panic!("{e:?}"));
         // 2100: 48 000 000 kr / 12 = 4 000 000 kr each month (exact).
         let jan = find(&cs, "2100", "2026-01").unwrap_or_else(|| panic!("2100 januar"));

@@ -200,12 +200,9 @@ pub fn parse(
             catalog,
             &mut problems,
         )),
-        ImportKind::SickLeave => ChangeSet::SickLeave(sickleave::parse(
-            &table,
-            &columns,
-            catalog,
-            &mut problems,
-        )),
+        ImportKind::SickLeave => {
+            ChangeSet::SickLeave(sickleave::parse(&table, &columns, catalog, &mut problems))
+        }
         ImportKind::Economy => ChangeSet::Economy(economy::parse(
             &table,
             &columns,

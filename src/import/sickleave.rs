@@ -44,10 +44,7 @@ pub fn parse(
     let mut keys: Vec<(u32, i32, u64)> = Vec::with_capacity(table.records.len());
     let mut out = Vec::with_capacity(table.records.len());
     for record in table.records.iter() {
-        let c = Cells {
-            record,
-            columns,
-        };
+        let c = Cells { record, columns };
         let unit = c
             .required(problems, "enhet")
             .and_then(|u| match units.get(u) {
@@ -81,8 +78,23 @@ pub fn parse(
         let doctor_certified = c.required_number(problems, "legemeldt");
         let employees = employees(&c, problems);
         let split = split(&c, problems);
-        let (Ok((_, unit)), Ok(month), Ok(contracted), Ok(self_certified), Ok(doctor_certified), Ok(employees), Ok(split)) =
-            (unit, month, contracted, self_certified, doctor_certified, employees, split)
+        let (
+            Ok((_, unit)),
+            Ok(month),
+            Ok(contracted),
+            Ok(self_certified),
+            Ok(doctor_certified),
+            Ok(employees),
+            Ok(split),
+        ) = (
+            unit,
+            month,
+            contracted,
+            self_certified,
+            doctor_certified,
+            employees,
+            split,
+        )
         else {
             continue;
         };

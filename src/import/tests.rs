@@ -220,8 +220,15 @@ fn duplicate_unit_codes_and_bad_codes_are_refused() {
 
 #[test]
 fn the_windows_1252_example_gives_the_same_units_as_the_utf8_one() {
-    let read = |name: &str| std::fs::read(format!("/work/shared/examples/{name}")).ok();
-    if let (Some(a), Some(b)) = (read("enheter-windows-1252.csv"), read("enheter.csv")) {
+    let read = |name: &str| {
+        let path = format!(
+            "{}/tests/fixtures/examples/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    {
+        let (a, b) = (read("enheter-windows-1252.csv"), read("enheter.csv"));
         let empty = Catalog::default();
         let a = parse(ImportKind::Units, "a.csv", &a, &empty).unwrap_or_else(|f| panic!("{f}"));
         let b = parse(ImportKind::Units, "b.csv", &b, &empty).unwrap_or_else(|f| panic!("{f}"));
@@ -369,7 +376,10 @@ fn a_builtin_keeps_its_flag_and_its_frequency_and_aggregation() {
     // The definition as it stands is no change; any other name is.
     assert!(i[0].builtin);
     assert_eq!(
-        only_error(ImportKind::Indicators, &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n")),
+        only_error(
+            ImportKind::Indicators,
+            &format!("{IND_HEADER}\nSF;Sykefravær totalt;organisasjon;lav;måned;brøk\n")
+        ),
         "linje 2: «SF» er en innebygd indikator og kan ikke endres"
     );
     assert_eq!(
@@ -786,12 +796,24 @@ fn sick_leave(p: Parsed) -> Vec<crate::model::SickLeave> {
 
 #[test]
 fn the_example_sick_leave_file_reads_with_and_without_the_split() {
-    let text = std::fs::read_to_string("/work/shared/examples/sykefravær.csv")
-        .unwrap_or_else(|e| panic!("{e}"));
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/examples/sykefravær.csv"
+    ))
+    .unwrap_or_else(|e| panic!("{e}"));
     let mut cat = catalog();
-    cat.units.extend([unit("2200", Some("2000")), unit("3120", Some("3100")), unit("3200", Some("3000"))]);
-    let p = parse(ImportKind::SickLeave, "sykefravær.csv", text.as_bytes(), &cat)
-        .unwrap_or_else(|f| panic!("{f}"));
+    cat.units.extend([
+        unit("2200", Some("2000")),
+        unit("3120", Some("3100")),
+        unit("3200", Some("3000")),
+    ]);
+    let p = parse(
+        ImportKind::SickLeave,
+        "sykefravær.csv",
+        text.as_bytes(),
+        &cat,
+    )
+    .unwrap_or_else(|f| panic!("{f}"));
     let rows = sick_leave(p);
     assert_eq!(rows.len(), 6);
     // 2100;2026-01;880,0;14,5;41,0;42;12,0;9,5;20,0;14,0

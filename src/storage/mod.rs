@@ -354,7 +354,12 @@ impl Store {
             .economy
             .iter()
             .map(|e| {
-                let set = |v: Option<i64>| v.map_or(crate::model::FieldChange::Keep, crate::model::FieldChange::Set);
+                let set = |v: Option<i64>| {
+                    v.map_or(
+                        crate::model::FieldChange::Keep,
+                        crate::model::FieldChange::Set,
+                    )
+                };
                 EconomyChange {
                     unit: e.unit.clone(),
                     month: e.month,

@@ -130,7 +130,8 @@ pub fn apply(
              days_4_16 = excluded.days_4_16, days_17_56 = excluded.days_17_56,
              days_over_56 = excluded.days_over_56"
     ))?;
-    let mut delete = conn.prepare_cached("DELETE FROM sick_leave WHERE month = ?1 AND unit = ?2")?;
+    let mut delete =
+        conn.prepare_cached("DELETE FROM sick_leave WHERE month = ?1 AND unit = ?2")?;
     let mut log_stmt = None;
     for change in changes {
         let (unit, month) = key_of(change);
@@ -196,7 +197,9 @@ pub fn apply(
     Ok(summary)
 }
 
-fn row(r: &Row<'_>) -> rusqlite::Result<(String, i64, f64, f64, f64, Option<i64>, [Option<f64>; 4])> {
+fn row(
+    r: &Row<'_>,
+) -> rusqlite::Result<(String, i64, f64, f64, f64, Option<i64>, [Option<f64>; 4])> {
     Ok((
         r.get(0)?,
         r.get(1)?,

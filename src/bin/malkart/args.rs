@@ -240,9 +240,7 @@ fn usage_error(e: &clap::Error) -> String {
             "ukjent valg eller argument «{}»",
             ctx(ContextKind::InvalidArg)
         ),
-        ErrorKind::InvalidSubcommand
-            if ctx(ContextKind::Usage).contains("malkart export") =>
-        {
+        ErrorKind::InvalidSubcommand if ctx(ContextKind::Usage).contains("malkart export") => {
             format!(
                 "ukjent rapport «{}»; rapportene er sick-leave (sykefravær) og economy (økonomi)",
                 ctx(ContextKind::InvalidSubcommand)

@@ -118,7 +118,12 @@ impl SickLeaveIndex {
             "SF-L" => |e| Some((e.doctor_certified, e.contracted)),
             "SF-KORT" => |e| e.split.map(|s| (s.short(), e.contracted)),
             "SF-LANG" => |e| e.split.map(|s| (s.long(), e.contracted)),
-            "SF-N" => |e| Some((e.contracted - e.self_certified - e.doctor_certified, e.contracted)),
+            "SF-N" => |e| {
+                Some((
+                    e.contracted - e.self_certified - e.doctor_certified,
+                    e.contracted,
+                ))
+            },
             _ => return Vec::new(),
         };
         let mut out = Vec::with_capacity(self.entries.len());

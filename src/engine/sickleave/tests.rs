@@ -7,8 +7,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::engine::{Dataset, Engine};
 use crate::model::{
-    Aggregation, Direction, Frequency, Indicator, LengthSplit, Perspective, SickLeave, Target,
-    Unit,
+    Aggregation, Direction, Frequency, Indicator, LengthSplit, Perspective, SickLeave, Target, Unit,
 };
 use crate::period::{Month, Period};
 
@@ -25,7 +24,11 @@ fn builtins() -> Vec<Indicator> {
     CODES
         .iter()
         .map(|code| {
-            let direction = if *code == "SF-N" { Direction::Hoy } else { Direction::Lav };
+            let direction = if *code == "SF-N" {
+                Direction::Hoy
+            } else {
+                Direction::Lav
+            };
             let mut i = Indicator::new(
                 code,
                 code,
@@ -263,7 +266,10 @@ fn masking_primary_secondary_and_unknown_employees() {
     rows.extend(quarter("Z", 400.0, 4.0, 16.0, 20));
     rows.extend(quarter("S2", 600.0, 6.0, 24.0, 30));
     for r in quarter("U", 100.0, 1.0, 4.0, 0) {
-        rows.push(SickLeave { employees: None, ..r });
+        rows.push(SickLeave {
+            employees: None,
+            ..r
+        });
     }
     let e = engine(units, rows, Vec::new());
     let s = summary(&e, "K", "2026-K1", 5);
@@ -278,7 +284,10 @@ fn masking_primary_secondary_and_unknown_employees() {
     }
     assert_eq!((s.masked_primary, s.masked_secondary), (2, 2));
     // Masked rows still count in their parents' totals: K = everything.
-    assert_eq!(r["K"].contracted_days, Some(3.0 * (200.0 + 60.0 + 400.0 + 600.0 + 100.0)));
+    assert_eq!(
+        r["K"].contracted_days,
+        Some(3.0 * (200.0 + 60.0 + 400.0 + 600.0 + 100.0))
+    );
     assert_eq!(r["Y"].status, None);
     // Off: nothing masked.
     let open = summary(&e, "K", "2026-K1", 0);
