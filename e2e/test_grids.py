@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from selenium.webdriver.common.action_chains import ActionChains
@@ -27,6 +28,22 @@ def last_full_month() -> tuple[int, int]:
 def month_id() -> str:
     y, m = last_full_month()
     return f"{y}-{m:02d}"
+
+
+def quarter_id() -> str:
+    y, m = last_full_month()
+    return f"{y}-K{(m - 1) // 3 + 1}"
+
+
+def dec(text: str) -> Decimal:
+    """A displayed figure (`4,5`, empty for none) as a decimal."""
+    t = plain(text).replace(" ", "").replace(",", ".")
+    return Decimal(t) if t else Decimal(0)
+
+
+def one_decimal(value: Decimal) -> str:
+    """As the CSV writes dagsverk and percentages: one decimal, half away from zero, comma."""
+    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)).replace(".", ",")
 
 
 def plain(text: str) -> str:
@@ -87,7 +104,7 @@ def sf_row(app) -> str:
     return rows["SF"]["value"]
 
 
-def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo_db: Path):
+def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo_db: Path, tmp_path: Path):
     month = month_id()
     app = open_app(demo_db)
     app.wait_for_scorecard()
@@ -164,6 +181,53 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     app.wait_for_scorecard(unit=sector, period=month)
     assert sf_row(app) == sf_after["display"]
     app.screenshot("13-maalkart-sf-etter-registrering")
+
+    # The quarter's summary, exported through the app. The demo runs through the last full
+    # month, so the month's quarter holds that month alone and the sector's totals are the
+    # grid's column sums: every unit of the subtree is a row of the grid.
+    open_sick_leave(app, sector)
+    units = [tr.get_attribute("data-unit") for tr in app.all("[data-testid=sl-grid] tbody tr")]
+    contracted = sum(dec(cell_text(app, "sl-grid", r, 0)) for r in range(len(units)))
+    absent = sum(dec(cell_text(app, "sl-grid", r, 1)) + dec(cell_text(app, "sl-grid", r, 2)) for r in range(len(units)))
+    quarter = quarter_id()
+    app.find("[data-testid=nav-reports]").click()
+    shown_period = lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=sick-leave-table]").get_attribute("data-period")  # noqa: E731
+    for _ in range(4):
+        was = app.wait(shown_period)
+        if was == quarter:
+            break
+        app.find("[data-testid=sick-leave-report] [data-testid=period-next]").click()
+        app.wait(lambda d: shown_period(d) != was)
+    app.find(f"[data-testid=sick-leave-table][data-unit='{sector}'][data-period='{quarter}']")
+    out = tmp_path / f"sykefravær-{sector}-{quarter}.csv"
+    field = app.find("[data-testid=sick-leave-report] [data-testid=export-path]")
+    field.clear()
+    field.send_keys(str(out))
+    app.find("[data-testid=sick-leave-report] [data-testid=export-csv]").click()
+    assert app.find("[data-testid=sick-leave-report] [data-testid=export-done]").text == f"Lagret i {out}"
+    app.screenshot("15-sykefravaer-kvartal-eksportert")
+
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data[3:].decode("utf-8").splitlines()
+    assert lines[0].startswith("Enhetskode;Enhet;Nivå;Ansatte;Avtalte dagsverk;Fraværsdagsverk;Fravær %;")
+    rows = {line.split(";")[0]: line.split(";") for line in lines[1:]}
+    assert list(rows) == units, "one row per unit of the subtree, in the grid's (tree) order"
+    # The rows typed and pasted above: avtalte dagsverk is shown even on a masked row.
+    assert rows[units[1]][4] == "300,0" and rows[units[2]][4] == "250,0"
+    # The sector's row is the subtree total: Σ avtalte, Σ (egenmeldt + legemeldt), and
+    # Fravær % = 100 × Σ fravær / Σ avtalte — summed first, never a mean of percentages.
+    top = rows[sector]
+    assert top[4] == one_decimal(contracted)
+    assert top[5] == one_decimal(absent)
+    assert top[6] == one_decimal(100 * absent / contracted)
+    # And every row is what the command line computes for the same quarter.
+    expected = cli_json(demo_db, "export", "sick-leave", "--unit", sector, "--period", quarter, "--format", "json")
+    for r in expected["rows"]:
+        line = rows[r["code"]]
+        pct = r["absence_pct"]
+        want = "*" if r["masked"] else "" if pct is None else one_decimal(Decimal(repr(pct)))
+        assert line[6] == want, (r["code"], line)
 
 
 def test_economist_pastes_a_year_for_three_units_and_sees_the_sums(open_app, demo_db: Path):
