@@ -383,3 +383,49 @@ def test_the_last_save_can_be_undone(open_app, demo_db: Path):
     assert [cell_text(app, "sl-grid", 0, c) for c in range(8)] == original
     assert not app.find("[data-testid=sl-undo-save]").is_enabled()
     app.screenshot("14-sykefravaer-lagring-angret")
+
+
+def test_the_top_navigation_asks_before_leaving_unsaved_changes(open_app, demo_db: Path):
+    month = month_id()
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    unit = app.choose_unit_by_name("Bakken skole")
+    open_sick_leave(app, unit)
+    cell(app, "sl-grid", 0, 0).click()
+    type_keys(app, "444", Keys.ENTER)
+    app.wait(lambda d: cell_text(app, "sl-grid", 0, 0) == "444")
+
+    # Målkart in the top bar: asked first, the grid and its change stay until answered.
+    app.find("[data-testid=nav-scorecard]").click()
+    guard = app.find("[data-testid=nav-guard]")
+    assert "ikke er lagret" in guard.text and "Målkart" in guard.text
+    assert app.driver.switch_to.active_element == app.find("[data-testid=nav-guard-save]")
+    assert cell_text(app, "sl-grid", 0, 0) == "444"
+    app.screenshot("16-navigasjon-ulagret-vakt")
+    app.find("[data-testid=nav-guard-stay]").click()
+    app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid=nav-guard]"))
+    assert cell_text(app, "sl-grid", 0, 0) == "444"
+
+    # Rapporter, "Lagre og gå videre": saved, then the reports.
+    app.find("[data-testid=nav-reports]").click()
+    app.find("[data-testid=nav-guard-save]").click()
+    app.find("[data-testid=sick-leave-report]")
+    rows = cli_json(demo_db, "export", "sick-leave", "--unit", unit, "--period", month, "--format", "json")["rows"]
+    assert rows[0]["code"] == unit and rows[0]["contracted_days"] == 444
+
+    # Økonomi: a change discarded by "Forkast endringene" is not saved.
+    open_economy(app, unit)
+    before = cell_text(app, "ec-grid", 0, 0)
+    cell(app, "ec-grid", 0, 0).click()
+    type_keys(app, "777", Keys.ENTER)
+    app.wait(lambda d: cell_text(app, "ec-grid", 0, 0) == "777")
+    app.find("[data-testid=nav-data]").click()
+    app.find("[data-testid=nav-guard-discard]").click()
+    app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=nav-data]").get_attribute("aria-current") == "page")
+    open_economy(app, unit)
+    assert cell_text(app, "ec-grid", 0, 0) == before
+
+    # Nothing changed, nothing asked.
+    app.find("[data-testid=nav-scorecard]").click()
+    app.wait_for_scorecard(unit=unit)
+    assert not app.all("[data-testid=nav-guard]")
