@@ -17,6 +17,7 @@ import shutil
 import socket
 import subprocess
 import time
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,30 @@ def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
 
 def cli_json(db: Path, *args: str):
     return json.loads(cli(db, *args).stdout)
+
+
+def round_half_away(value: float | Decimal, places: int) -> Decimal:
+    """As the core rounds: half away from zero, on the decimal the float was written as."""
+    q = Decimal(1).scaleb(-places)
+    exact = value if isinstance(value, Decimal) else Decimal(repr(value))
+    return exact.quantize(q, rounding=ROUND_HALF_UP)
+
+
+def csv_lines(path: Path) -> list[str]:
+    """An exported CSV's lines, after checking the BOM the spec asks for."""
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "CSV skal ha BOM"
+    return data[3:].decode("utf-8").splitlines()
+
+
+def export_to(app, container: str, path: Path, fmt: str = "csv") -> str:
+    """Exports the report in `container` to `path` by the typed-path field (WebDriver cannot
+    drive the GTK save dialog); returns the message the report shows."""
+    field = app.find(f"{container} [data-testid=export-path]")
+    field.clear()
+    field.send_keys(str(path))
+    app.find(f"{container} [data-testid=export-{fmt}]").click()
+    return app.find(f"{container} [data-testid=export-done]").text
 
 
 def _port_open(port: int) -> bool:

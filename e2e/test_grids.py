@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import cli, cli_json
+from conftest import cli, cli_json, csv_lines, export_to, round_half_away
 
 NBSP = "\u00a0"
 
@@ -41,9 +41,9 @@ def dec(text: str) -> Decimal:
     return Decimal(t) if t else Decimal(0)
 
 
-def one_decimal(value: Decimal) -> str:
+def one_decimal(value: float | Decimal) -> str:
     """As the CSV writes dagsverk and percentages: one decimal, half away from zero, comma."""
-    return str(value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)).replace(".", ",")
+    return str(round_half_away(value, 1)).replace(".", ",")
 
 
 def plain(text: str) -> str:
@@ -200,16 +200,10 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
         app.wait(lambda d: shown_period(d) != was)
     app.find(f"[data-testid=sick-leave-table][data-unit='{sector}'][data-period='{quarter}']")
     out = tmp_path / f"sykefravær-{sector}-{quarter}.csv"
-    field = app.find("[data-testid=sick-leave-report] [data-testid=export-path]")
-    field.clear()
-    field.send_keys(str(out))
-    app.find("[data-testid=sick-leave-report] [data-testid=export-csv]").click()
-    assert app.find("[data-testid=sick-leave-report] [data-testid=export-done]").text == f"Lagret i {out}"
+    assert export_to(app, "[data-testid=sick-leave-report]", out) == f"Lagret i {out}"
     app.screenshot("15-sykefravaer-kvartal-eksportert")
 
-    data = out.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf")
-    lines = data[3:].decode("utf-8").splitlines()
+    lines = csv_lines(out)
     assert lines[0].startswith("Enhetskode;Enhet;Nivå;Ansatte;Avtalte dagsverk;Fraværsdagsverk;Fravær %;")
     rows = {line.split(";")[0]: line.split(";") for line in lines[1:]}
     assert list(rows) == units, "one row per unit of the subtree, in the grid's (tree) order"
@@ -226,7 +220,7 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     for r in expected["rows"]:
         line = rows[r["code"]]
         pct = r["absence_pct"]
-        want = "*" if r["masked"] else "" if pct is None else one_decimal(Decimal(repr(pct)))
+        want = "*" if r["masked"] else "" if pct is None else one_decimal(pct)
         assert line[6] == want, (r["code"], line)
 
 

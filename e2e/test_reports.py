@@ -6,12 +6,11 @@ Every exported figure is checked against `malkart export … --format json`."""
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 
-from conftest import cli_json
+from conftest import cli_json, csv_lines, export_to, round_half_away
 
 SICK_LEAVE_HEADER = (
     "Enhetskode;Enhet;Nivå;Ansatte;Avtalte dagsverk;Fraværsdagsverk;Fravær %;Egenmeldt %;"
@@ -41,20 +40,8 @@ def last_full_tertial() -> tuple[int, int]:
     return (y, t) if t > 0 else (y - 1, 3)
 
 
-def round_half_away(value: float, places: int) -> Decimal:
-    """As the core rounds: half away from zero, on the decimal the float was written as."""
-    q = Decimal(1).scaleb(-places)
-    return Decimal(repr(value)).quantize(q, rounding=ROUND_HALF_UP)
-
-
 def comma(value: float) -> str:
     return str(round_half_away(value, 1)).replace(".", ",").replace("-", "−")
-
-
-def csv_lines(path: Path) -> list[str]:
-    data = path.read_bytes()
-    assert data.startswith(b"\xef\xbb\xbf"), "CSV skal ha BOM"
-    return data[3:].decode("utf-8").splitlines()
 
 
 def open_reports(app):
@@ -62,14 +49,6 @@ def open_reports(app):
     root = app.find("[data-testid=scorecard]").get_attribute("data-unit")
     app.find("[data-testid=nav-reports]").click()
     return root
-
-
-def export_to(app, container: str, path: Path, fmt: str = "csv") -> str:
-    field = app.find(f"{container} [data-testid=export-path]")
-    field.clear()
-    field.send_keys(str(path))
-    app.find(f"{container} [data-testid=export-{fmt}]").click()
-    return app.find(f"{container} [data-testid=export-done]").text
 
 
 def test_sick_leave_summary_masks_small_units_and_exports_the_csv(open_app, demo_db: Path, tmp_path: Path):
