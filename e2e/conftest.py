@@ -7,10 +7,16 @@ fresh app process on a temporary database; the demo database is made once per se
 
 Environment: MALKART_APP (the app binary), MALKART_CLI (the command line), TAURI_DRIVER
 (the driver), MALKART_SCREENSHOTS (where screenshots go); defaults are under target/.
+
+The clock is passed in: `MALKART_TODAY` (YYYY-MM-DD, default the real date) is what both
+the app and the command line take as today, the demo runs through the last full month
+before it (`init --demo --through`), and every test derives its periods from it — so the
+suite passes on any date (scripts/test.sh runs it at several points of a quarter).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -37,6 +43,45 @@ SHOTS = Path(os.environ.get("MALKART_SCREENSHOTS", ROOT / "target" / "e2e-screen
 DRIVER_PORT = int(os.environ.get("MALKART_DRIVER_PORT", "4444"))
 NATIVE_PORT = int(os.environ.get("MALKART_NATIVE_PORT", str(DRIVER_PORT + 1)))
 WAIT = 20
+
+# Today, for the app and the command line alike (they read MALKART_TODAY).
+TODAY = dt.date.fromisoformat(os.environ["MALKART_TODAY"]) if os.environ.get("MALKART_TODAY") else dt.date.today()
+os.environ["MALKART_TODAY"] = TODAY.isoformat()
+
+
+def last_full_month() -> tuple[int, int]:
+    """The last month that has ended by TODAY: the demo's last month with figures."""
+    return (TODAY.year, TODAY.month - 1) if TODAY.month > 1 else (TODAY.year - 1, 12)
+
+
+def month_id(offset: int = 0) -> str:
+    """The last full month, or `offset` months from it (`-1`: the month before)."""
+    y, m = last_full_month()
+    index = y * 12 + (m - 1) + offset
+    return f"{index // 12}-{index % 12 + 1:02d}"
+
+
+def quarter_of(month: str) -> str:
+    y, m = int(month[:4]), int(month[5:7])
+    return f"{y}-K{(m - 1) // 3 + 1}"
+
+
+def months_of_quarter(quarter: str) -> list[str]:
+    y, q = int(quarter[:4]), int(quarter[-1])
+    return [f"{y}-{m:02d}" for m in range(3 * q - 2, 3 * q + 1)]
+
+
+def last_full_quarter() -> str:
+    """The last quarter whose three months have all ended."""
+    y, m = last_full_month()
+    q = m // 3
+    return f"{y}-K{q}" if q > 0 else f"{y - 1}-K4"
+
+
+def last_full_tertial() -> tuple[int, int]:
+    y, m = last_full_month()
+    t = m // 4
+    return (y, t) if t > 0 else (y - 1, 3)
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
@@ -103,7 +148,7 @@ def tauri_driver():
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("demo") / "demo.db"
-    cli(db, "init", "--demo")
+    cli(db, "init", "--demo", "--through", month_id())
     return db
 
 
@@ -142,6 +187,45 @@ class App:
 
     def find(self, css: str, timeout: float = WAIT):
         return self.wait(EC.visibility_of_element_located((By.CSS_SELECTOR, css)), timeout)
+
+    def wait_text(self, css: str, expected, timeout: float = WAIT) -> str:
+        """Waits until the element's text equals `expected` (or, when `expected` is a
+        function, until it returns true for the text); returns the text. Every read after an
+        action goes through a wait like this: the window updates when it is ready."""
+        test = expected if callable(expected) else (lambda text: text == expected)
+        seen = []
+
+        def ready(d):
+            try:
+                text = d.find_element(By.CSS_SELECTOR, css).text
+            except Exception:  # not there yet, or replaced while read
+                return False
+            seen[:] = [text]
+            return text if test(text) else False
+
+        try:
+            return self.wait(ready, timeout)
+        except Exception as e:
+            raise AssertionError(f"{css}: ventet på {expected!r}, så {seen[0] if seen else 'ingenting'!r}") from e
+
+    def wait_value(self, read, expected, timeout: float = WAIT):
+        """Waits until `read()` returns `expected` (stale elements and missing ones count as
+        not yet); returns it. For values read from several elements at once."""
+        seen = []
+
+        def ready(_):
+            try:
+                value = read()
+            except Exception:
+                return False
+            seen[:] = [value]
+            return value == expected
+
+        try:
+            self.wait(ready, timeout)
+        except Exception as e:
+            raise AssertionError(f"ventet på {expected!r}, så {seen[0] if seen else 'ingenting'!r}") from e
+        return expected
 
     def all(self, css: str):
         return self.driver.find_elements(By.CSS_SELECTOR, css)

@@ -6,7 +6,6 @@ is read-only."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -15,24 +14,19 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import cli, cli_json, csv_lines, export_to, round_half_away
+from conftest import (
+    cli,
+    cli_json,
+    csv_lines,
+    export_to,
+    last_full_month,
+    month_id,
+    months_of_quarter,
+    quarter_of,
+    round_half_away,
+)
 
 NBSP = "\u00a0"
-
-
-def last_full_month() -> tuple[int, int]:
-    today = dt.date.today()
-    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-
-
-def month_id() -> str:
-    y, m = last_full_month()
-    return f"{y}-{m:02d}"
-
-
-def quarter_id() -> str:
-    y, m = last_full_month()
-    return f"{y}-K{(m - 1) // 3 + 1}"
 
 
 def dec(text: str) -> Decimal:
@@ -81,6 +75,16 @@ def cell(app, grid: str, row: int, col: int):
 
 def cell_text(app, grid: str, row: int, col: int) -> str:
     return plain(cell(app, grid, row, col).find_element(By.CSS_SELECTOR, ".value").text)
+
+
+def see(app, grid: str, row: int, col: int, expected: str):
+    """Waits until the cell shows `expected` (the grid repaints when it is ready)."""
+    app.wait_value(lambda: cell_text(app, grid, row, col), expected)
+
+
+def see_row(app, grid: str, row: int, cols: int, expected: list[str]):
+    """Waits until the row's first `cols` cells show `expected`."""
+    app.wait_value(lambda: [cell_text(app, grid, row, c) for c in range(cols)], expected)
 
 
 def type_keys(app, *keys):
@@ -140,12 +144,11 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     cell(app, "sl-grid", 1, 0).click()
     paste(app, "300\t4,5\t10\t8\t2\t2,5\t6\t4\r\n250\t3\t0\t6\t1\t2\t0\t0\r\n")
     app.wait(lambda d: cell_text(app, "sl-grid", 2, 0) == "250")
-    assert cell_text(app, "sl-grid", 1, 1) == "4,5"
+    see(app, "sl-grid", 1, 1, "4,5")
     # 100 × 14,5 / 300 = 4,83 → 4,8 %; 100 × 3 / 250 = 1,2 %
-    assert cell_text(app, "sl-grid", 1, 8) == "4,8 %"
-    assert cell_text(app, "sl-grid", 2, 8) == "1,2 %"
-    notice = app.find("[data-testid=sl-grid-notice]").text
-    assert "16 celler limt inn" in notice
+    see(app, "sl-grid", 1, 8, "4,8 %")
+    see(app, "sl-grid", 2, 8, "1,2 %")
+    app.wait_text("[data-testid=sl-grid-notice]", lambda t: "16 celler limt inn" in t)
     app.screenshot("10-sykefravaer-limt-inn")
 
     # A rule broken (absence above contracted days) is named at the cell before saving.
@@ -169,9 +172,9 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     app.wait_for_scorecard()
     assert app.choose_unit_by_name("Oppvekst") == sector
     open_sick_leave(app, sector)
-    assert [cell_text(app, "sl-grid", 0, c) for c in range(8)] == ["500", "10", "15", "4", "10", "8", "5", "2"]
-    assert [cell_text(app, "sl-grid", 1, c) for c in range(8)] == ["300", "4,5", "10", "8", "2", "2,5", "6", "4"]
-    assert [cell_text(app, "sl-grid", 2, c) for c in range(8)] == ["250", "3", "0", "6", "1", "2", "0", "0"]
+    see_row(app, "sl-grid", 0, 8, ["500", "10", "15", "4", "10", "8", "5", "2"])
+    see_row(app, "sl-grid", 1, 8, ["300", "4,5", "10", "8", "2", "2,5", "6", "4"])
+    see_row(app, "sl-grid", 2, 8, ["250", "3", "0", "6", "1", "2", "0", "0"])
 
     # The målkart's SF for the month is what the command line computes, and it changed.
     after = cli_json(demo_db, "status", "--unit", sector, "--period", month, "--format", "json")
@@ -179,17 +182,24 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     assert sf_after["value"] != sf_before["value"]
     app.find("[data-testid=nav-scorecard]").click()
     app.wait_for_scorecard(unit=sector, period=month)
-    assert sf_row(app) == sf_after["display"]
+    app.wait_value(lambda: sf_row(app), sf_after["display"])
     app.screenshot("13-maalkart-sf-etter-registrering")
 
-    # The quarter's summary, exported through the app. The demo runs through the last full
-    # month, so the month's quarter holds that month alone and the sector's totals are the
-    # grid's column sums: every unit of the subtree is a row of the grid.
+    # The quarter's summary, exported through the app. The quarter of the month holds one,
+    # two or three months of figures (the demo runs through the last full month, whatever
+    # the date): the sector's totals are the grid's column sums for this month plus the
+    # summary's totals of the quarter's other months with figures (from the command line).
+    # Every unit of the subtree is a row of the grid.
     open_sick_leave(app, sector)
     units = [tr.get_attribute("data-unit") for tr in app.all("[data-testid=sl-grid] tbody tr")]
     contracted = sum(dec(cell_text(app, "sl-grid", r, 0)) for r in range(len(units)))
     absent = sum(dec(cell_text(app, "sl-grid", r, 1)) + dec(cell_text(app, "sl-grid", r, 2)) for r in range(len(units)))
-    quarter = quarter_id()
+    quarter = quarter_of(month)
+    for other in months_of_quarter(quarter):
+        if other < month:
+            top_row = cli_json(demo_db, "export", "sick-leave", "--unit", sector, "--period", other, "--format", "json")["rows"][0]
+            contracted += Decimal(repr(top_row["contracted_days"]))
+            absent += Decimal(repr(top_row["absence_days"]))
     app.find("[data-testid=nav-reports]").click()
     shown_period = lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=sick-leave-table]").get_attribute("data-period")  # noqa: E731
     for _ in range(4):
@@ -241,22 +251,22 @@ def test_economist_pastes_a_year_for_three_units_and_sees_the_sums(open_app, dem
     cell(app, "ec-grid", 0, 0).click()
     paste(app, block)
     app.wait(lambda d: cell_text(app, "ec-grid", 2, 11) == "12 000,25")
-    assert cell_text(app, "ec-grid", 0, 0) == "1 234 567,50"
-    assert cell_text(app, "ec-grid", 1, 5) == "−500"
+    see(app, "ec-grid", 0, 0, "1 234 567,50")
+    see(app, "ec-grid", 1, 5, "−500")
     # Sum år, each row's own: as computed above.
-    assert cell_text(app, "ec-grid", 0, 12) == "2 334 567,50"
-    assert cell_text(app, "ec-grid", 1, 12) == "−6 000"
-    assert cell_text(app, "ec-grid", 2, 12) == "144 003"
+    see(app, "ec-grid", 0, 12, "2 334 567,50")
+    see(app, "ec-grid", 1, 12, "−6 000")
+    see(app, "ec-grid", 2, 12, "144 003")
 
     # The parent's total is the sum of its subtree: every row's own sum, for the sector.
     rows = app.all("[data-testid=ec-grid] tbody tr")
     n = len(rows) - 1  # the last row is the grand total
     own = [ore(cell_text(app, "ec-grid", r, 12)) for r in range(n)]
-    assert ore(cell_text(app, "ec-grid", 0, 13)) == sum(own)
-    assert ore(cell_text(app, "ec-grid", n, 13)) == sum(own)
+    app.wait_value(lambda: ore(cell_text(app, "ec-grid", 0, 13)), sum(own))
+    app.wait_value(lambda: ore(cell_text(app, "ec-grid", n, 13)), sum(own))
     # The total row's January is the column's sum.
     jan = [ore(cell_text(app, "ec-grid", r, 0)) if cell_text(app, "ec-grid", r, 0) else 0 for r in range(n)]
-    assert ore(cell_text(app, "ec-grid", n, 0)) == sum(jan)
+    app.wait_value(lambda: ore(cell_text(app, "ec-grid", n, 0)), sum(jan))
     # Typing updates the sums at once: January of the second row 1 000 instead of −500
     # → its Sum år −6 000 + 500 + 1 000 = −4 500.
     cell(app, "ec-grid", 1, 0).click()
@@ -277,10 +287,10 @@ def test_economist_pastes_a_year_for_three_units_and_sees_the_sums(open_app, dem
     app.wait_for_scorecard()
     assert app.choose_unit_by_name("Oppvekst") == sector
     open_economy(app, sector)
-    assert [cell_text(app, "ec-grid", 0, m) for m in range(12)] == [x.replace(NBSP, " ") for x in a]
-    assert [cell_text(app, "ec-grid", 1, m) for m in range(12)] == ["1 000"] + ["−500"] * 11
-    assert [cell_text(app, "ec-grid", 2, m) for m in range(12)] == ["12 000,25"] * 12
-    assert cell_text(app, "ec-grid", 1, 12) == "−4 500"
+    see_row(app, "ec-grid", 0, 12, [x.replace(NBSP, " ") for x in a])
+    see_row(app, "ec-grid", 1, 12, ["1 000"] + ["−500"] * 11)
+    see_row(app, "ec-grid", 2, 12, ["12 000,25"] * 12)
+    see(app, "ec-grid", 1, 12, "−4 500")
     app.screenshot("21-okonomi-etter-omstart")
 
 
@@ -300,11 +310,11 @@ def test_a_locked_month_is_read_only(open_app, demo_db: Path):
     before = cell_text(app, "sl-grid", 0, 0)
     first.click()
     type_keys(app, "9", Keys.ENTER)
-    assert cell_text(app, "sl-grid", 0, 0) == before
-    assert "kan ikke endres" in app.find("[data-testid=sl-grid-notice]").text
+    see(app, "sl-grid", 0, 0, before)
+    app.wait_text("[data-testid=sl-grid-notice]", lambda t: "kan ikke endres" in t)
     paste(app, "1\t2\t3\r\n")
-    assert cell_text(app, "sl-grid", 0, 0) == before
-    assert not app.find("[data-testid=sl-save]").is_enabled()
+    see(app, "sl-grid", 0, 0, before)
+    app.wait_value(lambda: app.find("[data-testid=sl-save]").is_enabled(), False)
     app.screenshot("30-sykefravaer-laast-maaned")
 
     open_economy(app, sector)
@@ -315,7 +325,7 @@ def test_a_locked_month_is_read_only(open_app, demo_db: Path):
     cell(app, "ec-grid", 0, 0).click()
     paste(app, "\t".join(["1"] * 12))
     app.wait(lambda d: "låste celle" in d.find_element(By.CSS_SELECTOR, "[data-testid=ec-grid-notice]").text)
-    assert "1 låste celle hoppet over" in app.find("[data-testid=ec-grid-notice]").text
+    app.wait_text("[data-testid=ec-grid-notice]", lambda t: "1 låste celle hoppet over" in t)
     app.driver.execute_script(
         "const w = document.querySelector('[data-testid=economy-grid] .gridwrap'); w.scrollLeft = arguments[0].offsetLeft - 400", head)
     time.sleep(0.5)
@@ -339,9 +349,9 @@ def test_spread_a_yearly_budget_and_the_unsaved_changes_guard(open_app, demo_db:
     # 250 000 005 øre / 12 = 20 833 333 (truncated) → 208 333,33 kr a month;
     # December 250 000 005 − 11 × 20 833 333 = 20 833 342 → 208 333,42 kr.
     app.wait(lambda d: cell_text(app, "ec-grid", 1, 11) == "208 333,42")
-    assert cell_text(app, "ec-grid", 1, 0) == "208 333,33"
-    assert cell_text(app, "ec-grid", 1, 12) == "2 500 000,05"
-    assert "ikke lagret" in form.text
+    see(app, "ec-grid", 1, 0, "208 333,33")
+    see(app, "ec-grid", 1, 12, "2 500 000,05")
+    app.wait_text("[data-testid=ec-spread]", lambda t: "ikke lagret" in t)
     app.screenshot("22-okonomi-fordelt")
 
     # Switching unit with unsaved changes asks first, and the changes stay until answered.
@@ -350,12 +360,11 @@ def test_spread_a_yearly_budget_and_the_unsaved_changes_guard(open_app, demo_db:
     item = app.wait(lambda d: next((li for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]")
                                     if li.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent").strip() == "Helse og omsorg"), False))
     item.click()
-    guard = app.find("[data-testid=ec-guard]")
-    assert "ikke er lagret" in guard.text
-    assert app.find("[data-testid=economy-grid]").get_attribute("data-unit") == sector
-    assert cell_text(app, "ec-grid", 1, 0) == "208 333,33"
+    app.wait_text("[data-testid=ec-guard]", lambda t: "ikke er lagret" in t)
+    assert app.find("[data-testid=economy-grid]").get_attribute("data-unit") == sector, "the grid stays until answered"
+    see(app, "ec-grid", 1, 0, "208 333,33")
     app.screenshot("23-okonomi-ulagret-vakt")
-    guard.find_element(By.XPATH, ".//button[contains(., 'Forkast')]").click()
+    app.find("[data-testid=ec-guard]").find_element(By.XPATH, ".//button[contains(., 'Forkast')]").click()
     app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=economy-grid]").get_attribute("data-unit") != sector)
 
 
@@ -371,11 +380,11 @@ def test_the_last_save_can_be_undone(open_app, demo_db: Path):
     app.wait(lambda d: cell_text(app, "sl-grid", 0, 0) == "40")
     app.find("[data-testid=sl-save]").click()
     app.wait(lambda d: "Lagret 1 rad" in d.find_element(By.CSS_SELECTOR, "[data-testid=sl-message]").text)
-    assert [cell_text(app, "sl-grid", 0, c) for c in range(3)] == ["40", "1", "2"]
+    see_row(app, "sl-grid", 0, 3, ["40", "1", "2"])
     app.find("[data-testid=sl-undo-save]").click()
     app.wait(lambda d: "er angret" in d.find_element(By.CSS_SELECTOR, "[data-testid=sl-message]").text)
-    assert [cell_text(app, "sl-grid", 0, c) for c in range(8)] == original
-    assert not app.find("[data-testid=sl-undo-save]").is_enabled()
+    see_row(app, "sl-grid", 0, 8, original)
+    app.wait_value(lambda: app.find("[data-testid=sl-undo-save]").is_enabled(), False)
     app.screenshot("14-sykefravaer-lagring-angret")
 
 
@@ -391,21 +400,20 @@ def test_the_top_navigation_asks_before_leaving_unsaved_changes(open_app, demo_d
 
     # Målkart in the top bar: asked first, the grid and its change stay until answered.
     app.find("[data-testid=nav-scorecard]").click()
-    guard = app.find("[data-testid=nav-guard]")
-    assert "ikke er lagret" in guard.text and "Målkart" in guard.text
+    app.wait_text("[data-testid=nav-guard]", lambda t: "ikke er lagret" in t and "Målkart" in t)
     assert app.driver.switch_to.active_element == app.find("[data-testid=nav-guard-save]")
-    assert cell_text(app, "sl-grid", 0, 0) == "444"
+    see(app, "sl-grid", 0, 0, "444")
     app.screenshot("16-navigasjon-ulagret-vakt")
     app.find("[data-testid=nav-guard-stay]").click()
     app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid=nav-guard]"))
-    assert cell_text(app, "sl-grid", 0, 0) == "444"
+    see(app, "sl-grid", 0, 0, "444")
 
     # Rapporter, "Lagre og gå videre": saved, then the reports.
     app.find("[data-testid=nav-reports]").click()
     app.find("[data-testid=nav-guard-save]").click()
     app.find("[data-testid=sick-leave-report]")
-    rows = cli_json(demo_db, "export", "sick-leave", "--unit", unit, "--period", month, "--format", "json")["rows"]
-    assert rows[0]["code"] == unit and rows[0]["contracted_days"] == 444
+    first = lambda: cli_json(demo_db, "export", "sick-leave", "--unit", unit, "--period", month, "--format", "json")["rows"][0]  # noqa: E731
+    app.wait_value(lambda: (first()["code"], first()["contracted_days"]), (unit, 444))
 
     # Økonomi: a change discarded by "Forkast endringene" is not saved.
     open_economy(app, unit)
@@ -417,7 +425,7 @@ def test_the_top_navigation_asks_before_leaving_unsaved_changes(open_app, demo_d
     app.find("[data-testid=nav-guard-discard]").click()
     app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=nav-data]").get_attribute("aria-current") == "page")
     open_economy(app, unit)
-    assert cell_text(app, "ec-grid", 0, 0) == before
+    see(app, "ec-grid", 0, 0, before)
 
     # Nothing changed, nothing asked.
     app.find("[data-testid=nav-scorecard]").click()

@@ -4,21 +4,15 @@ it is, comment, and find the comment again after a restart."""
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from conftest import cli_json
+from conftest import cli_json, last_full_month, month_id, quarter_of
 
 STATUS_WORD = {"green": "grønn", "yellow": "gul", "red": "rød", "no_data": "ingen data", "no_target": "ingen mål"}
-
-
-def last_full_month() -> tuple[int, int]:
-    today = dt.date.today()
-    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
 
 
 def previous_full_quarter() -> str:
@@ -43,6 +37,7 @@ def test_sector_quarter_shows_what_the_command_line_computes(open_app, demo_db: 
 
     sector = app.choose_unit_by_name("Oppvekst")
     app.choose_period_kind("quarter")
+    app.wait_for_scorecard(unit=sector, period=quarter_of(month_id()))
     app.find("[data-testid=period-prev]").click()
     period = previous_full_quarter()
     app.wait_for_scorecard(unit=sector, period=period)
@@ -78,11 +73,10 @@ def test_drill_down_from_an_indicator_to_a_unit_below(open_app, demo_db: Path):
     child_button.click()
 
     app.wait(lambda d: child_name in d.find_element(By.CSS_SELECTOR, "[data-testid=indicator-detail] .sub").text)
-    selected = app.find("[role=treeitem][aria-selected=true]")
-    assert selected.get_attribute("data-unit") == child
+    app.wait_value(lambda: app.find("[role=treeitem][aria-selected=true]").get_attribute("data-unit"), child)
     status = cli_json(demo_db, "status", "--unit", child, "--period", period, "--format", "json")
     want = expected_rows(status)[first]
-    assert app.find("[data-testid=detail-value]").text.replace("\xa0", " ").strip() == want["value"]
+    app.wait_text("[data-testid=detail-value]", lambda t: t.replace("\xa0", " ").strip() == want["value"])
     app.screenshot("03-drill-down")
 
 
@@ -98,19 +92,21 @@ def test_indicator_detail_explains_its_status(open_app, demo_db: Path):
     assert with_target, "demokommunen skal ha indikatorer med mål"
     ind = with_target[0]
     app.open_indicator(ind["code"])
-    why = app.find("[data-testid=explanation]")
-    text = why.text
-    assert "Hvorfor denne statusen?" in text
-    assert ind["display"] in text.replace("\xa0", " ")
+    text = app.wait_text(
+        "[data-testid=explanation]",
+        lambda t: "Hvorfor denne statusen?" in t and ind["display"] in t.replace("\xa0", " "),
+    )
     assert f"Status\n{STATUS_WORD[ind['status']]}." in text or f"{STATUS_WORD[ind['status']]}." in text
-    assert app.find("[data-testid=detail-status] [data-status]").get_attribute("data-status") == ind["status"]
+    app.wait_value(lambda: app.find("[data-testid=detail-status] [data-status]").get_attribute("data-status"), ind["status"])
     app.find("[data-testid=history-chart] canvas")
     app.screenshot("04-indikator-forklaring")
     # Escape goes back, and the focus lands on the indicator that was open.
     app.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     app.wait_for_scorecard(unit=sector)
-    focused = app.driver.switch_to.active_element
-    assert focused.find_element(By.XPATH, "./ancestor::tr").get_attribute("data-indicator") == ind["code"]
+    app.wait_value(
+        lambda: app.driver.switch_to.active_element.find_element(By.XPATH, "./ancestor::tr").get_attribute("data-indicator"),
+        ind["code"],
+    )
 
 
 def test_a_comment_is_still_there_after_a_restart(open_app, demo_db: Path):
@@ -142,32 +138,28 @@ def test_the_unit_tree_works_with_the_keyboard_alone(open_app, demo_db: Path):
     search = app.find("[data-testid=unit-search]")
     search.click()
     search.send_keys(Keys.ARROW_DOWN)  # into the tree, on the first unit
-    active = app.driver.switch_to.active_element
-    assert active.get_attribute("data-unit") == root
-    active.send_keys(Keys.ARROW_DOWN)
-    active = app.driver.switch_to.active_element
-    below = active.get_attribute("data-unit")
-    assert below and below != root
-    active.send_keys(Keys.ENTER)
+    focused = lambda attr: app.driver.switch_to.active_element.get_attribute(attr)  # noqa: E731
+    app.wait_value(lambda: focused("data-unit"), root)
+    app.driver.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    app.wait(lambda d: focused("data-unit") not in (None, root))
+    below = focused("data-unit")
+    app.driver.switch_to.active_element.send_keys(Keys.ENTER)
     app.wait_for_scorecard(unit=below)
-    assert app.find("[role=treeitem][aria-selected=true]").get_attribute("data-unit") == below
+    app.wait_value(lambda: app.find("[role=treeitem][aria-selected=true]").get_attribute("data-unit"), below)
 
     # Type-ahead: "t" jumps to the next unit whose name starts with T; → opens it, ↓ enters it.
-    active = app.driver.switch_to.active_element
-    active.send_keys("t")
-    active = app.driver.switch_to.active_element
-    name = active.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent")
-    assert name.lower().startswith("t"), name
-    assert active.get_attribute("aria-expanded") == "false"
-    active.send_keys(Keys.ARROW_RIGHT)
-    active = app.driver.switch_to.active_element
-    assert active.get_attribute("aria-expanded") == "true"
-    parent = active.get_attribute("data-unit")
-    active.send_keys(Keys.ARROW_RIGHT)
-    child = app.driver.switch_to.active_element
-    assert child.get_attribute("aria-level") == str(int(active.get_attribute("aria-level")) + 1)
-    child.send_keys(Keys.ARROW_LEFT)
-    assert app.driver.switch_to.active_element.get_attribute("data-unit") == parent
+    app.driver.switch_to.active_element.send_keys("t")
+    name = lambda: app.driver.switch_to.active_element.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent")  # noqa: E731
+    app.wait(lambda d: name().lower().startswith("t"))
+    app.wait_value(lambda: focused("aria-expanded"), "false")
+    app.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    app.wait_value(lambda: focused("aria-expanded"), "true")
+    parent = focused("data-unit")
+    level = int(focused("aria-level"))
+    app.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT)
+    app.wait_value(lambda: focused("aria-level"), str(level + 1))
+    app.driver.switch_to.active_element.send_keys(Keys.ARROW_LEFT)
+    app.wait_value(lambda: focused("data-unit"), parent)
     app.screenshot("07-tastatur")
 
 
@@ -205,9 +197,9 @@ def test_a_file_with_a_bad_line_is_listed_with_its_line_and_nothing_changes(open
     app.find("[data-testid=import-preview]").click()
     failure = app.find("[data-testid=import-failure]")
     line3 = failure.find_element(By.CSS_SELECTOR, "tr[data-line='3']")
-    assert "7,3,1" in line3.text
+    app.wait(lambda d: "7,3,1" in line3.text)
     assert not failure.find_elements(By.CSS_SELECTOR, "tr[data-line='2']")
-    assert "ingenting er endret" in failure.text
+    app.wait_text("[data-testid=import-failure]", lambda t: "ingenting er endret" in t)
     app.screenshot("08-import-med-feil")
     after = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
     assert after == before
@@ -284,11 +276,11 @@ def test_a_good_file_is_previewed_then_imported(open_app, demo_db: Path, tmp_pat
     app.find("[data-testid=import] input[value=targets]").click()
     app.find("[data-testid=import-path]").send_keys(str(targets))
     app.find("[data-testid=import-preview]").click()
-    assert app.find("[data-testid=import-created]").text == "1"
+    app.wait_text("[data-testid=import-created]", "1")
     # The preview stored nothing.
     assert cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json") == before
     app.find("[data-testid=import-apply]").click()
-    assert "er importert" in app.find("[data-testid=import-done]").text
+    app.wait_text("[data-testid=import-done]", lambda t: "er importert" in t)
     after = cli_json(demo_db, "status", "--unit", root, "--period", period, "--format", "json")
     now = next(i for p in after["perspectives"] for i in p["indicators"] if i["code"] == ind["code"])
     assert now["target"] == 12345

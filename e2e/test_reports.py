@@ -5,12 +5,11 @@ Every exported figure is checked against `malkart export … --format json`."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from selenium.webdriver.common.by import By
 
-from conftest import cli_json, csv_lines, export_to, round_half_away
+from conftest import cli_json, csv_lines, export_to, last_full_month, last_full_quarter, last_full_tertial, round_half_away
 
 SICK_LEAVE_HEADER = (
     "Enhetskode;Enhet;Nivå;Ansatte;Avtalte dagsverk;Fraværsdagsverk;Fravær %;Egenmeldt %;"
@@ -21,23 +20,6 @@ ECONOMY_HEADER = (
     "Ansvar;Enhet;Nivå;Årsbudsjett;Budsjett hittil;Regnskap hittil;Avvik kr;Avvik %;"
     "Forbruk %;Prognose;Prognoseavvik;Status"
 )
-
-
-def last_full_month() -> tuple[int, int]:
-    today = dt.date.today()
-    return (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
-
-
-def last_full_quarter() -> str:
-    y, m = last_full_month()
-    q = m // 3
-    return f"{y}-K{q}" if q > 0 else f"{y - 1}-K4"
-
-
-def last_full_tertial() -> tuple[int, int]:
-    y, m = last_full_month()
-    t = m // 4
-    return (y, t) if t > 0 else (y - 1, 3)
 
 
 def comma(value: float) -> str:
@@ -107,7 +89,7 @@ def test_the_setting_turns_masking_off_and_back_on(open_app, demo_db: Path):
     field.send_keys("0")
     app.find("[data-testid=min-employees-save]").click()
     app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "tbody tr[data-masked=true]"))
-    assert "slått av" in app.find("[data-testid=mask-note]").text
+    app.wait_text("[data-testid=mask-note]", lambda t: "slått av" in t)
     field.clear()
     field.send_keys("5")
     app.find("[data-testid=min-employees-save]").click()
@@ -173,8 +155,8 @@ def test_an_accounting_file_with_a_bad_amount_is_refused_and_changes_nothing(ope
     app.find("[data-testid=import] input[value=economy]").click()
     app.find("[data-testid=import-path]").send_keys(str(bad))
     app.find("[data-testid=import-preview]").click()
+    app.wait_text("[data-testid=import-failure]", lambda t: "ingenting er endret" in t)
     failure = app.find("[data-testid=import-failure]")
-    assert "ingenting er endret" in failure.text
     line = failure.find_element(By.CSS_SELECTOR, "tr[data-line='3']")
     assert "regnskap" in line.text.lower()
     assert not failure.find_elements(By.CSS_SELECTOR, "tr[data-line='2']")

@@ -3,13 +3,23 @@
 # database files, the crash test), the desktop shell's tests, a check that the generated
 # TypeScript bindings are up to date, the UI's unit tests, and the end-to-end tests of the
 # real app window under Xvfb.
+#
+# No test may depend on today's date: the Rust suite and the end-to-end suite run three
+# times, with the clock (`MALKART_TODAY`, read by src/clock.rs and by e2e/conftest.py) set
+# to dates at different points of a quarter — the first day after a quarter ends, a month
+# into one, two months into one. Set MALKART_TEST_DATES="2027-05-10" to run fewer.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 
-echo "== Rust: kjernen, kommandolinjen og appen"
-cargo test --workspace
+DATES=(${MALKART_TEST_DATES:-2027-01-01 2026-11-15 2027-03-31})
+
+cargo test --workspace --no-run
+for today in "${DATES[@]}"; do
+  echo "== Rust: kjernen, kommandolinjen og appen (i dag = $today)"
+  MALKART_TODAY=$today cargo test --workspace
+done
 
 echo "== TypeScript-typene er generert fra Rust (ui/src/bindings)"
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
@@ -28,6 +38,15 @@ if [ -f ui/package.json ]; then
 fi
 
 if [ -d e2e ]; then
-  echo "== Ende-til-ende: appen i et ekte vindu under Xvfb"
-  scripts/e2e.sh
+  first=1
+  for today in "${DATES[@]}"; do
+    echo "== Ende-til-ende: appen i et ekte vindu under Xvfb (i dag = $today)"
+    # The app is built once; the later runs test the same binary on another date.
+    if [ $first = 1 ]; then
+      MALKART_TODAY=$today scripts/e2e.sh
+      first=0
+    else
+      MALKART_TODAY=$today MALKART_E2E_BUILT=1 scripts/e2e.sh
+    fi
+  done
 fi

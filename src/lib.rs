@@ -1,5 +1,6 @@
 //! Målkart's core: everything but the windows.
 //!
+//! - [`clock`] — today's date from one place (`MALKART_TODAY` overrides it)
 //! - [`model`] — units, perspectives, indicators, measurements, targets, comments, audit entries
 //! - [`period`] — months, quarters, tertials, half years, years, month ranges
 //! - [`format`] — numbers the Norwegian way (`7,3 %`, `1 234 567 kr`)
@@ -13,6 +14,7 @@
 //! The `malkart` command line (`src/bin/malkart.rs`) and the desktop app (`src-tauri/`) are
 //! thin layers over this crate.
 
+pub mod clock;
 pub mod demo;
 pub mod engine;
 pub mod error;

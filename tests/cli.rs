@@ -6,7 +6,6 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;
-use chrono::Datelike;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -55,14 +54,12 @@ fn refused<'a>(r: &'a Run, needle: &str) -> &'a Run {
     r
 }
 
-/// The demo runs through the last full month before today; the year before that is whole.
+/// The demo runs through the last full month before today — by the same clock the command
+/// line reads (`MALKART_TODAY`, which scripts/test.sh sets to several dates); the year
+/// before that is whole.
 fn last_full_month() -> (i32, u32) {
-    let today = chrono::Local::now().date_naive();
-    if today.month() == 1 {
-        (today.year() - 1, 12)
-    } else {
-        (today.year(), today.month() - 1)
-    }
+    let m = malkart::clock::last_full_month(malkart::clock::today());
+    (m.year(), m.month())
 }
 
 fn last_year() -> i32 {
@@ -147,47 +144,66 @@ fn init_demo_fills_an_empty_database_and_refuses_a_full_one() {
     assert_eq!(status_json(&d.db, "1000", &last_year().to_string()), before);
 }
 
-#[test]
-fn init_demo_reports_what_it_created_through_the_last_full_month() {
+const MONTH_NAMES: [&str; 12] = [
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+];
+
+/// `init --demo` on `db` with today passed in; checks the report and that the last month has
+/// figures and the month after it none.
+fn init_demo_through(today: &str, extra: &[&str], (y, m): (i32, u32)) {
     let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
     let db = dir.path().join("demo.db");
-    let r = malkart(&db, &["init", "--demo", "--size", "small"]);
+    let mut cmd = cargo_bin_cmd!("malkart");
+    cmd.env_remove("MALKART_DB")
+        .env("MALKART_TODAY", today)
+        .arg("--db")
+        .arg(&db);
+    let mut args = vec!["init", "--demo", "--size", "small"];
+    args.extend_from_slice(extra);
+    let r = run_with(cmd, &args);
     ok(&r);
-    let (y, m) = last_full_month();
-    let months = [
-        "januar",
-        "februar",
-        "mars",
-        "april",
-        "mai",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "desember",
-    ];
     assert!(
         r.stdout.contains("30 enheter, 16 indikatorer"),
         "{}",
         r.stdout
     );
-    assert!(
-        r.stdout.contains(&format!(
-            "fra januar {} til og med {} {y}",
-            y - 2,
-            months[m as usize - 1]
-        )),
-        "{}",
-        r.stdout
+    // small starts in January two years before its last month.
+    let through = format!(
+        "fra januar {} til og med {} {y}",
+        y - 2,
+        MONTH_NAMES[m as usize - 1]
     );
-    // The last full month has figures; the month after it has none.
+    assert!(r.stdout.contains(&through), "{}", r.stdout);
     let card = parse(&status_json(&db, "1000", &format!("{y}-{m:02}")));
     assert!(indicator(&card, "FIN-FAKT")["value"].is_number());
     let (ny, nm) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
     let next = parse(&status_json(&db, "1000", &format!("{ny}-{nm:02}")));
     assert_eq!(indicator(&next, "FIN-FAKT")["status"], "no_data");
+}
+
+#[test]
+fn init_demo_runs_through_the_last_full_month_before_today() {
+    // Today 15 January 2027: the last full month is December 2026.
+    init_demo_through("2027-01-15", &[], (2026, 12));
+    // Today 1 December 2026 (the first day of a month): November 2026.
+    init_demo_through("2026-12-01", &[], (2026, 11));
+}
+
+#[test]
+fn init_demo_runs_through_the_month_given_whatever_the_date() {
+    init_demo_through("2027-01-15", &["--through", "2026-05"], (2026, 5));
+    init_demo_through("2026-12-01", &["--through", "2025-12"], (2025, 12));
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use malkart::clock;
 use malkart::demo::{self, DemoSize};
 use malkart::engine::{Engine, IndicatorResult, PeriodValue, Scorecard, UnitNode, UnitRef};
 use malkart::error::IpcError;
@@ -138,17 +139,13 @@ fn parse_period(text: &str) -> Result<Period> {
     Ok(Period::parse(text)?)
 }
 
-/// The last full calendar month by the computer's clock.
+/// The last full calendar month by the computer's clock (or `MALKART_TODAY`).
 pub fn last_full_month() -> Month {
-    use chrono::Datelike;
-    let today = chrono::Local::now().date_naive();
-    Month::new(today.year(), today.month())
-        .map(|m| m.plus(-1))
-        .unwrap_or_else(|| Month::from_index(0))
+    clock::last_full_month(clock::today())
 }
 
 fn current_month() -> Month {
-    last_full_month().plus(1)
+    clock::current_month(clock::today())
 }
 
 impl Backend {

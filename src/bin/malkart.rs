@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use args::{Cli, Command, ExportFormat, ExportTarget, Format, Report, Size};
+use malkart::clock;
 use malkart::demo::{self, DemoSize};
 use malkart::engine::Engine;
 use malkart::export;
@@ -58,7 +59,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
         Command::Export { report } => {
             export(&path, report).map(|b| String::from_utf8_lossy(&b).into_owned())
         }
-        Command::Init { demo, size } => init(&path, demo, size),
+        Command::Init { demo, size, through } => init(&path, demo, size, through.as_deref()),
         Command::Import { kind, file, dry_run } => {
             let kind = parse_kind(&kind)?;
             // A file that is not there is a refused input, like a file with a wrong line.
@@ -230,7 +231,7 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn init(path: &Path, demo: bool, size: Option<Size>) -> Result<String> {
+fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> Result<String> {
     let mut store = Store::open(path)?;
     if !demo {
         return Ok(format!("Databasen {} er klar.\n", path.display()));
@@ -247,7 +248,10 @@ fn init(path: &Path, demo: bool, size: Option<Size>) -> Result<String> {
         Size::Medium => DemoSize::Medium,
         Size::Large => DemoSize::Large,
     };
-    let through = last_full_month();
+    let through = match through {
+        Some(text) => parse_month(text)?,
+        None => clock::last_full_month(clock::today()),
+    };
     let data = demo::generate(size, through);
     store.load_demo(&data)?;
     let n = |x: usize| group_digits(&x.to_string());
@@ -267,14 +271,6 @@ fn init(path: &Path, demo: bool, size: Option<Size>) -> Result<String> {
         Period::month(size.first_month(through)).label(),
         Period::month(through).label(),
     ))
-}
-
-/// The last full month before today, in local time.
-fn last_full_month() -> Month {
-    use chrono::Datelike;
-    let today = chrono::Local::now().date_naive();
-    let index = today.year() * 12 + today.month0() as i32;
-    Month::from_index(index - 1)
 }
 
 fn parse_kind(text: &str) -> Result<ImportKind> {

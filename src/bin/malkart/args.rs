@@ -50,6 +50,9 @@ pub enum Command {
         /// Størrelsen på demokommunen
         #[arg(long, value_enum, requires = "demo", value_name = "STØRRELSE")]
         size: Option<Size>,
+        /// Siste måned med tall i demokommunen (ÅÅÅÅ-MM); standard er siste hele måned
+        #[arg(long, requires = "demo", value_name = "MÅNED")]
+        through: Option<String>,
     },
     /// Importerer en fil (CSV eller XLSX): alt eller ingenting
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
