@@ -2,38 +2,54 @@
 //! decimals, decimal comma, digit groups of three separated by a space, `−` (U+2212) for
 //! minus, and the unit label after a space: `7,3 %`, `1 234 567 kr`, `−1,7`.
 
-/// Rounds half away from zero to `decimals` places. The scaled value is first snapped to
-/// nine significant decimals, so that binary noise (6.95 stored as 6.9499999…) cannot turn
-/// a half into a value below it.
+use crate::number::Decimal;
+
+/// Rounds half away from zero to `decimals` places, on the decimal the float stands for
+/// (`Decimal::from_f64`, the shortest that reads back as it): 6.95 is 6.9499999… in binary
+/// and still rounds to 7.0, and 158 468,485 to 158 468,49.
 pub fn round_half_away(value: f64, decimals: u8) -> f64 {
-    let scale = 10f64.powi(decimals as i32);
-    let scaled = value * scale;
-    let snapped = (scaled * 1e9).round() / 1e9;
-    let rounded = (snapped.abs() + 0.5).floor() * snapped.signum();
-    let result = rounded / scale;
-    if result == 0.0 {
-        0.0 // never −0
-    } else {
-        result
+    match Decimal::from_f64(value) {
+        Some(d) => {
+            let result = d.round(u32::from(decimals)).to_f64();
+            if result == 0.0 {
+                0.0 // never −0
+            } else {
+                result
+            }
+        }
+        None => value,
     }
 }
 
 /// `1234567.5` with 1 decimal → `1 234 567,5`; `-1.7` → `−1,7`. Rounds half away from zero.
 pub fn number(value: f64, decimals: u8) -> String {
-    let rounded = round_half_away(value, decimals);
-    let text = format!("{:.*}", decimals as usize, rounded.abs());
-    let (int_part, frac_part) = match text.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (text.as_str(), None),
+    match Decimal::from_f64(value) {
+        Some(d) => decimal(d.round(u32::from(decimals)), decimals),
+        None => value.to_string(),
+    }
+}
+
+/// An exact decimal with exactly `decimals` places (rounded half away from zero if it has
+/// more): `1234567,5` → `1 234 567,50` with 2.
+pub fn decimal(value: Decimal, decimals: u8) -> String {
+    let d = value.round(u32::from(decimals));
+    let pad = u32::from(decimals) - d.scale;
+    let digits = d.digits.unsigned_abs().to_string() + &"0".repeat(pad as usize);
+    let decimals = decimals as usize;
+    let digits = if digits.len() <= decimals {
+        format!("{}{digits}", "0".repeat(decimals + 1 - digits.len()))
+    } else {
+        digits
     };
+    let (int_part, frac_part) = digits.split_at(digits.len() - decimals);
     let mut out = String::new();
-    if rounded < 0.0 {
+    if d.digits < 0 {
         out.push('−');
     }
     out.push_str(&group_digits(int_part));
-    if let Some(f) = frac_part {
+    if !frac_part.is_empty() {
         out.push(',');
-        out.push_str(f);
+        out.push_str(frac_part);
     }
     out
 }
@@ -52,7 +68,15 @@ pub fn group_digits(digits: &str) -> String {
 
 /// A value with its unit label: `7,3 %`, `1 234 567 kr`, `4,5 skår`; no label, no suffix.
 pub fn with_unit(value: f64, decimals: u8, unit_label: &str) -> String {
-    let n = number(value, decimals);
+    labelled(number(value, decimals), unit_label)
+}
+
+/// An exact decimal with its unit label, as `with_unit`.
+pub fn decimal_with_unit(value: Decimal, decimals: u8, unit_label: &str) -> String {
+    labelled(decimal(value, decimals), unit_label)
+}
+
+fn labelled(n: String, unit_label: &str) -> String {
     if unit_label.trim().is_empty() {
         n
     } else {
@@ -87,5 +111,29 @@ mod tests {
         assert_eq!(number(1000.0, 0), "1 000");
         assert_eq!(number(1234.5, 2), "1 234,50");
         assert_eq!(with_unit(4.5, 1, ""), "4,5");
+        assert_eq!(number(0.05, 2), "0,05");
+        assert_eq!(number(-0.5, 0), "−1");
+    }
+
+    #[test]
+    fn rounds_the_decimal_a_float_stands_for() {
+        // 158 468,485 is 158468.48499999998… in binary; the typed decimal rounds to ,49.
+        assert_eq!(round_half_away(158_468.485, 2), 158_468.49);
+        assert_eq!(number(158_468.485, 2), "158 468,49");
+        // 118 814,945 → 118 814,95 (a quarter's sum the float rounds to ,94).
+        assert_eq!(number(118_814.945, 2), "118 814,95");
+    }
+
+    #[test]
+    fn exact_decimals_are_written_with_their_places() {
+        let d = |digits, scale| Decimal { digits, scale };
+        assert_eq!(decimal(d(15_846_849, 2), 2), "158 468,49");
+        assert_eq!(decimal(d(7, 0), 2), "7,00");
+        assert_eq!(decimal(d(-50, 3), 1), "−0,1");
+        assert_eq!(decimal(d(-5, 3), 1), "0,0");
+        assert_eq!(decimal(d(-4, 3), 2), "0,00");
+        assert_eq!(decimal(d(12_345, 4), 4), "1,2345");
+        assert_eq!(decimal(d(1_000_000_000_000_0001, 4), 4), "1 000 000 000 000,0001");
+        assert_eq!(decimal_with_unit(d(72, 1), 1, "%"), "7,2 %");
     }
 }

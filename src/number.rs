@@ -58,11 +58,165 @@ impl Decimal {
         i64::try_from(ore).ok()
     }
 
+    /// The decimal with the fewest decimals that reads back as `x` (`to_f64` gives `x`
+    /// again): the number a person typed, when it was stored as an `f64` — every decimal of
+    /// up to 15 significant digits survives that. A computed `0.1 + 0.2` gives
+    /// 0,30000000000000004 (seventeen digits). `None` for NaN, infinities and magnitudes
+    /// beyond `i128`.
+    pub fn from_f64(x: f64) -> Option<Decimal> {
+        if !x.is_finite() {
+            return None;
+        }
+        if x == 0.0 {
+            return Some(Decimal {
+                digits: 0,
+                scale: 0,
+            });
+        }
+        if let Some((d, true)) = Decimal::near_nine(x) {
+            return Some(d);
+        }
+        // While |x × 10^s| < 2^51 the float product is within 1/4 of the true one, so its
+        // nearest integer is the only candidate at scale s, and the check is exact: an
+        // integer ≤ 2^53 over an exact power of ten is one correctly rounded division.
+        for (s, power) in POWERS_OF_TEN.iter().enumerate() {
+            let t = x * power;
+            if t.abs() >= (1u64 << 51) as f64 {
+                break;
+            }
+            let m = t.round();
+            if m / power == x {
+                return Some(Decimal {
+                    digits: m as i128,
+                    scale: s as u32,
+                });
+            }
+        }
+        shortest_text(x)
+    }
+
+    /// For |x| × 10^9 < 2^51 (|x| below about 2,25 million): the nearest decimal with at
+    /// most nine decimals, and whether it reads back as `x` — then it is the one `from_f64`
+    /// gives, found with one multiplication. `None` for larger |x|.
+    pub fn near_nine(x: f64) -> Option<(Decimal, bool)> {
+        const NINE: f64 = 1e9;
+        let t = x * NINE;
+        if !(t.abs() < (1u64 << 51) as f64) {
+            return None;
+        }
+        // As in `from_f64`: within 1/4 of the true product, so a nine-decimal number that
+        // reads back as `x` is this integer; at most one can, as the floats around `x` are
+        // closer together than 10^−9 here.
+        let m = t.round();
+        let reads_back = m / NINE == x;
+        let (mut digits, mut scale) = (m as i64, 9u32);
+        while scale > 0 && digits % 10 == 0 {
+            digits /= 10;
+            scale -= 1;
+        }
+        Some((
+            Decimal {
+                digits: i128::from(digits),
+                scale,
+            },
+            reads_back,
+        ))
+    }
+
+    /// Rounded half away from zero to `decimals` places (unchanged when it has no more).
+    pub fn round(self, decimals: u32) -> Decimal {
+        if self.scale <= decimals {
+            return self;
+        }
+        let Some(p) = 10i128.checked_pow(self.scale - decimals) else {
+            // 10^39 and beyond exceed twice any i128: the result rounds to 0.
+            return Decimal {
+                digits: 0,
+                scale: decimals,
+            };
+        };
+        let (q, r) = (self.digits / p, self.digits % p);
+        // |r| ≥ p/2, without overflow: half away from zero.
+        let away = r.unsigned_abs() >= (p as u128) - r.unsigned_abs();
+        Decimal {
+            digits: if away { q + self.digits.signum() } else { q },
+            scale: decimals,
+        }
+    }
+
+    /// `self × k` exactly; `None` if it does not fit.
+    pub fn times(self, k: i128) -> Option<Decimal> {
+        Some(Decimal {
+            digits: self.digits.checked_mul(k)?,
+            scale: self.scale,
+        })
+    }
+
+    /// Compares the two numbers exactly, whatever their scales.
+    pub fn cmp_exact(self, other: Decimal) -> std::cmp::Ordering {
+        use std::cmp::Ordering;
+        if self.scale == other.scale {
+            return self.digits.cmp(&other.digits);
+        }
+        // The one with the smaller scale is brought to the larger; if that overflows, its
+        // magnitude exceeds any i128, so its sign decides.
+        let (small, large, flipped) = if self.scale < other.scale {
+            (self, other, false)
+        } else {
+            (other, self, true)
+        };
+        let ordering = match upscale(small.digits, large.scale - small.scale) {
+            Some(d) => d.cmp(&large.digits),
+            None if small.digits > 0 => Ordering::Greater,
+            None => Ordering::Less,
+        };
+        if flipped {
+            ordering.reverse()
+        } else {
+            ordering
+        }
+    }
+
     /// Is it a whole number (`5`, `5,00`)?
     pub fn to_integer(self) -> Option<i128> {
         let pow = 10i128.checked_pow(self.scale)?;
         (self.digits % pow == 0).then_some(self.digits / pow)
     }
+}
+
+/// `digits × 10^k`, `None` if it does not fit.
+fn upscale(digits: i128, k: u32) -> Option<i128> {
+    if digits == 0 {
+        return Some(0);
+    }
+    10i128.checked_pow(k)?.checked_mul(digits)
+}
+
+/// The shortest decimal that reads back as `x`, from Rust's formatter (which writes exactly
+/// that): `-1.5846848499999998e5` is digits −15846848499999998 at scale 11.
+fn shortest_text(x: f64) -> Option<Decimal> {
+    let text = format!("{x:e}");
+    let (mantissa, exponent) = text.split_once('e')?;
+    let exponent: i64 = exponent.parse().ok()?;
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let mut digits: i128 = 0;
+    for b in int.bytes().chain(frac.bytes()) {
+        digits = digits.checked_mul(10)?.checked_add(i128::from(b.checked_sub(b'0')?))?;
+    }
+    let scale = frac.len() as i64 - exponent;
+    let (digits, scale) = if scale < 0 {
+        (upscale(digits, u32::try_from(-scale).ok()?)?, 0)
+    } else {
+        (digits, u32::try_from(scale).ok()?)
+    };
+    Some(Decimal {
+        digits: if negative { -digits } else { digits },
+        scale,
+    })
 }
 
 /// The powers of ten that are exact in an `f64`.
@@ -384,6 +538,65 @@ mod tests {
         assert_eq!(parse_number("-0,05"), Ok(-0.05));
         assert_eq!(parse_number("1 234 567,50"), Ok(1_234_567.5));
         assert_eq!(parse_number("0,000001"), Ok(0.000001));
+    }
+
+    fn d(digits: i128, scale: u32) -> Decimal {
+        Decimal { digits, scale }
+    }
+
+    #[test]
+    fn from_f64_gives_back_the_typed_decimal() {
+        assert_eq!(Decimal::from_f64(158_468.485), Some(d(158_468_485, 3)));
+        assert_eq!(Decimal::from_f64(-6.95), Some(d(-695, 2)));
+        assert_eq!(Decimal::from_f64(7.0), Some(d(7, 0)));
+        assert_eq!(Decimal::from_f64(0.0), Some(d(0, 0)));
+        assert_eq!(Decimal::from_f64(-0.00000000001), Some(d(-1, 11)));
+        assert_eq!(Decimal::from_f64(1e20), Some(d(100_000_000_000_000_000_000, 0)));
+        // 0.1 + 0.2 is not 0.3 in binary: its shortest decimal has seventeen digits.
+        assert_eq!(
+            Decimal::from_f64(0.1 + 0.2),
+            Some(d(30_000_000_000_000_004, 17))
+        );
+        assert_eq!(Decimal::from_f64(f64::NAN), None);
+        assert_eq!(Decimal::from_f64(f64::INFINITY), None);
+        assert_eq!(Decimal::from_f64(1e300), None);
+    }
+
+    #[test]
+    fn near_nine_is_the_nearest_nine_decimal_number() {
+        assert_eq!(Decimal::near_nine(7.3), Some((d(73, 1), true)));
+        assert_eq!(Decimal::near_nine(0.0), Some((d(0, 0), true)));
+        assert_eq!(Decimal::near_nine(-0.125), Some((d(-125, 3), true)));
+        // 1/3 needs more than nine decimals: 0,333333333 is the nearest, and not it.
+        assert_eq!(Decimal::near_nine(1.0 / 3.0), Some((d(333_333_333, 9), false)));
+        // 0.1 + 0.2 is nearest 0,3 at nine decimals, but 0,3 does not read back as it.
+        assert_eq!(Decimal::near_nine(0.1 + 0.2), Some((d(3, 1), false)));
+        assert_eq!(Decimal::near_nine(3e6), None);
+    }
+
+    #[test]
+    fn round_is_half_away_from_zero() {
+        // 158 468,485 → 158 468,49; −2,5 → −3; 2,4999 → 2; 0,05 → 0,1 with one decimal.
+        assert_eq!(d(158_468_485, 3).round(2), d(15_846_849, 2));
+        assert_eq!(d(-25, 1).round(0), d(-3, 0));
+        assert_eq!(d(24_999, 4).round(0), d(2, 0));
+        assert_eq!(d(5, 2).round(1), d(1, 1));
+        assert_eq!(d(-4, 2).round(1), d(0, 1));
+        assert_eq!(d(7, 0).round(2), d(7, 0));
+        assert_eq!(d(i128::MAX, 40).round(0), d(0, 0));
+    }
+
+    #[test]
+    fn cmp_exact_across_scales() {
+        use std::cmp::Ordering::*;
+        // 0 > −0,00000000001; 1 000 000 < 1 000 000,000001; 0,30 = 0,3.
+        assert_eq!(d(0, 1).cmp_exact(d(-1, 11)), Greater);
+        assert_eq!(d(1_000_000, 0).cmp_exact(d(1_000_000_000_001, 6)), Less);
+        assert_eq!(d(30, 2).cmp_exact(d(3, 1)), Equal);
+        // 10^38 at scale 0 brought to scale 2 overflows: it is still the larger.
+        assert_eq!(d(10i128.pow(38), 0).cmp_exact(d(1, 2)), Greater);
+        assert_eq!(d(-(10i128.pow(38)), 0).cmp_exact(d(1, 2)), Less);
+        assert_eq!(d(1, 2).cmp_exact(d(10i128.pow(38), 0)), Less);
     }
 
     #[test]

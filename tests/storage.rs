@@ -889,10 +889,13 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
         ratio("2100", "2023-12", 1.0, 10.0), // before the window
         ratio("2100", "2024-01", 2.0, 10.0), // the window's first month
         ratio("2200", "2025-07", 3.0, 10.0), // last year's quarter
-        ratio("2100", "2026-09", 4.0, 10.0), // the window's last month
-        ratio("2100", "2026-10", 5.0, 10.0), // after
+        ratio("2100", "2026-09", 4.0, 10.0), // the quarter's last month
+        ratio("2100", "2026-10", 5.0, 10.0), // later in 2026: coverage needs it
+        ratio("2100", "2026-12", 6.0, 10.0), // the window's last month
+        ratio("2100", "2027-01", 7.0, 10.0), // after
         value("ELEV", "2100", "2026-K3", 300.0),
-        value("ELEV", "2100", "2026-K4", 310.0), // after
+        value("ELEV", "2100", "2026-K4", 310.0), // later in 2026
+        value("ELEV", "2100", "2027-K1", 320.0), // after
     ];
     store
         .apply(&ChangeSet::Measurements(batch), "m.csv", false)
@@ -906,7 +909,8 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
             red_limit: None,
         })
         .unwrap();
-    // 2026-K3: previous 2026-K2, last year 2025-K3 → from January 2024 through September 2026.
+    // 2026-K3: previous 2026-K2, last year 2025-K3 → from January 2024 through December 2026
+    // (a unit that reports later in 2026 is expected in K3 too: engine.md §4).
     let data = store.dataset_for(&p("2026-K3")).unwrap();
     let mut got: Vec<String> = data
         .measurements
@@ -918,8 +922,11 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
         got,
         [
             "ELEV 2100 2026-K3",
+            "ELEV 2100 2026-K4",
             "OR-FRAV 2100 2024-01",
             "OR-FRAV 2100 2026-09",
+            "OR-FRAV 2100 2026-10",
+            "OR-FRAV 2100 2026-12",
             "OR-FRAV 2200 2025-07"
         ]
     );

@@ -1,7 +1,8 @@
 //! Which months of measurements the cached engine must hold to answer a question, and which
 //! period to ask storage for so that they are loaded. `Store::dataset_for(P)` promises the
 //! months from January of the year before the earliest of P, P's previous period and P's
-//! last-year period, through P's last month; everything here is computed from that promise.
+//! last-year period, through December of P's last year; everything here is computed from
+//! that promise.
 
 use malkart::model::Frequency;
 use malkart::period::{Month, Period, PeriodKind};
@@ -109,12 +110,13 @@ mod tests {
 
     #[test]
     fn dataset_for_a_quarter_loads_from_january_of_the_year_before_last_year() {
-        // 2026-K3: previous 2026-K2, last year 2025-K3 → earliest 2025-07 → from 2024-01.
+        // 2026-K3: previous 2026-K2, last year 2025-K3 → earliest 2025-07 → from 2024-01,
+        // through December 2026 (coverage expects units that report later in the year).
         assert_eq!(
             loaded_by(&p("2026-K3")),
             Window {
                 from: m(2024, 1),
-                to: m(2026, 9)
+                to: m(2026, 12)
             }
         );
     }
@@ -155,7 +157,7 @@ mod tests {
             need,
             Window {
                 from: m(2018, 1),
-                to: m(2026, 9)
+                to: m(2026, 12)
             }
         );
     }

@@ -5,15 +5,22 @@
 //!
 //! Decisions where engine.md is silent:
 //! - **Which indicators a målkart shows.** For a root unit, every indicator. For any other
-//!   unit, the indicators relevant to its subtree: those with any measurement on a unit of
-//!   the subtree (in the dataset, any period), those with a target set for a unit of the
-//!   subtree, and the built-in ones. A school's målkart does not list the nursing homes'
-//!   indicators as "ingen data".
+//!   unit, the indicators relevant to its subtree: the built-in ones, those with a target
+//!   (any year) for a unit of the subtree, and those with a measurement on a unit of the
+//!   subtree whose span starts between January two years before the asked period's first
+//!   year and December of its last year (the months coverage looks at, and two years
+//!   back). A school's målkart does not list the nursing homes' indicators as "ingen data";
+//!   `Scorecard::left_out_without_data` counts the indicators left out.
 //! - **The evaluated period.** When the asked period is not a union of the indicator's whole
 //!   spans, the indicator is evaluated for its latest span ending by the period's last
 //!   month; previous, last year, target year and the series all follow that evaluated
 //!   period, and the result's `period` names it.
 //! - **Trend** compares the displayed value with the displayed value of `previous`.
+//! - **Exact figures.** What is displayed and judged is computed exactly (`exact.rs`): each
+//!   figure is read as the decimal it stands for, sums are integers, means and ratios are
+//!   divided once when rounded half away from zero; status compares the displayed value with
+//!   the target and red limit (sum targets times the number of spans) exactly, without
+//!   tolerance. The unrounded `value` stays the `f64` arithmetic.
 //! - **Coverage** counts (unit, span) cells of the units expected to report (any figure in
 //!   the calendar years the evaluated period touches); for `ingen` only the unit itself.
 //!   `missing_units` are expected units lacking at least one span.
@@ -28,6 +35,7 @@
 //!   sparkline asked for a month shows quarters, not the same quarter repeated.
 
 pub mod economy;
+mod exact;
 mod rollup;
 mod rows;
 pub mod sickleave;
@@ -43,6 +51,7 @@ use std::collections::HashMap;
 
 use crate::format;
 use crate::model::{Aggregation, Figure, Indicator, Perspective, Unit};
+use crate::number::Decimal;
 use crate::period::Period;
 use rollup::Rolled;
 use rows::{IndicatorRows, RawRow};
@@ -200,13 +209,22 @@ impl Engine {
         let u = self.unit_index(unit)?;
         let subtree = self.tree.subtree(u);
         let is_root = self.tree.parent(u).is_none();
+        // Figures from January two years before the period's first year through December of
+        // its last year make an indicator relevant to a non-root unit.
+        let (first, last) = (
+            first_month_of(period.first().year() - 2),
+            first_month_of(period.last().year()) + 11,
+        );
         let mut by_perspective: [Vec<IndicatorResult>; 4] = Default::default();
+        let mut left_out = 0u32;
         for (ii, ind) in self.indicators.iter().enumerate() {
             let relevant = is_root
                 || ind.builtin
-                || self.rows[ii].any_in(subtree.clone())
-                || self.has_target_within(ii, &subtree);
-            if relevant {
+                || self.has_target_within(ii, &subtree)
+                || self.rows[ii].any_in(subtree.clone(), first, last);
+            if !relevant {
+                left_out += 1;
+            } else {
                 let slot = Perspective::ALL
                     .iter()
                     .position(|&p| p == ind.perspective)
@@ -226,6 +244,7 @@ impl Engine {
             unit: self.unit_ref(u),
             period: period.to_string(),
             perspectives,
+            left_out_without_data: left_out,
         })
     }
 
@@ -405,24 +424,39 @@ impl Engine {
 
         let applied = self.targets.lookup(ii, u, evaluated.last().year());
         let scale = if ind.aggregation == Aggregation::Sum {
-            spans as f64
+            spans
         } else {
-            1.0
+            1
         };
-        let target = applied.map(|a| a.target * scale);
-        let red_limit = applied.and_then(|a| a.red_limit).map(|r| r * scale);
+        // Targets as the decimals they were typed as, scaled exactly (0,1 × 3 = 0,3).
+        let scaled = |x: f64| {
+            Decimal::from_f64(x)
+                .and_then(|d| d.times(i128::from(scale)))
+                .ok_or(x * f64::from(scale))
+        };
+        let exact_target = applied.map(|a| (scaled(a.target), a.red_limit.map(scaled)));
+        let as_f64 = |x: Result<Decimal, f64>| x.map_or_else(|f| f, Decimal::to_f64);
+        let target = exact_target.map(|(t, _)| as_f64(t));
+        let red_limit = exact_target.and_then(|(_, r)| r).map(as_f64);
 
-        let display_value = rolled
-            .value
-            .map(|v| format::round_half_away(v, ind.decimals));
-        let status = status::status(ind.direction, display_value, target.map(|t| (t, red_limit)));
-
-        let trend = status::trend(
+        let shown = shown(&rolled, ind.decimals);
+        let display_value = shown.map(Decimal::to_f64);
+        let status = match exact_target {
+            Some((Err(_), _)) | Some((_, Some(Err(_)))) => status::status(
+                ind.direction,
+                display_value,
+                target.map(|t| (t, red_limit)),
+            ),
+            _ => status::status_exact(
+                ind.direction,
+                shown,
+                exact_target.and_then(|(t, r)| Some((t.ok()?, r.and_then(Result::ok)))),
+            ),
+        };
+        let previous_shown = self::shown(&previous_rolled, ind.decimals);
+        let trend = status::trend_of(
             ind.direction,
-            display_value,
-            previous
-                .value
-                .map(|v| format::round_half_away(v, ind.decimals)),
+            shown.zip(previous_shown).map(|(c, e)| c.cmp_exact(e)),
         );
 
         IndicatorResult {
@@ -436,9 +470,7 @@ impl Engine {
             aggregation: ind.aggregation,
             period: evaluated.to_string(),
             value: rolled.value,
-            display: rolled
-                .value
-                .map(|v| format::with_unit(v, ind.decimals, &ind.unit_label)),
+            display: shown.map(|d| format::decimal_with_unit(d, ind.decimals, &ind.unit_label)),
             display_value,
             numerator: rolled.numerator,
             denominator: rolled.denominator,
@@ -460,6 +492,16 @@ impl Engine {
     }
 }
 
+/// The value as displayed: rounded half away from zero to `decimals`, exactly when the value
+/// has an exact form, else from the decimal its `f64` stands for.
+fn shown(rolled: &Rolled, decimals: u8) -> Option<Decimal> {
+    let value = rolled.value?;
+    rolled
+        .exact
+        .and_then(|r| r.round(decimals))
+        .or_else(|| Decimal::from_f64(value).map(|d| d.round(u32::from(decimals))))
+}
+
 /// The months a span of the evaluated period may start in.
 fn window(evaluated: &Period) -> rollup::Window {
     (evaluated.first().index(), evaluated.last().index())
@@ -472,3 +514,5 @@ fn first_month_of(year: i32) -> i32 {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_exact;

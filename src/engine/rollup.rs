@@ -8,7 +8,9 @@
 
 use std::ops::Range;
 
+use super::exact::{add_fraction, Ratio};
 use super::rows::IndicatorRows;
+use crate::number::Decimal;
 use crate::model::{Aggregation, Indicator, UnitRollup};
 
 /// Month indices (`Month::index`) of the first and last month a span may start in.
@@ -21,6 +23,8 @@ pub(crate) struct Rolled {
     /// For `brøk`, Σ numerator and Σ denominator over every row used (`None` with no row).
     pub numerator: Option<f64>,
     pub denominator: Option<f64>,
+    /// The value exactly (`exact.rs`), when it has an exact form; what is displayed.
+    pub exact: Option<Ratio>,
 }
 
 /// Expected and reported (unit, span) cells (engine.md §4).
@@ -59,6 +63,10 @@ struct Own {
     b: f64,
     /// `a` of the latest span (rows are in month order).
     latest: f64,
+    /// The same as mantissas at the indicator's scale.
+    ea: i128,
+    eb: i128,
+    elatest: i128,
 }
 
 /// The roll-up so far over units, for one window.
@@ -69,6 +77,39 @@ struct Fold {
     denominator: f64,
     /// Units with a value (non-ratio) or with any row (ratio).
     units: u32,
+    /// Exactly: `total` is `num / den` mantissas (`den` the least common multiple of the
+    /// counts of a `snitt`'s units), `denominator` is `eden`; `exact` false once something
+    /// has no exact form.
+    num: i128,
+    den: i128,
+    eden: i128,
+    exact: bool,
+}
+
+impl Fold {
+    fn new(exact: bool) -> Fold {
+        Fold {
+            den: 1,
+            exact,
+            ..Fold::default()
+        }
+    }
+
+    /// Adds `s / n` to the exact total.
+    fn add_exact(&mut self, s: i128, n: i128) {
+        // Sums and a mean over units with equal counts: no division (i128 division is slow).
+        if n == self.den {
+            match self.num.checked_add(s) {
+                Some(num) => self.num = num,
+                None => self.exact = false,
+            }
+            return;
+        }
+        match add_fraction(self.num, self.den, s, n) {
+            Some((num, den)) => (self.num, self.den) = (num, den),
+            None => self.exact = false,
+        }
+    }
 }
 
 impl Fold {
@@ -81,35 +122,75 @@ impl Fold {
             Aggregation::Brok => {
                 self.total += own.a;
                 self.denominator += own.b;
+                self.num += own.ea;
+                self.eden += own.eb;
             }
-            Aggregation::Sum => self.total += own.a,
-            Aggregation::Snitt => self.total += own.a / own.rows as f64,
-            Aggregation::Siste => self.total += own.latest,
+            Aggregation::Sum => {
+                self.total += own.a;
+                self.add_exact(own.ea, 1);
+            }
+            Aggregation::Snitt => {
+                self.total += own.a / own.rows as f64;
+                self.add_exact(own.ea, i128::from(own.rows));
+            }
+            Aggregation::Siste => {
+                self.total += own.latest;
+                self.add_exact(own.elatest, 1);
+            }
         }
     }
 
-    fn finish(&self, ind: &Indicator) -> Rolled {
+    /// The exact value at mantissa scale `scale`.
+    fn exact(&self, ind: &Indicator, scale: u32) -> Option<Ratio> {
+        if !self.exact {
+            return None;
+        }
+        if ind.aggregation == Aggregation::Brok {
+            // factor × Σ numerator / Σ denominator: the scales cancel.
+            return Ratio::new(self.num, self.eden)?.times(Decimal::from_f64(ind.factor)?);
+        }
+        let units = match ind.unit_rollup {
+            UnitRollup::Snitt => i128::from(self.units),
+            UnitRollup::Sum | UnitRollup::Ingen => 1,
+        };
+        let den = self
+            .den
+            .checked_mul(units)?
+            .checked_mul(10i128.checked_pow(scale)?)?;
+        Ratio::new(self.num, den)
+    }
+
+    fn finish(&self, ind: &Indicator, scale: Option<u32>) -> Rolled {
         if self.units == 0 {
             return Rolled::default();
         }
         if ind.aggregation == Aggregation::Brok {
-            let value = (self.denominator != 0.0)
+            // With an exact form, Σ denominator = 0 is decided exactly (0,1 + 0,2 − 0,3 is 0,
+            // whatever the floats say).
+            let zero = match scale {
+                Some(_) if self.exact => self.eden == 0,
+                _ => self.denominator == 0.0,
+            };
+            let value = (!zero)
                 .then(|| ind.factor * self.total / self.denominator)
                 .filter(|v| v.is_finite());
             return Rolled {
                 value,
                 numerator: Some(self.total),
                 denominator: Some(self.denominator),
+                exact: value.and(scale).and_then(|s| self.exact(ind, s)),
             };
         }
         let value = match ind.unit_rollup {
             UnitRollup::Snitt => self.total / self.units as f64,
             UnitRollup::Sum | UnitRollup::Ingen => self.total,
         };
+        let value = Some(value).filter(|v| v.is_finite());
         Rolled {
-            value: Some(value).filter(|v| v.is_finite()),
+            value,
             numerator: None,
             denominator: None,
+            exact: value.and(scale).and_then(|s| self.exact(ind, s)),
         }
     }
 }
@@ -129,10 +210,13 @@ pub(crate) fn roll_up<const N: usize>(
         lowest = lowest.min(c.years.0);
         highest = highest.max(c.years.1);
     }
-    let mut folds = [Fold::default(); N];
+    let scale = rows.scale().map(|s| s.0);
+    let mut folds = [Fold::new(scale.is_some()); N];
     let mut cov = Coverage::default();
     for u in units {
-        let (months, a, b) = rows.unit(u);
+        let unit = rows.unit(u);
+        let (months, a, b) = (unit.months, unit.a, unit.b);
+        let exact = !unit.ea.is_empty();
         if months.is_empty() {
             continue;
         }
@@ -154,6 +238,13 @@ pub(crate) fn roll_up<const N: usize>(
                     if ratio {
                         o.b += b[k];
                     }
+                    if exact {
+                        o.ea += i128::from(unit.ea[k]);
+                        o.elatest = i128::from(unit.ea[k]);
+                        if ratio {
+                            o.eb += i128::from(unit.eb[k]);
+                        }
+                    }
                 }
             }
         }
@@ -170,5 +261,5 @@ pub(crate) fn roll_up<const N: usize>(
             }
         }
     }
-    (folds.map(|f| f.finish(ind)), cov)
+    (folds.map(|f| f.finish(ind, scale)), cov)
 }

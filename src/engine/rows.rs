@@ -1,8 +1,14 @@
 //! One indicator's registered figures laid out for fast roll-up: flat columns sorted by
 //! (unit pre-order index, span's first month), with an offset per unit, so that a subtree
 //! is one contiguous slice and a unit's spans inside a period are found by binary search.
+//! Each figure is kept twice: as the `f64` it came as (the unrounded `value` of a result,
+//! added in the same order as ever) and as an integer at the indicator's common scale (what
+//! is displayed and judged, exact: `exact.rs`).
 
 use std::ops::Range;
+
+use super::exact::{self, Scale};
+use crate::number::Decimal;
 
 /// The figures of one indicator. For a `brøk` indicator `a` is the numerator and `b` the
 /// denominator; otherwise `a` is the value and `b` is empty.
@@ -14,6 +20,20 @@ pub(crate) struct IndicatorRows {
     months: Vec<i32>,
     a: Vec<f64>,
     b: Vec<f64>,
+    /// `a` and `b` as mantissas at `scale`; `None` when some figure has no exact form.
+    scale: Option<Scale>,
+    ea: Vec<i64>,
+    eb: Vec<i64>,
+}
+
+/// One unit's rows: months, `a`, `b` (empty unless ratio), and the same as mantissas (empty
+/// when the indicator has no exact form).
+pub(crate) struct UnitRows<'a> {
+    pub months: &'a [i32],
+    pub a: &'a [f64],
+    pub b: &'a [f64],
+    pub ea: &'a [i64],
+    pub eb: &'a [i64],
 }
 
 /// One figure before indexing: (unit, first month, a, b).
@@ -34,6 +54,9 @@ impl IndicatorRows {
             } else {
                 Vec::new()
             },
+            scale: None,
+            ea: Vec::new(),
+            eb: Vec::new(),
         };
         let mut units_of_rows: Vec<u32> = Vec::with_capacity(raw.len());
         for (i, r) in raw.iter().enumerate() {
@@ -50,6 +73,19 @@ impl IndicatorRows {
                 rows.b.push(r.3);
             }
         }
+        // Each figure as the decimal it stands for, once; no exact form if one has none.
+        let decimals: Option<Vec<Decimal>> = rows
+            .a
+            .iter()
+            .chain(&rows.b)
+            .map(|&x| exact::figure(x))
+            .collect();
+        rows.scale = decimals.as_ref().and_then(|d| Scale::common(d.iter()));
+        if let (Some(scale), Some(decimals)) = (rows.scale, decimals) {
+            let (a, b) = decimals.split_at(rows.a.len());
+            rows.ea = a.iter().map(|&d| scale.mantissa(d)).collect();
+            rows.eb = b.iter().map(|&d| scale.mantissa(d)).collect();
+        }
         // offsets[u] = number of rows of units before u.
         let mut next = 0usize;
         for u in 0..=units {
@@ -61,20 +97,35 @@ impl IndicatorRows {
         rows
     }
 
-    /// Unit `u`'s rows: months, `a` and `b` (`b` empty unless ratio).
-    pub(crate) fn unit(&self, u: usize) -> (&[i32], &[f64], &[f64]) {
+    /// Unit `u`'s rows.
+    pub(crate) fn unit(&self, u: usize) -> UnitRows<'_> {
         let all = self.offsets[u] as usize..self.offsets[u + 1] as usize;
-        let b = if self.b.is_empty() {
-            &self.b[..]
-        } else {
-            &self.b[all.clone()]
-        };
-        (&self.months[all.clone()], &self.a[all], b)
+        let part = |empty: bool| if empty { 0..0 } else { all.clone() };
+        UnitRows {
+            months: &self.months[all.clone()],
+            a: &self.a[all.clone()],
+            b: &self.b[part(self.b.is_empty())],
+            ea: &self.ea[part(self.ea.is_empty())],
+            eb: &self.eb[part(self.eb.is_empty())],
+        }
     }
 
-    /// Does any unit in `units` have any figure at all?
-    pub(crate) fn any_in(&self, units: Range<usize>) -> bool {
-        self.offsets[units.end] > self.offsets[units.start]
+    /// The common scale of the mantissas, `None` when the indicator has no exact form.
+    pub(crate) fn scale(&self) -> Option<Scale> {
+        self.scale
+    }
+
+    /// Does any unit in `units` have a figure whose span starts in `first..=last` (month
+    /// indices)?
+    pub(crate) fn any_in(&self, units: Range<usize>, first: i32, last: i32) -> bool {
+        if self.offsets[units.end] == self.offsets[units.start] {
+            return false;
+        }
+        units.into_iter().any(|u| {
+            let months = self.unit(u).months;
+            let k = months.partition_point(|&m| m < first);
+            months.get(k).is_some_and(|&m| m <= last)
+        })
     }
 }
 
@@ -95,10 +146,27 @@ mod tests {
             false,
         );
         // Unit 0: month 3 → 2.0. Unit 1: month 4 → 3.0, month 5 → 9.0 (the later of two).
-        assert_eq!(rows.unit(0), (&[3][..], &[2.0][..], &[][..]));
-        assert_eq!(rows.unit(1), (&[4, 5][..], &[3.0, 9.0][..], &[][..]));
-        assert!(rows.unit(2).0.is_empty());
-        assert!(rows.any_in(0..2));
-        assert!(!rows.any_in(2..3));
+        let (u0, u1) = (rows.unit(0), rows.unit(1));
+        assert_eq!((u0.months, u0.a, u0.b), (&[3][..], &[2.0][..], &[][..]));
+        assert_eq!((u1.months, u1.a), (&[4, 5][..], &[3.0, 9.0][..]));
+        // Whole numbers: scale 0, the mantissas are the numbers.
+        assert_eq!(rows.scale(), Some(Scale(0)));
+        assert_eq!((u1.ea, u1.eb), (&[3, 9][..], &[][..]));
+        assert!(rows.unit(2).months.is_empty());
+        assert!(rows.any_in(0..2, 0, 100));
+        assert!(!rows.any_in(2..3, 0, 100));
+        // Unit 1's figures start in months 4 and 5: none in 6..=9 nor in 0..=3.
+        assert!(!rows.any_in(1..2, 6, 9));
+        assert!(!rows.any_in(1..2, 0, 3));
+        assert!(rows.any_in(1..2, 5, 5));
+    }
+
+    #[test]
+    fn mantissas_share_the_scale_of_the_most_decimals() {
+        // 158 468,485 and 0,5: scale 3 → 158 468 485 and 500; ratio columns alike.
+        let rows = IndicatorRows::new(vec![(0, 1, 158_468.485, 2.0), (0, 2, 0.5, 0.25)], 1, true);
+        assert_eq!(rows.scale(), Some(Scale(3)));
+        let u = rows.unit(0);
+        assert_eq!((u.ea, u.eb), (&[158_468_485, 500][..], &[2000, 250][..]));
     }
 }

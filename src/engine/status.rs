@@ -1,10 +1,12 @@
 //! Targets, status and trend (engine.md §5–6): which target applies to a unit in a year,
 //! the colour of a displayed value against it, and whether a change is for the better.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::{Status, TargetSource, Trend};
 use crate::model::Direction;
+use crate::number::Decimal;
 
 /// A target as applied: target and optional red limit.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -56,44 +58,58 @@ impl TargetIndex {
     }
 }
 
-/// The status of the displayed value `v` against target `t` and red limit `r` (engine.md §5).
+/// The status of the displayed value `v` against target `t` and red limit `r` (engine.md §5),
+/// each read as the decimal it stands for (`Decimal::from_f64`) and compared exactly.
 pub(crate) fn status(
     direction: Direction,
     v: Option<f64>,
     target: Option<(f64, Option<f64>)>,
 ) -> Status {
     let Some(v) = v else { return Status::NoData };
+    let Some(v) = Decimal::from_f64(v) else {
+        return Status::NoData;
+    };
+    let target = target.and_then(|(t, r)| {
+        Some((Decimal::from_f64(t)?, r.and_then(Decimal::from_f64)))
+    });
+    status_exact(direction, Some(v), target)
+}
+
+/// The status of the displayed value `v` against target `t` and red limit `r`, exactly: no
+/// tolerance, so that what a person computes by hand from the shown numbers is what counts.
+pub(crate) fn status_exact(
+    direction: Direction,
+    v: Option<Decimal>,
+    target: Option<(Decimal, Option<Decimal>)>,
+) -> Status {
+    let Some(v) = v else { return Status::NoData };
     let Some((t, r)) = target else {
         return Status::NoTarget;
     };
-    // `at_least(a, b)`: a is at least as good as b in this direction. Displayed values have
-    // at most four decimals, so a tolerance of a billionth can only absorb binary noise in a
-    // scaled target (0.1 × 3 = 0.30000000000000004), never a real difference.
-    let at_least = |a: f64, b: f64| {
-        let eps = 1e-9 * b.abs().max(1.0);
-        match direction {
-            Direction::Hoy => a >= b - eps,
-            Direction::Lav => a <= b + eps,
-        }
+    // `at_least(b)`: v is at least as good as b in this direction.
+    let at_least = |b: Decimal| match direction {
+        Direction::Hoy => v.cmp_exact(b) != Ordering::Less,
+        Direction::Lav => v.cmp_exact(b) != Ordering::Greater,
     };
-    if at_least(v, t) {
+    if at_least(t) {
         Status::Green
-    } else if r.is_some_and(|r| at_least(v, r)) {
+    } else if r.is_some_and(at_least) {
         Status::Yellow
     } else {
         Status::Red
     }
 }
 
-/// Compares displayed values: the current one against the earlier one.
-pub(crate) fn trend(direction: Direction, current: Option<f64>, earlier: Option<f64>) -> Trend {
-    match (current, earlier) {
-        (Some(c), Some(e)) if c == e => Trend::Unchanged,
-        (Some(c), Some(e)) => match (direction, c > e) {
-            (Direction::Hoy, true) | (Direction::Lav, false) => Trend::Better,
-            _ => Trend::Worse,
-        },
-        _ => Trend::Unknown,
+/// The trend from how the current displayed value compares with the earlier one
+/// (previous period).
+pub(crate) fn trend_of(direction: Direction, current_vs_earlier: Option<Ordering>) -> Trend {
+    match (direction, current_vs_earlier) {
+        (_, None) => Trend::Unknown,
+        (_, Some(Ordering::Equal)) => Trend::Unchanged,
+        (Direction::Hoy, Some(Ordering::Greater)) | (Direction::Lav, Some(Ordering::Less)) => {
+            Trend::Better
+        }
+        _ => Trend::Worse,
     }
 }
 
@@ -101,6 +117,10 @@ pub(crate) fn trend(direction: Direction, current: Option<f64>, earlier: Option<
 mod tests {
     use super::*;
     use Direction::{Hoy, Lav};
+
+    fn trend(direction: Direction, current: Option<f64>, earlier: Option<f64>) -> Trend {
+        trend_of(direction, current.zip(earlier).and_then(|(c, e)| c.partial_cmp(&e)))
+    }
 
     #[test]
     fn status_table_edges_for_hoy() {
@@ -128,23 +148,22 @@ mod tests {
     }
 
     #[test]
-    fn binary_noise_in_a_scaled_target_does_not_change_the_status() {
-        // A sum target of 0,1 per month is 0.1 × 3 = 0.30000000000000004 for a quarter;
-        // a displayed 0,3 meets it (høy) and does not exceed it (lav).
-        let t = 0.1 * 3.0;
+    fn status_compares_exactly_without_tolerance() {
+        // lav, T = −0,00000000001, v = 0: 0 > T, and with no red limit that is red.
+        assert_eq!(status(Lav, Some(0.0), Some((-0.000_000_000_01, None))), Status::Red);
+        // høy, T = 1 000 000,000001, v = 1 000 000: v < T, red.
         assert_eq!(
-            status(Direction::Hoy, Some(0.3), Some((t, None))),
-            Status::Green
-        );
-        assert_eq!(
-            status(Direction::Lav, Some(0.3), Some((t, None))),
-            Status::Green
-        );
-        // A real difference of one in the fourth decimal still counts.
-        assert_eq!(
-            status(Direction::Hoy, Some(0.2999), Some((t, None))),
+            status(Hoy, Some(1_000_000.0), Some((1_000_000.000_001, None))),
             Status::Red
         );
+        // høy, v = T exactly is green; one in the fourth decimal below is red.
+        assert_eq!(status(Hoy, Some(0.3), Some((0.3, None))), Status::Green);
+        assert_eq!(status(Hoy, Some(0.2999), Some((0.3, None))), Status::Red);
+        // Exact decimals: 158 468,49 meets 158 468,49; 158 468,48 does not.
+        let d = |digits, scale| Decimal { digits, scale };
+        let t = Some((d(15_846_849, 2), None));
+        assert_eq!(status_exact(Hoy, Some(d(15_846_849, 2)), t), Status::Green);
+        assert_eq!(status_exact(Hoy, Some(d(15_846_848, 2)), t), Status::Red);
     }
 
     #[test]

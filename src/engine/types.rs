@@ -168,6 +168,10 @@ pub struct Scorecard {
     /// Canonical id of the asked period.
     pub period: String,
     pub perspectives: Vec<PerspectiveResult>,
+    /// Indicators not listed because the unit's subtree has no target for them and no
+    /// figure from January two years before the period through December of its last year
+    /// (always 0 for a root unit, which lists every indicator).
+    pub left_out_without_data: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

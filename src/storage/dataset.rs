@@ -1,6 +1,7 @@
 //! Loading what the engine needs for one period in seven queries: units, indicators,
 //! perspective names, all targets, and the measurements, sick leave and economy of a window
-//! of months.
+//! of months (through December of the period's last year, for coverage and the annual
+//! budget).
 
 use rusqlite::{params, Connection};
 
@@ -13,7 +14,8 @@ use super::rows;
 /// The months whose measurements a question about `period` can need: from January of the
 /// year before the earliest of `period`, its previous period and its last-year period
 /// (coverage looks at whole calendar years, and a coarser indicator falls back to its latest
-/// span that ended, which may lie in the year before), through `period`'s last month.
+/// span that ended, which may lie in the year before), through December of `period`'s last
+/// year (a unit that reports later in the year is expected in `period` too: engine.md §4).
 pub fn window(period: &Period) -> (Month, Month) {
     let earliest = [
         period.first(),
@@ -23,7 +25,10 @@ pub fn window(period: &Period) -> (Month, Month) {
     .into_iter()
     .min()
     .unwrap_or(period.first());
-    (Month::from_index((earliest.year() - 1) * 12), period.last())
+    (
+        Month::from_index((earliest.year() - 1) * 12),
+        Month::from_index(period.last().year() * 12 + 11),
+    )
 }
 
 pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
@@ -58,12 +63,9 @@ pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
         .query_map([], rows::target)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
 
-    // The economy indicators and report need the whole year of the period's last month
-    // (the annual budget), so economy rows are read through that December.
-    let december = Month::from_index(last.year() * 12 + 11);
     Ok(Dataset {
         sick_leave: super::sickleave::load(conn, first, last)?,
-        economy: super::economy::load(conn, first, december)?,
+        economy: super::economy::load(conn, first, last)?,
         units: rows::units(conn)?,
         indicators: rows::indicators(conn)?,
         perspective_names: rows::perspective_names(conn)?,
@@ -84,22 +86,23 @@ mod tests {
 
     #[test]
     fn window_reaches_january_of_the_year_before_the_earliest_compared_period() {
-        // 2026-K3: previous 2026-K2, last year 2025-K3 → earliest 2025-07 → from 2024-01.
+        // 2026-K3: previous 2026-K2, last year 2025-K3 → earliest 2025-07 → from 2024-01;
+        // through December 2026, as coverage counts units that report later in 2026.
         assert_eq!(
             ids("2026-K3"),
-            ("2024-01".to_string(), "2026-09".to_string())
+            ("2024-01".to_string(), "2026-12".to_string())
         );
         // 2026-K1: previous is 2025-K4, last year 2025-K1 → earliest 2025-01 → from 2024-01.
         assert_eq!(
             ids("2026-K1"),
-            ("2024-01".to_string(), "2026-03".to_string())
+            ("2024-01".to_string(), "2026-12".to_string())
         );
         // The year 2026: previous 2025 → from 2024-01.
         assert_eq!(ids("2026"), ("2024-01".to_string(), "2026-12".to_string()));
         // A 12-month range across years: previous starts 2024-10 → from 2023-01.
         assert_eq!(
             ids("2025-10..2026-09"),
-            ("2023-01".to_string(), "2026-09".to_string())
+            ("2023-01".to_string(), "2026-12".to_string())
         );
     }
 }

@@ -222,8 +222,8 @@ impl Store {
     /// Everything the engine needs to answer questions about `period`: all units,
     /// indicators, perspective names and targets, and the measurements of the months from
     /// January of the year before the earliest of `period`, its previous period and its
-    /// last-year period, through `period`'s last month (`dataset_window`). A measurement
-    /// whose span overlaps that window is included whole.
+    /// last-year period, through December of `period`'s last year (`dataset_window`). A
+    /// measurement whose span overlaps that window is included whole.
     pub fn dataset_for(&self, period: &Period) -> Result<Dataset> {
         dataset::load(&self.conn, period)
     }

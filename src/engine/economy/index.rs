@@ -17,6 +17,7 @@
 
 use std::ops::Range;
 
+use super::super::exact::Ratio;
 use super::super::rollup::{Coverage, CoverageAsk, Rolled, Window};
 use super::super::tree::UnitTree;
 use super::Rule;
@@ -276,5 +277,7 @@ fn ratio(numerator: i64, denominator: i64, absolute: bool) -> Rolled {
         value: (d != 0).then(|| 100.0 * numerator as f64 / d as f64),
         numerator: Some(kroner(numerator)),
         denominator: Some(kroner(denominator)),
+        // Øre over øre: exactly 100 × numerator / denominator.
+        exact: Ratio::new(100 * i128::from(numerator), i128::from(d)),
     }
 }

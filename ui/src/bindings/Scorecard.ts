@@ -9,4 +9,10 @@ export type Scorecard = { unit: UnitRef,
 /**
  * Canonical id of the asked period.
  */
-period: string, perspectives: Array<PerspectiveResult>, };
+period: string, perspectives: Array<PerspectiveResult>, 
+/**
+ * Indicators not listed because the unit's subtree has no target for them and no
+ * figure from January two years before the period through December of its last year
+ * (always 0 for a root unit, which lists every indicator).
+ */
+left_out_without_data: number, };
