@@ -32,6 +32,11 @@ impl Problems {
         }
     }
 
+    /// Errors counted but not kept (the reader keeps only the first of many bad lines).
+    pub fn count_more(&mut self, n: u64) {
+        self.total += n;
+    }
+
     fn trim(&mut self) {
         self.kept.sort_by_key(|e| e.line);
         self.kept.truncate(MAX_LISTED);
