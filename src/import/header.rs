@@ -53,6 +53,21 @@ impl ColumnSpec {
     }
 }
 
+/// How many of `header`'s names are columns of `specs`, and whether every required one is
+/// there.
+pub fn coverage(specs: &'static [ColumnSpec], header: &[String]) -> (usize, bool) {
+    let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
+    let recognised = folded
+        .iter()
+        .filter(|f| specs.iter().any(|s| s.matches(f)))
+        .count();
+    let complete = specs
+        .iter()
+        .filter(|s| s.required)
+        .all(|s| folded.iter().any(|f| s.matches(f)));
+    (recognised, complete)
+}
+
 /// The required columns of `other` that `header` has and `specs` does not know at all —
 /// when `header` has every required column of `other` and at least one of them is foreign
 /// to `specs`: the file is a file of the other kind. `None` otherwise.

@@ -243,13 +243,19 @@ pub fn parse(
 }
 
 /// The kind whose own required columns the header has, when it is not `kind`:
-/// `filen ser ut som en «indikatorer»-fil …`.
+/// `filen ser ut som en «indikatorer»-fil …`. Only when `kind` lacks a required column, or
+/// the other kind explains more of the header: a sick-leave file with the unit's `kode`
+/// and `navn` as extra columns is still a sick-leave file.
 fn other_kind(kind: ImportKind, header: &[String]) -> Option<String> {
+    let (recognised, complete) = header::coverage(kind.columns(), header);
     ImportKind::ALL
         .into_iter()
         .filter(|k| *k != kind)
         .find_map(|other| {
             let foreign = header::looks_like(other.columns(), kind.columns(), header)?;
+            if complete && header::coverage(other.columns(), header).0 <= recognised {
+                return None;
+            }
             let names: Vec<String> = foreign.iter().map(|n| format!("«{n}»")).collect();
             Some(format!(
                 "filen ser ut som en «{}»-fil (den har kolonnene {}), ikke «{}»; velg «{}» som \

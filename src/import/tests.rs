@@ -918,6 +918,16 @@ fn files_of_every_kind_are_recognised_under_another_kind() {
     ok(ImportKind::SickLeave, sick);
     // An English economy file is an economy file, not sick leave or measurements.
     ok(ImportKind::Economy, "unit;period;budget\n2100;2026-01;100\n");
+    // A sick-leave export that also carries the unit's code and name is a sick-leave file
+    // (the two extra columns are a warning): sykefravær explains 5 of its 7 columns,
+    // enheter 2.
+    let p = ok(
+        ImportKind::SickLeave,
+        "kode;navn;enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt
+         2100;Skole;2100;2026-01;100;1;2
+",
+    );
+    assert_eq!(p.warnings, vec!["ukjente kolonner ble ikke lest: «kode», «navn»"]);
 }
 
 #[test]
