@@ -10,6 +10,7 @@
 //! - [`import`] — CSV and XLSX import files, all or nothing
 //! - [`export`] — the sick-leave summary and economy report as CSV, XLSX, PDF and JSON
 //! - [`demo`] — the deterministic demo municipality
+//! - [`text`] — invisible characters refused in codes and periods; NFC for names
 //!
 //! The `malkart` command line (`src/bin/malkart.rs`) and the desktop app (`src-tauri/`) are
 //! thin layers over this crate.
@@ -25,5 +26,6 @@ pub mod model;
 pub mod number;
 pub mod period;
 pub mod storage;
+pub mod text;
 
 pub use error::{Error, Result};

@@ -291,10 +291,14 @@ pub fn is_valid_indicator_code(code: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
 }
 
-/// Is `code` a valid unit code: 1–32 characters after trimming, no control characters?
+/// Is `code` a valid unit code: 1–32 characters after trimming, every one visible (no
+/// control, format or bidi characters: `crate::text`), in Unicode normal form C?
 pub fn is_valid_unit_code(code: &str) -> bool {
     let n = code.chars().count();
-    (1..=32).contains(&n) && code.trim() == code && !code.chars().any(char::is_control)
+    (1..=32).contains(&n)
+        && code.trim() == code
+        && crate::text::first_invisible(code).is_none()
+        && crate::text::is_nfc(code)
 }
 
 /// What one measurement registers.
@@ -443,6 +447,22 @@ impl SickLeave {
 pub enum SickLeaveChange {
     Set(SickLeave),
     Remove { unit: String, month: Month },
+}
+
+/// The largest amount, in øre, one economy figure may have, either sign: 1 000 milliarder
+/// kroner (10^12 kr). Oslo's whole yearly budget is under a tenth of it, so no ansvar and
+/// month comes near; and any sum of such figures stays far inside `i64` øre (the engine
+/// sums in `i128` regardless).
+pub const MAX_AMOUNT_ORE: i64 = 100_000_000_000_000;
+
+/// `None` when `ore` is within ±`MAX_AMOUNT_ORE`; else why not, for a message.
+pub fn amount_out_of_range(ore: i64) -> Option<String> {
+    (ore.unsigned_abs() > MAX_AMOUNT_ORE.unsigned_abs()).then(|| {
+        "beløpet er utenfor det Målkart godtar: høyst 1 000 milliarder kr \
+         (1 000 000 000 000 kr) i pluss eller minus; kontroller at beløpet er i kroner og \
+         ikke har for mange sifre"
+            .to_string()
+    })
 }
 
 /// One month of economy for one ansvar (= unit), in integer øre, net: expenses positive,

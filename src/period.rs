@@ -332,7 +332,9 @@ fn parse_month(s: &str) -> Option<Month> {
     let (y, m) = match s.split_once('-') {
         Some((y, m)) if (1..=2).contains(&m.len()) => (y, m),
         Some(_) => return None,
-        None if s.len() == 6 => s.split_at(4),
+        // `get`, not `split_at`: byte 4 of user text need not be a character boundary
+        // (`aÅÅb`, `202²5` are six bytes).
+        None if s.len() == 6 => (s.get(..4)?, s.get(4..)?),
         None => return None,
     };
     if !all_digits(m) {
@@ -423,6 +425,14 @@ mod tests {
             "20261",
             "2026-X1",
             "2026-031",
+            // multi-byte characters where the parser looks at byte 4
+            "aÅÅb",
+            "202²5",
+            "202½6",
+            "2026²",
+            "ÅÅÅ",
+            "2026-K½",
+            "2026K\u{200b}1",
         ] {
             let err = Period::parse(bad).expect_err(bad);
             let msg = err.to_string();

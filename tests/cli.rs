@@ -556,7 +556,7 @@ fn import_refuses_an_unknown_kind_a_missing_file_and_a_file_of_another_kind() {
     );
     refused(
         &malkart(&d.db, &["import", "sykefravær", &file]),
-        "avtalte_dagsverk",
+        "filen ser ut som en «enheter»-fil",
     );
     let missing = dir.path().join("finnes-ikke.csv");
     refused(

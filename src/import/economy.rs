@@ -16,7 +16,7 @@ use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
 use crate::engine::economy::spread_even;
-use crate::model::{EconomyChange, FieldChange};
+use crate::model::{amount_out_of_range, EconomyChange, FieldChange};
 use crate::number::parse_decimal;
 use crate::period::{Month, Period, PeriodKind};
 use crate::storage::fxhash::Fx;
@@ -29,9 +29,9 @@ pub static COLUMNS: &[ColumnSpec] = &[
     optional("regnskap", &["actual"]),
     optional("prognose", &["forecast"]),
     // Accepted and ignored: the accounting system's account, function and line text.
-    optional("art", &["account"]),
-    optional("funksjon", &["function"]),
-    optional("tekst", &["text"]),
+    optional("art", &["account"]).free_text(),
+    optional("funksjon", &["function"]).free_text(),
+    optional("tekst", &["text"]).free_text(),
 ];
 
 /// The amount columns, in `EconomyChange` order.
@@ -52,13 +52,22 @@ fn amount(c: &Cells, problems: &mut Problems, column: &str) -> Checked<Option<i6
         return Ok(None);
     };
     let d = parse_decimal(text).map_err(|e| c.error(problems, column, e.to_string()))?;
-    match d.to_ore() {
-        Some(ore) => Ok(Some(ore)),
-        None => Err(c.error(
-            problems,
-            column,
-            format!("«{text}» er ikke et beløp i hele øre (høyst to desimaler)"),
-        )),
+    // More than two decimals that are not zeros; or more digits than øre in `i64` hold,
+    // which is past the bound too.
+    let ore = match d.to_ore() {
+        Some(ore) => ore,
+        None if d.to_integer().is_none() && d.scale > 2 => {
+            return Err(c.error(
+                problems,
+                column,
+                format!("«{text}» er ikke et beløp i hele øre (høyst to desimaler)"),
+            ))
+        }
+        None => i64::MAX,
+    };
+    match amount_out_of_range(ore) {
+        None => Ok(Some(ore)),
+        Some(why) => Err(c.error(problems, column, format!("«{text}»: {why}"))),
     }
 }
 
@@ -159,13 +168,17 @@ pub fn parse(
             if k == 0 && group.sums[0].is_none() {
                 group.budget_line = c.line();
             }
+            // Bounded lines cannot overflow `i64` in one sum for many lines, but their sum
+            // can pass the bound: that is refused like one line past it.
             match group.sums[k].unwrap_or(0).checked_add(v) {
-                Some(sum) => group.sums[k] = Some(sum),
-                None => {
+                Some(sum) if amount_out_of_range(sum).is_none() => group.sums[k] = Some(sum),
+                _ => {
                     c.error(
                         problems,
                         AMOUNTS[k],
-                        "summen for ansvar og periode blir for stor".to_string(),
+                        "summen for ansvar og periode til og med denne linjen er over \
+                         1 000 milliarder kr, det største beløpet Målkart godtar"
+                            .to_string(),
                     );
                 }
             }

@@ -3,9 +3,13 @@
 //! with `_`, `-` or a space between words (`rød_grense`, `Rød grense`, `rod-grense`); the
 //! English names are accepted too. Unknown columns become a warning; a missing required
 //! column is one error on the header line naming what is missing and what was found.
+//! A header that carries another kind's own required columns (an `indikatorer` file
+//! imported as `enheter`) is refused, saying which kind the file looks like. A column name
+//! with an invisible character in it is refused too (it would silently not match).
 
 use super::problems::Problems;
 use super::reader::Record;
+use crate::text::{describe, first_invisible, reveal};
 
 /// One column a kind reads.
 #[derive(Clone, Copy, Debug)]
@@ -15,6 +19,9 @@ pub struct ColumnSpec {
     /// Other accepted names (English).
     pub aliases: &'static [&'static str],
     pub required: bool,
+    /// Free text (a name, a description): only NFC-normalised. Every other column holds a
+    /// code, a period, a number or a keyword, and an invisible character in it is refused.
+    pub text: bool,
 }
 
 pub const fn required(name: &'static str, aliases: &'static [&'static str]) -> ColumnSpec {
@@ -22,6 +29,7 @@ pub const fn required(name: &'static str, aliases: &'static [&'static str]) -> C
         name,
         aliases,
         required: true,
+        text: false,
     }
 }
 
@@ -30,7 +38,62 @@ pub const fn optional(name: &'static str, aliases: &'static [&'static str]) -> C
         name,
         aliases,
         required: false,
+        text: false,
     }
+}
+
+impl ColumnSpec {
+    /// Marks the column as free text.
+    pub const fn free_text(self) -> ColumnSpec {
+        ColumnSpec { text: true, ..self }
+    }
+
+    fn matches(&self, folded: &str) -> bool {
+        fold(self.name) == folded || self.aliases.iter().any(|a| fold(a) == folded)
+    }
+}
+
+/// How many of `header`'s names are columns of `specs`, and whether every required one is
+/// there.
+pub fn coverage(specs: &'static [ColumnSpec], header: &[String]) -> (usize, bool) {
+    let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
+    let recognised = folded
+        .iter()
+        .filter(|f| specs.iter().any(|s| s.matches(f)))
+        .count();
+    let complete = specs
+        .iter()
+        .filter(|s| s.required)
+        .all(|s| folded.iter().any(|f| s.matches(f)));
+    (recognised, complete)
+}
+
+/// The required columns of `other` that `header` has and `specs` does not know at all —
+/// when `header` has every required column of `other` and at least one of them is foreign
+/// to `specs`: the file is a file of the other kind. `None` otherwise.
+pub fn looks_like(
+    other: &'static [ColumnSpec],
+    specs: &'static [ColumnSpec],
+    header: &[String],
+) -> Option<Vec<&'static str>> {
+    let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
+    let has = |spec: &ColumnSpec| folded.iter().any(|f| spec.matches(f));
+    let required: Vec<&ColumnSpec> = other.iter().filter(|s| s.required).collect();
+    if required.is_empty() || !required.iter().all(|s| has(s)) {
+        return None;
+    }
+    // A column is foreign when no spelling of it names a column of `specs`.
+    let known = |spec: &ColumnSpec| {
+        std::iter::once(spec.name)
+            .chain(spec.aliases.iter().copied())
+            .any(|n| specs.iter().any(|s| s.matches(&fold(n))))
+    };
+    let foreign: Vec<&'static str> = required
+        .iter()
+        .filter(|s| !known(s))
+        .map(|s| s.name)
+        .collect();
+    (!foreign.is_empty()).then_some(foreign)
 }
 
 /// The header matched against a kind's columns.
@@ -73,10 +136,21 @@ impl Columns {
             if name.trim().is_empty() {
                 continue;
             }
+            if let Some((_, c)) = first_invisible(name.trim()) {
+                problems.add(
+                    line,
+                    None,
+                    format!(
+                        "kolonnenavnet «{}» har et usynlig tegn, {}; slett tegnet (skriv navnet \
+                         på nytt) og prøv igjen",
+                        reveal(name.trim()),
+                        describe(c)
+                    ),
+                );
+                continue;
+            }
             let folded = fold(name);
-            let spec = specs.iter().position(|s| {
-                fold(s.name) == folded || s.aliases.iter().any(|a| fold(a) == folded)
-            });
+            let spec = specs.iter().position(|s| s.matches(&folded));
             match spec {
                 Some(s) if found[s].is_some() => problems.add(
                     line,
@@ -159,6 +233,16 @@ impl Columns {
             .unwrap_or("")
     }
 
+    /// The file columns that hold codes, periods, numbers or keywords (not free text), with
+    /// their names as the file writes them.
+    pub fn checked(&self) -> impl Iterator<Item = (usize, &str)> + '_ {
+        self.specs
+            .iter()
+            .zip(&self.found)
+            .filter(|(spec, _)| !spec.text)
+            .filter_map(|(_, f)| f.as_ref().map(|(col, name)| (*col, name.as_str())))
+    }
+
     /// `ukjente kolonner ble ikke lest: «a», «b»`, when there are any.
     pub fn unknown_warning(&self) -> Option<String> {
         if self.unknown.is_empty() {
@@ -190,7 +274,9 @@ mod tests {
 
     fn records(cells: &[&str]) -> Records {
         let mut records = Records::new(cells.len());
-        records.push(2, cells.iter().copied());
+        records
+            .push(2, cells.iter().copied())
+            .unwrap_or_else(|e| panic!("{e}"));
         records
     }
 

@@ -17,19 +17,19 @@ use crate::storage::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("kode", &["code"]),
-    required("navn", &["name"]),
+    required("navn", &["name"]).free_text(),
     required("perspektiv", &["perspective"]),
-    optional("måleenhet", &["unit", "unit_label"]),
+    optional("måleenhet", &["unit", "unit_label"]).free_text(),
     required("retning", &["direction"]),
     required("frekvens", &["frequency"]),
     required("aggregering", &["aggregation"]),
     optional("enhetsaggregering", &["unit_rollup"]),
     optional("faktor", &["factor"]),
     optional("desimaler", &["decimals"]),
-    optional("fokusområde", &["goal"]),
-    optional("beskrivelse", &["description"]),
-    optional("kilde", &["source"]),
-    optional("ansvarlig", &["responsible"]),
+    optional("fokusområde", &["goal"]).free_text(),
+    optional("beskrivelse", &["description"]).free_text(),
+    optional("kilde", &["source"]).free_text(),
+    optional("ansvarlig", &["responsible"]).free_text(),
 ];
 
 /// Reads a choice column with `parse`, or says which values are accepted.

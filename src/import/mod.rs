@@ -63,6 +63,27 @@ impl ImportKind {
         }
     }
 
+    pub const ALL: [ImportKind; 6] = [
+        ImportKind::Units,
+        ImportKind::Indicators,
+        ImportKind::Targets,
+        ImportKind::Measurements,
+        ImportKind::SickLeave,
+        ImportKind::Economy,
+    ];
+
+    /// The columns a file of this kind has.
+    fn columns(self) -> &'static [header::ColumnSpec] {
+        match self {
+            ImportKind::Units => units::COLUMNS,
+            ImportKind::Indicators => indicators::COLUMNS,
+            ImportKind::Targets => targets::COLUMNS,
+            ImportKind::Measurements => measurements::COLUMNS,
+            ImportKind::SickLeave => sickleave::COLUMNS,
+            ImportKind::Economy => economy::COLUMNS,
+        }
+    }
+
     /// The Norwegian name, as on the command line.
     pub fn key(self) -> &'static str {
         match self {
@@ -166,20 +187,20 @@ pub fn parse(
             return Err(problems.into_failure(file_name));
         }
     };
-    let specs = match kind {
-        ImportKind::Units => units::COLUMNS,
-        ImportKind::Indicators => indicators::COLUMNS,
-        ImportKind::Targets => targets::COLUMNS,
-        ImportKind::Measurements => measurements::COLUMNS,
-        ImportKind::SickLeave => sickleave::COLUMNS,
-        ImportKind::Economy => economy::COLUMNS,
-    };
+    let specs = kind.columns();
+    if let Some(message) = other_kind(kind, &table.header) {
+        problems.add(table.header_line, None, message);
+        return Err(problems.into_failure(file_name));
+    }
     let columns = header::Columns::match_header(specs, &table.header, table.header_line)
         .map_err(|p| p.into_failure(file_name))?;
     let mut warnings: Vec<String> = columns.unknown_warning().into_iter().collect();
     for e in &table.bad_lines {
         problems.push(e.clone());
     }
+    problems.count_more(table.more_bad_lines);
+    let rows_read = (table.records.len() as u64) + table.bad_line_count();
+    let table = refuse_invisible(table, &columns, &mut problems);
     let changes = match kind {
         ImportKind::Units => {
             ChangeSet::Units(units::parse(&table, &columns, catalog, &mut problems))
@@ -214,12 +235,64 @@ pub fn parse(
     if !problems.is_empty() {
         return Err(problems.into_failure(file_name));
     }
-    let rows_read = (table.records.len() + table.bad_lines.len()) as u64;
     Ok(Parsed {
         changes,
         rows_read,
         warnings,
     })
+}
+
+/// The kind whose own required columns the header has, when it is not `kind`:
+/// `filen ser ut som en «indikatorer»-fil …`. Only when `kind` lacks a required column, or
+/// the other kind explains more of the header: a sick-leave file with the unit's `kode`
+/// and `navn` as extra columns is still a sick-leave file.
+fn other_kind(kind: ImportKind, header: &[String]) -> Option<String> {
+    let (recognised, complete) = header::coverage(kind.columns(), header);
+    ImportKind::ALL
+        .into_iter()
+        .filter(|k| *k != kind)
+        .find_map(|other| {
+            let foreign = header::looks_like(other.columns(), kind.columns(), header)?;
+            if complete && header::coverage(other.columns(), header).0 <= recognised {
+                return None;
+            }
+            let names: Vec<String> = foreign.iter().map(|n| format!("«{n}»")).collect();
+            Some(format!(
+                "filen ser ut som en «{}»-fil (den har kolonnene {}), ikke «{}»; velg «{}» som \
+                 type import, eller velg riktig fil",
+                other.key(),
+                cells::one_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
+                    .replace(" eller ", " og "),
+                kind.key(),
+                other.key()
+            ))
+        })
+}
+
+/// Every cell of a code, period, number or keyword column with an invisible character is
+/// an error on its line and column; those lines are left out of what the kind checks, so
+/// each gets one clear error (not also «ukjent enhet» for a code that looks known).
+fn refuse_invisible(
+    table: reader::Table,
+    columns: &header::Columns,
+    problems: &mut problems::Problems,
+) -> reader::Table {
+    let checked: Vec<(usize, &str)> = columns.checked().collect();
+    let mut bad = std::collections::HashSet::new();
+    for record in table.records.iter() {
+        for &(col, name) in &checked {
+            let Some(cell) = record.cell(col) else { continue };
+            if let Some(message) = crate::text::invisible_message(cell) {
+                problems.add(record.line, Some(name), message);
+                bad.insert(record.line);
+            }
+        }
+    }
+    if bad.is_empty() {
+        return table;
+    }
+    let records = table.records.without(&bad);
+    reader::Table { records, ..table }
 }
 
 /// Imports a file (CSV or XLSX, by content) of `kind` into `store`, all or nothing. The
@@ -261,5 +334,7 @@ pub fn import_bytes(
     })
 }
 
+#[cfg(test)]
+mod fuzz;
 #[cfg(test)]
 mod tests;

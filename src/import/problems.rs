@@ -6,6 +6,47 @@ use super::{ImportFailure, LineError};
 /// How many errors a report lists; `total` counts the rest.
 pub const MAX_LISTED: usize = 100;
 
+/// Messages longer than this (in bytes) have their long quotes shortened.
+const MAX_MESSAGE: usize = 400;
+/// How many characters of a long quoted text a message keeps.
+const QUOTE_KEPT: usize = 60;
+
+/// `the first 60 characters… (12 345 tegn)`.
+fn shorten(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= QUOTE_KEPT + 20 {
+        return text.to_string();
+    }
+    let kept: String = text.chars().take(QUOTE_KEPT).collect();
+    format!("{kept}… ({n} tegn)")
+}
+
+/// Every «quoted» text in `message` longer than 80 characters, shortened.
+fn shorten_quotes(message: &str) -> String {
+    let mut out = String::new();
+    let mut rest = message;
+    while let Some((before, after)) = rest.split_once('«') {
+        out.push_str(before);
+        out.push('«');
+        match after.split_once('»') {
+            Some((quoted, tail)) => {
+                out.push_str(&shorten(quoted));
+                out.push('»');
+                rest = tail;
+            }
+            None => {
+                out.push_str(&shorten(after));
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    if out.len() > 4 * MAX_MESSAGE {
+        out = shorten(&out);
+    }
+    out
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Problems {
     /// The lowest-numbered errors seen, never many more than `MAX_LISTED`.
@@ -22,7 +63,17 @@ impl Problems {
         });
     }
 
-    pub fn push(&mut self, error: LineError) {
+    pub fn push(&mut self, mut error: LineError) {
+        // A message quotes the cell; a cell of a megabyte (a shared string repeated on a
+        // thousand lines) must not become a gigabyte of messages.
+        if error.message.len() > MAX_MESSAGE {
+            error.message = shorten_quotes(&error.message);
+        }
+        if let Some(column) = &mut error.column {
+            if column.len() > MAX_MESSAGE {
+                *column = shorten(column);
+            }
+        }
         self.total += 1;
         self.kept.push(error);
         // Most errors arrive in line order; cross-line checks (cycles) arrive last. Trim now
@@ -30,6 +81,11 @@ impl Problems {
         if self.kept.len() >= 10 * MAX_LISTED {
             self.trim();
         }
+    }
+
+    /// Errors counted but not kept (the reader keeps only the first of many bad lines).
+    pub fn count_more(&mut self, n: u64) {
+        self.total += n;
     }
 
     fn trim(&mut self) {
@@ -60,6 +116,19 @@ impl Problems {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_quoted_cell_is_shortened_in_the_message_and_the_reason_kept() {
+        let mut p = Problems::default();
+        let cell = "y".repeat(1_000_000);
+        p.add(2, Some(&"k".repeat(500)), format!("«{cell}» er ikke et tall"));
+        let e = &p.errors()[0];
+        assert_eq!(
+            e.message,
+            format!("«{}… (1000000 tegn)» er ikke et tall", "y".repeat(60))
+        );
+        assert_eq!(e.column.as_deref(), Some(&*format!("{}… (500 tegn)", "k".repeat(60))));
+    }
 
     #[test]
     fn lists_the_first_hundred_by_line_and_counts_all() {

@@ -1,15 +1,26 @@
 //! Bytes to a table of text cells (files.md "Reading a file"), the same for every import
-//! kind. XLSX (and the other workbook formats calamine reads) is recognised by content, not
-//! by the file name; anything else is CSV: UTF-8 with or without BOM, else Windows-1252;
-//! the delimiter (`;`, `,` or tab) detected from the header line; RFC 4180 quotes. Every
-//! record keeps the line (CSV) or row (XLSX) it came from, so errors can point at it.
+//! kind. XLSX is recognised by content, not by the file name; anything else is CSV: UTF-8
+//! with or without BOM, else Windows-1252; the delimiter (`;`, `,` or tab) detected from the
+//! header line; RFC 4180 quotes. Every record keeps the line (CSV) or row (XLSX) it came
+//! from, so errors can point at it. Every cell is NFC-normalised on the way in.
+//!
+//! Hostile files cost bounded memory and time. A record stores only the cells up to its
+//! last non-empty one (a wide header does not multiply), and XLSX sheets are read cell by
+//! cell (calamine's cells reader), never as a rectangle from A1 to the farthest cell: a
+//! single cell at `XFD1048576` is one cell. Before calamine sees a workbook, its ZIP is
+//! checked: the inflated size of all parts and of the shared strings, the longest stretch
+//! of XML without a tag (what the XML reader must buffer at once), and a shared-string
+//! count that cannot be true (calamine reserves memory for it). Excel's own limits bound
+//! the cells: 1 048 576 rows, 16 384 columns. See docs/decisions.md "Hostile input".
 
 use std::borrow::Cow;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
-use calamine::{Data, Reader};
+use calamine::{DataRef, Reader, Xlsx};
 
+use super::problems::MAX_LISTED;
 use super::LineError;
+use crate::text::nfc;
 
 /// The header and the non-empty records of a file, cells trimmed.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,64 +29,131 @@ pub struct Table {
     /// The line (or row) of the header: 1 unless empty lines come first.
     pub header_line: u64,
     pub records: Records,
-    /// Lines that could not be read as records (too many fields); the rest still count.
+    /// Lines that could not be read as records (too many fields, an error cell); the rest
+    /// still count. The first `MAX_LISTED` are kept; `more_bad_lines` counts the others.
     pub bad_lines: Vec<LineError>,
+    pub more_bad_lines: u64,
 }
 
-/// The records of a file, each as many cells as the header (missing trailing cells are
-/// empty). The cells of all records are kept end to end in one text, not as a `String`
-/// each: a file of a million lines would otherwise cost millions of allocations and
-/// several times its own size in memory.
+impl Table {
+    fn bad_line(&mut self, error: LineError) {
+        push_bad_line(&mut self.bad_lines, &mut self.more_bad_lines, error);
+    }
+
+    /// All the bad lines, kept or only counted.
+    pub fn bad_line_count(&self) -> u64 {
+        self.bad_lines.len() as u64 + self.more_bad_lines
+    }
+}
+
+fn push_bad_line(kept: &mut Vec<LineError>, more: &mut u64, error: LineError) {
+    if kept.len() < MAX_LISTED {
+        kept.push(error);
+    } else {
+        *more += 1;
+    }
+}
+
+/// The records of a file. The cells of all records are kept end to end in one text, not as
+/// a `String` each: a file of a million lines would otherwise cost millions of allocations
+/// and several times its own size in memory. A record keeps its cells up to the last
+/// non-empty one; the cells after it, up to the header's width, read as empty.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Records {
     width: usize,
     text: String,
-    /// Where each cell ends in `text`, after a leading 0: record `k`'s cell `j` is
-    /// `text[bounds[k * width + j]..bounds[k * width + j + 1]]`.
-    bounds: Vec<usize>,
-    lines: Vec<u64>,
+    /// Where each stored cell ends in `text`; a cell starts where the one before it ends.
+    ends: Vec<u32>,
+    /// Per record: its line and the index in `ends` of its first cell.
+    lines: Vec<u32>,
+    firsts: Vec<u32>,
 }
+
+/// More text or cells than 32-bit offsets hold: files of gigabytes.
+const TOO_LARGE: &str = "filen er for stor til å leses (mer enn 4 GB tekst eller 4 milliarder \
+                         celler); del den opp i flere filer";
 
 impl Records {
     pub fn new(width: usize) -> Records {
         Records {
             width,
             text: String::new(),
-            bounds: vec![0],
+            ends: Vec::new(),
             lines: Vec::new(),
+            firsts: Vec::new(),
         }
     }
 
-    /// Adds a record from its first `width` cells, padding with empty ones.
-    pub fn push<'c>(&mut self, line: u64, cells: impl IntoIterator<Item = &'c str>) {
-        let mut count = 0;
+    /// Adds a record from its first `width` cells (NFC-normalised); trailing empty cells
+    /// are not stored.
+    pub fn push<S: AsRef<str>>(
+        &mut self,
+        line: u64,
+        cells: impl IntoIterator<Item = S>,
+    ) -> Result<(), String> {
+        let first = self.ends.len();
+        let line = u32::try_from(line).map_err(|_| TOO_LARGE.to_string())?;
+        let first_u32 = u32::try_from(first).map_err(|_| TOO_LARGE.to_string())?;
+        let mut kept = first;
         for cell in cells.into_iter().take(self.width) {
-            self.text.push_str(cell);
-            self.bounds.push(self.text.len());
-            count += 1;
+            let cell = cell.as_ref();
+            self.text.push_str(&nfc(cell));
+            let end = u32::try_from(self.text.len()).map_err(|_| TOO_LARGE.to_string())?;
+            self.ends.push(end);
+            if !cell.is_empty() {
+                kept = self.ends.len();
+            }
         }
-        for _ in count..self.width {
-            self.bounds.push(self.text.len());
-        }
+        self.ends.truncate(kept);
+        let end = self.ends.last().map_or(0, |&e| e as usize);
+        self.text.truncate(end);
         self.lines.push(line);
+        self.firsts.push(first_u32);
+        Ok(())
     }
 
     pub fn len(&self) -> usize {
         self.lines.len()
     }
 
+    /// Stored cells and bytes of text, for the limits on a workbook.
+    fn size(&self) -> (usize, usize) {
+        (self.ends.len(), self.text.len())
+    }
+
     pub fn get(&self, index: usize) -> Option<Record<'_>> {
-        let line = *self.lines.get(index)?;
-        let start = index * self.width;
+        let line = u64::from(*self.lines.get(index)?);
+        let first = *self.firsts.get(index)? as usize;
+        let last = match self.firsts.get(index + 1) {
+            Some(&next) => next as usize,
+            None => self.ends.len(),
+        };
+        let start = match first.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => 0,
+        };
         Some(Record {
             line,
             text: &self.text,
-            bounds: self.bounds.get(start..=start + self.width)?,
+            start,
+            ends: self.ends.get(first..last)?,
+            width: self.width,
         })
     }
 
     pub fn iter(&self) -> impl Iterator<Item = Record<'_>> {
         (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// These records without those on `lines`.
+    pub fn without(&self, lines: &std::collections::HashSet<u64>) -> Records {
+        let mut kept = Records::new(self.width);
+        for record in self.iter().filter(|r| !lines.contains(&r.line)) {
+            let cells = (0..record.ends.len()).filter_map(|i| record.cell(i));
+            // The records fitted before; they fit again.
+            let _ = kept.push(record.line, cells);
+        }
+        kept
     }
 }
 
@@ -85,33 +163,65 @@ pub struct Record<'t> {
     /// 1-based line in the file (header = line 1), or the spreadsheet row number.
     pub line: u64,
     text: &'t str,
-    bounds: &'t [usize],
+    /// Where the first cell starts in `text`.
+    start: u32,
+    ends: &'t [u32],
+    width: usize,
 }
 
 impl<'t> Record<'t> {
     /// Cell `index`; `None` past the header's width.
     pub fn cell(&self, index: usize) -> Option<&'t str> {
-        let (start, end) = (*self.bounds.get(index)?, *self.bounds.get(index + 1)?);
-        self.text.get(start..end)
+        if index >= self.width {
+            return None;
+        }
+        let Some(&end) = self.ends.get(index) else {
+            return Some("");
+        };
+        let start = match index.checked_sub(1) {
+            Some(before) => *self.ends.get(before)?,
+            None => self.start,
+        };
+        self.text.get(start as usize..end as usize)
     }
 
     /// All the cells.
     #[cfg(test)]
     pub fn cells(&self) -> Vec<&'t str> {
-        (0..self.bounds.len().saturating_sub(1))
-            .filter_map(|i| self.cell(i))
-            .collect()
+        (0..self.width).filter_map(|i| self.cell(i)).collect()
     }
 }
 
 const ZIP_MAGIC: &[u8] = b"PK\x03\x04";
-/// Old `.xls` files are OLE compound documents.
+/// Old `.xls` files and password-protected `.xlsx` files are OLE compound documents.
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// The most columns a header may have: Excel's own limit (column XFD).
+pub const MAX_COLUMNS: usize = 16_384;
+/// Excel's limits: rows 1–1 048 576, columns A–XFD.
+const XLSX_ROWS: u32 = 1_048_576;
+const XLSX_COLUMNS: u32 = 16_384;
+/// The inflated size of all parts of a workbook together, and of its shared strings.
+pub const MAX_INFLATED: u64 = 256 << 20;
+pub const MAX_SHARED_STRINGS: u64 = 32 << 20;
+/// The longest stretch of a part without a `<`: the most the XML reader buffers at once.
+pub const MAX_XML_RUN: u64 = 1 << 20;
+/// The cells (empty ones between others counted) and the bytes of cell text a sheet may
+/// give: a million-line import has about five million cells and 40 MB of text.
+pub const MAX_SHEET_CELLS: usize = 8_000_000;
+pub const MAX_SHEET_TEXT: usize = 64 << 20;
 
 /// Reads a file; an `Err` is about the file as a whole (`line` 0) or a line that makes the
 /// rest unreadable (an unbalanced quote).
 pub fn read(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
-    if bytes.starts_with(ZIP_MAGIC) || bytes.starts_with(OLE_MAGIC) {
+    if bytes.starts_with(OLE_MAGIC) {
+        return Err(file_error(format!(
+            "filen «{file_name}» er en gammel Excel-fil (.xls) eller en passordbeskyttet \
+             Excel-fil; Målkart leser .xlsx uten passord og CSV: åpne filen i Excel og lagre \
+             den som «Excel-arbeidsbok (.xlsx)» uten passord, eller som CSV"
+        )));
+    }
+    if bytes.starts_with(ZIP_MAGIC) {
         return read_workbook(file_name, bytes);
     }
     let text = decode(bytes)
@@ -126,7 +236,6 @@ fn file_error(message: String) -> LineError {
         message,
     }
 }
-
 /// UTF-8 (BOM stripped) or Windows-1252 text; `None` for bytes that are not text at all.
 fn decode(bytes: &[u8]) -> Option<Cow<'_, str>> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -220,7 +329,7 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
     let mut header: Option<Vec<String>> = None;
     let mut header_line = 1;
     let mut records: Option<Records> = None;
-    let mut bad_lines = Vec::new();
+    let (mut bad_lines, mut more_bad_lines) = (Vec::new(), 0u64);
     let mut record = csv::StringRecord::new();
     // The line of a record, from its byte offset: `csv`'s own line count misses blank
     // lines, and its offset points at the blank lines before the record, so skip those.
@@ -234,14 +343,19 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
                     .position()
                     .map_or(0, |p| p.byte() as usize)
                     .min(text.len());
-                let line = 1 + text.as_bytes()[..at]
+                let line = 1 + text
+                    .as_bytes()
+                    .get(..at)
+                    .unwrap_or_default()
                     .iter()
                     .filter(|b| **b == b'\n')
                     .count() as u64;
                 return Err(LineError {
                     line,
                     column: None,
-                    message: format!("linjen kan ikke leses: {e}"),
+                    message: "linjen kan ikke leses som CSV; kontroller anførselstegnene og \
+                              skilletegnene på linjen"
+                        .to_string(),
                 });
             }
         }
@@ -252,7 +366,10 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
         while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
             start += 1;
         }
-        line += text.as_bytes()[counted_to..start]
+        line += text
+            .as_bytes()
+            .get(counted_to..start)
+            .unwrap_or_default()
             .iter()
             .filter(|b| **b == b'\n')
             .count() as u64;
@@ -262,28 +379,37 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
         }
         match &mut records {
             None => {
-                header = Some(
-                    record
-                        .iter()
-                        .map(|c| c.trim().to_string())
-                        .collect::<Vec<_>>(),
-                );
+                if record.len() > MAX_COLUMNS {
+                    return Err(too_many_columns(line, record.len()));
+                }
+                let names: Vec<String> = record.iter().map(|c| nfc(c.trim()).into_owned()).collect();
+                records = Some(Records::new(names.len()));
+                header = Some(names);
                 header_line = line;
-                records = header.as_ref().map(|h| Records::new(h.len()));
             }
             Some(records) => match fits_header(record.iter().map(str::trim), records.width) {
-                Ok(()) => records.push(line, record.iter().map(str::trim)),
+                Ok(()) => records
+                    .push(line, record.iter().map(str::trim))
+                    .map_err(|message| LineError {
+                        line,
+                        column: None,
+                        message,
+                    })?,
                 Err(mut message) => {
                     if delimiter == b',' {
                         message.push_str(
                                 " (med komma som skilletegn må tall med desimalkomma stå i anførselstegn: \"7,3\")",
                             );
                     }
-                    bad_lines.push(LineError {
-                        line,
-                        column: None,
-                        message,
-                    })
+                    push_bad_line(
+                        &mut bad_lines,
+                        &mut more_bad_lines,
+                        LineError {
+                            line,
+                            column: None,
+                            message,
+                        },
+                    )
                 }
             },
         }
@@ -296,7 +422,18 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
         header_line,
         records,
         bad_lines,
+        more_bad_lines,
     })
+}
+
+fn too_many_columns(line: u64, columns: usize) -> LineError {
+    LineError {
+        line,
+        column: None,
+        message: format!(
+            "overskriften har {columns} kolonner; Målkart leser høyst {MAX_COLUMNS} (som Excel)"
+        ),
+    }
 }
 
 /// Short records are padded with empty cells (hand-edited files drop trailing delimiters);
@@ -318,74 +455,334 @@ fn fits_header<'c>(
     ))
 }
 
-fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
-    let unreadable = |e: &dyn std::fmt::Display| {
-        file_error(format!(
-            "filen «{file_name}» ser ut som et regneark, men kan ikke leses: {e}"
-        ))
-    };
-    let mut book =
-        calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => return Err(unreadable(&e)),
-        None => {
+/// `filen «x.xlsx» er ikke en gyldig Excel-fil (.xlsx): …` — what calamine or the ZIP
+/// reader found, said in Norwegian (their messages are English and technical).
+fn not_xlsx(file_name: &str, what: &str) -> LineError {
+    file_error(format!(
+        "filen «{file_name}» er ikke en gyldig Excel-fil (.xlsx): {what}; åpne den i Excel og \
+         lagre den på nytt som «Excel-arbeidsbok (.xlsx)», eller som CSV"
+    ))
+}
+
+fn xlsx_error_text(e: &calamine::XlsxError) -> &'static str {
+    use calamine::XlsxError as E;
+    match e {
+        E::Password => "filen er passordbeskyttet",
+        E::Zip(_) | E::Io(_) => "ZIP-innholdet er skadet eller ufullstendig",
+        E::Xml(_) | E::XmlAttr(_) | E::XmlEof(_) | E::UnexpectedNode(_) | E::Encoding(_) => {
+            "XML-innholdet i arket er skadet"
+        }
+        E::FileNotFound(_) | E::RelationshipNotFound | E::WorksheetNotFound(_) => {
+            "den mangler deler en arbeidsbok skal ha"
+        }
+        E::NotAWorksheet(_) => "det første arket er ikke et regneark med celler",
+        E::Alphanumeric(_)
+        | E::NumericColumn(_)
+        | E::RangeWithoutColumnComponent
+        | E::RangeWithoutRowComponent
+        | E::ColumnNumberOverflow
+        | E::RowNumberOverflow
+        | E::DimensionCount(_) => "en cellereferanse er ugyldig",
+        _ => "en celle har en verdi som ikke kan leses",
+    }
+}
+
+/// Checks a workbook's ZIP before calamine reads it: the parts' inflated sizes (the ZIP
+/// reader stops at the declared size, so the declared sizes bound what is read), the
+/// longest stretch without a tag in any part, and the shared strings' declared count.
+fn check_package(file_name: &str, bytes: &[u8]) -> Result<(), LineError> {
+    let broken = |what: &str| not_xlsx(file_name, what);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| broken("ZIP-innholdet er skadet eller ufullstendig"))?;
+    let mut parts = Vec::with_capacity(zip.len());
+    let mut total = 0u64;
+    let mut open_document = false;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|_| broken("ZIP-innholdet er skadet eller ufullstendig"))?;
+        let name = entry
+            .name()
+            .map_err(|_| broken("ZIP-innholdet er skadet eller ufullstendig"))?
+            .into_owned();
+        let size = entry.size();
+        total = total.saturating_add(size);
+        open_document |= name == "content.xml";
+        let shared = name.to_ascii_lowercase().ends_with("sharedstrings.xml");
+        if shared && size > MAX_SHARED_STRINGS {
             return Err(file_error(format!(
-                "regnearket «{file_name}» har ingen ark"
-            )))
+                "filen «{file_name}» har {} MB tekst i tabellen over delte tekster når den pakkes \
+                 ut; Målkart leser høyst {} MB; del filen opp, eller lagre den som CSV",
+                size >> 20,
+                MAX_SHARED_STRINGS >> 20
+            )));
         }
-    };
-    let first_row = range.start().map_or(0, |(row, _)| u64::from(row));
-    let mut header: Option<Vec<String>> = None;
-    let mut header_line = 1;
-    let mut records: Option<Records> = None;
-    let mut bad_lines = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let line = first_row + i as u64 + 1;
-        let cells: Vec<String> = row.iter().map(cell_text).collect();
-        if cells.iter().all(String::is_empty) {
-            continue;
-        }
-        match &mut records {
-            None => {
-                records = Some(Records::new(cells.len()));
-                header = Some(cells);
-                header_line = line;
+        parts.push((i, shared, size));
+    }
+    if total > MAX_INFLATED {
+        return Err(file_error(format!(
+            "filen «{file_name}» blir {} MB når den pakkes ut; Målkart leser regneark på høyst \
+             {} MB utpakket (filen kan være en «ZIP-bombe»); del filen opp, eller lagre den \
+             som CSV",
+            total >> 20,
+            MAX_INFLATED >> 20
+        )));
+    }
+    if open_document {
+        return Err(file_error(format!(
+            "filen «{file_name}» er et OpenDocument-regneark (.ods); Målkart leser .xlsx og CSV: \
+             lagre den som «Excel 2007-365 (.xlsx)» eller som CSV"
+        )));
+    }
+    let mut chunk = vec![0u8; 64 << 10];
+    for &(i, shared, size) in &parts {
+        let mut part = zip
+            .by_index(i)
+            .map_err(|_| broken("ZIP-innholdet er skadet eller ufullstendig"))?;
+        // The longest stretch without `<`: a text or tag the XML reader holds at once.
+        let mut run = 0u64;
+        loop {
+            let n = match part.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(_) => return Err(broken("ZIP-innholdet er skadet eller ufullstendig")),
+            };
+            for &b in chunk.get(..n).unwrap_or_default() {
+                run = if b == b'<' { 0 } else { run + 1 };
+                if run > MAX_XML_RUN {
+                    return Err(file_error(format!(
+                        "filen «{file_name}» har en celle eller en del med mer enn {} MB tekst i \
+                         ett stykke; Målkart leser høyst {} MB per celle",
+                        MAX_XML_RUN >> 20,
+                        MAX_XML_RUN >> 20
+                    )));
+                }
             }
-            Some(records) => match fits_header(cells.iter().map(String::as_str), records.width) {
-                Ok(()) => records.push(line, cells.iter().map(String::as_str)),
-                Err(message) => bad_lines.push(LineError {
-                    line,
-                    column: None,
-                    message,
-                }),
-            },
+        }
+        drop(part);
+        if shared {
+            check_shared_string_count(&mut zip, i, size).map_err(|what| broken(what))?;
         }
     }
-    let (Some(header), Some(records)) = (header, records) else {
+    Ok(())
+}
+
+/// calamine reserves room for the `uniqueCount` the shared strings declare: a count that
+/// cannot fit in the part (every string takes at least `<si><t/></si>`, 13 bytes; 8 leaves
+/// room for odd writers) is a lie that would allocate gigabytes.
+fn check_shared_string_count(
+    zip: &mut zip::ZipArchive<Cursor<&[u8]>>,
+    index: usize,
+    size: u64,
+) -> Result<(), &'static str> {
+    use quick_xml::events::Event;
+    const DAMAGED: &str = "tabellen over delte tekster er skadet";
+    let part = zip.by_index(index).map_err(|_| DAMAGED)?;
+    let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        match xml.read_event_into(&mut buf) {
+            Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                for attr in e.attributes().flatten() {
+                    if attr.key.as_ref() != "uniqueCount" {
+                        continue;
+                    }
+                    let digits: &[u8] = attr.value.as_ref().as_ref();
+                    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+                        let count = digits.iter().fold(0u64, |n, d| {
+                            n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+                        });
+                        if count > size / 8 {
+                            return Err(DAMAGED);
+                        }
+                    }
+                }
+                return Ok(());
+            }
+            Ok(Event::Eof) => return Ok(()),
+            Ok(_) => {}
+            // calamine will refuse it in its own words.
+            Err(_) => return Ok(()),
+        }
+    }
+}
+
+/// `C5` for zero-based (row 4, column 2).
+fn cell_ref(row: u32, col: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = col as u64 + 1;
+    while n > 0 {
+        let d = (n - 1) % 26;
+        letters.push(b'A' + d as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!("{}{}", String::from_utf8_lossy(&letters), row as u64 + 1)
+}
+
+/// The cells of one row as they arrive from the sheet.
+struct Row {
+    row: u32,
+    cells: Vec<(u32, String)>,
+}
+
+fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
+    check_package(file_name, bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| not_xlsx(file_name, xlsx_error_text(&e)))?;
+    let Some(sheet) = book.sheet_names().first().cloned() else {
+        return Err(file_error(format!("regnearket «{file_name}» har ingen ark")));
+    };
+    let mut reader = book
+        .worksheet_cells_reader(&sheet)
+        .map_err(|e| not_xlsx(file_name, xlsx_error_text(&e)))?;
+    let mut table = Table {
+        header: Vec::new(),
+        header_line: 1,
+        records: Records::new(XLSX_COLUMNS as usize),
+        bad_lines: Vec::new(),
+        more_bad_lines: 0,
+    };
+    let mut has_header = false;
+    let mut width = 0usize;
+    let mut current: Option<Row> = None;
+    loop {
+        let cell = match reader.next_cell() {
+            Ok(Some(cell)) => cell,
+            Ok(None) => break,
+            Err(e) => return Err(not_xlsx(file_name, xlsx_error_text(&e))),
+        };
+        let (row, col) = cell.get_position();
+        if row >= XLSX_ROWS || col >= XLSX_COLUMNS {
+            return Err(not_xlsx(
+                file_name,
+                &format!(
+                    "cellen {} ligger utenfor det et Excel-ark kan ha (1 048 576 rader, \
+                     kolonne A–XFD)",
+                    cell_ref(row, col)
+                ),
+            ));
+        }
+        let text = match cell.get_value() {
+            DataRef::Error(e) => {
+                let column = if has_header {
+                    table.header.get(col as usize).filter(|h| !h.is_empty()).cloned()
+                } else {
+                    None
+                };
+                table.bad_line(LineError {
+                    line: u64::from(row) + 1,
+                    column,
+                    message: format!(
+                        "cellen {} inneholder feilverdien {e} fra en formel; rett formelen \
+                         eller skriv inn verdien i Excel, og importer på nytt",
+                        cell_ref(row, col)
+                    ),
+                });
+                continue;
+            }
+            value => cell_text(value),
+        };
+        if text.is_empty() {
+            continue;
+        }
+        match &mut current {
+            Some(r) if r.row == row => r.cells.push((col, text)),
+            Some(r) if r.row > row => {
+                return Err(not_xlsx(
+                    file_name,
+                    &format!(
+                        "rad {} står etter rad {} i arket (radene skal stå i rekkefølge)",
+                        u64::from(row) + 1,
+                        u64::from(r.row) + 1
+                    ),
+                ))
+            }
+            _ => {
+                if let Some(done) = current.take() {
+                    finish_row(file_name, &mut table, &mut has_header, &mut width, done)?;
+                }
+                current = Some(Row {
+                    row,
+                    cells: vec![(col, text)],
+                });
+            }
+        }
+    }
+    if let Some(done) = current.take() {
+        finish_row(file_name, &mut table, &mut has_header, &mut width, done)?;
+    }
+    if !has_header {
         return Err(file_error(format!(
             "det første arket i «{file_name}» er tomt"
         )));
-    };
-    Ok(Table {
-        header,
-        header_line,
-        records,
-        bad_lines,
-    })
+    }
+    // Like a rectangle read from the sheet: every row as wide as the widest.
+    table.header.resize(width, String::new());
+    table.records.width = width;
+    Ok(table)
+}
+
+/// One row of non-empty cells into the table: the header if it is the first, else a record.
+fn finish_row(
+    file_name: &str,
+    table: &mut Table,
+    has_header: &mut bool,
+    width: &mut usize,
+    mut row: Row,
+) -> Result<(), LineError> {
+    row.cells.sort_by_key(|(col, _)| *col);
+    if let Some(w) = row.cells.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(not_xlsx(
+            file_name,
+            &format!("cellen {} står to ganger", cell_ref(row.row, w[0].0)),
+        ));
+    }
+    let row_width = row.cells.last().map_or(0, |(col, _)| *col as usize + 1);
+    *width = (*width).max(row_width);
+    let line = u64::from(row.row) + 1;
+    let mut cells: Vec<&str> = vec![""; row_width];
+    for (col, text) in &row.cells {
+        if let Some(slot) = cells.get_mut(*col as usize) {
+            *slot = text;
+        }
+    }
+    if !*has_header {
+        table.header = cells.iter().map(|c| nfc(c).into_owned()).collect();
+        table.header_line = line;
+        *has_header = true;
+        return Ok(());
+    }
+    table.records.push(line, cells).map_err(|message| LineError {
+        line,
+        column: None,
+        message,
+    })?;
+    let (stored, text) = table.records.size();
+    if stored > MAX_SHEET_CELLS || text > MAX_SHEET_TEXT {
+        return Err(file_error(format!(
+            "regnearket «{file_name}» er for stort: mer enn {} millioner celler eller {} MB \
+             tekst (til og med rad {line}); del filen opp, eller lagre den som CSV",
+            MAX_SHEET_CELLS / 1_000_000,
+            MAX_SHEET_TEXT >> 20
+        )));
+    }
+    Ok(())
 }
 
 /// A cell as text. Numbers in Rust's shortest round-trip form (never an exponent), which
 /// the number rules read back exactly; a date on the 1st with no time as `YYYY-MM`, since
 /// that is what Excel makes of a typed `2026-03`; other dates as `YYYY-MM-DD`.
-fn cell_text(cell: &Data) -> String {
+fn cell_text(cell: &DataRef<'_>) -> String {
     match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        Data::Float(f) => format!("{f}"),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => if *b { "sann" } else { "usann" }.to_string(),
-        Data::DateTime(dt) if dt.is_datetime() => {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.trim().to_string(),
+        DataRef::SharedString(s) => s.trim().to_string(),
+        DataRef::Float(f) => format!("{f}"),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => if *b { "sann" } else { "usann" }.to_string(),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
             let (y, m, d, hh, mm, ss, ms) = dt.to_ymd_hms_milli();
             match (d, hh, mm, ss, ms) {
                 (1, 0, 0, 0, 0) => format!("{y:04}-{m:02}"),
@@ -393,14 +790,12 @@ fn cell_text(cell: &Data) -> String {
                 _ => format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}:{ss:02}"),
             }
         }
-        Data::DateTime(dt) => format!("{}", dt.as_f64()),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.trim().to_string(),
-        Data::Error(e) => e.to_string(),
+        DataRef::DateTime(dt) => format!("{}", dt.as_f64()),
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.trim().to_string(),
+        DataRef::Error(e) => e.to_string(),
     }
 }
 
-/// An XLSX file whose first sheet `fill` writes, followed by a second sheet that must be
-/// ignored.
 #[cfg(test)]
 pub(crate) fn xlsx(
     fill: impl FnOnce(&mut rust_xlsxwriter::Worksheet) -> Result<(), rust_xlsxwriter::XlsxError>,
@@ -414,6 +809,60 @@ pub(crate) fn xlsx(
         })
         .and_then(|()| book.save_to_buffer());
     result.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// A minimal workbook by hand: `sheet_data` is the inside of `<sheetData>`, with
+/// `dimension`; `shared` the inside of `<sst>` (with its attributes) when given.
+#[cfg(test)]
+pub(crate) fn package(dimension: &str, sheet_data: &str, shared: Option<&str>) -> Vec<u8> {
+    use std::io::Write;
+    const MAIN: &str = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
+    const REL: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
+    const PKG: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
+    let mut parts = vec![
+        (
+            "_rels/.rels".to_string(),
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/workbook.xml".to_string(),
+            format!(
+                r#"<?xml version="1.0"?><workbook xmlns="{MAIN}" xmlns:r="{REL}"><sheets><sheet name="Ark1" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+            ),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels".to_string(),
+            format!(
+                r#"<?xml version="1.0"?><Relationships xmlns="{PKG}"><Relationship Id="rId1" Type="{REL}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#
+            ),
+        ),
+        (
+            "xl/worksheets/sheet1.xml".to_string(),
+            format!(
+                r#"<?xml version="1.0"?><worksheet xmlns="{MAIN}"><dimension ref="{dimension}"/><sheetData>{sheet_data}</sheetData></worksheet>"#
+            ),
+        ),
+    ];
+    if let Some(shared) = shared {
+        parts.push((
+            "xl/sharedStrings.xml".to_string(),
+            format!(r#"<?xml version="1.0"?><sst xmlns="{MAIN}" {shared}</sst>"#),
+        ));
+    }
+    let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    for (name, text) in parts {
+        zip.start_file(name, options)
+            .and_then(|()| zip.write_all(text.as_bytes()).map_err(Into::into))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    zip.finish()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_inner()
 }
 
 #[cfg(test)]
@@ -543,11 +992,11 @@ mod tests {
     #[test]
     fn a_broken_zip_is_an_unreadable_spreadsheet() {
         let e = read("x.xlsx", b"PK\x03\x04garbage").unwrap_err();
-        assert!(
-            e.message
-                .starts_with("filen «x.xlsx» ser ut som et regneark"),
-            "{}",
-            e.message
+        assert_eq!(
+            e.message,
+            "filen «x.xlsx» er ikke en gyldig Excel-fil (.xlsx): ZIP-innholdet er skadet eller \
+             ufullstendig; åpne den i Excel og lagre den på nytt som «Excel-arbeidsbok (.xlsx)», \
+             eller som CSV"
         );
     }
 
@@ -555,6 +1004,245 @@ mod tests {
     fn an_empty_file_is_refused() {
         assert!(read("t.csv", b"").is_err());
         assert!(read("t.csv", b"\n;;\n\n").is_err());
+    }
+
+    /// `bytes` with the declared uncompressed size of part `name` set to `size`, in the
+    /// local header and the central directory.
+    fn declare_size(mut bytes: Vec<u8>, name: &str, size: u32) -> Vec<u8> {
+        let le16 = |b: &[u8], at: usize| usize::from(u16::from_le_bytes([b[at], b[at + 1]]));
+        let mut at = 0;
+        while at + 46 < bytes.len() {
+            let (size_at, name_at, name_len) = match &bytes[at..at + 4] {
+                b"PK\x03\x04" => (at + 22, at + 30, le16(&bytes, at + 26)),
+                b"PK\x01\x02" => (at + 24, at + 46, le16(&bytes, at + 28)),
+                _ => {
+                    at += 1;
+                    continue;
+                }
+            };
+            if bytes.get(name_at..name_at + name_len) == Some(name.as_bytes()) {
+                bytes[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+            }
+            at += 4;
+        }
+        bytes
+    }
+
+    fn refused(bytes: &[u8]) -> String {
+        match read("ark.xlsx", bytes) {
+            Ok(t) => panic!("expected refusal, got {t:?}"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const HEADER_ROW: &str = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>kode</t></is></c></row>"#;
+
+    #[test]
+    fn a_cell_at_the_last_excel_cell_is_one_cell_not_a_rectangle() {
+        // Read as a rectangle from A1 this is 2^20 × 2^14 cells (about 512 GB).
+        let bytes = package(
+            "A1:XFD1048576",
+            &format!(
+                r#"{HEADER_ROW}<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#
+            ),
+            None,
+        );
+        let t = read("ark.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.header.len(), 16_384);
+        assert_eq!(t.header[0], "kode");
+        assert_eq!(t.records.len(), 1);
+        assert_eq!(line(&t, 0), 1_048_576);
+        let r = t.records.get(0).unwrap_or_else(|| panic!("one record"));
+        assert_eq!(r.cell(16_383), Some("x"));
+        assert_eq!(r.cell(0), Some(""));
+        // 16 384 cells stored for that row (A..XFD), one of them non-empty.
+        assert_eq!(t.records.size(), (16_384, 1));
+    }
+
+    #[test]
+    fn cell_references_past_excels_limits_are_refused_in_norwegian() {
+        for (reference, shown) in [("ZZZZ99999999", "ZZZZ99999999"), ("XFE1", "XFE1"), ("A1048577", "A1048577")] {
+            let bytes = package(
+                "A1",
+                &format!(
+                    r#"{HEADER_ROW}<row><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>"#
+                ),
+                None,
+            );
+            let message = refused(&bytes);
+            assert_eq!(
+                message,
+                format!(
+                    "filen «ark.xlsx» er ikke en gyldig Excel-fil (.xlsx): cellen {shown} ligger \
+                     utenfor det et Excel-ark kan ha (1 048 576 rader, kolonne A–XFD); åpne den i \
+                     Excel og lagre den på nytt som «Excel-arbeidsbok (.xlsx)», eller som CSV"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn odd_dimensions_and_references_are_refused_or_read_without_a_panic() {
+        for (dimension, reference) in [
+            ("B2:A1", "A2"),
+            ("ZZZZZZZZZZ1:A1", "A2"),
+            ("A1:A99999999999999", "A2"),
+            ("", "A2"),
+            ("A1", "ZZZZZZZZZZZZZZ1"),
+            ("A1", "A99999999999999999"),
+            ("A1", "1A"),
+            ("A1", "Å1"),
+        ] {
+            let bytes = package(
+                dimension,
+                &format!(
+                    r#"{HEADER_ROW}<row><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row>"#
+                ),
+                None,
+            );
+            if let Err(e) = read("ark.xlsx", &bytes) {
+                assert!(e.message.contains("Excel"), "{e}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_by_the_declared_sizes() {
+        let bytes = package("A1", HEADER_ROW, None);
+        // The sheet says it inflates to 300 MB.
+        let bomb = declare_size(bytes, "xl/worksheets/sheet1.xml", 300 << 20);
+        assert_eq!(
+            refused(&bomb),
+            "filen «ark.xlsx» blir 300 MB når den pakkes ut; Målkart leser regneark på høyst \
+             256 MB utpakket (filen kan være en «ZIP-bombe»); del filen opp, eller lagre den som \
+             CSV"
+        );
+        let bytes = package("A1", HEADER_ROW, Some(r#"count="1" uniqueCount="1"><si><t>a</t></si>"#));
+        let bomb = declare_size(bytes, "xl/sharedStrings.xml", 40 << 20);
+        assert!(refused(&bomb).contains("høyst 32 MB"));
+    }
+
+    #[test]
+    fn a_part_with_megabytes_without_a_tag_is_refused() {
+        // 2 MB of one cell's text deflates to a few kB.
+        let long = "x".repeat(2 << 20);
+        let bytes = package(
+            "A1",
+            &format!(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>{long}</t></is></c></row>"#),
+            None,
+        );
+        assert!(bytes.len() < 100_000, "{}", bytes.len());
+        assert_eq!(
+            refused(&bytes),
+            "filen «ark.xlsx» har en celle eller en del med mer enn 1 MB tekst i ett stykke; \
+             Målkart leser høyst 1 MB per celle"
+        );
+    }
+
+    #[test]
+    fn a_shared_string_count_that_cannot_be_true_is_refused_before_calamine_reserves_it() {
+        // calamine would reserve room for 4·10^12 strings (about 100 TB) and abort.
+        let bytes = package(
+            "A1",
+            r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#,
+            Some(r#"count="1" uniqueCount="4000000000000"><si><t>kode</t></si>"#),
+        );
+        assert!(
+            refused(&bytes).contains("tabellen over delte tekster er skadet"),
+            "{}",
+            refused(&bytes)
+        );
+        // A true count reads.
+        let bytes = package(
+            "A1",
+            r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row><row r="2"><c r="A2" t="s"><v>0</v></c></row>"#,
+            Some(r#"count="2" uniqueCount="1"><si><t>kode</t></si>"#),
+        );
+        let t = read("ark.xlsx", &bytes).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(t.header, vec!["kode"]);
+    }
+
+    #[test]
+    fn a_shared_string_repeated_past_the_text_limit_is_refused() {
+        // One string of a million bytes in 100 cells would be 100 MB of cells.
+        let big = "y".repeat(1_000_000);
+        let rows: String = (2..=101)
+            .map(|r| format!(r#"<row r="{r}"><c r="A{r}" t="s"><v>0</v></c></row>"#))
+            .collect();
+        let bytes = package(
+            "A1",
+            &format!("{HEADER_ROW}{rows}"),
+            Some(&format!(r#"count="100" uniqueCount="1"><si><t>{big}</t></si>"#)),
+        );
+        let message = refused(&bytes);
+        assert!(message.contains("er for stort: mer enn 8 millioner celler eller 64 MB tekst"), "{message}");
+    }
+
+    #[test]
+    fn rows_out_of_order_and_a_cell_given_twice_are_refused() {
+        let bytes = package(
+            "A1",
+            &format!(
+                r#"{HEADER_ROW}<row r="5"><c r="A5"><v>1</v></c></row><row r="3"><c r="A3"><v>2</v></c></row>"#
+            ),
+            None,
+        );
+        assert!(refused(&bytes).contains("rad 3 står etter rad 5 i arket"));
+        let bytes = package(
+            "A1",
+            &format!(r#"{HEADER_ROW}<row r="2"><c r="B2"><v>1</v></c><c r="B2"><v>2</v></c></row>"#),
+            None,
+        );
+        assert!(refused(&bytes).contains("cellen B2 står to ganger"));
+    }
+
+    #[test]
+    fn other_spreadsheet_formats_are_named_and_refused_in_norwegian() {
+        let ole = [&OLE_MAGIC[..], &[0u8; 512][..]].concat();
+        assert!(refused(&ole).contains("gammel Excel-fil (.xls) eller en passordbeskyttet"));
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default();
+        let ods = zip
+            .start_file("mimetype", options)
+            .and_then(|()| {
+                std::io::Write::write_all(&mut zip, b"application/vnd.oasis.opendocument.spreadsheet")
+                    .map_err(Into::into)
+            })
+            .and_then(|()| zip.start_file("content.xml", options))
+            .and_then(|()| zip.finish())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_inner();
+        assert!(refused(&ods).contains("OpenDocument-regneark (.ods)"));
+        // A ZIP that is not a workbook: calamine's English never reaches the user.
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let other = zip
+            .start_file("readme.txt", options)
+            .and_then(|()| zip.finish())
+            .unwrap_or_else(|e| panic!("{e}"))
+            .into_inner();
+        assert_eq!(
+            refused(&other),
+            "filen «ark.xlsx» er ikke en gyldig Excel-fil (.xlsx): den mangler deler en \
+             arbeidsbok skal ha; åpne den i Excel og lagre den på nytt som «Excel-arbeidsbok \
+             (.xlsx)», eller som CSV"
+        );
+    }
+
+    #[test]
+    fn a_header_wider_than_excel_is_refused_and_records_store_no_trailing_empty_cells() {
+        let wide = ";".repeat(20_000);
+        let e = read("t.csv", format!("kode{wide}\n1\n").as_bytes()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "linje 1: overskriften har 20001 kolonner; Målkart leser høyst 16384 (som Excel)"
+        );
+        // A wide header costs nothing per record: only the cells up to the last non-empty
+        // one are kept (here 1 + 3 cells of 2 000 columns).
+        let t = table(&format!("a{}\n1\n;;x\n", ";".repeat(1999)));
+        assert_eq!(t.records.size(), (4, 2));
+        assert_eq!(cells(&t, 1)[2], "x");
+        assert_eq!(cells(&t, 1)[1999], "");
+        assert_eq!(cells(&t, 0).len(), 2000);
     }
 
     #[test]

@@ -866,3 +866,199 @@ fn every_wrong_sick_leave_line_is_named() {
         ]
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Hostile input (issue 10)
+
+#[test]
+fn a_period_with_multibyte_characters_is_refused_naming_line_and_column() {
+    // Each of these is six bytes, and byte 4 falls inside a character.
+    for period in ["aÅÅb", "202²5", "202½6"] {
+        let message = only_error(
+            ImportKind::Measurements,
+            &format!("indikator;enhet;periode;verdi\nBR-VENT;2100;{period};5\n"),
+        );
+        assert!(
+            message.starts_with(&format!(
+                "linje 2, kolonne «periode»: «{period}» er ikke en gyldig periode"
+            )),
+            "{message}"
+        );
+    }
+}
+
+#[test]
+fn an_indicator_file_imported_as_units_is_refused_saying_what_it_looks_like() {
+    let text = "kode;navn;perspektiv;retning;frekvens;aggregering\n\
+                BR-VENT;Ventetid;brukere;lav;måned;snitt\n";
+    assert_eq!(
+        only_error(ImportKind::Units, text),
+        "linje 1: filen ser ut som en «indikatorer»-fil (den har kolonnene «perspektiv», \
+         «retning», «frekvens» og «aggregering»), ikke «enheter»; velg «indikatorer» som type \
+         import, eller velg riktig fil"
+    );
+    // The same file as indikatorer is fine, and a units file is not taken for another kind.
+    ok(ImportKind::Indicators, text);
+    ok(ImportKind::Units, "kode;navn;overordnet\n4000;Kultur;1000\n");
+}
+
+#[test]
+fn files_of_every_kind_are_recognised_under_another_kind() {
+    let measurements = "indikator;enhet;periode;verdi\nBR-VENT;2100;2026-01;5\n";
+    let message = only_error(ImportKind::Economy, measurements);
+    assert!(message.contains("«målinger»-fil"), "{message}");
+    let message = only_error(ImportKind::Targets, measurements);
+    assert!(message.contains("«målinger»-fil"), "{message}");
+    // An English sick-leave file has `unit` and `period`, which economy reads as `ansvar`
+    // and `periode`: without the check it would import nothing with only a warning.
+    let sick = "unit;period;contracted_days;self_certified;doctor_certified\n2100;2026-01;100;1;2\n";
+    let message = only_error(ImportKind::Economy, sick);
+    assert!(message.contains("«sykefravær»-fil"), "{message}");
+    assert!(message.contains("«avtalte_dagsverk»"), "{message}");
+    ok(ImportKind::SickLeave, sick);
+    // An English economy file is an economy file, not sick leave or measurements.
+    ok(ImportKind::Economy, "unit;period;budget\n2100;2026-01;100\n");
+    // A sick-leave export that also carries the unit's code and name is a sick-leave file
+    // (the two extra columns are a warning): sykefravær explains 5 of its 7 columns,
+    // enheter 2.
+    let p = ok(
+        ImportKind::SickLeave,
+        "kode;navn;enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt
+         2100;Skole;2100;2026-01;100;1;2
+",
+    );
+    assert_eq!(p.warnings, vec!["ukjente kolonner ble ikke lest: «kode», «navn»"]);
+}
+
+#[test]
+fn invisible_characters_in_codes_and_periods_are_refused_naming_line_column_and_character() {
+    // 2100 + zero-width space as a new unit's code, a parent with a BOM inside, a period
+    // with a right-to-left override.
+    let f = fail(
+        ImportKind::Units,
+        "kode;navn;overordnet\n2100\u{200b};Look-alike;1000\n4000;Kultur;10\u{feff}00\n",
+    );
+    let messages: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "linje 2, kolonne «kode»: «2100⟨U+200B⟩» har et usynlig tegn, U+200B (nullbredde \
+             mellomrom), som tegn nr. 5; koder og perioder kan bare ha synlige tegn: slett \
+             tegnet (skriv verdien på nytt) og prøv igjen",
+            "linje 3, kolonne «overordnet»: «10⟨U+FEFF⟩00» har et usynlig tegn, U+FEFF \
+             (byte-rekkefølgemerke (BOM)), som tegn nr. 3; koder og perioder kan bare ha \
+             synlige tegn: slett tegnet (skriv verdien på nytt) og prøv igjen",
+        ]
+    );
+    let message = only_error(
+        ImportKind::Measurements,
+        "indikator;enhet;periode;verdi\nBR-VENT;2100;\u{202e}2026-01;5\n",
+    );
+    assert!(
+        message.starts_with("linje 2, kolonne «periode»: «⟨U+202E⟩2026-01» har et usynlig tegn, U+202E (retningsoverstyring)"),
+        "{message}"
+    );
+    // A number with a word joiner and a unit reference with a bidi isolate.
+    let f = fail(
+        ImportKind::Economy,
+        "ansvar;periode;budsjett\n21\u{2066}00;2026-01;1\u{2060}000\n",
+    );
+    assert_eq!(f.total, 2, "{f}");
+}
+
+#[test]
+fn free_text_may_hold_what_codes_may_not_and_names_are_composed() {
+    // A soft hyphen in a name is kept; Å written as A + combining ring becomes one Å.
+    let p = ok(
+        ImportKind::Units,
+        "kode;navn\n4000;Helse\u{ad}tjenesten\n4100;A\u{30a}mot\n",
+    );
+    let ChangeSet::Units(units) = p.changes else {
+        panic!("units")
+    };
+    assert_eq!(units[0].name, "Helse\u{ad}tjenesten");
+    assert_eq!(units[1].name, "\u{c5}mot");
+}
+
+#[test]
+fn a_header_name_with_an_invisible_character_is_named() {
+    let f = fail(ImportKind::Units, "kode\u{200b};navn\n4000;Kultur\n");
+    assert_eq!(
+        f.errors[0].to_string(),
+        "linje 1: kolonnenavnet «kode⟨U+200B⟩» har et usynlig tegn, U+200B (nullbredde \
+         mellomrom); slett tegnet (skriv navnet på nytt) og prøv igjen"
+    );
+}
+
+#[test]
+fn amounts_past_a_thousand_billion_kroner_are_refused_naming_the_line() {
+    // The issue's example: an amount near the bottom of i64 øre.
+    let f = fail(
+        ImportKind::Economy,
+        "ansvar;periode;budsjett;regnskap\n\
+         2100;2026-01;1000000000000;-1000000000000\n\
+         2100;2026-02;-92233720368547758;1\n\
+         2100;2026-03;1000000000000,01;\n\
+         3100;2026-04;99999999999999999999999999;\n",
+    );
+    let messages: Vec<String> = f.errors.iter().map(ToString::to_string).collect();
+    let why = "beløpet er utenfor det Målkart godtar: høyst 1 000 milliarder kr \
+               (1 000 000 000 000 kr) i pluss eller minus; kontroller at beløpet er i kroner \
+               og ikke har for mange sifre";
+    assert_eq!(
+        messages,
+        vec![
+            format!("linje 3, kolonne «budsjett»: «-92233720368547758»: {why}"),
+            format!("linje 4, kolonne «budsjett»: «1000000000000,01»: {why}"),
+            format!("linje 5, kolonne «budsjett»: «99999999999999999999999999»: {why}"),
+        ]
+    );
+    // Lines within the bound whose sum is past it: 600 + 600 milliarder = 1 200 milliarder.
+    let message = only_error(
+        ImportKind::Economy,
+        "ansvar;periode;regnskap\n2100;2026-01;600000000000\n2100;2026-01;600000000000\n",
+    );
+    assert_eq!(
+        message,
+        "linje 3, kolonne «regnskap»: summen for ansvar og periode til og med denne linjen er \
+         over 1 000 milliarder kr, det største beløpet Målkart godtar"
+    );
+}
+
+#[test]
+fn many_bad_lines_are_counted_but_only_the_first_hundred_kept() {
+    // 5 000 lines with one field too many: every one counted, 100 listed.
+    let mut text = String::from("kode;navn\n");
+    for i in 0..5000 {
+        text.push_str(&format!("{i};a;b\n"));
+    }
+    let f = fail(ImportKind::Units, &text);
+    assert_eq!(f.total, 5000);
+    assert_eq!(f.errors.len(), 100);
+    assert_eq!(f.errors[0].line, 2);
+}
+
+#[test]
+fn an_xlsx_error_cell_is_refused_naming_the_cell_and_column() {
+    let bytes = super::reader::xlsx(|sheet| {
+        sheet.write_string(0, 0, "indikator")?;
+        sheet.write_string(0, 1, "enhet")?;
+        sheet.write_string(0, 2, "periode")?;
+        sheet.write_string(0, 3, "verdi")?;
+        sheet.write_string(1, 0, "BR-VENT")?;
+        sheet.write_string(1, 1, "2100")?;
+        sheet.write_string(1, 2, "2026-01")?;
+        // A formula whose cached result is #DIV/0!.
+        sheet.write_formula(1, 3, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"))?;
+        Ok(())
+    });
+    let f = match parse(ImportKind::Measurements, "fil.xlsx", &bytes, &catalog()) {
+        Ok(p) => panic!("expected refusal, got {p:?}"),
+        Err(f) => f,
+    };
+    assert_eq!(
+        f.errors[0].to_string(),
+        "linje 2, kolonne «verdi»: cellen D2 inneholder feilverdien #DIV/0! fra en formel; rett \
+         formelen eller skriv inn verdien i Excel, og importer på nytt"
+    );
+}

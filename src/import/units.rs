@@ -14,9 +14,9 @@ use crate::storage::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("kode", &["code"]),
-    required("navn", &["name"]),
+    required("navn", &["name"]).free_text(),
     optional("overordnet", &["parent"]),
-    optional("nivå", &["level"]),
+    optional("nivå", &["level"]).free_text(),
 ];
 
 pub fn parse(

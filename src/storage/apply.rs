@@ -14,6 +14,7 @@ use crate::model::{
     Measurement, Target, Unit,
 };
 use crate::period::{Month, MAX_YEAR, MIN_YEAR};
+use crate::text::{invisible_message, is_nfc, nfc};
 
 use super::audit::{self, json, Change, Writer};
 use super::fxhash::Fx;
@@ -65,8 +66,29 @@ fn apply_units(
     units: &[Unit],
     log: Option<&Writer<'_>>,
 ) -> Result<ApplySummary> {
+    // Names composed (NFC), whatever door they came through.
+    let composed: Vec<Unit>;
+    let units = if units
+        .iter()
+        .all(|u| is_nfc(&u.name) && u.level.as_deref().is_none_or(is_nfc))
+    {
+        units
+    } else {
+        composed = units
+            .iter()
+            .map(|u| Unit {
+                name: nfc(&u.name).into_owned(),
+                level: u.level.as_deref().map(|l| nfc(l).into_owned()),
+                ..u.clone()
+            })
+            .collect();
+        &composed
+    };
     let mut seen = HashSet::new();
     for unit in units {
+        if let Some(message) = invisible_message(&unit.code) {
+            return Err(Error::Invalid(format!("enhetskoden {message}")));
+        }
         if !is_valid_unit_code(&unit.code) {
             return Err(Error::Invalid(format!(
                 "«{}» er ikke en gyldig enhetskode: 1–32 tegn, uten mellomrom først eller sist",
@@ -306,6 +328,23 @@ fn apply_indicators(
     indicators: &[Indicator],
     log: Option<&Writer<'_>>,
 ) -> Result<ApplySummary> {
+    let composed: Vec<Indicator>;
+    let indicators = if indicators
+        .iter()
+        .all(|i| is_nfc(&i.name) && i.goal.as_deref().is_none_or(is_nfc))
+    {
+        indicators
+    } else {
+        composed = indicators
+            .iter()
+            .map(|i| Indicator {
+                name: nfc(&i.name).into_owned(),
+                goal: i.goal.as_deref().map(|g| nfc(g).into_owned()),
+                ..i.clone()
+            })
+            .collect();
+        &composed
+    };
     let mut seen = HashSet::new();
     for ind in indicators {
         validate_indicator(ind)?;

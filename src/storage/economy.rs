@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use rusqlite::{params, Connection};
 
 use crate::error::{Error, Result};
-use crate::model::{EconomyChange, EconomyMonth, FieldChange};
+use crate::model::{amount_out_of_range, EconomyChange, EconomyMonth, FieldChange};
 use crate::period::Month;
 
 use super::audit::Writer;
@@ -80,6 +80,22 @@ pub fn apply(
         }
         if touches(c) && locked.contains(&c.month) {
             return Err(Error::LockedMonth(c.month.id()));
+        }
+        for (what, field) in [
+            ("budsjett", c.budget),
+            ("regnskap", c.actual),
+            ("prognose", c.forecast),
+        ] {
+            if let FieldChange::Set(ore) = field {
+                if let Some(why) = amount_out_of_range(ore) {
+                    return Err(Error::Invalid(format!(
+                        "økonomi for {} / {}, {what} {} kr: {why}",
+                        c.unit,
+                        c.month,
+                        kroner_text(ore)
+                    )));
+                }
+            }
         }
     }
     // Key order (month, unit): the stored rows are read in the same order and merged.

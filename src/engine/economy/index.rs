@@ -38,8 +38,9 @@ pub(crate) fn january(m: i32) -> i32 {
     m.div_euclid(12) * 12
 }
 
-/// Øre to kroner, only at the end.
-pub(crate) fn kroner(ore: i64) -> f64 {
+/// Øre to kroner, only at the end. Sums are `i128`: no sum of `i64` øre can wrap (input is
+/// bounded, `model::MAX_AMOUNT_ORE`, but a sum over many units and months is not).
+pub(crate) fn kroner(ore: i128) -> f64 {
     ore as f64 / 100.0
 }
 
@@ -48,13 +49,13 @@ pub(crate) fn kroner(ore: i64) -> f64 {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct YearToDate {
     /// Σ budsjett over the twelve months.
-    pub annual: i64,
+    pub annual: i128,
     /// Σ budsjett over January..m.
-    pub budget: i64,
+    pub budget: i128,
     /// Σ regnskap over January..m.
-    pub actual: i64,
+    pub actual: i128,
     /// Σ budsjett and Σ regnskap over the months January..m that have regnskap (`OK-AVVIK`).
-    pub budget_with_actual: i64,
+    pub budget_with_actual: i128,
     pub actual_cells: u32,
     /// The latest forecast made in January..m.
     pub forecast: Option<i64>,
@@ -64,8 +65,8 @@ pub(crate) struct YearToDate {
 
 impl YearToDate {
     /// prognose: the forecast, or the årsbudsjett for a unit without one.
-    pub fn forecast_or_budget(&self) -> i64 {
-        self.forecast.unwrap_or(self.annual)
+    pub fn forecast_or_budget(&self) -> i128 {
+        self.forecast.map_or(self.annual, i128::from)
     }
 }
 
@@ -124,16 +125,16 @@ impl EconomyIndex {
         for k in self.rows(u, jan, jan + 11) {
             let month = self.months[k];
             if let Some(b) = self.budget[k] {
-                y.annual += b;
+                y.annual += i128::from(b);
                 y.has_budget = true;
             }
             if month > m {
                 continue;
             }
-            let b = self.budget[k].unwrap_or(0);
+            let b = i128::from(self.budget[k].unwrap_or(0));
             y.budget += b;
             if let Some(a) = self.actual[k] {
-                y.actual += a;
+                y.actual += i128::from(a);
                 y.budget_with_actual += b;
                 y.actual_cells += 1;
             }
@@ -166,12 +167,12 @@ impl EconomyIndex {
         let jan = january(b);
         match rule {
             Rule::Deviation => {
-                let (mut budget, mut actual, mut cells) = (0i64, 0i64, 0u32);
+                let (mut budget, mut actual, mut cells) = (0i128, 0i128, 0u32);
                 for u in units {
                     for k in self.rows(u, a, b) {
                         if let Some(r) = self.actual[k] {
-                            budget += self.budget[k].unwrap_or(0);
-                            actual += r;
+                            budget += i128::from(self.budget[k].unwrap_or(0));
+                            actual += i128::from(r);
                             cells += 1;
                         }
                     }
@@ -182,18 +183,18 @@ impl EconomyIndex {
                 ratio(budget - actual, budget, true)
             }
             Rule::Spent => {
-                let (mut annual, mut actual, mut cells) = (0i64, 0i64, 0u32);
+                let (mut annual, mut actual, mut cells) = (0i128, 0i128, 0u32);
                 for u in units {
                     for k in self.rows(u, a.min(jan), jan + 11) {
                         let m = self.months[k];
                         annual += if m >= jan {
-                            self.budget[k].unwrap_or(0)
+                            i128::from(self.budget[k].unwrap_or(0))
                         } else {
                             0
                         };
                         if (a..=b).contains(&m) {
                             if let Some(r) = self.actual[k] {
-                                actual += r;
+                                actual += i128::from(r);
                                 cells += 1;
                             }
                         }
@@ -205,7 +206,7 @@ impl EconomyIndex {
                 ratio(actual, annual, false)
             }
             Rule::Forecast => {
-                let (mut annual, mut forecast, mut any) = (0i64, 0i64, false);
+                let (mut annual, mut forecast, mut any) = (0i128, 0i128, false);
                 for u in units {
                     let y = self.year_to_date(u, b);
                     any |= y.has_budget || y.forecast.is_some();
@@ -267,7 +268,7 @@ impl EconomyIndex {
 
 /// `100 × numerator / denominator` (or `/ |denominator|`), in kroner; no value when the
 /// denominator is 0.
-fn ratio(numerator: i64, denominator: i64, absolute: bool) -> Rolled {
+fn ratio(numerator: i128, denominator: i128, absolute: bool) -> Rolled {
     let d = if absolute {
         denominator.abs()
     } else {

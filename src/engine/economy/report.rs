@@ -23,12 +23,12 @@ use crate::period::Period;
 /// A subtree's totals in øre.
 #[derive(Clone, Copy, Debug, Default)]
 struct Totals {
-    annual: i64,
-    budget: i64,
-    actual: i64,
-    budget_with_actual: i64,
+    annual: i128,
+    budget: i128,
+    actual: i128,
+    budget_with_actual: i128,
     actual_cells: u32,
-    forecast: i64,
+    forecast: i128,
     without_forecast: u32,
 }
 
@@ -57,7 +57,7 @@ impl Totals {
 }
 
 /// `100 × numerator / |denominator|`, none when the denominator is 0.
-fn pct(numerator: i64, denominator: i64) -> Option<f64> {
+fn pct(numerator: i128, denominator: i128) -> Option<f64> {
     (denominator != 0).then(|| 100.0 * numerator as f64 / denominator.abs() as f64)
 }
 
