@@ -46,6 +46,7 @@ hyperfine -N --warmup 3 --runs 30 "sqlite3 $out/large.db \"$sql\"" 2>/dev/null |
 echo "== 2. import av 1 000 000 målinger fra CSV"
 python3 scripts/bench_data.py "$out/import" 1000000
 rm -f "$out/import.db"*
+$bin --db "$out/import.db" init >/dev/null
 $bin --db "$out/import.db" import enheter "$out/import/enheter.csv" >/dev/null
 $bin --db "$out/import.db" import indikatorer "$out/import/indikatorer.csv" >/dev/null
 /usr/bin/time -f "malkart import målinger: %e s, %M KiB" \

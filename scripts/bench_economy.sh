@@ -20,6 +20,7 @@ cargo build --release --bin malkart -q
 bin=target/release/malkart
 python3 scripts/bench_economy_data.py "$out/economy" "$lines"
 rm -f "$out/economy.db"*
+$bin --db "$out/economy.db" init >/dev/null
 $bin --db "$out/economy.db" import enheter "$out/economy/enheter.csv" >/dev/null
 /usr/bin/time -f "malkart import økonomi: %e s, %M KiB" \
   $bin --db "$out/economy.db" import økonomi "$out/economy/økonomi.csv"

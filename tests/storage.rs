@@ -1106,7 +1106,7 @@ fn backup_then_restore_brings_back_the_content_and_keeps_the_old_file() {
             false,
         )
         .unwrap();
-    store.backup_to(&copy).unwrap();
+    assert_eq!(store.backup_to(&copy, false).unwrap(), None);
     let saved = all_measurements(&store);
     // A change made after the backup.
     store
@@ -1146,7 +1146,7 @@ fn restoring_where_no_database_exists_returns_no_kept_file() {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join("kopi.db");
     store_with_definitions(&dir.path().join("a.db"))
-        .backup_to(&copy)
+        .backup_to(&copy, false)
         .unwrap();
     let fresh = dir.path().join("ny").join("malkart.db");
     assert_eq!(restore(&fresh, &copy).unwrap(), None);

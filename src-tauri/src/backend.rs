@@ -200,7 +200,7 @@ impl Backend {
     ) -> std::result::Result<T, IpcError> {
         let mut guard = lock(&self.store);
         match guard.as_mut() {
-            Ok(store) => job(store).map_err(|e| e.to_ipc()),
+            Ok(store) => job(store).map_err(|e| e.at(&self.db_path).to_ipc()),
             Err(e) => Err(e.clone()),
         }
     }
@@ -501,9 +501,19 @@ impl Backend {
         self.with_store(|store| store.audit(&filter))
     }
 
-    /// A consistent copy of the open database at `dest`.
-    pub fn backup(&self, dest: &str) -> std::result::Result<(), IpcError> {
-        self.with_store(|store| store.backup_to(Path::new(dest)))
+    /// A consistent, verified copy of the open database at `dest`. An existing `dest` is
+    /// refused (`kind: "exists"`) unless `overwrite`; then the old file is kept beside it
+    /// and its path returned.
+    pub fn backup(
+        &self,
+        dest: &str,
+        overwrite: bool,
+    ) -> std::result::Result<Option<String>, IpcError> {
+        self.with_store(|store| {
+            store
+                .backup_to(Path::new(dest), overwrite)
+                .map(|kept| kept.map(|p| p.display().to_string()))
+        })
     }
 
     /// Replaces the database with the verified copy at `source`; the old file is kept beside

@@ -159,8 +159,16 @@ pub async fn audit(backend: Shared<'_>, query: AuditQuery) -> Result<Vec<AuditEn
 }
 
 #[tauri::command]
-pub async fn backup(backend: Shared<'_>, path: String) -> Result<(), IpcError> {
-    blocking(&backend, move |b| b.backup(&path)).await
+pub async fn backup(
+    backend: Shared<'_>,
+    path: String,
+    overwrite: Option<bool>,
+) -> Result<Option<String>, IpcError> {
+    // Replacing a file only when the UI says the user agreed to (its save dialog asks).
+    blocking(&backend, move |b| {
+        b.backup(&path, overwrite.unwrap_or(false))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -274,7 +274,7 @@ fn restore_brings_back_the_copy_and_keeps_the_replaced_file() {
     let code = card.perspectives[0].indicators[0].code.clone();
     let copy = dir.path().join("kopi.db");
     backend
-        .backup(copy.to_str().expect("utf-8 path"))
+        .backup(copy.to_str().expect("utf-8 path"), false)
         .expect("backup");
 
     // A comment made after the backup is gone after the restore.

@@ -45,10 +45,13 @@ fn main() -> ExitCode {
 /// Runs one command and returns what it prints (an export's CSV or JSON are bytes).
 fn run(cli: Cli) -> Result<Vec<u8>> {
     let path = storage::resolve_path(cli.db.as_deref())?;
+    // A SQLite error names the database it happened on.
     if let Command::Export { report } = cli.command {
-        return export(&path, report);
+        return export(&path, report).map_err(|e| e.at(&path));
     }
-    command_text(&path, cli.command).map(String::into_bytes)
+    command_text(&path, cli.command)
+        .map(String::into_bytes)
+        .map_err(|e| e.at(&path))
 }
 
 /// Runs a command whose output is text.
@@ -66,13 +69,13 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             if !file.is_file() {
                 return Err(Error::Invalid(format!("finner ikke filen {}", file.display())));
             }
-            let mut store = Store::open(&path)?;
+            let mut store = Store::open_existing(&path)?;
             let report = import::import_file(&mut store, kind, &file, dry_run)?;
             Ok(import_text(&report))
         }
         Command::Status { unit, period, format } => {
             let period = Period::parse(&period)?;
-            let store = Store::open(&path)?;
+            let store = Store::open_existing(&path)?;
             let engine = Engine::new(store.dataset_for(&period)?)?;
             let card = engine.scorecard(&unit, &period)?;
             match format {
@@ -84,7 +87,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
         }
         Command::Lock { month } => {
             let month = parse_month(&month)?;
-            let mut store = Store::open(&path)?;
+            let mut store = Store::open_existing(&path)?;
             Ok(if store.lock_month(month)? {
                 format!("{} ({month}) er låst.\n", Period::month(month).label())
             } else {
@@ -96,17 +99,25 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             if reason.trim().is_empty() {
                 return Err(Error::Invalid("oppgi hvorfor måneden låses opp med --reason".to_string()));
             }
-            let mut store = Store::open(&path)?;
+            let mut store = Store::open_existing(&path)?;
             Ok(if store.unlock_month(month, reason.trim())? {
                 format!("{} ({month}) er låst opp. Grunnen er skrevet i endringsloggen.\n", Period::month(month).label())
             } else {
                 format!("{} ({month}) var ikke låst.\n", Period::month(month).label())
             })
         }
-        Command::Backup { file } => {
-            let store = Store::open(&path)?;
-            store.backup_to(&file)?;
-            Ok(format!("Sikkerhetskopien av {} er skrevet til {}.\n", path.display(), file.display()))
+        Command::Backup { file, overwrite } => {
+            let store = Store::open_existing(&path)?;
+            let kept = store.backup_to(&file, overwrite)?;
+            let mut text = format!(
+                "Sikkerhetskopien av {} er kontrollert og skrevet til {}.\n",
+                path.display(),
+                file.display()
+            );
+            if let Some(old) = kept {
+                text.push_str(&format!("Den gamle filen er tatt vare på som {}.\n", old.display()));
+            }
+            Ok(text)
         }
         Command::Restore { file } => Ok(match storage::restore(&path, &file)? {
             Some(old) => format!(
@@ -118,7 +129,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             None => format!("Databasen {} er gjenopprettet fra {}.\n", path.display(), file.display()),
         }),
         Command::Check => {
-            let store = Store::open(&path)?;
+            let store = Store::open_existing(&path)?;
             let report = store.check()?;
             let text = format!(
                 "Database: {}\nIntegritet: {}\nSkjemaversjon: {} (denne versjonen av Målkart: {})\n",
@@ -135,7 +146,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
         }
         Command::Bench { unit, period, repeat, cold } => {
             let period = Period::parse(&period)?;
-            let store = Store::open(&path)?;
+            let store = Store::open_existing(&path)?;
             bench::run(&store, &unit, &period, repeat, cold)
         }
     }
@@ -173,7 +184,7 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
         )));
     }
     let period = Period::parse(period)?;
-    let store = Store::open(db)?;
+    let store = Store::open_existing(db)?;
     let engine = Engine::new(store.dataset_for(&period)?)?;
     let (bytes, name) = match report {
         Report::SickLeave { .. } => {
@@ -226,12 +237,13 @@ fn write_atomically(file: &Path, bytes: &[u8]) -> Result<()> {
     });
     if let Err(e) = written.and_then(|()| std::fs::rename(&temp, file)) {
         let _ = std::fs::remove_file(&temp);
-        return Err(Error::io(file, e));
+        return Err(Error::io_write(file, e));
     }
     Ok(())
 }
 
 fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> Result<String> {
+    // The one command that creates a database (and its folders).
     let mut store = Store::open(path)?;
     if !demo {
         return Ok(format!("Databasen {} er klar.\n", path.display()));

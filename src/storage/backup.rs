@@ -11,10 +11,13 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::error::{Error, Result};
 
+use super::db::{self, sibling};
 use super::migrate::{self, SUPPORTED_VERSION};
+use super::tempfiles::{self, Purpose};
 use super::CheckReport;
 
 /// Copies `src` into a new database file at `dest`, page by page, while others may write.
+/// A SQLite error names no file: the caller names the one the user knows.
 pub fn copy_database(src: &Connection, dest: &Path) -> Result<()> {
     let mut dst = Connection::open(dest)?;
     dst.busy_timeout(Duration::from_secs(5))?;
@@ -25,12 +28,17 @@ pub fn copy_database(src: &Connection, dest: &Path) -> Result<()> {
     drop(dst);
     File::open(dest)
         .and_then(|f| f.sync_all())
-        .map_err(|e| Error::io(dest, e))?;
+        .map_err(|e| Error::io_write(dest, e))?;
     Ok(())
 }
 
-pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
-    if let Some(own) = conn.path().filter(|p| !p.is_empty()) {
+/// Backs the open database up to `dest`: refused when `dest` exists unless `overwrite`
+/// (then the old file is kept beside it, and its path returned), written to a temporary
+/// file in `dest`'s folder, checked for integrity, and only then renamed into place.
+/// Whatever fails, no partial copy is left.
+pub fn backup_to(conn: &Connection, dest: &Path, overwrite: bool) -> Result<Option<PathBuf>> {
+    let own = conn.path().filter(|p| !p.is_empty()).map(PathBuf::from);
+    if let Some(own) = &own {
         let same = match (fs::canonicalize(own), fs::canonicalize(dest)) {
             (Ok(a), Ok(b)) => a == b,
             _ => false,
@@ -42,7 +50,118 @@ pub fn backup_to(conn: &Connection, dest: &Path) -> Result<()> {
             )));
         }
     }
-    copy_database(conn, dest)
+    if dest.file_name().is_none() || dest.is_dir() {
+        return Err(Error::io_write(
+            dest,
+            std::io::Error::from(std::io::ErrorKind::IsADirectory),
+        ));
+    }
+    let exists = fs::symlink_metadata(dest).is_ok();
+    if exists && !overwrite {
+        return Err(Error::TargetExists {
+            path: dest.to_path_buf(),
+        });
+    }
+    let dir = tempfiles::folder_of(dest);
+    if !dir.is_dir() {
+        return Err(Error::io_write(
+            dest,
+            std::io::Error::from(std::io::ErrorKind::NotFound),
+        ));
+    }
+    tempfiles::remove_stale(&dir, None);
+    let temp = tempfiles::path_for(dest, Purpose::Backup);
+    tempfiles::remove(&temp);
+    let source = own.unwrap_or_else(|| PathBuf::from(":memory:"));
+    let written = copy_database(conn, &temp)
+        .map_err(|e| damaged_source(e, &source).at(dest))
+        .and_then(|()| verify_copy(&temp, &source).map_err(|e| e.at(dest)));
+    if let Err(e) = written {
+        tempfiles::remove(&temp);
+        return Err(e);
+    }
+    let kept = if exists {
+        let kept = free_name(dest, "før-overskriving");
+        if let Err(e) = rename(dest, &kept) {
+            tempfiles::remove(&temp);
+            return Err(e);
+        }
+        Some(kept)
+    } else {
+        None
+    };
+    if let Err(e) = rename(&temp, dest) {
+        if let Some(kept) = &kept {
+            let _ = fs::rename(kept, dest);
+        }
+        tempfiles::remove(&temp);
+        return Err(e);
+    }
+    sync_dir(&dir);
+    Ok(kept)
+}
+
+/// A copy that failed because the source could not be read is a damaged source.
+fn damaged_source(e: Error, source: &Path) -> Error {
+    let corrupt = matches!(
+        &e,
+        Error::Database(db) | Error::DatabaseAt { source: db, .. }
+            if matches!(
+                db.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            )
+    );
+    if corrupt {
+        Error::Damaged {
+            path: source.to_path_buf(),
+            problems: 1,
+        }
+    } else {
+        e
+    }
+}
+
+/// The integrity check of a fresh copy: the pages were copied as they are, so a damaged
+/// source shows here.
+fn verify_copy(copy: &Path, source: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(copy, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let damaged = |problems: usize| Error::Damaged {
+        path: source.to_path_buf(),
+        problems,
+    };
+    match integrity(&conn) {
+        Ok(lines) if lines == ["ok"] => Ok(()),
+        Ok(lines) => Err(damaged(lines.len())),
+        Err(Error::Database(e))
+            if matches!(
+                e.sqlite_error_code(),
+                Some(rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase)
+            ) =>
+        {
+            Err(damaged(1))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// `path.<what>-<time>`, numbered when that exists already.
+fn free_name(path: &Path, what: &str) -> PathBuf {
+    let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
+    let mut name = sibling(path, &format!(".{what}-{stamp}"));
+    let mut n = 2;
+    while fs::symlink_metadata(&name).is_ok() {
+        name = sibling(path, &format!(".{what}-{stamp}-{n}"));
+        n += 1;
+    }
+    name
+}
+
+/// Makes renames in `dir` durable; not every platform can open a directory, which is
+/// harmless.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
 }
 
 fn integrity(conn: &Connection) -> Result<Vec<String>> {
@@ -97,10 +216,14 @@ fn verify(backup: &Path) -> Result<Connection> {
     if !backup.is_file() {
         return Err(refused(backup, "filen finnes ikke"));
     }
-    let conn = Connection::open_with_flags(backup, OpenFlags::SQLITE_OPEN_READ_ONLY)
+    let conn = db::open_read_only(backup)
         .map_err(|e| refused(backup, &format!("filen kan ikke åpnes ({e})")))?;
-    let not_ours =
-        |e: rusqlite::Error| refused(backup, &format!("filen er ikke en Målkart-database ({e})"));
+    let not_ours = |e: rusqlite::Error| {
+        refused(
+            backup,
+            &format!("filen er ikke en Målkart-database ({})", Error::from(e)),
+        )
+    };
     let problems = integrity(&conn).map_err(|e| match e {
         Error::Database(e) => not_ours(e),
         other => other,
@@ -108,7 +231,10 @@ fn verify(backup: &Path) -> Result<Connection> {
     if problems != ["ok"] {
         return Err(refused(
             backup,
-            &format!("filen er skadet ({})", problems.join("; ")),
+            &format!(
+                "filen er skadet (integritetskontrollen fant {} feil)",
+                problems.len()
+            ),
         ));
     }
     let version = migrate::schema_version(&conn)?;
@@ -143,52 +269,35 @@ fn verify(backup: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-fn sibling(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(suffix);
-    path.with_file_name(name)
-}
-
 fn rename(from: &Path, to: &Path) -> Result<()> {
-    fs::rename(from, to).map_err(|e| Error::io(from, e))
+    fs::rename(from, to).map_err(|e| Error::io_write(to, e))
 }
 
 pub fn restore(db_path: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     let src = verify(backup)?;
-    let dir = match db_path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        Some(dir) => dir.to_path_buf(),
-        None => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    let dir = tempfiles::folder_of(db_path);
+    fs::create_dir_all(&dir).map_err(|e| Error::io_write(&dir, e))?;
+    tempfiles::remove_stale(&dir, Some(db_path));
 
     // The copy goes to a temporary file beside the database first, so that the final step is
     // one rename on the same file system.
-    let tmp = sibling(db_path, &format!(".gjenoppretting-{}", std::process::id()));
-    let _ = fs::remove_file(&tmp);
+    let tmp = tempfiles::path_for(db_path, Purpose::Restore);
+    tempfiles::remove(&tmp);
     if let Err(e) = copy_database(&src, &tmp) {
-        let _ = fs::remove_file(&tmp);
-        return Err(e);
+        tempfiles::remove(&tmp);
+        return Err(e.at(db_path));
     }
     drop(src);
 
     let kept = if db_path.exists() {
         // Fold the WAL into the main file, so that the kept file is whole on its own.
         if let Ok(conn) = Connection::open(db_path) {
-            let _ = conn.busy_timeout(Duration::from_secs(5));
+            let _ = conn.busy_timeout(db::busy_timeout());
             let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
-        let stamp = chrono::Local::now().format("%Y%m%d-%H%M%S").to_string();
-        let mut kept = sibling(db_path, &format!(".før-gjenoppretting-{stamp}"));
-        let mut n = 2;
-        while kept.exists() {
-            kept = sibling(db_path, &format!(".før-gjenoppretting-{stamp}-{n}"));
-            n += 1;
-        }
+        let kept = free_name(db_path, "før-gjenoppretting");
         if let Err(e) = rename(db_path, &kept) {
-            let _ = fs::remove_file(&tmp);
+            tempfiles::remove(&tmp);
             return Err(e);
         }
         for suffix in ["-wal", "-shm"] {
@@ -201,10 +310,10 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     } else {
         None
     };
-    rename(&tmp, db_path)?;
-    // Make the renames durable; not every platform can open a directory, which is harmless.
-    if let Ok(d) = File::open(&dir) {
-        let _ = d.sync_all();
+    if let Err(e) = rename(&tmp, db_path) {
+        tempfiles::remove(&tmp);
+        return Err(e);
     }
+    sync_dir(&dir);
     Ok(kept)
 }

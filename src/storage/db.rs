@@ -1,12 +1,13 @@
 //! Opening a database: where it lives, the connection settings every connection gets
-//! (WAL, foreign keys, `synchronous=FULL`, busy timeout, a statement cache), the write
-//! transaction every change goes through, and the clock and user name written beside it.
+//! (WAL, foreign keys, `synchronous=FULL`, busy timeout, a statement cache), read-only
+//! connections that leave no `-wal`/`-shm` behind, the write transaction every change goes
+//! through, and the clock and user name written beside it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::{Error, Result};
 
@@ -14,8 +15,19 @@ use crate::error::{Error, Result};
 pub const APP_DIR: &str = "no.malkart.app";
 pub const DB_FILE: &str = "malkart.db";
 pub const ENV_DB: &str = "MALKART_DB";
+/// How long to wait for another writer, in milliseconds (default 5 000); for batch jobs
+/// that would rather wait longer, and for tests that hold the write lock on purpose.
+pub const ENV_BUSY_TIMEOUT: &str = "MALKART_BUSY_TIMEOUT_MS";
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The busy timeout: `MALKART_BUSY_TIMEOUT_MS` when it is a number, else 5 s.
+pub fn busy_timeout() -> Duration {
+    std::env::var(ENV_BUSY_TIMEOUT)
+        .ok()
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .map_or(BUSY_TIMEOUT, Duration::from_millis)
+}
 
 pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(path) = explicit {
@@ -33,15 +45,101 @@ pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
     Ok(base.join(APP_DIR).join(DB_FILE))
 }
 
-/// Opens (creating) the file without changing it: no pragma that writes is run here, so a
-/// database that turns out to be too new is left exactly as it was.
+/// Opens (creating, with its folders) the file without changing it: no pragma that writes
+/// is run here, so a database that turns out to be too new is left exactly as it was.
 pub fn connect(path: &Path) -> Result<Connection> {
     if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        fs::create_dir_all(parent).map_err(|e| Error::io_write(parent, e))?;
     }
-    let conn = Connection::open(path)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let conn = Connection::open(path).map_err(|e| Error::from(e).at(path))?;
+    conn.busy_timeout(busy_timeout())?;
     Ok(conn)
+}
+
+/// Whether this process may write the existing file at `path` (opening it for writing
+/// changes nothing). A read-only file, folder-less mount or disk answers `false`.
+pub fn writable(path: &Path) -> bool {
+    match fs::OpenOptions::new().read(true).write(true).open(path) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+        ),
+    }
+}
+
+/// A read-only connection to an existing file that leaves nothing beside it. A reader of a
+/// WAL database creates `-wal` and `-shm` files and, unable to write, never removes them;
+/// so a WAL database that no one has open (no `-wal` beside it: the last connection
+/// removes it) is opened `immutable`, reading the main file alone, which then holds every
+/// committed change.
+pub fn open_read_only(path: &Path) -> Result<Connection> {
+    let at = |e: rusqlite::Error| Error::from(e).at(path);
+    let wal_header = fs::File::open(path)
+        .and_then(|mut f| {
+            use std::io::Read;
+            let mut header = [0u8; 20];
+            f.read_exact(&mut header).map(|()| header)
+        })
+        // Bytes 18 and 19 of the header are 2 for a WAL database.
+        .is_ok_and(|h| h.starts_with(b"SQLite format 3\0") && h[18] == 2 && h[19] == 2);
+    let nobody_has_it_open = !sibling(path, "-wal").exists();
+    let conn = if wal_header && nobody_has_it_open {
+        Connection::open_with_flags(
+            format!("file:{}?immutable=1", uri_path(path)),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(at)?
+    } else {
+        Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(at)?
+    };
+    conn.busy_timeout(busy_timeout())?;
+    Ok(conn)
+}
+
+/// `path` with `suffix` added to its file name (`malkart.db` + `-wal`).
+pub fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// A path as the path part of a SQLite URI: every byte but the unreserved ones and `/`
+/// percent-encoded (`?`, `#`, `%` and spaces would otherwise end or change it).
+fn uri_path(path: &Path) -> String {
+    #[cfg(unix)]
+    let bytes: Vec<u8> = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes: Vec<u8> = {
+        let text = path.to_string_lossy().replace('\\', "/");
+        // `C:/x` becomes `/C:/x`, as SQLite expects of a drive letter.
+        if text.as_bytes().get(1) == Some(&b':') {
+            format!("/{text}").into_bytes()
+        } else {
+            text.into_bytes()
+        }
+    };
+    let mut out = String::with_capacity(bytes.len());
+    for b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The settings of every connection we use for work.
@@ -56,7 +154,15 @@ pub fn configure(conn: &Connection) -> Result<()> {
     // 64 MiB of page cache, so that a bulk import of a million rows does not spill
     // half-written pages to the WAL before it commits.
     conn.pragma_update(None, "cache_size", -65_536)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(busy_timeout())?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+/// The settings of a read-only connection: no journal mode is changed (that would write).
+pub fn configure_read_only(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "foreign_keys", true)?;
+    conn.pragma_update(None, "cache_size", -65_536)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(())
 }

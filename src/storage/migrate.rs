@@ -1,10 +1,14 @@
 //! The schema's forward-only migrations (`migrations/NNNN_*.sql`, embedded at build time)
 //! and the check that refuses a database written by a newer version. The version is
-//! SQLite's `PRAGMA user_version`, which `rusqlite_migration` keeps.
+//! SQLite's `PRAGMA user_version`. Pending migrations run in one IMMEDIATE transaction that
+//! reads the version again once it holds the write lock, so two processes opening a new
+//! database at the same moment both succeed: the second waits (up to the busy timeout) and
+//! then finds nothing left to do.
 
 use std::path::Path;
 
-use rusqlite::Connection;
+use rusqlite::{Connection, TransactionBehavior};
+#[cfg(test)]
 use rusqlite_migration::{Migrations, M};
 
 use crate::error::{Error, Result};
@@ -20,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
 /// The schema version this build writes and reads.
 pub const SUPPORTED_VERSION: i64 = MIGRATIONS.len() as i64;
 
+#[cfg(test)]
 fn migrations() -> Migrations<'static> {
     Migrations::new(MIGRATIONS.iter().map(|sql| M::up(sql)).collect())
 }
@@ -41,19 +46,41 @@ pub fn refuse_newer(conn: &Connection, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Brings the schema to `SUPPORTED_VERSION`, all pending migrations in one transaction.
-pub fn to_latest(conn: &mut Connection) -> Result<()> {
-    migrations()
-        .to_latest(conn)
-        .map_err(|e| Error::Migration(e.to_string()))
+/// Brings the schema to `SUPPORTED_VERSION`, all pending migrations in one transaction; a
+/// newer schema found under the lock is refused untouched.
+pub fn to_latest(conn: &mut Connection, path: &Path) -> Result<()> {
+    to_version(conn, SUPPORTED_VERSION, path)
 }
 
-/// Brings a fresh database to an older version, to test migrating from it.
-#[cfg(test)]
-pub fn to_version(conn: &mut Connection, version: usize) -> Result<()> {
-    migrations()
-        .to_version(conn, version)
-        .map_err(|e| Error::Migration(e.to_string()))
+/// Brings the schema to `target` (tests use an older one, to migrate from it).
+pub(crate) fn to_version(conn: &mut Connection, target: i64, path: &Path) -> Result<()> {
+    // Most opens find the schema current and need no lock at all.
+    if schema_version(conn)? == target {
+        return Ok(());
+    }
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    // Again under the write lock: another process may have migrated meanwhile.
+    let found = schema_version(&tx)?;
+    refuse_newer(&tx, path)?;
+    for version in found.max(0)..target {
+        let sql = MIGRATIONS
+            .get(usize::try_from(version).unwrap_or(usize::MAX))
+            .copied()
+            .unwrap_or_default();
+        tx.execute_batch(sql).map_err(|source| Error::Migration {
+            version: version + 1,
+            source,
+        })?;
+    }
+    if found < target {
+        tx.pragma_update(None, "user_version", target)
+            .map_err(|source| Error::Migration {
+                version: target,
+                source,
+            })?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -100,7 +127,7 @@ mod tests {
             let path = dir.path().join("gammel.db");
             {
                 let mut conn = Connection::open(&path).unwrap();
-                to_version(&mut conn, version).unwrap();
+                to_version(&mut conn, version as i64, &path).unwrap();
                 assert_eq!(schema_version(&conn).unwrap(), version as i64);
             }
             let store = Store::open(&path).unwrap();

@@ -8,7 +8,8 @@
 //! - `apply` change sets with all their checks; `audit` the log (one batch per
 //!   transaction, one entry per row); `locks`, `comments`;
 //! - `dataset` what the engine needs for a period; `rows` reading the model back;
-//! - `backup` backup, restore and the integrity check.
+//! - `backup` backup, restore and the integrity check; `tempfiles` the temporary files
+//!   written before a rename, and removing those a killed process left.
 
 mod apply;
 mod audit;
@@ -23,6 +24,7 @@ mod migrate;
 mod rows;
 mod settings;
 mod sickleave;
+mod tempfiles;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -116,21 +118,75 @@ pub struct AuditFilter {
 }
 
 impl Store {
-    /// Opens (creating and migrating when missing) the database at `path`. A database of a
-    /// newer schema is refused and left unchanged.
+    /// Opens (creating it and its folders, and migrating, when missing) the database at
+    /// `path`: for `malkart init` and the app's first start. A database of a newer schema is
+    /// refused and left unchanged; a file this process may not write is opened read-only.
     pub fn open(path: &Path) -> Result<Store> {
-        // A newer file must stay byte for byte as it was: look at its version through a
-        // read-only connection (which never checkpoints a WAL into the file) before opening
-        // it for writing.
-        if path.is_file() {
-            let probe =
-                Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        Self::open_with(path, true)
+    }
+
+    /// Opens the existing database at `path` (migrating it when older); refuses, creating
+    /// nothing, when there is none. For every command but `init`.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        Self::open_with(path, false)
+    }
+
+    fn open_with(path: &Path, create: bool) -> Result<Store> {
+        if path.is_dir() {
+            return Err(Error::Invalid(format!(
+                "{} er en mappe, ikke en databasefil; oppgi filen, for eksempel {}",
+                path.display(),
+                path.join(db::DB_FILE).display()
+            )));
+        }
+        let exists = path.is_file();
+        if !exists && !create {
+            return Err(Error::NoDatabase {
+                path: path.to_path_buf(),
+            });
+        }
+        if exists {
+            tempfiles::remove_stale(&tempfiles::folder_of(path), Some(path));
+            // A newer file must stay byte for byte as it was: look at its version through a
+            // read-only connection (which never checkpoints a WAL into the file, and leaves
+            // no -wal or -shm behind) before opening it for writing.
+            let probe = db::open_read_only(path)?;
             migrate::refuse_newer(&probe, path).map_err(|e| not_a_database(e, path))?;
+            if !db::writable(path) {
+                return Self::read_only(probe, path);
+            }
+            drop(probe);
         }
         let mut conn = db::connect(path)?;
-        migrate::refuse_newer(&conn, path)?;
-        db::configure(&conn)?;
-        migrate::to_latest(&mut conn)?;
+        migrate::refuse_newer(&conn, path).map_err(|e| e.at(path))?;
+        // Switching a new file to WAL takes an exclusive lock that SQLite may refuse at once
+        // (instead of waiting) when another process is switching it at the same moment; the
+        // steps are idempotent, so they are tried again until the busy timeout has passed.
+        let deadline = std::time::Instant::now() + db::busy_timeout();
+        loop {
+            match db::configure(&conn).and_then(|()| migrate::to_latest(&mut conn, path)) {
+                Err(e) if e.is_busy() && std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                }
+                other => break other.map_err(|e| e.at(path))?,
+            }
+        }
+        Ok(Store {
+            conn,
+            user: db::default_user(),
+        })
+    }
+
+    /// A database this process may not write: read through the probe's connection, so
+    /// reading works and every write is refused as read-only. Nothing is migrated (that
+    /// would write), so an older schema is refused.
+    fn read_only(conn: Connection, path: &Path) -> Result<Store> {
+        if migrate::schema_version(&conn)? < SUPPORTED_VERSION {
+            return Err(Error::ReadOnly {
+                path: path.to_path_buf(),
+            });
+        }
+        db::configure_read_only(&conn)?;
         Ok(Store {
             conn,
             user: db::default_user(),
@@ -140,7 +196,7 @@ impl Store {
     pub fn open_in_memory() -> Result<Store> {
         let mut conn = Connection::open_in_memory()?;
         db::configure(&conn)?;
-        migrate::to_latest(&mut conn)?;
+        migrate::to_latest(&mut conn, Path::new(":memory:"))?;
         Ok(Store {
             conn,
             user: db::default_user(),
@@ -298,9 +354,16 @@ impl Store {
     pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
         audit::query(&self.conn, filter)
     }
-    /// A consistent copy of the open database (SQLite's online backup API).
-    pub fn backup_to(&self, dest: &Path) -> Result<()> {
-        backup::backup_to(&self.conn, dest)
+    /// A consistent, verified copy of the open database at `dest` (SQLite's online backup
+    /// API into a temporary file beside it, checked, then renamed). An existing `dest` is
+    /// refused unless `overwrite`; then it is kept beside the copy and its new path returned.
+    /// A damaged database is refused and no file is left.
+    pub fn backup_to(&self, dest: &Path, overwrite: bool) -> Result<Option<PathBuf>> {
+        backup::backup_to(&self.conn, dest, overwrite)
+    }
+    /// Sets how long a write waits for another process's write (default 5 s).
+    pub fn set_busy_timeout(&self, timeout: std::time::Duration) -> Result<()> {
+        Ok(self.conn.busy_timeout(timeout)?)
     }
     pub fn check(&self) -> Result<CheckReport> {
         backup::check(&self.conn)
@@ -423,7 +486,9 @@ impl Store {
 /// was left alone.
 fn not_a_database(e: Error, path: &Path) -> Error {
     match &e {
-        Error::Database(db) if db.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) => {
+        Error::Database(db) | Error::DatabaseAt { source: db, .. }
+            if db.sqlite_error_code() == Some(rusqlite::ErrorCode::NotADatabase) =>
+        {
             Error::Invalid(format!(
                 "{} er ikke en Målkart-database (SQLite kjenner ikke igjen filen); den er ikke endret",
                 path.display()

@@ -26,7 +26,7 @@ const TEMPLATE: &str = "{about-with-newline}\nBruk: {usage}\n\n{all-args}{after-
                   Avslutningskoder: 0 ok, 2 inndata avvist (ingenting endret), 1 annen feil."
 )]
 pub struct Cli {
-    /// Databasefilen (opprettes hvis den ikke finnes)
+    /// Databasefilen (init oppretter den; de andre kommandoene krever at den finnes)
     #[arg(long, global = true, value_name = "FIL")]
     pub db: Option<PathBuf>,
     /// Vis hjelp
@@ -110,9 +110,12 @@ pub enum Command {
     /// Tar en konsistent kopi av databasen mens den er i bruk
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Backup {
-        /// Filen kopien skrives til
+        /// Filen kopien skrives til (en ny fil, eller en som erstattes med --overwrite)
         #[arg(value_name = "FIL")]
         file: PathBuf,
+        /// Erstatt FIL om den finnes; den gamle filen tas vare på ved siden av
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Erstatter databasen med en kontrollert kopi; den gamle tas vare på ved siden av
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
@@ -209,7 +212,7 @@ pub fn parse() -> Cli {
             e.exit()
         }
         Err(e) => {
-            eprintln!("feil: {}", usage_error(&e));
+            eprintln!("feil: {}", malkart::error::argument_message(&e));
             let usage = match e.get(ContextKind::Usage) {
                 Some(u) => u.to_string(),
                 None => Cli::command().render_usage().to_string(),
@@ -222,61 +225,6 @@ pub fn parse() -> Cli {
             );
             eprintln!("Se «malkart --help» for alle kommandoer og valg.");
             std::process::exit(2);
-        }
-    }
-}
-
-fn usage_error(e: &clap::Error) -> String {
-    let ctx = |kind: ContextKind| e.get(kind).map(ToString::to_string).unwrap_or_default();
-    match e.kind() {
-        ErrorKind::MissingRequiredArgument => format!("mangler {}", ctx(ContextKind::InvalidArg)),
-        ErrorKind::InvalidValue if ctx(ContextKind::ValidValue).is_empty() => {
-            format!("{} mangler en verdi", ctx(ContextKind::InvalidArg))
-        }
-        ErrorKind::InvalidValue => format!(
-            "«{}» er ikke en gyldig verdi for {}; gyldige verdier er {}",
-            ctx(ContextKind::InvalidValue),
-            ctx(ContextKind::InvalidArg),
-            ctx(ContextKind::ValidValue)
-        ),
-        ErrorKind::UnknownArgument => format!(
-            "ukjent valg eller argument «{}»",
-            ctx(ContextKind::InvalidArg)
-        ),
-        ErrorKind::InvalidSubcommand if ctx(ContextKind::Usage).contains("malkart export") => {
-            format!(
-                "ukjent rapport «{}»; rapportene er sick-leave (sykefravær) og economy (økonomi)",
-                ctx(ContextKind::InvalidSubcommand)
-            )
-        }
-        ErrorKind::InvalidSubcommand => format!(
-            "ukjent kommando «{}»; kommandoene er init, import, status, export, lock, unlock, \
-             backup, restore og check",
-            ctx(ContextKind::InvalidSubcommand)
-        ),
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
-            if ctx(ContextKind::Usage).contains("malkart export") =>
-        {
-            "mangler rapport; skriv export sick-leave eller export economy".to_string()
-        }
-        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            "mangler kommando; kommandoene er init, import, status, export, lock, unlock, backup, \
-             restore og check"
-                .to_string()
-        }
-        ErrorKind::ArgumentConflict => format!(
-            "{} kan ikke brukes sammen med {}",
-            ctx(ContextKind::InvalidArg),
-            ctx(ContextKind::PriorArg)
-        ),
-        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
-            format!("uventet verdi «{}»", ctx(ContextKind::InvalidValue))
-        }
-        // Anything rarer: clap's own words, without its English prefix.
-        _ => {
-            let text = e.render().to_string();
-            let first = text.lines().next().unwrap_or_default();
-            first.trim_start_matches("error: ").to_string()
         }
     }
 }
