@@ -373,6 +373,7 @@ impl Engine {
         PeriodValue {
             period: evaluated.to_string(),
             value: self.roll(ii, u, &evaluated).value,
+            masked: None,
         }
     }
 
@@ -397,10 +398,12 @@ impl Engine {
         let previous = PeriodValue {
             period: previous.to_string(),
             value: previous_rolled.value,
+            masked: None,
         };
         let last_year = PeriodValue {
             period: last_year.to_string(),
             value: last_year_rolled.value,
+            masked: None,
         };
 
         let applied = self.targets.lookup(ii, u, evaluated.last().year());
@@ -456,6 +459,7 @@ impl Engine {
             previous,
             last_year,
             trend,
+            masked: None,
         }
     }
 }
