@@ -445,7 +445,10 @@ pub enum SickLeaveChange {
     /// As `Set`, but an absent `employees` or `split` keeps the stored one (an import's
     /// empty optional cells, as the economy import keeps stored figures for empty cells).
     Update(SickLeave),
-    Remove { unit: String, month: Month },
+    Remove {
+        unit: String,
+        month: Month,
+    },
 }
 
 /// One month of economy for one ansvar (= unit), in integer øre, net: expenses positive,

@@ -24,8 +24,8 @@ fn demo_file() -> (tempfile::TempDir, std::path::PathBuf) {
 fn small_unit(path: &std::path::Path) -> (String, String, MaskReason) {
     let store = Store::open(path).expect("database");
     let quarter = Period::parse("2026-K3").expect("period");
-    let engine = malkart::engine::Engine::new(store.dataset_for(&quarter).expect("data"))
-        .expect("engine");
+    let engine =
+        malkart::engine::Engine::new(store.dataset_for(&quarter).expect("data")).expect("engine");
     let masked = engine.sick_leave_masked_units(&quarter, 5);
     let (unit, reason) = masked
         .iter()
@@ -78,12 +78,17 @@ fn a_masked_unit_shows_no_sick_leave_figure_until_unmasked_and_not_after_a_resta
         .iter()
         .find(|c| c.unit.code == unit)
         .expect("the unit under its parent");
-    assert_eq!((child.result.value, child.result.masked), (None, Some(reason)));
+    assert_eq!(
+        (child.result.value, child.result.masked),
+        (None, Some(reason))
+    );
 
     // «Vis umaskerte tall»: the figure is there, and the switch is audited.
     assert!(backend.set_sick_leave_unmasked(true).expect("on"));
     assert!(!backend.set_sick_leave_unmasked(true).expect("already on"));
-    let open = backend.indicator_detail("SF", &unit, "2026-K3").expect("detail");
+    let open = backend
+        .indicator_detail("SF", &unit, "2026-K3")
+        .expect("detail");
     assert!(open.result.value.is_some());
     assert_eq!(open.result.masked, None);
     let store = Store::open(&path).expect("database");
@@ -100,6 +105,8 @@ fn a_masked_unit_shows_no_sick_leave_figure_until_unmasked_and_not_after_a_resta
     // A restart: masked again.
     let again = Backend::open(path);
     assert!(!again.info().expect("info").sick_leave_unmasked);
-    let r = again.indicator_detail("SF", &unit, "2026-K3").expect("detail");
+    let r = again
+        .indicator_detail("SF", &unit, "2026-K3")
+        .expect("detail");
     assert_eq!((r.result.value, r.result.masked), (None, Some(reason)));
 }

@@ -14,9 +14,9 @@ mod check;
 mod index;
 mod mask;
 mod privacy;
-mod summary;
 #[cfg(test)]
 mod privacy_tests;
+mod summary;
 #[cfg(test)]
 mod tests;
 
@@ -59,9 +59,9 @@ impl MaskReason {
     /// masking minimum in force.
     pub fn text(self, min_employees: u32) -> String {
         match self {
-            MaskReason::FewEmployees => format!(
-                "Skjult av personvernhensyn: færre enn {min_employees} ansatte."
-            ),
+            MaskReason::FewEmployees => {
+                format!("Skjult av personvernhensyn: færre enn {min_employees} ansatte.")
+            }
             MaskReason::UnknownEmployees => {
                 "Skjult av personvernhensyn: antall ansatte er ikke registrert.".to_string()
             }

@@ -54,7 +54,14 @@ pub(super) fn p(text: &str) -> Period {
 }
 
 /// A row: contracted, self-certified, doctor-certified, employees.
-pub(super) fn row(unit: &str, m: &str, c: f64, s: f64, d: f64, employees: Option<u32>) -> SickLeave {
+pub(super) fn row(
+    unit: &str,
+    m: &str,
+    c: f64,
+    s: f64,
+    d: f64,
+    employees: Option<u32>,
+) -> SickLeave {
     SickLeave {
         unit: unit.into(),
         month: month(m),
