@@ -27,6 +27,7 @@ const COMMANDS: &[&str] = &[
     "export_economy",
     "min_employees",
     "set_min_employees",
+    "set_sick_leave_unmasked",
     "sick_leave_grid",
     "check_sick_leave",
     "save_sick_leave",

@@ -442,11 +442,17 @@ impl SickLeave {
 }
 
 /// A change to the sick-leave table: one (unit, month) row set (created or replaced
-/// whole) or removed.
+/// whole), updated, or removed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SickLeaveChange {
     Set(SickLeave),
-    Remove { unit: String, month: Month },
+    /// As `Set`, but an absent `employees` or `split` keeps the stored one (an import's
+    /// empty optional cells, as the economy import keeps stored figures for empty cells).
+    Update(SickLeave),
+    Remove {
+        unit: String,
+        month: Month,
+    },
 }
 
 /// The largest amount, in øre, one economy figure may have, either sign: 1 000 milliarder

@@ -387,3 +387,87 @@ fn built_in_indicators_cannot_be_redefined_or_measured() {
     )
     .is_err());
 }
+
+#[test]
+fn a_re_import_with_empty_optional_cells_keeps_the_stored_employees_and_split() {
+    let (_dir, _path, mut store) = with_examples();
+    let header = "enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt;ansatte;dager_1_3;dager_4_16;dager_17_56;dager_over_56\n";
+    let first = format!("{header}2100;2026-01;200;2;3;12;1;2;1;1\n");
+    import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "jan.csv",
+        first.as_bytes(),
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    // The same row again with new absence and the optional cells empty: 2 + 3 → 2 + 3 is
+    // unchanged, so the stored split (1 + 2 + 1 + 1 = 5) still fits; contracted 200 → 210.
+    let again = format!("{header}2100;2026-01;210;2;3;;;;;\n");
+    let report = import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "jan2.csv",
+        again.as_bytes(),
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.changed, report.created), (1, 0));
+    let rows = all(&store);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].contracted_days, 210.0);
+    assert_eq!(rows[0].employees, Some(12));
+    assert_eq!(
+        rows[0].split,
+        Some(LengthSplit {
+            days_1_3: 1.0,
+            days_4_16: 2.0,
+            days_17_56: 1.0,
+            days_over_56: 1.0
+        })
+    );
+    // A file without the optional columns at all keeps them too; an identical result is
+    // unchanged and not audited again.
+    let audited = entries(&store).len();
+    let short = "enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt\n2100;2026-01;210;2;3\n";
+    let report = import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "kort.csv",
+        short.as_bytes(),
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.changed, report.unchanged), (0, 1));
+    assert_eq!(entries(&store).len(), audited);
+    // New absence that the stored split no longer adds up to (4 + 3 = 7 ≠ 5) is refused,
+    // naming the row, and nothing changes.
+    let before = all(&store);
+    let bad = format!("{header}2100;2026-01;210;4;3;;;;;\n");
+    let err = import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "bad.csv",
+        bad.as_bytes(),
+        false,
+    )
+    .err()
+    .unwrap_or_else(|| panic!("a split that no longer fits must be refused"))
+    .to_string();
+    assert!(err.contains("2100 / 2026-01"), "{err}");
+    assert!(err.contains("dager_1_3"), "{err}");
+    assert_eq!(all(&store), before);
+    // Given cells replace: ansatte 3 and a new split.
+    let full = format!("{header}2100;2026-01;210;4;3;3;2;2;2;1\n");
+    import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "full.csv",
+        full.as_bytes(),
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rows = all(&store);
+    assert_eq!(rows[0].employees, Some(3));
+    assert_eq!(rows[0].split.map(|s| s.days_1_3), Some(2.0));
+}

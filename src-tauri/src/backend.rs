@@ -6,11 +6,12 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use malkart::clock;
 use malkart::demo::{self, DemoSize};
+use malkart::engine::sickleave::{MaskReason, Privacy};
 use malkart::engine::{Engine, IndicatorResult, PeriodValue, Scorecard, UnitNode, UnitRef};
 use malkart::error::IpcError;
 use malkart::import::{ImportFailure, ImportKind, ImportReport};
@@ -37,6 +38,9 @@ pub struct AppInfo {
     pub user: String,
     /// The last full calendar month (`2026-10`): the period the app opens on.
     pub last_full_month: String,
+    /// «Vis umaskerte tall» is on: sick-leave figures of small groups are shown. Off at
+    /// every start; kept in memory only.
+    pub sick_leave_unmasked: bool,
 }
 
 /// The last periods of one indicator in a målkart, oldest first.
@@ -56,6 +60,8 @@ pub struct HistoryPoint {
     pub display_value: Option<f64>,
     pub target: Option<f64>,
     pub red_limit: Option<f64>,
+    /// Set when the point is a masked sick-leave figure (`value` is then `None`).
+    pub masked: Option<MaskReason>,
 }
 
 /// A child unit's result, for the drill-down table.
@@ -127,6 +133,8 @@ pub struct Backend {
     cache: Mutex<Option<Arc<CachedEngine>>>,
     /// How many times an engine was built (the cache's misses), for tests and measurements.
     builds: AtomicU64,
+    /// «Vis umaskerte tall»: in memory only, so off again when the app restarts.
+    unmasked: AtomicBool,
 }
 
 /// A mutex whose holder panicked still guards consistent data here: SQLite rolled back the
@@ -158,6 +166,7 @@ impl Backend {
             store: Mutex::new(store),
             cache: Mutex::new(None),
             builds: AtomicU64::new(0),
+            unmasked: AtomicBool::new(false),
         }
     }
 
@@ -175,6 +184,7 @@ impl Backend {
             store: Mutex::new(Err(error)),
             cache: Mutex::new(None),
             builds: AtomicU64::new(0),
+            unmasked: AtomicBool::new(false),
         }
     }
 
@@ -185,6 +195,7 @@ impl Backend {
             store: Mutex::new(Ok(store)),
             cache: Mutex::new(None),
             builds: AtomicU64::new(0),
+            unmasked: AtomicBool::new(false),
         }
     }
 
@@ -212,6 +223,7 @@ impl Backend {
             empty: false,
             user: String::new(),
             last_full_month: last_full_month().id(),
+            sick_leave_unmasked: self.unmasked.load(Ordering::Relaxed),
         };
         let guard = lock(&self.store);
         match guard.as_ref() {
@@ -278,12 +290,39 @@ impl Backend {
         Ok(cached.engine.unit_tree())
     }
 
+    /// Turns «Vis umaskerte tall» on or off, audited; `false` when it was so already.
+    pub fn set_sick_leave_unmasked(&self, on: bool) -> std::result::Result<bool, IpcError> {
+        if self.unmasked.load(Ordering::Relaxed) == on {
+            return Ok(false);
+        }
+        // Audited first: when the log cannot be written, the figures stay masked.
+        self.with_store(|store| store.audit_unmasked_switch(on))?;
+        self.unmasked.store(on, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// Whether «Vis umaskerte tall» is on.
+    pub fn sick_leave_unmasked(&self) -> bool {
+        self.unmasked.load(Ordering::Relaxed)
+    }
+
+    /// How sick-leave figures are shown now: masked by the stored minimum unless «Vis
+    /// umaskerte tall» is on. Asked before the engine, so the store is locked only briefly.
+    fn privacy(&self) -> std::result::Result<Privacy, IpcError> {
+        if self.sick_leave_unmasked() {
+            return Ok(Privacy::unmasked());
+        }
+        self.with_store(|store| store.min_employees())
+            .map(Privacy::masked)
+    }
+
     pub fn scorecard(&self, unit: &str, period: &str) -> std::result::Result<Scorecard, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
+        let privacy = self.privacy()?;
         let cached = self.engine_for(&period)?;
         cached
             .engine
-            .scorecard(unit, &period)
+            .scorecard_with(unit, &period, privacy)
             .map_err(|e| Error::from(e).to_ipc())
     }
 
@@ -294,13 +333,20 @@ impl Backend {
         period: &str,
     ) -> std::result::Result<Vec<Sparkline>, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
+        let privacy = self.privacy()?;
         let cached = self.engine_for(&period)?;
         let mut out = Vec::with_capacity(cached.engine.indicators().len());
         for ind in cached.engine.indicators() {
             let anchor = window::history_anchor(&period, ind.frequency);
             let points = cached
                 .engine
-                .series(&ind.code, unit, &anchor, window::history_len(&anchor))
+                .series_with(
+                    &ind.code,
+                    unit,
+                    &anchor,
+                    window::history_len(&anchor),
+                    privacy,
+                )
                 .map_err(|e| Error::from(e).to_ipc())?;
             out.push(Sparkline {
                 code: ind.code.clone(),
@@ -317,6 +363,7 @@ impl Backend {
         period: &str,
     ) -> std::result::Result<IndicatorDetail, IpcError> {
         let period = parse_period(period).map_err(|e| e.to_ipc())?;
+        let privacy = self.privacy()?;
         let cached = self.engine_for(&period)?;
         let engine = &cached.engine;
         let ipc = |e: malkart::engine::EngineError| Error::from(e).to_ipc();
@@ -327,24 +374,29 @@ impl Backend {
         let node = engine
             .unit(unit)
             .ok_or_else(|| Error::UnknownUnit(unit.to_string()).to_ipc())?;
-        let result = engine.evaluate(indicator, unit, &period).map_err(ipc)?;
+        let result = engine
+            .evaluate_with(indicator, unit, &period, privacy)
+            .map_err(ipc)?;
         let anchor = window::history_anchor(&period, definition.frequency);
         let mut history = Vec::new();
         for p in window::history_periods(&anchor) {
-            let r = engine.evaluate(indicator, unit, &p).map_err(ipc)?;
+            let r = engine
+                .evaluate_with(indicator, unit, &p, privacy)
+                .map_err(ipc)?;
             history.push(HistoryPoint {
                 period: r.period,
                 value: r.value,
                 display_value: r.display_value,
                 target: r.target,
                 red_limit: r.red_limit,
+                masked: r.masked,
             });
         }
         let tree = engine.unit_tree();
         let with_children: BTreeSet<&str> =
             tree.iter().filter_map(|u| u.parent.as_deref()).collect();
         let children = engine
-            .children(indicator, unit, &period)
+            .children_with(indicator, unit, &period, privacy)
             .map_err(ipc)?
             .into_iter()
             .map(|(unit, result)| ChildResult {

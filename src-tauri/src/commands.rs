@@ -234,6 +234,12 @@ pub async fn min_employees(backend: Shared<'_>) -> Result<u32, IpcError> {
     blocking(&backend, |b| b.min_employees()).await
 }
 
+/// «Vis umaskerte tall» on or off (audited; in memory only). `false`: it was so already.
+#[tauri::command]
+pub async fn set_sick_leave_unmasked(backend: Shared<'_>, on: bool) -> Result<bool, IpcError> {
+    blocking(&backend, move |b| b.set_sick_leave_unmasked(on)).await
+}
+
 #[tauri::command]
 pub async fn set_min_employees(backend: Shared<'_>, n: u32) -> Result<bool, IpcError> {
     blocking(&backend, move |b| b.set_min_employees(n)).await

@@ -46,6 +46,7 @@ pub fn builder<R: tauri::Runtime>(
             commands::export_economy,
             commands::min_employees,
             commands::set_min_employees,
+            commands::set_sick_leave_unmasked,
             commands::sick_leave_grid,
             commands::check_sick_leave,
             commands::save_sick_leave,

@@ -47,7 +47,10 @@ fn cells(contracted: &str, own: &str, doctor: &str) -> SickLeaveCells {
     }
 }
 
+/// The unit's raw `SF` (the leader checking her own figures: «Vis umaskerte tall» on, so
+/// that privacy masking of a small unit does not hide what the grid saved).
 fn sf(backend: &Backend, unit: &str, period: &str) -> Option<f64> {
+    backend.set_sick_leave_unmasked(true).expect("unmasked");
     backend
         .scorecard(unit, period)
         .expect("scorecard")

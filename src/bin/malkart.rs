@@ -19,6 +19,7 @@ use std::process::ExitCode;
 use args::{Cli, Command, ExportFormat, ExportTarget, Format, Report, Size};
 use malkart::clock;
 use malkart::demo::{self, DemoSize};
+use malkart::engine::sickleave::Privacy;
 use malkart::engine::Engine;
 use malkart::export;
 use malkart::format::group_digits;
@@ -73,16 +74,31 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             let report = import::import_file(&mut store, kind, &file, dry_run)?;
             Ok(import_text(&report))
         }
-        Command::Status { unit, period, format } => {
+        Command::Status {
+            unit,
+            period,
+            format,
+            umaskert,
+        } => {
             let period = Period::parse(&period)?;
-            let store = Store::open_existing(&path)?;
+            let mut store = Store::open_existing(&path)?;
             let engine = Engine::new(store.dataset_for(&period)?)?;
-            let card = engine.scorecard(&unit, &period)?;
+            let min = store.min_employees()?;
+            // Sick-leave figures of small groups are masked unless asked for deliberately;
+            // an unmasked view is audited before anything is shown.
+            let privacy = if umaskert {
+                engine.unit(&unit).ok_or_else(|| Error::UnknownUnit(unit.clone()))?;
+                store.audit_unmasked_view(&unit, &period.to_string(), "cli")?;
+                Privacy::unmasked()
+            } else {
+                Privacy::masked(min)
+            };
+            let card = engine.scorecard_with(&unit, &period, privacy)?;
             match format {
                 Format::Json => serde_json::to_string_pretty(&card)
                     .map(|s| s + "\n")
                     .map_err(|e| Error::Invalid(format!("kunne ikke skrive JSON: {e}"))),
-                Format::Table => Ok(table::render(&card)),
+                Format::Table => Ok(table::render(&card, min, umaskert)),
             }
         }
         Command::Lock { month } => {

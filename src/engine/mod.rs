@@ -392,6 +392,7 @@ impl Engine {
         PeriodValue {
             period: evaluated.to_string(),
             value: self.roll(ii, u, &evaluated).value,
+            masked: None,
         }
     }
 
@@ -416,10 +417,12 @@ impl Engine {
         let previous = PeriodValue {
             period: previous.to_string(),
             value: previous_rolled.value,
+            masked: None,
         };
         let last_year = PeriodValue {
             period: last_year.to_string(),
             value: last_year_rolled.value,
+            masked: None,
         };
 
         let applied = self.targets.lookup(ii, u, evaluated.last().year());
@@ -488,6 +491,7 @@ impl Engine {
             previous,
             last_year,
             trend,
+            masked: None,
         }
     }
 }

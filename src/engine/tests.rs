@@ -282,14 +282,16 @@ fn coarser_indicator_shows_its_latest_span_ending_by_the_period() {
         kv.previous,
         PeriodValue {
             period: "2025-K4".into(),
-            value: Some(3.5)
+            value: Some(3.5),
+            masked: None
         }
     );
     assert_eq!(
         kv.last_year,
         PeriodValue {
             period: "2025-K1".into(),
-            value: Some(3.0)
+            value: Some(3.0),
+            masked: None
         }
     );
     // 2026-K3 ends in September: the latest whole year is 2025, and so is the target year.
@@ -374,14 +376,16 @@ fn trend_with_direction_lav_judges_displayed_values() {
         sep.previous,
         PeriodValue {
             period: "2026-08".into(),
-            value: Some(7.24)
+            value: Some(7.24),
+            masked: None
         }
     );
     assert_eq!(
         sep.last_year,
         PeriodValue {
             period: "2025-09".into(),
-            value: Some(7.84)
+            value: Some(7.84),
+            masked: None
         }
     );
     // August 7.24 and July 7.21 both show 7,2: unchanged, though the raw value rose.
@@ -723,7 +727,8 @@ fn range_across_years_scales_sum_targets_and_expects_both_years() {
         r.previous,
         PeriodValue {
             period: "2025-08..2025-10".into(),
-            value: None
+            value: None,
+            masked: None
         }
     );
 }

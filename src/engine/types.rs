@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::sickleave::MaskReason;
 use crate::model::{
     Aggregation, Direction, EconomyMonth, Frequency, Indicator, Measurement, Perspective,
     SickLeave, Target, Unit,
@@ -85,6 +86,9 @@ pub struct PeriodValue {
     /// Canonical period id.
     pub period: String,
     pub value: Option<f64>,
+    /// Set when a sick-leave value is masked for privacy (`value` is then `None`).
+    #[serde(default)]
+    pub masked: Option<MaskReason>,
 }
 
 /// The result for one indicator, one unit (its subtree) and one period: every figure needed
@@ -129,6 +133,10 @@ pub struct IndicatorResult {
     pub previous: PeriodValue,
     pub last_year: PeriodValue,
     pub trend: Trend,
+    /// Set when this `SF*` figure is masked for privacy: value, status (`no_data`), trend,
+    /// previous and last year are then hidden (sick-leave.md, docs/decisions.md).
+    #[serde(default)]
+    pub masked: Option<MaskReason>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -114,7 +114,7 @@ pub fn parse(
             }
             continue;
         }
-        out.push(SickLeaveChange::Set(row));
+        out.push(SickLeaveChange::Update(row));
     }
     keys.sort_unstable();
     for twins in keys.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {

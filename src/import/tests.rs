@@ -786,7 +786,7 @@ fn sick_leave(p: Parsed) -> Vec<crate::model::SickLeave> {
         ChangeSet::SickLeave(rows) => rows
             .into_iter()
             .map(|c| match c {
-                crate::model::SickLeaveChange::Set(r) => r,
+                crate::model::SickLeaveChange::Update(r) => r,
                 other => panic!("{other:?}"),
             })
             .collect(),

@@ -463,6 +463,42 @@ impl Store {
     pub fn set_min_employees(&mut self, n: u32) -> Result<bool> {
         self.write(|tx, log| settings::set_min_employees(tx, n, log))
     }
+    /// Writes in the audit log that sick-leave figures of `unit` for `period` were shown
+    /// unmasked (`malkart status --umaskert`); `door` names where (`cli`).
+    pub fn audit_unmasked_view(&mut self, unit: &str, period: &str, door: &str) -> Result<()> {
+        let key = format!("{door}: {unit} / {period}");
+        let new = audit::json(&"vist umaskert");
+        self.write(|tx, log| {
+            log.write_one(
+                tx,
+                &audit::Change {
+                    entity: UNMASKED,
+                    key: &key,
+                    new: Some(&new),
+                    ..audit::Change::default()
+                },
+            )
+        })
+    }
+
+    /// Writes in the audit log that «Vis umaskerte tall» was turned on or off in the app.
+    pub fn audit_unmasked_switch(&mut self, on: bool) -> Result<()> {
+        let word = |b: bool| audit::json(&if b { "på" } else { "av" });
+        let (old, new) = (word(!on), word(on));
+        self.write(|tx, log| {
+            log.write_one(
+                tx,
+                &audit::Change {
+                    entity: UNMASKED,
+                    key: "app: Vis umaskerte tall",
+                    old: Some(&old),
+                    new: Some(&new),
+                    ..audit::Change::default()
+                },
+            )
+        })
+    }
+
     /// A number that changes whenever anything in the database changes; caches compare it.
     /// Every write transaction bumps it as it commits, from any connection.
     pub fn revision(&self) -> Result<i64> {
@@ -481,6 +517,9 @@ impl Store {
         Ok(value)
     }
 }
+
+/// The audit log's entity for sick-leave figures shown unmasked.
+pub const UNMASKED: &str = "sykefravær umaskert";
 
 /// SQLite's "file is not a database", said so that a person knows which file and that it
 /// was left alone.

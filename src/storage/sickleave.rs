@@ -6,7 +6,8 @@
 //! nothing for the caller's transaction to roll back but its own. The stored rows of the
 //! months the changes touch are read in one query and matched in memory, which keeps the
 //! demo's 180 000 rows a matter of a second; an identical row is counted as unchanged and
-//! not audited.
+//! not audited. An `Update` (the import) keeps the stored `ansatte` and length split where
+//! it has none, as the economy import keeps stored figures for empty cells.
 
 use std::collections::{HashMap, HashSet};
 
@@ -57,7 +58,7 @@ fn logged(row: &SickLeave) -> String {
 
 fn key_of(change: &SickLeaveChange) -> (&str, Month) {
     match change {
-        SickLeaveChange::Set(row) => (row.unit.as_str(), row.month),
+        SickLeaveChange::Set(row) | SickLeaveChange::Update(row) => (row.unit.as_str(), row.month),
         SickLeaveChange::Remove { unit, month } => (unit.as_str(), *month),
     }
 }
@@ -76,7 +77,7 @@ fn validate(conn: &Connection, changes: &[SickLeaveChange]) -> Result<()> {
         if !units.contains(unit) {
             return Err(Error::UnknownUnit(unit.to_string()));
         }
-        if let SickLeaveChange::Set(row) = change {
+        if let SickLeaveChange::Set(row) | SickLeaveChange::Update(row) = change {
             if let Some(p) = check(row).first() {
                 return Err(Error::Invalid(format!(
                     "sykefravær {unit} / {}: {}: {}",
@@ -122,6 +123,8 @@ pub fn apply(
         _ => HashMap::new(),
     };
 
+    let merged = merge_updates(changes, &stored)?;
+
     let mut upsert = conn.prepare_cached(&format!(
         "INSERT INTO sick_leave ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (month, unit) DO UPDATE SET contracted_days = excluded.contracted_days,
@@ -133,11 +136,16 @@ pub fn apply(
     let mut delete =
         conn.prepare_cached("DELETE FROM sick_leave WHERE month = ?1 AND unit = ?2")?;
     let mut log_stmt = None;
-    for change in changes {
+    for (change, merged) in changes.iter().zip(&merged) {
         let (unit, month) = key_of(change);
         let old = stored.get(&(unit.to_string(), month.index()));
-        let new = match change {
-            SickLeaveChange::Set(row) => {
+        let set = match change {
+            SickLeaveChange::Set(row) => Some(row),
+            SickLeaveChange::Update(row) => Some(merged.as_ref().unwrap_or(row)),
+            SickLeaveChange::Remove { .. } => None,
+        };
+        let new = match set {
+            Some(row) => {
                 match old {
                     Some(old) if old == row => {
                         summary.unchanged += 1;
@@ -161,7 +169,7 @@ pub fn apply(
                 ])?;
                 Some(row)
             }
-            SickLeaveChange::Remove { .. } => {
+            None => {
                 if old.is_none() {
                     summary.unchanged += 1;
                     continue;
@@ -195,6 +203,43 @@ pub fn apply(
         }
     }
     Ok(summary)
+}
+
+/// Each `Update` with the stored `ansatte` and length split filled in where it has none;
+/// `None` for every other change. Refuses (naming the row) a kept split that no longer adds
+/// up to the new `egenmeldt + legemeldt`.
+fn merge_updates(
+    changes: &[SickLeaveChange],
+    stored: &HashMap<(String, i32), SickLeave>,
+) -> Result<Vec<Option<SickLeave>>> {
+    let mut out = Vec::with_capacity(changes.len());
+    for change in changes {
+        let SickLeaveChange::Update(row) = change else {
+            out.push(None);
+            continue;
+        };
+        let Some(old) = stored.get(&(row.unit.clone(), row.month.index())) else {
+            out.push(None);
+            continue;
+        };
+        let mut merged = row.clone();
+        merged.employees = row.employees.or(old.employees);
+        if row.split.is_none() && old.split.is_some() {
+            merged.split = old.split;
+            if let Some(p) = check(&merged).first() {
+                return Err(Error::Invalid(format!(
+                    "sykefravær {} / {}: lengdefordelingen som er lagret, passer ikke lenger: \
+                     {} Fyll inn de fire kolonnene dager_1_3, dager_4_16, dager_17_56 og \
+                     dager_over_56 i filen, eller fjern fordelingen i registreringsbildet.",
+                    row.unit,
+                    row.month.id(),
+                    p.message
+                )));
+            }
+        }
+        out.push(Some(merged));
+    }
+    Ok(out)
 }
 
 fn row(

@@ -78,6 +78,9 @@ pub enum Command {
         period: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Vis sykefraværstall for små grupper umaskert (skrives i endringsloggen)
+        #[arg(long)]
+        umaskert: bool,
     },
     /// Eksporterer sykefraværsrapporten eller økonomirapporten (CSV, XLSX, PDF eller JSON)
     #[command(

@@ -86,15 +86,24 @@ fn shorten(text: &str, width: usize) -> String {
 }
 
 fn row(r: &IndicatorResult) -> [String; 9] {
+    // A masked sick-leave figure shows `*`, never the number; the status says why.
+    let (value, status, trend) = match r.masked {
+        Some(reason) => (
+            "*".to_string(),
+            format!("* skjult ({})", reason.word()),
+            "·".to_string(),
+        ),
+        None => (optional(r.value, r), status_text(r.status), trend_text(r)),
+    };
     [
         r.code.clone(),
         shorten(&r.name, NAME_WIDTH),
         r.period.clone(),
-        optional(r.value, r),
+        value,
         optional(r.target, r),
         optional(r.red_limit, r),
-        status_text(r.status),
-        trend_text(r),
+        status,
+        trend,
         coverage_text(r),
     ]
 }
@@ -139,8 +148,10 @@ fn perspective(out: &mut String, p: &PerspectiveResult) {
     }
 }
 
-/// The whole målkart: a title, then per perspective a summary line and one row per indicator.
-pub fn render(card: &Scorecard) -> String {
+/// The whole målkart: a title, then per perspective a summary line and one row per indicator;
+/// a note on masking when any sick-leave figure is masked (`min_employees` the minimum in
+/// force), or a warning when the figures are shown unmasked.
+pub fn render(card: &Scorecard, min_employees: u32, unmasked: bool) -> String {
     let label = Period::parse(&card.period)
         .map(|p| p.label())
         .unwrap_or_else(|_| card.period.clone());
@@ -155,5 +166,22 @@ pub fn render(card: &Scorecard) -> String {
         "\nPeriode er perioden tallet gjelder (en årlig indikator viser siste hele år). \
          Dekning er rapporterte av forventede tall.\n",
     );
+    let masked = card
+        .perspectives
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .any(|r| r.masked.is_some());
+    if unmasked {
+        out.push_str(
+            "Sykefraværstallene vises umaskert (--umaskert); visningen er skrevet i \
+             endringsloggen. Ikke del dem videre.\n",
+        );
+    } else if masked {
+        out.push_str(&format!(
+            "* Sykefraværstall for grupper med færre enn {min_employees} ansatte (eller ukjent \
+             antall) er skjult av personvernhensyn, og tall som ellers kunne regnes ut av dem \
+             (sekundær).\n"
+        ));
+    }
     out
 }

@@ -32,6 +32,8 @@ pub(crate) struct SickLeaveIndex {
     /// `offsets[u]..offsets[u + 1]` are unit `u`'s entries; length = units + 1.
     offsets: Vec<u32>,
     entries: Vec<Entry>,
+    /// The masking decisions taken over these rows (`privacy.rs`).
+    pub(crate) decisions: super::privacy::DecisionCache,
 }
 
 impl SickLeaveIndex {
@@ -85,7 +87,11 @@ impl SickLeaveIndex {
             }
             *slot = next as u32;
         }
-        SickLeaveIndex { offsets, entries }
+        SickLeaveIndex {
+            offsets,
+            entries,
+            decisions: Default::default(),
+        }
     }
 
     /// How many (unit, month) rows are indexed.

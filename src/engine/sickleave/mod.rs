@@ -5,11 +5,17 @@
 //! - `indicator_rows` turns them into one ratio per (unit, month) for `SF`, `SF-E`, `SF-L`,
 //!   `SF-KORT`, `SF-LANG`, `SF-N` (numerator and denominator; the engine sums both before
 //!   dividing);
-//! - `Engine::sick_leave_summary` builds the report; masking is its own pure step.
+//! - `Engine::sick_leave_summary` builds the report; masking is its own pure step
+//!   (`mask.rs`), decided once per period for the whole tree and applied to every
+//!   surface by `privacy.rs` (`scorecard_with`, `evaluate_with`, `children_with`,
+//!   `series_with`).
 
 mod check;
 mod index;
 mod mask;
+mod privacy;
+#[cfg(test)]
+mod privacy_tests;
 mod summary;
 #[cfg(test)]
 mod tests;
@@ -21,6 +27,7 @@ use super::{Status, UnitRef};
 
 pub use check::{check, SPLIT_TOLERANCE};
 pub(crate) use index::SickLeaveIndex;
+pub use privacy::{is_sick_leave, Privacy, SickLeaveAccess};
 
 /// The built-in sick-leave indicator codes.
 pub const CODES: [&str; 6] = ["SF", "SF-E", "SF-L", "SF-KORT", "SF-LANG", "SF-N"];
@@ -45,6 +52,33 @@ pub enum MaskReason {
     UnknownEmployees,
     /// Masked so that a hidden part cannot be worked out by subtraction.
     Secondary,
+}
+
+impl MaskReason {
+    /// Why a figure shows `*`, in a sentence (the app's wording): `min_employees` is the
+    /// masking minimum in force.
+    pub fn text(self, min_employees: u32) -> String {
+        match self {
+            MaskReason::FewEmployees => {
+                format!("Skjult av personvernhensyn: færre enn {min_employees} ansatte.")
+            }
+            MaskReason::UnknownEmployees => {
+                "Skjult av personvernhensyn: antall ansatte er ikke registrert.".to_string()
+            }
+            MaskReason::Secondary => "Skjult av personvernhensyn: ellers kunne skjulte tall \
+                regnes ut ved å trekke rader fra hverandre."
+                .to_string(),
+        }
+    }
+
+    /// A short word for a table cell: `få ansatte`, `ukjent antall`, `sekundær`.
+    pub fn word(self) -> &'static str {
+        match self {
+            MaskReason::FewEmployees => "få ansatte",
+            MaskReason::UnknownEmployees => "ukjent antall",
+            MaskReason::Secondary => "sekundær",
+        }
+    }
 }
 
 /// One row of the sick-leave summary: a unit's subtree total over the period. Percentages

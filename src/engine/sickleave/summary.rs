@@ -14,7 +14,6 @@
 //! and masking errs on the side of hiding.
 
 use super::index::Entry;
-use super::mask::{mask, MaskNode};
 use super::{MaskReason, SickLeaveSummary, SickLeaveSummaryRow};
 use crate::engine::{status, Engine, EngineError, Status};
 use crate::format::round_half_away;
@@ -168,7 +167,6 @@ impl Engine {
         }
 
         let mut rows: Vec<SickLeaveSummaryRow> = Vec::with_capacity(n);
-        let mut nodes_data: Vec<(bool, bool)> = Vec::with_capacity(n);
         for (i, k) in subtree.clone().enumerate() {
             let end = self.tree.subtree(k).end - start;
             let mut t = Own::default();
@@ -222,27 +220,20 @@ impl Engine {
                 masked: false,
                 mask_reason: None,
             });
-            let o = &own[i];
-            nodes_data.push((t.rows + t.ly_rows > 0, o.rows + o.ly_rows > 0));
         }
 
-        let nodes: Vec<MaskNode<'_>> = rows
-            .iter()
-            .enumerate()
-            .map(|(i, row)| MaskNode {
-                code: &row.code,
-                parent: parent[i],
-                employees: row.employees,
-                has_data: nodes_data[i].0,
-                own_figures: nodes_data[i].1,
-                own_by_month: &own_emp[i * months..(i + 1) * months],
-                subtree_by_month: &sub_emp[i * months..(i + 1) * months],
-            })
-            .collect();
-        let reasons = mask(&nodes, min_employees);
-        drop(nodes);
+        // The decision over the whole tree (privacy.rs), so that this report hides what
+        // every målkart hides: a sub-unit's report never shows a row the municipality's hides.
+        let decision = self.sick_leave_decision(period, min_employees);
+        let reasons = decision.reasons[start..start + n].iter().copied();
         let (mut masked_primary, mut masked_secondary) = (0, 0);
-        for (row, reason) in rows.iter_mut().zip(reasons) {
+        // Last year's figure is hidden, too, where last year's own decision masks it.
+        let last_year = self.sick_leave_decision(&ly, min_employees);
+        for ((i, row), reason) in rows.iter_mut().enumerate().zip(reasons) {
+            if last_year.reasons[start + i].is_some() {
+                row.last_year_pct = None;
+                row.change_pp = None;
+            }
             let Some(reason) = reason else { continue };
             match reason {
                 MaskReason::Secondary => masked_secondary += 1,

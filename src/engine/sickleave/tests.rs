@@ -11,7 +11,7 @@ use crate::model::{
 };
 use crate::period::{Month, Period};
 
-fn unit(code: &str, parent: Option<&str>) -> Unit {
+pub(super) fn unit(code: &str, parent: Option<&str>) -> Unit {
     Unit {
         code: code.into(),
         name: format!("Enhet {code}"),
@@ -49,12 +49,19 @@ fn month(text: &str) -> Month {
         .first()
 }
 
-fn p(text: &str) -> Period {
+pub(super) fn p(text: &str) -> Period {
     Period::parse(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// A row: contracted, self-certified, doctor-certified, employees.
-fn row(unit: &str, m: &str, c: f64, s: f64, d: f64, employees: Option<u32>) -> SickLeave {
+pub(super) fn row(
+    unit: &str,
+    m: &str,
+    c: f64,
+    s: f64,
+    d: f64,
+    employees: Option<u32>,
+) -> SickLeave {
     SickLeave {
         unit: unit.into(),
         month: month(m),
@@ -73,7 +80,7 @@ fn quarter(unit: &str, c: f64, s: f64, d: f64, employees: u32) -> Vec<SickLeave>
         .collect()
 }
 
-fn engine(units: Vec<Unit>, sick_leave: Vec<SickLeave>, targets: Vec<Target>) -> Engine {
+pub(super) fn engine(units: Vec<Unit>, sick_leave: Vec<SickLeave>, targets: Vec<Target>) -> Engine {
     Engine::new(Dataset {
         units,
         indicators: builtins(),
@@ -97,7 +104,7 @@ fn close(a: Option<f64>, b: f64) -> bool {
     a.is_some_and(|a| (a - b).abs() < 1e-9)
 }
 
-fn sf_target(unit: Option<&str>, t: f64, r: f64) -> Target {
+pub(super) fn sf_target(unit: Option<&str>, t: f64, r: f64) -> Target {
     Target {
         indicator: "SF".into(),
         unit: unit.map(Into::into),

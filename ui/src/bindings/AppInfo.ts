@@ -24,4 +24,9 @@ user: string,
 /**
  * The last full calendar month (`2026-10`): the period the app opens on.
  */
-last_full_month: string, };
+last_full_month: string, 
+/**
+ * «Vis umaskerte tall» is on: sick-leave figures of small groups are shown. Off at
+ * every start; kept in memory only.
+ */
+sick_leave_unmasked: boolean, };

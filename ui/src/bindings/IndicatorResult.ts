@@ -2,6 +2,7 @@
 import type { Aggregation } from "./Aggregation";
 import type { Direction } from "./Direction";
 import type { Frequency } from "./Frequency";
+import type { MaskReason } from "./MaskReason";
 import type { PeriodValue } from "./PeriodValue";
 import type { Status } from "./Status";
 import type { TargetSource } from "./TargetSource";
@@ -45,4 +46,9 @@ coverage: number | null, complete: boolean, reported_cells: number, expected_cel
 /**
  * Units of the subtree expected to report that lack at least one span of the period.
  */
-expected_units: number, missing_units: number, previous: PeriodValue, last_year: PeriodValue, trend: Trend, };
+expected_units: number, missing_units: number, previous: PeriodValue, last_year: PeriodValue, trend: Trend, 
+/**
+ * Set when this `SF*` figure is masked for privacy: value, status (`no_data`), trend,
+ * previous and last year are then hidden (sick-leave.md, docs/decisions.md).
+ */
+masked: MaskReason | null, };

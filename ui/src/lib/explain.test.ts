@@ -9,8 +9,8 @@ const base: IndicatorResult = {
   target: 7, red_limit: 8, target_source: "default", status: "yellow",
   coverage: 11 / 12, complete: false, reported_cells: 11, expected_cells: 12,
   expected_units: 4, missing_units: 1,
-  previous: { period: "2026-K2", value: 6.91 }, last_year: { period: "2025-K3", value: 7.84 },
-  trend: "worse",
+  previous: { period: "2026-K2", value: 6.91, masked: null }, last_year: { period: "2025-K3", value: 7.84, masked: null },
+  trend: "worse", masked: null,
 };
 
 describe("why this status", () => {

@@ -56,6 +56,20 @@ export function maskReasonText(reason: MaskReason | null, minEmployees: number):
   }
 }
 
+/** The reason in a few words, for a narrow cell (the full sentence goes in the tooltip). */
+export function maskReasonShort(reason: MaskReason | null, minEmployees: number): string {
+  switch (reason) {
+    case "few_employees":
+      return `færre enn ${minEmployees} ansatte`;
+    case "unknown_employees":
+      return "ukjent antall ansatte";
+    case "secondary":
+      return "kunne ellers regnes ut";
+    default:
+      return "skjult";
+  }
+}
+
 /** How many rows are masked, by reason. */
 export function maskCounts(summary: SickLeaveSummary): { few: number; unknown: number; secondary: number; total: number } {
   let few = 0;

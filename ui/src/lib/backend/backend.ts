@@ -72,6 +72,9 @@ export interface Backend {
   minEmployees(): Promise<number>;
   /** `false` when it was that already. */
   setMinEmployees(n: number): Promise<boolean>;
+  /** «Vis umaskerte tall» on or off: audited, kept in memory only (off at every start).
+   *  `false` when it was so already. */
+  setSickLeaveUnmasked(on: boolean): Promise<boolean>;
 
   // The registration grids.
   /** Sick leave of `month` for `unit` and every unit below it. */

@@ -71,6 +71,7 @@ describe("the Tauri backend", () => {
     await b.exportEconomy("1000", "2026-T2", "pdf", "/tmp/økonomi.pdf");
     await b.minEmployees();
     await b.setMinEmployees(7);
+    await b.setSickLeaveUnmasked(true);
     expect(calls).toEqual([
       { cmd: "sick_leave_summary", args: { unit: "2000", period: "2026-K3", minEmployees: null } },
       { cmd: "sick_leave_summary", args: { unit: "2000", period: "2026-K3", minEmployees: 0 } },
@@ -79,6 +80,7 @@ describe("the Tauri backend", () => {
       { cmd: "export_economy", args: { unit: "1000", period: "2026-T2", format: "pdf", path: "/tmp/økonomi.pdf" } },
       { cmd: "min_employees", args: undefined },
       { cmd: "set_min_employees", args: { n: 7 } },
+      { cmd: "set_sick_leave_unmasked", args: { on: true } },
     ]);
   });
 

@@ -81,5 +81,6 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     exportEconomy: (unit, period, format, path) => call("export_economy", { unit, period, format, path }),
     minEmployees: () => call("min_employees"),
     setMinEmployees: (n) => call("set_min_employees", { n }),
+    setSickLeaveUnmasked: (on) => call("set_sick_leave_unmasked", { on }),
   };
 }
