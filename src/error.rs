@@ -304,8 +304,8 @@ fn io_message(path: &Path, e: &std::io::Error, writing: bool) -> String {
         ),
         IoKind::NotFound => format!("finner ikke filen {shown}; sjekk navnet og mappen"),
         IoKind::IsADirectory => format!(
-            "{shown} er en mappe, ikke en fil; oppgi et filnavn, for eksempel {}",
-            path.join("rapport.csv").display()
+            "{shown} er en mappe, ikke en fil; oppgi et filnavn (en fil i mappen, ikke mappen \
+             selv)"
         ),
         IoKind::NotADirectory => {
             format!("{shown}: en del av stien er en fil, ikke en mappe; sjekk stien")

@@ -172,7 +172,7 @@ impl Backend {
 
     fn open_store(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::io_write(dir, e))?;
         }
         Store::open(path)
     }

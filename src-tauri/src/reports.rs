@@ -69,7 +69,7 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> malkart::Result<()> {
     })();
     if let Err(e) = written {
         let _ = std::fs::remove_file(&temp);
-        return Err(Error::io(target, e));
+        return Err(Error::io_write(target, e));
     }
     Ok(())
 }

@@ -266,6 +266,31 @@ fn demo_file(dir: &std::path::Path) -> (Backend, std::path::PathBuf) {
 }
 
 #[test]
+fn a_backup_replaces_an_existing_file_only_when_asked_and_keeps_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (backend, _db) = demo_file(dir.path());
+    let copy = dir.path().join("kopi.db");
+    std::fs::write(&copy, b"et annet dokument").expect("write");
+    let copy_text = copy.to_str().expect("utf-8 path");
+    let err = backend.backup(copy_text, false).expect_err("refused");
+    assert_eq!(err.kind, "exists", "{}", err.message);
+    assert!(err.message.contains("finnes allerede"), "{}", err.message);
+    assert_eq!(std::fs::read(&copy).expect("read"), b"et annet dokument");
+    let kept = backend
+        .backup(copy_text, true)
+        .expect("backup")
+        .expect("the replaced file is kept");
+    assert_eq!(std::fs::read(&kept).expect("read"), b"et annet dokument");
+    assert!(
+        Store::open_existing(&copy)
+            .expect("a database")
+            .check()
+            .expect("check")
+            .ok
+    );
+}
+
+#[test]
 fn restore_brings_back_the_copy_and_keeps_the_replaced_file() {
     let dir = tempfile::tempdir().expect("temp dir");
     let (backend, _db) = demo_file(dir.path());
