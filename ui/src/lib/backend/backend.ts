@@ -54,7 +54,9 @@ export interface Backend {
   lockMonth(month: string): Promise<boolean>;
   unlockMonth(month: string, reason: string): Promise<boolean>;
   audit(query: AuditQuery): Promise<AuditEntry[]>;
-  backup(path: string): Promise<void>;
+  /** `overwrite` only once the person has agreed to replace an existing file (the save
+   *  dialog asks); returns where the replaced file was kept. */
+  backup(path: string, overwrite: boolean): Promise<string | null>;
   /** Returns where the replaced database was kept. */
   restore(path: string): Promise<string | null>;
   /** The system's file dialogs; `null` when the person cancels. */

@@ -48,7 +48,7 @@ describe("the Tauri backend", () => {
     await b.lockMonth("2026-09");
     await b.unlockMonth("2026-09", "Rettet feil i september");
     await b.audit({ unit: "2000", indicator: null, from: "2026-01-01", to: null, limit: 200 });
-    await b.backup("/tmp/kopi.db");
+    await b.backup("/tmp/kopi.db", true);
     await b.restore("/tmp/kopi.db");
     expect(calls).toEqual([
       { cmd: "import_file", args: { kind: "measurements", path: "/tmp/målinger.csv", dryRun: true } },
@@ -56,7 +56,7 @@ describe("the Tauri backend", () => {
       { cmd: "lock_month", args: { month: "2026-09" } },
       { cmd: "unlock_month", args: { month: "2026-09", reason: "Rettet feil i september" } },
       { cmd: "audit", args: { query: { unit: "2000", indicator: null, from: "2026-01-01", to: null, limit: 200 } } },
-      { cmd: "backup", args: { path: "/tmp/kopi.db" } },
+      { cmd: "backup", args: { path: "/tmp/kopi.db", overwrite: true } },
       { cmd: "restore", args: { path: "/tmp/kopi.db" } },
     ]);
   });
