@@ -281,7 +281,9 @@ fn refuse_invisible(
     let mut bad = std::collections::HashSet::new();
     for record in table.records.iter() {
         for &(col, name) in &checked {
-            let Some(cell) = record.cell(col) else { continue };
+            let Some(cell) = record.cell(col) else {
+                continue;
+            };
             if let Some(message) = crate::text::invisible_message(cell) {
                 problems.add(record.line, Some(name), message);
                 bad.insert(record.line);
