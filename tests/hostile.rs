@@ -80,9 +80,7 @@ fn multibyte_periods_are_refused_by_status_lock_and_import_without_a_panic() {
         let file = dir.path().join("sykefravær.csv");
         std::fs::write(
             &file,
-            format!(
-                "enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt\n2100;{period};100;1;2\n"
-            ),
+            format!("enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt\n2100;{period};100;1;2\n"),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let path = file.to_string_lossy().into_owned();
@@ -102,19 +100,22 @@ fn a_workbook_with_a_cell_at_xfd1048576_imports_in_moments() {
     drop(store(&db));
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let written = ["enhet", "periode", "avtalte_dagsverk", "egenmeldt", "legemeldt"]
-        .iter()
-        .enumerate()
-        .try_for_each(|(i, h)| sheet.write_string(0, i as u16, *h).map(|_| ()))
-        .and_then(|()| sheet.write_string(1_048_575, 16_383, "x").map(|_| ()));
+    let written = [
+        "enhet",
+        "periode",
+        "avtalte_dagsverk",
+        "egenmeldt",
+        "legemeldt",
+    ]
+    .iter()
+    .enumerate()
+    .try_for_each(|(i, h)| sheet.write_string(0, i as u16, *h).map(|_| ()))
+    .and_then(|()| sheet.write_string(1_048_575, 16_383, "x").map(|_| ()));
     written.unwrap_or_else(|e| panic!("{e}"));
     let bytes = book.save_to_buffer().unwrap_or_else(|e| panic!("{e}"));
     let file = dir.path().join("stor.xlsx");
     std::fs::write(&file, bytes).unwrap_or_else(|e| panic!("{e}"));
-    let (code, stderr) = malkart(
-        &db,
-        &["import", "sykefravær", &file.to_string_lossy()],
-    );
+    let (code, stderr) = malkart(&db, &["import", "sykefravær", &file.to_string_lossy()]);
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("linje 1048576"), "{stderr}");
 }
@@ -123,7 +124,13 @@ fn a_workbook_with_a_cell_at_xfd1048576_imports_in_moments() {
 fn storage_refuses_unit_codes_with_invisible_characters_and_composes_names() {
     let (_dir, db) = tmp();
     let mut store = store(&db);
-    for code in ["2100\u{200b}", "21\u{feff}00", "\u{202e}0012", "2100\u{2066}", "A\u{30a}"] {
+    for code in [
+        "2100\u{200b}",
+        "21\u{feff}00",
+        "\u{202e}0012",
+        "2100\u{2066}",
+        "A\u{30a}",
+    ] {
         let set = ChangeSet::Units(vec![unit(code, "Look-alike", Some("2000"))]);
         match store.apply(&set, "app", false) {
             Err(Error::Invalid(m)) => assert!(m.contains("enhetskode"), "{m}"),
@@ -224,7 +231,13 @@ fn an_import_past_the_bound_changes_nothing() {
     let (_dir, db) = tmp();
     let mut store = store(&db);
     let text = "ansvar;periode;regnskap\n2100;2026-01;100\n2100;2026-02;-92233720368547758\n";
-    match import_bytes(&mut store, ImportKind::Economy, "ø.csv", text.as_bytes(), false) {
+    match import_bytes(
+        &mut store,
+        ImportKind::Economy,
+        "ø.csv",
+        text.as_bytes(),
+        false,
+    ) {
         Err(Error::Import(f)) => {
             assert_eq!(f.total, 1);
             assert_eq!(f.errors[0].line, 3);

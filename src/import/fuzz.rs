@@ -153,12 +153,12 @@ fn sheet_piece() -> impl Strategy<Value = String> {
 /// A workbook: a dimension, a sheet from pieces, maybe shared strings with any count.
 fn workbook() -> impl Strategy<Value = Vec<u8>> {
     (
-        prop_oneof![cell_ref(), (cell_ref(), cell_ref()).prop_map(|(a, b)| format!("{a}:{b}"))],
+        prop_oneof![
+            cell_ref(),
+            (cell_ref(), cell_ref()).prop_map(|(a, b)| format!("{a}:{b}"))
+        ],
         prop::collection::vec(sheet_piece(), 0..40),
-        proptest::option::of((
-            "[0-9]{1,22}",
-            prop::collection::vec(any::<String>(), 0..5),
-        )),
+        proptest::option::of(("[0-9]{1,22}", prop::collection::vec(any::<String>(), 0..5))),
     )
         .prop_map(|(dimension, pieces, shared)| {
             let shared = shared.map(|(count, strings)| {

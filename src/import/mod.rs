@@ -257,12 +257,19 @@ fn other_kind(kind: ImportKind, header: &[String]) -> Option<String> {
                 return None;
             }
             let names: Vec<String> = foreign.iter().map(|n| format!("«{n}»")).collect();
+            let names = match names.split_last() {
+                Some((last, init)) if !init.is_empty() => format!("{} og {last}", init.join(", ")),
+                _ => names.concat(),
+            };
+            let what = if foreign.len() == 1 {
+                "kolonnen"
+            } else {
+                "kolonnene"
+            };
             Some(format!(
-                "filen ser ut som en «{}»-fil (den har kolonnene {}), ikke «{}»; velg «{}» som \
-                 type import, eller velg riktig fil",
+                "filen ser ut som en «{}»-fil (den har {what} {names}), ikke «{}»; velg «{}» \
+                 som type import, eller velg riktig fil",
                 other.key(),
-                cells::one_of(&names.iter().map(String::as_str).collect::<Vec<_>>())
-                    .replace(" eller ", " og "),
                 kind.key(),
                 other.key()
             ))
@@ -281,7 +288,9 @@ fn refuse_invisible(
     let mut bad = std::collections::HashSet::new();
     for record in table.records.iter() {
         for &(col, name) in &checked {
-            let Some(cell) = record.cell(col) else { continue };
+            let Some(cell) = record.cell(col) else {
+                continue;
+            };
             if let Some(message) = crate::text::invisible_message(cell) {
                 problems.add(record.line, Some(name), message);
                 bad.insert(record.line);

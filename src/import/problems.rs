@@ -121,13 +121,20 @@ mod tests {
     fn a_long_quoted_cell_is_shortened_in_the_message_and_the_reason_kept() {
         let mut p = Problems::default();
         let cell = "y".repeat(1_000_000);
-        p.add(2, Some(&"k".repeat(500)), format!("«{cell}» er ikke et tall"));
+        p.add(
+            2,
+            Some(&"k".repeat(500)),
+            format!("«{cell}» er ikke et tall"),
+        );
         let e = &p.errors()[0];
         assert_eq!(
             e.message,
             format!("«{}… (1000000 tegn)» er ikke et tall", "y".repeat(60))
         );
-        assert_eq!(e.column.as_deref(), Some(&*format!("{}… (500 tegn)", "k".repeat(60))));
+        assert_eq!(
+            e.column.as_deref(),
+            Some(&*format!("{}… (500 tegn)", "k".repeat(60)))
+        );
     }
 
     #[test]

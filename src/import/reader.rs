@@ -382,7 +382,8 @@ fn read_csv(file_name: &str, text: &str) -> Result<Table, LineError> {
                 if record.len() > MAX_COLUMNS {
                     return Err(too_many_columns(line, record.len()));
                 }
-                let names: Vec<String> = record.iter().map(|c| nfc(c.trim()).into_owned()).collect();
+                let names: Vec<String> =
+                    record.iter().map(|c| nfc(c.trim()).into_owned()).collect();
                 records = Some(Records::new(names.len()));
                 header = Some(names);
                 header_line = line;
@@ -629,10 +630,12 @@ struct Row {
 
 fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
     check_package(file_name, bytes)?;
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| not_xlsx(file_name, xlsx_error_text(&e)))?;
+    let mut book: Xlsx<_> =
+        Xlsx::new(Cursor::new(bytes)).map_err(|e| not_xlsx(file_name, xlsx_error_text(&e)))?;
     let Some(sheet) = book.sheet_names().first().cloned() else {
-        return Err(file_error(format!("regnearket «{file_name}» har ingen ark")));
+        return Err(file_error(format!(
+            "regnearket «{file_name}» har ingen ark"
+        )));
     };
     let mut reader = book
         .worksheet_cells_reader(&sheet)
@@ -667,7 +670,11 @@ fn read_workbook(file_name: &str, bytes: &[u8]) -> Result<Table, LineError> {
         let text = match cell.get_value() {
             DataRef::Error(e) => {
                 let column = if has_header {
-                    table.header.get(col as usize).filter(|h| !h.is_empty()).cloned()
+                    table
+                        .header
+                        .get(col as usize)
+                        .filter(|h| !h.is_empty())
+                        .cloned()
                 } else {
                     None
                 };
@@ -754,11 +761,14 @@ fn finish_row(
         *has_header = true;
         return Ok(());
     }
-    table.records.push(line, cells).map_err(|message| LineError {
-        line,
-        column: None,
-        message,
-    })?;
+    table
+        .records
+        .push(line, cells)
+        .map_err(|message| LineError {
+            line,
+            column: None,
+            message,
+        })?;
     let (stored, text) = table.records.size();
     if stored > MAX_SHEET_CELLS || text > MAX_SHEET_TEXT {
         return Err(file_error(format!(
@@ -860,9 +870,7 @@ pub(crate) fn package(dimension: &str, sheet_data: &str, shared: Option<&str>) -
             .and_then(|()| zip.write_all(text.as_bytes()).map_err(Into::into))
             .unwrap_or_else(|e| panic!("{e}"));
     }
-    zip.finish()
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_inner()
+    zip.finish().unwrap_or_else(|e| panic!("{e}")).into_inner()
 }
 
 #[cfg(test)]
@@ -1061,7 +1069,11 @@ mod tests {
 
     #[test]
     fn cell_references_past_excels_limits_are_refused_in_norwegian() {
-        for (reference, shown) in [("ZZZZ99999999", "ZZZZ99999999"), ("XFE1", "XFE1"), ("A1048577", "A1048577")] {
+        for (reference, shown) in [
+            ("ZZZZ99999999", "ZZZZ99999999"),
+            ("XFE1", "XFE1"),
+            ("A1048577", "A1048577"),
+        ] {
             let bytes = package(
                 "A1",
                 &format!(
@@ -1117,7 +1129,11 @@ mod tests {
              256 MB utpakket (filen kan være en «ZIP-bombe»); del filen opp, eller lagre den som \
              CSV"
         );
-        let bytes = package("A1", HEADER_ROW, Some(r#"count="1" uniqueCount="1"><si><t>a</t></si>"#));
+        let bytes = package(
+            "A1",
+            HEADER_ROW,
+            Some(r#"count="1" uniqueCount="1"><si><t>a</t></si>"#),
+        );
         let bomb = declare_size(bytes, "xl/sharedStrings.xml", 40 << 20);
         assert!(refused(&bomb).contains("høyst 32 MB"));
     }
@@ -1172,10 +1188,15 @@ mod tests {
         let bytes = package(
             "A1",
             &format!("{HEADER_ROW}{rows}"),
-            Some(&format!(r#"count="100" uniqueCount="1"><si><t>{big}</t></si>"#)),
+            Some(&format!(
+                r#"count="100" uniqueCount="1"><si><t>{big}</t></si>"#
+            )),
         );
         let message = refused(&bytes);
-        assert!(message.contains("er for stort: mer enn 8 millioner celler eller 64 MB tekst"), "{message}");
+        assert!(
+            message.contains("er for stort: mer enn 8 millioner celler eller 64 MB tekst"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -1190,7 +1211,9 @@ mod tests {
         assert!(refused(&bytes).contains("rad 3 står etter rad 5 i arket"));
         let bytes = package(
             "A1",
-            &format!(r#"{HEADER_ROW}<row r="2"><c r="B2"><v>1</v></c><c r="B2"><v>2</v></c></row>"#),
+            &format!(
+                r#"{HEADER_ROW}<row r="2"><c r="B2"><v>1</v></c><c r="B2"><v>2</v></c></row>"#
+            ),
             None,
         );
         assert!(refused(&bytes).contains("cellen B2 står to ganger"));
@@ -1205,8 +1228,11 @@ mod tests {
         let ods = zip
             .start_file("mimetype", options)
             .and_then(|()| {
-                std::io::Write::write_all(&mut zip, b"application/vnd.oasis.opendocument.spreadsheet")
-                    .map_err(Into::into)
+                std::io::Write::write_all(
+                    &mut zip,
+                    b"application/vnd.oasis.opendocument.spreadsheet",
+                )
+                .map_err(Into::into)
             })
             .and_then(|()| zip.start_file("content.xml", options))
             .and_then(|()| zip.finish())

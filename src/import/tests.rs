@@ -899,7 +899,10 @@ fn an_indicator_file_imported_as_units_is_refused_saying_what_it_looks_like() {
     );
     // The same file as indikatorer is fine, and a units file is not taken for another kind.
     ok(ImportKind::Indicators, text);
-    ok(ImportKind::Units, "kode;navn;overordnet\n4000;Kultur;1000\n");
+    ok(
+        ImportKind::Units,
+        "kode;navn;overordnet\n4000;Kultur;1000\n",
+    );
 }
 
 #[test]
@@ -911,13 +914,17 @@ fn files_of_every_kind_are_recognised_under_another_kind() {
     assert!(message.contains("«målinger»-fil"), "{message}");
     // An English sick-leave file has `unit` and `period`, which economy reads as `ansvar`
     // and `periode`: without the check it would import nothing with only a warning.
-    let sick = "unit;period;contracted_days;self_certified;doctor_certified\n2100;2026-01;100;1;2\n";
+    let sick =
+        "unit;period;contracted_days;self_certified;doctor_certified\n2100;2026-01;100;1;2\n";
     let message = only_error(ImportKind::Economy, sick);
     assert!(message.contains("«sykefravær»-fil"), "{message}");
     assert!(message.contains("«avtalte_dagsverk»"), "{message}");
     ok(ImportKind::SickLeave, sick);
     // An English economy file is an economy file, not sick leave or measurements.
-    ok(ImportKind::Economy, "unit;period;budget\n2100;2026-01;100\n");
+    ok(
+        ImportKind::Economy,
+        "unit;period;budget\n2100;2026-01;100\n",
+    );
     // A sick-leave export that also carries the unit's code and name is a sick-leave file
     // (the two extra columns are a warning): sykefravær explains 5 of its 7 columns,
     // enheter 2.
@@ -927,7 +934,10 @@ fn files_of_every_kind_are_recognised_under_another_kind() {
          2100;Skole;2100;2026-01;100;1;2
 ",
     );
-    assert_eq!(p.warnings, vec!["ukjente kolonner ble ikke lest: «kode», «navn»"]);
+    assert_eq!(
+        p.warnings,
+        vec!["ukjente kolonner ble ikke lest: «kode», «navn»"]
+    );
 }
 
 #[test]
@@ -1049,7 +1059,11 @@ fn an_xlsx_error_cell_is_refused_naming_the_cell_and_column() {
         sheet.write_string(1, 1, "2100")?;
         sheet.write_string(1, 2, "2026-01")?;
         // A formula whose cached result is #DIV/0!.
-        sheet.write_formula(1, 3, rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"))?;
+        sheet.write_formula(
+            1,
+            3,
+            rust_xlsxwriter::Formula::new("=1/0").set_result("#DIV/0!"),
+        )?;
         Ok(())
     });
     let f = match parse(ImportKind::Measurements, "fil.xlsx", &bytes, &catalog()) {
