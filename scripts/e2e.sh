@@ -32,7 +32,8 @@ if [ "${MALKART_E2E_BUILT:-}" != 1 ] || [ ! -x target/e2e/malkart-app ]; then
   (cd src-tauri && "$root/ui/node_modules/.bin/tauri" build --debug --no-bundle)
   mkdir -p target/e2e
   cp target/debug/malkart-app target/e2e/malkart-app
-  cargo build --bin malkart
+  # --workspace: features unified as in `cargo test --workspace`, so its build is reused.
+  cargo build --workspace --bin malkart
 fi
 
 export TAURI_DRIVER="$driver"
