@@ -195,11 +195,19 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     contracted = sum(dec(cell_text(app, "sl-grid", r, 0)) for r in range(len(units)))
     absent = sum(dec(cell_text(app, "sl-grid", r, 1)) + dec(cell_text(app, "sl-grid", r, 2)) for r in range(len(units)))
     quarter = quarter_of(month)
+    # Avtalte dagsverk of each unit in the quarter's earlier months (shown even on a masked
+    # row), to add to what was typed this month.
+    earlier = {code: Decimal(0) for code in units}
     for other in months_of_quarter(quarter):
         if other < month:
-            top_row = cli_json(demo_db, "export", "sick-leave", "--unit", sector, "--period", other, "--format", "json")["rows"][0]
+            report = cli_json(demo_db, "export", "sick-leave", "--unit", sector, "--period", other, "--format", "json")
+            top_row = report["rows"][0]
+            assert top_row["code"] == sector and top_row["absence_days"] is not None, top_row
             contracted += Decimal(repr(top_row["contracted_days"]))
             absent += Decimal(repr(top_row["absence_days"]))
+            for r in report["rows"]:
+                if r["contracted_days"] is not None:
+                    earlier[r["code"]] += Decimal(repr(r["contracted_days"]))
     app.find("[data-testid=nav-reports]").click()
     shown_period = lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=sick-leave-table]").get_attribute("data-period")  # noqa: E731
     for _ in range(4):
@@ -217,8 +225,10 @@ def test_leader_registers_a_month_of_sick_leave_partly_by_pasting(open_app, demo
     assert lines[0].startswith("Enhetskode;Enhet;Nivå;Ansatte;Avtalte dagsverk;Fraværsdagsverk;Fravær %;")
     rows = {line.split(";")[0]: line.split(";") for line in lines[1:]}
     assert list(rows) == units, "one row per unit of the subtree, in the grid's (tree) order"
-    # The rows typed and pasted above: avtalte dagsverk is shown even on a masked row.
-    assert rows[units[1]][4] == "300,0" and rows[units[2]][4] == "250,0"
+    # The rows typed and pasted above (300 and 250 this month, plus the quarter's earlier
+    # months): avtalte dagsverk is shown even on a masked row.
+    assert rows[units[1]][4] == one_decimal(300 + earlier[units[1]])
+    assert rows[units[2]][4] == one_decimal(250 + earlier[units[2]])
     # The sector's row is the subtree total: Σ avtalte, Σ (egenmeldt + legemeldt), and
     # Fravær % = 100 × Σ fravær / Σ avtalte — summed first, never a mean of percentages.
     top = rows[sector]
