@@ -318,4 +318,38 @@ fn the_cli_masks_a_small_unit_and_shows_it_only_when_asked_audited() {
             .unwrap_or_else(|| panic!("{unit} in {csv}"));
         assert_eq!(row.split(';').nth(6), Some("*"), "{row}");
     }
+
+    // An export with a minimum below the setting (5) shows A's 17,0 and is audited too.
+    let open_csv = ok(
+        &db,
+        &[
+            "export",
+            "sick-leave",
+            "--unit",
+            "K",
+            "--period",
+            "2026-01",
+            "--format",
+            "csv",
+            "--min-employees",
+            "0",
+        ],
+    );
+    let a_row = open_csv
+        .lines()
+        .find(|l| l.starts_with("A;"))
+        .unwrap_or_else(|| panic!("A in {open_csv}"));
+    assert_eq!(a_row.split(';').nth(6), Some("17,0"), "{a_row}");
+    let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
+    let keys: Vec<String> = store
+        .audit(&AuditFilter::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .filter(|a| a.entity == "sykefravær umaskert")
+        .map(|a| a.key)
+        .collect();
+    assert!(
+        keys.contains(&"cli export --min-employees 0: K / 2026-01".to_string()),
+        "{keys:?}"
+    );
 }

@@ -200,14 +200,23 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
         )));
     }
     let period = Period::parse(period)?;
-    let store = Store::open_existing(db)?;
+    let mut store = Store::open_existing(db)?;
     let engine = Engine::new(store.dataset_for(&period)?)?;
     let (bytes, name) = match report {
         Report::SickLeave { .. } => {
-            let min = match min_employees {
-                Some(n) => n,
-                None => store.min_employees()?,
-            };
+            let stored = store.min_employees()?;
+            let min = min_employees.unwrap_or(stored);
+            // A minimum below the municipality's setting shows groups it masks: a deliberate
+            // unmasked view, written in the audit log before the report is made (as
+            // `status --umaskert`).
+            if min < stored {
+                engine.unit(unit).ok_or_else(|| Error::UnknownUnit(unit.clone()))?;
+                store.audit_unmasked_view(
+                    unit,
+                    &period.to_string(),
+                    &format!("cli export --min-employees {min}"),
+                )?;
+            }
             (
                 export::sick_leave(&engine, unit, &period, min, format)?,
                 "Sykefraværsrapporten",
