@@ -12,7 +12,6 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from selenium.webdriver.common.by import By
 
 from conftest import cli_json
 
@@ -54,13 +53,12 @@ def test_a_small_units_sick_leave_is_masked_until_shown_deliberately(open_app, d
     # The målkart: `*` and the reason, never the number.
     app.choose_unit_by_name(name)
     app.wait_for_scorecard(unit=code, period=month)
-    row = app.find("[data-testid=scorecard] tr[data-indicator='SF']")
-    assert row.get_attribute("data-masked") == "few_employees"
-    assert row.find_element(By.CSS_SELECTOR, "[data-testid=value]").text.strip() == "*"
-    assert "færre enn 5 ansatte" in row.find_element(By.CSS_SELECTOR, "[data-testid=mask-reason]").text
+    sf_row = "[data-testid=scorecard] tr[data-indicator='SF']"
+    app.wait_value(lambda: app.find(sf_row).get_attribute("data-masked"), "few_employees")
+    app.wait_text(f"{sf_row} [data-testid=value]", lambda t: t.strip() == "*")
+    app.wait_text(f"{sf_row} [data-testid=mask-reason]", lambda t: "færre enn 5 ansatte" in t)
     for sf_code in SF_CODES:
-        tr = app.find(f"[data-testid=scorecard] tr[data-indicator='{sf_code}']")
-        assert tr.find_element(By.CSS_SELECTOR, "[data-testid=value]").text.strip() == "*", sf_code
+        app.wait_text(f"[data-testid=scorecard] tr[data-indicator='{sf_code}'] [data-testid=value]", lambda t: t.strip() == "*")
     raw = cli_json(demo_db, "status", "--unit", code, "--period", month, "--format", "json", "--umaskert")
     raw_sf = next(r for p in raw["perspectives"] for r in p["indicators"] if r["code"] == "SF")
     assert raw_sf["display"] is not None
@@ -71,8 +69,8 @@ def test_a_small_units_sick_leave_is_masked_until_shown_deliberately(open_app, d
 
     # The detail: `*`, the reason, and no chart point for a masked month.
     app.open_indicator("SF")
-    assert app.find("[data-testid=detail-value]").text.strip() == "*"
-    assert "personvernhensyn" in app.find("[data-testid=detail-mask-reason]").text
+    app.wait_text("[data-testid=detail-value]", lambda t: t.strip() == "*")
+    app.wait_text("[data-testid=detail-mask-reason]", lambda t: "personvernhensyn" in t)
     chart = app.find("[data-testid=history-chart]")
     drawn = set((chart.get_attribute("data-points") or "").split())
     hidden = {m for m in history if code in masked_by_month[m]}
@@ -89,14 +87,17 @@ def test_a_small_units_sick_leave_is_masked_until_shown_deliberately(open_app, d
     # «Vis umaskerte tall»: the figures appear, and the switch is in the audit log.
     app.find("[data-testid=unmask-toggle]").click()
     app.find("[data-testid=unmask-warning]")
-    app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=detail-value]").text.strip() == raw_sf["display"].replace(" ", "\xa0")
-             or d.find_element(By.CSS_SELECTOR, "[data-testid=detail-value]").text.strip() == raw_sf["display"])
+    app.wait_text("[data-testid=detail-value]", lambda t: t.replace("\xa0", " ").strip() == raw_sf["display"])
     app.find("[data-testid=back]").click()
-    app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=scorecard] tr[data-indicator='SF'] [data-testid=value]").text.strip() != "*")
+    app.wait_text(f"{sf_row} [data-testid=value]", lambda t: t.strip() not in ("", "*"))
     app.screenshot("32-umaskert")
-    with sqlite3.connect(demo_db) as conn:
-        switched = conn.execute("SELECT new FROM audit WHERE entity = 'sykefravær umaskert' ORDER BY id").fetchall()
-    assert ('"på"',) in switched
+
+    def switched():
+        with sqlite3.connect(demo_db) as conn:
+            rows = conn.execute("SELECT new FROM audit WHERE entity = 'sykefravær umaskert' ORDER BY id").fetchall()
+        return ('"på"',) in rows
+
+    app.wait_value(switched, True)
 
     # A restart: masked again.
     app.quit()
@@ -104,6 +105,5 @@ def test_a_small_units_sick_leave_is_masked_until_shown_deliberately(open_app, d
     again.wait_for_scorecard()
     assert not again.find("[data-testid=unmask-toggle]").is_selected()
     again.choose_unit_by_name(name)
-    row = again.find("[data-testid=scorecard] tr[data-indicator='SF']")
-    assert row.find_element(By.CSS_SELECTOR, "[data-testid=value]").text.strip() == "*"
+    again.wait_text(f"{sf_row} [data-testid=value]", lambda t: t.strip() == "*")
     again.screenshot("33-maskert-etter-omstart")
