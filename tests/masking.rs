@@ -287,15 +287,7 @@ fn the_cli_masks_a_small_unit_and_shows_it_only_when_asked_audited() {
     );
     assert!(open.contains("17,0 %"), "{open}");
     assert!(open.contains("umaskert"), "{open}");
-    let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let audit: Vec<_> = store
-        .audit(&AuditFilter::default())
-        .unwrap_or_else(|e| panic!("{e}"))
-        .into_iter()
-        .filter(|a| a.entity == "sykefravær umaskert")
-        .collect();
-    assert_eq!(audit.len(), 1);
-    assert_eq!(audit[0].key, "cli: A / 2026-01");
+    assert_eq!(unmasked_audit_keys(&db), ["cli: A / 2026-01"]);
 
     // The export of the municipality: A and B are `*`.
     let csv = ok(
@@ -312,11 +304,7 @@ fn the_cli_masks_a_small_unit_and_shows_it_only_when_asked_audited() {
         ],
     );
     for unit in ["A", "B"] {
-        let row = csv
-            .lines()
-            .find(|l| l.starts_with(&format!("{unit};")))
-            .unwrap_or_else(|| panic!("{unit} in {csv}"));
-        assert_eq!(row.split(';').nth(6), Some("*"), "{row}");
+        assert_eq!(absence_pct_in_csv(&csv, unit), "*");
     }
 
     // An export with a minimum below the setting (5) shows A's 17,0 and is audited too.
@@ -335,21 +323,33 @@ fn the_cli_masks_a_small_unit_and_shows_it_only_when_asked_audited() {
             "0",
         ],
     );
-    let a_row = open_csv
+    assert_eq!(absence_pct_in_csv(&open_csv, "A"), "17,0");
+    let keys = unmasked_audit_keys(&db);
+    assert!(
+        keys.contains(&"cli export --min-employees 0: K / 2026-01".to_string()),
+        "{keys:?}"
+    );
+}
+
+/// The «Fravær %» cell (column 7) of `unit`'s row in an exported sick-leave CSV.
+fn absence_pct_in_csv<'a>(csv: &'a str, unit: &str) -> &'a str {
+    let row = csv
         .lines()
-        .find(|l| l.starts_with("A;"))
-        .unwrap_or_else(|| panic!("A in {open_csv}"));
-    assert_eq!(a_row.split(';').nth(6), Some("17,0"), "{a_row}");
-    let store = Store::open(&db).unwrap_or_else(|e| panic!("{e}"));
-    let keys: Vec<String> = store
+        .find(|l| l.starts_with(&format!("{unit};")))
+        .unwrap_or_else(|| panic!("{unit} in {csv}"));
+    row.split(';')
+        .nth(6)
+        .unwrap_or_else(|| panic!("column 7 in {row}"))
+}
+
+/// The keys of the audit log's unmasked views, in the order the log lists them.
+fn unmasked_audit_keys(db: &std::path::Path) -> Vec<String> {
+    let store = Store::open(db).unwrap_or_else(|e| panic!("{e}"));
+    store
         .audit(&AuditFilter::default())
         .unwrap_or_else(|e| panic!("{e}"))
         .into_iter()
         .filter(|a| a.entity == "sykefravær umaskert")
         .map(|a| a.key)
-        .collect();
-    assert!(
-        keys.contains(&"cli export --min-employees 0: K / 2026-01".to_string()),
-        "{keys:?}"
-    );
+        .collect()
 }
