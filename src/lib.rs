@@ -12,7 +12,7 @@
 //! - [`demo`] — the deterministic demo municipality
 //! - [`text`] — invisible characters refused in codes and periods; NFC for names
 //!
-//! The `malkart` command line (`src/bin/malkart.rs`) and the desktop app (`src-tauri/`) are
+//! The `malkart` command line (`src/bin/malkart/`) and the desktop app (`src-tauri/`) are
 //! thin layers over this crate.
 
 pub mod clock;

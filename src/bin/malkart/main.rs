@@ -3,13 +3,8 @@
 //! to standard error as `feil: …`; the exit code is 0 on success, 2 when the input was
 //! refused (nothing changed) and 1 for anything else.
 
-// The binary's own modules live in `src/bin/malkart/` (Cargo.toml names this file as the
-// binary's root, so they are found by path).
-#[path = "malkart/args.rs"]
 mod args;
-#[path = "malkart/bench.rs"]
 mod bench;
-#[path = "malkart/table.rs"]
 mod table;
 
 use std::io::Write;
