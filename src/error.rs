@@ -216,6 +216,13 @@ pub struct IpcError {
     pub message: String,
 }
 
+/// Every door that crosses to the UI converts once, with `?`.
+impl From<Error> for IpcError {
+    fn from(e: Error) -> IpcError {
+        e.to_ipc()
+    }
+}
+
 /// `databasen /sti/malkart.db` when the file is known, else `databasen`.
 fn the_database(path: Option<&Path>) -> String {
     match path {

@@ -9,6 +9,7 @@
 //! - [`storage`] — the SQLite database, migrations, audit log, locks, backup
 //! - [`import`] — CSV and XLSX import files, all or nothing
 //! - [`export`] — the sick-leave summary and economy report as CSV, XLSX, PDF and JSON
+//! - [`service`] — the use cases every door shares (detail, grids, reports, imports, admin)
 //! - [`demo`] — the deterministic demo municipality
 //! - [`text`] — invisible characters refused in codes and periods; NFC for names
 //!
@@ -25,6 +26,7 @@ pub mod import;
 pub mod model;
 pub mod number;
 pub mod period;
+pub mod service;
 pub mod storage;
 pub mod text;
 

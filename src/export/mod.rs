@@ -14,9 +14,13 @@ mod xlsx;
 use crate::engine::{Engine, Status};
 use crate::error::{Error, Result};
 use crate::period::Period;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-/// An export format.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// An export format (`csv`, `xlsx`, `pdf`, `json` across the IPC boundary).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export, rename = "ReportFormat")]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Csv,
     Xlsx,

@@ -23,7 +23,7 @@ mod units;
 use std::fmt;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
@@ -31,8 +31,8 @@ use crate::storage::{Catalog, ChangeSet, Store};
 
 pub use problems::MAX_LISTED;
 
-/// The kinds of import file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+/// The kinds of import file; the English keys (`sick_leave`) cross the IPC boundary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[ts(export)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {

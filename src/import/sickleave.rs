@@ -10,7 +10,7 @@ use super::cells::{Cells, Checked};
 use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
-use crate::engine::sickleave::check;
+use crate::engine::sickleave::check::{self, BANDS};
 use crate::model::{LengthSplit, SickLeave, SickLeaveChange};
 use crate::period::{Period, PeriodKind};
 use crate::storage::fxhash::Fx;
@@ -28,8 +28,6 @@ pub static COLUMNS: &[ColumnSpec] = &[
     optional("dager_17_56", &["days_17_56"]),
     optional("dager_over_56", &["days_over_56"]),
 ];
-
-const BANDS: [&str; 4] = ["dager_1_3", "dager_4_16", "dager_17_56", "dager_over_56"];
 
 pub fn parse(
     table: &Table,
@@ -107,7 +105,7 @@ pub fn parse(
             employees,
             split,
         };
-        let found = check(&row);
+        let found = check::check(&row);
         if !found.is_empty() {
             for p in found {
                 c.error(problems, &p.column, p.message);
@@ -136,17 +134,10 @@ fn employees(c: &Cells, problems: &mut Problems) -> Checked<Option<u32>> {
     let Some(x) = c.optional_number(problems, "ansatte")? else {
         return Ok(None);
     };
-    if x < 0.0 || x.fract() != 0.0 || x > f64::from(u32::MAX) {
-        return Err(c.error(
-            problems,
-            "ansatte",
-            format!(
-                "antall ansatte må være et helt tall som ikke er negativt, ikke «{}»",
-                c.text("ansatte")
-            ),
-        ));
+    match check::employees(x, c.text("ansatte")) {
+        Ok(n) => Ok(Some(n)),
+        Err(message) => Err(c.error(problems, "ansatte", message)),
     }
-    Ok(Some(x as u32))
 }
 
 /// The four length bands: all four or none.
@@ -159,22 +150,12 @@ fn split(c: &Cells, problems: &mut Problems) -> Checked<Option<LengthSplit>> {
     if given.is_empty() {
         return Ok(None);
     }
-    if given.len() < BANDS.len() {
-        let missing: Vec<&str> = BANDS
-            .iter()
-            .copied()
-            .filter(|b| c.optional(b).is_none())
-            .collect();
-        let mut result = Err(super::cells::Reported);
+    let missing = check::missing_bands(|b| c.optional(b).is_some());
+    if !missing.is_empty() {
         for b in missing {
-            result = Err(c.error(
-                problems,
-                b,
-                "mangler verdi; fordelingen på lengde må ha alle fire kolonnene eller ingen"
-                    .to_string(),
-            ));
+            c.error(problems, b, check::BAND_MISSING.to_string());
         }
-        return result;
+        return Err(super::cells::Reported);
     }
     let values: Vec<Checked<f64>> = BANDS
         .iter()

@@ -30,7 +30,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::engine::Dataset;
@@ -106,8 +106,10 @@ pub struct CheckReport {
     pub supported_version: i64,
 }
 
-/// A filter on the audit log; every field optional.
-#[derive(Clone, Debug, Default, PartialEq)]
+/// A filter on the audit log; every field optional (the UI sends it as typed).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+#[serde(default)]
 pub struct AuditFilter {
     pub unit: Option<String>,
     pub indicator: Option<String>,

@@ -3,6 +3,40 @@
 use super::FieldProblem;
 use crate::model::SickLeave;
 
+/// The figures every row has (`0` when there was no absence of that kind).
+pub const REQUIRED: [&str; 3] = ["avtalte_dagsverk", "egenmeldt", "legemeldt"];
+
+/// The four length bands of the split: all four or none.
+pub const BANDS: [&str; 4] = ["dager_1_3", "dager_4_16", "dager_17_56", "dager_over_56"];
+
+/// A required figure left empty.
+pub const MISSING: &str = "mangler verdi";
+
+/// A band left empty while another band is given.
+pub const BAND_MISSING: &str =
+    "mangler verdi; fordelingen på lengde må ha alle fire kolonnene eller ingen";
+
+/// `ansatte` read as a number: a whole number of persons ≥ 0, or the message naming `text`.
+pub fn employees(x: f64, text: &str) -> Result<u32, String> {
+    if x < 0.0 || x.fract() != 0.0 || x > f64::from(u32::MAX) {
+        return Err(format!(
+            "antall ansatte må være et helt tall som ikke er negativt, ikke «{text}»"
+        ));
+    }
+    Ok(x as u32)
+}
+
+/// The bands left empty when some but not all four are given (`given` says whether a band
+/// has a figure); empty when all four or none are.
+pub fn missing_bands(given: impl Fn(&str) -> bool) -> Vec<&'static str> {
+    let missing: Vec<&'static str> = BANDS.iter().copied().filter(|b| !given(b)).collect();
+    if missing.len() == BANDS.len() {
+        Vec::new()
+    } else {
+        missing
+    }
+}
+
 /// How far the length split may be from `egenmeldt + legemeldt` (person-days).
 pub const SPLIT_TOLERANCE: f64 = 0.01;
 

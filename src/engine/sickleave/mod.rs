@@ -10,7 +10,7 @@
 //!   surface by `privacy.rs` (`scorecard_with`, `evaluate_with`, `children_with`,
 //!   `series_with`).
 
-mod check;
+pub mod check;
 mod index;
 mod mask;
 mod privacy;

@@ -4,8 +4,8 @@
 //! last-year period, through December of P's last year; everything here is computed from
 //! that promise.
 
-use malkart::model::Frequency;
-use malkart::period::{Month, Period, PeriodKind};
+use crate::model::Frequency;
+use crate::period::{Month, Period, PeriodKind};
 
 /// An inclusive range of months.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,7 +23,7 @@ impl Window {
 /// The months `Store::dataset_for(period)` loads: storage's own rule, so the cache can never
 /// believe it holds a month that was not loaded.
 pub fn loaded_by(period: &Period) -> Window {
-    let (from, to) = malkart::storage::dataset_window(period);
+    let (from, to) = crate::storage::dataset_window(period);
     Window { from, to }
 }
 

@@ -1,0 +1,313 @@
+//! What the målkart and the indicator detail show: the scorecard, one sparkline per
+//! indicator, and the detail of one indicator (its definition, result, history, the units
+//! below it, its targets) with "hvorfor denne statusen?" in words — the same answer in the
+//! app and on the command line (`malkart show`).
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::engine::sickleave::{MaskReason, Privacy};
+use crate::engine::{
+    Engine, IndicatorResult, PeriodValue, Scorecard, TargetSource, UnitRef,
+};
+use crate::error::{Error, Result};
+use crate::format::{number, with_unit};
+use crate::model::{Aggregation, Direction, Indicator, Target};
+use crate::period::Period;
+use crate::storage::Store;
+
+use super::window;
+
+/// The last periods of one indicator in a målkart, oldest first.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Sparkline {
+    pub code: String,
+    pub points: Vec<PeriodValue>,
+}
+
+/// One period of the detail chart: the value and the target and red limit that applied.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct HistoryPoint {
+    pub period: String,
+    pub value: Option<f64>,
+    pub display_value: Option<f64>,
+    pub target: Option<f64>,
+    pub red_limit: Option<f64>,
+    /// Set when the point is a masked sick-leave figure (`value` is then `None`).
+    pub masked: Option<MaskReason>,
+}
+
+/// A child unit's result, for the drill-down table.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct ChildResult {
+    pub unit: UnitRef,
+    pub has_children: bool,
+    pub result: IndicatorResult,
+}
+
+/// One line of "hvorfor denne statusen?": a label and its text.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct ExplainLine {
+    pub label: String,
+    pub text: String,
+}
+
+/// Everything the indicator detail shows.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct IndicatorDetail {
+    pub unit: UnitRef,
+    pub definition: Indicator,
+    pub result: IndicatorResult,
+    /// "Hvorfor denne statusen?": the steps from the registered figures to the status.
+    /// Empty when the result is masked (no figure of it may be shown).
+    pub explanation: Vec<ExplainLine>,
+    pub history: Vec<HistoryPoint>,
+    pub children: Vec<ChildResult>,
+    pub targets: Vec<Target>,
+}
+
+/// The målkart of `unit` for `period`.
+pub fn scorecard(engine: &Engine, unit: &str, period: &Period, privacy: Privacy) -> Result<Scorecard> {
+    Ok(engine.scorecard_with(unit, period, privacy)?)
+}
+
+/// The sparkline of every indicator for `unit` and `period`, in the indicators' order.
+pub fn sparklines(
+    engine: &Engine,
+    unit: &str,
+    period: &Period,
+    privacy: Privacy,
+) -> Result<Vec<Sparkline>> {
+    let mut out = Vec::with_capacity(engine.indicators().len());
+    for ind in engine.indicators() {
+        let anchor = window::history_anchor(period, ind.frequency);
+        let points =
+            engine.series_with(&ind.code, unit, &anchor, window::history_len(&anchor), privacy)?;
+        out.push(Sparkline {
+            code: ind.code.clone(),
+            points,
+        });
+    }
+    Ok(out)
+}
+
+/// The indicator detail of `indicator` for `unit` in `period`. The engine must cover the
+/// period's history (an engine from [`super::EngineCache`] does); the targets are read from
+/// `store`.
+pub fn indicator_detail(
+    engine: &Engine,
+    store: &Store,
+    indicator: &str,
+    unit: &str,
+    period: &Period,
+    privacy: Privacy,
+) -> Result<IndicatorDetail> {
+    let definition = engine
+        .indicator(indicator)
+        .cloned()
+        .ok_or_else(|| Error::UnknownIndicator(indicator.to_string()))?;
+    let node = engine
+        .unit(unit)
+        .ok_or_else(|| Error::UnknownUnit(unit.to_string()))?;
+    let result = engine.evaluate_with(indicator, unit, period, privacy)?;
+    let anchor = window::history_anchor(period, definition.frequency);
+    let mut history = Vec::new();
+    for p in window::history_periods(&anchor) {
+        let r = engine.evaluate_with(indicator, unit, &p, privacy)?;
+        history.push(HistoryPoint {
+            period: r.period,
+            value: r.value,
+            display_value: r.display_value,
+            target: r.target,
+            red_limit: r.red_limit,
+            masked: r.masked,
+        });
+    }
+    let tree = engine.unit_tree();
+    let with_children: BTreeSet<&str> = tree.iter().filter_map(|u| u.parent.as_deref()).collect();
+    let children = engine
+        .children_with(indicator, unit, period, privacy)?
+        .into_iter()
+        .map(|(unit, result)| ChildResult {
+            has_children: with_children.contains(unit.code.as_str()),
+            unit,
+            result,
+        })
+        .collect();
+    let targets = store.targets(indicator)?;
+    let explanation = if result.masked.is_some() {
+        Vec::new()
+    } else {
+        explain(&result, period, &node.name, definition.factor)
+    };
+    Ok(IndicatorDetail {
+        unit: UnitRef {
+            code: node.code.clone(),
+            name: node.name.clone(),
+        },
+        definition,
+        result,
+        explanation,
+        history,
+        children,
+        targets,
+    })
+}
+
+/// The label of a period id (`1. kvartal 2026`), or the id itself.
+fn label_of(id: &str) -> String {
+    Period::parse(id).map_or_else(|_| id.to_string(), |p| p.label())
+}
+
+fn aggregation_text(a: Aggregation) -> &'static str {
+    match a {
+        Aggregation::Sum => "summen av periodene",
+        Aggregation::Snitt => "gjennomsnittet av periodene som har tall",
+        Aggregation::Siste => "verdien i den siste perioden som har tall",
+        Aggregation::Brok => "Σ teller / Σ nevner",
+    }
+}
+
+/// The rule that decides the status, with the numbers filled in; `None` without a target.
+pub fn rule_text(r: &IndicatorResult) -> Option<String> {
+    let t = with_unit(r.target?, r.decimals, &r.unit_label);
+    let red = r.red_limit.map(|v| with_unit(v, r.decimals, &r.unit_label));
+    Some(match (r.direction, red) {
+        (Direction::Hoy, None) => {
+            format!("Høyere er bedre: grønn når verdien er minst {t}, ellers rød.")
+        }
+        (Direction::Hoy, Some(red)) => format!(
+            "Høyere er bedre: grønn når verdien er minst {t}, gul fra {red} opp til {t}, rød under {red}."
+        ),
+        (Direction::Lav, None) => {
+            format!("Lavere er bedre: grønn når verdien er høyst {t}, ellers rød.")
+        }
+        (Direction::Lav, Some(red)) => format!(
+            "Lavere er bedre: grønn når verdien er høyst {t}, gul over {t} til og med {red}, rød over {red}."
+        ),
+    })
+}
+
+/// "Hvorfor denne statusen?": the steps from the registered figures to the status, in
+/// words, from the numbers the engine returned (it computes; this only writes them out).
+/// `asked` is the period the person asked for (the result's may be the indicator's latest
+/// whole span); `factor` the indicator's factor (`brøk`).
+pub fn explain(r: &IndicatorResult, asked: &Period, unit_name: &str, factor: f64) -> Vec<ExplainLine> {
+    let mut lines = Vec::new();
+    let mut line = |label: &str, text: String| {
+        lines.push(ExplainLine {
+            label: label.to_string(),
+            text,
+        })
+    };
+    if r.period != asked.to_string() {
+        line(
+            "Periode",
+            format!(
+                "Indikatoren måles per {}; for {} vises siste hele periode: {}.",
+                r.frequency.key(),
+                asked.label(),
+                label_of(&r.period)
+            ),
+        );
+    }
+    match r.value {
+        None => line(
+            "Verdi",
+            format!(
+                "Ingen tall er registrert for {unit_name} i {}.",
+                label_of(&r.period)
+            ),
+        ),
+        Some(value) => {
+            match (r.aggregation, r.numerator, r.denominator) {
+                (Aggregation::Brok, Some(num), Some(den)) => line(
+                    "Utregning",
+                    format!(
+                        "{f} × Σ teller / Σ nevner = {f} × {} / {} = {}",
+                        number(num, 2),
+                        number(den, 2),
+                        number(value, 4),
+                        f = number(factor, 0)
+                    ),
+                ),
+                _ => line(
+                    "Utregning",
+                    format!(
+                        "Verdien er {}, summert over enheten og alle enhetene under den.",
+                        aggregation_text(r.aggregation)
+                    ),
+                ),
+            }
+            line(
+                "Verdi",
+                format!(
+                    "{} uavrundet, vist som {} (avrundet til {} desimal{}); statusen sammenligner den viste verdien.",
+                    number(value, 4),
+                    r.display.as_deref().unwrap_or("–"),
+                    r.decimals,
+                    if r.decimals == 1 { "" } else { "er" }
+                ),
+            );
+        }
+    }
+    match r.target {
+        None => line(
+            "Mål",
+            "Det er ikke satt noe mål for dette året, verken for enheten eller som standard; \
+             indikatoren vises som en observasjon."
+                .to_string(),
+        ),
+        Some(target) => {
+            let source = if r.target_source == Some(TargetSource::Unit) {
+                format!("{unit_name} sitt eget mål")
+            } else {
+                "standardmålet for alle enheter".to_string()
+            };
+            let red = r.red_limit.map_or_else(
+                || "ingen rød grense".to_string(),
+                |v| format!("rød grense {}", with_unit(v, r.decimals, &r.unit_label)),
+            );
+            line(
+                "Mål",
+                format!(
+                    "{} ({source}), {red}.",
+                    with_unit(target, r.decimals, &r.unit_label)
+                ),
+            );
+            if let Some(rule) = rule_text(r) {
+                line("Regel", rule);
+            }
+        }
+    }
+    line("Status", format!("{}.", r.status.word()));
+    if r.expected_cells > 0 {
+        let share = r
+            .coverage
+            .map(|c| format!(" ({})", with_unit(c * 100.0, 0, "%")))
+            .unwrap_or_default();
+        let missing = if r.missing_units > 0 {
+            format!(
+                "; {} av {} enheter mangler tall",
+                r.missing_units, r.expected_units
+            )
+        } else {
+            String::new()
+        };
+        line(
+            "Dekning",
+            format!(
+                "{} av {} forventede tall er registrert{share}{missing}.",
+                r.reported_cells, r.expected_cells
+            ),
+        );
+    }
+    lines
+}
