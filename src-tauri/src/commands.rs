@@ -1,7 +1,9 @@
-//! The Tauri commands: thin. Each unpacks its arguments, runs the `Backend` method on the
+//! The Tauri commands: thin. Each takes its typed arguments (enums such as `ImportKind`,
+//! `Format`, `Measure` are refused by serde when unknown), runs the `Backend` method on the
 //! blocking thread pool (SQLite and the engine must never stall the window), and returns
-//! the core's types or an `IpcError { kind, message }`. The list `COMMANDS` in `build.rs`
-//! must name exactly these: only listed commands are invokable (the app manifest).
+//! the core's types or an `IpcError { kind, message }`. The lists in `lib.rs`
+//! (`generate_handler!`), `build.rs` (`COMMANDS`), `capabilities/main.json` and
+//! `ui/src/lib/backend/tauri.ts` must name exactly these: `tests/commands.rs` checks it.
 
 use std::sync::Arc;
 
@@ -9,12 +11,21 @@ use malkart::engine::economy::EconomyReport;
 use malkart::engine::sickleave::SickLeaveSummary;
 use malkart::engine::{Scorecard, UnitNode};
 use malkart::error::IpcError;
+use malkart::export::Format;
+use malkart::import::ImportKind;
 use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
+use malkart::service::admin::TargetInput;
+use malkart::service::detail::{IndicatorDetail, Sparkline};
+use malkart::service::economy_grid::{
+    EconomyGrid, EconomySave, EconomySaved, Measure, Spread, SpreadInput,
+};
+use malkart::service::grid::CellProblem;
+use malkart::service::imports::ImportOutcome;
+use malkart::service::sickleave_grid::{SickLeaveGrid, SickLeaveSave, SickLeaveSaved};
+use malkart::storage::AuditFilter;
 use tauri::State;
 
-use crate::backend::{
-    AppInfo, AuditQuery, Backend, ImportOutcome, IndicatorDetail, Sparkline, TargetInput,
-};
+use crate::backend::{AppInfo, Backend};
 
 type Shared<'a> = State<'a, Arc<Backend>>;
 
@@ -122,11 +133,11 @@ pub async fn delete_comment(backend: Shared<'_>, id: i64) -> Result<(), IpcError
 #[tauri::command]
 pub async fn import_file(
     backend: Shared<'_>,
-    kind: String,
+    kind: ImportKind,
     path: String,
     dry_run: bool,
 ) -> Result<ImportOutcome, IpcError> {
-    blocking(&backend, move |b| b.import(&kind, &path, dry_run)).await
+    blocking(&backend, move |b| b.import(kind, &path, dry_run)).await
 }
 
 #[tauri::command]
@@ -154,7 +165,7 @@ pub async fn unlock_month(
 }
 
 #[tauri::command]
-pub async fn audit(backend: Shared<'_>, query: AuditQuery) -> Result<Vec<AuditEntry>, IpcError> {
+pub async fn audit(backend: Shared<'_>, query: AuditFilter) -> Result<Vec<AuditEntry>, IpcError> {
     blocking(&backend, move |b| b.audit(query)).await
 }
 
@@ -204,12 +215,12 @@ pub async fn export_sick_leave(
     backend: Shared<'_>,
     unit: String,
     period: String,
-    format: String,
+    format: Format,
     path: String,
     min_employees: Option<u32>,
 ) -> Result<String, IpcError> {
     blocking(&backend, move |b| {
-        b.export_sick_leave(&unit, &period, &format, &path, min_employees)
+        b.export_sick_leave(&unit, &period, format, &path, min_employees)
     })
     .await
 }
@@ -220,11 +231,11 @@ pub async fn export_economy(
     backend: Shared<'_>,
     unit: String,
     period: String,
-    format: String,
+    format: Format,
     path: String,
 ) -> Result<String, IpcError> {
     blocking(&backend, move |b| {
-        b.export_economy(&unit, &period, &format, &path)
+        b.export_economy(&unit, &period, format, &path)
     })
     .await
 }
@@ -252,23 +263,23 @@ pub async fn sick_leave_grid(
     backend: Shared<'_>,
     unit: String,
     month: String,
-) -> Result<crate::grids::SickLeaveGrid, IpcError> {
+) -> Result<SickLeaveGrid, IpcError> {
     blocking(&backend, move |b| b.sick_leave_grid(&unit, &month)).await
 }
 
 #[tauri::command]
 pub async fn check_sick_leave(
     backend: Shared<'_>,
-    input: crate::grids::SickLeaveSave,
-) -> Result<Vec<crate::grids::CellProblem>, IpcError> {
+    input: SickLeaveSave,
+) -> Result<Vec<CellProblem>, IpcError> {
     blocking(&backend, move |b| b.check_sick_leave(&input)).await
 }
 
 #[tauri::command]
 pub async fn save_sick_leave(
     backend: Shared<'_>,
-    input: crate::grids::SickLeaveSave,
-) -> Result<crate::grids::SickLeaveSaved, IpcError> {
+    input: SickLeaveSave,
+) -> Result<SickLeaveSaved, IpcError> {
     blocking(&backend, move |b| b.save_sick_leave(&input)).await
 }
 
@@ -277,23 +288,23 @@ pub async fn economy_grid(
     backend: Shared<'_>,
     unit: String,
     year: i32,
-    measure: String,
-) -> Result<crate::grids::EconomyGrid, IpcError> {
-    blocking(&backend, move |b| b.economy_grid(&unit, year, &measure)).await
+    measure: Measure,
+) -> Result<EconomyGrid, IpcError> {
+    blocking(&backend, move |b| b.economy_grid(&unit, year, measure)).await
 }
 
 #[tauri::command]
 pub async fn save_economy(
     backend: Shared<'_>,
-    input: crate::grids::EconomySave,
-) -> Result<crate::grids::EconomySaved, IpcError> {
+    input: EconomySave,
+) -> Result<EconomySaved, IpcError> {
     blocking(&backend, move |b| b.save_economy(&input)).await
 }
 
 #[tauri::command]
 pub async fn spread_budget(
     backend: Shared<'_>,
-    input: crate::grids::SpreadInput,
-) -> Result<crate::grids::Spread, IpcError> {
+    input: SpreadInput,
+) -> Result<Spread, IpcError> {
     blocking(&backend, move |b| b.spread_budget(&input)).await
 }

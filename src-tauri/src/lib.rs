@@ -1,13 +1,14 @@
-//! Målkart's desktop shell (Tauri 2). It holds no business rules: `backend` calls the core
-//! (`malkart`) and caches its engine, `commands` exposes that to the web UI in `ui/`, `window` decides which months the cached engine loads, `reports` the reports and their exports,
-//! and `dbpath` reads `--db` so the app opens the same database as the command line.
+//! Målkart's desktop shell (Tauri 2). It holds no business rules: `backend` holds the open
+//! database, the cached engine and «Vis umaskerte tall» and calls the core's service layer
+//! (`malkart::service`), `grids` and `reports` do so for the registration grids and the
+//! reports, `commands` exposes it all to the web UI in `ui/`, and `dbpath` reads `--db` so
+//! the app opens the same database as the command line.
 
 pub mod backend;
 pub mod commands;
 pub mod dbpath;
 pub mod grids;
 pub mod reports;
-pub mod window;
 
 use std::sync::Arc;
 
@@ -61,7 +62,7 @@ pub fn run() {
     let explicit = dbpath::explicit_db_arg(std::env::args_os().skip(1));
     let backend = match malkart::storage::resolve_path(explicit.as_deref()) {
         Ok(path) => Backend::open(path),
-        Err(e) => Backend::unopened(e.to_ipc()),
+        Err(e) => Backend::unopened(e.into()),
     };
     let app = builder(tauri::Builder::default(), Arc::new(backend)).run(tauri::generate_context!());
     if let Err(e) = app {

@@ -147,8 +147,59 @@ fn camel_case_arguments_reach_snake_case_parameters() {
     let outcome = invoke(
         &window,
         "import_file",
-        json!({ "kind": "mål", "path": "/finnes/ikke.csv", "dryRun": true }),
+        json!({ "kind": "targets", "path": "/finnes/ikke.csv", "dryRun": true }),
     );
     let err = outcome.expect_err("no such file");
     assert_eq!(err["kind"], "io");
+}
+
+#[test]
+fn typed_arguments_outside_their_enum_are_refused_before_the_backend() {
+    let window = window_over(demo());
+    // The import kinds, export formats and economy measures are enums: the UI's types are
+    // generated from them, and anything else is refused by the IPC layer.
+    for (cmd, args) in [
+        (
+            "import_file",
+            json!({ "kind": "budsjett", "path": "/tmp/x.csv", "dryRun": true }),
+        ),
+        (
+            "export_economy",
+            json!({ "unit": "1000", "period": "2026-02", "format": "docx", "path": "/tmp/x" }),
+        ),
+        (
+            "economy_grid",
+            json!({ "unit": "1000", "year": 2026, "measure": "kostnad" }),
+        ),
+    ] {
+        assert!(invoke(&window, cmd, args.clone()).is_err(), "{cmd} {args}");
+    }
+    let units = invoke(&window, "units", json!({})).expect("units");
+    let root = units[0]["code"].clone();
+    let grid = invoke(
+        &window,
+        "economy_grid",
+        json!({ "unit": root, "year": 2026, "measure": "regnskap" }),
+    )
+    .expect("a known measure");
+    assert_eq!(grid["measure"], "regnskap");
+}
+
+#[test]
+fn a_sick_leave_save_answers_with_a_tagged_outcome() {
+    let window = window_over(demo());
+    let units = invoke(&window, "units", json!({})).expect("units");
+    let root = units[0]["code"].clone();
+    // 30 + 80 = 110 absence days > 100 contracted: refused, with the problem by column.
+    let refused = invoke(
+        &window,
+        "save_sick_leave",
+        json!({ "input": { "month": "2026-09", "rows": [{ "unit": root, "cells": {
+            "avtalte_dagsverk": "100", "egenmeldt": "30", "legemeldt": "80", "ansatte": "",
+            "dager_1_3": "", "dager_4_16": "", "dager_17_56": "", "dager_over_56": "" } }] } }),
+    )
+    .expect("an outcome");
+    assert_eq!(refused["outcome"], "refused");
+    assert_eq!(refused["problems"][0]["column"], "legemeldt");
+    assert!(refused.get("summary").is_none());
 }

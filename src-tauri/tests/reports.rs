@@ -4,6 +4,9 @@
 
 use std::path::Path;
 
+use malkart::export::Format;
+use malkart::import::ImportKind;
+use malkart::service::imports::ImportOutcome;
 use malkart::storage::Store;
 use malkart_app::backend::Backend;
 
@@ -41,17 +44,15 @@ fn backend(dir: &Path) -> Backend {
     let store = Store::open_in_memory().expect("in-memory database");
     let backend = Backend::over_store("minne".into(), store);
     for (kind, name, text) in [
-        ("units", "enheter.csv", UNITS),
-        ("sick_leave", "sykefravær.csv", SICK_LEAVE),
-        ("economy", "økonomi.csv", ECONOMY),
+        (ImportKind::Units, "enheter.csv", UNITS),
+        (ImportKind::SickLeave, "sykefravær.csv", SICK_LEAVE),
+        (ImportKind::Economy, "økonomi.csv", ECONOMY),
     ] {
         let path = write(dir, name, text);
         let outcome = backend.import(kind, &path, false).expect("import runs");
-        assert!(
-            outcome.failure.is_none(),
-            "{kind}: {:?}",
-            outcome.failure.map(|f| f.errors)
-        );
+        if let ImportOutcome::Refused { failure } = outcome {
+            panic!("{kind:?}: {:?}", failure.errors);
+        }
     }
     backend
 }
@@ -127,7 +128,7 @@ fn the_sick_leave_csv_is_written_where_asked_with_the_specs_header() {
     // No extension typed: the format's is added.
     let typed = dir.path().join("sykefravær-1000-2026-K1");
     let written = backend
-        .export_sick_leave("1000", "2026-K1", "csv", &typed.display().to_string(), None)
+        .export_sick_leave("1000", "2026-K1", Format::Csv, &typed.display().to_string(), None)
         .expect("export");
     assert!(
         written.ends_with("sykefravær-1000-2026-K1.csv"),
@@ -154,7 +155,7 @@ fn the_economy_report_and_its_csv_count_to_the_ore_and_round_to_whole_kroner() {
 
     let path = dir.path().join("økonomi.csv").display().to_string();
     backend
-        .export_economy("1000", "2026-02", "csv", &path)
+        .export_economy("1000", "2026-02", Format::Csv, &path)
         .expect("export");
     let lines = csv_lines(&path);
     assert_eq!(lines[0], ECONOMY_HEADER);
@@ -165,35 +166,33 @@ fn the_economy_report_and_its_csv_count_to_the_ore_and_round_to_whole_kroner() {
 }
 
 #[test]
-fn every_format_writes_a_file_and_a_bad_one_is_refused() {
+fn every_format_writes_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let backend = backend(dir.path());
-    for format in ["csv", "xlsx", "pdf", "json"] {
+    for format in [Format::Csv, Format::Xlsx, Format::Pdf, Format::Json] {
+        let ext = format.extension();
         let path = dir
             .path()
-            .join(format!("sf.{format}"))
+            .join(format!("sf.{ext}"))
             .display()
             .to_string();
         backend
             .export_sick_leave("1000", "2026-K1", format, &path, None)
-            .unwrap_or_else(|e| panic!("{format}: {}", e.message));
-        assert!(std::fs::metadata(&path).unwrap().len() > 0, "{format}");
+            .unwrap_or_else(|e| panic!("{ext}: {}", e.message));
+        assert!(std::fs::metadata(&path).unwrap().len() > 0, "{ext}");
         let path = dir
             .path()
-            .join(format!("ok.{format}"))
+            .join(format!("ok.{ext}"))
             .display()
             .to_string();
         backend
             .export_economy("1000", "2026-T1", format, &path)
-            .unwrap_or_else(|e| panic!("{format}: {}", e.message));
+            .unwrap_or_else(|e| panic!("{ext}: {}", e.message));
     }
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("sf.json")).unwrap()).unwrap();
     assert_eq!(json["rows"][0]["code"], "1000");
-    let err = backend
-        .export_sick_leave("1000", "2026-K1", "docx", "/tmp/x.docx", None)
-        .unwrap_err();
-    assert!(err.message.contains("docx"), "{}", err.message);
+    // An unknown format does not reach the backend: `ipc.rs` checks that it is refused.
 }
 
 #[test]
@@ -202,7 +201,7 @@ fn an_export_into_a_missing_folder_names_it_and_writes_nothing() {
     let backend = backend(dir.path());
     let target = dir.path().join("finnes-ikke").join("r.csv");
     let err = backend
-        .export_economy("1000", "2026-02", "csv", &target.display().to_string())
+        .export_economy("1000", "2026-02", Format::Csv, &target.display().to_string())
         .unwrap_err();
     assert!(err.message.contains("finnes-ikke"), "{}", err.message);
     assert!(!target.exists());

@@ -3,7 +3,6 @@ import type { ImportFailure } from "./ImportFailure";
 import type { ImportReport } from "./ImportReport";
 
 /**
- * What an import or its dry run did, or — when the file was refused and nothing was
- * stored — every wrong line. Exactly one of the two is set.
+ * What an import or its dry run did, or every wrong line of a refused file.
  */
-export type ImportOutcome = { report: ImportReport | null, failure: ImportFailure | null, };
+export type ImportOutcome = { "outcome": "imported", report: ImportReport, } | { "outcome": "refused", failure: ImportFailure, };

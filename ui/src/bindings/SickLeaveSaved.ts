@@ -4,14 +4,11 @@ import type { CellProblem } from "./CellProblem";
 import type { SickLeaveRowInput } from "./SickLeaveRowInput";
 
 /**
- * What a save did — or, when any cell is wrong, every problem and nothing saved.
+ * What a save did: saved (with the rows as they were before, so that sending them back
+ * undoes it), or refused with every problem and nothing saved.
  */
-export type SickLeaveSaved = { problems: Array<CellProblem>, 
-/**
- * `None` when nothing was saved.
- */
-summary: ApplySummary | null, 
+export type SickLeaveSaved = { "outcome": "saved", summary: ApplySummary, 
 /**
  * The saved rows as they were before this save: sending them back undoes it.
  */
-before: Array<SickLeaveRowInput>, };
+before: Array<SickLeaveRowInput>, } | { "outcome": "refused", problems: Array<CellProblem>, };
