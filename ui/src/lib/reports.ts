@@ -6,17 +6,22 @@ import type { SickLeaveSummary } from "../bindings/SickLeaveSummary";
 import type { SickLeaveSummaryRow } from "../bindings/SickLeaveSummaryRow";
 import type { MaskReason } from "../bindings/MaskReason";
 import type { EconomyReport } from "../bindings/EconomyReport";
+import type { ReportFormat } from "../bindings/ReportFormat";
 import { formatNumber, roundHalfAway } from "./format";
 import { MONTH_NAMES, type PeriodSel } from "./period";
 
+/** An export format: the core's `Format`, generated from Rust. */
+export type ExportFormat = ReportFormat;
+const EXPORT_FORMAT_LABEL = {
+  csv: "CSV",
+  xlsx: "Excel",
+  pdf: "PDF",
+  json: "JSON",
+} as const satisfies Record<ReportFormat, string>;
 /** The export formats, in the order of the buttons. */
-export type ExportFormat = "csv" | "xlsx" | "pdf" | "json";
-export const EXPORT_FORMATS: { format: ExportFormat; label: string }[] = [
-  { format: "csv", label: "CSV" },
-  { format: "xlsx", label: "Excel" },
-  { format: "pdf", label: "PDF" },
-  { format: "json", label: "JSON" },
-];
+export const EXPORT_FORMATS: { format: ExportFormat; label: string }[] = (
+  Object.keys(EXPORT_FORMAT_LABEL) as ExportFormat[]
+).map((format) => ({ format, label: EXPORT_FORMAT_LABEL[format] }));
 
 /** The text of a masked cell. */
 export const MASKED = "*";

@@ -13,7 +13,7 @@ import type { Target } from "../../bindings/Target";
 import type { TargetInput } from "../../bindings/TargetInput";
 import type { LockedMonth } from "../../bindings/LockedMonth";
 import type { AuditEntry } from "../../bindings/AuditEntry";
-import type { AuditQuery } from "../../bindings/AuditQuery";
+import type { AuditFilter } from "../../bindings/AuditFilter";
 import type { SickLeaveSummary } from "../../bindings/SickLeaveSummary";
 import type { EconomyReport } from "../../bindings/EconomyReport";
 import type { SickLeaveGrid } from "../../bindings/SickLeaveGrid";
@@ -25,12 +25,13 @@ import type { EconomySave } from "../../bindings/EconomySave";
 import type { EconomySaved } from "../../bindings/EconomySaved";
 import type { SpreadInput } from "../../bindings/SpreadInput";
 import type { Spread } from "../../bindings/Spread";
+import type { ImportKind } from "../../bindings/ImportKind";
+import type { ReportFormat } from "../../bindings/ReportFormat";
+import type { Measure } from "../../bindings/Measure";
 
-/** The kinds of import file, by the core's English key. */
-export type ImportKindKey = "units" | "indicators" | "targets" | "measurements" | "sick_leave" | "economy";
-
-/** The export formats of the reports. */
-export type ReportFormat = "csv" | "xlsx" | "pdf" | "json";
+// The enums the commands take are generated from Rust (never copied here): the import
+// kinds, the report formats and the economy measures.
+export type { ImportKind, ReportFormat, Measure };
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;
@@ -46,14 +47,14 @@ export interface Backend {
   updateComment(id: number, text: string): Promise<Comment>;
   deleteComment(id: number): Promise<void>;
   /** Imports a file; with `dryRun` nothing is stored. A refused file is an outcome with
-   * its wrong lines (`failure`), not an exception. */
-  importFile(kind: ImportKindKey, path: string, dryRun: boolean): Promise<ImportOutcome>;
+   * its wrong lines (`outcome: "refused"`), not an exception. */
+  importFile(kind: ImportKind, path: string, dryRun: boolean): Promise<ImportOutcome>;
   /** Numbers as typed (`7,5`); the core reads them. */
   setTarget(input: TargetInput): Promise<Target>;
   lockedMonths(): Promise<LockedMonth[]>;
   lockMonth(month: string): Promise<boolean>;
   unlockMonth(month: string, reason: string): Promise<boolean>;
-  audit(query: AuditQuery): Promise<AuditEntry[]>;
+  audit(query: AuditFilter): Promise<AuditEntry[]>;
   /** `overwrite` only once the person has agreed to replace an existing file (the save
    *  dialog asks); returns where the replaced file was kept. */
   backup(path: string, overwrite: boolean): Promise<string | null>;
@@ -83,10 +84,11 @@ export interface Backend {
   sickLeaveGrid(unit: string, month: string): Promise<SickLeaveGrid>;
   /** The problems of changed rows, checked by the core; nothing is saved. */
   checkSickLeave(input: SickLeaveSave): Promise<CellProblem[]>;
-  /** Saves changed rows in one transaction, or returns every problem and saves nothing. */
+  /** Saves changed rows in one transaction (`outcome: "saved"`), or returns every problem
+   *  and saves nothing (`outcome: "refused"`). */
   saveSickLeave(input: SickLeaveSave): Promise<SickLeaveSaved>;
   /** One measure (`budsjett`, `regnskap`, `prognose`) of `year` for `unit`'s subtree. */
-  economyGrid(unit: string, year: number, measure: string): Promise<EconomyGrid>;
+  economyGrid(unit: string, year: number, measure: Measure): Promise<EconomyGrid>;
   saveEconomy(input: EconomySave): Promise<EconomySaved>;
   /** A yearly amount spread over the months (computed in Rust, not saved). */
   spreadBudget(input: SpreadInput): Promise<Spread>;
