@@ -311,3 +311,118 @@ pub fn explain(r: &IndicatorResult, asked: &Period, unit_name: &str, factor: f64
     }
     lines
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example of the UI's former `explain.test.ts`: SF in 2026-K3 for Oppvekst.
+    fn base() -> IndicatorResult {
+        serde_json::from_value(serde_json::json!({
+            "code": "SF", "name": "Sykefravær totalt", "goal": null, "unit_label": "%",
+            "decimals": 1, "direction": "lav", "frequency": "måned", "aggregation": "brøk",
+            "period": "2026-K3", "value": 7.2463, "display": "7,2 %", "display_value": 7.2,
+            "numerator": 123.19, "denominator": 1700.0, "target": 7.0, "red_limit": 8.0,
+            "target_source": "default", "status": "yellow", "coverage": 11.0 / 12.0,
+            "complete": false, "reported_cells": 11, "expected_cells": 12,
+            "expected_units": 4, "missing_units": 1,
+            "previous": { "period": "2026-K2", "value": 6.91, "masked": null },
+            "last_year": { "period": "2025-K3", "value": 7.84, "masked": null },
+            "trend": "worse", "masked": null
+        }))
+        .expect("an IndicatorResult")
+    }
+
+    fn text(lines: &[ExplainLine], label: &str) -> String {
+        lines
+            .iter()
+            .find(|l| l.label == label)
+            .map(|l| l.text.clone())
+            .unwrap_or_default()
+    }
+
+    fn p(text: &str) -> Period {
+        Period::parse(text).expect("a period")
+    }
+
+    #[test]
+    fn a_ratio_is_written_as_factor_times_numerator_over_denominator() {
+        let lines = explain(&base(), &p("2026-K3"), "Oppvekst", 100.0);
+        // The engine's value is given, not recomputed (100 × 123.19 / 1700 = 7.2465).
+        assert_eq!(
+            text(&lines, "Utregning"),
+            "100 × Σ teller / Σ nevner = 100 × 123,19 / 1 700,00 = 7,2463"
+        );
+        assert_eq!(
+            text(&lines, "Mål"),
+            "7,0 % (standardmålet for alle enheter), rød grense 8,0 %."
+        );
+        assert_eq!(
+            text(&lines, "Regel"),
+            "Lavere er bedre: grønn når verdien er høyst 7,0 %, gul over 7,0 % til og med 8,0 %, rød over 8,0 %."
+        );
+        assert_eq!(text(&lines, "Status"), "gul.");
+        // 11 / 12 = 91.67 % → 92 %.
+        assert_eq!(
+            text(&lines, "Dekning"),
+            "11 av 12 forventede tall er registrert (92 %); 1 av 4 enheter mangler tall."
+        );
+        assert!(lines.iter().all(|l| l.label != "Periode"), "{lines:?}");
+    }
+
+    #[test]
+    fn the_units_own_target_and_the_rule_for_higher_is_better_are_named() {
+        let r = IndicatorResult {
+            direction: Direction::Hoy,
+            target: Some(90.0),
+            red_limit: Some(80.0),
+            target_source: Some(TargetSource::Unit),
+            ..base()
+        };
+        let lines = explain(&r, &p("2026-K3"), "Skole A", 100.0);
+        assert_eq!(
+            text(&lines, "Mål"),
+            "90,0 % (Skole A sitt eget mål), rød grense 80,0 %."
+        );
+        assert_eq!(
+            rule_text(&r).as_deref(),
+            Some("Høyere er bedre: grønn når verdien er minst 90,0 %, gul fra 80,0 % opp til 90,0 %, rød under 80,0 %.")
+        );
+    }
+
+    #[test]
+    fn a_coarser_indicator_says_which_period_was_evaluated() {
+        let r = IndicatorResult {
+            frequency: crate::model::Frequency::Kvartal,
+            period: "2026-K1".into(),
+            ..base()
+        };
+        let lines = explain(&r, &p("2026-05"), "Oppvekst", 100.0);
+        assert_eq!(
+            lines[0].text,
+            "Indikatoren måles per kvartal; for mai 2026 vises siste hele periode: 1. kvartal 2026."
+        );
+    }
+
+    #[test]
+    fn no_value_and_no_target_are_said_in_words() {
+        let r = IndicatorResult {
+            value: None,
+            display: None,
+            target: None,
+            red_limit: None,
+            target_source: None,
+            status: crate::engine::Status::NoTarget,
+            expected_cells: 0,
+            ..base()
+        };
+        let lines = explain(&r, &p("2026-K3"), "Oppvekst", 100.0);
+        assert_eq!(
+            text(&lines, "Verdi"),
+            "Ingen tall er registrert for Oppvekst i 3. kvartal 2026."
+        );
+        assert!(text(&lines, "Mål").starts_with("Det er ikke satt noe mål"));
+        assert_eq!(text(&lines, "Status"), "ingen mål.");
+        assert!(lines.iter().all(|l| l.label != "Regel" && l.label != "Dekning"));
+    }
+}

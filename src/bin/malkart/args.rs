@@ -82,6 +82,24 @@ pub enum Command {
         #[arg(long)]
         umaskert: bool,
     },
+    /// Én indikator for en enhet og en periode: verdien, målet og «hvorfor denne statusen?»
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Show {
+        /// Indikatorkoden, for eksempel SF
+        #[arg(value_name = "INDIKATOR")]
+        indicator: String,
+        /// Enhetskoden, for eksempel 1000
+        #[arg(long, value_name = "KODE")]
+        unit: String,
+        /// 2026-09, 2026-K3, 2026-T2, 2026-H1, 2026 eller 2026-01..2026-09
+        #[arg(long, value_name = "PERIODE")]
+        period: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Vis sykefraværstall for små grupper umaskert (skrives i endringsloggen)
+        #[arg(long)]
+        umaskert: bool,
+    },
     /// Eksporterer sykefraværsrapporten eller økonomirapporten (CSV, XLSX, PDF eller JSON)
     #[command(
         help_template = TEMPLATE,

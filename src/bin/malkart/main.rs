@@ -1,5 +1,6 @@
 //! The `malkart` command line (cli.md): a thin layer over the core. Each command opens the
-//! database, calls one or two core functions and prints the result in Norwegian. Errors go
+//! database, calls the core (its use cases in `malkart::service`, shared with the app) and
+//! prints the result in Norwegian. Errors go
 //! to standard error as `feil: …`; the exit code is 0 on success, 2 when the input was
 //! refused (nothing changed) and 1 for anything else.
 
@@ -8,18 +9,19 @@ mod bench;
 mod table;
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 use args::{Cli, Command, ExportFormat, ExportTarget, Format, Report, Size};
 use malkart::clock;
-use malkart::demo::{self, DemoSize};
-use malkart::engine::sickleave::Privacy;
+use malkart::demo::DemoSize;
 use malkart::engine::Engine;
 use malkart::export;
 use malkart::format::group_digits;
 use malkart::import::{self, ImportKind, ImportReport};
-use malkart::period::{Month, Period, PeriodKind};
+use malkart::period::Period;
+use malkart::service::files::write_atomically;
+use malkart::service::{self, admin, detail, reports, EngineCache};
 use malkart::storage::{self, Store};
 use malkart::{Error, Result};
 
@@ -79,25 +81,38 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             let mut store = Store::open_existing(&path)?;
             let engine = Engine::new(store.dataset_for(&period)?)?;
             let min = store.min_employees()?;
-            // Sick-leave figures of small groups are masked unless asked for deliberately;
-            // an unmasked view is audited before anything is shown.
-            let privacy = if umaskert {
-                engine.unit(&unit).ok_or_else(|| Error::UnknownUnit(unit.clone()))?;
-                store.audit_unmasked_view(&unit, &period.to_string(), "cli")?;
-                Privacy::unmasked()
-            } else {
-                Privacy::masked(min)
-            };
-            let card = engine.scorecard_with(&unit, &period, privacy)?;
+            let privacy = privacy(&mut store, &engine, &unit, &period, umaskert)?;
+            let card = detail::scorecard(&engine, &unit, &period, privacy)?;
             match format {
-                Format::Json => serde_json::to_string_pretty(&card)
-                    .map(|s| s + "\n")
-                    .map_err(|e| Error::Invalid(format!("kunne ikke skrive JSON: {e}"))),
+                Format::Json => json(&card),
                 Format::Table => Ok(table::render(&card, min, umaskert)),
             }
         }
+        Command::Show {
+            indicator,
+            unit,
+            period,
+            format,
+            umaskert,
+        } => {
+            let period = Period::parse(&period)?;
+            let mut store = Store::open_existing(&path)?;
+            // The engine covers the indicator's history, as the app's detail does.
+            let engine = EngineCache::new().engine_for(&store, &period, current_month())?;
+            engine
+                .indicator(&indicator)
+                .ok_or_else(|| Error::UnknownIndicator(indicator.clone()))?;
+            let min = store.min_employees()?;
+            let privacy = privacy(&mut store, &engine, &unit, &period, umaskert)?;
+            let detail =
+                detail::indicator_detail(&engine, &store, &indicator, &unit, &period, privacy)?;
+            match format {
+                Format::Json => json(&detail),
+                Format::Table => Ok(table::render_detail(&detail, &period, min, umaskert)),
+            }
+        }
         Command::Lock { month } => {
-            let month = parse_month(&month)?;
+            let month = service::month(&month)?;
             let mut store = Store::open_existing(&path)?;
             Ok(if store.lock_month(month)? {
                 format!("{} ({month}) er låst.\n", Period::month(month).label())
@@ -106,12 +121,12 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             })
         }
         Command::Unlock { month, reason } => {
-            let month = parse_month(&month)?;
+            let month = service::month(&month)?;
             if reason.trim().is_empty() {
                 return Err(Error::Invalid("oppgi hvorfor måneden låses opp med --reason".to_string()));
             }
             let mut store = Store::open_existing(&path)?;
-            Ok(if store.unlock_month(month, reason.trim())? {
+            Ok(if admin::unlock_month(&mut store, month, &reason)? {
                 format!("{} ({month}) er låst opp. Grunnen er skrevet i endringsloggen.\n", Period::month(month).label())
             } else {
                 format!("{} ({month}) var ikke låst.\n", Period::month(month).label())
@@ -119,7 +134,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
         }
         Command::Backup { file, overwrite } => {
             let store = Store::open_existing(&path)?;
-            let kept = store.backup_to(&file, overwrite)?;
+            let kept = admin::backup(&store, &file, overwrite)?;
             let mut text = format!(
                 "Sikkerhetskopien av {} er kontrollert og skrevet til {}.\n",
                 path.display(),
@@ -130,7 +145,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             }
             Ok(text)
         }
-        Command::Restore { file } => Ok(match storage::restore(&path, &file)? {
+        Command::Restore { file } => Ok(match admin::restore(&path, &file)? {
             Some(old) => format!(
                 "Databasen {} er gjenopprettet fra {}.\nDen gamle databasen er tatt vare på som {}.\n",
                 path.display(),
@@ -199,19 +214,17 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
     let engine = Engine::new(store.dataset_for(&period)?)?;
     let (bytes, name) = match report {
         Report::SickLeave { .. } => {
-            let stored = store.min_employees()?;
-            let min = min_employees.unwrap_or(stored);
-            // A minimum below the municipality's setting shows groups it masks: a deliberate
-            // unmasked view, written in the audit log before the report is made (as
-            // `status --umaskert`).
-            if min < stored {
-                engine.unit(unit).ok_or_else(|| Error::UnknownUnit(unit.clone()))?;
-                store.audit_unmasked_view(
-                    unit,
-                    &period.to_string(),
-                    &format!("cli export --min-employees {min}"),
-                )?;
-            }
+            let min = reports::minimum(&store, min_employees)?;
+            // A minimum below the municipality's setting is a deliberate unmasked view,
+            // audited before the report is made (as `status --umaskert`).
+            reports::audit_lower_minimum(
+                &mut store,
+                &engine,
+                unit,
+                &period,
+                min,
+                &format!("cli export --min-employees {min}"),
+            )?;
             (
                 export::sick_leave(&engine, unit, &period, min, format)?,
                 "Sykefraværsrapporten",
@@ -236,44 +249,11 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
     }
 }
 
-/// Writes `bytes` to a temporary file beside `file` and renames it into place, so a reader
-/// (or a crash) never sees half a report, and an old report is replaced whole or not at all.
-fn write_atomically(file: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match file.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = file
-        .file_name()
-        .ok_or_else(|| Error::Invalid(format!("«{}» er ikke et filnavn", file.display())))?;
-    let temp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = std::fs::File::create(&temp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&temp, file)) {
-        let _ = std::fs::remove_file(&temp);
-        return Err(Error::io_write(file, e));
-    }
-    Ok(())
-}
-
 fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> Result<String> {
     // The one command that creates a database (and its folders).
     let mut store = Store::open(path)?;
     if !demo {
         return Ok(format!("Databasen {} er klar.\n", path.display()));
-    }
-    if !store.is_empty()? {
-        return Err(Error::Invalid(format!(
-            "databasen {} er ikke tom; demokommunen kan bare lastes inn i en tom database. \
-             Bruk --db med et nytt filnavn.",
-            path.display()
-        )));
     }
     let size = match size.unwrap_or(Size::Small) {
         Size::Small => DemoSize::Small,
@@ -281,11 +261,10 @@ fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> R
         Size::Large => DemoSize::Large,
     };
     let through = match through {
-        Some(text) => parse_month(text)?,
+        Some(text) => service::month(text)?,
         None => clock::last_full_month(clock::today()),
     };
-    let data = demo::generate(size, through);
-    store.load_demo(&data)?;
+    let data = admin::load_demo(&mut store, size, through)?;
     let n = |x: usize| group_digits(&x.to_string());
     Ok(format!(
         "Databasen {} er fylt med Demo kommune ({}): {} enheter, {} indikatorer, {} mål, \
@@ -314,14 +293,31 @@ fn parse_kind(text: &str) -> Result<ImportKind> {
     })
 }
 
-fn parse_month(text: &str) -> Result<Month> {
-    let period = Period::parse(text)?;
-    if period.kind() != PeriodKind::Month {
-        return Err(Error::Invalid(format!(
-            "«{text}» er ikke en måned; skriv for eksempel 2026-03"
-        )));
+/// How sick-leave figures are shown: masked by the stored minimum unless asked for
+/// deliberately (`--umaskert`); an unmasked view is audited before anything is shown.
+fn privacy(
+    store: &mut Store,
+    engine: &Engine,
+    unit: &str,
+    period: &Period,
+    umaskert: bool,
+) -> Result<malkart::engine::sickleave::Privacy> {
+    if umaskert {
+        admin::unmasked_view(store, engine, unit, period, "cli")
+    } else {
+        admin::privacy(store, false)
     }
-    Ok(period.first())
+}
+
+/// The current month by the computer's clock (or `MALKART_TODAY`).
+fn current_month() -> malkart::period::Month {
+    clock::current_month(clock::today())
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String> {
+    serde_json::to_string_pretty(value)
+        .map(|s| s + "\n")
+        .map_err(|e| Error::Invalid(format!("kunne ikke skrive JSON: {e}")))
 }
 
 fn import_text(r: &ImportReport) -> String {

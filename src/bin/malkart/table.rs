@@ -5,6 +5,7 @@
 use malkart::engine::{IndicatorResult, PerspectiveResult, Scorecard, Status, StatusCounts, Trend};
 use malkart::format::{round_half_away, with_unit};
 use malkart::period::Period;
+use malkart::service::detail::IndicatorDetail;
 
 /// The mark and word of a status: `● grønn`, `▲ gul`, `■ rød`, `○ ingen data`, `– ingen mål`.
 pub fn status_text(status: Status) -> String {
@@ -184,4 +185,125 @@ pub fn render(card: &Scorecard, min_employees: u32, unmasked: bool) -> String {
         ));
     }
     out
+}
+
+/// `malkart show … --format table`: one indicator for a unit — its figures, "hvorfor denne
+/// statusen?" as the app words it (the service's explanation), and the units below it.
+pub fn render_detail(d: &IndicatorDetail, asked: &Period, min_employees: u32, unmasked: bool) -> String {
+    let r = &d.result;
+    let mut out = format!(
+        "{} {} — {} {}, {} ({})\n\n",
+        d.definition.code,
+        d.definition.name,
+        d.unit.code,
+        d.unit.name,
+        asked.label(),
+        asked
+    );
+    let (value, status) = match r.masked {
+        Some(reason) => ("*".to_string(), format!("* skjult ({})", reason.word())),
+        None => (
+            r.display.clone().unwrap_or_else(|| "–".to_string()),
+            status_text(r.status),
+        ),
+    };
+    let previous = if r.previous.masked.is_some() {
+        "*".to_string()
+    } else {
+        optional(r.previous.value, r)
+    };
+    let last_year = if r.last_year.masked.is_some() {
+        "*".to_string()
+    } else {
+        optional(r.last_year.value, r)
+    };
+    let trend = if r.masked.is_some() {
+        "·".to_string()
+    } else {
+        trend_text(r)
+    };
+    let facts = [
+        ("Periode", format!("{} ({})", label_of(&r.period), r.period)),
+        ("Verdi", value),
+        ("Status", status),
+        ("Mål", optional(r.target, r)),
+        ("Rød grense", optional(r.red_limit, r)),
+        ("Forrige periode", format!("{previous}  {trend}")),
+        ("Samme periode i fjor", last_year),
+        ("Dekning", coverage_text(r)),
+    ];
+    let width = facts.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    for (label, text) in &facts {
+        let pad = width - label.chars().count();
+        out.push_str(&format!("  {label}:{} {text}\n", " ".repeat(pad)));
+    }
+    out.push_str("\nHvorfor denne statusen?\n");
+    if let Some(reason) = r.masked {
+        out.push_str(&format!(
+            "  Tallet er skjult av personvernhensyn ({}): sykefraværstall for grupper med færre \
+             enn {min_employees} ansatte (eller ukjent antall) vises ikke, heller ikke tall som \
+             kunne regnes ut av dem.\n",
+            reason.word()
+        ));
+    } else {
+        for line in &d.explanation {
+            out.push_str(&format!("  {}: {}\n", line.label, line.text));
+        }
+    }
+    if !d.children.is_empty() {
+        out.push_str("\nEnhetene under:\n");
+        let rows: Vec<[String; 4]> = d
+            .children
+            .iter()
+            .map(|c| {
+                let r = &c.result;
+                let (value, status) = match r.masked {
+                    Some(reason) => ("*".to_string(), format!("* skjult ({})", reason.word())),
+                    None => (optional(r.value, r), status_text(r.status)),
+                };
+                [
+                    c.unit.code.clone(),
+                    shorten(&c.unit.name, NAME_WIDTH),
+                    value,
+                    status,
+                ]
+            })
+            .collect();
+        let header = ["kode", "navn", "verdi", "status"].map(str::to_string);
+        let mut widths = header.clone().map(|h| h.chars().count());
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row.iter()) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for row in std::iter::once(&header).chain(rows.iter()) {
+            let mut s = String::from(" ");
+            for (i, cell) in row.iter().enumerate() {
+                let pad = widths[i] - cell.chars().count();
+                s.push(' ');
+                if i == 2 {
+                    s.push_str(&" ".repeat(pad));
+                    s.push_str(cell);
+                } else {
+                    s.push_str(cell);
+                    s.push_str(&" ".repeat(pad));
+                }
+                s.push(' ');
+            }
+            out.push_str(s.trim_end());
+            out.push('\n');
+        }
+    }
+    if unmasked {
+        out.push_str(
+            "\nSykefraværstallene vises umaskert (--umaskert); visningen er skrevet i \
+             endringsloggen. Ikke del dem videre.\n",
+        );
+    }
+    out
+}
+
+/// The label of a period id (`3. kvartal 2026`), or the id itself.
+fn label_of(id: &str) -> String {
+    Period::parse(id).map_or_else(|_| id.to_string(), |p| p.label())
 }
