@@ -199,9 +199,20 @@ fn a_masked_unit_shows_no_figure_until_unmasked_and_the_unmasked_view_is_audited
     assert_eq!(unmasked_audit_keys(&db), ["cli: A / 2026-01"]);
     let table = ok(
         &db,
-        &["show", "SF", "--unit", "A", "--period", "2026-01", "--umaskert"],
+        &[
+            "show",
+            "SF",
+            "--unit",
+            "A",
+            "--period",
+            "2026-01",
+            "--umaskert",
+        ],
     );
-    assert!(table.contains("17,0 %") && table.contains("umaskert"), "{table}");
+    assert!(
+        table.contains("17,0 %") && table.contains("umaskert"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -209,13 +220,29 @@ fn an_unknown_indicator_or_unit_is_refused_with_exit_2_and_audits_nothing() {
     let (_dir, db) = tree();
     let (code, _, err) = malkart(
         &db,
-        &["show", "XX", "--unit", "K", "--period", "2026-01", "--umaskert"],
+        &[
+            "show",
+            "XX",
+            "--unit",
+            "K",
+            "--period",
+            "2026-01",
+            "--umaskert",
+        ],
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("ukjent indikator «XX»"), "{err}");
     let (code, _, err) = malkart(
         &db,
-        &["show", "SF", "--unit", "Q", "--period", "2026-01", "--umaskert"],
+        &[
+            "show",
+            "SF",
+            "--unit",
+            "Q",
+            "--period",
+            "2026-01",
+            "--umaskert",
+        ],
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("ukjent enhet «Q»"), "{err}");

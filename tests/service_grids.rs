@@ -31,7 +31,10 @@ fn now() -> Month {
 impl Demo {
     fn units(&self) -> Result<Vec<UnitNode>> {
         let period = Period::month(Month::new(2026, 9).expect("a month"));
-        Ok(self.engines.engine_for(&self.store, &period, now())?.unit_tree())
+        Ok(self
+            .engines
+            .engine_for(&self.store, &period, now())?
+            .unit_tree())
     }
     fn sick_leave_grid(&self, unit: &str, month: &str) -> Result<SickLeaveGrid> {
         sickleave_grid::load(&self.store, &self.units()?, unit, service::month(month)?)
@@ -213,9 +216,7 @@ fn a_row_breaking_the_rules_is_refused_by_column_and_nothing_is_saved() {
     let after = backend
         .sick_leave_grid(&parent.code, "2026-09")
         .expect("grid");
-    let cells_of = |g: &SickLeaveGrid| {
-        g.rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>()
-    };
+    let cells_of = |g: &SickLeaveGrid| g.rows.iter().map(|r| r.cells.clone()).collect::<Vec<_>>();
     assert_eq!(
         cells_of(&after),
         cells_of(&before),
@@ -279,7 +280,10 @@ fn an_emptied_row_removes_the_units_month() {
     };
     save(cells("40", "1", "1"));
     let removed = save(SickLeaveCells::default());
-    assert!(matches!(removed, SickLeaveSaved::Saved { .. }), "{removed:?}");
+    assert!(
+        matches!(removed, SickLeaveSaved::Saved { .. }),
+        "{removed:?}"
+    );
     let grid = backend
         .sick_leave_grid(&leaf.code, "2026-08")
         .expect("grid");
@@ -385,9 +389,7 @@ fn economy_save_changes_one_measure_and_keeps_the_others() {
     let actual_after = backend
         .economy_grid(&parent.code, 2026, Measure::Actual)
         .expect("grid");
-    let months = |g: &EconomyGrid| {
-        g.rows.iter().map(|r| r.months.clone()).collect::<Vec<_>>()
-    };
+    let months = |g: &EconomyGrid| g.rows.iter().map(|r| r.months.clone()).collect::<Vec<_>>();
     assert_eq!(
         months(&actual_after),
         months(&actual_before),
@@ -420,7 +422,10 @@ fn an_unknown_measure_is_refused_when_read() {
     // The measure crosses as its Norwegian key; anything else is not a measure.
     let m: Measure = serde_json::from_str("\"regnskap\"").expect("a measure");
     assert_eq!(m, Measure::Actual);
-    assert_eq!(Measure::ALL.map(Measure::key), ["budsjett", "regnskap", "prognose"]);
+    assert_eq!(
+        Measure::ALL.map(Measure::key),
+        ["budsjett", "regnskap", "prognose"]
+    );
     assert!(serde_json::from_str::<Measure>("\"kostnad\"").is_err());
 }
 

@@ -3,12 +3,12 @@
 //! over a unit's subtree. Reading, checking and saving are the service's.
 
 use malkart::error::IpcError;
+use malkart::service;
 use malkart::service::economy_grid::{
     self, EconomyGrid, EconomySave, EconomySaved, Measure, Spread, SpreadInput,
 };
 use malkart::service::grid::CellProblem;
 use malkart::service::sickleave_grid::{self, SickLeaveGrid, SickLeaveSave, SickLeaveSaved};
-use malkart::service;
 
 use crate::backend::{last_full_month, Backend};
 

@@ -34,7 +34,9 @@ impl Backend {
         let period = service::period(period)?;
         let minimum = self.with_store(|store| reports::minimum(store, min_employees))?;
         let engine = self.engine_for(&period)?;
-        Ok(reports::sick_leave_summary(&engine, unit, &period, minimum)?)
+        Ok(reports::sick_leave_summary(
+            &engine, unit, &period, minimum,
+        )?)
     }
 
     /// The economy report of `unit` and its descendants, year to date through `period`'s

@@ -69,7 +69,11 @@ fn top_level_parts(text: &str) -> Vec<&str> {
         }
     }
     parts.push(&text[from..]);
-    parts.into_iter().map(str::trim).filter(|p| !p.is_empty()).collect()
+    parts
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Every `#[tauri::command]` in `commands.rs`: its name and its arguments as the UI names
@@ -104,7 +108,9 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 /// `commands::x,` inside `generate_handler![…]` in `lib.rs`.
 fn handler_list() -> Vec<String> {
     let text = read(&app_dir().join("src/lib.rs"));
-    let at = text.find("generate_handler!").expect("generate_handler! in lib.rs");
+    let at = text
+        .find("generate_handler!")
+        .expect("generate_handler! in lib.rs");
     let open = text[at..].find('[').expect("[") + at;
     top_level_parts(bracketed(&text, open, '[', ']'))
         .into_iter()
@@ -155,7 +161,10 @@ fn ui_invokes() -> BTreeMap<String, Vec<String>> {
         let args = match after.strip_prefix(',') {
             Some(rest) => {
                 let rest = rest.trim_start();
-                assert!(rest.starts_with('{'), "{name}: arguments must be an object literal");
+                assert!(
+                    rest.starts_with('{'),
+                    "{name}: arguments must be an object literal"
+                );
                 let start = text.len() - rest.len();
                 top_level_parts(bracketed(&text, start, '{', '}'))
                     .into_iter()
@@ -178,7 +187,11 @@ fn every_list_names_the_same_commands() {
     assert!(commands.len() > 20, "found only {commands:?}");
     assert_eq!(sorted(handler_list()), commands, "lib.rs generate_handler!");
     assert_eq!(sorted(manifest_list()), commands, "build.rs COMMANDS");
-    assert_eq!(sorted(capability_list()), commands, "capabilities/main.json");
+    assert_eq!(
+        sorted(capability_list()),
+        commands,
+        "capabilities/main.json"
+    );
     let invoked: Vec<String> = ui_invokes().into_keys().collect();
     assert_eq!(invoked, commands, "ui/src/lib/backend/tauri.ts");
 }

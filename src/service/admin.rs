@@ -63,7 +63,12 @@ pub fn comment_text(text: &str) -> Result<&str> {
     }
 }
 
-pub fn comments(store: &Store, indicator: &str, unit: &str, period: &Period) -> Result<Vec<Comment>> {
+pub fn comments(
+    store: &Store,
+    indicator: &str,
+    unit: &str,
+    period: &Period,
+) -> Result<Vec<Comment>> {
     store.comments(indicator, unit, period)
 }
 

@@ -9,9 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::engine::sickleave::{MaskReason, Privacy};
-use crate::engine::{
-    Engine, IndicatorResult, PeriodValue, Scorecard, TargetSource, UnitRef,
-};
+use crate::engine::{Engine, IndicatorResult, PeriodValue, Scorecard, TargetSource, UnitRef};
 use crate::error::{Error, Result};
 use crate::format::{number, with_unit};
 use crate::model::{Aggregation, Direction, Indicator, Target};
@@ -74,7 +72,12 @@ pub struct IndicatorDetail {
 }
 
 /// The målkart of `unit` for `period`.
-pub fn scorecard(engine: &Engine, unit: &str, period: &Period, privacy: Privacy) -> Result<Scorecard> {
+pub fn scorecard(
+    engine: &Engine,
+    unit: &str,
+    period: &Period,
+    privacy: Privacy,
+) -> Result<Scorecard> {
     Ok(engine.scorecard_with(unit, period, privacy)?)
 }
 
@@ -88,8 +91,13 @@ pub fn sparklines(
     let mut out = Vec::with_capacity(engine.indicators().len());
     for ind in engine.indicators() {
         let anchor = window::history_anchor(period, ind.frequency);
-        let points =
-            engine.series_with(&ind.code, unit, &anchor, window::history_len(&anchor), privacy)?;
+        let points = engine.series_with(
+            &ind.code,
+            unit,
+            &anchor,
+            window::history_len(&anchor),
+            privacy,
+        )?;
         out.push(Sparkline {
             code: ind.code.clone(),
             points,
@@ -199,7 +207,12 @@ pub fn rule_text(r: &IndicatorResult) -> Option<String> {
 /// words, from the numbers the engine returned (it computes; this only writes them out).
 /// `asked` is the period the person asked for (the result's may be the indicator's latest
 /// whole span); `factor` the indicator's factor (`brøk`).
-pub fn explain(r: &IndicatorResult, asked: &Period, unit_name: &str, factor: f64) -> Vec<ExplainLine> {
+pub fn explain(
+    r: &IndicatorResult,
+    asked: &Period,
+    unit_name: &str,
+    factor: f64,
+) -> Vec<ExplainLine> {
     let mut lines = Vec::new();
     let mut line = |label: &str, text: String| {
         lines.push(ExplainLine {
@@ -423,6 +436,8 @@ mod tests {
         );
         assert!(text(&lines, "Mål").starts_with("Det er ikke satt noe mål"));
         assert_eq!(text(&lines, "Status"), "ingen mål.");
-        assert!(lines.iter().all(|l| l.label != "Regel" && l.label != "Dekning"));
+        assert!(lines
+            .iter()
+            .all(|l| l.label != "Regel" && l.label != "Dekning"));
     }
 }

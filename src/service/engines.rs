@@ -51,7 +51,12 @@ impl EngineCache {
     /// `now` is the current month (by the door's clock): the window reaches it when it can,
     /// so that stepping forward to the present reuses the engine. The caller holds `store`
     /// while the engine is built, so no write slips in between the revision and the data.
-    pub fn engine_for(&self, store: &Store, period: &Period, now: Month) -> Result<Arc<CachedEngine>> {
+    pub fn engine_for(
+        &self,
+        store: &Store,
+        period: &Period,
+        now: Month,
+    ) -> Result<Arc<CachedEngine>> {
         let need = window::needed_for(period);
         let revision = store.revision()?;
         if let Some(cached) = lock(&self.cached).as_ref() {

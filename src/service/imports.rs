@@ -21,7 +21,12 @@ pub enum ImportOutcome {
 
 /// Imports the file at `path` as `kind`; with `dry_run` nothing is stored. A refused file is
 /// an outcome, not an error; a file that cannot be read is an error.
-pub fn import_file(store: &mut Store, kind: ImportKind, path: &Path, dry_run: bool) -> Result<ImportOutcome> {
+pub fn import_file(
+    store: &mut Store,
+    kind: ImportKind,
+    path: &Path,
+    dry_run: bool,
+) -> Result<ImportOutcome> {
     match import::import_file(store, kind, path, dry_run) {
         Ok(report) => Ok(ImportOutcome::Imported { report }),
         Err(Error::Import(failure)) => Ok(ImportOutcome::Refused { failure }),

@@ -124,7 +124,9 @@ pub enum SickLeaveSaved {
         /// The saved rows as they were before this save: sending them back undoes it.
         before: Vec<SickLeaveRowInput>,
     },
-    Refused { problems: Vec<CellProblem> },
+    Refused {
+        problems: Vec<CellProblem>,
+    },
 }
 
 /// Reads one row of typed sick-leave figures: the row to store, or every problem with it
