@@ -23,19 +23,13 @@ pub fn target_path(path: &str, format: Format) -> Result<PathBuf> {
 }
 
 /// Writes `bytes` to `target` through a temporary file in the same folder and a rename: the
-/// target is either the old file or the whole new one, never a part. A missing folder is
-/// refused by name before anything is written.
+/// target is either the old file or the whole new one, never a part. An OS error (a missing
+/// folder, a directory where the file was meant) is worded by `Error::io_write`.
 pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<()> {
     let dir = match target.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    if !dir.is_dir() {
-        return Err(Error::Invalid(format!(
-            "mappen «{}» finnes ikke; velg en mappe som finnes",
-            dir.display()
-        )));
-    }
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -90,7 +84,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("finnes-ikke").join("r.csv");
         let err = write_atomically(&target, b"x").unwrap_err();
+        assert_eq!(err.kind(), "io");
         assert!(err.to_string().contains("finnes-ikke"), "{err}");
+        assert!(err.to_string().contains("opprett mappen"), "{err}");
         assert!(!target.exists());
     }
 }
