@@ -1,3 +1,5 @@
+// @vitest-environment node
+// (The plain Node environment reads ../tests/vectors from outside ui/; nothing here is reactive.)
 // The golden cases of tests/vectors/rules.json, which `cargo test` checks against the core
 // too (tests/shared_vectors.rs): the TypeScript copies of the core's rules for numbers,
 // display formats, periods and the sick-leave percentage give the core's answers.

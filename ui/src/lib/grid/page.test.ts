@@ -132,6 +132,19 @@ describe("the registration page", () => {
     expect(page.canUndoSave).toBe(false);
   });
 
+  it("follows the model's state: an undo makes the page clean again", async () => {
+    const { page } = setup();
+    await page.follow("A");
+    type(page, 0, "9");
+    type(page, 1, "8");
+    expect(page.changes.length).toBe(2);
+    page.model!.undo();
+    expect(page.changes).toEqual([{ unit: "A", col: 0, text: "9" }]);
+    page.model!.undo();
+    expect(page.dirty).toBe(false);
+    expect(page.model!.canUndo()).toBe(false);
+  });
+
   it("a change clears the last message", async () => {
     const { page } = setup();
     await page.load("A");
