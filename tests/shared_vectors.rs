@@ -95,7 +95,11 @@ fn display_formats_are_as_the_vectors_say() {
     }
     for case in vectors("decimals") {
         let decimals = u8::try_from(int(&case, "decimals")).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(decimal(exact(&case), decimals), text(&case, "text"), "{case}");
+        assert_eq!(
+            decimal(exact(&case), decimals),
+            text(&case, "text"),
+            "{case}"
+        );
     }
 }
 
@@ -140,10 +144,22 @@ fn the_sick_leave_percentage_is_as_the_vectors_say() {
             text(case, "doctor")
         ));
     }
-    import_bytes(&mut store, ImportKind::Units, "enheter.csv", units.as_bytes(), false)
-        .unwrap_or_else(|e| panic!("{e}"));
-    import_bytes(&mut store, ImportKind::SickLeave, "sykefravær.csv", rows.as_bytes(), false)
-        .unwrap_or_else(|e| panic!("{e}"));
+    import_bytes(
+        &mut store,
+        ImportKind::Units,
+        "enheter.csv",
+        units.as_bytes(),
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    import_bytes(
+        &mut store,
+        ImportKind::SickLeave,
+        "sykefravær.csv",
+        rows.as_bytes(),
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
     let period = Period::parse("2026-01").unwrap_or_else(|e| panic!("{e}"));
     let data = store.dataset_for(&period).unwrap_or_else(|e| panic!("{e}"));
     let engine = Engine::new(data).unwrap_or_else(|e| panic!("{e}"));
