@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: the core's unit, property and integration tests (CLI on real
 # database files, the crash test), the desktop shell's tests, a check that the generated
-# TypeScript bindings are up to date, the UI's unit tests, and the end-to-end tests of the
-# real app window under Xvfb.
+# TypeScript bindings are up to date, the UI's type check (svelte-check) and unit tests,
+# and the end-to-end tests of the real app window under Xvfb.
 #
 # No test may depend on today's date: the Rust suite and the end-to-end suite run three
 # times, with the clock (`MALKART_TODAY`, read by src/clock.rs and by e2e/conftest.py) set
@@ -33,6 +33,10 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 
 if [ -f ui/package.json ]; then
+  # svelte-check first: a Rust change that regenerates the bindings must not pass while
+  # components no longer match them.
+  echo "== UI: komponentene stemmer med typene (svelte-check, ingen feil og ingen advarsler)"
+  (cd ui && npm run check)
   echo "== UI: enhetstester (vitest)"
   (cd ui && npm test)
 fi

@@ -14,6 +14,6 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.ts"],
-    environment: "node",
+    environment: "./vitest.client-env.ts",
   },
 });

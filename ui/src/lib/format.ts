@@ -1,14 +1,17 @@
 // Numbers the Norwegian way, as the core formats them (src/format.rs): rounding half away
 // from zero, decimal comma, digit groups of three separated by a space, U+2212 for minus, and
 // the unit label after a space. The UI uses these for what the core does not format itself:
-// targets, axis labels, Σ numerator and denominator.
+// targets, axis labels, Σ numerator and denominator. The shared golden cases in
+// tests/vectors/rules.json hold both to the same answers.
 
-/** Rounds half away from zero; binary noise (6.95 stored as 6.9499…) cannot turn a half down. */
+import { type Decimal, decimalFromNumber, decimalToNumber, roundDecimal } from "./grid/number";
+
+/** Rounds half away from zero, on the decimal the number stands for (Rust
+ * `format::round_half_away`): 6.95 is 6.9499999… in binary and still rounds to 7.0. */
 export function roundHalfAway(value: number, decimals: number): number {
-  const scale = 10 ** decimals;
-  const snapped = Math.round(value * scale * 1e9) / 1e9;
-  const rounded = Math.floor(Math.abs(snapped) + 0.5) * Math.sign(snapped);
-  const result = rounded / scale;
+  const d = decimalFromNumber(value);
+  if (d === null) return value;
+  const result = decimalToNumber(roundDecimal(d, decimals));
   return result === 0 ? 0 : result; // never −0
 }
 
@@ -22,12 +25,22 @@ export function groupDigits(digits: string): string {
   return out;
 }
 
-/** `1234567.5` with 1 decimal → `1 234 567,5`; `-1.7` → `−1,7`. */
+/** An exact decimal with exactly `decimals` places, rounded half away from zero if it has
+ * more (Rust `format::decimal`): `1234567,5` → `1 234 567,50` with 2. */
+export function formatDecimal(value: Decimal, decimals: number): string {
+  const d = roundDecimal(value, decimals);
+  const negative = d.digits < 0n;
+  let digits = (negative ? -d.digits : d.digits).toString() + "0".repeat(decimals - d.scale);
+  if (digits.length <= decimals) digits = "0".repeat(decimals + 1 - digits.length) + digits;
+  const cut = digits.length - decimals;
+  const frac = digits.slice(cut);
+  return (negative ? "−" : "") + groupDigits(digits.slice(0, cut)) + (frac !== "" ? "," + frac : "");
+}
+
+/** `1234567.5` with 1 decimal → `1 234 567,5`; `-1.7` → `−1,7` (Rust `format::number`). */
 export function formatNumber(value: number, decimals: number): string {
-  const rounded = roundHalfAway(value, decimals);
-  const [intPart, fracPart] = Math.abs(rounded).toFixed(decimals).split(".");
-  const sign = rounded < 0 ? "−" : "";
-  return sign + groupDigits(intPart) + (fracPart !== undefined ? "," + fracPart : "");
+  const d = decimalFromNumber(value);
+  return d === null ? String(value) : formatDecimal(d, decimals);
 }
 
 /** `7,3 %`, `1 234 567 kr`; no label, no suffix. */

@@ -94,11 +94,20 @@ export function periodLabel(p: PeriodSel): string {
   }
 }
 
-/** Parses a canonical period id from the core; `null` for anything else. A month range is
- * returned as ytd when it starts in January and ends in the same year. */
+/** The years the core accepts (src/period.rs `MIN_YEAR`, `MAX_YEAR`). */
+const MIN_YEAR = 1900;
+const MAX_YEAR = 2200;
+/** The longest month range the core accepts (ten years). */
+const MAX_RANGE_MONTHS = 120;
+
+/** Parses a canonical period id from the core; `null` for anything else (as the core
+ * refuses it: years 1900–2200, ranges forwards and of at most 120 months). A month range
+ * is returned as ytd when it starts in January and ends in the same year. */
 export function parsePeriodId(id: string): PeriodSel | { range: [number, number, number, number] } | null {
   let m: RegExpExecArray | null;
   const okMonth = (t: string) => +t >= 1 && +t <= 12;
+  const okYear = (t: string) => +t >= MIN_YEAR && +t <= MAX_YEAR;
+  if ((m = /^(\d{4})/.exec(id)) && !okYear(m[1])) return null;
   if ((m = /^(\d{4})-(\d{2})$/.exec(id))) return okMonth(m[2]) ? { kind: "month", year: +m[1], n: +m[2] } : null;
   if ((m = /^(\d{4})-K([1-4])$/.exec(id))) return { kind: "quarter", year: +m[1], n: +m[2] };
   if ((m = /^(\d{4})-T([1-3])$/.exec(id))) return { kind: "tertial", year: +m[1], n: +m[2] };
@@ -106,24 +115,25 @@ export function parsePeriodId(id: string): PeriodSel | { range: [number, number,
   if ((m = /^(\d{4})$/.exec(id))) return { kind: "year", year: +m[1], n: 1 };
   if ((m = /^(\d{4})-(\d{2})\.\.(\d{4})-(\d{2})$/.exec(id))) {
     const [y1, m1, y2, m2] = [+m[1], +m[2], +m[3], +m[4]];
-    if (!okMonth(m[2]) || !okMonth(m[4])) return null;
+    if (!okMonth(m[2]) || !okMonth(m[4]) || !okYear(m[3])) return null;
+    const months = y2 * 12 + m2 - (y1 * 12 + m1) + 1;
+    if (months < 1 || months > MAX_RANGE_MONTHS) return null;
     if (m1 === 1 && y1 === y2) return { kind: "ytd", year: y2, n: m2 };
     return { range: [y1, m1, y2, m2] };
   }
   return null;
 }
 
-/** The Norwegian label of a canonical period id: `2026-K3` → `3. kvartal 2026`. */
+/** The Norwegian label of a canonical period id, as the core writes it (`Period::label`):
+ * `2026-K3` → `3. kvartal 2026`; a range is always two months, `januar–januar 2026` too. */
 export function labelOfId(id: string): string {
   const parsed = parsePeriodId(id);
   if (parsed === null) return id;
-  if ("range" in parsed) {
-    const [y1, m1, y2, m2] = parsed.range;
-    return y1 === y2
-      ? `${MONTH_NAMES[m1 - 1]}–${MONTH_NAMES[m2 - 1]} ${y2}`
-      : `${MONTH_NAMES[m1 - 1]} ${y1}–${MONTH_NAMES[m2 - 1]} ${y2}`;
-  }
-  return periodLabel(parsed);
+  if (!("range" in parsed) && parsed.kind !== "ytd") return periodLabel(parsed);
+  const [y1, m1, y2, m2] = "range" in parsed ? parsed.range : [parsed.year, 1, parsed.year, parsed.n];
+  return y1 === y2
+    ? `${MONTH_NAMES[m1 - 1]}–${MONTH_NAMES[m2 - 1]} ${y2}`
+    : `${MONTH_NAMES[m1 - 1]} ${y1}–${MONTH_NAMES[m2 - 1]} ${y2}`;
 }
 
 /** A short label for chart axes: `sep. 26`, `K3 26`, `T2 26`, `H1 26`, `2026`. */

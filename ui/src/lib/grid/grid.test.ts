@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GridModel, parseTsv, describePaste } from "./grid";
+import { GridModel, parseTsv, describePaste } from "./grid.svelte";
 import { parseAmount, parseDecimal, parseNumber, formatOre, formatFigure } from "./number";
 
 /** A 3 × 4 grid whose column 2 is read-only (a computed or locked column). */

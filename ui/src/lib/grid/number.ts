@@ -93,9 +93,86 @@ export function parseDecimal(text: string): Decimal | null {
   return { digits: negative ? -magnitude : magnitude, scale: frac.length };
 }
 
-/** The nearest JavaScript number. */
+/** The powers of ten that are exact in a double, as literals (not computed). */
+const POWERS_OF_TEN = [
+  1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+  1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+const abs = (n: bigint) => (n < 0n ? -n : n);
+
+/** The nearest JavaScript number, correctly rounded (Rust `Decimal::to_f64`). */
 export function decimalToNumber(d: Decimal): number {
-  return Number(d.digits) / 10 ** d.scale;
+  const magnitude = abs(d.digits);
+  const power = POWERS_OF_TEN[d.scale];
+  // Both operands exact (≤ 2^53 and 10^0‥10^22): one correctly rounded division.
+  if (power !== undefined && magnitude <= 2n ** 53n) return Number(d.digits) / power;
+  // Otherwise through the decimal text, which `Number` reads correctly rounded.
+  const text = magnitude.toString().padStart(d.scale + 1, "0");
+  const cut = text.length - d.scale;
+  const value = Number(d.scale === 0 ? text : `${text.slice(0, cut)}.${text.slice(cut)}`);
+  return d.digits < 0n ? -value : value;
+}
+
+/** The decimal with the fewest decimals that reads back as `x` (Rust `Decimal::from_f64`):
+ * the number a person typed, when it was kept as a double. `String(x)` writes exactly that
+ * (ECMAScript's shortest round-trip form). `null` for NaN and infinities. */
+export function decimalFromNumber(x: number): Decimal | null {
+  if (!Number.isFinite(x)) return null;
+  if (x === 0) return { digits: 0n, scale: 0 };
+  const m = /^(-?)(\d+)(?:\.(\d+))?(?:e([+-]\d+))?$/.exec(String(x));
+  if (!m) return null;
+  const [, sign, int, frac = "", exp = "0"] = m;
+  let digits = BigInt(int + frac);
+  let scale = frac.length - Number(exp);
+  if (scale < 0) {
+    digits *= 10n ** BigInt(-scale);
+    scale = 0;
+  }
+  return { digits: sign ? -digits : digits, scale };
+}
+
+/** `x` at nine decimals, the nearest (Rust `exact::figure`, which the engine reads every
+ * figure with): `0,7 + 0,1` (0,7999999999999999 in binary) is 0,8. Beyond about 2,25
+ * million, where nine decimals no longer fit a double's integer range, the decimal `x`
+ * stands for. */
+export function nineDecimals(x: number): Decimal | null {
+  const t = x * 1e9;
+  if (!(Math.abs(t) < 2 ** 51)) return decimalFromNumber(x);
+  // Rust's `f64::round`: half away from zero.
+  let digits = BigInt(Math.sign(t) * Math.round(Math.abs(t)));
+  let scale = 9;
+  while (scale > 0 && digits % 10n === 0n) {
+    digits /= 10n;
+    scale -= 1;
+  }
+  return { digits, scale };
+}
+
+/** Rounded half away from zero to `decimals` places, unchanged when it has no more (Rust
+ * `Decimal::round`). */
+export function roundDecimal(d: Decimal, decimals: number): Decimal {
+  if (d.scale <= decimals) return d;
+  const p = 10n ** BigInt(d.scale - decimals);
+  // BigInt division truncates toward zero, as Rust's does.
+  const q = d.digits / p;
+  const r = abs(d.digits % p);
+  const away = r >= p - r;
+  return { digits: away ? q + (d.digits < 0n ? -1n : 1n) : q, scale: decimals };
+}
+
+/** `num / den` rounded half away from zero to `decimals` places, exactly (Rust
+ * `exact::Ratio::round`); `null` when `den` is 0. */
+export function roundRatio(num: bigint, den: bigint, decimals: number): Decimal | null {
+  if (den === 0n) return null;
+  if (den < 0n) [num, den] = [-num, -den];
+  const p = 10n ** BigInt(decimals);
+  const q = num / den;
+  const r = (num % den) * p;
+  let digits = q * p + r / den;
+  const fr = abs(r % den);
+  if (fr >= den - fr) digits += num < 0n ? -1n : num > 0n ? 1n : 0n;
+  return { digits, scale: decimals };
 }
 
 /** Kroner as whole øre, exactly; `null` with øre fractions (`1,005`) or beyond safe integers.

@@ -4,7 +4,8 @@
 
 import type { SickLeaveCells } from "../../bindings/SickLeaveCells";
 import type { EconomyCell } from "../../bindings/EconomyCell";
-import { parseAmount, parseNumber } from "./number";
+import { decimalToNumber, nineDecimals, parseAmount, parseDecimal, roundRatio } from "./number";
+import { formatDecimal, formatNumber } from "../format";
 
 /** The sick-leave grid's editable columns, in order: the import's column keys. */
 export const SICK_LEAVE_COLUMNS: { key: keyof SickLeaveCells; label: string }[] = [
@@ -28,18 +29,27 @@ export function textsOf(cells: SickLeaveCells): string[] {
   return SICK_LEAVE_COLUMNS.map((c) => cells[c.key]);
 }
 
-/** A percentage with one decimal and a comma: `6,4 %`. */
+/** A percentage with one decimal and a comma: `6,4 %` (rounded as the core rounds). */
 export function formatPct(value: number): string {
-  const fixed = (Math.round(Math.abs(value) * 10 + 1e-9) / 10).toFixed(1).replace(".", ",");
-  return `${value < 0 ? "\u2212" : ""}${fixed}\u00a0%`;
+  return `${formatNumber(value, 1)}\u00a0%`;
 }
 
-/** Fravær % of one row as typed: 100 × (egenmeldt + legemeldt) / avtalte dagsverk; `""`
- * while a figure is missing or unreadable or the contracted days are 0. */
+/** Fravær % of one row as typed, as the core computes `SF` (src/engine: each figure taken
+ * at nine decimals, then 100 × (egenmeldt + legemeldt) / avtalte dagsverk exactly, rounded
+ * half away from zero to one decimal); `""` while a figure is missing or unreadable or the
+ * contracted days are not above 0. The cells are read as the save reads them (to a double),
+ * and egenmeldt + legemeldt added as doubles, as the core adds them. */
 export function absencePct(texts: string[]): string {
-  const [contracted, self, doctor] = [0, 1, 2].map((i) => parseNumber(texts[i] ?? ""));
-  if (!contracted?.ok || !self?.ok || !doctor?.ok || contracted.value <= 0) return "";
-  return formatPct((100 * (self.value + doctor.value)) / contracted.value);
+  const [contracted, self, doctor] = [0, 1, 2].map((i) => parseDecimal(texts[i] ?? ""));
+  if (contracted === null || self === null || doctor === null) return "";
+  const c = decimalToNumber(contracted);
+  if (!(c > 0)) return "";
+  const a = nineDecimals(decimalToNumber(self) + decimalToNumber(doctor));
+  const d = nineDecimals(c);
+  if (a === null || d === null) return "";
+  // 100 × (a.digits / 10^a.scale) / (d.digits / 10^d.scale)
+  const pct = roundRatio(100n * a.digits * 10n ** BigInt(d.scale), d.digits * 10n ** BigInt(a.scale), 1);
+  return pct === null ? "" : `${formatDecimal(pct, 1)}\u00a0%`;
 }
 
 /** The rows whose text differs from when the grid was loaded (trimmed), as the save wants. */

@@ -2,6 +2,8 @@
 // cell being edited, and the undo stack. Keys come in as plain objects and the model says
 // whether it used them; `Grid.svelte` draws the state and forwards events. Everything a
 // person can do with the keyboard or the clipboard goes through here, so it is tested here.
+// The state is Svelte 5 `$state`: a view that reads a cell, the selection or the undo
+// stack follows their changes, cell by cell, with no version counters or copies.
 //
 // Cells hold text as typed; what the text means (a figure, an amount in øre) is the
 // view's `validate`, which gives the message shown beside a bad cell. Business rules
@@ -26,6 +28,8 @@ export interface GridOptions {
   readOnly: (row: number, col: number) => boolean;
   /** A message for a bad text (`«abc» er ikke et tall`), `null` when it is fine. */
   validate?: (row: number, col: number, text: string) => string | null;
+  /** After every change of the cells' text (an edit, a paste, a Delete, an undo). */
+  onchange?: () => void;
 }
 
 /** A key press as the model needs it (a `KeyboardEvent` fits). */
@@ -70,34 +74,41 @@ export function describePaste(r: PasteResult): string {
 export class GridModel {
   readonly rows: number;
   readonly cols: number;
-  private values: string[][];
+  #values: string[][] = $state([]);
   private readonly readOnlyAt: (row: number, col: number) => boolean;
   private readonly validateAt: (row: number, col: number, text: string) => string | null;
-  private undoStack: Change[] = [];
+  private readonly onchange: () => void;
+  #undoStack: Change[] = $state.raw([]);
   /** The selected cell. */
-  sel: CellPos = { row: 0, col: 0 };
+  sel: CellPos = $state({ row: 0, col: 0 });
   /** The cell being edited and its text, or `null`. */
-  editing: { row: number; col: number; text: string } | null = null;
+  editing: { row: number; col: number; text: string } | null = $state(null);
   /** The last notice for the person (a read-only cell, a paste's result); `""` when none. */
-  notice = "";
+  notice = $state("");
 
   constructor(o: GridOptions) {
     this.rows = o.rows;
     this.cols = o.cols;
-    this.values = Array.from({ length: o.rows }, (_, r) =>
+    this.#values = Array.from({ length: o.rows }, (_, r) =>
       Array.from({ length: o.cols }, (_, c) => o.values[r]?.[c] ?? ""),
     );
     this.readOnlyAt = o.readOnly;
     this.validateAt = o.validate ?? (() => null);
+    this.onchange = o.onchange ?? (() => {});
   }
 
   value(row: number, col: number): string {
-    return this.values[row]?.[col] ?? "";
+    return this.#values[row]?.[col] ?? "";
+  }
+
+  /** One row's text (a copy). */
+  rowTexts(row: number): string[] {
+    return [...(this.#values[row] ?? [])];
   }
 
   /** All cells' text, `rows × cols` (a copy). */
   snapshot(): string[][] {
-    return this.values.map((r) => [...r]);
+    return this.#values.map((r) => [...r]);
   }
 
   isReadOnly(row: number, col: number): boolean {
@@ -123,7 +134,7 @@ export class GridModel {
   }
 
   canUndo(): boolean {
-    return this.undoStack.length > 0;
+    return this.#undoStack.length > 0;
   }
 
   select(row: number, col: number) {
@@ -175,24 +186,29 @@ export class GridModel {
     const change: Change = { cells: [] };
     for (const { row, col, text } of cells) {
       if (row < 0 || row >= this.rows || col < 0 || col >= this.cols) continue;
-      const before = this.values[row][col];
+      const before = this.#values[row][col];
       if (before === text) continue;
-      this.values[row][col] = text;
+      this.#values[row][col] = text;
       change.cells.push({ row, col, before, after: text });
     }
-    if (change.cells.length > 0) this.undoStack.push(change);
+    if (change.cells.length > 0) {
+      this.#undoStack = [...this.#undoStack, change];
+      this.onchange();
+    }
     return change.cells.length;
   }
 
   /** Ctrl+Z: the last change undone whole; the selection goes to its first cell. */
   undo(): boolean {
-    const change = this.undoStack.pop();
+    const change = this.#undoStack.at(-1);
     if (!change) return false;
-    for (const c of change.cells) this.values[c.row][c.col] = c.before;
+    this.#undoStack = this.#undoStack.slice(0, -1);
+    for (const c of change.cells) this.#values[c.row][c.col] = c.before;
     this.editing = null;
     const first = change.cells[0];
     this.select(first.row, first.col);
     this.notice = change.cells.length === 1 ? "Endringen er angret." : `Endringen er angret (${change.cells.length} celler).`;
+    this.onchange();
     return true;
   }
 
