@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Sets up and runs every test: the core's unit, property and integration tests (CLI on real
-# database files, the crash test), the desktop shell's tests, a check that the generated
-# TypeScript bindings are up to date, the UI's unit tests, and the end-to-end tests of the
-# real app window under Xvfb.
+# Sets up and runs every test: formatting (`cargo fmt --check`), the core's unit, property
+# and integration tests (CLI on real database files, the crash test), the desktop shell's
+# tests, clippy with every warning an error (the workspace lints), a check that the generated
+# TypeScript bindings are up to date, svelte-check over the UI, the UI's unit tests, and the
+# end-to-end tests of the real app window under Xvfb.
 #
 # No test may depend on today's date: the Rust suite and the end-to-end suite run three
 # times, with the clock (`MALKART_TODAY`, read by src/clock.rs and by e2e/conftest.py) set
@@ -11,17 +12,28 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Each phase's heading says how long the run has taken so far, to see where CI's time goes.
+phase() { printf '== [%dm%02ds] %s\n' $((SECONDS / 60)) $((SECONDS % 60)) "$*"; }
+
 scripts/setup.sh
 
 DATES=(${MALKART_TEST_DATES:-2027-01-01 2026-11-15 2027-03-31})
 
+# The gates that need no build come first, so a formatting slip fails in seconds.
+phase "Rust-koden er formatert (cargo fmt --check)"
+cargo fmt --all --check
+
 cargo test --workspace --no-run
 for today in "${DATES[@]}"; do
-  echo "== Rust: kjernen, kommandolinjen og appen (i dag = $today)"
+  phase "Rust: kjernen, kommandolinjen og appen (i dag = $today)"
   MALKART_TODAY=$today cargo test --workspace
 done
 
-echo "== TypeScript-typene er generert fra Rust (ui/src/bindings)"
+# Workspace lints (Cargo.toml): no unsafe, no unwrap/expect outside tests, clippy's warnings.
+phase "Rust: clippy uten advarsler"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+phase "TypeScript-typene er generert fra Rust (ui/src/bindings)"
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   changed=$(git status --porcelain -- ui/src/bindings)
   if [ -n "$changed" ]; then
@@ -33,14 +45,17 @@ if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
 fi
 
 if [ -f ui/package.json ]; then
-  echo "== UI: enhetstester (vitest)"
+  # svelte-check: the components type-check against the bindings the Rust side just wrote.
+  phase "UI: typesjekk (svelte-check)"
+  (cd ui && npm run check)
+  phase "UI: enhetstester (vitest)"
   (cd ui && npm test)
 fi
 
 if [ -d e2e ]; then
   first=1
   for today in "${DATES[@]}"; do
-    echo "== Ende-til-ende: appen i et ekte vindu under Xvfb (i dag = $today)"
+    phase "Ende-til-ende: appen i et ekte vindu under Xvfb (i dag = $today)"
     # The app is built once; the later runs test the same binary on another date.
     if [ $first = 1 ]; then
       MALKART_TODAY=$today scripts/e2e.sh
@@ -50,3 +65,4 @@ if [ -d e2e ]; then
     fi
   done
 fi
+phase "Alle tester bestått"

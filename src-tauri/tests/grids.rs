@@ -2,6 +2,8 @@
 //! municipality: what the grids show, that a save is all or nothing and shows in the
 //! målkart, that the figures before a save undo it, and that locked months are refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use malkart::demo::{self, DemoSize};
 use malkart::engine::UnitNode;
 use malkart::period::Month;
