@@ -3,6 +3,8 @@
 //! each row its subtree's year-to-date totals — for a tertial, without writing a file.
 //! Goal ≤ 100 ms. Also benches indexing the economy rows (`Engine::new` on the dataset).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -3,6 +3,8 @@
 //! for most units. Benches building the indexes (`Engine::new`) and a warm
 //! `scorecard(root, 2026-K3)`, whose target is ≤ 20 ms.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};

@@ -3,6 +3,8 @@
 //! the goal is ≤ 100 ms without writing the file. The engine is built once; the
 //! bench times `Engine::sick_leave_summary` only.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, Criterion};

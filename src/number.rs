@@ -101,7 +101,7 @@ impl Decimal {
     pub fn near_nine(x: f64) -> Option<(Decimal, bool)> {
         const NINE: f64 = 1e9;
         let t = x * NINE;
-        if !(t.abs() < (1u64 << 51) as f64) {
+        if t.is_nan() || t.abs() >= (1u64 << 51) as f64 {
             return None;
         }
         // As in `from_f64`: within 1/4 of the true product, so a nine-decimal number that

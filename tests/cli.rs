@@ -2,6 +2,8 @@
 //! every command, every exit code (0 ok, 2 input refused, 1 other), the JSON shape of
 //! `status`, the Norwegian table, and that a refused import changes nothing.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

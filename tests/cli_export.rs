@@ -3,6 +3,8 @@
 //! (atomically: no temporary file left behind), and every refusal with exit code 2 and a
 //! Norwegian message — a refused export does not even create the database.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;

@@ -3,6 +3,8 @@
 //! hand-made tree whose figures are worked out below. Sick-leave masking is that of
 //! `status`: a small group is hidden unless `--umaskert`, which is audited.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

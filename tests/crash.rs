@@ -1,6 +1,8 @@
 //! A killed import leaves the database whole: `malkart import` of a 300 000-row file is
 //! SIGKILLed after several delays (before, during and after its write transaction), and each
 //! time `malkart check` passes and the measurements are either all there or none of them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
 #![cfg(unix)]
 
 use std::fmt::Write as _;

@@ -3,6 +3,8 @@
 //! changed, locked months and unknown units refused by storage, figure-by-figure changes
 //! audited, and the report computed from what was stored.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use malkart::engine::Engine;

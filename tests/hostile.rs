@@ -4,6 +4,8 @@
 //! workbook that would have cost half a terabyte. Each refusal exits 2 with a Norwegian
 //! message, and leaves the database as it was.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::cargo::cargo_bin_cmd;

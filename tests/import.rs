@@ -3,6 +3,8 @@
 //! with its line. The database is compared by a dump of every table, read over a second
 //! connection, so nothing here trusts the store to report its own state.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use malkart::import::{import_bytes, import_file, ImportFailure, ImportKind, ImportReport};

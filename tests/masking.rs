@@ -4,6 +4,8 @@
 //! unit's figures are unchanged; on a hand-made tree, the CLI's table and JSON show `*` and
 //! `null` with the reason, and `--umaskert` shows the figure and is audited.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -3,6 +3,8 @@
 //! read-only, full and missing databases are explained in Norwegian, without SQL; no command
 //! but `init` creates a database; nothing is left behind by a refused or killed operation.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,6 +3,8 @@
 //! that a save is all or nothing and shows in the målkart, that the figures before a save
 //! undo it, and that locked months are refused (by the store, the last gate).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use malkart::demo::{self, DemoSize};
 use malkart::engine::sickleave::Privacy;
 use malkart::engine::UnitNode;

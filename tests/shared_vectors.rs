@@ -4,6 +4,8 @@
 //! Rust is the reference: a case here that fails is a wrong vector; one that fails only in
 //! vitest is a TypeScript bug.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use malkart::engine::Engine;
 use malkart::format::{decimal, round_half_away, with_unit};
 use malkart::import::{import_bytes, ImportKind};

@@ -3,6 +3,8 @@
 //! exact decimal), `TOL` (status without tolerance), and the count of indicators a
 //! non-root unit's målkart leaves out.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::fs;
 use std::path::Path;
 

@@ -2,6 +2,8 @@
 //! dry run, every refusal leaving nothing behind), locks, comments, targets, the dataset
 //! window, the revision, backup and restore.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::path::{Path, PathBuf};
 
 use malkart::demo::DemoData;

@@ -1,6 +1,8 @@
 //! The app's backend over a real (in-memory) database with the small demo municipality:
 //! what the commands return, and that the cached engine follows every change.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use malkart::demo::{self, DemoSize};
 use malkart::engine::Status;
 use malkart::period::Month;

@@ -9,6 +9,8 @@
 //! (like the generated types, the test script fails when it differs from what is
 //! committed), so that the UI's unit tests check `tauri.ts` against the Rust side too.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -2,6 +2,8 @@
 //! capabilities, app manifest): commands answer with the core's types or `{ kind, message }`,
 //! and what the capability does not grant is refused.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::sync::Arc;
 
 use malkart::error::IpcError;

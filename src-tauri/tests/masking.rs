@@ -2,6 +2,8 @@
 //! indicator detail (value, chart points, children) of a masked unit carry no `SF*` number;
 //! «Vis umaskerte tall» opens them, is audited, and is off again after a restart.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use malkart::demo::{self, DemoSize};
 use malkart::engine::sickleave::{is_sick_leave, MaskReason};
 use malkart::period::{Month, Period};

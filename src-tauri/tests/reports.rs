@@ -2,6 +2,8 @@
 //! report as the UI receives them, their exports written to disk, the `min_employees`
 //! setting, and the sick-leave and economy import kinds going through the backend.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use std::path::Path;
 
 use malkart::export::Format;

@@ -562,7 +562,7 @@ fn check_package(file_name: &str, bytes: &[u8]) -> Result<(), LineError> {
         }
         drop(part);
         if shared {
-            check_shared_string_count(&mut zip, i, size).map_err(|what| broken(what))?;
+            check_shared_string_count(&mut zip, i, size).map_err(broken)?;
         }
     }
     Ok(())
@@ -1221,7 +1221,7 @@ mod tests {
 
     #[test]
     fn other_spreadsheet_formats_are_named_and_refused_in_norwegian() {
-        let ole = [&OLE_MAGIC[..], &[0u8; 512][..]].concat();
+        let ole = [OLE_MAGIC, &[0u8; 512][..]].concat();
         assert!(refused(&ole).contains("gammel Excel-fil (.xls) eller en passordbeskyttet"));
         let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default();

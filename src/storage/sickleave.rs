@@ -242,9 +242,10 @@ fn merge_updates(
     Ok(out)
 }
 
-fn row(
-    r: &Row<'_>,
-) -> rusqlite::Result<(String, i64, f64, f64, f64, Option<i64>, [Option<f64>; 4])> {
+/// One stored row: unit code, month id, employees, agreed and sick days, split in days.
+type StoredRow = (String, i64, f64, f64, f64, Option<i64>, [Option<f64>; 4]);
+
+fn row(r: &Row<'_>) -> rusqlite::Result<StoredRow> {
     Ok((
         r.get(0)?,
         r.get(1)?,

@@ -279,6 +279,6 @@ fn ratio(numerator: i128, denominator: i128, absolute: bool) -> Rolled {
         numerator: Some(kroner(numerator)),
         denominator: Some(kroner(denominator)),
         // Øre over øre: exactly 100 × numerator / denominator.
-        exact: Ratio::new(100 * i128::from(numerator), i128::from(d)),
+        exact: Ratio::new(100 * numerator, d),
     }
 }

@@ -60,6 +60,8 @@ impl MaskNode<'_> {
 }
 
 /// The reason each unit is masked, `None` for a shown one. `min_employees` 0: nothing masked.
+// The loops below read and write `masks.out[i]` beside `nodes[i]`: an index is clearer.
+#[allow(clippy::needless_range_loop)]
 pub(crate) fn mask(nodes: &[MaskNode<'_>], min_employees: u32) -> Vec<Option<MaskReason>> {
     let n = nodes.len();
     let mut out: Vec<Option<MaskReason>> = vec![None; n];

@@ -306,6 +306,7 @@ const PERIODS: [(&str, &str); 5] = [
 
 /// Whether `target` is a linear combination of `rows` (Gaussian elimination; 0/1 vectors
 /// of at most eleven units, so floating point is exact enough).
+#[allow(clippy::needless_range_loop)] // row reduction reads two rows at once
 fn in_span(rows: &[Vec<f64>], target: &[f64]) -> bool {
     let rank = |m: &[Vec<f64>]| {
         let mut m: Vec<Vec<f64>> = m.to_vec();

@@ -305,7 +305,10 @@ fn masking_primary_secondary_and_unknown_employees() {
 
 /// A random tree (each unit's parent an earlier unit), per unit: employees per month
 /// (`None`: no `ansatte`), or no figures at all.
-fn forest() -> impl Strategy<Value = (Vec<usize>, Vec<Option<Vec<Option<u32>>>>, u32)> {
+/// Per unit: employees per month, or no figures at all.
+type Forest = (Vec<usize>, Vec<Option<Vec<Option<u32>>>>, u32);
+
+fn forest() -> impl Strategy<Value = Forest> {
     (2usize..14).prop_flat_map(|n| {
         (
             proptest::collection::vec(0usize..1000, n),
