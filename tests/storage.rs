@@ -469,7 +469,10 @@ fn a_unit_cycle_is_refused_naming_the_units() {
         .apply(&ChangeSet::Units(change), "enheter.csv", false)
         .expect_err("refused");
     let msg = err.to_string();
-    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation { ref field, .. } if field == "overordnet"),
+        "{err:?}"
+    );
     assert!(
         msg.contains("2000") && msg.contains("2100") && msg.contains("sløyfe"),
         "{msg}"
@@ -729,7 +732,8 @@ fn unlocking_needs_a_reason_and_both_are_audited() {
 
     let err = store.unlock_month(march, "  ").expect_err("refused");
     assert!(
-        matches!(err, Error::Invalid(_)) && err.to_string().contains("grunn"),
+        matches!(err, Error::Validation { ref field, .. } if field == "grunn")
+            && err.to_string().contains("grunn"),
         "{err}"
     );
     assert_eq!(store.locked_months().unwrap().len(), 1);

@@ -136,7 +136,7 @@ impl Backend {
         let period = parse_period(period)?;
         let minimum = self.minimum(min_employees)?;
         let cached = self.engine_for(&period)?;
-        let bytes = export::sick_leave(&cached.engine, unit, &period, minimum, format)
+        let bytes = export::sick_leave(&cached.engine, unit, &period, minimum, format, malkart::clock::now())
             .map_err(|e| e.to_ipc())?;
         write_atomically(&target, &bytes).map_err(|e| e.to_ipc())?;
         Ok(target.display().to_string())
@@ -155,7 +155,7 @@ impl Backend {
         let period = parse_period(period)?;
         let cached = self.engine_for(&period)?;
         let bytes =
-            export::economy(&cached.engine, unit, &period, format).map_err(|e| e.to_ipc())?;
+            export::economy(&cached.engine, unit, &period, format, malkart::clock::now()).map_err(|e| e.to_ipc())?;
         write_atomically(&target, &bytes).map_err(|e| e.to_ipc())?;
         Ok(target.display().to_string())
     }

@@ -9,17 +9,15 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::error::{Error, Result};
-use crate::model::{
-    is_valid_indicator_code, is_valid_unit_code, Aggregation, Direction, Figure, Indicator,
-    Measurement, Target, Unit,
-};
-use crate::period::{Month, MAX_YEAR, MIN_YEAR};
-use crate::text::{invisible_message, is_nfc, nfc};
+use crate::model::{Aggregation, Direction, Figure, Indicator, Measurement, Target, Unit};
+use crate::period::Month;
+use crate::text::{is_nfc, nfc};
 
 use super::audit::{self, json, Change, Writer};
-use super::fxhash::Fx;
 use super::rows;
 use super::{ApplySummary, ChangeSet};
+use crate::rules;
+use rustc_hash::FxBuildHasher as Fx;
 
 /// Applies `changes`; with `log` `None` (the demo) no per-row audit entries are written.
 pub fn change_set(
@@ -35,11 +33,6 @@ pub fn change_set(
         ChangeSet::SickLeave(rows) => super::sickleave::apply(conn, rows, log),
         ChangeSet::Economy(rows) => super::economy::apply(conn, rows, log),
     }
-}
-
-/// A number as Norwegians write it, without rounding: `7,5`, `−2`.
-fn plain(x: f64) -> String {
-    x.to_string().replace('.', ",").replace('-', "−")
 }
 
 fn log_change<'c>(
@@ -86,26 +79,9 @@ fn apply_units(
     };
     let mut seen = HashSet::new();
     for unit in units {
-        if let Some(message) = invisible_message(&unit.code) {
-            return Err(Error::Invalid(format!("enhetskoden {message}")));
-        }
-        if !is_valid_unit_code(&unit.code) {
-            return Err(Error::Invalid(format!(
-                "«{}» er ikke en gyldig enhetskode: 1–32 tegn, uten mellomrom først eller sist",
-                unit.code
-            )));
-        }
-        if unit.name.trim().is_empty() {
-            return Err(Error::Invalid(format!(
-                "enhet «{}» mangler navn",
-                unit.code
-            )));
-        }
+        rules::unit(unit)?;
         if !seen.insert(unit.code.as_str()) {
-            return Err(Error::Invalid(format!(
-                "enhet «{}» står mer enn én gang",
-                unit.code
-            )));
+            return Err(Error::Duplicate(format!("enhet «{}»", unit.code)));
         }
     }
     let stored = rows::units_by_code(conn)?;
@@ -125,7 +101,7 @@ fn apply_units(
             }
         }
     }
-    refuse_cycles(&parents)?;
+    rules::unit_tree(&parents)?;
 
     let mut summary = ApplySummary::default();
     let mut next_sort = stored.values().map(|(_, sort)| *sort).max().unwrap_or(0) + 1;
@@ -173,65 +149,8 @@ fn apply_units(
     Ok(summary)
 }
 
-/// Refuses a unit tree in which some unit lies under itself, naming the units of the loop.
-fn refuse_cycles(parents: &HashMap<&str, Option<&str>>) -> Result<()> {
-    let mut codes: Vec<&str> = parents.keys().copied().collect();
-    codes.sort_unstable();
-    let mut cleared: HashSet<&str> = HashSet::new();
-    for start in codes {
-        let mut path: Vec<&str> = Vec::new();
-        let mut current = Some(start);
-        while let Some(code) = current {
-            if cleared.contains(code) {
-                break;
-            }
-            if let Some(pos) = path.iter().position(|c| *c == code) {
-                let mut lap: Vec<&str> = path[pos..].to_vec();
-                lap.push(code);
-                return Err(Error::Invalid(format!(
-                    "enhetene danner en sløyfe i enhetstreet: {}; en enhet kan ikke ligge under seg selv",
-                    lap.join(" → ")
-                )));
-            }
-            path.push(code);
-            current = parents.get(code).copied().flatten();
-        }
-        cleared.extend(path);
-    }
-    Ok(())
-}
-
 // ---------------------------------------------------------------------------------------
 // Indicators
-
-fn validate_indicator(ind: &Indicator) -> Result<()> {
-    if !is_valid_indicator_code(&ind.code) {
-        return Err(Error::Invalid(format!(
-            "«{}» er ikke en gyldig indikatorkode: 1–32 tegn av A–Z, a–z, 0–9, punktum, \
-             understrek og bindestrek",
-            ind.code
-        )));
-    }
-    if ind.name.trim().is_empty() {
-        return Err(Error::Invalid(format!(
-            "indikator «{}» mangler navn",
-            ind.code
-        )));
-    }
-    if ind.decimals > 4 {
-        return Err(Error::Invalid(format!(
-            "indikator «{}»: antall desimaler må være 0–4, ikke {}",
-            ind.code, ind.decimals
-        )));
-    }
-    if !ind.factor.is_finite() || (ind.aggregation == Aggregation::Brok && ind.factor == 0.0) {
-        return Err(Error::Invalid(format!(
-            "indikator «{}»: faktoren må være et tall forskjellig fra 0",
-            ind.code
-        )));
-    }
-    Ok(())
-}
 
 /// Measurements of `indicator` per unit, in unit order.
 fn measurement_counts(conn: &Connection, indicator: &str) -> Result<Vec<(String, i64)>> {
@@ -240,73 +159,6 @@ fn measurement_counts(conn: &Connection, indicator: &str) -> Result<Vec<(String,
     )?;
     let rows = stmt.query_map([indicator], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
-}
-
-/// engine.md §8: a new frequency or aggregation would strand the registered figures (their
-/// spans or their kind of figure no longer fit), so it is refused while any exist.
-fn refuse_stranding(conn: &Connection, old: &Indicator, new: &Indicator) -> Result<()> {
-    let mut what = Vec::new();
-    if old.frequency != new.frequency {
-        what.push(format!(
-            "frekvens fra {} til {}",
-            old.frequency.key(),
-            new.frequency.key()
-        ));
-    }
-    if old.aggregation != new.aggregation {
-        what.push(format!(
-            "aggregering fra {} til {}",
-            old.aggregation.key(),
-            new.aggregation.key()
-        ));
-    }
-    if what.is_empty() {
-        return Ok(());
-    }
-    let counts = measurement_counts(conn, &new.code)?;
-    if counts.is_empty() {
-        return Ok(());
-    }
-    let total: i64 = counts.iter().map(|(_, n)| n).sum();
-    const SHOWN: usize = 10;
-    let mut units: Vec<String> = counts
-        .iter()
-        .take(SHOWN)
-        .map(|(unit, n)| format!("{unit}: {n}"))
-        .collect();
-    if counts.len() > SHOWN {
-        units.push(format!("og {} enheter til", counts.len() - SHOWN));
-    }
-    Err(Error::Invalid(format!(
-        "indikator «{}»: kan ikke endre {} fordi det finnes {total} {} registrert \
-         (enhet {}); slett eller gjør om målingene først",
-        new.code,
-        what.join(" og "),
-        if total == 1 { "måling" } else { "målinger" },
-        units.join(", ")
-    )))
-}
-
-fn target_key(t: &Target) -> String {
-    format!(
-        "{} / {} / {}",
-        t.indicator,
-        t.unit.as_deref().unwrap_or("alle enheter"),
-        t.year
-    )
-}
-
-fn wrong_side_message(t: &Target, direction: Direction) -> String {
-    let rule = match direction {
-        Direction::Hoy => "når høyere er bedre, kan rødgrensen ikke være høyere enn målet",
-        Direction::Lav => "når lavere er bedre, kan rødgrensen ikke være lavere enn målet",
-    };
-    format!(
-        "mål {}: rødgrensen {} ligger på feil side av målet {}; {rule}",
-        target_key(t),
-        t.red_limit.map(plain).unwrap_or_default(),
-        plain(t.target)
-    )
 }
 
 fn targets_of(conn: &Connection, indicator: &str) -> Result<Vec<Target>> {
@@ -347,12 +199,9 @@ fn apply_indicators(
     };
     let mut seen = HashSet::new();
     for ind in indicators {
-        validate_indicator(ind)?;
+        rules::indicator(ind)?;
         if !seen.insert(ind.code.as_str()) {
-            return Err(Error::Invalid(format!(
-                "indikator «{}» står mer enn én gang",
-                ind.code
-            )));
+            return Err(Error::Duplicate(format!("indikator «{}»", ind.code)));
         }
     }
     let stored: HashMap<String, Indicator> = rows::indicators(conn)?
@@ -360,31 +209,11 @@ fn apply_indicators(
         .map(|i| (i.code.clone(), i))
         .collect();
     for ind in indicators {
-        let builtin = match stored.get(&ind.code) {
-            Some(old) => old.builtin && old != ind,
-            None => ind.builtin,
-        };
-        if builtin {
-            return Err(Error::Invalid(format!(
-                "«{}» er en innebygd indikator og kan ikke endres",
-                ind.code
-            )));
-        }
+        rules::builtin_unchanged(stored.get(&ind.code), ind)?;
         if let Some(old) = stored.get(&ind.code) {
-            refuse_stranding(conn, old, ind)?;
+            rules::stranding(old, ind, || measurement_counts(conn, &ind.code))?;
             if old.direction != ind.direction {
-                if let Some(t) = targets_of(conn, &ind.code)?
-                    .iter()
-                    .find(|t| t.red_limit_on_wrong_side(ind.direction))
-                {
-                    return Err(Error::Invalid(format!(
-                        "indikator «{}»: kan ikke endre retning fra {} til {}: {}",
-                        ind.code,
-                        old.direction.key(),
-                        ind.direction.key(),
-                        wrong_side_message(t, ind.direction)
-                    )));
-                }
+                rules::direction_change(old, ind, &targets_of(conn, &ind.code)?)?;
             }
         }
     }
@@ -474,22 +303,7 @@ fn validate_target(
             return Err(Error::UnknownUnit(unit.clone()));
         }
     }
-    if !(MIN_YEAR..=MAX_YEAR).contains(&t.year) {
-        return Err(Error::Invalid(format!(
-            "mål {}: året må være mellom {MIN_YEAR} og {MAX_YEAR}",
-            target_key(t)
-        )));
-    }
-    if !t.target.is_finite() || t.red_limit.is_some_and(|r| !r.is_finite()) {
-        return Err(Error::Invalid(format!(
-            "mål {}: målet og rødgrensen må være tall",
-            target_key(t)
-        )));
-    }
-    if t.red_limit_on_wrong_side(direction) {
-        return Err(Error::Invalid(wrong_side_message(t, direction)));
-    }
-    Ok(())
+    rules::target(t, direction)
 }
 
 fn stored_target(conn: &Connection, t: &Target) -> Result<Option<(f64, Option<f64>)>> {
@@ -521,10 +335,7 @@ fn apply_targets(
     for t in targets {
         validate_target(t, &directions, &units)?;
         if !seen.insert((t.indicator.as_str(), t.unit.as_deref(), t.year)) {
-            return Err(Error::Invalid(format!(
-                "mål {} står mer enn én gang",
-                target_key(t)
-            )));
+            return Err(Error::Duplicate(format!("mål {}", rules::target_key(t))));
         }
     }
     let mut summary = ApplySummary::default();
@@ -573,7 +384,7 @@ fn apply_targets(
             })
         });
         let new = json(t);
-        let (key, year) = (target_key(t), t.year.to_string());
+        let (key, year) = (rules::target_key(t), t.year.to_string());
         let change = Change {
             entity: "mål",
             key: &key,
@@ -614,7 +425,7 @@ pub fn remove_target(
         red_limit,
         ..probe.clone()
     });
-    let (key, year) = (target_key(&probe), year.to_string());
+    let (key, year) = (rules::target_key(&probe), year.to_string());
     log.write_one(
         conn,
         &Change {
@@ -633,17 +444,11 @@ pub fn remove_target(
 // ---------------------------------------------------------------------------------------
 // Measurements
 
-struct Definition {
-    frequency: crate::model::Frequency,
-    ratio: bool,
-    builtin: bool,
-}
-
 /// Checks one row against the catalog; its indicator's and unit's ranks (the position of
 /// the code in sorted order) on success.
 fn check_measurement(
     m: &Measurement,
-    definitions: &HashMap<&str, (u32, Definition), Fx>,
+    definitions: &HashMap<&str, (u32, rules::Measured), Fx>,
     units: &HashMap<&str, u32, Fx>,
     locked: &BTreeSet<Month>,
 ) -> Result<(u32, u32)> {
@@ -653,50 +458,7 @@ fn check_measurement(
     let unit_rank = *units
         .get(m.unit.as_str())
         .ok_or_else(|| Error::UnknownUnit(m.unit.clone()))?;
-    if def.builtin {
-        return Err(Error::Invalid(format!(
-            "«{}» er en innebygd indikator som beregnes av Målkart; den kan ikke få målinger",
-            m.indicator
-        )));
-    }
-    if !m.span.is_span_of(def.frequency) {
-        return Err(Error::Invalid(format!(
-            "måling {} / {}: perioden {} passer ikke indikatorens frekvens ({})",
-            m.indicator,
-            m.unit,
-            m.span,
-            def.frequency.key()
-        )));
-    }
-    let finite = match m.figure {
-        Figure::Value { value } if !def.ratio => value.is_finite(),
-        Figure::Ratio {
-            numerator,
-            denominator,
-        } if def.ratio => numerator.is_finite() && denominator.is_finite(),
-        _ => {
-            return Err(Error::Invalid(format!(
-                "måling {} / {} / {}: indikatoren {}",
-                m.indicator,
-                m.unit,
-                m.span,
-                if def.ratio {
-                    "er en brøk og trenger teller og nevner, ikke én verdi"
-                } else {
-                    "trenger én verdi, ikke teller og nevner"
-                }
-            )))
-        }
-    };
-    if !finite {
-        return Err(Error::Invalid(format!(
-            "måling {} / {} / {}: verdien må være et tall",
-            m.indicator, m.unit, m.span
-        )));
-    }
-    if let Some(month) = locked.range(m.span.first()..=m.span.last()).next() {
-        return Err(Error::LockedMonth(month.id()));
-    }
+    rules::measurement(m, def, locked)?;
     Ok((*indicator_rank, unit_rank))
 }
 
@@ -728,11 +490,11 @@ pub fn measurements(
 ) -> Result<ApplySummary> {
     let indicators = rows::indicators(conn)?;
     let indicator_ranks = ranks(indicators.iter().map(|i| i.code.as_str()));
-    let definitions: HashMap<&str, (u32, Definition), Fx> = indicators
+    let definitions: HashMap<&str, (u32, rules::Measured), Fx> = indicators
         .iter()
         .filter_map(|i| {
             let rank = *indicator_ranks.get(i.code.as_str())?;
-            let def = Definition {
+            let def = rules::Measured {
                 frequency: i.frequency,
                 ratio: i.aggregation == Aggregation::Brok,
                 builtin: i.builtin,
@@ -764,8 +526,8 @@ pub fn measurements(
         .map(|w| w[1].3)
         .min();
     if let Some(m) = twin.and_then(|i| measurements.get(i)) {
-        return Err(Error::Invalid(format!(
-            "måling {} / {} / {} står mer enn én gang",
+        return Err(Error::Duplicate(format!(
+            "måling {} / {} / {}",
             m.indicator, m.unit, m.span
         )));
     }
@@ -925,45 +687,6 @@ fn insert_measurements(conn: &Connection, created: &[&Measurement]) -> Result<()
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
-    #[test]
-    fn a_loop_in_the_unit_tree_is_named_unit_by_unit() {
-        let parents: HashMap<&str, Option<&str>> = [
-            ("1000", None),
-            ("2000", Some("3000")),
-            ("3000", Some("2000")),
-            ("4000", Some("1000")),
-        ]
-        .into_iter()
-        .collect();
-        let msg = refuse_cycles(&parents)
-            .map_err(|e| e.to_string())
-            .err()
-            .unwrap_or_default();
-        assert!(msg.contains("2000 → 3000 → 2000"), "{msg}");
-    }
-
-    #[test]
-    fn a_unit_under_itself_is_a_loop() {
-        let parents: HashMap<&str, Option<&str>> = [("1000", Some("1000"))].into_iter().collect();
-        assert!(refuse_cycles(&parents).is_err());
-    }
-
-    #[test]
-    fn a_forest_is_not_a_loop() {
-        let parents: HashMap<&str, Option<&str>> = [
-            ("1", None),
-            ("2", Some("1")),
-            ("3", Some("2")),
-            ("9", None),
-            ("8", Some("9")),
-        ]
-        .into_iter()
-        .collect();
-        assert!(refuse_cycles(&parents).is_ok());
-    }
-
     mod measurements {
         use crate::model::{Direction, Frequency, Perspective};
         use crate::period::Period;
@@ -1134,11 +857,5 @@ mod tests {
             );
             assert!(stored(&store).is_empty());
         }
-    }
-
-    #[test]
-    fn numbers_in_messages_use_decimal_comma_and_a_real_minus() {
-        assert_eq!(plain(7.5), "7,5");
-        assert_eq!(plain(-2.0), "−2");
     }
 }

@@ -183,9 +183,17 @@ fn is_date(text: &str) -> bool {
 pub fn query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
     for date in [&filter.from, &filter.to].into_iter().flatten() {
         if !is_date(date) {
-            return Err(Error::Invalid(format!(
-                "«{date}» er ikke en dato; skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-03-14"
-            )));
+            let field = if Some(date) == filter.from.as_ref() {
+                "fra"
+            } else {
+                "til"
+            };
+            return Err(Error::invalid_field(
+                field,
+                format!(
+                    "«{date}» er ikke en dato; skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-03-14"
+                ),
+            ));
         }
     }
     // `at` starts with the local date, so a date range is a prefix comparison.

@@ -34,14 +34,15 @@ fn get(conn: &Connection, id: i64) -> Result<Comment> {
     conn.prepare_cached(&sql)?
         .query_row([id], rows::comment)
         .optional()?
-        .ok_or_else(|| Error::Invalid(format!("fant ingen kommentar med nummer {id}")))
+        .ok_or(Error::CommentNotFound(id))
 }
 
 fn checked_text(text: &str) -> Result<&str> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::Invalid(
-            "kommentaren er tom; skriv noe før du lagrer".to_string(),
+        return Err(Error::invalid_field(
+            "tekst",
+            "kommentaren er tom; skriv noe før du lagrer",
         ));
     }
     Ok(text)

@@ -18,7 +18,6 @@ mod comments;
 mod dataset;
 mod db;
 mod economy;
-pub(crate) mod fxhash;
 mod locks;
 mod migrate;
 mod rows;
@@ -26,7 +25,6 @@ mod settings;
 mod sickleave;
 mod tempfiles;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -36,8 +34,8 @@ use ts_rs::TS;
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
 use crate::model::{
-    AuditEntry, Comment, EconomyChange, EconomyMonth, Indicator, LockedMonth, Measurement,
-    Perspective, SickLeave, SickLeaveChange, Target, Unit,
+    AuditEntry, Comment, EconomyChange, EconomyMonth, Indicator, LockedMonth, Perspective,
+    SickLeave, SickLeaveChange, Target, Unit,
 };
 use crate::period::{Month, Period};
 
@@ -65,34 +63,17 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// What a batch of rows does to the database; one import file or one save in a grid.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ChangeSet {
-    Units(Vec<Unit>),
-    Indicators(Vec<Indicator>),
-    Targets(Vec<Target>),
-    Measurements(Vec<Measurement>),
-    /// Sick-leave rows per (unit, month), set whole or removed (sick-leave.md).
-    SickLeave(Vec<SickLeaveChange>),
-    /// Economy figures per (unit, month), figure by figure (economy.md).
-    Economy(Vec<EconomyChange>),
-}
+pub use crate::changes::{ApplySummary, Catalog, ChangeSet};
 
-/// How many rows a `ChangeSet` created, changed or left as they were.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct ApplySummary {
-    pub created: u64,
-    pub changed: u64,
-    pub unchanged: u64,
-}
-
-/// What import validation needs to know of the database.
-#[derive(Clone, Debug, Default)]
-pub struct Catalog {
-    pub units: Vec<Unit>,
-    pub indicators: Vec<Indicator>,
-    pub locked: BTreeSet<Month>,
+/// Import (and any other producer of change sets) reaches the database through this trait,
+/// so it does not depend on storage.
+impl crate::changes::ChangeStore for Store {
+    fn catalog(&self) -> Result<Catalog> {
+        Store::catalog(self)
+    }
+    fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary> {
+        Store::apply(self, changes, source, dry_run)
+    }
 }
 
 /// The result of `check`: SQLite's integrity check and the schema version.
@@ -240,10 +221,13 @@ impl Store {
     pub fn set_perspective_name(&mut self, perspective: Perspective, name: &str) -> Result<bool> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(Error::Invalid(format!(
-                "perspektivet «{}» må ha et navn",
-                perspective.default_name()
-            )));
+            return Err(Error::invalid_field(
+                "navn",
+                format!(
+                    "perspektivet «{}» må ha et navn",
+                    perspective.default_name()
+                ),
+            ));
         }
         self.write(|tx, log| {
             let old: String = tx
@@ -380,10 +364,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if !empty {
-            return Err(Error::Invalid(
-                "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database"
-                    .to_string(),
-            ));
+            return Err(Error::NotEmpty);
         }
         let log = audit::Writer::new(&self.user, "demo");
         let kinds = [

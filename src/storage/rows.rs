@@ -13,7 +13,7 @@ use crate::model::{
 use crate::period::{Month, Period};
 
 fn damaged(what: String) -> Error {
-    Error::Invalid(format!("databasen er skadet: {what}; kjør «malkart check»"))
+    Error::Corrupt(what)
 }
 
 pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
