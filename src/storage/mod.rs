@@ -18,12 +18,16 @@ mod comments;
 mod dataset;
 mod db;
 mod economy;
+mod indicators;
 mod locks;
+mod measurements;
 mod migrate;
 mod rows;
 mod settings;
 mod sickleave;
+mod targets;
 mod tempfiles;
+mod units;
 
 use std::path::{Path, PathBuf};
 
@@ -328,11 +332,11 @@ impl Store {
         unit: Option<&str>,
         year: i32,
     ) -> Result<bool> {
-        self.write(|tx, log| apply::remove_target(tx, indicator, unit, year, log))
+        self.write(|tx, log| targets::remove(tx, indicator, unit, year, log))
     }
     /// The targets of one indicator, by year, the default (no unit) first.
     pub fn targets(&self, indicator: &str) -> Result<Vec<Target>> {
-        apply::targets(&self.conn, indicator)
+        targets::of(&self.conn, indicator)
     }
     /// The audit log, newest first.
     pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
@@ -380,7 +384,7 @@ impl Store {
             let summary = apply::change_set(&tx, changes, None)?;
             counts.push((*name, summary.created));
         }
-        let summary = apply::measurements(&tx, &data.measurements, None)?;
+        let summary = measurements::apply(&tx, &data.measurements, None)?;
         counts.push(("målinger", summary.created));
         for comment in &data.comments {
             comments::insert(&tx, comment)?;
