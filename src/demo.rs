@@ -420,6 +420,8 @@ fn comment(def: &Def, units: &[DemoUnit], ui: usize, span: Period) -> Comment {
     };
     Comment {
         id: 0,
+        // Given when stored: two loads of the demo are two sets of comments.
+        uid: String::new(),
         indicator: def.indicator.code.clone(),
         unit: unit.code.clone(),
         period: span.to_string(),

@@ -271,7 +271,11 @@ impl Target {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Comment {
+    /// This database's number for the comment (what the app's commands take).
     pub id: i64,
+    /// The comment's id on every machine: a UUID (v7 for comments written by this version),
+    /// set when the comment is stored; empty only on a comment not stored yet.
+    pub uid: String,
     pub indicator: String,
     pub unit: String,
     /// Canonical period id.
@@ -287,7 +291,11 @@ pub struct Comment {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AuditEntry {
+    /// This database's number for the entry.
     pub id: i64,
+    /// The entry's id on every machine: `<UUID of its batch>/<position in the batch>`,
+    /// e.g. `0192f1c4-…-7b2e/3` (docs/decisions.md, "Stable ids").
+    pub uid: String,
     /// RFC 3339.
     pub at: String,
     pub user: String,

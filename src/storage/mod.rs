@@ -50,6 +50,12 @@ pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
 }
 
 pub use dataset::window as dataset_window;
+
+/// A new stable id for a row without a natural key: a UUID v7 (time-ordered, random
+/// within the millisecond), as text (docs/decisions.md, "Stable ids").
+pub fn new_uid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
 pub use migrate::SUPPORTED_VERSION;
 
 /// An open database.

@@ -231,7 +231,7 @@ pub fn measurement(raw: RawMeasurement) -> Result<Measurement> {
 }
 
 pub const COMMENT_COLUMNS: &str =
-    "id, indicator, unit, period, author, text, created_at, updated_at";
+    "id, indicator, unit, period, author, text, created_at, updated_at, uid";
 
 pub fn comment(r: &Row<'_>) -> rusqlite::Result<Comment> {
     Ok(Comment {
@@ -243,6 +243,7 @@ pub fn comment(r: &Row<'_>) -> rusqlite::Result<Comment> {
         text: r.get(5)?,
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
+        uid: r.get(8)?,
     })
 }
 
