@@ -200,6 +200,20 @@ fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_of_export_is_the_callers_written_the_norwegian_way() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(14, 5, 59))
+            .unwrap();
+        // Minutes, not rounded: 14:05:59 is still 14:05.
+        assert_eq!(time_text(at), "23.11.2026 kl. 14:05");
+    }
+}
+
 /// The external tools the export tests read their output back with (`pdftotext`,
 /// `pdftoppm` from poppler-utils, `unzip`). A tool that is missing skips the check with a
 /// message on a developer's machine; under `CI` it fails the test, since setup installs them.
