@@ -449,4 +449,83 @@ mod tests {
         );
         assert_eq!(kind(builtin_unchanged(None, &sf)), Some("built_in"));
     }
+
+    #[test]
+    fn stranding_asks_for_the_counts_only_when_the_definition_changes() {
+        let old = Indicator::new(
+            "OR-AVV",
+            "Avvik",
+            crate::model::Perspective::Organisasjon,
+            Direction::Lav,
+            Frequency::Kvartal,
+            Aggregation::Brok,
+        );
+        let renamed = Indicator {
+            name: "Avvik per kvartal".into(),
+            ..old.clone()
+        };
+        let never = || -> Result<Vec<(String, i64)>> { panic!("counts asked for") };
+        assert!(stranding(&old, &renamed, never).is_ok());
+        let monthly = Indicator {
+            frequency: Frequency::Maned,
+            ..old.clone()
+        };
+        assert!(stranding(&old, &monthly, || Ok(Vec::new())).is_ok());
+        // 3 + 1 = 4 measurements in two units.
+        let counts = || Ok(vec![("2100".to_string(), 3), ("2200".to_string(), 1)]);
+        let e = stranding(&old, &monthly, counts).err();
+        assert_eq!(e.as_ref().map(Error::kind), Some("conflict"));
+        assert_eq!(
+            e.map(|e| e.to_string()).unwrap_or_default(),
+            "indikator «OR-AVV»: kan ikke endre frekvens fra kvartal til måned fordi det finnes \
+             4 målinger registrert (enhet 2100: 3, 2200: 1); slett eller gjør om målingene først"
+        );
+    }
+
+    #[test]
+    fn a_measurement_fits_its_indicator_and_no_locked_month() {
+        let quarterly = Measured {
+            frequency: Frequency::Kvartal,
+            ratio: false,
+            builtin: false,
+        };
+        let m = |span: &str, figure: Figure| Measurement {
+            indicator: "BR".into(),
+            unit: "2100".into(),
+            span: crate::period::Period::parse(span).unwrap(),
+            figure,
+        };
+        let five = Figure::Value { value: 5.0 };
+        let none = BTreeSet::new();
+        assert!(measurement(&m("2026-K1", five), &quarterly, &none).is_ok());
+        let field = |r: Result<()>| r.err().map(|e| (e.kind(), e.field().map(String::from)));
+        assert_eq!(
+            field(measurement(&m("2026-03", five), &quarterly, &none)),
+            Some(("invalid", Some("periode".into())))
+        );
+        let ratio = Figure::Ratio {
+            numerator: 1.0,
+            denominator: 2.0,
+        };
+        assert_eq!(
+            field(measurement(&m("2026-K1", ratio), &quarterly, &none)),
+            Some(("invalid", Some("verdi".into())))
+        );
+        // K1 is January–March: a locked February refuses it, a locked April does not.
+        let feb: BTreeSet<Month> = [Month::new(2026, 2).unwrap()].into();
+        let apr: BTreeSet<Month> = [Month::new(2026, 4).unwrap()].into();
+        assert_eq!(
+            field(measurement(&m("2026-K1", five), &quarterly, &feb)),
+            Some(("locked_month", None))
+        );
+        assert!(measurement(&m("2026-K1", five), &quarterly, &apr).is_ok());
+        let builtin = Measured {
+            builtin: true,
+            ..quarterly
+        };
+        assert_eq!(
+            field(measurement(&m("2026-K1", five), &builtin, &none)),
+            Some(("built_in", None))
+        );
+    }
 }
