@@ -6,7 +6,7 @@
 //! suites run with it set to dates at different points of a quarter (scripts/test.sh), so a
 //! test that silently assumes today's date fails in CI rather than on some later day.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
 use crate::period::Month;
 
@@ -30,6 +30,12 @@ pub fn today() -> NaiveDate {
         },
         _ => chrono::Local::now().date_naive(),
     }
+}
+
+/// The local date and time now, for the time printed on an export. Not overridden by
+/// `MALKART_TODAY` (a report says when it was made); tests pass their own time instead.
+pub fn now() -> NaiveDateTime {
+    chrono::Local::now().naive_local()
 }
 
 fn parse_today(text: &str) -> Option<NaiveDate> {

@@ -420,6 +420,8 @@ fn comment(def: &Def, units: &[DemoUnit], ui: usize, span: Period) -> Comment {
     };
     Comment {
         id: 0,
+        // Given when stored: two loads of the demo are two sets of comments.
+        uid: String::new(),
         indicator: def.indicator.code.clone(),
         unit: unit.code.clone(),
         period: span.to_string(),
@@ -588,7 +590,7 @@ mod tests {
         assert!(d
             .units
             .iter()
-            .all(|u| crate::model::is_valid_unit_code(&u.code)));
+            .all(|u| crate::rules::is_valid_unit_code(&u.code)));
         let roots: Vec<&Unit> = d.units.iter().filter(|u| u.parent.is_none()).collect();
         assert_eq!(roots.len(), 1);
         assert_eq!(roots[0].code, "1000");
@@ -619,7 +621,7 @@ mod tests {
             "indicator codes are unique"
         );
         for i in &d.indicators {
-            assert!(crate::model::is_valid_indicator_code(&i.code), "{}", i.code);
+            assert!(crate::rules::is_valid_indicator_code(&i.code), "{}", i.code);
             assert!(
                 !i.code.starts_with("SF") && !i.code.starts_with("OK-"),
                 "{} is a built-in code",

@@ -14,8 +14,8 @@ use rusqlite::ErrorCode;
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::changes::ImportFailure;
 use crate::engine::EngineError;
-use crate::import::ImportFailure;
 use crate::period::PeriodError;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,9 +33,38 @@ pub enum Error {
     UnknownIndicator(String),
     #[error("måneden {0} er låst; lås den opp før du endrer tall i den")]
     LockedMonth(String),
-    /// Any other input that is refused, with a message that says what and where.
+    /// Input refused where no single field is to blame (a path, a file, an argument), with a
+    /// message that says what and where.
     #[error("{0}")]
     Invalid(String),
+    /// Input refused in one field, cell or column (`field`, as the import files name it:
+    /// `kode`, `navn`, `år`, `rødgrense`, …); the message says what is accepted.
+    #[error("{message}")]
+    Validation { field: String, message: String },
+    /// A row named more than once in one change set, e.g. `enhet «2000»`.
+    #[error("{0} står mer enn én gang")]
+    Duplicate(String),
+    /// A built-in indicator (`SF…`, `OK-…`) cannot be redefined.
+    #[error("«{0}» er en innebygd indikator og kan ikke endres")]
+    BuiltIn(String),
+    /// A built-in indicator is computed by Målkart; it gets no measurements.
+    #[error("«{0}» er en innebygd indikator som beregnes av Målkart; den kan ikke få målinger")]
+    BuiltInMeasured(String),
+    /// A comment that is not there (deleted, or a wrong number).
+    #[error("fant ingen kommentar med nummer {0}")]
+    CommentNotFound(i64),
+    /// The change contradicts what is stored; the message says what to change first.
+    #[error("{0}")]
+    Conflict(String),
+    /// The demo municipality goes only into an empty database.
+    #[error("databasen er ikke tom; demokommunen kan bare lastes inn i en tom database")]
+    NotEmpty,
+    /// A stored value this version cannot read back (`what`: the table and the value).
+    #[error("databasen er skadet: {0}; kjør «malkart check»")]
+    Corrupt(String),
+    /// A report document (XLSX, PDF, JSON) could not be produced.
+    #[error("{0}")]
+    Render(String),
     #[error(
         "databasen {path} er laget av en nyere versjon av Målkart (skjema {found}, denne \
          versjonen kjenner til {supported}); den er ikke endret"
@@ -157,7 +186,13 @@ impl Error {
             Error::Engine(EngineError::Cycle(_)) => "invalid",
             Error::Import(_) => "import",
             Error::LockedMonth(_) => "locked_month",
-            Error::Invalid(_) => "invalid",
+            Error::Invalid(_) | Error::Validation { .. } => "invalid",
+            Error::Duplicate(_) => "duplicate",
+            Error::BuiltIn(_) | Error::BuiltInMeasured(_) => "built_in",
+            Error::CommentNotFound(_) => "not_found",
+            Error::Conflict(_) | Error::NotEmpty => "conflict",
+            Error::Corrupt(_) => "damaged",
+            Error::Render(_) => "io",
             Error::NewerSchema { .. } => "newer_schema",
             Error::Database(_) | Error::DatabaseAt { .. } => {
                 match self.sqlite().and_then(rusqlite::Error::sqlite_error_code) {
@@ -165,6 +200,7 @@ impl Error {
                     Some(ErrorCode::ReadOnly) => "read_only",
                     Some(ErrorCode::DiskFull) => "disk_full",
                     Some(ErrorCode::DatabaseCorrupt) => "damaged",
+                    Some(ErrorCode::PermissionDenied) => "access_denied",
                     _ => "database",
                 }
             }
@@ -173,6 +209,9 @@ impl Error {
             Error::ReadOnly { .. } => "read_only",
             Error::TargetExists { .. } => "exists",
             Error::Damaged { .. } => "damaged",
+            Error::Io { source, .. } if source.kind() == IoKind::PermissionDenied => {
+                "access_denied"
+            }
             Error::Io { .. } => "io",
         }
     }
@@ -187,6 +226,15 @@ impl Error {
             | Error::UnknownIndicator(_)
             | Error::LockedMonth(_)
             | Error::Invalid(_)
+            | Error::Validation { .. }
+            | Error::Duplicate(_)
+            | Error::BuiltIn(_)
+            | Error::BuiltInMeasured(_)
+            | Error::CommentNotFound(_)
+            | Error::Conflict(_)
+            | Error::NotEmpty
+            | Error::Corrupt(_)
+            | Error::Render(_)
             | Error::NoDatabase { .. }
             | Error::TargetExists { .. } => 2,
             Error::NewerSchema { .. }
@@ -199,21 +247,43 @@ impl Error {
         }
     }
 
+    /// The field, cell or column a refused input is in, when one is to blame.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    /// A refusal of `field`: `Error::invalid_field("kode", format!(…))`.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Error {
+        Error::Validation {
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
     /// The error as it crosses to the UI.
     pub fn to_ipc(&self) -> IpcError {
         IpcError {
             kind: self.kind().to_string(),
             message: self.to_string(),
+            field: self.field().map(str::to_string),
         }
     }
 }
 
-/// `{ kind, message }`: how an error crosses the IPC boundary to the UI.
+/// `{ kind, message, field? }`: how an error crosses the IPC boundary to the UI. `field`
+/// names the refused field (`kode`, `beløp`, `måned`, …) when one is to blame, so a form can
+/// mark it.
 #[derive(Debug, Clone, Serialize, TS)]
 #[ts(export)]
 pub struct IpcError {
     pub kind: String,
     pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
 }
 
 /// Every door that crosses to the UI converts once, with `?`.
@@ -410,5 +480,141 @@ pub fn argument_message(e: &clap::Error) -> String {
         _ => {
             "kommandolinjen kan ikke leses; se «malkart --help» for kommandoer og valg".to_string()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sqlite(code: i32) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), None)
+    }
+
+    /// Every kind the UI (and later the server) reacts to, with its exit code: 2 when the
+    /// input was refused and nothing changed, 1 otherwise. A renamed kind fails here.
+    #[test]
+    fn each_error_has_its_kind_and_exit_code() {
+        let io = |kind: IoKind| Error::io("/tmp/x.csv", std::io::Error::from(kind));
+        let cases: Vec<(Error, &str, i32)> = vec![
+            (
+                Error::Invalid("«x» er ikke et filnavn".into()),
+                "invalid",
+                2,
+            ),
+            (
+                Error::invalid_field("kode", "«» er ikke en gyldig enhetskode"),
+                "invalid",
+                2,
+            ),
+            (Error::Duplicate("enhet «2000»".into()), "duplicate", 2),
+            (Error::BuiltIn("SF".into()), "built_in", 2),
+            (Error::BuiltInMeasured("SF".into()), "built_in", 2),
+            (Error::CommentNotFound(7), "not_found", 2),
+            (Error::UnknownUnit("9999".into()), "unknown_unit", 2),
+            (Error::UnknownIndicator("X".into()), "unknown_indicator", 2),
+            (Error::LockedMonth("2026-03".into()), "locked_month", 2),
+            (
+                Error::Conflict("indikator «A»: kan ikke endre retning".into()),
+                "conflict",
+                2,
+            ),
+            (Error::NotEmpty, "conflict", 2),
+            (Error::Corrupt("enhet «1»".into()), "damaged", 2),
+            (Error::Render("kunne ikke lage PDF-filen".into()), "io", 2),
+            (
+                Error::NoDatabase {
+                    path: "/x.db".into(),
+                },
+                "no_database",
+                2,
+            ),
+            (
+                Error::TargetExists {
+                    path: "/x.db".into(),
+                },
+                "exists",
+                2,
+            ),
+            (
+                Error::Database(sqlite(rusqlite::ffi::SQLITE_BUSY)),
+                "busy",
+                1,
+            ),
+            (
+                Error::Database(sqlite(rusqlite::ffi::SQLITE_READONLY)),
+                "read_only",
+                1,
+            ),
+            (
+                Error::Database(sqlite(rusqlite::ffi::SQLITE_FULL)),
+                "disk_full",
+                1,
+            ),
+            (
+                Error::Database(sqlite(rusqlite::ffi::SQLITE_CORRUPT)),
+                "damaged",
+                1,
+            ),
+            (
+                Error::Database(sqlite(rusqlite::ffi::SQLITE_PERM)),
+                "access_denied",
+                1,
+            ),
+            (
+                Error::Database(sqlite(rusqlite::ffi::SQLITE_IOERR)),
+                "database",
+                1,
+            ),
+            (
+                Error::ReadOnly {
+                    path: "/x.db".into(),
+                },
+                "read_only",
+                1,
+            ),
+            (
+                Error::Damaged {
+                    path: "/x.db".into(),
+                    problems: 2,
+                },
+                "damaged",
+                1,
+            ),
+            (io(IoKind::NotFound), "io", 1),
+            (io(IoKind::PermissionDenied), "access_denied", 1),
+        ];
+        for (error, kind, code) in cases {
+            assert_eq!((error.kind(), error.exit_code()), (kind, code), "{error:?}");
+            assert_eq!(error.to_ipc().kind, kind);
+        }
+    }
+
+    #[test]
+    fn the_fixed_messages_are_worded_here() {
+        assert_eq!(
+            Error::Duplicate("mål SF / 2000 / 2026".into()).to_string(),
+            "mål SF / 2000 / 2026 står mer enn én gang"
+        );
+        assert_eq!(
+            Error::BuiltIn("SF".into()).to_string(),
+            "«SF» er en innebygd indikator og kan ikke endres"
+        );
+        assert_eq!(
+            Error::CommentNotFound(12).to_string(),
+            "fant ingen kommentar med nummer 12"
+        );
+        assert_eq!(
+            Error::Corrupt("innstillingen min_employees er «x»".into()).to_string(),
+            "databasen er skadet: innstillingen min_employees er «x»; kjør «malkart check»"
+        );
+    }
+
+    #[test]
+    fn a_refused_field_is_named() {
+        let e = Error::invalid_field("rødgrense", "mål SF / 2000 / 2026: …");
+        assert_eq!(e.field(), Some("rødgrense"));
+        assert_eq!(e.to_string(), "mål SF / 2000 / 2026: …");
+        assert_eq!(Error::Invalid("x".into()).field(), None);
     }
 }

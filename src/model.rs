@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::period::{Month, Period, PeriodKind};
+pub use crate::period::Frequency;
+use crate::period::{Month, Period};
 
 /// An organisation unit (`enhet`); an ansvar in the accounts has the same code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -91,63 +92,6 @@ impl Direction {
         match text.trim().to_lowercase().as_str() {
             "høy" | "hoy" | "higher" | "high" => Some(Direction::Hoy),
             "lav" | "lower" | "low" => Some(Direction::Lav),
-            _ => None,
-        }
-    }
-}
-
-/// The span one registered value covers.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[ts(export)]
-pub enum Frequency {
-    #[serde(rename = "måned")]
-    Maned,
-    #[serde(rename = "kvartal")]
-    Kvartal,
-    #[serde(rename = "tertial")]
-    Tertial,
-    #[serde(rename = "halvår")]
-    Halvar,
-    #[serde(rename = "år")]
-    Ar,
-}
-
-impl Frequency {
-    pub fn months(self) -> u32 {
-        match self {
-            Frequency::Maned => 1,
-            Frequency::Kvartal => 3,
-            Frequency::Tertial => 4,
-            Frequency::Halvar => 6,
-            Frequency::Ar => 12,
-        }
-    }
-    pub fn period_kind(self) -> PeriodKind {
-        match self {
-            Frequency::Maned => PeriodKind::Month,
-            Frequency::Kvartal => PeriodKind::Quarter,
-            Frequency::Tertial => PeriodKind::Tertial,
-            Frequency::Halvar => PeriodKind::Half,
-            Frequency::Ar => PeriodKind::Year,
-        }
-    }
-    pub fn key(self) -> &'static str {
-        match self {
-            Frequency::Maned => "måned",
-            Frequency::Kvartal => "kvartal",
-            Frequency::Tertial => "tertial",
-            Frequency::Halvar => "halvår",
-            Frequency::Ar => "år",
-        }
-    }
-    /// Accepts the Norwegian keys with or without æøå, and English names.
-    pub fn parse(text: &str) -> Option<Frequency> {
-        match text.trim().to_lowercase().as_str() {
-            "måned" | "maned" | "mnd" | "month" | "monthly" => Some(Frequency::Maned),
-            "kvartal" | "quarter" | "quarterly" => Some(Frequency::Kvartal),
-            "tertial" => Some(Frequency::Tertial),
-            "halvår" | "halvar" | "half" | "half-year" => Some(Frequency::Halvar),
-            "år" | "ar" | "year" | "yearly" | "annual" => Some(Frequency::Ar),
             _ => None,
         }
     }
@@ -283,24 +227,6 @@ impl Indicator {
     }
 }
 
-/// Is `code` a valid indicator code: 1–32 of `A–Z a–z 0–9 . _ -`?
-pub fn is_valid_indicator_code(code: &str) -> bool {
-    (1..=32).contains(&code.len())
-        && code
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
-}
-
-/// Is `code` a valid unit code: 1–32 characters after trimming, every one visible (no
-/// control, format or bidi characters: `crate::text`), in Unicode normal form C?
-pub fn is_valid_unit_code(code: &str) -> bool {
-    let n = code.chars().count();
-    (1..=32).contains(&n)
-        && code.trim() == code
-        && crate::text::first_invisible(code).is_none()
-        && crate::text::is_nfc(code)
-}
-
 /// What one measurement registers.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
@@ -345,7 +271,11 @@ impl Target {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Comment {
+    /// This database's number for the comment (what the app's commands take).
     pub id: i64,
+    /// The comment's id on every machine: a UUID (v7 for comments written by this version),
+    /// set when the comment is stored; empty only on a comment not stored yet.
+    pub uid: String,
     pub indicator: String,
     pub unit: String,
     /// Canonical period id.
@@ -361,7 +291,11 @@ pub struct Comment {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct AuditEntry {
+    /// This database's number for the entry.
     pub id: i64,
+    /// The entry's id on every machine: `<UUID of its batch>/<position in the batch>`,
+    /// e.g. `0192f1c4-…-7b2e/3` (docs/decisions.md, "Stable ids").
+    pub uid: String,
     /// RFC 3339.
     pub at: String,
     pub user: String,

@@ -7,8 +7,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-use crate::model::Frequency;
+use ts_rs::TS;
 
 /// One calendar month, stored as `year * 12 + (month - 1)` so that month arithmetic is
 /// integer arithmetic.
@@ -84,6 +83,79 @@ pub enum PeriodKind {
     Half,
     Year,
     Range,
+}
+
+impl PeriodKind {
+    /// The frequency whose spans are periods of this kind; `None` for a range of months.
+    pub fn frequency(self) -> Option<Frequency> {
+        match self {
+            PeriodKind::Month => Some(Frequency::Maned),
+            PeriodKind::Quarter => Some(Frequency::Kvartal),
+            PeriodKind::Tertial => Some(Frequency::Tertial),
+            PeriodKind::Half => Some(Frequency::Halvar),
+            PeriodKind::Year => Some(Frequency::Ar),
+            PeriodKind::Range => None,
+        }
+    }
+}
+
+// An indicator's frequency: each is one aligned `PeriodKind` (all but `Range`);
+// `period_kind` and `PeriodKind::frequency` map between them.
+/// The span one registered value covers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum Frequency {
+    #[serde(rename = "måned")]
+    Maned,
+    #[serde(rename = "kvartal")]
+    Kvartal,
+    #[serde(rename = "tertial")]
+    Tertial,
+    #[serde(rename = "halvår")]
+    Halvar,
+    #[serde(rename = "år")]
+    Ar,
+}
+
+impl Frequency {
+    pub fn months(self) -> u32 {
+        match self {
+            Frequency::Maned => 1,
+            Frequency::Kvartal => 3,
+            Frequency::Tertial => 4,
+            Frequency::Halvar => 6,
+            Frequency::Ar => 12,
+        }
+    }
+    pub fn period_kind(self) -> PeriodKind {
+        match self {
+            Frequency::Maned => PeriodKind::Month,
+            Frequency::Kvartal => PeriodKind::Quarter,
+            Frequency::Tertial => PeriodKind::Tertial,
+            Frequency::Halvar => PeriodKind::Half,
+            Frequency::Ar => PeriodKind::Year,
+        }
+    }
+    pub fn key(self) -> &'static str {
+        match self {
+            Frequency::Maned => "måned",
+            Frequency::Kvartal => "kvartal",
+            Frequency::Tertial => "tertial",
+            Frequency::Halvar => "halvår",
+            Frequency::Ar => "år",
+        }
+    }
+    /// Accepts the Norwegian keys with or without æøå, and English names.
+    pub fn parse(text: &str) -> Option<Frequency> {
+        match text.trim().to_lowercase().as_str() {
+            "måned" | "maned" | "mnd" | "month" | "monthly" => Some(Frequency::Maned),
+            "kvartal" | "quarter" | "quarterly" => Some(Frequency::Kvartal),
+            "tertial" => Some(Frequency::Tertial),
+            "halvår" | "halvar" | "half" | "half-year" => Some(Frequency::Halvar),
+            "år" | "ar" | "year" | "yearly" | "annual" => Some(Frequency::Ar),
+            _ => None,
+        }
+    }
 }
 
 /// A period: its kind and its first and last month (inclusive).
@@ -375,6 +447,27 @@ fn parse_period(s: &str) -> Option<Period> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_frequency_is_one_period_kind_and_back() {
+        let all = [
+            Frequency::Maned,
+            Frequency::Kvartal,
+            Frequency::Tertial,
+            Frequency::Halvar,
+            Frequency::Ar,
+        ];
+        for f in all {
+            assert_eq!(f.period_kind().frequency(), Some(f), "{}", f.key());
+        }
+        assert_eq!(PeriodKind::Range.frequency(), None);
+        // A quarter's span (3 months) is a period of kind Quarter.
+        let m = Month::new(2026, 5).unwrap();
+        assert_eq!(
+            Period::span_of(Frequency::Kvartal, m).kind(),
+            PeriodKind::Quarter
+        );
+    }
 
     fn p(s: &str) -> Period {
         Period::parse(s).unwrap_or_else(|e| panic!("{e}"))

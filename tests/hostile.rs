@@ -135,8 +135,11 @@ fn storage_refuses_unit_codes_with_invisible_characters_and_composes_names() {
     ] {
         let set = ChangeSet::Units(vec![unit(code, "Look-alike", Some("2000"))]);
         match store.apply(&set, "app", false) {
-            Err(Error::Invalid(m)) => assert!(m.contains("enhetskode"), "{m}"),
-            other => panic!("{code:?}: expected Invalid, got {other:?}"),
+            Err(Error::Validation { field, message: m }) => {
+                assert_eq!(field, "kode");
+                assert!(m.contains("enhetskode"), "{m}");
+            }
+            other => panic!("{code:?}: expected Validation, got {other:?}"),
         }
     }
     // Å as A + combining ring in a name is stored as the one character Å (NFC).
@@ -164,12 +167,13 @@ fn storage_refuses_amounts_past_the_bound_whatever_the_door() {
             forecast: FieldChange::Keep,
         }]);
         match store.apply(&set, "rutenett", false) {
-            Err(Error::Invalid(m)) => assert!(
-                m.starts_with("økonomi for 2100 / 2026-01, regnskap ")
+            Err(Error::Validation { field, message: m }) => assert!(
+                field == "regnskap"
+                    && m.starts_with("økonomi for 2100 / 2026-01, regnskap ")
                     && m.contains("høyst 1 000 milliarder kr"),
-                "{m}"
+                "{field}: {m}"
             ),
-            other => panic!("{ore}: expected Invalid, got {other:?}"),
+            other => panic!("{ore}: expected Validation, got {other:?}"),
         }
     }
     // The bound itself is accepted.

@@ -85,7 +85,7 @@ fn on_the_demo_no_masked_units_sick_leave_appears_on_any_surface() {
             .sick_leave_summary(root, &period, min)
             .unwrap_or_else(|e| panic!("{e}"));
         let csv = String::from_utf8(
-            export::sick_leave(&e, root, &period, min, Format::Csv)
+            export::sick_leave(&e, root, &period, min, Format::Csv, exported_at())
                 .unwrap_or_else(|e| panic!("{e}")),
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -354,4 +354,11 @@ fn unmasked_audit_keys(db: &std::path::Path) -> Vec<String> {
         .filter(|a| a.entity == "sykefravær umaskert")
         .map(|a| a.key)
         .collect()
+}
+
+/// A fixed time of export: the CSV does not print it, and no test reads the clock.
+fn exported_at() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+        .and_then(|d| d.and_hms_opt(14, 5, 0))
+        .unwrap_or_else(|| panic!("a valid date"))
 }

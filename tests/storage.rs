@@ -471,7 +471,10 @@ fn a_unit_cycle_is_refused_naming_the_units() {
         .apply(&ChangeSet::Units(change), "enheter.csv", false)
         .expect_err("refused");
     let msg = err.to_string();
-    assert!(matches!(err, Error::Invalid(_)), "{err:?}");
+    assert!(
+        matches!(err, Error::Validation { ref field, .. } if field == "overordnet"),
+        "{err:?}"
+    );
     assert!(
         msg.contains("2000") && msg.contains("2100") && msg.contains("sløyfe"),
         "{msg}"
@@ -731,7 +734,8 @@ fn unlocking_needs_a_reason_and_both_are_audited() {
 
     let err = store.unlock_month(march, "  ").expect_err("refused");
     assert!(
-        matches!(err, Error::Invalid(_)) && err.to_string().contains("grunn"),
+        matches!(err, Error::Validation { ref field, .. } if field == "grunn")
+            && err.to_string().contains("grunn"),
         "{err}"
     );
     assert_eq!(store.locked_months().unwrap().len(), 1);
@@ -817,6 +821,59 @@ fn comments_are_added_listed_in_order_updated_and_deleted_with_audit() {
     assert_eq!(log[0].key, "OR-FRAV / 2100 / 2026-K3");
     assert!(log[0].new.is_none(), "a delete has no new value");
     assert_eq!(log[0].user, "ola");
+}
+
+#[test]
+fn comments_and_audit_entries_have_ids_that_cross_machines() {
+    let (_dir, path) = tmp();
+    // Two batches: the units (one transaction, 5 entries), then the indicators.
+    let mut store = store_with_definitions(&path);
+    let k3 = p("2026-K3");
+    let first = store.add_comment("OR-FRAV", "2100", &k3, "Høyt fravær").unwrap();
+    let second = store.add_comment("OR-FRAV", "2100", &k3, "Ferie").unwrap();
+    let version = |uid: &str| uuid::Uuid::parse_str(uid).map(|u| u.get_version_num());
+    assert_eq!(version(&first.uid), Ok(7), "{}", first.uid);
+    assert_ne!(first.uid, second.uid);
+    // Kept through an edit, and read back as stored.
+    let edited = store.update_comment(first.id, "Høyt fravær (influensa)").unwrap();
+    assert_eq!(edited.uid, first.uid);
+    let listed = store.comments("OR-FRAV", "2100", &k3).unwrap();
+    assert_eq!(
+        listed.iter().map(|c| c.uid.as_str()).collect::<Vec<_>>(),
+        [first.uid.as_str(), second.uid.as_str()]
+    );
+
+    // Oldest first: the units batch wrote one entry per unit, numbered 1, 2, … in it.
+    let mut log = all_audit(&store);
+    log.reverse();
+    let of = |source: &str| -> Vec<(String, String)> {
+        log.iter()
+            .filter(|e| e.source == source)
+            .map(|e| match e.uid.rsplit_once('/') {
+                Some((batch, n)) => (batch.to_string(), n.to_string()),
+                None => panic!("{}", e.uid),
+            })
+            .collect()
+    };
+    let units = of("enheter.csv");
+    assert_eq!(units.len(), self::units().len());
+    let positions: Vec<String> = (1..=units.len()).map(|n| n.to_string()).collect();
+    assert_eq!(units.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>(), positions);
+    assert!(units.iter().all(|(b, _)| *b == units[0].0));
+    assert_eq!(version(&units[0].0), Ok(7));
+    let indicators = of("indikatorer.csv");
+    assert_eq!(indicators[0].1, "1");
+    assert_ne!(indicators[0].0, units[0].0, "one batch uid per transaction");
+    // Each comment was its own transaction: position 1 of its own batch.
+    let comments: Vec<&str> = log
+        .iter()
+        .filter(|e| e.entity == "kommentar")
+        .map(|e| e.uid.as_str())
+        .collect();
+    assert_eq!(comments.len(), 3, "add, add, edit");
+    assert!(comments.iter().all(|u| u.ends_with("/1")), "{comments:?}");
+    let distinct: std::collections::HashSet<&&str> = comments.iter().collect();
+    assert_eq!(distinct.len(), 3);
 }
 
 // --- audit filter ---------------------------------------------------------------------------
@@ -1051,6 +1108,7 @@ fn small_demo() -> DemoData {
         economy: Vec::new(),
         comments: vec![Comment {
             id: 0,
+            uid: String::new(),
             indicator: "OR-FRAV".into(),
             unit: "2100".into(),
             period: "2026-01".into(),

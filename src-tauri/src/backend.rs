@@ -295,6 +295,7 @@ impl Backend {
         *guard = Err(IpcError {
             kind: "restoring".into(),
             message: "gjenoppretting pågår".into(),
+            field: None,
         });
         let result = admin::restore(&self.db_path, Path::new(source));
         *guard = Self::open_store(&self.db_path).map_err(IpcError::from);

@@ -1,7 +1,7 @@
 //! The Tauri commands: thin. Each takes its typed arguments (enums such as `ImportKind`,
 //! `Format`, `Measure` are refused by serde when unknown), runs the `Backend` method on the
 //! blocking thread pool (SQLite and the engine must never stall the window), and returns
-//! the core's types or an `IpcError { kind, message }`. The lists in `lib.rs`
+//! the core's types or an `IpcError { kind, message, field? }`. The lists in `lib.rs`
 //! (`generate_handler!`), `build.rs` (`COMMANDS`), `capabilities/main.json` and
 //! `ui/src/lib/backend/tauri.ts` must name exactly these: `tests/commands.rs` checks it.
 
@@ -42,6 +42,7 @@ where
         Err(e) => Err(IpcError {
             kind: "internal".into(),
             message: format!("intern feil: {e}"),
+            field: None,
         }),
     }
 }

@@ -61,7 +61,15 @@ impl Backend {
         let period = service::period(period)?;
         let minimum = self.with_store(|store| reports::minimum(store, min_employees))?;
         let engine = self.engine_for(&period)?;
-        let written = reports::export_sick_leave(&engine, unit, &period, minimum, format, path)?;
+        let written = reports::export_sick_leave(
+            &engine,
+            unit,
+            &period,
+            minimum,
+            format,
+            path,
+            malkart::clock::now(),
+        )?;
         Ok(written.display().to_string())
     }
 
@@ -76,7 +84,7 @@ impl Backend {
         service::files::target_path(path, format)?;
         let period = service::period(period)?;
         let engine = self.engine_for(&period)?;
-        let written = reports::export_economy(&engine, unit, &period, format, path)?;
+        let written = reports::export_economy(&engine, unit, &period, format, path, malkart::clock::now())?;
         Ok(written.display().to_string())
     }
 }

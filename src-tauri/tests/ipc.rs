@@ -41,6 +41,7 @@ fn unopened() -> Backend {
     Backend::unopened(IpcError {
         kind: "newer_schema".into(),
         message: "databasen er laget av en nyere versjon av Målkart".into(),
+        field: None,
     })
 }
 

@@ -44,7 +44,7 @@ mod summary;
 mod tree;
 mod types;
 
-pub use tree::UnitNode;
+pub use tree::{unit_cycles, UnitNode};
 pub use types::*;
 
 use std::collections::HashMap;

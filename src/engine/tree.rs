@@ -3,7 +3,7 @@
 //! the contiguous index range `U..end(U)`. A parent code that names no unit makes its unit
 //! a root; a cycle is refused.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
@@ -81,16 +81,15 @@ impl UnitTree {
             // Every unit not reached from a root sits on, or hangs below, a cycle. Name one
             // that is on it: follow parents from any unreached unit until a unit repeats.
             let start = (0..n).find(|&i| pos[i] == usize::MAX).unwrap_or(0);
-            let mut visited = vec![false; n];
-            let mut i = start;
-            while !visited[i] {
-                visited[i] = true;
-                match kept[i].parent.as_deref().and_then(|p| seen.get(p)) {
-                    Some(&p) => i = p,
-                    None => break,
-                }
-            }
-            return Err(EngineError::Cycle(kept[i].code.clone()));
+            let parents: HashMap<&str, Option<&str>> = kept
+                .iter()
+                .map(|u| (u.code.as_str(), u.parent.as_deref()))
+                .collect();
+            let on_cycle = unit_cycles(&parents, [kept[start].code.as_str()])
+                .first()
+                .and_then(|cycle| cycle.first())
+                .map_or_else(|| kept[start].code.clone(), |code| code.to_string());
+            return Err(EngineError::Cycle(on_cycle));
         }
 
         let mut parent = vec![None; n];
@@ -164,6 +163,42 @@ impl UnitTree {
     }
 }
 
+/// Every cycle of the parent relation `parents` (code → parent code; a parent that is not a
+/// key ends the walk as a root does), each once, found by walking up from `starts` in
+/// order. A cycle is its codes following parents, from the first one the walk reached.
+/// The one cycle search of the unit tree: the engine, storage and import all use it
+/// (`rules::unit_tree` words the refusal).
+pub fn unit_cycles<'a>(
+    parents: &HashMap<&'a str, Option<&'a str>>,
+    starts: impl IntoIterator<Item = &'a str>,
+) -> Vec<Vec<&'a str>> {
+    // Units known to reach a root, and units on or below a cycle already found.
+    let mut rooted: HashSet<&str> = HashSet::new();
+    let mut done: HashSet<&str> = HashSet::new();
+    let mut cycles = Vec::new();
+    for start in starts {
+        let mut path: Vec<&str> = Vec::new();
+        let mut at = Some(start);
+        while let Some(code) = at {
+            if rooted.contains(code) || done.contains(code) {
+                break;
+            }
+            if let Some(k) = path.iter().position(|c| *c == code) {
+                cycles.push(path[k..].to_vec());
+                break;
+            }
+            path.push(code);
+            at = parents.get(code).copied().flatten();
+        }
+        if at.is_none_or(|c| rooted.contains(c)) {
+            rooted.extend(path);
+        } else {
+            done.extend(path);
+        }
+    }
+    cycles
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +253,28 @@ mod tests {
         );
         let own_parent = UnitTree::new(vec![unit("A", Some("A"))]).err();
         assert_eq!(own_parent, Some(EngineError::Cycle("A".into())));
+    }
+
+    #[test]
+    fn every_cycle_is_found_once_from_where_the_walk_entered_it() {
+        // 1 ← 2 ← 3 ← 1 (a loop), 4 → 2 hangs below it, 5 → 6 → 5 another, 7 a root,
+        // 8 → 404 (no such unit: a root).
+        let parents: HashMap<&str, Option<&str>> = [
+            ("1", Some("3")),
+            ("2", Some("1")),
+            ("3", Some("2")),
+            ("4", Some("2")),
+            ("5", Some("6")),
+            ("6", Some("5")),
+            ("7", None),
+            ("8", Some("404")),
+        ]
+        .into_iter()
+        .collect();
+        let cycles = unit_cycles(&parents, ["7", "8", "4", "1", "3", "6", "5"]);
+        // From 4: 4 → 2 → 1 → 3 → 2 repeats, so the loop is 2, 1, 3; from 6: 6, 5.
+        assert_eq!(cycles, vec![vec!["2", "1", "3"], vec!["6", "5"]]);
+        let none: HashMap<&str, Option<&str>> = [("1", None), ("2", Some("1"))].into();
+        assert!(unit_cycles(&none, ["2", "1"]).is_empty());
     }
 }

@@ -11,6 +11,8 @@ mod pdf;
 pub mod sickleave;
 mod xlsx;
 
+use chrono::NaiveDateTime;
+
 use crate::engine::{Engine, Status};
 use crate::error::{Error, Result};
 use crate::period::Period;
@@ -131,7 +133,7 @@ pub fn render(doc: &Document, format: Format) -> Result<Vec<u8>> {
         Format::Csv => Ok(csv::render(doc)),
         Format::Xlsx => xlsx::render(doc),
         Format::Pdf => pdf::render(doc),
-        Format::Json => Err(Error::Invalid(
+        Format::Json => Err(Error::Render(
             "JSON skrives fra rapporten selv, ikke fra et dokument".to_string(),
         )),
     }
@@ -154,11 +156,10 @@ pub fn status_text(status: Status) -> String {
     format!("{} {}", status_mark(status), status.word())
 }
 
-/// The time of export as it is printed: `23.11.2026 kl. 14:05`.
-pub fn now_text() -> String {
-    chrono::Local::now()
-        .format("%d.%m.%Y kl. %H:%M")
-        .to_string()
+/// The time of export as it is printed: `23.11.2026 kl. 14:05`. The caller reads the clock
+/// (`clock::now()`); export does not.
+pub fn time_text(at: NaiveDateTime) -> String {
+    at.format("%d.%m.%Y kl. %H:%M").to_string()
 }
 
 /// The sick-leave summary of `unit` for `period` in `format`.
@@ -168,29 +169,53 @@ pub fn sick_leave(
     period: &Period,
     min_employees: u32,
     format: Format,
+    exported_at: NaiveDateTime,
 ) -> Result<Vec<u8>> {
     let summary = engine.sick_leave_summary(unit, period, min_employees)?;
     match format {
         Format::Json => json(&summary),
-        _ => render(&sickleave::document(&summary, &now_text()), format),
+        _ => render(
+            &sickleave::document(&summary, &time_text(exported_at)),
+            format,
+        ),
     }
 }
 
 /// The economy report of `unit` for `period` (year to date through its last month) in
-/// `format`.
-pub fn economy(engine: &Engine, unit: &str, period: &Period, format: Format) -> Result<Vec<u8>> {
+/// `format`; `exported_at` is printed in the document.
+pub fn economy(
+    engine: &Engine,
+    unit: &str,
+    period: &Period,
+    format: Format,
+    exported_at: NaiveDateTime,
+) -> Result<Vec<u8>> {
     let report = engine.economy_report(unit, period)?;
     match format {
         Format::Json => json(&report),
-        _ => render(&economy::document(&report, &now_text()), format),
+        _ => render(&economy::document(&report, &time_text(exported_at)), format),
     }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)
-        .map_err(|e| Error::Invalid(format!("kunne ikke skrive JSON: {e}")))?;
+        .map_err(|e| Error::Render(format!("kunne ikke skrive JSON: {e}")))?;
     bytes.push(b'\n');
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_time_of_export_is_the_callers_written_the_norwegian_way() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 23)
+            .and_then(|d| d.and_hms_opt(14, 5, 59))
+            .unwrap();
+        // Minutes, not rounded: 14:05:59 is still 14:05.
+        assert_eq!(time_text(at), "23.11.2026 kl. 14:05");
+    }
 }
 
 /// The external tools the export tests read their output back with (`pdftotext`,

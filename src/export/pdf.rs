@@ -85,7 +85,7 @@ struct Fonts {
 
 impl Fonts {
     fn load() -> Result<Fonts> {
-        let broken = || Error::Invalid("den innebygde skriften kunne ikke leses".to_string());
+        let broken = || Error::Render("den innebygde skriften kunne ikke leses".to_string());
         Ok(Fonts {
             regular: Font::new(REGULAR.into(), 0).ok_or_else(broken)?,
             bold: Font::new(BOLD.into(), 0).ok_or_else(broken)?,
@@ -529,7 +529,7 @@ fn draw(doc: &Document, fonts: &Fonts, pages: &[Page]) -> Result<Vec<u8>> {
     );
     for ops in pages {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H)
-            .ok_or_else(|| Error::Invalid("ugyldig sidestørrelse".to_string()))?;
+            .ok_or_else(|| Error::Render("ugyldig sidestørrelse".to_string()))?;
         let mut page = pdf.start_page_with(settings);
         let mut surface = page.surface();
         for op in ops {
@@ -601,7 +601,7 @@ fn draw(doc: &Document, fonts: &Fonts, pages: &[Page]) -> Result<Vec<u8>> {
         page.finish();
     }
     pdf.finish()
-        .map_err(|e| Error::Invalid(format!("kunne ikke lage PDF-filen: {e:?}")))
+        .map_err(|e| Error::Render(format!("kunne ikke lage PDF-filen: {e:?}")))
 }
 
 #[cfg(test)]

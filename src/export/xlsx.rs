@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 pub const ABOUT_SHEET: &str = "Om rapporten";
 
 pub fn render(doc: &Document) -> Result<Vec<u8>> {
-    build(doc).map_err(|e| Error::Invalid(format!("kunne ikke lage XLSX-filen: {e}")))
+    build(doc).map_err(|e| Error::Render(format!("kunne ikke lage XLSX-filen: {e}")))
 }
 
 fn build(doc: &Document) -> std::result::Result<Vec<u8>, XlsxError> {

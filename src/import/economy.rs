@@ -19,8 +19,8 @@ use crate::engine::economy::spread_even;
 use crate::model::{amount_out_of_range, EconomyChange, FieldChange};
 use crate::number::parse_decimal;
 use crate::period::{Month, Period, PeriodKind};
-use crate::storage::fxhash::Fx;
-use crate::storage::Catalog;
+use rustc_hash::FxBuildHasher as Fx;
+use crate::changes::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("ansvar", &["unit"]),
@@ -249,7 +249,7 @@ mod tests {
     use super::super::{parse as parse_file, ImportKind};
     use crate::model::{EconomyChange, FieldChange, Unit};
     use crate::period::Month;
-    use crate::storage::{Catalog, ChangeSet};
+    use crate::changes::{Catalog, ChangeSet};
 
     fn catalog(locked: &[&str]) -> Catalog {
         let unit = |code: &str| Unit {

@@ -14,7 +14,7 @@ use super::{header, parse, ImportKind};
 use crate::model::{Aggregation, Direction, Frequency, Indicator, Perspective, Unit};
 use crate::number::parse_decimal;
 use crate::period::{Month, Period};
-use crate::storage::Catalog;
+use crate::changes::Catalog;
 
 /// 64 cases unless `PROPTEST_CASES` says otherwise.
 fn config() -> ProptestConfig {

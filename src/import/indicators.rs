@@ -10,10 +10,11 @@ use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
 use crate::model::{
-    is_valid_indicator_code, Aggregation, Direction, Frequency, Indicator, Perspective, UnitRollup,
+    Aggregation, Direction, Frequency, Indicator, Perspective, UnitRollup,
 };
 use crate::number::parse_decimal;
-use crate::storage::Catalog;
+use crate::changes::Catalog;
+use crate::rules::is_valid_indicator_code;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("kode", &["code"]),

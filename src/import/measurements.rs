@@ -12,8 +12,8 @@ use super::problems::Problems;
 use super::reader::Table;
 use crate::model::{Aggregation, Figure, Frequency, Indicator, Measurement};
 use crate::period::Period;
-use crate::storage::fxhash::Fx;
-use crate::storage::Catalog;
+use rustc_hash::FxBuildHasher as Fx;
+use crate::changes::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("indikator", &["indicator"]),

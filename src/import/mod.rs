@@ -6,7 +6,8 @@
 //! The work is split so that every step but the last is pure: `reader` turns bytes into a
 //! table of text cells, `header` finds each kind's columns, one module per kind checks the
 //! lines against the database's `Catalog` (and the file itself) and builds a
-//! `storage::ChangeSet`, and only then `Store::apply` writes it. A new kind is a new module
+//! `changes::ChangeSet`, and only then the store (`ChangeStore::apply`, `Store` in practice)
+//! writes it. Import knows nothing of storage. A new kind is a new module
 //! with its `COLUMNS` and `parse`, and one arm in [`parse`].
 
 mod cells;
@@ -20,14 +21,13 @@ mod sickleave;
 mod targets;
 mod units;
 
-use std::fmt;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::error::{Error, Result};
-use crate::storage::{Catalog, ChangeSet, Store};
+use crate::changes::{Catalog, ChangeSet, ChangeStore};
 
 pub use problems::MAX_LISTED;
 
@@ -97,56 +97,7 @@ impl ImportKind {
     }
 }
 
-/// One wrong line: `linje 14, kolonne «verdi»: «7,3,1» er ikke et tall`.
-#[derive(Clone, Debug, PartialEq, Serialize, TS)]
-#[ts(export)]
-pub struct LineError {
-    /// 1-based line in the file (the header is line 1); for XLSX the row number; 0 for
-    /// the file as a whole (not CSV or XLSX, empty).
-    pub line: u64,
-    pub column: Option<String>,
-    pub message: String,
-}
-
-impl fmt::Display for LineError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.column {
-            _ if self.line == 0 => write!(f, "{}", self.message),
-            Some(c) => write!(f, "linje {}, kolonne «{}»: {}", self.line, c, self.message),
-            None => write!(f, "linje {}: {}", self.line, self.message),
-        }
-    }
-}
-
-/// A file refused: nothing was stored. Up to 100 errors are listed; `total` counts all.
-#[derive(Clone, Debug, PartialEq, Serialize, TS, thiserror::Error)]
-#[ts(export)]
-pub struct ImportFailure {
-    pub file: String,
-    pub errors: Vec<LineError>,
-    pub total: u64,
-}
-
-impl fmt::Display for ImportFailure {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "«{}» ble ikke importert, ingenting er endret ({} feil):",
-            self.file, self.total
-        )?;
-        for e in &self.errors {
-            write!(f, "\n  {e}")?;
-        }
-        if self.total > self.errors.len() as u64 {
-            write!(
-                f,
-                "\n  … og {} feil til",
-                self.total - self.errors.len() as u64
-            )?;
-        }
-        Ok(())
-    }
-}
+pub use crate::changes::{ImportFailure, LineError};
 
 /// What an import did (or, for a dry run, would do).
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -307,7 +258,7 @@ fn refuse_invisible(
 /// Imports a file (CSV or XLSX, by content) of `kind` into `store`, all or nothing. The
 /// audit log names the file (without its directory).
 pub fn import_file(
-    store: &mut Store,
+    store: &mut impl ChangeStore,
     kind: ImportKind,
     path: &Path,
     dry_run: bool,
@@ -322,7 +273,7 @@ pub fn import_file(
 
 /// Imports file content already in memory; `file_name` is used in messages and the audit log.
 pub fn import_bytes(
-    store: &mut Store,
+    store: &mut impl ChangeStore,
     kind: ImportKind,
     file_name: &str,
     bytes: &[u8],

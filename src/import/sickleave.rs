@@ -13,8 +13,8 @@ use super::reader::Table;
 use crate::engine::sickleave::check::{self, BANDS};
 use crate::model::{LengthSplit, SickLeave, SickLeaveChange};
 use crate::period::{Period, PeriodKind};
-use crate::storage::fxhash::Fx;
-use crate::storage::Catalog;
+use rustc_hash::FxBuildHasher as Fx;
+use crate::changes::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("enhet", &["unit"]),

@@ -8,7 +8,7 @@ use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
 use crate::model::{Direction, Target};
-use crate::storage::Catalog;
+use crate::changes::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("indikator", &["indicator"]),

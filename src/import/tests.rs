@@ -1076,3 +1076,54 @@ fn an_xlsx_error_cell_is_refused_naming_the_cell_and_column() {
          formelen eller skriv inn verdien i Excel, og importer på nytt"
     );
 }
+
+/// A store in memory: import needs only `ChangeStore`, not SQLite.
+struct Memory {
+    applied: Vec<(ChangeSet, String, bool)>,
+}
+
+impl ChangeStore for Memory {
+    fn catalog(&self) -> Result<Catalog> {
+        Ok(catalog())
+    }
+    fn apply(
+        &mut self,
+        changes: &ChangeSet,
+        source: &str,
+        dry_run: bool,
+    ) -> Result<crate::changes::ApplySummary> {
+        self.applied
+            .push((changes.clone(), source.to_string(), dry_run));
+        Ok(crate::changes::ApplySummary {
+            created: 2,
+            changed: 0,
+            unchanged: 0,
+        })
+    }
+}
+
+#[test]
+fn an_import_is_one_apply_on_any_change_store_and_a_refused_file_none() {
+    let mut store = Memory {
+        applied: Vec::new(),
+    };
+    let file = "kode;navn;overordnet\n4000;Helse;1000\n4100;Legevakt;4000\n";
+    let report = import_bytes(&mut store, ImportKind::Units, "enheter.csv", file.as_bytes(), true)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((report.rows_read, report.created, report.dry_run), (2, 2, true));
+    assert_eq!(store.applied.len(), 1);
+    let (changes, source, dry_run) = &store.applied[0];
+    assert_eq!((source.as_str(), *dry_run), ("enheter.csv", true));
+    let codes = match changes {
+        ChangeSet::Units(units) => units.iter().map(|u| u.code.as_str()).collect::<Vec<_>>(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(codes, ["4000", "4100"]);
+
+    let wrong = "kode;navn;overordnet\n4200;Tannhelse;9999\n";
+    let err = import_bytes(&mut store, ImportKind::Units, "feil.csv", wrong.as_bytes(), false)
+        .err()
+        .map(|e| e.kind());
+    assert_eq!(err, Some("import"));
+    assert_eq!(store.applied.len(), 1, "a refused file applies nothing");
+}

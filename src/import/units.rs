@@ -9,8 +9,9 @@ use super::cells::Cells;
 use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
-use crate::model::{is_valid_unit_code, Unit};
-use crate::storage::Catalog;
+use crate::changes::Catalog;
+use crate::model::Unit;
+use crate::rules::{is_valid_unit_code, unit_cycles};
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("kode", &["code"]),
@@ -113,46 +114,23 @@ fn report_cycles(rows: &[(Unit, u64)], catalog: &Catalog, problems: &mut Problem
         parent.insert(u.code.as_str(), u.parent.as_deref());
         line.insert(u.code.as_str(), *l);
     }
-    // Units known to reach a root.
-    let mut rooted: HashSet<&str> = HashSet::new();
-    let mut reported: HashSet<&str> = HashSet::new();
-    for (u, _) in rows {
-        let mut path: Vec<&str> = Vec::new();
-        let mut at = Some(u.code.as_str());
-        while let Some(code) = at {
-            if rooted.contains(code) || reported.contains(code) {
-                break;
-            }
-            if let Some(k) = path.iter().position(|c| *c == code) {
-                let cycle = &path[k..];
-                // Start at the member written first in the file, then follow the parents.
-                let start = (0..cycle.len())
-                    .min_by_key(|&i| line.get(cycle[i]).copied().unwrap_or(u64::MAX))
-                    .unwrap_or(0);
-                let mut names: Vec<&str> = cycle[start..]
-                    .iter()
-                    .chain(&cycle[..start])
-                    .copied()
-                    .collect();
-                names.push(names[0]);
-                let at_line = line.get(names[0]).copied().unwrap_or(0);
-                problems.add(
-                    at_line,
-                    None,
-                    format!("enhetene {} danner en sløyfe", names.join(" → ")),
-                );
-                reported.extend(cycle.iter().copied());
-                break;
-            }
-            path.push(code);
-            at = parent.get(code).copied().flatten();
-        }
-        if at.is_none() || at.is_some_and(|c| rooted.contains(c)) {
-            rooted.extend(path.iter().copied());
-        } else {
-            // The path ran into a cycle (reported now or before): do not walk it again.
-            reported.extend(path.iter().copied());
-        }
+    for cycle in unit_cycles(&parent, rows.iter().map(|(u, _)| u.code.as_str())) {
+        // Start at the member written first in the file, then follow the parents.
+        let start = (0..cycle.len())
+            .min_by_key(|&i| line.get(cycle[i]).copied().unwrap_or(u64::MAX))
+            .unwrap_or(0);
+        let mut names: Vec<&str> = cycle[start..]
+            .iter()
+            .chain(&cycle[..start])
+            .copied()
+            .collect();
+        names.push(names[0]);
+        let at_line = line.get(names[0]).copied().unwrap_or(0);
+        problems.add(
+            at_line,
+            None,
+            format!("enhetene {} danner en sløyfe", names.join(" → ")),
+        );
     }
 }
 

@@ -33,7 +33,7 @@ pub struct TargetInput {
 /// refused; equal to it is allowed).
 pub fn set_target(store: &mut Store, input: &TargetInput) -> Result<Target> {
     let number = |what: &str, text: &str| {
-        crate::number::parse_number(text).map_err(|e| Error::Invalid(format!("{what}: {e}")))
+        crate::number::parse_number(text).map_err(|e| Error::invalid_field(what, format!("{what}: {e}")))
     };
     let target = number("målverdien", &input.target)?;
     let red_limit = match input.red_limit.trim() {
@@ -55,8 +55,9 @@ pub fn set_target(store: &mut Store, input: &TargetInput) -> Result<Target> {
 pub fn comment_text(text: &str) -> Result<&str> {
     let text = text.trim();
     if text.is_empty() {
-        Err(Error::Invalid(
-            "kommentaren er tom; skriv noe før du lagrer".into(),
+        Err(Error::invalid_field(
+            "kommentar",
+            "kommentaren er tom; skriv noe før du lagrer",
         ))
     } else {
         Ok(text)
@@ -144,9 +145,7 @@ pub fn unmasked_view(
 /// is refused and left unchanged.
 pub fn load_demo(store: &mut Store, size: DemoSize, through: Month) -> Result<demo::DemoData> {
     if !store.is_empty()? {
-        return Err(Error::Invalid(
-            "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database".into(),
-        ));
+        return Err(Error::NotEmpty);
     }
     let data = demo::generate(size, through);
     store.load_demo(&data)?;

@@ -223,7 +223,7 @@ pub fn spread(store: &Store, input: &SpreadInput) -> Result<Spread> {
         .ok()
         .and_then(|d| d.to_ore())
         .ok_or_else(|| {
-            Error::Invalid(format!(
+            Error::invalid_field("beløp", format!(
                 "«{}» er ikke et beløp i kroner og øre",
                 input.amount.trim()
             ))

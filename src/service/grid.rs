@@ -54,7 +54,7 @@ pub fn locked(list: &[LockedMonth], month: Month) -> Option<&LockedMonth> {
 /// `year`-`month` of a grid's column, or a message naming it.
 pub fn year_month(year: i32, month: u32) -> Result<Month> {
     Month::new(year, month)
-        .ok_or_else(|| Error::Invalid(format!("{year}-{month:02} er ikke en måned")))
+        .ok_or_else(|| Error::invalid_field("måned", format!("{year}-{month:02} er ikke en måned")))
 }
 
 /// A figure as the grid shows it: up to two decimals, no trailing zeros (`12,5`, `1 234`).

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use chrono::NaiveDateTime;
+
 use crate::engine::economy::EconomyReport;
 use crate::engine::sickleave::SickLeaveSummary;
 use crate::engine::Engine;
@@ -59,7 +61,8 @@ pub fn economy_report(engine: &Engine, unit: &str, period: &Period) -> Result<Ec
 }
 
 /// Writes the sick-leave summary as `format` to the typed `path` (the format's extension
-/// added when it has none); returns the path written.
+/// added when it has none), stamped with the time of export the door passes; returns the
+/// path written.
 pub fn export_sick_leave(
     engine: &Engine,
     unit: &str,
@@ -67,9 +70,10 @@ pub fn export_sick_leave(
     minimum: u32,
     format: Format,
     path: &str,
+    exported_at: NaiveDateTime,
 ) -> Result<PathBuf> {
     let target = target_path(path, format)?;
-    let bytes = export::sick_leave(engine, unit, period, minimum, format)?;
+    let bytes = export::sick_leave(engine, unit, period, minimum, format, exported_at)?;
     write_atomically(&target, &bytes)?;
     Ok(target)
 }
@@ -81,9 +85,10 @@ pub fn export_economy(
     period: &Period,
     format: Format,
     path: &str,
+    exported_at: NaiveDateTime,
 ) -> Result<PathBuf> {
     let target = target_path(path, format)?;
-    let bytes = export::economy(engine, unit, period, format)?;
+    let bytes = export::economy(engine, unit, period, format, exported_at)?;
     write_atomically(&target, &bytes)?;
     Ok(target)
 }

@@ -51,8 +51,13 @@ impl<'a> Writer<'a> {
         if let Some(id) = self.batch.get() {
             return Ok(id);
         }
-        conn.prepare_cached("INSERT INTO audit_batches (at, user, source) VALUES (?1, ?2, ?3)")?
-            .execute(params![self.at, self.user, self.source])?;
+        // `first_entry` is the id the batch's first entry gets: SQLite gives a new row of
+        // a rowid table one more than the largest id, and this transaction holds the lock.
+        conn.prepare_cached(
+            "INSERT INTO audit_batches (at, user, source, uid, first_entry)
+             VALUES (?1, ?2, ?3, ?4, (SELECT COALESCE(MAX(id), 0) + 1 FROM audit))",
+        )?
+        .execute(params![self.at, self.user, self.source, super::new_uid()])?;
         let id = conn.last_insert_rowid();
         self.batch.set(Some(id));
         Ok(id)
@@ -183,16 +188,25 @@ fn is_date(text: &str) -> bool {
 pub fn query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
     for date in [&filter.from, &filter.to].into_iter().flatten() {
         if !is_date(date) {
-            return Err(Error::Invalid(format!(
-                "«{date}» er ikke en dato; skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-03-14"
-            )));
+            let field = if Some(date) == filter.from.as_ref() {
+                "fra"
+            } else {
+                "til"
+            };
+            return Err(Error::invalid_field(
+                field,
+                format!(
+                    "«{date}» er ikke en dato; skriv den som ÅÅÅÅ-MM-DD, for eksempel 2026-03-14"
+                ),
+            ));
         }
     }
     // `at` starts with the local date, so a date range is a prefix comparison.
     let mut stmt = conn.prepare_cached(
         "SELECT a.id, b.at, b.user, b.source, a.entity,
                 COALESCE(a.key, a.indicator || ' / ' || a.unit || ' / ' || a.period),
-                a.indicator, a.unit, a.period, a.old, a.new, a.reason
+                a.indicator, a.unit, a.period, a.old, a.new, a.reason,
+                b.uid || '/' || (a.id - b.first_entry + 1)
          FROM audit a JOIN audit_batches b ON b.id = a.batch
          WHERE (?1 IS NULL OR a.unit = ?1)
            AND (?2 IS NULL OR a.indicator = ?2)
@@ -207,6 +221,7 @@ pub fn query(conn: &Connection, filter: &AuditFilter) -> Result<Vec<AuditEntry>>
         |r| {
             Ok(AuditEntry {
                 id: r.get(0)?,
+                uid: r.get(12)?,
                 at: r.get(1)?,
                 user: r.get(2)?,
                 source: r.get(3)?,

@@ -34,14 +34,15 @@ fn get(conn: &Connection, id: i64) -> Result<Comment> {
     conn.prepare_cached(&sql)?
         .query_row([id], rows::comment)
         .optional()?
-        .ok_or_else(|| Error::Invalid(format!("fant ingen kommentar med nummer {id}")))
+        .ok_or(Error::CommentNotFound(id))
 }
 
 fn checked_text(text: &str) -> Result<&str> {
     let text = text.trim();
     if text.is_empty() {
-        return Err(Error::Invalid(
-            "kommentaren er tom; skriv noe før du lagrer".to_string(),
+        return Err(Error::invalid_field(
+            "tekst",
+            "kommentaren er tom; skriv noe før du lagrer",
         ));
     }
     Ok(text)
@@ -56,11 +57,17 @@ fn exists(conn: &Connection, table: &str, code: &str) -> Result<bool> {
     Ok(conn.prepare_cached(&sql)?.query_row([code], |r| r.get(0))?)
 }
 
-/// Inserts a comment as it is (author and times included); the demo keeps its own.
-pub fn insert(conn: &Connection, c: &Comment) -> Result<i64> {
+/// Inserts a comment as it is (author and times included; the demo keeps its own), with a
+/// new uid when it has none; returns its id and uid.
+pub fn insert(conn: &Connection, c: &Comment) -> Result<(i64, String)> {
+    let uid = if c.uid.is_empty() {
+        super::new_uid()
+    } else {
+        c.uid.clone()
+    };
     conn.prepare_cached(
-        "INSERT INTO comments (indicator, unit, period, author, text, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO comments (indicator, unit, period, author, text, created_at, updated_at, uid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         c.indicator,
@@ -69,9 +76,10 @@ pub fn insert(conn: &Connection, c: &Comment) -> Result<i64> {
         c.author,
         c.text,
         c.created_at,
-        c.updated_at
+        c.updated_at,
+        uid
     ])?;
-    Ok(conn.last_insert_rowid())
+    Ok((conn.last_insert_rowid(), uid))
 }
 
 pub fn add(
@@ -90,6 +98,7 @@ pub fn add(
     }
     let mut comment = Comment {
         id: 0,
+        uid: String::new(),
         indicator: indicator.to_string(),
         unit: unit.to_string(),
         period: period.to_string(),
@@ -98,7 +107,7 @@ pub fn add(
         created_at: log.at.clone(),
         updated_at: None,
     };
-    comment.id = insert(conn, &comment)?;
+    (comment.id, comment.uid) = insert(conn, &comment)?;
     let new = json(&comment);
     write_log(conn, log, &comment, None, Some(&new))?;
     Ok(comment)

@@ -88,12 +88,15 @@ pub fn apply(
         ] {
             if let FieldChange::Set(ore) = field {
                 if let Some(why) = amount_out_of_range(ore) {
-                    return Err(Error::Invalid(format!(
-                        "økonomi for {} / {}, {what} {} kr: {why}",
-                        c.unit,
-                        c.month,
-                        kroner_text(ore)
-                    )));
+                    return Err(Error::invalid_field(
+                        what,
+                        format!(
+                            "økonomi for {} / {}, {what} {} kr: {why}",
+                            c.unit,
+                            c.month,
+                            kroner_text(ore)
+                        ),
+                    ));
                 }
             }
         }
@@ -108,8 +111,8 @@ pub fn apply(
         (changes[w[0]].month, &changes[w[0]].unit) == (changes[w[1]].month, &changes[w[1]].unit)
     }) {
         let c = &changes[w[1]];
-        return Err(Error::Invalid(format!(
-            "økonomi for {} / {} står mer enn én gang",
+        return Err(Error::Duplicate(format!(
+            "økonomi for {} / {}",
             c.unit, c.month
         )));
     }

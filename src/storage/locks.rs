@@ -42,11 +42,14 @@ pub fn lock(conn: &Connection, month: Month, log: &Writer<'_>) -> Result<bool> {
 /// month was not locked.
 pub fn check_reason(month: Month, reason: &str) -> Result<()> {
     if reason.trim().is_empty() {
-        return Err(Error::Invalid(format!(
-            "oppgi en grunn for å låse opp {} ({}); grunnen skrives i endringsloggen",
-            month.id(),
-            crate::period::Period::month(month).label()
-        )));
+        return Err(Error::invalid_field(
+            "grunn",
+            format!(
+                "oppgi en grunn for å låse opp {} ({}); grunnen skrives i endringsloggen",
+                month.id(),
+                crate::period::Period::month(month).label()
+            ),
+        ));
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_sick_leave_economy.sql"),
+    include_str!("../../migrations/0003_stable_ids.sql"),
 ];
 
 /// The schema version this build writes and reads.
@@ -118,6 +119,64 @@ mod tests {
                 i + 1
             );
         }
+    }
+
+    /// Version 2 had comments and audit entries numbered only locally; migration 3 gives
+    /// each comment and each audit batch a UUID (v4 form: 8-4-4-4-12 hex digits, version 4,
+    /// variant 8–b) and each entry its position in its batch.
+    #[test]
+    fn migration_3_gives_existing_comments_and_audit_entries_stable_ids() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v2.db");
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            to_version(&mut conn, 2, &path).unwrap();
+            conn.execute_batch(
+                "INSERT INTO units (code, name, parent, level, sort) VALUES ('2000', 'Oppvekst', NULL, NULL, 1);
+                 INSERT INTO comments (indicator, unit, period, author, text, created_at)
+                     VALUES ('SF', '2000', '2026-01', 'ola', 'a', '2026-02-01T10:00:00+01:00'),
+                            ('SF', '2000', '2026-02', 'ola', 'b', '2026-03-01T10:00:00+01:00');
+                 INSERT INTO audit_batches (id, at, user, source) VALUES
+                     (1, '2026-02-01T10:00:00+01:00', 'ola', 'enheter.csv'),
+                     (2, '2026-03-01T10:00:00+01:00', 'ola', 'manuell');
+                 INSERT INTO audit (id, batch, entity, key) VALUES
+                     (1, 1, 'enhet', '2000'), (2, 1, 'enhet', '2100'), (3, 1, 'enhet', '2200'),
+                     (4, 2, 'kommentar', 'SF / 2000 / 2026-01');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let v4 = |uid: &str| {
+            let b = uid.as_bytes();
+            uid.len() == 36
+                && [8, 13, 18, 23].iter().all(|&i| b[i] == b'-')
+                && b[14] == b'4'
+                && b"89ab".contains(&b[19])
+                && uid
+                    .chars()
+                    .filter(|c| *c != '-')
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase())
+        };
+        let month = |m: &str| crate::period::Period::parse(m).unwrap();
+        let a = store.comments("SF", "2000", &month("2026-01")).unwrap();
+        let b = store.comments("SF", "2000", &month("2026-02")).unwrap();
+        assert!(v4(&a[0].uid) && v4(&b[0].uid), "{} {}", a[0].uid, b[0].uid);
+        assert_ne!(a[0].uid, b[0].uid);
+        // Newest first: entry 4 is the first of batch 2; entries 1–3 are 1–3 of batch 1.
+        let log = store
+            .audit(&crate::storage::AuditFilter::default())
+            .unwrap();
+        let uids: Vec<(&str, &str)> = log
+            .iter()
+            .map(|e| e.uid.rsplit_once('/').unwrap_or_default())
+            .collect();
+        assert_eq!(
+            uids.iter().map(|(_, n)| *n).collect::<Vec<_>>(),
+            ["1", "3", "2", "1"]
+        );
+        assert!(v4(uids[0].0) && v4(uids[1].0), "{uids:?}");
+        assert_ne!(uids[0].0, uids[1].0);
+        assert!(uids[1..].iter().all(|(b, _)| *b == uids[1].0));
     }
 
     #[test]

@@ -18,15 +18,17 @@ mod comments;
 mod dataset;
 mod db;
 mod economy;
-pub(crate) mod fxhash;
+mod indicators;
 mod locks;
+mod measurements;
 mod migrate;
 mod rows;
 mod settings;
 mod sickleave;
+mod targets;
 mod tempfiles;
+mod units;
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
@@ -36,8 +38,8 @@ use ts_rs::TS;
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
 use crate::model::{
-    AuditEntry, Comment, EconomyChange, EconomyMonth, Indicator, LockedMonth, Measurement,
-    Perspective, SickLeave, SickLeaveChange, Target, Unit,
+    AuditEntry, Comment, EconomyChange, EconomyMonth, Indicator, LockedMonth, Perspective,
+    SickLeave, SickLeaveChange, Target, Unit,
 };
 use crate::period::{Month, Period};
 
@@ -48,6 +50,12 @@ pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
 }
 
 pub use dataset::window as dataset_window;
+
+/// A new stable id for a row without a natural key: a UUID v7 (time-ordered, random
+/// within the millisecond), as text (docs/decisions.md, "Stable ids").
+pub fn new_uid() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
 pub use migrate::SUPPORTED_VERSION;
 
 /// An open database.
@@ -65,34 +73,17 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// What a batch of rows does to the database; one import file or one save in a grid.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ChangeSet {
-    Units(Vec<Unit>),
-    Indicators(Vec<Indicator>),
-    Targets(Vec<Target>),
-    Measurements(Vec<Measurement>),
-    /// Sick-leave rows per (unit, month), set whole or removed (sick-leave.md).
-    SickLeave(Vec<SickLeaveChange>),
-    /// Economy figures per (unit, month), figure by figure (economy.md).
-    Economy(Vec<EconomyChange>),
-}
+pub use crate::changes::{ApplySummary, Catalog, ChangeSet};
 
-/// How many rows a `ChangeSet` created, changed or left as they were.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct ApplySummary {
-    pub created: u64,
-    pub changed: u64,
-    pub unchanged: u64,
-}
-
-/// What import validation needs to know of the database.
-#[derive(Clone, Debug, Default)]
-pub struct Catalog {
-    pub units: Vec<Unit>,
-    pub indicators: Vec<Indicator>,
-    pub locked: BTreeSet<Month>,
+/// Import (and any other producer of change sets) reaches the database through this trait,
+/// so it does not depend on storage.
+impl crate::changes::ChangeStore for Store {
+    fn catalog(&self) -> Result<Catalog> {
+        Store::catalog(self)
+    }
+    fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary> {
+        Store::apply(self, changes, source, dry_run)
+    }
 }
 
 /// The result of `check`: SQLite's integrity check and the schema version.
@@ -242,10 +233,13 @@ impl Store {
     pub fn set_perspective_name(&mut self, perspective: Perspective, name: &str) -> Result<bool> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(Error::Invalid(format!(
-                "perspektivet «{}» må ha et navn",
-                perspective.default_name()
-            )));
+            return Err(Error::invalid_field(
+                "navn",
+                format!(
+                    "perspektivet «{}» må ha et navn",
+                    perspective.default_name()
+                ),
+            ));
         }
         self.write(|tx, log| {
             let old: String = tx
@@ -346,11 +340,11 @@ impl Store {
         unit: Option<&str>,
         year: i32,
     ) -> Result<bool> {
-        self.write(|tx, log| apply::remove_target(tx, indicator, unit, year, log))
+        self.write(|tx, log| targets::remove(tx, indicator, unit, year, log))
     }
     /// The targets of one indicator, by year, the default (no unit) first.
     pub fn targets(&self, indicator: &str) -> Result<Vec<Target>> {
-        apply::targets(&self.conn, indicator)
+        targets::of(&self.conn, indicator)
     }
     /// The audit log, newest first.
     pub fn audit(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>> {
@@ -382,10 +376,7 @@ impl Store {
             |r| r.get(0),
         )?;
         if !empty {
-            return Err(Error::Invalid(
-                "databasen er ikke tom; demokommunen kan bare lastes inn i en tom database"
-                    .to_string(),
-            ));
+            return Err(Error::NotEmpty);
         }
         let log = audit::Writer::new(&self.user, "demo");
         let kinds = [
@@ -401,7 +392,7 @@ impl Store {
             let summary = apply::change_set(&tx, changes, None)?;
             counts.push((*name, summary.created));
         }
-        let summary = apply::measurements(&tx, &data.measurements, None)?;
+        let summary = measurements::apply(&tx, &data.measurements, None)?;
         counts.push(("målinger", summary.created));
         for comment in &data.comments {
             comments::insert(&tx, comment)?;

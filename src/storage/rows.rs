@@ -13,7 +13,7 @@ use crate::model::{
 use crate::period::{Month, Period};
 
 fn damaged(what: String) -> Error {
-    Error::Invalid(format!("databasen er skadet: {what}; kjør «malkart check»"))
+    Error::Corrupt(what)
 }
 
 pub fn units(conn: &Connection) -> Result<Vec<Unit>> {
@@ -231,7 +231,7 @@ pub fn measurement(raw: RawMeasurement) -> Result<Measurement> {
 }
 
 pub const COMMENT_COLUMNS: &str =
-    "id, indicator, unit, period, author, text, created_at, updated_at";
+    "id, indicator, unit, period, author, text, created_at, updated_at, uid";
 
 pub fn comment(r: &Row<'_>) -> rusqlite::Result<Comment> {
     Ok(Comment {
@@ -243,6 +243,7 @@ pub fn comment(r: &Row<'_>) -> rusqlite::Result<Comment> {
         text: r.get(5)?,
         created_at: r.get(6)?,
         updated_at: r.get(7)?,
+        uid: r.get(8)?,
     })
 }
 

@@ -18,11 +18,10 @@ pub fn min_employees(conn: &Connection) -> Result<u32> {
         .optional()?;
     match text {
         None => Ok(DEFAULT_MIN_EMPLOYEES),
-        Some(t) => t.trim().parse::<u32>().map_err(|_| {
-            Error::Invalid(format!(
-                "databasen er skadet: innstillingen min_employees er «{t}»; kjør «malkart check»"
-            ))
-        }),
+        Some(t) => t
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| Error::Corrupt(format!("innstillingen min_employees er «{t}»"))),
     }
 }
 

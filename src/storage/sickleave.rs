@@ -79,20 +79,23 @@ fn validate(conn: &Connection, changes: &[SickLeaveChange]) -> Result<()> {
         }
         if let SickLeaveChange::Set(row) | SickLeaveChange::Update(row) = change {
             if let Some(p) = check(row).first() {
-                return Err(Error::Invalid(format!(
-                    "sykefravær {unit} / {}: {}: {}",
-                    month.id(),
-                    p.column,
-                    p.message
-                )));
+                return Err(Error::invalid_field(
+                    &p.column,
+                    format!(
+                        "sykefravær {unit} / {}: {}: {}",
+                        month.id(),
+                        p.column,
+                        p.message
+                    ),
+                ));
             }
         }
         if locked.contains(&month) {
             return Err(Error::LockedMonth(month.id()));
         }
         if !seen.insert((unit, month)) {
-            return Err(Error::Invalid(format!(
-                "sykefravær {unit} / {} står mer enn én gang",
+            return Err(Error::Duplicate(format!(
+                "sykefravær {unit} / {}",
                 month.id()
             )));
         }
@@ -227,7 +230,7 @@ fn merge_updates(
         if row.split.is_none() && old.split.is_some() {
             merged.split = old.split;
             if let Some(p) = check(&merged).first() {
-                return Err(Error::Invalid(format!(
+                return Err(Error::Conflict(format!(
                     "sykefravær {} / {}: lengdefordelingen som er lagret, passer ikke lenger: \
                      {} Fyll inn de fire kolonnene dager_1_3, dager_4_16, dager_17_56 og \
                      dager_over_56 i filen, eller fjern fordelingen i registreringsbildet.",
@@ -269,11 +272,10 @@ pub fn load(conn: &Connection, first: Month, last: Month) -> Result<Vec<SickLeav
     for (unit, month, contracted, self_certified, doctor_certified, employees, split) in raws {
         let employees = match employees {
             None => None,
-            Some(e) => Some(u32::try_from(e).map_err(|_| {
-                Error::Invalid(format!(
-                    "databasen er skadet: sykefravær {unit}: ansatte {e}; kjør «malkart check»"
-                ))
-            })?),
+            Some(e) => Some(
+                u32::try_from(e)
+                    .map_err(|_| Error::Corrupt(format!("sykefravær {unit}: ansatte {e}")))?,
+            ),
         };
         let split = match split {
             [Some(a), Some(b), Some(c), Some(d)] => Some(LengthSplit {

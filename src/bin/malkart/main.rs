@@ -226,12 +226,12 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
                 &format!("cli export --min-employees {min}"),
             )?;
             (
-                export::sick_leave(&engine, unit, &period, min, format)?,
+                export::sick_leave(&engine, unit, &period, min, format, malkart::clock::now())?,
                 "Sykefraværsrapporten",
             )
         }
         Report::Economy { .. } => (
-            export::economy(&engine, unit, &period, format)?,
+            export::economy(&engine, unit, &period, format, malkart::clock::now())?,
             "Økonomirapporten",
         ),
     };

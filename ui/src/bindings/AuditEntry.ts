@@ -3,7 +3,16 @@
 /**
  * One entry of the audit log: who changed what, from which source, old and new value.
  */
-export type AuditEntry = { id: number, 
+export type AuditEntry = { 
+/**
+ * This database's number for the entry.
+ */
+id: number, 
+/**
+ * The entry's id on every machine: `<UUID of its batch>/<position in the batch>`,
+ * e.g. `0192f1c4-…-7b2e/3` (docs/decisions.md, "Stable ids").
+ */
+uid: string, 
 /**
  * RFC 3339.
  */

@@ -3,7 +3,16 @@
 /**
  * A comment on (indicator, unit, period).
  */
-export type Comment = { id: number, indicator: string, unit: string, 
+export type Comment = { 
+/**
+ * This database's number for the comment (what the app's commands take).
+ */
+id: number, 
+/**
+ * The comment's id on every machine: a UUID (v7 for comments written by this version),
+ * set when the comment is stored; empty only on a comment not stored yet.
+ */
+uid: string, indicator: string, unit: string, 
 /**
  * Canonical period id.
  */

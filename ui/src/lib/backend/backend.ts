@@ -94,13 +94,16 @@ export interface Backend {
   spreadBudget(input: SpreadInput): Promise<Spread>;
 }
 
-/** An error from the Rust side: `kind` to react to, `message` (Norwegian) to show. */
+/** An error from the Rust side (`IpcError`): `kind` to react to, `message` (Norwegian) to
+ * show, and `field` when one field is to blame (`kode`, `beløp`, `måned`, …). */
 export class BackendError extends Error {
   readonly kind: string;
-  constructor(kind: string, message: string) {
+  readonly field: string | undefined;
+  constructor(kind: string, message: string, field?: string) {
     super(message);
     this.name = "BackendError";
     this.kind = kind;
+    this.field = field;
   }
 }
 
@@ -109,8 +112,8 @@ export class BackendError extends Error {
 export function toBackendError(reason: unknown): BackendError {
   if (reason instanceof BackendError) return reason;
   if (typeof reason === "object" && reason !== null && "kind" in reason && "message" in reason) {
-    const r = reason as { kind: unknown; message: unknown };
-    return new BackendError(String(r.kind), String(r.message));
+    const r = reason as { kind: unknown; message: unknown; field?: unknown };
+    return new BackendError(String(r.kind), String(r.message), typeof r.field === "string" ? r.field : undefined);
   }
   if (reason instanceof Error) return new BackendError("ipc", reason.message);
   return new BackendError("ipc", String(reason));

@@ -1,0 +1,531 @@
+//! The rules on input that every door shares (import, the grids, the app's forms, storage,
+//! and later the server): pure checks of one row against the rules of the model and, where
+//! a rule needs them, the rows it relates to (a `Catalog`, the stored definition). Storage
+//! stays the last gate: it calls these on every change set, whatever door it came through.
+//! Import states its own refusals per line and column (files.md) but decides them with
+//! the same predicates (`is_valid_unit_code`, `Target::red_limit_on_wrong_side`,
+//! `unit_cycles`).
+//!
+//! - codes: `is_valid_unit_code`, `is_valid_indicator_code`; a unit's and an indicator's
+//!   own fields (`unit`, `indicator`);
+//! - the unit tree: `unit_tree` (no unit under itself);
+//! - built-in indicators: `builtin_unchanged`, and no measurements (`measurement`);
+//! - definition changes that would strand measurements: `stranding`;
+//! - targets: `target` (year, numbers, red limit), `red_limit` — a red limit equal to the
+//!   target is allowed (`Target::red_limit_on_wrong_side`);
+//! - measurements: `measurement` (span of the frequency, kind of figure, locked months).
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Aggregation, Direction, Figure, Frequency, Indicator, Measurement, Target, Unit,
+};
+use crate::period::{Month, MAX_YEAR, MIN_YEAR};
+use crate::text::invisible_message;
+
+pub use crate::engine::unit_cycles;
+
+/// A number as Norwegians write it, without rounding: `7,5`, `−2`.
+pub(crate) fn plain(x: f64) -> String {
+    x.to_string().replace('.', ",").replace('-', "−")
+}
+
+/// Is `code` a valid indicator code: 1–32 of `A–Z a–z 0–9 . _ -`?
+pub fn is_valid_indicator_code(code: &str) -> bool {
+    (1..=32).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+}
+
+/// Is `code` a valid unit code: 1–32 characters after trimming, every one visible (no
+/// control, format or bidi characters: `crate::text`), in Unicode normal form C?
+pub fn is_valid_unit_code(code: &str) -> bool {
+    let n = code.chars().count();
+    (1..=32).contains(&n)
+        && code.trim() == code
+        && crate::text::first_invisible(code).is_none()
+        && crate::text::is_nfc(code)
+}
+
+/// A unit's own fields: a visible, valid code and a name.
+pub fn unit(unit: &Unit) -> Result<()> {
+    if let Some(message) = invisible_message(&unit.code) {
+        return Err(Error::invalid_field(
+            "kode",
+            format!("enhetskoden {message}"),
+        ));
+    }
+    if !is_valid_unit_code(&unit.code) {
+        return Err(Error::invalid_field(
+            "kode",
+            format!(
+                "«{}» er ikke en gyldig enhetskode: 1–32 tegn, uten mellomrom først eller sist",
+                unit.code
+            ),
+        ));
+    }
+    if unit.name.trim().is_empty() {
+        return Err(Error::invalid_field(
+            "navn",
+            format!("enhet «{}» mangler navn", unit.code),
+        ));
+    }
+    Ok(())
+}
+
+/// The unit tree given by `parents` (code → parent code) has no cycle: no unit lies under
+/// itself. The first loop found (walking up from the codes in sorted order) is named.
+pub fn unit_tree(parents: &HashMap<&str, Option<&str>>) -> Result<()> {
+    let mut codes: Vec<&str> = parents.keys().copied().collect();
+    codes.sort_unstable();
+    match unit_cycles(parents, codes).into_iter().next() {
+        None => Ok(()),
+        Some(mut lap) => {
+            if let Some(&first) = lap.first() {
+                lap.push(first);
+            }
+            Err(Error::invalid_field(
+                "overordnet",
+                format!(
+                    "enhetene danner en sløyfe i enhetstreet: {}; en enhet kan ikke ligge under \
+                     seg selv",
+                    lap.join(" → ")
+                ),
+            ))
+        }
+    }
+}
+
+/// An indicator's own fields: code, name, decimals, factor.
+pub fn indicator(ind: &Indicator) -> Result<()> {
+    if !is_valid_indicator_code(&ind.code) {
+        return Err(Error::invalid_field(
+            "kode",
+            format!(
+                "«{}» er ikke en gyldig indikatorkode: 1–32 tegn av A–Z, a–z, 0–9, punktum, \
+                 understrek og bindestrek",
+                ind.code
+            ),
+        ));
+    }
+    if ind.name.trim().is_empty() {
+        return Err(Error::invalid_field(
+            "navn",
+            format!("indikator «{}» mangler navn", ind.code),
+        ));
+    }
+    if ind.decimals > 4 {
+        return Err(Error::invalid_field(
+            "desimaler",
+            format!(
+                "indikator «{}»: antall desimaler må være 0–4, ikke {}",
+                ind.code, ind.decimals
+            ),
+        ));
+    }
+    if !ind.factor.is_finite() || (ind.aggregation == Aggregation::Brok && ind.factor == 0.0) {
+        return Err(Error::invalid_field(
+            "faktor",
+            format!(
+                "indikator «{}»: faktoren må være et tall forskjellig fra 0",
+                ind.code
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A built-in indicator (seeded by migration 0002) cannot be redefined, and no new one can
+/// be declared built in; `old` is the stored definition, if any.
+pub fn builtin_unchanged(old: Option<&Indicator>, new: &Indicator) -> Result<()> {
+    let refused = match old {
+        Some(old) => old.builtin && old != new,
+        None => new.builtin,
+    };
+    if refused {
+        return Err(Error::BuiltIn(new.code.clone()));
+    }
+    Ok(())
+}
+
+/// engine.md §8: a new frequency or aggregation would strand the registered figures (their
+/// spans or their kind of figure no longer fit), so it is refused while any exist.
+/// `counts` gives the measurements of the indicator per unit, in unit order; it is asked
+/// only when the definition changes in a way that matters.
+pub fn stranding(
+    old: &Indicator,
+    new: &Indicator,
+    counts: impl FnOnce() -> Result<Vec<(String, i64)>>,
+) -> Result<()> {
+    let mut what = Vec::new();
+    if old.frequency != new.frequency {
+        what.push(format!(
+            "frekvens fra {} til {}",
+            old.frequency.key(),
+            new.frequency.key()
+        ));
+    }
+    if old.aggregation != new.aggregation {
+        what.push(format!(
+            "aggregering fra {} til {}",
+            old.aggregation.key(),
+            new.aggregation.key()
+        ));
+    }
+    if what.is_empty() {
+        return Ok(());
+    }
+    let counts = counts()?;
+    if counts.is_empty() {
+        return Ok(());
+    }
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    const SHOWN: usize = 10;
+    let mut units: Vec<String> = counts
+        .iter()
+        .take(SHOWN)
+        .map(|(unit, n)| format!("{unit}: {n}"))
+        .collect();
+    if counts.len() > SHOWN {
+        units.push(format!("og {} enheter til", counts.len() - SHOWN));
+    }
+    Err(Error::Conflict(format!(
+        "indikator «{}»: kan ikke endre {} fordi det finnes {total} {} registrert \
+         (enhet {}); slett eller gjør om målingene først",
+        new.code,
+        what.join(" og "),
+        if total == 1 { "måling" } else { "målinger" },
+        units.join(", ")
+    )))
+}
+
+/// A new direction must leave every stored target's red limit on the right side.
+pub fn direction_change(old: &Indicator, new: &Indicator, targets: &[Target]) -> Result<()> {
+    if old.direction == new.direction {
+        return Ok(());
+    }
+    match targets
+        .iter()
+        .find(|t| t.red_limit_on_wrong_side(new.direction))
+    {
+        None => Ok(()),
+        Some(t) => Err(Error::Conflict(format!(
+            "indikator «{}»: kan ikke endre retning fra {} til {}: {}",
+            new.code,
+            old.direction.key(),
+            new.direction.key(),
+            wrong_side_message(t, new.direction)
+        ))),
+    }
+}
+
+/// `SF / 2000 / 2026`, `SF / alle enheter / 2026`.
+pub fn target_key(t: &Target) -> String {
+    format!(
+        "{} / {} / {}",
+        t.indicator,
+        t.unit.as_deref().unwrap_or("alle enheter"),
+        t.year
+    )
+}
+
+fn wrong_side_message(t: &Target, direction: Direction) -> String {
+    let rule = match direction {
+        Direction::Hoy => "når høyere er bedre, kan rødgrensen ikke være høyere enn målet",
+        Direction::Lav => "når lavere er bedre, kan rødgrensen ikke være lavere enn målet",
+    };
+    format!(
+        "mål {}: rødgrensen {} ligger på feil side av målet {}; {rule}",
+        target_key(t),
+        t.red_limit.map(plain).unwrap_or_default(),
+        plain(t.target)
+    )
+}
+
+/// The red limit is on the good side of the target or equal to it (model.rs,
+/// `Target::red_limit_on_wrong_side`): for `høy` R ≤ T, for `lav` R ≥ T.
+pub fn red_limit(t: &Target, direction: Direction) -> Result<()> {
+    if t.red_limit_on_wrong_side(direction) {
+        return Err(Error::invalid_field(
+            "rødgrense",
+            wrong_side_message(t, direction),
+        ));
+    }
+    Ok(())
+}
+
+/// A target's own values against its indicator's `direction`: a year in range, numbers,
+/// the red limit on the right side.
+pub fn target(t: &Target, direction: Direction) -> Result<()> {
+    if !(MIN_YEAR..=MAX_YEAR).contains(&t.year) {
+        return Err(Error::invalid_field(
+            "år",
+            format!(
+                "mål {}: året må være mellom {MIN_YEAR} og {MAX_YEAR}",
+                target_key(t)
+            ),
+        ));
+    }
+    if !t.target.is_finite() || t.red_limit.is_some_and(|r| !r.is_finite()) {
+        return Err(Error::invalid_field(
+            "mål",
+            format!("mål {}: målet og rødgrensen må være tall", target_key(t)),
+        ));
+    }
+    red_limit(t, direction)
+}
+
+/// What a measurement is checked against: its indicator's definition.
+#[derive(Clone, Copy, Debug)]
+pub struct Measured {
+    pub frequency: Frequency,
+    pub ratio: bool,
+    pub builtin: bool,
+}
+
+/// One measurement against its indicator: not built in, a span of the frequency, the kind
+/// of figure the indicator takes, numbers, no locked month.
+pub fn measurement(m: &Measurement, def: &Measured, locked: &BTreeSet<Month>) -> Result<()> {
+    if def.builtin {
+        return Err(Error::BuiltInMeasured(m.indicator.clone()));
+    }
+    if !m.span.is_span_of(def.frequency) {
+        return Err(Error::invalid_field(
+            "periode",
+            format!(
+                "måling {} / {}: perioden {} passer ikke indikatorens frekvens ({})",
+                m.indicator,
+                m.unit,
+                m.span,
+                def.frequency.key()
+            ),
+        ));
+    }
+    let finite = match m.figure {
+        Figure::Value { value } if !def.ratio => value.is_finite(),
+        Figure::Ratio {
+            numerator,
+            denominator,
+        } if def.ratio => numerator.is_finite() && denominator.is_finite(),
+        _ => {
+            return Err(Error::invalid_field(
+                "verdi",
+                format!(
+                    "måling {} / {} / {}: indikatoren {}",
+                    m.indicator,
+                    m.unit,
+                    m.span,
+                    if def.ratio {
+                        "er en brøk og trenger teller og nevner, ikke én verdi"
+                    } else {
+                        "trenger én verdi, ikke teller og nevner"
+                    }
+                ),
+            ))
+        }
+    };
+    if !finite {
+        return Err(Error::invalid_field(
+            "verdi",
+            format!(
+                "måling {} / {} / {}: verdien må være et tall",
+                m.indicator, m.unit, m.span
+            ),
+        ));
+    }
+    if let Some(month) = locked.range(m.span.first()..=m.span.last()).next() {
+        return Err(Error::LockedMonth(month.id()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_loop_in_the_unit_tree_is_named_unit_by_unit() {
+        let parents: HashMap<&str, Option<&str>> = [
+            ("1000", None),
+            ("2000", Some("3000")),
+            ("3000", Some("2000")),
+            ("4000", Some("1000")),
+        ]
+        .into_iter()
+        .collect();
+        let msg = unit_tree(&parents)
+            .map_err(|e| e.to_string())
+            .err()
+            .unwrap_or_default();
+        assert!(msg.contains("2000 → 3000 → 2000"), "{msg}");
+    }
+
+    #[test]
+    fn a_unit_under_itself_is_a_loop() {
+        let parents: HashMap<&str, Option<&str>> = [("1000", Some("1000"))].into_iter().collect();
+        assert!(unit_tree(&parents).is_err());
+    }
+
+    #[test]
+    fn a_forest_is_not_a_loop() {
+        let parents: HashMap<&str, Option<&str>> = [
+            ("1", None),
+            ("2", Some("1")),
+            ("3", Some("2")),
+            ("9", None),
+            ("8", Some("9")),
+        ]
+        .into_iter()
+        .collect();
+        assert!(unit_tree(&parents).is_ok());
+    }
+
+    #[test]
+    fn numbers_in_messages_use_decimal_comma_and_a_real_minus() {
+        assert_eq!(plain(7.5), "7,5");
+        assert_eq!(plain(-2.0), "−2");
+    }
+
+    fn target(direction_good_high: bool, target: f64, red: Option<f64>) -> (Target, Direction) {
+        let t = Target {
+            indicator: "SF".into(),
+            unit: Some("2000".into()),
+            year: 2026,
+            target,
+            red_limit: red,
+        };
+        let d = if direction_good_high {
+            Direction::Hoy
+        } else {
+            Direction::Lav
+        };
+        (t, d)
+    }
+
+    #[test]
+    fn a_red_limit_equal_to_the_target_is_allowed_on_either_side() {
+        // høy: R ≤ T; lav: R ≥ T; R = T is the boundary and allowed (model.rs).
+        for high in [true, false] {
+            let (t, d) = target(high, 6.0, Some(6.0));
+            assert!(red_limit(&t, d).is_ok());
+        }
+        let (t, d) = target(true, 6.0, Some(6.5));
+        let e = red_limit(&t, d)
+            .err()
+            .map(|e| (e.field().map(String::from), e.to_string()));
+        assert_eq!(
+            e,
+            Some((
+                Some("rødgrense".into()),
+                "mål SF / 2000 / 2026: rødgrensen 6,5 ligger på feil side av målet 6; når \
+                 høyere er bedre, kan rødgrensen ikke være høyere enn målet"
+                    .into()
+            ))
+        );
+        let (t, d) = target(false, 6.0, Some(5.5));
+        assert!(red_limit(&t, d).is_err());
+    }
+
+    #[test]
+    fn a_built_in_indicator_is_neither_redefined_nor_declared() {
+        let mut sf = Indicator::new(
+            "SF",
+            "Sykefravær",
+            crate::model::Perspective::Organisasjon,
+            Direction::Lav,
+            Frequency::Maned,
+            Aggregation::Brok,
+        );
+        sf.builtin = true;
+        assert!(builtin_unchanged(Some(&sf), &sf).is_ok());
+        let mut renamed = sf.clone();
+        renamed.name = "Fravær".into();
+        let kind = |r: Result<()>| r.err().map(|e| e.kind());
+        assert_eq!(
+            kind(builtin_unchanged(Some(&sf), &renamed)),
+            Some("built_in")
+        );
+        assert_eq!(kind(builtin_unchanged(None, &sf)), Some("built_in"));
+    }
+
+    #[test]
+    fn stranding_asks_for_the_counts_only_when_the_definition_changes() {
+        let old = Indicator::new(
+            "OR-AVV",
+            "Avvik",
+            crate::model::Perspective::Organisasjon,
+            Direction::Lav,
+            Frequency::Kvartal,
+            Aggregation::Brok,
+        );
+        let renamed = Indicator {
+            name: "Avvik per kvartal".into(),
+            ..old.clone()
+        };
+        let never = || -> Result<Vec<(String, i64)>> { panic!("counts asked for") };
+        assert!(stranding(&old, &renamed, never).is_ok());
+        let monthly = Indicator {
+            frequency: Frequency::Maned,
+            ..old.clone()
+        };
+        assert!(stranding(&old, &monthly, || Ok(Vec::new())).is_ok());
+        // 3 + 1 = 4 measurements in two units.
+        let counts = || Ok(vec![("2100".to_string(), 3), ("2200".to_string(), 1)]);
+        let e = stranding(&old, &monthly, counts).err();
+        assert_eq!(e.as_ref().map(Error::kind), Some("conflict"));
+        assert_eq!(
+            e.map(|e| e.to_string()).unwrap_or_default(),
+            "indikator «OR-AVV»: kan ikke endre frekvens fra kvartal til måned fordi det finnes \
+             4 målinger registrert (enhet 2100: 3, 2200: 1); slett eller gjør om målingene først"
+        );
+    }
+
+    #[test]
+    fn a_measurement_fits_its_indicator_and_no_locked_month() {
+        let quarterly = Measured {
+            frequency: Frequency::Kvartal,
+            ratio: false,
+            builtin: false,
+        };
+        let m = |span: &str, figure: Figure| Measurement {
+            indicator: "BR".into(),
+            unit: "2100".into(),
+            span: crate::period::Period::parse(span).unwrap(),
+            figure,
+        };
+        let five = Figure::Value { value: 5.0 };
+        let none = BTreeSet::new();
+        assert!(measurement(&m("2026-K1", five), &quarterly, &none).is_ok());
+        let field = |r: Result<()>| r.err().map(|e| (e.kind(), e.field().map(String::from)));
+        assert_eq!(
+            field(measurement(&m("2026-03", five), &quarterly, &none)),
+            Some(("invalid", Some("periode".into())))
+        );
+        let ratio = Figure::Ratio {
+            numerator: 1.0,
+            denominator: 2.0,
+        };
+        assert_eq!(
+            field(measurement(&m("2026-K1", ratio), &quarterly, &none)),
+            Some(("invalid", Some("verdi".into())))
+        );
+        // K1 is January–March: a locked February refuses it, a locked April does not.
+        let feb: BTreeSet<Month> = [Month::new(2026, 2).unwrap()].into();
+        let apr: BTreeSet<Month> = [Month::new(2026, 4).unwrap()].into();
+        assert_eq!(
+            field(measurement(&m("2026-K1", five), &quarterly, &feb)),
+            Some(("locked_month", None))
+        );
+        assert!(measurement(&m("2026-K1", five), &quarterly, &apr).is_ok());
+        let builtin = Measured {
+            builtin: true,
+            ..quarterly
+        };
+        assert_eq!(
+            field(measurement(&m("2026-K1", five), &builtin, &none)),
+            Some(("built_in", None))
+        );
+    }
+}
