@@ -10,21 +10,15 @@ use malkart::service::economy_grid::{
 use malkart::service::grid::CellProblem;
 use malkart::service::sickleave_grid::{self, SickLeaveGrid, SickLeaveSave, SickLeaveSaved};
 
-use crate::backend::{last_full_month, Backend};
+use crate::backend::Backend;
 
 type IpcResult<T> = std::result::Result<T, IpcError>;
 
 impl Backend {
-    /// The unit tree the grids take their rows from.
-    fn tree(&self) -> IpcResult<Vec<malkart::engine::UnitNode>> {
-        let engine = self.engine_for(&malkart::period::Period::month(last_full_month()))?;
-        Ok(engine.unit_tree())
-    }
-
     /// The sick-leave grid of `month` for `unit` and every unit below it.
     pub fn sick_leave_grid(&self, unit: &str, month: &str) -> IpcResult<SickLeaveGrid> {
         let month = service::month(month)?;
-        let tree = self.tree()?;
+        let tree = self.units()?;
         self.with_store(|store| sickleave_grid::load(store, &tree, unit, month))
     }
 
@@ -40,7 +34,7 @@ impl Backend {
 
     /// The economy grid of `year` and `measure` for `unit` and every unit below it.
     pub fn economy_grid(&self, unit: &str, year: i32, measure: Measure) -> IpcResult<EconomyGrid> {
-        let tree = self.tree()?;
+        let tree = self.units()?;
         self.with_store(|store| economy_grid::load(store, &tree, unit, year, measure))
     }
 

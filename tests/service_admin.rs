@@ -1,0 +1,142 @@
+//! The housekeeping use cases of `malkart::service::admin` and the indicator detail over a
+//! small hand-made database: one rule for targets (the model's: a red limit equal to the
+//! target is allowed, the wrong side refused with the store's words), empty comments
+//! refused, the demo only into an empty database, blank audit filters ignored, and the
+//! detail's explanation from the engine's figures.
+
+use malkart::demo::DemoSize;
+use malkart::engine::sickleave::Privacy;
+use malkart::period::{Month, Period};
+use malkart::service::admin::{self, TargetInput};
+use malkart::service::{detail, EngineCache};
+use malkart::storage::{AuditFilter, Store};
+
+fn month(y: i32, m: u32) -> Month {
+    Month::new(y, m).expect("a month")
+}
+
+/// K with one unit A below it, and SF for January 2026:
+/// A: 100 × (2 + 3) / 100 = 5,0 %, 30 employees (not masked at the default minimum 5).
+fn store() -> Store {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open_in_memory().expect("in-memory database");
+    for (kind, name, text) in [
+        (
+            malkart::import::ImportKind::Units,
+            "enheter.csv",
+            "kode;navn;overordnet\nK;Kommunen;\nA;Avdeling;K\n",
+        ),
+        (
+            malkart::import::ImportKind::SickLeave,
+            "sf.csv",
+            "enhet;periode;avtalte_dagsverk;egenmeldt;legemeldt;ansatte\nA;2026-01;100;2;3;30\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("written");
+        malkart::import::import_file(&mut store, kind, &path, false).expect("imported");
+    }
+    store
+}
+
+fn target(target: &str, red: &str) -> TargetInput {
+    TargetInput {
+        indicator: "SF".into(),
+        unit: Some("  ".into()),
+        year: 2026,
+        target: target.into(),
+        red_limit: red.into(),
+    }
+}
+
+#[test]
+fn a_red_limit_equal_to_the_target_is_allowed_and_the_wrong_side_is_refused_by_the_store() {
+    let mut store = store();
+    // SF: lower is better. 6 = 6 is allowed (the model's rule); a blank unit is the default.
+    let set = admin::set_target(&mut store, &target("6", "6")).expect("equal is allowed");
+    assert_eq!(set.unit, None);
+    assert_eq!((set.target, set.red_limit), (6.0, Some(6.0)));
+    // 5 < 6: a red limit below the target of a lower-is-better indicator is refused, in the
+    // store's words, and nothing changes.
+    let err = admin::set_target(&mut store, &target("6", "5")).expect_err("wrong side");
+    assert_eq!(err.kind(), "invalid");
+    assert!(err.to_string().contains("rødgrensen"), "{err}");
+    assert_eq!(store.targets("SF").expect("targets"), vec![set]);
+    let err = admin::set_target(&mut store, &target("6,5,1", "")).expect_err("not a number");
+    assert!(err.to_string().starts_with("målverdien: "), "{err}");
+}
+
+#[test]
+fn the_detail_explains_the_status_from_the_engines_figures() {
+    let mut store = store();
+    admin::set_target(&mut store, &target("6", "8")).expect("target");
+    let period = Period::month(month(2026, 1));
+    let engine = EngineCache::new()
+        .engine_for(&store, &period, month(2026, 2))
+        .expect("engine");
+    let privacy = admin::privacy(&store, false).expect("masked by the setting");
+    let d = detail::indicator_detail(&engine, &store, "SF", "K", &period, privacy).expect("detail");
+    // K = A: 100 × 5 / 100 = 5,0 % ≤ 6 → green.
+    assert_eq!(d.result.value, Some(5.0));
+    let why: Vec<(&str, &str)> = d
+        .explanation
+        .iter()
+        .map(|l| (l.label.as_str(), l.text.as_str()))
+        .collect();
+    assert_eq!(
+        why[0],
+        (
+            "Utregning",
+            "100 × Σ teller / Σ nevner = 100 × 5,00 / 100,00 = 5,0000"
+        )
+    );
+    assert!(why.contains(&("Status", "grønn.")), "{why:?}");
+    assert_eq!(d.children.len(), 1);
+    assert_eq!(d.children[0].unit.code, "A");
+    assert!(!d.children[0].has_children);
+    let none = detail::indicator_detail(&engine, &store, "XX", "K", &period, Privacy::unmasked())
+        .expect_err("unknown indicator");
+    assert_eq!(none.kind(), "unknown_indicator");
+}
+
+#[test]
+fn an_empty_comment_is_refused_and_a_comment_is_trimmed() {
+    let mut store = store();
+    let period = Period::month(month(2026, 1));
+    let err = admin::add_comment(&mut store, "SF", "A", &period, "  \n ").expect_err("empty");
+    assert_eq!(err.kind(), "invalid");
+    let c = admin::add_comment(&mut store, "SF", "A", &period, "  Tiltak i gang ").expect("added");
+    assert_eq!(c.text, "Tiltak i gang");
+    assert_eq!(
+        admin::comments(&store, "SF", "A", &period)
+            .expect("comments")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn the_demo_goes_only_into_an_empty_database() {
+    let mut empty = Store::open_in_memory().expect("in-memory database");
+    let data = admin::load_demo(&mut empty, DemoSize::Small, month(2026, 9)).expect("loaded");
+    assert!(!data.units.is_empty());
+    let mut full = store();
+    let err = admin::load_demo(&mut full, DemoSize::Small, month(2026, 9)).expect_err("full");
+    assert!(err.to_string().contains("ikke tom"), "{err}");
+}
+
+#[test]
+fn blank_audit_filter_fields_are_no_filter() {
+    let mut store = store();
+    store.lock_month(month(2026, 1)).expect("locked");
+    let all = admin::audit(&store, &AuditFilter::default()).expect("log");
+    let blank = AuditFilter {
+        unit: Some("  ".into()),
+        indicator: Some(String::new()),
+        from: Some(" ".into()),
+        to: None,
+        limit: None,
+    };
+    assert_eq!(admin::audit(&store, &blank).expect("log"), all);
+    assert!(!all.is_empty());
+}
