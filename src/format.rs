@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(decimal(d(-5, 3), 1), "0,0");
         assert_eq!(decimal(d(-4, 3), 2), "0,00");
         assert_eq!(decimal(d(12_345, 4), 4), "1,2345");
-        assert_eq!(decimal(d(10_000_000_000_000_001, 4), 4), "1 000 000 000 000,0001");
+        assert_eq!(
+            decimal(d(10_000_000_000_000_001, 4), 4),
+            "1 000 000 000 000,0001"
+        );
         assert_eq!(decimal_with_unit(d(72, 1), 1, "%"), "7,2 %");
     }
 }

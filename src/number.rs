@@ -205,7 +205,9 @@ fn shortest_text(x: f64) -> Option<Decimal> {
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let mut digits: i128 = 0;
     for b in int.bytes().chain(frac.bytes()) {
-        digits = digits.checked_mul(10)?.checked_add(i128::from(b.checked_sub(b'0')?))?;
+        digits = digits
+            .checked_mul(10)?
+            .checked_add(i128::from(b.checked_sub(b'0')?))?;
     }
     let scale = frac.len() as i64 - exponent;
     let (digits, scale) = if scale < 0 {
@@ -551,7 +553,10 @@ mod tests {
         assert_eq!(Decimal::from_f64(7.0), Some(d(7, 0)));
         assert_eq!(Decimal::from_f64(0.0), Some(d(0, 0)));
         assert_eq!(Decimal::from_f64(-0.00000000001), Some(d(-1, 11)));
-        assert_eq!(Decimal::from_f64(1e20), Some(d(100_000_000_000_000_000_000, 0)));
+        assert_eq!(
+            Decimal::from_f64(1e20),
+            Some(d(100_000_000_000_000_000_000, 0))
+        );
         // 0.1 + 0.2 is not 0.3 in binary: its shortest decimal has seventeen digits.
         assert_eq!(
             Decimal::from_f64(0.1 + 0.2),
@@ -568,7 +573,10 @@ mod tests {
         assert_eq!(Decimal::near_nine(0.0), Some((d(0, 0), true)));
         assert_eq!(Decimal::near_nine(-0.125), Some((d(-125, 3), true)));
         // 1/3 needs more than nine decimals: 0,333333333 is the nearest, and not it.
-        assert_eq!(Decimal::near_nine(1.0 / 3.0), Some((d(333_333_333, 9), false)));
+        assert_eq!(
+            Decimal::near_nine(1.0 / 3.0),
+            Some((d(333_333_333, 9), false))
+        );
         // 0.1 + 0.2 is nearest 0,3 at nine decimals, but 0,3 does not read back as it.
         assert_eq!(Decimal::near_nine(0.1 + 0.2), Some((d(3, 1), false)));
         assert_eq!(Decimal::near_nine(3e6), None);

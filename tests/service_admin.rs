@@ -4,6 +4,8 @@
 //! refused, the demo only into an empty database, blank audit filters ignored, and the
 //! detail's explanation from the engine's figures.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
 use malkart::demo::DemoSize;
 use malkart::engine::sickleave::Privacy;
 use malkart::period::{Month, Period};

@@ -70,7 +70,9 @@ fn issue_database(dir: &Path) -> std::path::PathBuf {
 fn status(db: &Path, unit: &str, period: &str) -> Value {
     let json = malkart(
         db,
-        &["status", "--unit", unit, "--period", period, "--format", "json"],
+        &[
+            "status", "--unit", unit, "--period", period, "--format", "json",
+        ],
     );
     serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"))
 }
@@ -97,7 +99,10 @@ fn the_issues_files_give_coverage_rounding_and_status_by_the_spec() {
     assert_eq!(cov["value"], 5.0);
     assert_eq!(cov["coverage"], 0.5);
     assert_eq!(cov["complete"], false);
-    assert_eq!((&cov["expected_units"], &cov["missing_units"]), (&2.into(), &1.into()));
+    assert_eq!(
+        (&cov["expected_units"], &cov["missing_units"]),
+        (&2.into(), &1.into())
+    );
 
     // RND: 158 468,485 with 2 decimals, half away from zero: 158 468,49 — meets the target
     // 158 468,49: green.

@@ -829,13 +829,17 @@ fn comments_and_audit_entries_have_ids_that_cross_machines() {
     // Two batches: the units (one transaction, 5 entries), then the indicators.
     let mut store = store_with_definitions(&path);
     let k3 = p("2026-K3");
-    let first = store.add_comment("OR-FRAV", "2100", &k3, "Høyt fravær").unwrap();
+    let first = store
+        .add_comment("OR-FRAV", "2100", &k3, "Høyt fravær")
+        .unwrap();
     let second = store.add_comment("OR-FRAV", "2100", &k3, "Ferie").unwrap();
     let version = |uid: &str| uuid::Uuid::parse_str(uid).map(|u| u.get_version_num());
     assert_eq!(version(&first.uid), Ok(7), "{}", first.uid);
     assert_ne!(first.uid, second.uid);
     // Kept through an edit, and read back as stored.
-    let edited = store.update_comment(first.id, "Høyt fravær (influensa)").unwrap();
+    let edited = store
+        .update_comment(first.id, "Høyt fravær (influensa)")
+        .unwrap();
     assert_eq!(edited.uid, first.uid);
     let listed = store.comments("OR-FRAV", "2100", &k3).unwrap();
     assert_eq!(
@@ -858,7 +862,10 @@ fn comments_and_audit_entries_have_ids_that_cross_machines() {
     let units = of("enheter.csv");
     assert_eq!(units.len(), self::units().len());
     let positions: Vec<String> = (1..=units.len()).map(|n| n.to_string()).collect();
-    assert_eq!(units.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>(), positions);
+    assert_eq!(
+        units.iter().map(|(_, n)| n.clone()).collect::<Vec<_>>(),
+        positions
+    );
     assert!(units.iter().all(|(b, _)| *b == units[0].0));
     assert_eq!(version(&units[0].0), Ok(7));
     let indicators = of("indikatorer.csv");

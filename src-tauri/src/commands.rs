@@ -303,9 +303,6 @@ pub async fn save_economy(
 }
 
 #[tauri::command]
-pub async fn spread_budget(
-    backend: Shared<'_>,
-    input: SpreadInput,
-) -> Result<Spread, IpcError> {
+pub async fn spread_budget(backend: Shared<'_>, input: SpreadInput) -> Result<Spread, IpcError> {
     blocking(&backend, move |b| b.spread_budget(&input)).await
 }

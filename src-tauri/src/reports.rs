@@ -84,7 +84,8 @@ impl Backend {
         service::files::target_path(path, format)?;
         let period = service::period(period)?;
         let engine = self.engine_for(&period)?;
-        let written = reports::export_economy(&engine, unit, &period, format, path, malkart::clock::now())?;
+        let written =
+            reports::export_economy(&engine, unit, &period, format, path, malkart::clock::now())?;
         Ok(written.display().to_string())
     }
 }

@@ -5,11 +5,11 @@
 
 use malkart::demo::{self, DemoSize};
 use malkart::engine::Status;
-use malkart::period::Month;
-use malkart::storage::Store;
 use malkart::import::ImportKind;
+use malkart::period::Month;
 use malkart::service::admin::TargetInput;
 use malkart::service::imports::ImportOutcome;
+use malkart::storage::Store;
 use malkart_app::backend::Backend;
 
 /// The demo through September 2026, so that the expected periods do not move with the clock.

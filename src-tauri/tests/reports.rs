@@ -130,7 +130,13 @@ fn the_sick_leave_csv_is_written_where_asked_with_the_specs_header() {
     // No extension typed: the format's is added.
     let typed = dir.path().join("sykefravær-1000-2026-K1");
     let written = backend
-        .export_sick_leave("1000", "2026-K1", Format::Csv, &typed.display().to_string(), None)
+        .export_sick_leave(
+            "1000",
+            "2026-K1",
+            Format::Csv,
+            &typed.display().to_string(),
+            None,
+        )
         .expect("export");
     assert!(
         written.ends_with("sykefravær-1000-2026-K1.csv"),
@@ -173,20 +179,12 @@ fn every_format_writes_a_file() {
     let backend = backend(dir.path());
     for format in [Format::Csv, Format::Xlsx, Format::Pdf, Format::Json] {
         let ext = format.extension();
-        let path = dir
-            .path()
-            .join(format!("sf.{ext}"))
-            .display()
-            .to_string();
+        let path = dir.path().join(format!("sf.{ext}")).display().to_string();
         backend
             .export_sick_leave("1000", "2026-K1", format, &path, None)
             .unwrap_or_else(|e| panic!("{ext}: {}", e.message));
         assert!(std::fs::metadata(&path).unwrap().len() > 0, "{ext}");
-        let path = dir
-            .path()
-            .join(format!("ok.{ext}"))
-            .display()
-            .to_string();
+        let path = dir.path().join(format!("ok.{ext}")).display().to_string();
         backend
             .export_economy("1000", "2026-T1", format, &path)
             .unwrap_or_else(|e| panic!("{ext}: {}", e.message));
@@ -203,7 +201,12 @@ fn an_export_into_a_missing_folder_names_it_and_writes_nothing() {
     let backend = backend(dir.path());
     let target = dir.path().join("finnes-ikke").join("r.csv");
     let err = backend
-        .export_economy("1000", "2026-02", Format::Csv, &target.display().to_string())
+        .export_economy(
+            "1000",
+            "2026-02",
+            Format::Csv,
+            &target.display().to_string(),
+        )
         .unwrap_err();
     assert!(err.message.contains("finnes-ikke"), "{}", err.message);
     assert!(!target.exists());

@@ -445,11 +445,9 @@ impl Engine {
         let shown = shown(&rolled, ind.decimals);
         let display_value = shown.map(Decimal::to_f64);
         let status = match exact_target {
-            Some((Err(_), _)) | Some((_, Some(Err(_)))) => status::status(
-                ind.direction,
-                display_value,
-                target.map(|t| (t, red_limit)),
-            ),
+            Some((Err(_), _)) | Some((_, Some(Err(_)))) => {
+                status::status(ind.direction, display_value, target.map(|t| (t, red_limit)))
+            }
             _ => status::status_exact(
                 ind.direction,
                 shown,

@@ -10,8 +10,8 @@ use std::ops::Range;
 
 use super::exact::{add_fraction, Ratio};
 use super::rows::IndicatorRows;
-use crate::number::Decimal;
 use crate::model::{Aggregation, Indicator, UnitRollup};
+use crate::number::Decimal;
 
 /// Month indices (`Month::index`) of the first and last month a span may start in.
 pub(crate) type Window = (i32, i32);

@@ -69,9 +69,8 @@ pub(crate) fn status(
     let Some(v) = Decimal::from_f64(v) else {
         return Status::NoData;
     };
-    let target = target.and_then(|(t, r)| {
-        Some((Decimal::from_f64(t)?, r.and_then(Decimal::from_f64)))
-    });
+    let target =
+        target.and_then(|(t, r)| Some((Decimal::from_f64(t)?, r.and_then(Decimal::from_f64))));
     status_exact(direction, Some(v), target)
 }
 
@@ -119,7 +118,10 @@ mod tests {
     use Direction::{Hoy, Lav};
 
     fn trend(direction: Direction, current: Option<f64>, earlier: Option<f64>) -> Trend {
-        trend_of(direction, current.zip(earlier).and_then(|(c, e)| c.partial_cmp(&e)))
+        trend_of(
+            direction,
+            current.zip(earlier).and_then(|(c, e)| c.partial_cmp(&e)),
+        )
     }
 
     #[test]
@@ -150,7 +152,10 @@ mod tests {
     #[test]
     fn status_compares_exactly_without_tolerance() {
         // lav, T = −0,00000000001, v = 0: 0 > T, and with no red limit that is red.
-        assert_eq!(status(Lav, Some(0.0), Some((-0.000_000_000_01, None))), Status::Red);
+        assert_eq!(
+            status(Lav, Some(0.0), Some((-0.000_000_000_01, None))),
+            Status::Red
+        );
         // høy, T = 1 000 000,000001, v = 1 000 000: v < T, red.
         assert_eq!(
             status(Hoy, Some(1_000_000.0), Some((1_000_000.000_001, None))),

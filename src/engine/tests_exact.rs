@@ -76,8 +76,22 @@ fn issue_dataset() -> Dataset {
     Dataset {
         units: vec![unit("K", None), unit("A", Some("K")), unit("B", Some("K"))],
         indicators: vec![
-            indicator("COV", Perspective::Brukere, Direction::Hoy, Aggregation::Sum, 0, "antall"),
-            indicator("RND", Perspective::Okonomi, Direction::Hoy, Aggregation::Sum, 2, "kr"),
+            indicator(
+                "COV",
+                Perspective::Brukere,
+                Direction::Hoy,
+                Aggregation::Sum,
+                0,
+                "antall",
+            ),
+            indicator(
+                "RND",
+                Perspective::Okonomi,
+                Direction::Hoy,
+                Aggregation::Sum,
+                2,
+                "kr",
+            ),
             indicator(
                 "TOL",
                 Perspective::Organisasjon,
@@ -198,7 +212,11 @@ fn a_sum_target_of_a_tenth_scales_exactly() {
     let e = engine(data);
     for code in ["COV", "LAV"] {
         let r = eval(&e, code, "K", "2026-K1");
-        assert_eq!((r.target, r.display_value), (Some(0.3), Some(0.3)), "{code}");
+        assert_eq!(
+            (r.target, r.display_value),
+            (Some(0.3), Some(0.3)),
+            "{code}"
+        );
         assert_eq!(r.status, Status::Green, "{code}");
     }
 }
@@ -217,7 +235,14 @@ fn snitt_and_brok_divide_once_and_round_half_away() {
     );
     mean.unit_rollup = UnitRollup::Snitt;
     // brøk: 100 × (1 + 0,0005) / (200 + 0) = 0,50025.
-    let ratio = indicator("BR", Perspective::Brukere, Direction::Hoy, Aggregation::Brok, 4, "%");
+    let ratio = indicator(
+        "BR",
+        Perspective::Brukere,
+        Direction::Hoy,
+        Aggregation::Brok,
+        4,
+        "%",
+    );
     let figure = |unit: &str, month: &str, numerator: f64, denominator: f64| Measurement {
         indicator: "BR".into(),
         unit: unit.into(),
@@ -286,16 +311,22 @@ fn a_units_målkart_lists_what_its_subtree_has_figures_or_targets_for() {
     data.measurements.push(value("COV", "B", "2026-03", 7.0));
     let e = engine(data);
 
-    let a = e.scorecard("A", &p("2026-03")).unwrap_or_else(|err| panic!("{err}"));
+    let a = e
+        .scorecard("A", &p("2026-03"))
+        .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(codes(&a), ["EDGE", "LATER", "RND"]);
     // Left out: OLD, NEXT, COV, TOL = 4.
     assert_eq!(a.left_out_without_data, 4);
 
     // B reports COV in March: in January B's målkart lists it (B is expected, missing).
-    let b = e.scorecard("B", &p("2026-01")).unwrap_or_else(|err| panic!("{err}"));
+    let b = e
+        .scorecard("B", &p("2026-01"))
+        .unwrap_or_else(|err| panic!("{err}"));
     assert!(codes(&b).contains(&"COV"));
     // The root lists every indicator and leaves none out.
-    let k = e.scorecard("K", &p("2026-03")).unwrap_or_else(|err| panic!("{err}"));
+    let k = e
+        .scorecard("K", &p("2026-03"))
+        .unwrap_or_else(|err| panic!("{err}"));
     assert_eq!(codes(&k).len(), 7);
     assert_eq!(k.left_out_without_data, 0);
 }
@@ -332,13 +363,14 @@ fn plain(display: Option<&str>) -> String {
 /// four-decimal number exactly only below 2^39 ≈ 5,5 × 10^11.
 fn decimal_input() -> impl Strategy<Value = (i128, u32)> {
     (0u32..=4).prop_flat_map(|scale| {
-        let bound: i128 = if scale == 4 { 5 * 10i128.pow(11) } else { 10i128.pow(12) };
+        let bound: i128 = if scale == 4 {
+            5 * 10i128.pow(11)
+        } else {
+            10i128.pow(12)
+        };
         let limit = (bound * 10i128.pow(scale)) as i64;
-        prop_oneof![
-            (-limit..=limit),
-            (-1000i64..=1000),
-        ]
-        .prop_map(move |digits| (i128::from(digits), scale))
+        prop_oneof![(-limit..=limit), (-1000i64..=1000),]
+            .prop_map(move |digits| (i128::from(digits), scale))
     })
 }
 

@@ -15,12 +15,12 @@ use super::cells::{Cells, Checked};
 use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
+use crate::changes::Catalog;
 use crate::engine::economy::spread_even;
 use crate::model::{amount_out_of_range, EconomyChange, FieldChange};
 use crate::number::parse_decimal;
 use crate::period::{Month, Period, PeriodKind};
 use rustc_hash::FxBuildHasher as Fx;
-use crate::changes::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("ansvar", &["unit"]),
@@ -247,9 +247,9 @@ mod tests {
     use proptest::prelude::*;
 
     use super::super::{parse as parse_file, ImportKind};
+    use crate::changes::{Catalog, ChangeSet};
     use crate::model::{EconomyChange, FieldChange, Unit};
     use crate::period::Month;
-    use crate::changes::{Catalog, ChangeSet};
 
     fn catalog(locked: &[&str]) -> Catalog {
         let unit = |code: &str| Unit {

@@ -11,10 +11,10 @@ use proptest::prelude::*;
 
 use super::reader::{self, package};
 use super::{header, parse, ImportKind};
+use crate::changes::Catalog;
 use crate::model::{Aggregation, Direction, Frequency, Indicator, Perspective, Unit};
 use crate::number::parse_decimal;
 use crate::period::{Month, Period};
-use crate::changes::Catalog;
 
 /// 64 cases unless `PROPTEST_CASES` says otherwise.
 fn config() -> ProptestConfig {

@@ -9,11 +9,9 @@ use super::cells::{one_of, Cells, Checked};
 use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
-use crate::model::{
-    Aggregation, Direction, Frequency, Indicator, Perspective, UnitRollup,
-};
-use crate::number::parse_decimal;
 use crate::changes::Catalog;
+use crate::model::{Aggregation, Direction, Frequency, Indicator, Perspective, UnitRollup};
+use crate::number::parse_decimal;
 use crate::rules::is_valid_indicator_code;
 
 pub static COLUMNS: &[ColumnSpec] = &[

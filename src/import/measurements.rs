@@ -10,10 +10,10 @@ use super::cells::Cells;
 use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
+use crate::changes::Catalog;
 use crate::model::{Aggregation, Figure, Frequency, Indicator, Measurement};
 use crate::period::Period;
 use rustc_hash::FxBuildHasher as Fx;
-use crate::changes::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("indikator", &["indicator"]),

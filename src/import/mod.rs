@@ -26,8 +26,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::error::{Error, Result};
 use crate::changes::{Catalog, ChangeSet, ChangeStore};
+use crate::error::{Error, Result};
 
 pub use problems::MAX_LISTED;
 

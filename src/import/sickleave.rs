@@ -10,11 +10,11 @@ use super::cells::{Cells, Checked};
 use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
+use crate::changes::Catalog;
 use crate::engine::sickleave::check::{self, BANDS};
 use crate::model::{LengthSplit, SickLeave, SickLeaveChange};
 use crate::period::{Period, PeriodKind};
 use rustc_hash::FxBuildHasher as Fx;
-use crate::changes::Catalog;
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("enhet", &["unit"]),

@@ -7,8 +7,8 @@ use super::cells::Cells;
 use super::header::{optional, required, ColumnSpec, Columns};
 use super::problems::Problems;
 use super::reader::Table;
-use crate::model::{Direction, Target};
 use crate::changes::Catalog;
+use crate::model::{Direction, Target};
 
 pub static COLUMNS: &[ColumnSpec] = &[
     required("indikator", &["indicator"]),

@@ -1108,9 +1108,18 @@ fn an_import_is_one_apply_on_any_change_store_and_a_refused_file_none() {
         applied: Vec::new(),
     };
     let file = "kode;navn;overordnet\n4000;Helse;1000\n4100;Legevakt;4000\n";
-    let report = import_bytes(&mut store, ImportKind::Units, "enheter.csv", file.as_bytes(), true)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!((report.rows_read, report.created, report.dry_run), (2, 2, true));
+    let report = import_bytes(
+        &mut store,
+        ImportKind::Units,
+        "enheter.csv",
+        file.as_bytes(),
+        true,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (report.rows_read, report.created, report.dry_run),
+        (2, 2, true)
+    );
     assert_eq!(store.applied.len(), 1);
     let (changes, source, dry_run) = &store.applied[0];
     assert_eq!((source.as_str(), *dry_run), ("enheter.csv", true));
@@ -1121,9 +1130,15 @@ fn an_import_is_one_apply_on_any_change_store_and_a_refused_file_none() {
     assert_eq!(codes, ["4000", "4100"]);
 
     let wrong = "kode;navn;overordnet\n4200;Tannhelse;9999\n";
-    let err = import_bytes(&mut store, ImportKind::Units, "feil.csv", wrong.as_bytes(), false)
-        .err()
-        .map(|e| e.kind());
+    let err = import_bytes(
+        &mut store,
+        ImportKind::Units,
+        "feil.csv",
+        wrong.as_bytes(),
+        false,
+    )
+    .err()
+    .map(|e| e.kind());
     assert_eq!(err, Some("import"));
     assert_eq!(store.applied.len(), 1, "a refused file applies nothing");
 }

@@ -33,7 +33,8 @@ pub struct TargetInput {
 /// refused; equal to it is allowed).
 pub fn set_target(store: &mut Store, input: &TargetInput) -> Result<Target> {
     let number = |what: &str, text: &str| {
-        crate::number::parse_number(text).map_err(|e| Error::invalid_field(what, format!("{what}: {e}")))
+        crate::number::parse_number(text)
+            .map_err(|e| Error::invalid_field(what, format!("{what}: {e}")))
     };
     let target = number("målverdien", &input.target)?;
     let red_limit = match input.red_limit.trim() {

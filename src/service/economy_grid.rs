@@ -223,10 +223,10 @@ pub fn spread(store: &Store, input: &SpreadInput) -> Result<Spread> {
         .ok()
         .and_then(|d| d.to_ore())
         .ok_or_else(|| {
-            Error::invalid_field("beløp", format!(
-                "«{}» er ikke et beløp i kroner og øre",
-                input.amount.trim()
-            ))
+            Error::invalid_field(
+                "beløp",
+                format!("«{}» er ikke et beløp i kroner og øre", input.amount.trim()),
+            )
         })?;
     if !input.by_last_year {
         return Ok(Spread {

@@ -42,10 +42,13 @@ pub fn period(text: &str) -> Result<Period> {
 pub fn month(text: &str) -> Result<Month> {
     let period = Period::parse(text)?;
     if period.kind() != PeriodKind::Month {
-        return Err(Error::invalid_field("måned", format!(
-            "«{}» er ikke en måned; skriv for eksempel 2026-03",
-            text.trim()
-        )));
+        return Err(Error::invalid_field(
+            "måned",
+            format!(
+                "«{}» er ikke en måned; skriv for eksempel 2026-03",
+                text.trim()
+            ),
+        ));
     }
     Ok(period.first())
 }

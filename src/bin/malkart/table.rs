@@ -189,7 +189,12 @@ pub fn render(card: &Scorecard, min_employees: u32, unmasked: bool) -> String {
 
 /// `malkart show … --format table`: one indicator for a unit — its figures, "hvorfor denne
 /// statusen?" as the app words it (the service's explanation), and the units below it.
-pub fn render_detail(d: &IndicatorDetail, asked: &Period, min_employees: u32, unmasked: bool) -> String {
+pub fn render_detail(
+    d: &IndicatorDetail,
+    asked: &Period,
+    min_employees: u32,
+    unmasked: bool,
+) -> String {
     let r = &d.result;
     let mut out = format!(
         "{} {} — {} {}, {} ({})\n\n",
@@ -232,7 +237,11 @@ pub fn render_detail(d: &IndicatorDetail, asked: &Period, min_employees: u32, un
         ("Samme periode i fjor", last_year),
         ("Dekning", coverage_text(r)),
     ];
-    let width = facts.iter().map(|(l, _)| l.chars().count()).max().unwrap_or(0);
+    let width = facts
+        .iter()
+        .map(|(l, _)| l.chars().count())
+        .max()
+        .unwrap_or(0);
     for (label, text) in &facts {
         let pad = width - label.chars().count();
         out.push_str(&format!("  {label}:{} {text}\n", " ".repeat(pad)));
