@@ -192,7 +192,8 @@ fn comments_can_be_added_edited_and_deleted() {
 fn the_demo_is_refused_on_a_database_with_data() {
     let backend = demo_backend();
     let err = backend.load_demo().expect_err("not empty");
-    assert_eq!(err.kind, "invalid");
+    // What is stored contradicts the request: a conflict, not a wrong field.
+    assert_eq!(err.kind, "conflict");
     assert!(err.message.contains("demokommunen"));
 }
 
