@@ -925,3 +925,65 @@ fn table_trend_arrow_follows_the_value_and_the_word_follows_the_direction() {
         "{mar}"
     );
 }
+
+/// `malkart audit`: the log the app's «Endringslogg» shows, newest first, filtered the same
+/// way (the service's `audit`), as a table or JSON; a wrong date is refused naming the flag.
+#[test]
+fn the_audit_log_lists_who_changed_what_newest_first_and_filters_like_the_app() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("m.db");
+    ok(&malkart(&db, &["init"]));
+    let units = write(
+        dir.path(),
+        "enheter.csv",
+        "kode;navn;overordnet\nK;Kommunen;\nA;Avdeling A;K\n",
+    );
+    ok(&malkart(
+        &db,
+        &["import", "enheter", &units.to_string_lossy()],
+    ));
+    ok(&malkart(&db, &["lock", "2026-03"]));
+    ok(&malkart(
+        &db,
+        &["unlock", "2026-03", "--reason", "Rettet regnskap"],
+    ));
+
+    // Four changes: two units created, then the lock, then the unlock (newest first).
+    let all = parse(&ok(&malkart(&db, &["audit", "--format", "json"])).stdout);
+    let all = all.as_array().unwrap_or_else(|| panic!("a JSON list"));
+    assert_eq!(all.len(), 4, "{all:?}");
+    assert_eq!(all[0]["reason"], "Rettet regnskap");
+    let entities: Vec<&str> = all.iter().filter_map(|e| e["entity"].as_str()).collect();
+    assert_eq!(entities[2..], ["enhet", "enhet"], "{entities:?}");
+    assert!(all
+        .iter()
+        .all(|e| e["uid"].as_str().is_some_and(|u| u.contains('/'))));
+
+    // Filtered by unit and cut by --limit, as the app's filter does.
+    let a = parse(&ok(&malkart(&db, &["audit", "--unit", "A", "--format", "json"])).stdout);
+    assert_eq!(a.as_array().map(Vec::len), Some(1));
+    assert_eq!(a[0]["key"].as_str().map(|k| k.contains('A')), Some(true));
+    let one = parse(
+        &ok(&malkart(
+            &db,
+            &["audit", "--limit", "1", "--format", "json"],
+        ))
+        .stdout,
+    );
+    assert_eq!(one.as_array().map(Vec::len), Some(1));
+
+    // The table: a heading with the count, the unlock's reason in words.
+    let table = ok(&malkart(&db, &["audit"])).stdout.clone();
+    assert!(
+        table.starts_with("Endringsloggen: 4 endringer, nyeste først"),
+        "{table}"
+    );
+    assert!(table.contains("(grunn: Rettet regnskap)"), "{table}");
+    let none = ok(&malkart(&db, &["audit", "--unit", "X"])).stdout.clone();
+    assert!(none.contains("Ingen endringer"), "{none}");
+
+    refused(
+        &malkart(&db, &["audit", "--from", "2026-13-01"]),
+        "«2026-13-01» er ikke en dato",
+    );
+}

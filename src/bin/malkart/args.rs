@@ -100,6 +100,27 @@ pub enum Command {
         #[arg(long)]
         umaskert: bool,
     },
+    /// Endringsloggen: hvem endret hva, når og fra hva til hva (nyeste først)
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Audit {
+        /// Bare endringer for denne enheten, for eksempel 2110
+        #[arg(long, value_name = "KODE")]
+        unit: Option<String>,
+        /// Bare endringer for denne indikatoren, for eksempel SF
+        #[arg(long, value_name = "KODE")]
+        indicator: Option<String>,
+        /// Fra og med denne datoen (ÅÅÅÅ-MM-DD)
+        #[arg(long, value_name = "DATO")]
+        from: Option<String>,
+        /// Til og med denne datoen (ÅÅÅÅ-MM-DD)
+        #[arg(long, value_name = "DATO")]
+        to: Option<String>,
+        /// Høyst så mange endringer (0: alle)
+        #[arg(long, value_name = "ANTALL", default_value_t = 100)]
+        limit: u32,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
     /// Eksporterer sykefraværsrapporten eller økonomirapporten (CSV, XLSX, PDF eller JSON)
     #[command(
         help_template = TEMPLATE,

@@ -22,7 +22,7 @@ use malkart::import::{self, ImportKind, ImportReport};
 use malkart::period::Period;
 use malkart::service::files::write_atomically;
 use malkart::service::{self, admin, detail, reports, EngineCache};
-use malkart::storage::{self, Store};
+use malkart::storage::{self, AuditFilter, Store};
 use malkart::{Error, Result};
 
 fn main() -> ExitCode {
@@ -109,6 +109,28 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             match format {
                 Format::Json => json(&detail),
                 Format::Table => Ok(table::render_detail(&detail, &period, min, umaskert)),
+            }
+        }
+        Command::Audit {
+            unit,
+            indicator,
+            from,
+            to,
+            limit,
+            format,
+        } => {
+            let store = Store::open_existing(&path)?;
+            let filter = AuditFilter {
+                unit,
+                indicator,
+                from,
+                to,
+                limit: (limit > 0).then_some(limit),
+            };
+            let entries = admin::audit(&store, &filter)?;
+            match format {
+                Format::Json => json(&entries),
+                Format::Table => Ok(table::render_audit(&entries)),
             }
         }
         Command::Lock { month } => {

@@ -4,6 +4,7 @@
 
 use malkart::engine::{IndicatorResult, PerspectiveResult, Scorecard, Status, StatusCounts, Trend};
 use malkart::format::{round_half_away, with_unit};
+use malkart::model::AuditEntry;
 use malkart::period::Period;
 use malkart::service::detail::IndicatorDetail;
 
@@ -121,31 +122,40 @@ fn perspective(out: &mut String, p: &PerspectiveResult) {
         return;
     }
     let rows: Vec<[String; 9]> = p.indicators.iter().map(row).collect();
-    let mut widths = HEADER.map(|h| h.chars().count());
-    for r in &rows {
+    columns(out, &HEADER, &rows, &RIGHT);
+}
+
+/// A table in plain text: a header line and a line per row, each column as wide as its
+/// widest cell (counted in characters), numbers right-aligned where `right` says so.
+fn columns<const N: usize>(
+    out: &mut String,
+    header: &[&str; N],
+    rows: &[[String; N]],
+    right: &[bool; N],
+) {
+    let mut widths = header.map(|h| h.chars().count());
+    for r in rows {
         for (w, cell) in widths.iter_mut().zip(r.iter()) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let line = |cells: &[String; 9]| {
+    let header = header.map(str::to_string);
+    for cells in std::iter::once(&header).chain(rows) {
         let mut s = String::from(" ");
         for (i, cell) in cells.iter().enumerate() {
-            let pad = widths[i] - cell.chars().count();
+            let pad = " ".repeat(widths[i] - cell.chars().count());
             s.push(' ');
-            if RIGHT[i] {
-                s.push_str(&" ".repeat(pad));
+            if right[i] {
+                s.push_str(&pad);
                 s.push_str(cell);
             } else {
                 s.push_str(cell);
-                s.push_str(&" ".repeat(pad));
+                s.push_str(&pad);
             }
             s.push(' ');
         }
-        s.trim_end().to_string() + "\n"
-    };
-    out.push_str(&line(&HEADER.map(str::to_string)));
-    for r in &rows {
-        out.push_str(&line(r));
+        out.push_str(s.trim_end());
+        out.push('\n');
     }
 }
 
@@ -278,30 +288,12 @@ pub fn render_detail(
                 ]
             })
             .collect();
-        let header = ["kode", "navn", "verdi", "status"].map(str::to_string);
-        let mut widths = header.clone().map(|h| h.chars().count());
-        for row in &rows {
-            for (w, cell) in widths.iter_mut().zip(row.iter()) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        for row in std::iter::once(&header).chain(rows.iter()) {
-            let mut s = String::from(" ");
-            for (i, cell) in row.iter().enumerate() {
-                let pad = widths[i] - cell.chars().count();
-                s.push(' ');
-                if i == 2 {
-                    s.push_str(&" ".repeat(pad));
-                    s.push_str(cell);
-                } else {
-                    s.push_str(cell);
-                    s.push_str(&" ".repeat(pad));
-                }
-                s.push(' ');
-            }
-            out.push_str(s.trim_end());
-            out.push('\n');
-        }
+        columns(
+            &mut out,
+            &["kode", "navn", "verdi", "status"],
+            &rows,
+            &[false, false, true, false],
+        );
     }
     if unmasked {
         out.push_str(
@@ -315,4 +307,48 @@ pub fn render_detail(
 /// The label of a period id (`3. kvartal 2026`), or the id itself.
 fn label_of(id: &str) -> String {
     Period::parse(id).map_or_else(|_| id.to_string(), |p| p.label())
+}
+
+/// `malkart audit`: the audit log, newest first, one line per change — when, who, from what
+/// source, what changed and from what to what (the stored JSON, shortened), and an
+/// unlock's reason.
+pub fn render_audit(entries: &[AuditEntry]) -> String {
+    if entries.is_empty() {
+        return "Ingen endringer i endringsloggen passer til utvalget.\n".to_string();
+    }
+    let rows: Vec<[String; 6]> = entries
+        .iter()
+        .map(|e| {
+            let value =
+                |v: &Option<String>| v.as_deref().map_or("–".to_string(), |v| shorten(v, 40));
+            let mut change = format!("{} → {}", value(&e.old), value(&e.new));
+            if let Some(reason) = &e.reason {
+                change.push_str(&format!(" (grunn: {reason})"));
+            }
+            [
+                e.at.chars().take(19).collect::<String>().replace('T', " "),
+                e.user.clone(),
+                shorten(&e.source, 24),
+                e.entity.clone(),
+                e.key.clone(),
+                change,
+            ]
+        })
+        .collect();
+    let mut out = format!(
+        "Endringsloggen: {} {}, nyeste først\n",
+        entries.len(),
+        if entries.len() == 1 {
+            "endring"
+        } else {
+            "endringer"
+        }
+    );
+    columns(
+        &mut out,
+        &["tid", "bruker", "kilde", "hva", "nøkkel", "endring"],
+        &rows,
+        &[false; 6],
+    );
+    out
 }
