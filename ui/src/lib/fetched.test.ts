@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Fetched } from "./fetched.svelte";
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from "./testing/deferred";
 
 describe("Fetched", () => {
   it("shows the latest answer; an older one arriving later is dropped", async () => {
