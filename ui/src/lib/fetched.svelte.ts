@@ -33,3 +33,14 @@ export class Fetched<T> {
     );
   }
 }
+
+/** A `Fetched` that asks `question()` again whenever what it reads changes (a unit, a
+ * period); `null` asks nothing. Called while a component is set up (it makes an `$effect`). */
+export function fetchedFrom<T>(question: () => Promise<T> | null): Fetched<T> {
+  const fetched = new Fetched<T>();
+  $effect(() => {
+    const q = question();
+    if (q) return fetched.ask(q);
+  });
+  return fetched;
+}

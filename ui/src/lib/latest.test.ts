@@ -1,16 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Latest, STALE } from "./latest";
-
-/** A promise settled by the test, when the test says: no timers. */
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from "./testing/deferred";
 
 describe("Latest", () => {
   it("drops a slower earlier answer that arrives after a newer one", async () => {

@@ -138,6 +138,14 @@ export function monthLabel(id: string): string {
 }
 
 /** The last quarter that has ended by the last full month: September → K3, October → K3. */
+/** The props of a report page (Sykefravær, Økonomi): the unit chosen in the sidebar, the
+ * last month with data (for the quick choices) and the period shown (bound: the app keeps it). */
+export interface ReportPageProps {
+  unit: string;
+  latest: { year: number; month: number };
+  period: PeriodSel;
+}
+
 export function lastFullQuarter(latest: { year: number; month: number }): PeriodSel {
   const q = Math.floor(latest.month / 3);
   return q === 0 ? { kind: "quarter", year: latest.year - 1, n: 4 } : { kind: "quarter", year: latest.year, n: q };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RegistrationPage, type RegistrationSpec } from "./page.svelte";
 import { parseNumber } from "./number";
+import { type Deferred, deferred } from "../testing/deferred";
 
 /** A grid of one unit's row of two figures. */
 interface FakeGrid {
@@ -9,20 +10,10 @@ interface FakeGrid {
 }
 type Change = { unit: string; col: number; text: string };
 
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
 /** A fake backend: a database of rows by unit, loads answered at once unless a test holds
  * them, saves recorded. */
 function setup(db: Record<string, string[]> = { A: ["1", "2"], B: ["3", "4"] }) {
-  const held = new Map<string, ReturnType<typeof deferred<FakeGrid>>>();
+  const held = new Map<string, Deferred<FakeGrid>>();
   const saves: Change[][] = [];
   let refuse: string | null = null;
   let savedCount = 0;
