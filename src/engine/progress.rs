@@ -12,7 +12,7 @@
 //!
 //! The engine's own answer (without a month "now") reads every period as complete.
 
-use super::{IndicatorResult, Scorecard, Trend};
+use super::{Engine, IndicatorResult, Scorecard, Trend};
 use crate::period::{Month, Period};
 
 /// Marks `r` by its evaluated period (`r.period`) against `last_full`.
@@ -36,6 +36,57 @@ pub fn mark_scorecard(card: &mut Scorecard, period: &Period, last_full: Month) {
     for p in &mut card.perspectives {
         for r in &mut p.indicators {
             mark_result(r, last_full);
+        }
+    }
+}
+
+impl Engine {
+    /// `mark_scorecard`, and the coverage of each provisional result counted over the months
+    /// that have ended (`ended_coverage`).
+    pub fn mark_progress(&self, card: &mut Scorecard, period: &Period, last_full: Month) {
+        mark_scorecard(card, period, last_full);
+        let unit = card.unit.code.clone();
+        for p in &mut card.perspectives {
+            for r in &mut p.indicators {
+                self.ended_coverage(r, &unit, last_full);
+            }
+        }
+    }
+
+    /// A provisional result's coverage counts only the indicator's spans that have ended by
+    /// `last_full`: in November, December is not "missing" from 4. kvartal. When none of its
+    /// spans has ended (a quarterly indicator in the unfinished quarter), nothing is
+    /// expected yet. Coverage is no figure about anybody, so it is never masked.
+    pub fn ended_coverage(&self, r: &mut IndicatorResult, unit: &str, last_full: Month) {
+        if !r.provisional {
+            return;
+        }
+        let (Ok(period), Some(ind)) = (Period::parse(&r.period), self.indicator(&r.code)) else {
+            return;
+        };
+        let ended = Period::month(last_full)
+            .latest_span_ending_by(ind.frequency)
+            .last();
+        let part = Period::range(period.first(), ended)
+            .filter(|_| ended >= period.first())
+            .and_then(|p| self.evaluate(&r.code, unit, &p).ok());
+        match part {
+            Some(part) => {
+                r.coverage = part.coverage;
+                r.complete = part.complete;
+                r.reported_cells = part.reported_cells;
+                r.expected_cells = part.expected_cells;
+                r.expected_units = part.expected_units;
+                r.missing_units = part.missing_units;
+            }
+            None => {
+                r.coverage = None;
+                r.complete = false;
+                r.reported_cells = 0;
+                r.expected_cells = 0;
+                r.expected_units = 0;
+                r.missing_units = 0;
+            }
         }
     }
 }
@@ -135,6 +186,36 @@ mod tests {
         assert_eq!(r.status, Status::Green);
         assert_eq!(r.trend, Trend::Unknown);
         assert_eq!(r.previous.value, Some(15.0));
+    }
+
+    #[test]
+    fn a_provisional_quarter_counts_coverage_over_the_months_ended() {
+        let e = Engine::new(quarter_dataset()).unwrap();
+        let k4 = Period::parse("2026-K4").unwrap();
+        let mut card = e.scorecard("K", &k4).unwrap();
+        // The engine alone expects October, November and December: 2 of 3 reported.
+        let m = &card.perspectives[2].indicators[0];
+        assert_eq!(
+            (m.reported_cells, m.expected_cells, m.missing_units),
+            (2, 3, 1)
+        );
+        e.mark_progress(&mut card, &k4, nov());
+        // December has not ended: 2 of 2, complete, nobody missing.
+        let m = &card.perspectives[2].indicators[0];
+        assert_eq!(
+            (m.reported_cells, m.expected_cells, m.missing_units),
+            (2, 2, 0)
+        );
+        assert!(m.complete);
+        assert_eq!(m.coverage, Some(1.0));
+        // Q (quarterly) has no span ended in 4. kvartal: nothing is expected yet.
+        let q = &card.perspectives[2].indicators[1];
+        assert_eq!(q.code, "Q");
+        assert!(q.provisional);
+        assert_eq!(
+            (q.expected_cells, q.missing_units, q.coverage),
+            (0, 0, None)
+        );
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub fn scorecard(
     last_full: Month,
 ) -> Result<Scorecard> {
     let mut card = engine.scorecard_with(unit, period, privacy)?;
-    progress::mark_scorecard(&mut card, period, last_full);
+    engine.mark_progress(&mut card, period, last_full);
     card.last_month_with_data = store.last_month_with_figures(last_full)?.map(Month::id);
     Ok(card)
 }
@@ -138,6 +138,7 @@ pub fn indicator_detail(
         .ok_or_else(|| Error::UnknownUnit(unit.to_string()))?;
     let mut result = engine.evaluate_with(indicator, unit, period, privacy)?;
     progress::mark_result(&mut result, last_full);
+    engine.ended_coverage(&mut result, unit, last_full);
     let anchor = window::history_anchor(period, definition.frequency);
     let mut history = Vec::new();
     for p in window::history_periods(&anchor) {
@@ -158,6 +159,7 @@ pub fn indicator_detail(
         .into_iter()
         .map(|(unit, mut result)| {
             progress::mark_result(&mut result, last_full);
+            engine.ended_coverage(&mut result, &unit.code, last_full);
             ChildResult {
                 has_children: with_children.contains(unit.code.as_str()),
                 unit,
