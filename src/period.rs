@@ -255,6 +255,16 @@ impl Period {
     pub fn len_months(&self) -> i32 {
         self.last.index() - self.first.index() + 1
     }
+    /// How many of this period's months have ended by `last_full` (the last full month,
+    /// "now" as the caller's clock says): 0 for a period that has not begun or is in its
+    /// first month, `len_months` for a complete period.
+    pub fn months_ended_by(&self, last_full: Month) -> u32 {
+        (last_full.index() - self.first.index() + 1).clamp(0, self.len_months()) as u32
+    }
+    /// Have all of this period's months ended by `last_full`?
+    pub fn is_complete_by(&self, last_full: Month) -> bool {
+        self.last <= last_full
+    }
     pub fn months(&self) -> impl Iterator<Item = Month> {
         (self.first.index()..=self.last.index()).map(Month)
     }
@@ -447,6 +457,29 @@ fn parse_period(s: &str) -> Option<Period> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months_ended_by_the_last_full_month() {
+        let p = |t: &str| Period::parse(t).unwrap();
+        let nov = Month::new(2026, 11).unwrap();
+        // 4. kvartal 2026 is October–December: October and November have ended.
+        assert_eq!(p("2026-K4").months_ended_by(nov), 2);
+        assert!(!p("2026-K4").is_complete_by(nov));
+        // 3. tertial is September–December: 3 of 4.
+        assert_eq!(p("2026-T3").months_ended_by(nov), 3);
+        // The year 2026: 11 of 12; 2025 is complete.
+        assert_eq!(p("2026").months_ended_by(nov), 11);
+        assert_eq!(p("2025").months_ended_by(nov), 12);
+        assert!(p("2025").is_complete_by(nov));
+        // November itself is complete; December has not ended (0 of 1); 2027 not begun.
+        assert_eq!(p("2026-11").months_ended_by(nov), 1);
+        assert!(p("2026-11").is_complete_by(nov));
+        assert_eq!(p("2026-12").months_ended_by(nov), 0);
+        assert_eq!(p("2027-K1").months_ended_by(nov), 0);
+        // Hittil i år through November is complete: 11 of 11.
+        assert_eq!(p("2026-01..2026-11").months_ended_by(nov), 11);
+        assert!(p("2026-01..2026-11").is_complete_by(nov));
+    }
 
     #[test]
     fn each_frequency_is_one_period_kind_and_back() {

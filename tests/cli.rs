@@ -987,3 +987,84 @@ fn the_audit_log_lists_who_changed_what_newest_first_and_filters_like_the_app() 
         "«2026-13-01» er ikke en dato",
     );
 }
+
+/// Honest periods (issue 12): today 2 December 2026, so the last full month is November and
+/// the demo runs through it. 4. kvartal 2026 (October–December) has 2 of its 3 months ended:
+/// the JSON says so, every result of the quarter is provisional with no trend, and the table
+/// says it in words; 3. kvartal is complete and keeps its trend.
+#[test]
+fn a_quarter_not_yet_ended_is_provisional_in_the_json_and_the_table() {
+    let dir = TempDir::new().unwrap_or_else(|e| panic!("{e}"));
+    let db = dir.path().join("demo.db");
+    let at = |args: &[&str]| {
+        let mut cmd = cargo_bin_cmd!("malkart");
+        cmd.env_remove("MALKART_DB")
+            .env("MALKART_TODAY", "2026-12-02")
+            .arg("--db")
+            .arg(&db);
+        run_with(cmd, args)
+    };
+    ok(&at(&["init", "--demo", "--through", "2026-11"]));
+    let json = |period: &str| {
+        parse(
+            &ok(&at(&[
+                "status", "--unit", "1000", "--period", period, "--format", "json",
+            ]))
+            .stdout,
+        )
+    };
+
+    let k4 = json("2026-K4");
+    assert_eq!(k4["complete"], false);
+    assert_eq!(
+        (k4["months_covered"].as_u64(), k4["months_total"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(k4["last_month_with_data"], "2026-11");
+    let sf = indicator(&k4, "SF");
+    assert_eq!(sf["period"], "2026-K4");
+    assert_eq!(sf["provisional"], true);
+    assert_eq!(
+        (sf["months_covered"].as_u64(), sf["months_total"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert_eq!(sf["trend"], "unknown");
+    // The previous quarter's value is still given; it is only not compared.
+    assert_eq!(sf["previous"]["period"], "2026-K3");
+    assert!(sf["previous"]["value"].is_number());
+
+    let k3 = json("2026-K3");
+    assert_eq!(k3["complete"], true);
+    assert_eq!(
+        (k3["months_covered"].as_u64(), k3["months_total"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(indicator(&k3, "SF")["provisional"], false);
+    assert_ne!(indicator(&k3, "SF")["trend"], "unknown");
+
+    // December itself: none of its one month has ended.
+    let december = json("2026-12");
+    assert_eq!(december["complete"], false);
+    assert_eq!(december["months_covered"], 0);
+
+    let table = ok(&at(&["status", "--unit", "1000", "--period", "2026-K4"]))
+        .stdout
+        .clone();
+    assert!(
+        table.contains("Foreløpig · 2 av 3 måneder: 4. kvartal 2026 er ikke over."),
+        "{table}"
+    );
+    let sf_line = table
+        .lines()
+        .find(|l| l.trim_start().starts_with("SF "))
+        .unwrap_or_else(|| panic!("an SF line: {table}"));
+    assert!(sf_line.contains("· foreløpig"), "{sf_line}");
+    assert!(
+        !sf_line.contains('●') && !sf_line.contains('▲') && !sf_line.contains('■'),
+        "{sf_line}"
+    );
+    let k3_table = ok(&at(&["status", "--unit", "1000", "--period", "2026-K3"]))
+        .stdout
+        .clone();
+    assert!(!k3_table.contains("oreløpig"), "{k3_table}");
+}

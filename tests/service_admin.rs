@@ -77,7 +77,8 @@ fn the_detail_explains_the_status_from_the_engines_figures() {
         .engine_for(&store, &period, month(2026, 2))
         .expect("engine");
     let privacy = admin::privacy(&store, false).expect("masked by the setting");
-    let d = detail::indicator_detail(&engine, &store, "SF", "K", &period, privacy).expect("detail");
+    let d = detail::indicator_detail(&engine, &store, "SF", "K", &period, privacy, month(2026, 1))
+        .expect("detail");
     // K = A: 100 × 5 / 100 = 5,0 % ≤ 6 → green.
     assert_eq!(d.result.value, Some(5.0));
     let why: Vec<(&str, &str)> = d
@@ -96,8 +97,16 @@ fn the_detail_explains_the_status_from_the_engines_figures() {
     assert_eq!(d.children.len(), 1);
     assert_eq!(d.children[0].unit.code, "A");
     assert!(!d.children[0].has_children);
-    let none = detail::indicator_detail(&engine, &store, "XX", "K", &period, Privacy::unmasked())
-        .expect_err("unknown indicator");
+    let none = detail::indicator_detail(
+        &engine,
+        &store,
+        "XX",
+        "K",
+        &period,
+        Privacy::unmasked(),
+        month(2026, 1),
+    )
+    .expect_err("unknown indicator");
     assert_eq!(none.kind(), "unknown_indicator");
 }
 
@@ -141,4 +150,52 @@ fn blank_audit_filter_fields_are_no_filter() {
     };
     assert_eq!(admin::audit(&store, &blank).expect("log"), all);
     assert!(!all.is_empty());
+}
+
+/// The latest month with a figure, up to the last full month: a span still running (the
+/// yearly 2026 figure, the whole year's budget) does not count; an account does.
+#[test]
+fn the_last_month_with_figures_counts_only_ended_spans_and_accounts() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = store(); // sick leave for A in January 2026
+    for (kind, name, text) in [
+        (
+            malkart::import::ImportKind::Indicators,
+            "indikatorer.csv",
+            "kode;navn;perspektiv;måleenhet;retning;frekvens;aggregering\n\
+             KV;Kvartalstall;brukere;antall;høy;kvartal;sum\n\
+             AR;Årstall;brukere;antall;høy;år;sum\n",
+        ),
+        (
+            malkart::import::ImportKind::Measurements,
+            "målinger.csv",
+            "indikator;enhet;periode;verdi\nKV;A;2026-K1;4\nAR;A;2026;9\nAR;A;2025;8\n",
+        ),
+        (
+            malkart::import::ImportKind::Economy,
+            "økonomi.csv",
+            "ansvar;periode;budsjett;regnskap\nA;2026;1 200;\nA;2026-04;;100\n",
+        ),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("written");
+        malkart::import::import_file(&mut store, kind, &path, false).expect("imported");
+    }
+    let last = |y, m| {
+        store
+            .last_month_with_figures(month(y, m))
+            .expect("read")
+            .map(|m| m.id())
+    };
+    // Through December 2025: only the yearly 2025 figure has ended (its last month).
+    assert_eq!(last(2025, 12).as_deref(), Some("2025-12"));
+    // Through February 2026: sick leave in January; the quarter (January–March) and the year
+    // 2026 have not ended; the budget is no figure. 2025's December is older.
+    assert_eq!(last(2026, 2).as_deref(), Some("2026-01"));
+    // Through March: 1. kvartal has ended.
+    assert_eq!(last(2026, 3).as_deref(), Some("2026-03"));
+    // Through November: the account for April is the latest (the year 2026 still runs).
+    assert_eq!(last(2026, 11).as_deref(), Some("2026-04"));
+    // Nothing by December 2024.
+    assert_eq!(last(2024, 12), None);
 }

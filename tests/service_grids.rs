@@ -116,14 +116,21 @@ fn sf(backend: &Demo, unit: &str, period: &str) -> Option<f64> {
         .engines
         .engine_for(&backend.store, &period, now())
         .expect("engine");
-    detail::scorecard(&engine, unit, &period, Privacy::unmasked())
-        .expect("scorecard")
-        .perspectives
-        .iter()
-        .flat_map(|p| &p.indicators)
-        .find(|i| i.code == "SF")
-        .expect("SF is in every målkart")
-        .value
+    detail::scorecard(
+        &engine,
+        &backend.store,
+        unit,
+        &period,
+        Privacy::unmasked(),
+        now().plus(-1),
+    )
+    .expect("scorecard")
+    .perspectives
+    .iter()
+    .flat_map(|p| &p.indicators)
+    .find(|i| i.code == "SF")
+    .expect("SF is in every målkart")
+    .value
 }
 
 #[test]

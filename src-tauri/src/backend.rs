@@ -37,8 +37,11 @@ pub struct AppInfo {
     pub empty: bool,
     /// The name written on comments and in the audit log.
     pub user: String,
-    /// The last full calendar month (`2026-10`): the period the app opens on.
+    /// The last full calendar month (`2026-10`): what a period is judged complete against.
     pub last_full_month: String,
+    /// The latest month, up to the last full month, with a registered figure: the app opens
+    /// on it (no period after it is offered by default). `None` when nothing is registered.
+    pub last_month_with_data: Option<String>,
     /// «Vis umaskerte tall» is on: sick-leave figures of small groups are shown. Off at
     /// every start; kept in memory only.
     pub sick_leave_unmasked: bool,
@@ -127,6 +130,7 @@ impl Backend {
             empty: false,
             user: String::new(),
             last_full_month: last_full_month().id(),
+            last_month_with_data: None,
             sick_leave_unmasked: self.sick_leave_unmasked(),
         };
         let guard = lock(&self.store);
@@ -138,6 +142,9 @@ impl Backend {
             Ok(store) => Ok(AppInfo {
                 empty: store.is_empty()?,
                 user: store.user().to_string(),
+                last_month_with_data: store
+                    .last_month_with_figures(last_full_month())?
+                    .map(Month::id),
                 ..base
             }),
         }
@@ -191,7 +198,9 @@ impl Backend {
         let period = service::period(period)?;
         let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
-        Ok(detail::scorecard(&engine, unit, &period, privacy)?)
+        self.with_store(|store| {
+            detail::scorecard(&engine, store, unit, &period, privacy, last_full_month())
+        })
     }
 
     /// The sparkline of every indicator for `unit` and `period`, in the indicators' order.
@@ -212,7 +221,15 @@ impl Backend {
         let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
         self.with_store(|store| {
-            detail::indicator_detail(&engine, store, indicator, unit, &period, privacy)
+            detail::indicator_detail(
+                &engine,
+                store,
+                indicator,
+                unit,
+                &period,
+                privacy,
+                last_full_month(),
+            )
         })
     }
 

@@ -36,6 +36,7 @@
 
 pub mod economy;
 mod exact;
+pub mod progress;
 mod rollup;
 mod rows;
 pub mod sickleave;
@@ -240,11 +241,17 @@ impl Engine {
                 summary::perspective(key, self.perspective_names[k].clone(), results)
             })
             .collect();
+        let months = period.len_months().max(0) as u32;
         Ok(Scorecard {
             unit: self.unit_ref(u),
             period: period.to_string(),
             perspectives,
             left_out_without_data: left_out,
+            // Without a month "now" every period reads as complete; `progress` marks it.
+            complete: true,
+            months_covered: months,
+            months_total: months,
+            last_month_with_data: None,
         })
     }
 
@@ -490,6 +497,10 @@ impl Engine {
             last_year,
             trend,
             masked: None,
+            // Judged against a month "now" by `progress::mark_result`.
+            provisional: false,
+            months_covered: evaluated.len_months().max(0) as u32,
+            months_total: evaluated.len_months().max(0) as u32,
         }
     }
 }

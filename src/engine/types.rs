@@ -137,6 +137,18 @@ pub struct IndicatorResult {
     /// previous and last year are then hidden (sick-leave.md, docs/decisions.md).
     #[serde(default)]
     pub masked: Option<MaskReason>,
+    /// The evaluated period has not ended by the last full month ("now", passed in): its
+    /// `status` is computed on the months so far and shown as provisional («Foreløpig»), and
+    /// its `trend` is `unknown` (a part period is not compared with a whole one).
+    /// `complete` above is coverage; this is the calendar (`engine::progress`).
+    #[serde(default)]
+    pub provisional: bool,
+    /// How many of the evaluated period's months have ended by the last full month.
+    #[serde(default)]
+    pub months_covered: u32,
+    /// The evaluated period's length in months.
+    #[serde(default)]
+    pub months_total: u32,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -180,6 +192,18 @@ pub struct Scorecard {
     /// figure from January two years before the period through December of its last year
     /// (always 0 for a root unit, which lists every indicator).
     pub left_out_without_data: u32,
+    /// Every month of the asked period has ended by the last full month ("now", passed in
+    /// by the door; `engine::progress`). An incomplete period is provisional: «Foreløpig ·
+    /// 2 av 3 måneder».
+    pub complete: bool,
+    /// How many of the asked period's months have ended by the last full month.
+    pub months_covered: u32,
+    /// The asked period's length in months.
+    pub months_total: u32,
+    /// The latest month, up to the last full month, with a registered figure (a
+    /// measurement's span ending in it, sick leave, or an economy account); `None` when
+    /// there is none or it was not asked (the service fills it from the store).
+    pub last_month_with_data: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

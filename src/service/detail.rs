@@ -9,11 +9,13 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::engine::sickleave::{MaskReason, Privacy};
-use crate::engine::{Engine, IndicatorResult, PeriodValue, Scorecard, TargetSource, UnitRef};
+use crate::engine::{
+    progress, Engine, IndicatorResult, PeriodValue, Scorecard, TargetSource, UnitRef,
+};
 use crate::error::{Error, Result};
 use crate::format::{number, with_unit};
 use crate::model::{Aggregation, Direction, Indicator, Target};
-use crate::period::Period;
+use crate::period::{Month, Period};
 use crate::storage::Store;
 
 use super::window;
@@ -71,14 +73,22 @@ pub struct IndicatorDetail {
     pub targets: Vec<Target>,
 }
 
-/// The målkart of `unit` for `period`.
+/// The målkart of `unit` for `period`, judged against `last_full` (the last full month by
+/// the door's clock): whether the period is complete, how many of its months have ended,
+/// each result provisional or not (`engine::progress`), and the latest month with figures
+/// in `store` (where the app offers to go when a month has none yet).
 pub fn scorecard(
     engine: &Engine,
+    store: &Store,
     unit: &str,
     period: &Period,
     privacy: Privacy,
+    last_full: Month,
 ) -> Result<Scorecard> {
-    Ok(engine.scorecard_with(unit, period, privacy)?)
+    let mut card = engine.scorecard_with(unit, period, privacy)?;
+    engine.mark_progress(&mut card, period, last_full);
+    card.last_month_with_data = store.last_month_with_figures(last_full)?.map(Month::id);
+    Ok(card)
 }
 
 /// The sparkline of every indicator for `unit` and `period`, in the indicators' order.
@@ -108,7 +118,8 @@ pub fn sparklines(
 
 /// The indicator detail of `indicator` for `unit` in `period`. The engine must cover the
 /// period's history (an engine from [`super::EngineCache`] does); the targets are read from
-/// `store`.
+/// `store`. The result and the units below are judged against `last_full` (provisional
+/// when their period has not ended).
 pub fn indicator_detail(
     engine: &Engine,
     store: &Store,
@@ -116,6 +127,7 @@ pub fn indicator_detail(
     unit: &str,
     period: &Period,
     privacy: Privacy,
+    last_full: Month,
 ) -> Result<IndicatorDetail> {
     let definition = engine
         .indicator(indicator)
@@ -124,7 +136,9 @@ pub fn indicator_detail(
     let node = engine
         .unit(unit)
         .ok_or_else(|| Error::UnknownUnit(unit.to_string()))?;
-    let result = engine.evaluate_with(indicator, unit, period, privacy)?;
+    let mut result = engine.evaluate_with(indicator, unit, period, privacy)?;
+    progress::mark_result(&mut result, last_full);
+    engine.ended_coverage(&mut result, unit, last_full);
     let anchor = window::history_anchor(period, definition.frequency);
     let mut history = Vec::new();
     for p in window::history_periods(&anchor) {
@@ -143,10 +157,14 @@ pub fn indicator_detail(
     let children = engine
         .children_with(indicator, unit, period, privacy)?
         .into_iter()
-        .map(|(unit, result)| ChildResult {
-            has_children: with_children.contains(unit.code.as_str()),
-            unit,
-            result,
+        .map(|(unit, mut result)| {
+            progress::mark_result(&mut result, last_full);
+            engine.ended_coverage(&mut result, &unit.code, last_full);
+            ChildResult {
+                has_children: with_children.contains(unit.code.as_str()),
+                unit,
+                result,
+            }
         })
         .collect();
     let targets = store.targets(indicator)?;
@@ -231,6 +249,26 @@ pub fn explain(
             ),
         );
     }
+    if r.provisional {
+        let so_far = if r.months_covered == 0 {
+            format!("{} er ikke over ennå", label_of(&r.period))
+        } else {
+            format!(
+                "{} er ikke over: {} av {} måneder er ferdige",
+                label_of(&r.period),
+                r.months_covered,
+                r.months_total
+            )
+        };
+        line(
+            "Foreløpig",
+            format!(
+                "{so_far}. Statusen gjelder tallene så langt og er ikke endelig, og utviklingen \
+                 sammenlignes ikke med {}.",
+                label_of(&r.previous.period)
+            ),
+        );
+    }
     match r.value {
         None => line(
             "Verdi",
@@ -300,7 +338,14 @@ pub fn explain(
             }
         }
     }
-    line("Status", format!("{}.", r.status.word()));
+    if r.provisional {
+        line(
+            "Status",
+            format!("{} så langt (foreløpig).", r.status.word()),
+        );
+    } else {
+        line("Status", format!("{}.", r.status.word()));
+    }
     if r.expected_cells > 0 {
         let share = r
             .coverage
@@ -414,6 +459,41 @@ mod tests {
         assert_eq!(
             lines[0].text,
             "Indikatoren måles per kvartal; for mai 2026 vises siste hele periode: 1. kvartal 2026."
+        );
+    }
+
+    #[test]
+    fn a_provisional_period_says_so_and_is_not_compared() {
+        let r = IndicatorResult {
+            period: "2026-K4".into(),
+            previous: PeriodValue {
+                period: "2026-K3".into(),
+                value: Some(6.91),
+                masked: None,
+            },
+            trend: crate::engine::Trend::Unknown,
+            provisional: true,
+            months_covered: 2,
+            months_total: 3,
+            ..base()
+        };
+        let lines = explain(&r, &p("2026-K4"), "Oppvekst", 100.0);
+        assert_eq!(
+            text(&lines, "Foreløpig"),
+            "4. kvartal 2026 er ikke over: 2 av 3 måneder er ferdige. Statusen gjelder tallene \
+             så langt og er ikke endelig, og utviklingen sammenlignes ikke med 3. kvartal 2026."
+        );
+        assert_eq!(text(&lines, "Status"), "gul så langt (foreløpig).");
+        let december = IndicatorResult {
+            period: "2026-12".into(),
+            months_covered: 0,
+            months_total: 1,
+            ..r
+        };
+        let lines = explain(&december, &p("2026-12"), "Oppvekst", 100.0);
+        assert!(
+            text(&lines, "Foreløpig").starts_with("desember 2026 er ikke over ennå. "),
+            "{lines:?}"
         );
     }
 

@@ -31,7 +31,7 @@ mod units;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -206,6 +206,63 @@ impl Store {
     }
     pub fn user(&self) -> &str {
         &self.user
+    }
+    /// The latest month, up to `through` (the last full month), in which a registered figure
+    /// ends: a measurement's span ending in it, a sick-leave row, or an economy row with an
+    /// account (`actual`; budgets and forecasts are entered ahead and do not count). A span
+    /// still running after `through` (a yearly figure typed in early) does not count.
+    /// `None` when nothing was registered by then. Each table is read through its key, so
+    /// this stays quick on a large database (one seek per indicator).
+    pub fn last_month_with_figures(&self, through: Month) -> Result<Option<Month>> {
+        let t = through.index();
+        let mut best: Option<i32> = None;
+        let mut keep = |m: Option<i32>| {
+            if let Some(m) = m.filter(|&m| m <= t) {
+                best = Some(best.map_or(m, |b| b.max(m)));
+            }
+        };
+        // Per indicator: the latest span starting by `through`, then back one span while
+        // it has not ended by then (spans of one indicator are aligned and do not overlap).
+        let codes: Vec<String> = self
+            .conn
+            .prepare_cached("SELECT code FROM indicators WHERE builtin = 0")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        let mut latest = self.conn.prepare_cached(
+            "SELECT span_first, span_last FROM measurements
+             WHERE indicator = ?1 AND span_first <= ?2
+             ORDER BY span_first DESC LIMIT 1",
+        )?;
+        for code in &codes {
+            let mut start = t;
+            while let Some((first, last)) = latest
+                .query_row(params![code, start], |r| {
+                    Ok((r.get::<_, i32>(0)?, r.get::<_, i32>(1)?))
+                })
+                .optional()?
+            {
+                if last <= t {
+                    keep(Some(last));
+                    break;
+                }
+                start = first - 1;
+            }
+        }
+        keep(
+            self.conn
+                .prepare_cached("SELECT max(month) FROM sick_leave WHERE month <= ?1")?
+                .query_row([t], |r| r.get(0))?,
+        );
+        keep(
+            self.conn
+                .prepare_cached(
+                    "SELECT month FROM economy WHERE month <= ?1 AND actual IS NOT NULL
+                     ORDER BY month DESC LIMIT 1",
+                )?
+                .query_row([t], |r| r.get(0))
+                .optional()?,
+        );
+        Ok(best.map(Month::from_index))
     }
     /// No units, indicators (but the built-in ones) or measurements yet.
     pub fn is_empty(&self) -> Result<bool> {

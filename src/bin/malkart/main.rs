@@ -82,7 +82,8 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             let engine = Engine::new(store.dataset_for(&period)?)?;
             let min = store.min_employees()?;
             let privacy = privacy(&mut store, &engine, &unit, &period, umaskert)?;
-            let card = detail::scorecard(&engine, &unit, &period, privacy)?;
+            let card =
+                detail::scorecard(&engine, &store, &unit, &period, privacy, last_full_month())?;
             match format {
                 Format::Json => json(&card),
                 Format::Table => Ok(table::render(&card, min, umaskert)),
@@ -104,8 +105,15 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
                 .ok_or_else(|| Error::UnknownIndicator(indicator.clone()))?;
             let min = store.min_employees()?;
             let privacy = privacy(&mut store, &engine, &unit, &period, umaskert)?;
-            let detail =
-                detail::indicator_detail(&engine, &store, &indicator, &unit, &period, privacy)?;
+            let detail = detail::indicator_detail(
+                &engine,
+                &store,
+                &indicator,
+                &unit,
+                &period,
+                privacy,
+                last_full_month(),
+            )?;
             match format {
                 Format::Json => json(&detail),
                 Format::Table => Ok(table::render_detail(&detail, &period, min, umaskert)),
@@ -334,6 +342,11 @@ fn privacy(
 /// The current month by the computer's clock (or `MALKART_TODAY`).
 fn current_month() -> malkart::period::Month {
     clock::current_month(clock::today())
+}
+
+/// The last full month by the same clock: what a period is judged complete against.
+fn last_full_month() -> malkart::period::Month {
+    clock::last_full_month(clock::today())
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String> {

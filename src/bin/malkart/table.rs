@@ -2,7 +2,9 @@
 //! mark *and* a word (`■ rød`), so the table reads the same without colour, in a log file or
 //! on a screen reader.
 
-use malkart::engine::{IndicatorResult, PerspectiveResult, Scorecard, Status, StatusCounts, Trend};
+use malkart::engine::{
+    progress, IndicatorResult, PerspectiveResult, Scorecard, Status, StatusCounts, Trend,
+};
 use malkart::format::{round_half_away, with_unit};
 use malkart::model::AuditEntry;
 use malkart::period::Period;
@@ -20,10 +22,25 @@ pub fn status_text(status: Status) -> String {
     format!("{mark} {}", status.word())
 }
 
+/// A result's status: a provisional colour (its period has not ended) is `◔ foreløpig (gul
+/// så langt)`, never the final mark; `ingen data` and `ingen mål` claim no result and stay.
+pub fn result_status_text(r: &IndicatorResult) -> String {
+    match r.status {
+        Status::Green | Status::Yellow | Status::Red if r.provisional => {
+            format!("◔ foreløpig ({} så langt)", r.status.word())
+        }
+        status => status_text(status),
+    }
+}
+
 /// The trend as an arrow and a word, as the app shows it: the arrow points the way the
 /// displayed value moved since the previous period, the word says whether that is better or
-/// worse (for a `lav` indicator a rising value is `↑ verre`).
+/// worse (for a `lav` indicator a rising value is `↑ verre`). A provisional result is not
+/// compared: `· foreløpig`.
 pub fn trend_text(r: &IndicatorResult) -> String {
+    if r.provisional {
+        return "· foreløpig".to_string();
+    }
     let previous = r.previous.value.map(|v| round_half_away(v, r.decimals));
     let arrow = match (r.display_value, previous) {
         (Some(now), Some(before)) if now > before => "↑",
@@ -95,7 +112,7 @@ fn row(r: &IndicatorResult) -> [String; 9] {
             format!("* skjult ({})", reason.word()),
             "·".to_string(),
         ),
-        None => (optional(r.value, r), status_text(r.status), trend_text(r)),
+        None => (optional(r.value, r), result_status_text(r), trend_text(r)),
     };
     [
         r.code.clone(),
@@ -110,11 +127,17 @@ fn row(r: &IndicatorResult) -> [String; 9] {
     ]
 }
 
-fn perspective(out: &mut String, p: &PerspectiveResult) {
+fn perspective(out: &mut String, p: &PerspectiveResult, complete: bool) {
+    let status = match p.status {
+        Status::Green | Status::Yellow | Status::Red if !complete => {
+            format!("◔ foreløpig ({} så langt)", p.status.word())
+        }
+        status => status_text(status),
+    };
     out.push_str(&format!(
         "\n{} — {}  ({})\n",
         p.name,
-        status_text(p.status),
+        status,
         counts_text(&p.counts)
     ));
     if p.indicators.is_empty() {
@@ -170,8 +193,15 @@ pub fn render(card: &Scorecard, min_employees: u32, unmasked: bool) -> String {
         "Målkart for {} {} — {} ({})\n",
         card.unit.code, card.unit.name, label, card.period
     );
+    if !card.complete {
+        out.push_str(&format!(
+            "{}: {label} er ikke over. Statusene gjelder tallene så langt og er ikke \
+             endelige; de sammenlignes ikke med forrige periode.\n",
+            progress::provisional_text(card.months_covered, card.months_total)
+        ));
+    }
     for p in &card.perspectives {
-        perspective(&mut out, p);
+        perspective(&mut out, p, card.complete);
     }
     out.push_str(
         "\nPeriode er perioden tallet gjelder (en årlig indikator viser siste hele år). \
@@ -219,7 +249,7 @@ pub fn render_detail(
         Some(reason) => ("*".to_string(), format!("* skjult ({})", reason.word())),
         None => (
             r.display.clone().unwrap_or_else(|| "–".to_string()),
-            status_text(r.status),
+            result_status_text(r),
         ),
     };
     let previous = if r.previous.masked.is_some() {
@@ -278,7 +308,7 @@ pub fn render_detail(
                 let r = &c.result;
                 let (value, status) = match r.masked {
                     Some(reason) => ("*".to_string(), format!("* skjult ({})", reason.word())),
-                    None => (optional(r.value, r), status_text(r.status)),
+                    None => (optional(r.value, r), result_status_text(r)),
                 };
                 [
                     c.unit.code.clone(),

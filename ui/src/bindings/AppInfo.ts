@@ -22,9 +22,14 @@ empty: boolean,
  */
 user: string, 
 /**
- * The last full calendar month (`2026-10`): the period the app opens on.
+ * The last full calendar month (`2026-10`): what a period is judged complete against.
  */
 last_full_month: string, 
+/**
+ * The latest month, up to the last full month, with a registered figure: the app opens
+ * on it (no period after it is offered by default). `None` when nothing is registered.
+ */
+last_month_with_data: string | null, 
 /**
  * «Vis umaskerte tall» is on: sick-leave figures of small groups are shown. Off at
  * every start; kept in memory only.

@@ -51,4 +51,19 @@ expected_units: number, missing_units: number, previous: PeriodValue, last_year:
  * Set when this `SF*` figure is masked for privacy: value, status (`no_data`), trend,
  * previous and last year are then hidden (sick-leave.md, docs/decisions.md).
  */
-masked: MaskReason | null, };
+masked: MaskReason | null, 
+/**
+ * The evaluated period has not ended by the last full month ("now", passed in): its
+ * `status` is computed on the months so far and shown as provisional («Foreløpig»), and
+ * its `trend` is `unknown` (a part period is not compared with a whole one).
+ * `complete` above is coverage; this is the calendar (`engine::progress`).
+ */
+provisional: boolean, 
+/**
+ * How many of the evaluated period's months have ended by the last full month.
+ */
+months_covered: number, 
+/**
+ * The evaluated period's length in months.
+ */
+months_total: number, };

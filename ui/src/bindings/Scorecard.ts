@@ -15,4 +15,24 @@ period: string, perspectives: Array<PerspectiveResult>,
  * figure from January two years before the period through December of its last year
  * (always 0 for a root unit, which lists every indicator).
  */
-left_out_without_data: number, };
+left_out_without_data: number, 
+/**
+ * Every month of the asked period has ended by the last full month ("now", passed in
+ * by the door; `engine::progress`). An incomplete period is provisional: «Foreløpig ·
+ * 2 av 3 måneder».
+ */
+complete: boolean, 
+/**
+ * How many of the asked period's months have ended by the last full month.
+ */
+months_covered: number, 
+/**
+ * The asked period's length in months.
+ */
+months_total: number, 
+/**
+ * The latest month, up to the last full month, with a registered figure (a
+ * measurement's span ending in it, sick leave, or an economy account); `None` when
+ * there is none or it was not asked (the service fills it from the store).
+ */
+last_month_with_data: string | null, };

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import {
-  type PeriodSel, isAfter, labelOfId, nextPeriod, parsePeriodId, periodId, periodLabel,
-  previousPeriod, shortLabelOfId, switchKind, yearOfId,
+  type PeriodSel, anchorOf, isAfter, labelOfId, latestComplete, nextPeriod, openingMonth,
+  parsePeriodId, periodId, periodLabel, previousPeriod, provisionalText, shortLabelOfId,
+  switchKind, yearOfId,
 } from "./period";
 
 const sel = (kind: PeriodSel["kind"], year: number, n: number): PeriodSel => ({ kind, year, n });
@@ -93,5 +94,65 @@ describe("period labels", () => {
     expect(shortLabelOfId("2026-09")).toBe("sep. 26");
     expect(shortLabelOfId("2026-K3")).toBe("K3 26");
     expect(shortLabelOfId("2025")).toBe("2025");
+  });
+});
+
+describe("honest periods: switching kind lands on the latest complete period", () => {
+  const november = { year: 2026, month: 11 };
+  const id = (kind: PeriodSel["kind"], anchor: { year: number; month: number }) => periodId(latestComplete(kind, anchor));
+
+  it("from November 2026: 3. kvartal, 2. tertial, 1. halvår, 2025, januar–november", () => {
+    expect(id("month", november)).toBe("2026-11");
+    // 4. kvartal (October–December) has not ended; 3. kvartal has.
+    expect(id("quarter", november)).toBe("2026-K3");
+    // 3. tertial is September–December: not ended.
+    expect(id("tertial", november)).toBe("2026-T2");
+    expect(id("half", november)).toBe("2026-H1");
+    expect(id("year", november)).toBe("2025");
+    // Hittil i år runs January to the anchor, never past it.
+    expect(id("ytd", november)).toBe("2026-01..2026-11");
+  });
+
+  it("from December the whole year and its last spans are complete", () => {
+    const december = { year: 2026, month: 12 };
+    expect(id("quarter", december)).toBe("2026-K4");
+    expect(id("tertial", december)).toBe("2026-T3");
+    expect(id("half", december)).toBe("2026-H2");
+    expect(id("year", december)).toBe("2026");
+    expect(id("ytd", december)).toBe("2026-01..2026-12");
+  });
+
+  it("from January and February the complete spans are last year's", () => {
+    const january = { year: 2027, month: 1 };
+    expect(id("quarter", january)).toBe("2026-K4");
+    expect(id("tertial", january)).toBe("2026-T3");
+    expect(id("half", january)).toBe("2026-H2");
+    expect(id("year", january)).toBe("2026");
+    expect(id("ytd", january)).toBe("2027-01..2027-01");
+    expect(id("quarter", { year: 2027, month: 3 })).toBe("2027-K1");
+    expect(id("tertial", { year: 2027, month: 3 })).toBe("2026-T3");
+  });
+
+  it("going back to Måned from År lands on the anchor, not December", () => {
+    // The anchor stays November 2026 while switching kind: År shows 2025, Måned again
+    // november 2026.
+    const year = latestComplete("year", november);
+    expect(periodId(year)).toBe("2025");
+    expect(periodId(latestComplete("month", november))).toBe("2026-11");
+    // Stepping moves the anchor to the period stepped to, but never past the latest month.
+    expect(anchorOf(previousPeriod(year), november)).toEqual({ year: 2024, month: 12 });
+    expect(anchorOf(nextPeriod(year), november)).toEqual(november);
+    expect(anchorOf(sel("quarter", 2026, 2), november)).toEqual({ year: 2026, month: 6 });
+  });
+
+  it("opens on the last month with data, never after the last full month", () => {
+    expect(openingMonth("2026-11", "2026-10")).toEqual({ year: 2026, month: 10 });
+    expect(openingMonth("2026-11", "2026-11")).toEqual(november);
+    expect(openingMonth("2026-11", null)).toEqual(november);
+  });
+
+  it("words a provisional period as the core does", () => {
+    expect(provisionalText(2, 3)).toBe("Foreløpig · 2 av 3 måneder");
+    expect(provisionalText(0, 1)).toBe("Foreløpig · 0 av 1 måned");
   });
 });

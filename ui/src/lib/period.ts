@@ -52,6 +52,49 @@ export function switchKind(p: PeriodSel, kind: PeriodKind): PeriodSel {
   return fromMonth(kind, year, month);
 }
 
+/** A calendar month. */
+export interface YearMonth {
+  year: number;
+  month: number;
+}
+
+/** The earlier of two months. */
+export function earlier(a: YearMonth, b: YearMonth): YearMonth {
+  return a.year * 12 + a.month <= b.year * 12 + b.month ? a : b;
+}
+
+/** The latest complete period of `kind` that ends by `anchor` — the month the picker is
+ * anchored at (the last month with data, or the month a person stepped to): November 2026
+ * gives november 2026, 3. kvartal, 2. tertial, 1. halvår, 2025 and januar–november 2026.
+ * A month and hittil i år end at the anchor itself. */
+export function latestComplete(kind: PeriodKind, anchor: YearMonth): PeriodSel {
+  if (kind === "month" || kind === "ytd") return { kind, year: anchor.year, n: anchor.month };
+  const len = SPAN[kind];
+  const done = Math.floor(anchor.month / len);
+  return done > 0 ? { kind, year: anchor.year, n: done } : { kind, year: anchor.year - 1, n: 12 / len };
+}
+
+/** The picker's anchor after a person stepped to `p`: its last month, but never after
+ * `latest` (stepping into a period that has not ended keeps the anchor at the latest). */
+export function anchorOf(p: PeriodSel, latest: YearMonth): YearMonth {
+  return earlier(lastMonth(p), latest);
+}
+
+/** The month the app is anchored at when it opens: the last month with data, never after
+ * the last full month (`null`: nothing registered yet). */
+export function openingMonth(lastFull: string, lastWithData: string | null): YearMonth {
+  const parse = (id: string): YearMonth => {
+    const [year, month] = id.split("-").map(Number);
+    return { year, month };
+  };
+  return lastWithData === null ? parse(lastFull) : earlier(parse(lastWithData), parse(lastFull));
+}
+
+/** «Foreløpig · 2 av 3 måneder» (the core's `progress::provisional_text`). */
+export function provisionalText(covered: number, total: number): string {
+  return `Foreløpig · ${covered} av ${total} ${total === 1 ? "måned" : "måneder"}`;
+}
+
 /** `2026-09`, `2026-K3`, `2026-T2`, `2026-H1`, `2026`, `2026-01..2026-09`. */
 export function periodId(p: PeriodSel): string {
   switch (p.kind) {

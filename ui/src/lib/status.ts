@@ -23,6 +23,16 @@ export const STATUS_WORD: Record<Status, string> = {
   no_target: "ingen mål",
 };
 
+/** The mark of a provisional colour: its period has not ended (the core's
+ * `IndicatorResult::provisional`, a scorecard that is not `complete`). */
+export const PROVISIONAL_MARK = "◔";
+
+/** Is this status shown as provisional? Only a colour is: `ingen data` and `ingen mål` claim
+ * no result (the CLI table does the same). */
+export function isProvisional(status: Status, provisional: boolean): boolean {
+  return provisional && (status === "green" || status === "yellow" || status === "red");
+}
+
 /** The order of the counts in a perspective's summary. */
 export const STATUS_ORDER: Status[] = ["green", "yellow", "red", "no_data", "no_target"];
 
