@@ -457,7 +457,12 @@ where
                     _ => "vist".to_string(),
                 },
             ),
-            "demo" => ("Demodata", e.key.clone(), None, "lagt inn".to_string()),
+            "demo" => (
+                "Demodata",
+                demo_subject(&e.key),
+                None,
+                "lagt inn".to_string(),
+            ),
             other => (other, e.key.clone(), None, action.to_string()),
         };
 
@@ -495,6 +500,23 @@ where
         action,
         changes,
         reason: e.reason.clone(),
+    }
+}
+
+/// `økonomi: 1080 rader` → `økonomi: 1 080 rader` (the demo's counts, grouped).
+fn demo_subject(key: &str) -> String {
+    let Some((what, rest)) = key.split_once(": ") else {
+        return key.to_string();
+    };
+    let (count, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+    if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
+        return key.to_string();
+    }
+    let grouped = crate::format::group_digits(count);
+    if tail.is_empty() {
+        format!("{what}: {grouped}")
+    } else {
+        format!("{what}: {grouped} {tail}")
     }
 }
 
@@ -929,6 +951,24 @@ mod tests {
         let row = describe(&e, &names(), &cet());
         assert_eq!(row.subject, "«Vis umaskerte tall» i appen");
         assert_eq!(row.action, "slått på");
+    }
+
+    #[test]
+    fn the_demos_counts_are_grouped() {
+        let row = describe(
+            &entry("demo", "økonomi: 1080 rader", None, None),
+            &names(),
+            &cet(),
+        );
+        assert_eq!(
+            (row.what.as_str(), row.action.as_str()),
+            ("Demodata", "lagt inn")
+        );
+        assert_eq!(row.subject, "økonomi: 1 080 rader");
+        assert!(row.changes.is_empty());
+        assert_eq!(demo_subject("enheter: 30 rader"), "enheter: 30 rader");
+        assert_eq!(demo_subject("målinger: 123456"), "målinger: 123 456");
+        assert_eq!(demo_subject("noe annet"), "noe annet");
     }
 
     #[test]
