@@ -88,11 +88,18 @@ def test_the_setting_turns_masking_off_and_back_on(open_app, demo_db: Path):
     field.clear()
     field.send_keys("0")
     app.find("[data-testid=min-employees-save]").click()
+    # Only deliberately: the change is asked about first, and nothing changes until then.
+    app.wait_text("[data-testid=min-employees-confirm-box]", lambda t: "slås maskeringen av" in t)
+    assert app.all("tbody tr[data-masked=true]")
+    app.show("[data-testid=min-employees-confirm-box]")
+    app.screenshot("43-minstegrense-bekreft")
+    app.find("[data-testid=min-employees-confirm]").click()
     app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "tbody tr[data-masked=true]"))
     app.wait_text("[data-testid=mask-note]", lambda t: "slått av" in t)
     field.clear()
     field.send_keys("5")
     app.find("[data-testid=min-employees-save]").click()
+    app.find("[data-testid=min-employees-confirm]").click()
     app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "tbody tr[data-masked=true]"))
     assert root
 

@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "audit",
     "backup",
     "restore",
+    "open_database",
+    "new_database",
     "sick_leave_summary",
     "economy_report",
     "export_sick_leave",

@@ -978,7 +978,23 @@ fn the_audit_log_lists_who_changed_what_newest_first_and_filters_like_the_app() 
         table.starts_with("Endringsloggen: 4 endringer, nyeste først"),
         "{table}"
     );
-    assert!(table.contains("(grunn: Rettet regnskap)"), "{table}");
+    assert!(table.contains("Grunn: Rettet regnskap"), "{table}");
+    // In words (the service's `AuditRow`): the month by name, what happened, the unit by
+    // code and name with its fields labelled, and no JSON or field keys.
+    let unlock = table
+        .lines()
+        .find(|l| l.contains("låst opp"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(unlock.contains("Låst måned"), "{unlock}");
+    assert!(unlock.contains("mars 2026"), "{unlock}");
+    assert!(unlock.contains("kl. "), "{unlock}");
+    assert!(
+        table.contains("A Avdeling A") && table.contains("Overordnet enhet: K Kommunen"),
+        "{table}"
+    );
+    for raw in ["locked_by", "locked_at", "{\"", "parent:"] {
+        assert!(!table.contains(raw), "{raw} in {table}");
+    }
     let none = ok(&malkart(&db, &["audit", "--unit", "X"])).stdout.clone();
     assert!(none.contains("Ingen endringer"), "{none}");
 

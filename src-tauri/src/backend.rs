@@ -14,9 +14,10 @@ use malkart::engine::sickleave::Privacy;
 use malkart::engine::{Scorecard, UnitNode};
 use malkart::error::IpcError;
 use malkart::import::ImportKind;
-use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
+use malkart::model::{Comment, LockedMonth, Target};
 use malkart::period::{Month, Period};
 use malkart::service::admin::{self, TargetInput};
+use malkart::service::audit::AuditRow;
 use malkart::service::detail::{self, IndicatorDetail, Sparkline};
 use malkart::service::imports::{self, ImportOutcome};
 use malkart::service::{self, CachedEngine, EngineCache};
@@ -47,11 +48,16 @@ pub struct AppInfo {
     pub sick_leave_unmasked: bool,
 }
 
+/// The database file in use and its open store, or why it could not be opened.
+struct Open {
+    path: PathBuf,
+    store: std::result::Result<Store, IpcError>,
+}
+
 pub struct Backend {
-    db_path: PathBuf,
-    /// The open store, or why it could not be opened. Behind one mutex so that a restore
-    /// can close the file, replace it and open it again.
-    store: Mutex<std::result::Result<Store, IpcError>>,
+    /// Behind one mutex so that a restore can close the file, replace it and open it again,
+    /// and the broken-database screen can open another file or a new one.
+    open: Mutex<Open>,
     engines: EngineCache,
     /// «Vis umaskerte tall»: in memory only, so off again when the app restarts.
     unmasked: AtomicBool,
@@ -77,8 +83,10 @@ fn current_month() -> Month {
 impl Backend {
     fn with(db_path: PathBuf, store: std::result::Result<Store, IpcError>) -> Backend {
         Backend {
-            db_path,
-            store: Mutex::new(store),
+            open: Mutex::new(Open {
+                path: db_path,
+                store,
+            }),
             engines: EngineCache::new(),
             unmasked: AtomicBool::new(false),
         }
@@ -92,10 +100,16 @@ impl Backend {
     }
 
     fn open_store(path: &Path) -> Result<Store> {
+        Self::open_store_dir(path)?;
+        Store::open(path)
+    }
+
+    /// Creates the folder of the database file when it is missing.
+    fn open_store_dir(path: &Path) -> Result<()> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io_write(dir, e))?;
         }
-        Store::open(path)
+        Ok(())
     }
 
     /// When not even the database's path could be found: every command reports `error`.
@@ -116,16 +130,18 @@ impl Backend {
     /// Runs `job` on the open store; the open error when there is none. A SQLite error
     /// names the database file.
     pub(crate) fn with_store<T>(&self, job: impl FnOnce(&mut Store) -> Result<T>) -> IpcResult<T> {
-        let mut guard = lock(&self.store);
-        match guard.as_mut() {
-            Ok(store) => Ok(job(store).map_err(|e| e.at(&self.db_path))?),
+        let mut guard = lock(&self.open);
+        let Open { path, store } = &mut *guard;
+        match store.as_mut() {
+            Ok(store) => Ok(job(store).map_err(|e| e.at(path))?),
             Err(e) => Err(e.clone()),
         }
     }
 
     pub fn info(&self) -> IpcResult<AppInfo> {
+        let guard = lock(&self.open);
         let base = AppInfo {
-            db_path: self.db_path.display().to_string(),
+            db_path: guard.path.display().to_string(),
             open_error: None,
             empty: false,
             user: String::new(),
@@ -133,8 +149,7 @@ impl Backend {
             last_month_with_data: None,
             sick_leave_unmasked: self.sick_leave_unmasked(),
         };
-        let guard = lock(&self.store);
-        match guard.as_ref() {
+        match guard.store.as_ref() {
             Err(e) => Ok(AppInfo {
                 open_error: Some(e.clone()),
                 ..base
@@ -263,8 +278,8 @@ impl Backend {
     /// Imports a file of `kind`; with `dry_run` nothing is stored. A refused file is an
     /// outcome with its wrong lines, not an error: the UI lists them.
     pub fn import(&self, kind: ImportKind, path: &str, dry_run: bool) -> IpcResult<ImportOutcome> {
-        let mut guard = lock(&self.store);
-        let store = guard.as_mut().map_err(|e| e.clone())?;
+        let mut guard = lock(&self.open);
+        let store = guard.store.as_mut().map_err(|e| e.clone())?;
         // Not `with_store`: an import's errors name the file, not the database.
         Ok(imports::import_file(store, kind, Path::new(path), dry_run)?)
     }
@@ -290,8 +305,9 @@ impl Backend {
         self.with_store(|store| admin::unlock_month(store, month, reason))
     }
 
-    pub fn audit(&self, filter: AuditFilter) -> IpcResult<Vec<AuditEntry>> {
-        self.with_store(|store| admin::audit(store, &filter))
+    /// The audit log in Norwegian words, times in this machine's local time.
+    pub fn audit(&self, filter: AuditFilter) -> IpcResult<Vec<AuditRow>> {
+        self.with_store(|store| service::audit::rows(store, &filter, &chrono::Local))
     }
 
     /// A consistent, verified copy of the open database at `dest`. An existing `dest` is
@@ -308,15 +324,77 @@ impl Backend {
     /// it and its path returned. The open database is closed first and opened again after,
     /// whether or not the copy was accepted.
     pub fn restore(&self, source: &str) -> IpcResult<Option<String>> {
-        let mut guard = lock(&self.store);
-        *guard = Err(IpcError {
-            kind: "restoring".into(),
-            message: "gjenoppretting pågår".into(),
-            field: None,
-        });
-        let result = admin::restore(&self.db_path, Path::new(source));
-        *guard = Self::open_store(&self.db_path).map_err(IpcError::from);
+        let mut guard = lock(&self.open);
+        if guard.path.as_os_str().is_empty() {
+            return Err(no_path());
+        }
+        guard.store = Err(busy("gjenoppretting pågår"));
+        let result = admin::restore(&guard.path, Path::new(source));
+        guard.store = Self::open_store(&guard.path).map_err(IpcError::from);
         self.engines.clear();
         Ok(result?.map(|p| p.display().to_string()))
     }
+
+    /// «Velg en annen fil»: opens the existing Målkart database at `path` instead (for this
+    /// session; `--db` or `MALKART_DB` choose it at start). A file that cannot be opened is
+    /// refused and the database in use stays as it was.
+    pub fn open_database(&self, path: &str) -> IpcResult<AppInfo> {
+        let path = PathBuf::from(path.trim());
+        let store = Store::open_existing(&path).map_err(|e| e.at(&path))?;
+        {
+            let mut guard = lock(&self.open);
+            *guard = Open {
+                path,
+                store: Ok(store),
+            };
+        }
+        self.engines.clear();
+        self.unmasked.store(false, Ordering::Relaxed);
+        self.info()
+    }
+
+    /// «Lag ny database»: only when the database cannot be opened — the broken file is kept
+    /// beside it (`….skadet-<tid>`, the path returned) and a new, empty one is made in its
+    /// place. A database that is open is refused and left as it is.
+    pub fn new_database(&self) -> IpcResult<Option<String>> {
+        let mut guard = lock(&self.open);
+        if guard.path.as_os_str().is_empty() {
+            return Err(no_path());
+        }
+        if guard.store.is_ok() {
+            return Err(Error::Conflict(format!(
+                "databasen {} er åpen og i orden; Målkart lager ikke en ny database i stedet \
+                 for den",
+                guard.path.display()
+            ))
+            .into());
+        }
+        let previous = std::mem::replace(&mut guard.store, Err(busy("en ny database lages")));
+        let result = Self::open_store_dir(&guard.path)
+            .and_then(|()| admin::new_database_instead(&guard.path));
+        guard.store = match &result {
+            Ok(_) => Self::open_store(&guard.path).map_err(IpcError::from),
+            Err(_) => previous,
+        };
+        self.engines.clear();
+        Ok(result?.map(|p| p.display().to_string()))
+    }
+}
+
+/// The database is being replaced: every other command waits for it, then gets this.
+fn busy(what: &str) -> IpcError {
+    IpcError {
+        kind: "restoring".into(),
+        message: what.into(),
+        field: None,
+    }
+}
+
+fn no_path() -> IpcError {
+    Error::Invalid(
+        "Målkart vet ikke hvor databasen skal ligge; velg en annen fil, eller start Målkart \
+         med --db FIL"
+            .to_string(),
+    )
+    .into()
 }

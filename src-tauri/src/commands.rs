@@ -13,8 +13,9 @@ use malkart::engine::{Scorecard, UnitNode};
 use malkart::error::IpcError;
 use malkart::export::Format;
 use malkart::import::ImportKind;
-use malkart::model::{AuditEntry, Comment, LockedMonth, Target};
+use malkart::model::{Comment, LockedMonth, Target};
 use malkart::service::admin::TargetInput;
+use malkart::service::audit::AuditRow;
 use malkart::service::detail::{IndicatorDetail, Sparkline};
 use malkart::service::economy_grid::{
     EconomyGrid, EconomySave, EconomySaved, Measure, Spread, SpreadInput,
@@ -166,7 +167,7 @@ pub async fn unlock_month(
 }
 
 #[tauri::command]
-pub async fn audit(backend: Shared<'_>, query: AuditFilter) -> Result<Vec<AuditEntry>, IpcError> {
+pub async fn audit(backend: Shared<'_>, query: AuditFilter) -> Result<Vec<AuditRow>, IpcError> {
     blocking(&backend, move |b| b.audit(query)).await
 }
 
@@ -186,6 +187,18 @@ pub async fn backup(
 #[tauri::command]
 pub async fn restore(backend: Shared<'_>, path: String) -> Result<Option<String>, IpcError> {
     blocking(&backend, move |b| b.restore(&path)).await
+}
+
+/// «Velg en annen fil» on the broken-database screen: opens another existing database.
+#[tauri::command]
+pub async fn open_database(backend: Shared<'_>, path: String) -> Result<AppInfo, IpcError> {
+    blocking(&backend, move |b| b.open_database(&path)).await
+}
+
+/// «Lag ny database» on the broken-database screen: the broken file kept beside a new one.
+#[tauri::command]
+pub async fn new_database(backend: Shared<'_>) -> Result<Option<String>, IpcError> {
+    blocking(&backend, |b| b.new_database()).await
 }
 
 #[tauri::command]

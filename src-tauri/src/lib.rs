@@ -41,6 +41,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::audit,
             commands::backup,
             commands::restore,
+            commands::open_database,
+            commands::new_database,
             commands::sick_leave_summary,
             commands::economy_report,
             commands::export_sick_leave,

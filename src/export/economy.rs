@@ -1,11 +1,15 @@
 //! The economy report as a `Document`: the spec's columns in order and the definitions.
 //!
-//! `Prognose` is `Cell::Marked` where units of the row's subtree sent no forecast and count
-//! as on budget; the mark says how many (`2 uten prognose`). CSV writes only the number.
+//! `Prognose` is `Cell::Marked` with `†` where units of the row's subtree sent no forecast and
+//! count as on budget, as the app marks it; the note «Enheter uten prognose» explains the
+//! mark and says how many. CSV writes only the number.
 
 use super::{Cell, Column, ColumnKind, Document, Note, Row};
 use crate::engine::economy::EconomyReport;
 use crate::period::Period;
+
+/// The mark beside a forecast that is (partly) the budget, as in the app.
+pub const NO_FORECAST_MARK: &str = "†";
 
 fn column(header: &str, kind: ColumnKind) -> Column {
     Column {
@@ -65,10 +69,7 @@ pub fn document(report: &EconomyReport, exported_at: &str) -> Document {
                 number(r.deviation_pct),
                 number(r.spent_pct),
                 if r.units_without_forecast > 0 {
-                    Cell::Marked(
-                        r.forecast,
-                        format!("{} uten prognose", r.units_without_forecast),
-                    )
+                    Cell::Marked(r.forecast, NO_FORECAST_MARK.to_string())
                 } else {
                     Cell::Number(r.forecast)
                 },
@@ -107,9 +108,9 @@ pub fn document(report: &EconomyReport, exported_at: &str) -> Document {
             "Alle enheter med budsjett har levert prognose.".to_string()
         } else {
             format!(
-                "{without} {} med budsjett har ikke levert prognose og regnes som i balanse: \
-                 prognosen er satt lik årsbudsjettet. Radene det gjelder er merket \
-                 «uten prognose» med antallet enheter.",
+                "{NO_FORECAST_MARK} Prognose = budsjett: {without} {} med budsjett har ikke \
+                 levert prognose og regnes som i balanse: prognosen er satt lik årsbudsjettet. \
+                 Rader der minst én enhet mangler prognose, er merket {NO_FORECAST_MARK}.",
                 if without == 1 { "enhet" } else { "enheter" }
             )
         }],
@@ -188,10 +189,7 @@ mod tests {
             doc.period,
             "1. tertial 2026 (2026-T1), hittil i år til og med april 2026"
         );
-        assert_eq!(
-            doc.rows[0].cells[9],
-            Cell::Marked(1_230_000.0, "2 uten prognose".into())
-        );
+        assert_eq!(doc.rows[0].cells[9], Cell::Marked(1_230_000.0, "†".into()));
         assert_eq!(doc.rows[1].cells[9], Cell::Number(1_230_000.0));
         assert_eq!(doc.rows[1].depth, 1);
         assert_eq!(doc.rows[0].cells[8], Cell::Empty);

@@ -68,6 +68,9 @@ pub enum ColumnKind {
     Days,
     /// A percentage (or percentage points) with one decimal; the value is in percent (7.3).
     Percent,
+    /// A change in percentage points with one decimal, signed as on screen: `+0,3`, `−0,4`,
+    /// `0,0` in XLSX and PDF; CSV writes the number alone (`0,3`, `-0,4`).
+    Change,
     /// Kroner: whole kroner rounded half away from zero in CSV, `# ##0` in XLSX and PDF.
     Kroner,
     /// A status word with a mark that survives black-and-white printing.

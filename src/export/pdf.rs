@@ -340,14 +340,31 @@ impl Table {
 fn is_numeric(kind: ColumnKind) -> bool {
     matches!(
         kind,
-        ColumnKind::Integer | ColumnKind::Days | ColumnKind::Percent | ColumnKind::Kroner
+        ColumnKind::Integer
+            | ColumnKind::Days
+            | ColumnKind::Percent
+            | ColumnKind::Change
+            | ColumnKind::Kroner
     )
 }
 
-/// A cell as printed: Norwegian numbers (`1 234 567`, `7,3`, `−1,7`), `*`, `▲ gul`.
+/// A change with one decimal, signed as the app shows it: `+0,3`, `−0,4`, and `0,0` for
+/// what rounds to nothing.
+fn signed(value: f64) -> String {
+    let text = number(value, 1);
+    if text.starts_with('−') || text == "0,0" {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// A cell as printed: Norwegian numbers (`1 234 567`, `7,3`, `−1,7`, `+0,3`), `*`, `▲ gul`;
+/// a marked figure with its mark apart (`395 022 000 †`).
 fn cell_text(kind: ColumnKind, cell: &Cell) -> String {
     let figure = |value: f64| match kind {
         ColumnKind::Days | ColumnKind::Percent => number(value, 1),
+        ColumnKind::Change => signed(value),
         ColumnKind::Kroner | ColumnKind::Integer => number(value, 0),
         ColumnKind::Text | ColumnKind::Name | ColumnKind::Status => {
             value.to_string().replace('.', ",")
@@ -730,10 +747,27 @@ mod tests {
         let fonts = Fonts::load().unwrap();
         for face in [&fonts.regular_ref, &fonts.bold_ref] {
             let charmap = face.charmap();
-            for c in "æøåÆØÅ●▲■○–−…·".chars() {
+            for c in "æøåÆØÅ●▲■○–−…·†".chars() {
                 assert!(charmap.map(c).is_some(), "DejaVu mangler «{c}»");
             }
         }
+    }
+
+    #[test]
+    fn a_change_carries_its_sign_and_a_mark_stands_apart_from_its_number() {
+        // As the app shows them: +0,3 and −0,4 percentage points; what rounds to 0,0 has no
+        // sign (−0,04 → 0,0).
+        let change = |v: f64| cell_text(ColumnKind::Change, &Cell::Number(v));
+        assert_eq!(change(0.3), "+0,3");
+        assert_eq!(change(-0.44), "−0,4");
+        assert_eq!(change(0.04), "0,0");
+        assert_eq!(change(-0.04), "0,0");
+        assert_eq!(change(12.35), "+12,4");
+        // A forecast that is the budget: the number, a space, the mark — no count glued on.
+        assert_eq!(
+            cell_text(ColumnKind::Kroner, &Cell::Marked(395_022_000.0, "†".into())),
+            "395 022 000 †"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub const COLUMNS: [(&str, ColumnKind); 15] = [
     ("Korttid 1-16 dager %", ColumnKind::Percent),
     ("Langtid over 16 dager %", ColumnKind::Percent),
     ("Fravær % samme periode i fjor", ColumnKind::Percent),
-    ("Endring prosentpoeng", ColumnKind::Percent),
+    ("Endring prosentpoeng", ColumnKind::Change),
     ("Mål %", ColumnKind::Percent),
     ("Status", ColumnKind::Status),
 ];
@@ -231,6 +231,8 @@ mod tests {
         );
         assert_eq!(doc.columns[1].kind, ColumnKind::Name);
         assert_eq!(doc.columns[4].kind, ColumnKind::Days);
+        // The change is signed in XLSX and PDF as on screen (`+0,3`).
+        assert_eq!(doc.columns[12].kind, ColumnKind::Change);
         assert_eq!(
             (doc.title.as_str(), doc.sheet.as_str()),
             ("Sykefraværsrapport", "Sykefravær")

@@ -146,13 +146,19 @@ fn write_about(sheet: &mut Worksheet, doc: &Document) -> std::result::Result<(),
 fn is_numeric(kind: ColumnKind) -> bool {
     matches!(
         kind,
-        ColumnKind::Integer | ColumnKind::Days | ColumnKind::Percent | ColumnKind::Kroner
+        ColumnKind::Integer
+            | ColumnKind::Days
+            | ColumnKind::Percent
+            | ColumnKind::Change
+            | ColumnKind::Kroner
     )
 }
 
 fn number_format(kind: ColumnKind) -> &'static str {
     match kind {
         ColumnKind::Days | ColumnKind::Percent => "0.0",
+        // Signed as on screen: `+0,3`, `−0,4` (a real minus), `0,0`.
+        ColumnKind::Change => "+0.0;\"−\"0.0;0.0",
         ColumnKind::Kroner => "#,##0",
         ColumnKind::Integer => "0",
         ColumnKind::Text | ColumnKind::Name | ColumnKind::Status => "General",
@@ -165,6 +171,7 @@ fn figure_width(kind: ColumnKind, value: f64) -> usize {
     let sign = usize::from(value < 0.0);
     match kind {
         ColumnKind::Days | ColumnKind::Percent => digits + 2 + sign,
+        ColumnKind::Change => digits + 3,
         ColumnKind::Kroner => digits + (digits - 1) / 3 + sign,
         _ => digits + sign,
     }
@@ -347,6 +354,26 @@ mod tests {
         assert_eq!(code(1, 4), "0.0");
         assert_eq!(code(1, 2), "0");
         assert_eq!(code(2, 5), "#,##0\" b\"");
+    }
+
+    #[test]
+    fn a_change_column_stays_a_number_signed_by_its_format() {
+        let mut d = doc();
+        d.columns[4].kind = ColumnKind::Change;
+        let bytes = render(&d).unwrap();
+        let mut book = Xlsx::new(Cursor::new(bytes)).unwrap();
+        let styles = book.worksheet_style("Økonomi").unwrap();
+        let code = styles
+            .get((1, 4))
+            .cloned()
+            .unwrap_or_default()
+            .number_format
+            .map(|n| n.format_code)
+            .unwrap_or_default();
+        // `+0,3` and `−0,4` (a real minus) as the app shows them, `0,0` for zero.
+        assert_eq!(code, "+0.0;\"−\"0.0;0.0");
+        let table = book.worksheet_range("Økonomi").unwrap();
+        assert!(matches!(table.get_value((1, 4)), Some(Data::Float(_))));
     }
 
     #[test]

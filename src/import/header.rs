@@ -243,16 +243,18 @@ impl Columns {
             .filter_map(|(_, f)| f.as_ref().map(|(col, name)| (*col, name.as_str())))
     }
 
-    /// `ukjente kolonner ble ikke lest: «a», «b»`, when there are any.
+    /// `ukjente kolonner ble ikke lest: «a», «b»` (one: `en ukjent kolonne ble ikke lest:
+    /// «a»`), when there are any.
     pub fn unknown_warning(&self) -> Option<String> {
-        if self.unknown.is_empty() {
-            return None;
-        }
         let names: Vec<String> = self.unknown.iter().map(|n| format!("«{n}»")).collect();
-        Some(format!(
-            "ukjente kolonner ble ikke lest: {}",
-            names.join(", ")
-        ))
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(format!("en ukjent kolonne ble ikke lest: {one}")),
+            many => Some(format!(
+                "ukjente kolonner ble ikke lest: {}",
+                many.join(", ")
+            )),
+        }
     }
 }
 
@@ -304,7 +306,7 @@ mod tests {
             .unwrap_or_else(|p| panic!("{:?}", p));
         assert_eq!(
             cols.unknown_warning().as_deref(),
-            Some("ukjente kolonner ble ikke lest: «merknad»")
+            Some("en ukjent kolonne ble ikke lest: «merknad»")
         );
         assert!(!cols.has("nivå"));
         let rs = records(&["2026", "x", "SF"]);

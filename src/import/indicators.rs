@@ -229,9 +229,12 @@ pub fn parse(
     }
     if !factor_ignored.is_empty() {
         let lines: Vec<String> = factor_ignored.iter().map(u64::to_string).collect();
+        let which = match lines.as_slice() {
+            [one] => format!("linje {one}"),
+            many => format!("linjene {}", many.join(", ")),
+        };
         warnings.push(format!(
-            "faktor gjelder bare indikatorer med aggregering brøk og ble ikke lest på linje {}",
-            lines.join(", ")
+            "faktor gjelder bare indikatorer med aggregering brøk og ble ikke lest på {which}"
         ));
     }
     out

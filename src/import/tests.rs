@@ -337,6 +337,19 @@ fn factor_on_a_non_ratio_is_a_warning_and_a_non_positive_factor_an_error() {
         p.warnings,
         vec!["faktor gjelder bare indikatorer med aggregering brøk og ble ikke lest på linje 2"]
     );
+    // Two such lines: «linjene», in the plural.
+    let p = ok(
+        ImportKind::Indicators,
+        &format!(
+            "{IND_HEADER};faktor\nNY;Ny;brukere;lav;år;sum;100\nNZ;Nz;brukere;lav;år;sum;100\n"
+        ),
+    );
+    assert_eq!(
+        p.warnings,
+        vec![
+            "faktor gjelder bare indikatorer med aggregering brøk og ble ikke lest på linjene 2, 3"
+        ]
+    );
     assert_eq!(
         only_error(
             ImportKind::Indicators,
@@ -630,7 +643,7 @@ fn english_headers_comma_delimiter_and_unknown_columns() {
     );
     assert_eq!(
         p.warnings,
-        vec!["ukjente kolonner ble ikke lest: «Comment»"]
+        vec!["en ukjent kolonne ble ikke lest: «Comment»"]
     );
     assert_eq!(measurements(p)[0].figure, Figure::Value { value: 7.5 });
 }

@@ -165,3 +165,38 @@ pub fn backup(store: &Store, dest: &Path, overwrite: bool) -> Result<Option<Path
 pub fn restore(db_path: &Path, source: &Path) -> Result<Option<PathBuf>> {
     crate::storage::restore(db_path, source)
 }
+
+/// Starts over with a new, empty database at `db_path` when the file there cannot be opened
+/// (damaged, or not a Målkart database): the old file is kept beside it
+/// (`malkart.db.skadet-<tid>`) and its path returned; `None` when there was no file. A
+/// database that opens is refused and left as it is, and so is one made by a newer version
+/// of Målkart (it is not broken: this version is too old for it). Close every `Store` on
+/// `db_path` first.
+pub fn new_database_instead(db_path: &Path) -> Result<Option<PathBuf>> {
+    if db_path.as_os_str().is_empty() {
+        return Err(Error::Invalid(
+            "Målkart vet ikke hvor databasen skal ligge; velg en annen fil, eller start \
+             Målkart med --db FIL"
+                .to_string(),
+        ));
+    }
+    if db_path.exists() {
+        match Store::open_existing(db_path) {
+            Ok(_) => {
+                return Err(Error::Conflict(format!(
+                    "databasen {} kan åpnes, så Målkart lager ikke en ny database i stedet for \
+                     den; den er ikke endret",
+                    db_path.display()
+                )))
+            }
+            // A newer version's file is not broken: this version is too old for it.
+            Err(e @ Error::NewerSchema { .. }) => return Err(e),
+            // A folder where the file should be is not set aside.
+            Err(e) if db_path.is_dir() => return Err(e),
+            Err(_) => {}
+        }
+    }
+    let kept = crate::storage::set_aside(db_path, "skadet")?;
+    Store::open(db_path)?;
+    Ok(kept)
+}

@@ -15,9 +15,11 @@
 //! - [`reports`] — the sick-leave summary and the economy report, and their exports
 //! - [`imports`] — a file imported (or tried) as an outcome the UI lists
 //! - [`admin`] — targets, comments, locks, the audit log, privacy, the demo, backup/restore
+//! - [`audit`] — the audit log in Norwegian words (labels, names, local time, what changed)
 //! - [`files`] — writing a file atomically
 
 pub mod admin;
+pub mod audit;
 pub mod detail;
 pub mod economy_grid;
 pub mod engines;

@@ -273,6 +273,28 @@ fn rename(from: &Path, to: &Path) -> Result<()> {
     fs::rename(from, to).map_err(|e| Error::io_write(to, e))
 }
 
+/// Moves the database at `db_path` (with its `-wal` and `-shm`) aside to a free name beside
+/// it, `<name>.<what>-<tid>`, and returns that name; `None` when there is no file. The WAL
+/// is folded into the main file first when SQLite can, so the kept file is whole on its own.
+pub fn set_aside(db_path: &Path, what: &str) -> Result<Option<PathBuf>> {
+    if !db_path.exists() {
+        return Ok(None);
+    }
+    if let Ok(conn) = Connection::open(db_path) {
+        let _ = conn.busy_timeout(db::busy_timeout());
+        let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    }
+    let kept = free_name(db_path, what);
+    rename(db_path, &kept)?;
+    for suffix in ["-wal", "-shm"] {
+        let side = sibling(db_path, suffix);
+        if side.exists() {
+            rename(&side, &sibling(&kept, suffix))?;
+        }
+    }
+    Ok(Some(kept))
+}
+
 pub fn restore(db_path: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     let src = verify(backup)?;
     let dir = tempfiles::folder_of(db_path);
@@ -289,26 +311,12 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     }
     drop(src);
 
-    let kept = if db_path.exists() {
-        // Fold the WAL into the main file, so that the kept file is whole on its own.
-        if let Ok(conn) = Connection::open(db_path) {
-            let _ = conn.busy_timeout(db::busy_timeout());
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        }
-        let kept = free_name(db_path, "før-gjenoppretting");
-        if let Err(e) = rename(db_path, &kept) {
+    let kept = match set_aside(db_path, "før-gjenoppretting") {
+        Ok(kept) => kept,
+        Err(e) => {
             tempfiles::remove(&tmp);
             return Err(e);
         }
-        for suffix in ["-wal", "-shm"] {
-            let side = sibling(db_path, suffix);
-            if side.exists() {
-                rename(&side, &sibling(&kept, suffix))?;
-            }
-        }
-        Some(kept)
-    } else {
-        None
     };
     if let Err(e) = rename(&tmp, db_path) {
         tempfiles::remove(&tmp);

@@ -595,6 +595,13 @@ pub fn restore(db_path: &Path, backup: &Path) -> Result<Option<PathBuf>> {
     backup::restore(db_path, backup)
 }
 
+/// Moves the database file at `db_path` (and its `-wal`/`-shm`) aside to
+/// `<name>.<what>-<tid>` beside it and returns that path; `None` when there is no file.
+/// Close every `Store` on `db_path` first.
+pub fn set_aside(db_path: &Path, what: &str) -> Result<Option<PathBuf>> {
+    backup::set_aside(db_path, what)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

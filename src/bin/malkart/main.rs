@@ -135,10 +135,14 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
                 to,
                 limit: (limit > 0).then_some(limit),
             };
-            let entries = admin::audit(&store, &filter)?;
             match format {
-                Format::Json => json(&entries),
-                Format::Table => Ok(table::render_audit(&entries)),
+                // JSON keeps the stored entries as they are, for machines.
+                Format::Json => json(&admin::audit(&store, &filter)?),
+                Format::Table => Ok(table::render_audit(&service::audit::rows(
+                    &store,
+                    &filter,
+                    &chrono::Local,
+                )?)),
             }
         }
         Command::Lock { month } => {

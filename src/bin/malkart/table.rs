@@ -6,8 +6,8 @@ use malkart::engine::{
     progress, IndicatorResult, PerspectiveResult, Scorecard, Status, StatusCounts, Trend,
 };
 use malkart::format::{round_half_away, with_unit};
-use malkart::model::AuditEntry;
 use malkart::period::Period;
+use malkart::service::audit::AuditRow;
 use malkart::service::detail::IndicatorDetail;
 
 /// The mark and word of a status: `● grønn`, `▲ gul`, `■ rød`, `○ ingen data`, `– ingen mål`.
@@ -339,36 +339,32 @@ fn label_of(id: &str) -> String {
     Period::parse(id).map_or_else(|_| id.to_string(), |p| p.label())
 }
 
-/// `malkart audit`: the audit log, newest first, one line per change — when, who, from what
-/// source, what changed and from what to what (the stored JSON, shortened), and an
+/// `malkart audit`: the audit log, newest first, one line per change — when (local time),
+/// who, from what source, what and which (by name), what happened, and only the fields that
+/// changed in Norwegian words (the service's `AuditRow`, as the app shows it), with an
 /// unlock's reason.
-pub fn render_audit(entries: &[AuditEntry]) -> String {
-    if entries.is_empty() {
+pub fn render_audit(rows: &[AuditRow]) -> String {
+    if rows.is_empty() {
         return "Ingen endringer i endringsloggen passer til utvalget.\n".to_string();
     }
-    let rows: Vec<[String; 6]> = entries
+    let cells: Vec<[String; 7]> = rows
         .iter()
-        .map(|e| {
-            let value =
-                |v: &Option<String>| v.as_deref().map_or("–".to_string(), |v| shorten(v, 40));
-            let mut change = format!("{} → {}", value(&e.old), value(&e.new));
-            if let Some(reason) = &e.reason {
-                change.push_str(&format!(" (grunn: {reason})"));
-            }
+        .map(|r| {
             [
-                e.at.chars().take(19).collect::<String>().replace('T', " "),
-                e.user.clone(),
-                shorten(&e.source, 24),
-                e.entity.clone(),
-                e.key.clone(),
-                change,
+                r.time.clone(),
+                r.user.clone(),
+                shorten(&r.source, 24),
+                r.what.clone(),
+                r.subject.clone(),
+                r.action.clone(),
+                r.change_text(),
             ]
         })
         .collect();
     let mut out = format!(
         "Endringsloggen: {} {}, nyeste først\n",
-        entries.len(),
-        if entries.len() == 1 {
+        rows.len(),
+        if rows.len() == 1 {
             "endring"
         } else {
             "endringer"
@@ -376,9 +372,11 @@ pub fn render_audit(entries: &[AuditEntry]) -> String {
     );
     columns(
         &mut out,
-        &["tid", "bruker", "kilde", "hva", "nøkkel", "endring"],
-        &rows,
-        &[false; 6],
+        &[
+            "tid", "bruker", "kilde", "hva", "gjelder", "handling", "endring",
+        ],
+        &cells,
+        &[false; 7],
     );
     out
 }

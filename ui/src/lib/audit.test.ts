@@ -1,15 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { describeChange } from "./audit";
+import { auditCount } from "./audit";
 
-describe("audit change text", () => {
-  it("writes a changed value as old → new", () => {
-    expect(describeChange({ old: '{"value":6.9}', new: '{"value":7.3}' })).toBe("value: 6.9 → value: 7.3");
+describe("audit log count", () => {
+  it("says endring for one and endringer for more", () => {
+    expect(auditCount(1, 500)).toBe("1 endring, nyeste først.");
+    expect(auditCount(2, 500)).toBe("2 endringer, nyeste først.");
+    expect(auditCount(499, 500)).toBe("499 endringer, nyeste først.");
   });
-  it("writes a creation and a deletion", () => {
-    expect(describeChange({ old: null, new: '{"target":7,"red_limit":null}' })).toBe("opprettet: target: 7");
-    expect(describeChange({ old: '"Tekst"', new: null })).toBe("slettet: Tekst");
-  });
-  it("keeps text that is not JSON as it is", () => {
-    expect(describeChange({ old: "ikke json", new: "annet" })).toBe("ikke json → annet");
+  it("says the list was cut when it reached the limit", () => {
+    expect(auditCount(500, 500)).toBe("De 500 nyeste endringene (filtrer for å se eldre).");
   });
 });

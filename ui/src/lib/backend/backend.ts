@@ -12,7 +12,7 @@ import type { ImportOutcome } from "../../bindings/ImportOutcome";
 import type { Target } from "../../bindings/Target";
 import type { TargetInput } from "../../bindings/TargetInput";
 import type { LockedMonth } from "../../bindings/LockedMonth";
-import type { AuditEntry } from "../../bindings/AuditEntry";
+import type { AuditRow } from "../../bindings/AuditRow";
 import type { AuditFilter } from "../../bindings/AuditFilter";
 import type { SickLeaveSummary } from "../../bindings/SickLeaveSummary";
 import type { EconomyReport } from "../../bindings/EconomyReport";
@@ -54,12 +54,19 @@ export interface Backend {
   lockedMonths(): Promise<LockedMonth[]>;
   lockMonth(month: string): Promise<boolean>;
   unlockMonth(month: string, reason: string): Promise<boolean>;
-  audit(query: AuditFilter): Promise<AuditEntry[]>;
+  /** The audit log in Norwegian words, newest first. */
+  audit(query: AuditFilter): Promise<AuditRow[]>;
   /** `overwrite` only once the person has agreed to replace an existing file (the save
    *  dialog asks); returns where the replaced file was kept. */
   backup(path: string, overwrite: boolean): Promise<string | null>;
   /** Returns where the replaced database was kept. */
   restore(path: string): Promise<string | null>;
+  /** «Velg en annen fil» when the database cannot be opened: opens another existing
+   *  database for this session; a file that cannot be opened is refused. */
+  openDatabase(path: string): Promise<AppInfo>;
+  /** «Lag ny database» when the database cannot be opened: the broken file is kept beside
+   *  a new, empty one; returns where it was kept. */
+  newDatabase(): Promise<string | null>;
   /** The system's file dialogs; `null` when the person cancels. */
   chooseFile(title: string, extensions: string[]): Promise<string | null>;
   chooseSaveFile(title: string, defaultName: string): Promise<string | null>;
