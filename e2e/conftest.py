@@ -238,6 +238,26 @@ class App:
         SHOTS.mkdir(parents=True, exist_ok=True)
         self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
 
+    def screenshots(self, name: str, sizes=((1280, 720), (1920, 1080))):
+        """The screen at each window size the issues ask to look at (`<name>-1280x720.png`,
+        `<name>-1920x1080.png`), then the window back at its size. Each picture is taken
+        once the page has been laid out at that width (waited for, not slept)."""
+        before = self.driver.get_window_size()
+        try:
+            for width, height in sizes:
+                self.resize(width, height)
+                self.screenshot(f"{name}-{width}x{height}")
+        finally:
+            self.resize(before["width"], before["height"])
+
+    def resize(self, width: int, height: int):
+        """The window at `width`×`height`, waited for until the page sees the new width."""
+        self.driver.set_window_size(width, height)
+        self.wait(lambda d: d.execute_script("return window.innerWidth") == width, 10)
+        # Two animation frames: the layout for the new width has been painted.
+        self.driver.execute_async_script(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));")
+
     # -- what a person does -------------------------------------------------------------
     def wait_for_scorecard(self, unit: str | None = None, period: str | None = None):
         def ready(d):

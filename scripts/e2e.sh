@@ -43,4 +43,4 @@ export MALKART_SCREENSHOTS="$root/target/e2e-screenshots"
 mkdir -p "$MALKART_SCREENSHOTS"
 # No accessibility bus under Xvfb: keep GTK from waiting for one.
 export NO_AT_BRIDGE=1
-exec xvfb-run -a -s "-screen 0 1440x900x24" python3 -m pytest e2e -v "$@"
+exec xvfb-run -a -s "-screen 0 1920x1200x24" python3 -m pytest e2e -v "$@"

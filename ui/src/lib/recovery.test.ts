@@ -7,7 +7,7 @@ import type { AppInfo } from "../bindings/AppInfo";
 function fake(over: { chosen?: string | null; restore?: () => Promise<string | null>; open?: () => Promise<AppInfo>; made?: () => Promise<string | null> } = {}) {
   const calls: string[] = [];
   const info = (path: string): AppInfo => ({
-    db_path: path, open_error: null, empty: false, user: "kari", last_full_month: "2026-10", sick_leave_unmasked: false,
+    db_path: path, open_error: null, empty: false, user: "kari", last_full_month: "2026-10", last_month_with_data: "2026-10", sick_leave_unmasked: false,
   });
   return {
     calls,
