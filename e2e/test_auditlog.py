@@ -77,7 +77,7 @@ def test_the_audit_log_speaks_norwegian(open_app, demo_db: Path, tmp_path: Path)
         assert raw not in log, f"{raw!r} i endringsloggen"
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}", log), log
     app.show("[data-testid=audit]")
-    app.screenshot("40-endringslogg-1280")
+    app.screenshots("40-endringslogg")
 
 
 def test_unlock_without_a_reason_says_why_nothing_happened(open_app, demo_db: Path):
@@ -95,7 +95,7 @@ def test_unlock_without_a_reason_says_why_nothing_happened(open_app, demo_db: Pa
     newest = cli_json(demo_db, "audit", "--limit", "1", "--format", "json")[0]
     assert (newest["entity"], newest["period"], newest["old"]) == ("lås", month, None), newest
     app.show("[data-testid=locks]")
-    app.screenshot("41-lås-opp-uten-grunn")
+    app.screenshots("41-lås-opp-uten-grunn")
 
 
 def test_a_broken_database_offers_a_new_one_and_keeps_the_broken_file(open_app, tmp_path: Path):
@@ -108,7 +108,7 @@ def test_a_broken_database_offers_a_new_one_and_keeps_the_broken_file(open_app, 
     for action in ["recover-restore", "recover-open", "recover-new"]:
         app.find(f"[data-testid={action}]")
     at_1280x720(app)
-    app.screenshot("42-skadet-database")
+    app.screenshots("42-skadet-database")
     app.find("[data-testid=recover-new]").click()
     app.find("[data-testid=recover-new-confirm]").click()
     # The app starts over on a new, empty database: the demo is offered.
