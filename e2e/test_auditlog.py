@@ -4,11 +4,13 @@ fields that changed; no JSON keys, no RFC 3339 times."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 from conftest import cli, cli_json, last_full_month, month_id
 
@@ -24,6 +26,15 @@ def at_1280x720(app):
         app.driver.set_window_size(1280, 720)
     except WebDriverException:
         pass
+
+
+def retype(field, text: str):
+    """Selects all in a field and types `text` over it, as a person does (WebDriver's
+    clear() fires no input event, so the page would not see the field emptied)."""
+    field.send_keys(Keys.CONTROL, "a")
+    field.send_keys(Keys.BACKSPACE)
+    if text:
+        field.send_keys(text)
 
 
 def row_with(app, *words: str) -> str:
@@ -78,6 +89,26 @@ def test_the_audit_log_speaks_norwegian(open_app, demo_db: Path, tmp_path: Path)
     assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}", log), log
     app.show("[data-testid=audit]")
     app.screenshots("40-endringslogg")
+
+    # The date filter reads dates as Norwegians write them. The entries were written by the
+    # real clock (an audit entry's time is when it happened), so the filter takes the date
+    # of the newest entry as the log shows it: from that day, it is listed; to the day
+    # before, nothing is.
+    newest = re.search(r"(\d{2})\.(\d{2})\.(\d{4}) kl\.", app.find("[data-testid=audit-row]").text)
+    day = dt.date(int(newest[3]), int(newest[2]), int(newest[1]))
+    rows = len(app.all("[data-testid=audit-row]"))
+    before = day - dt.timedelta(days=1)
+    app.find("[data-testid=audit-to]").send_keys(f"{before.day:02}.{before.month:02}.{before.year}")
+    app.find("[data-testid=audit] button[type=submit]").click()
+    app.wait_text("[data-testid=audit]", lambda t: "Ingen endringer passer til filteret." in t)
+    retype(app.find("[data-testid=audit-to]"), "")
+    app.find("[data-testid=audit-from]").send_keys(f"{day.day}.{day.month}.{day.year}")
+    app.find("[data-testid=audit] button[type=submit]").click()
+    app.wait(lambda d: len(app.all("[data-testid=audit-row]")) == rows)
+    # A date written the webview's way is refused with the field named; the list stays.
+    retype(app.find("[data-testid=audit-to]"), "12/02/2026")
+    app.find("[data-testid=audit] button[type=submit]").click()
+    app.wait_text("[data-testid=audit] [role=alert]", "Til: «12/02/2026» er ikke en dato. Skriv for eksempel 2.12.2026.")
 
 
 def test_unlock_without_a_reason_says_why_nothing_happened(open_app, demo_db: Path):

@@ -15,5 +15,7 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts"],
     environment: "./vitest.client-env.ts",
+    // Times are shown in the machine's zone: the tests fix it, so they pass on any machine.
+    env: { TZ: "Europe/Oslo" },
   },
 });

@@ -61,6 +61,9 @@ pub struct Backend {
     engines: EngineCache,
     /// «Vis umaskerte tall»: in memory only, so off again when the app restarts.
     unmasked: AtomicBool,
+    /// Where «Velg en annen fil» writes the choice for the next start; none when the
+    /// database was given by `--db` or `MALKART_DB` (then that rules every start).
+    choice_file: Option<PathBuf>,
 }
 
 type IpcResult<T> = std::result::Result<T, IpcError>;
@@ -89,7 +92,15 @@ impl Backend {
             }),
             engines: EngineCache::new(),
             unmasked: AtomicBool::new(false),
+            choice_file: None,
         }
+    }
+
+    /// A database opened with «Velg en annen fil» is written to `choice_file` and opened
+    /// again at the next start (`dbpath::remembered_choice`).
+    pub fn remembering_choice_in(mut self, choice_file: PathBuf) -> Backend {
+        self.choice_file = Some(choice_file);
+        self
     }
 
     /// Opens (creating and migrating when missing) the database at `db_path`. A failure is
@@ -335,12 +346,20 @@ impl Backend {
         Ok(result?.map(|p| p.display().to_string()))
     }
 
-    /// «Velg en annen fil»: opens the existing Målkart database at `path` instead (for this
-    /// session; `--db` or `MALKART_DB` choose it at start). A file that cannot be opened is
-    /// refused and the database in use stays as it was.
+    /// «Velg en annen fil»: opens the existing Målkart database at `path` instead, and (when
+    /// the app was not started with `--db` or `MALKART_DB`) opens it again at the next
+    /// start. A file that cannot be opened is refused and the database in use stays as it
+    /// was.
     pub fn open_database(&self, path: &str) -> IpcResult<AppInfo> {
         let path = PathBuf::from(path.trim());
         let store = Store::open_existing(&path).map_err(|e| e.at(&path))?;
+        if let Some(file) = &self.choice_file {
+            // Not remembered is not lost: the file is open now and the person can choose it
+            // again; the next start opens the usual database.
+            if let Err(e) = crate::dbpath::remember_choice(file, &path) {
+                eprintln!("Målkart kunne ikke huske valget av database: {e}");
+            }
+        }
         {
             let mut guard = lock(&self.open);
             *guard = Open {

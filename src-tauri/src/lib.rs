@@ -59,12 +59,26 @@ pub fn builder<R: tauri::Runtime>(
         ])
 }
 
-/// Opens the database (`--db`, else `MALKART_DB`, else the data directory) and runs the app.
+/// Opens the database (`--db`, else `MALKART_DB`, else the file last chosen with «Velg en
+/// annen fil», else the data directory's) and runs the app.
 pub fn run() {
     let explicit = dbpath::explicit_db_arg(std::env::args_os().skip(1));
-    let backend = match malkart::storage::resolve_path(explicit.as_deref()) {
-        Ok(path) => Backend::open(path),
-        Err(e) => Backend::unopened(e.into()),
+    let chosen_at_start = explicit.is_some()
+        || std::env::var_os(malkart::storage::ENV_DB).is_some_and(|p| !p.is_empty());
+    // Without --db or MALKART_DB the person's own choice counts, and a new one is remembered.
+    let choice_file = (!chosen_at_start)
+        .then(malkart::storage::app_data_dir)
+        .flatten()
+        .map(|dir| dir.join(dbpath::CHOICE_FILE));
+    let remembered = choice_file.as_deref().and_then(dbpath::remembered_choice);
+    let backend =
+        match remembered.map_or_else(|| malkart::storage::resolve_path(explicit.as_deref()), Ok) {
+            Ok(path) => Backend::open(path),
+            Err(e) => Backend::unopened(e.into()),
+        };
+    let backend = match choice_file {
+        Some(file) => backend.remembering_choice_in(file),
+        None => backend,
     };
     let app = builder(tauri::Builder::default(), Arc::new(backend)).run(tauri::generate_context!());
     if let Err(e) = app {

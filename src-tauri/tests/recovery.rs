@@ -84,6 +84,32 @@ fn another_file_is_opened_instead() {
 }
 
 #[test]
+fn the_file_chosen_is_opened_again_at_the_next_start() {
+    let (dir, db, good) = broken();
+    let choice = dir.path().join("valg").join("valgt-database.txt");
+    let backend = Backend::open(db.clone()).remembering_choice_in(choice.clone());
+    // A refused file is not remembered.
+    let other = dir.path().join("ogsaa-skadet.db");
+    std::fs::write(&other, JUNK).expect("junk");
+    backend
+        .open_database(&other.display().to_string())
+        .expect_err("refused");
+    assert!(!choice.exists(), "a refused file was remembered");
+    backend
+        .open_database(&good.display().to_string())
+        .expect("opened");
+    let remembered = std::fs::read_to_string(&choice).expect("remembered");
+    assert_eq!(std::path::Path::new(remembered.trim()), good.as_path());
+    // Started with --db or MALKART_DB (no choice file given), nothing is written.
+    let fixed = Backend::open(db.clone());
+    std::fs::remove_file(&choice).expect("removed");
+    fixed
+        .open_database(&good.display().to_string())
+        .expect("opened");
+    assert!(!choice.exists());
+}
+
+#[test]
 fn a_file_that_does_not_open_is_refused_and_nothing_changes() {
     let (dir, db, _) = broken();
     let backend = Backend::open(db.clone());

@@ -36,13 +36,19 @@ pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(path) = std::env::var_os(ENV_DB).filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(path));
     }
-    let base = dirs::data_dir().ok_or_else(|| {
+    let base = app_data_dir().ok_or_else(|| {
         Error::Invalid(format!(
             "fant ikke datamappen til operativsystemet; oppgi databasen med --db FIL eller \
              miljøvariabelen {ENV_DB}"
         ))
     })?;
-    Ok(base.join(APP_DIR).join(DB_FILE))
+    Ok(base.join(DB_FILE))
+}
+
+/// Målkart's folder in the OS data directory (`$XDG_DATA_HOME/no.malkart.app` on Linux),
+/// where the database lives unless `--db` or `MALKART_DB` say otherwise.
+pub fn app_data_dir() -> Option<PathBuf> {
+    dirs::data_dir().map(|base| base.join(APP_DIR))
 }
 
 /// Opens (creating, with its folders) the file without changing it: no pragma that writes

@@ -49,6 +49,8 @@ pub fn resolve_path(explicit: Option<&Path>) -> Result<PathBuf> {
     db::resolve_path(explicit)
 }
 
+pub use db::{app_data_dir, ENV_DB};
+
 pub use dataset::window as dataset_window;
 
 /// A new stable id for a row without a natural key: a UUID v7 (time-ordered, random

@@ -41,7 +41,12 @@ describe("Norwegian number formatting", () => {
 
   it("writes a share as whole percent and a time the Norwegian way", () => {
     expect(formatShare(11 / 12)).toBe("92 %"); // 91.67 → 92
+    // The tests run in Europe/Oslo (vite.config.ts): CET in November, CEST in June.
     expect(formatDateTime("2026-11-23T16:05:42+01:00")).toBe("23.11.2026 kl. 16:05");
+    expect(formatDateTime("2026-11-23T15:05:42+00:00")).toBe("23.11.2026 kl. 16:05");
+    expect(formatDateTime("2026-12-01T23:30:00Z")).toBe("02.12.2026 kl. 00:30"); // past midnight in Oslo
+    expect(formatDateTime("2026-06-30T22:15:00Z")).toBe("01.07.2026 kl. 00:15"); // UTC+2 in summer
+    expect(formatDateTime("ikke en tid")).toBe("ikke en tid");
   });
 
   it("keeps the digit groups of a number on one line for display", () => {

@@ -60,11 +60,14 @@ export function formatShare(share: number): string {
   return withUnit(share * 100, 0, "%");
 }
 
-/** An RFC 3339 time as Norwegians write it: `23.11.2026 kl. 16:05`. */
+/** An RFC 3339 time as Norwegians write it, in this machine's time zone (a lock or a
+ *  comment written elsewhere, or in summer, is shown in the reader's own clock time):
+ *  `23.11.2026 kl. 16:05`. A text that is not such a time is shown as it is. */
 export function formatDateTime(rfc3339: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})/.exec(rfc3339);
-  if (!m) return rfc3339;
-  return `${m[3]}.${m[2]}.${m[1]} kl. ${m[4]}:${m[5]}`;
+  const at = new Date(rfc3339);
+  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(rfc3339) || Number.isNaN(at.getTime())) return rfc3339;
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(at.getDate())}.${p(at.getMonth() + 1)}.${at.getFullYear()} kl. ${p(at.getHours())}:${p(at.getMinutes())}`;
 }
 
 /** For display: the spaces inside a number (`13 913,00`, `1 000 døgn`) become no-break
