@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine with only the Rust and Node toolchains lacks:
 # the system libraries Tauri 2 builds against, the tools the tests drive (Xvfb, WebKit's
-# WebDriver, tauri-driver, poppler, sqlite3), and the UI's npm packages. Idempotent: a second
+# WebDriver, tauri-driver, poppler, sqlite3, PostgreSQL for the server's tests), and the UI's npm packages. Idempotent: a second
 # run installs nothing and takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +14,8 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core
   # screenshots, PDF text (export tests), XLSX parts (unzip), benchmarks beside sqlite3
   imagemagick poppler-utils unzip sqlite3 hyperfine
+  # the Målkart server's tests start their own throwaway PostgreSQL cluster (scripts/pg.sh)
+  postgresql
 )
 
 missing=()
