@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh Debian 12 machine with only the Rust and Node toolchains lacks:
 # the system libraries Tauri 2 builds against, the tools the tests drive (Xvfb, WebKit's
-# WebDriver, tauri-driver, poppler, sqlite3, PostgreSQL for the server's tests), and the UI's npm packages. Idempotent: a second
-# run installs nothing and takes seconds.
+# WebDriver, tauri-driver, poppler, sqlite3, PostgreSQL for the server's tests), and the
+# UI's npm packages. Idempotent: a second run installs nothing and takes seconds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,0 +1,152 @@
+//! The roles table of sharing.md §2 as code: what a caller may read. Every pull filter asks
+//! `Rights`; there is no second copy of these rules (docs/sharing-design.md §4).
+//!
+//! Reading, as decided for part 1: definitions (perspectives, indicators, settings, locked
+//! months) are the whole municipality's and every role reads them; units and every figure
+//! tied to a unit are limited for a `leser` and an `enhetsleder` to the units given and
+//! their subtrees. A given unit whose parent is outside that set is the top of the caller's
+//! tree: its `parent` is sent as empty, so a replica holds no unit it may not read.
+
+use sha2::{Digest, Sha256};
+use tokio_postgres::Client;
+
+use crate::accounts::Role;
+use crate::error::Result;
+use crate::sessions::Caller;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rights {
+    pub role: Role,
+    /// The readable units, sorted; `None`: every unit.
+    pub units: Option<Vec<String>>,
+    /// The units given (sorted) and the tree's epoch (`tree_epoch`, bumped by every move):
+    /// together with the role, what the readable set follows from.
+    pub given: Vec<String>,
+    pub epoch: i64,
+}
+
+impl Rights {
+    /// The caller's rights now: the role, and for a `leser` or `enhetsleder` the units given
+    /// with everything below them (a cycle in the tree cannot loop: `UNION` stops it).
+    pub async fn of(client: &Client, caller: &Caller) -> Result<Rights> {
+        if !caller.role.limited_to_units() {
+            return Ok(Rights {
+                role: caller.role,
+                units: None,
+                given: Vec::new(),
+                epoch: 0,
+            });
+        }
+        let given = client
+            .query(
+                "SELECT unit FROM user_units WHERE user_id = $1 ORDER BY unit",
+                &[&caller.user_id],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let epoch: i64 = client
+            .query_one("SELECT epoch FROM tree_epoch", &[])
+            .await?
+            .get(0);
+        let rows = client
+            .query(
+                "WITH RECURSIVE readable (code) AS (
+                     SELECT unit FROM user_units WHERE user_id = $1
+                     UNION
+                     SELECT u.code FROM units u JOIN readable r ON u.parent = r.code
+                 )
+                 SELECT code FROM readable ORDER BY code",
+                &[&caller.user_id],
+            )
+            .await?;
+        Ok(Rights {
+            role: caller.role,
+            units: Some(rows.iter().map(|r| r.get(0)).collect()),
+            given,
+            epoch,
+        })
+    }
+
+    pub fn reads_unit(&self, code: &str) -> bool {
+        match &self.units {
+            None => true,
+            Some(units) => units.binary_search_by(|u| u.as_str().cmp(code)).is_ok(),
+        }
+    }
+
+    /// A fingerprint of what the caller may read. A replica pulled under another scope (a
+    /// new role, other units given, a unit moved anywhere in the tree) is refilled from
+    /// scratch, so it never keeps rows it may no longer read nor misses old rows it now
+    /// may. A unit created inside a subtree changes no scope: it and its rows are new to
+    /// the feed and come with the next pull.
+    pub fn scope(&self) -> String {
+        let mut hash = Sha256::new();
+        hash.update(self.role.as_str().as_bytes());
+        if self.units.is_some() {
+            hash.update(self.epoch.to_le_bytes());
+            for unit in &self.given {
+                hash.update(b"\0");
+                hash.update(unit.as_bytes());
+            }
+        }
+        hex::encode(&hash.finalize()[..16])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_scope_changes_with_the_role_and_the_units() {
+        let strings = |u: &[&str]| u.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let r = |role, given: &[&str], readable: Option<&[&str]>, epoch| Rights {
+            role,
+            units: readable.map(strings),
+            given: strings(given),
+            epoch,
+        };
+        let leader = r(Role::Enhetsleder, &["3100"], Some(&["3100", "3110"]), 0);
+        // A new unit below hers changes nothing; a move anywhere (epoch), other units
+        // given or another role does.
+        let grown = r(
+            Role::Enhetsleder,
+            &["3100"],
+            Some(&["3100", "3110", "3120"]),
+            0,
+        );
+        assert_eq!(leader.scope(), grown.scope());
+        assert_ne!(
+            leader.scope(),
+            r(Role::Enhetsleder, &["3100"], Some(&["3100"]), 1).scope()
+        );
+        assert_ne!(
+            leader.scope(),
+            r(Role::Leser, &["3100"], Some(&["3100"]), 0).scope()
+        );
+        assert_ne!(
+            leader.scope(),
+            r(Role::Enhetsleder, &["3110"], Some(&["3110"]), 0).scope()
+        );
+        assert_ne!(
+            r(Role::Enhetsleder, &["31", "00"], Some(&["00", "31"]), 0).scope(),
+            r(Role::Enhetsleder, &["3100"], Some(&["3100"]), 0).scope()
+        );
+        assert_ne!(
+            r(Role::Okonom, &[], None, 0).scope(),
+            r(Role::Administrator, &[], None, 0).scope()
+        );
+        let r = |role, units: Option<&[&str]>| Rights {
+            role,
+            units: units.map(strings),
+            given: Vec::new(),
+            epoch: 0,
+        };
+        let leader = r(Role::Enhetsleder, Some(&["3100", "3110"]));
+        assert!(leader.reads_unit("3110"));
+        assert!(!leader.reads_unit("3120"));
+        assert!(r(Role::Okonom, None).reads_unit("9999"));
+    }
+}

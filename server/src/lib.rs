@@ -1,0 +1,26 @@
+//! The Målkart server (sharing.md): one municipality's data in PostgreSQL behind an HTTP
+//! API, with accounts and roles. The design and its decisions: docs/sharing-design.md.
+//!
+//! - `config` — the TOML file; plain HTTP only on loopback.
+//! - `db` — connections, the pool, embedded forward-only migrations (`server/migrations/`),
+//!   the check that the server's database role cannot change the audit log.
+//! - `accounts` — roles, Argon2id passwords, the login throttle, add/set-role/disable.
+//! - `access` — the roles table as code: what a caller may read (`Rights`).
+//! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): units and indicators so far.
+//! - `sessions` — login, tokens (stored hashed), expiry, revocation.
+//! - `audit` — the append-only audit log.
+//! - `http` — the router, the `Authenticated` extractor, serving with graceful shutdown.
+//! - `clock` — the one source of "now" (`MALKART_SERVER_NOW` for tests).
+
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod pull;
+pub mod sessions;
+
+pub use error::{Error, Result};
