@@ -206,6 +206,17 @@ mod tests {
     }
 
     #[test]
+    fn the_example_config_is_valid() {
+        let c = Config::parse(include_str!("../malkart-server.example.toml")).unwrap();
+        assert_eq!(c.listen_address().unwrap().port(), 8640);
+        assert_eq!(
+            c.owner_url(),
+            "host=127.0.0.1 port=5432 dbname=malkart user=postgres"
+        );
+        assert!(c.tls.is_none());
+    }
+
+    #[test]
     fn unknown_and_missing_fields_are_named_with_their_line() {
         let e = Config::parse("listen = \"127.0.0.1:1\"\n[database]\nurl = \"x\"\ntsl = 1\n")
             .unwrap_err();

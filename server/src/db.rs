@@ -47,21 +47,31 @@ pub fn pool(config: &Config) -> Result<Pool> {
             recycling_method: RecyclingMethod::Fast,
         },
     );
+    // A request waits at most this long for a connection, and a new connection at most this
+    // long for PostgreSQL: an unreachable database answers 503, it does not hang requests.
+    let patience = Some(std::time::Duration::from_secs(10));
     Pool::builder(manager)
         .max_size(config.database.pool_size)
         .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(patience)
+        .create_timeout(patience)
+        .recycle_timeout(patience)
         .build()
         .map_err(|e| Error::Internal(format!("kunne ikke lage forbindelsespoolen: {e}")))
 }
 
 fn parse_url(url: &str) -> Result<tokio_postgres::Config> {
-    tokio_postgres::Config::from_str(url).map_err(|e| {
+    let mut config = tokio_postgres::Config::from_str(url).map_err(|e| {
         Error::Config(format!(
             "[database]: «{}» er ikke en gyldig tilkoblingsstreng for PostgreSQL ({e}); \
              skriv for eksempel \"host=127.0.0.1 port=5432 dbname=malkart user=malkart_server\"",
             redact_password(url)
         ))
-    })
+    })?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(std::time::Duration::from_secs(10));
+    }
+    Ok(config)
 }
 
 /// The connection string without a password, for messages and logs.

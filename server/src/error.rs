@@ -40,7 +40,7 @@ pub enum Error {
     /// The database could not be reached (the text says which and why).
     #[error("{0}")]
     Unavailable(String),
-    #[error("databasefeil: {0}")]
+    #[error("databasefeil: {}", database_words(.0))]
     Database(#[from] tokio_postgres::Error),
     #[error("{0}")]
     Io(String),
@@ -96,4 +96,16 @@ pub fn unavailable(e: &tokio_postgres::Error) -> Error {
         "kunne ikke koble til PostgreSQL ({reason}); sjekk [database] i konfigurasjonsfilen \
          og at databasen kjører"
     ))
+}
+
+/// PostgreSQL's own message (with its detail), without the driver's wrapping.
+fn database_words(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => match db.detail() {
+            Some(detail) => format!("{} ({detail})", db.message()),
+            None => db.message().to_string(),
+        },
+        None if e.is_closed() => "forbindelsen til PostgreSQL ble brutt".to_string(),
+        None => e.to_string(),
+    }
 }

@@ -6,6 +6,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::error::{ContextKind, ErrorKind};
 use clap::{Parser, Subcommand};
 use malkart_server::accounts::{self, Role};
 use malkart_server::audit::Actor;
@@ -65,7 +66,17 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) => {
+            e.exit()
+        }
+        Err(e) => {
+            eprintln!("feil: {}", argument_message(&e));
+            eprintln!("se «malkart-server --help»");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -208,5 +219,29 @@ fn init_logs(format: LogFormat) {
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Text => builder.init(),
+    }
+}
+
+/// A usage error in Norwegian (clap's own words are English).
+fn argument_message(e: &clap::Error) -> String {
+    let ctx = |kind: ContextKind| e.get(kind).map(ToString::to_string).unwrap_or_default();
+    let arg = ctx(ContextKind::InvalidArg);
+    match e.kind() {
+        ErrorKind::MissingRequiredArgument => format!("mangler {arg}"),
+        ErrorKind::InvalidValue | ErrorKind::TooFewValues => format!("{arg} mangler en verdi"),
+        ErrorKind::UnknownArgument => format!("ukjent valg eller argument «{arg}»"),
+        ErrorKind::InvalidSubcommand => format!(
+            "ukjent kommando «{}»; kommandoene er init, run, add-user, set-role og disable-user",
+            ctx(ContextKind::InvalidSubcommand)
+        ),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "mangler kommando; kommandoene er init, run, add-user, set-role og disable-user"
+                .to_string()
+        }
+        ErrorKind::ArgumentConflict => format!(
+            "{arg} kan ikke brukes sammen med {}",
+            ctx(ContextKind::PriorArg)
+        ),
+        _ => format!("argumentene er ikke gyldige ({})", e.kind()),
     }
 }

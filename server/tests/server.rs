@@ -611,3 +611,107 @@ fn a_pull_never_misses_a_transaction_that_commits_after_a_later_one() {
     assert_eq!(codes(&after), ["A", "B"]);
     assert!(codes(&pull(&server, &ada, Some(&after))).is_empty());
 }
+
+#[test]
+fn two_inits_at_once_both_succeed_and_migrate_once() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let config = cluster.config("");
+    let c = config.to_str().unwrap();
+    let spawn = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_malkart-server"))
+            .args(["init", "--config", c])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    // One of them migrated (0 → 1), the other found the work done under the lock.
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout)
+    );
+    assert_eq!(said.matches("fra skjema 0 til 1").count(), 1, "{said}");
+    assert_eq!(said.matches("allerede skjema 1").count(), 1, "{said}");
+    assert_eq!(cluster.psql("SELECT count(*) FROM perspectives"), "4");
+}
+
+#[test]
+fn with_tls_the_server_listens_on_any_address_over_https_only() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let dir = cluster.dir.path();
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(dir.join("server.key"))
+        .arg("-out")
+        .arg(dir.join("server.pem"))
+        .output();
+    if !made.as_ref().is_ok_and(|o| o.status.success()) {
+        eprintln!("hopper over: openssl kan ikke lage et testsertifikat");
+        return;
+    }
+    // Relative paths are relative to the config file's folder.
+    let config = cluster.config("[tls]\ncertificate = \"server.pem\"\nkey = \"server.key\"\n");
+    let text = std::fs::read_to_string(&config)
+        .unwrap()
+        .replace("127.0.0.1:0", "0.0.0.0:0");
+    std::fs::write(&config, text).unwrap();
+    let c = config.to_str().unwrap();
+    assert!(cli(&["init", "--config", c], "", T0).status.success());
+
+    let server = Server::start(&config, T0);
+    assert!(
+        server.https && server.addr.starts_with("0.0.0.0:"),
+        "{}",
+        server.addr
+    );
+    // Plain HTTP to the TLS port gets no answer from the API.
+    let plain = std::panic::catch_unwind(|| {
+        common::request(
+            &format!("127.0.0.1:{}", server.port()),
+            "GET",
+            "/api/v1/health",
+            None,
+            None,
+        )
+    });
+    assert!(plain.map(|r| r.status != 200).unwrap_or(true));
+    // HTTPS with the certificate trusted: healthy (curl, when the machine has it).
+    let curl = std::process::Command::new("curl")
+        .args(["-s", "--cacert"])
+        .arg(dir.join("server.pem"))
+        .arg(format!("https://localhost:{}/api/v1/health", server.port()))
+        .output();
+    if let Ok(out) = curl {
+        assert!(out.status.success(), "curl: {}", stderr(&out));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("\"status\":\"ok\""));
+    }
+    assert!(server.terminate().success());
+
+    // A certificate that is not there: refused, in words, naming the file.
+    std::fs::remove_file(dir.join("server.pem")).unwrap();
+    let out = cli(&["run", "--config", c], "", T0);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("kunne ikke lese sertifikatet"),
+        "{}",
+        stderr(&out)
+    );
+}

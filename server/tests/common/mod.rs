@@ -267,7 +267,10 @@ pub fn stderr(out: &Output) -> String {
 /// `malkart-server run` at the instant `now`; ready when it has printed its address.
 pub struct Server {
     child: Child,
+    /// `ADDRESS:PORT` as announced (`0.0.0.0:…` when listening on every address).
     pub addr: String,
+    /// `https` when it announced TLS.
+    pub https: bool,
 }
 
 impl Server {
@@ -290,9 +293,10 @@ impl Server {
         BufReader::new(child.stdout.take().unwrap())
             .read_line(&mut line)
             .unwrap();
-        let addr = line
-            .trim()
+        let line_text = line.trim();
+        let addr = line_text
             .strip_prefix("Målkart-serveren lytter på http://")
+            .or_else(|| line_text.strip_prefix("Målkart-serveren lytter på https://"))
             .map(str::to_string);
         let Some(addr) = addr else {
             let _ = child.kill();
@@ -300,7 +304,8 @@ impl Server {
             let log = std::fs::read_to_string(&log_path).unwrap_or_default();
             panic!("serveren startet ikke ({status}): {line:?}\n{log}");
         };
-        Server { child, addr }
+        let https = line_text.contains("https://");
+        Server { child, addr, https }
     }
 
     /// SIGTERM, and the exit status once it has stopped.
@@ -311,6 +316,11 @@ impl Server {
             .unwrap();
         assert!(status.success());
         self.child.wait().unwrap()
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.rsplit(':').next().unwrap().parse().unwrap()
     }
 
     pub fn get(&self, path: &str, token: Option<&str>) -> Response {
