@@ -14,6 +14,18 @@ use crate::accounts::Role;
 use crate::error::Result;
 use crate::sessions::Caller;
 
+/// Who may read the rows of a table (sharing.md §2), the one rule pull asks per table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Read {
+    /// Definitions of the whole municipality: perspectives, indicators, locks, settings.
+    Everyone,
+    /// Rows tied to a unit: readable when the unit is (a row without a unit — a default
+    /// target for «alle enheter» — is a definition, readable by all).
+    ByUnit,
+    /// Raw sick-leave rows: never for a `leser` (she gets the masked summary), else by unit.
+    RawSickLeave,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rights {
     pub role: Role,
@@ -67,6 +79,20 @@ impl Rights {
             given,
             epoch,
         })
+    }
+
+    /// Whether the caller may read a row of a table read by `read`, tied to `unit`.
+    pub fn reads(&self, read: Read, unit: Option<&str>) -> bool {
+        match read {
+            Read::Everyone => true,
+            Read::ByUnit => unit.is_none_or(|u| self.reads_unit(u)),
+            Read::RawSickLeave => self.reads_any(read) && unit.is_some_and(|u| self.reads_unit(u)),
+        }
+    }
+
+    /// Whether the caller may read any row of such a table (a `leser` no raw sick leave).
+    pub fn reads_any(&self, read: Read) -> bool {
+        read != Read::RawSickLeave || self.role != Role::Leser
     }
 
     pub fn reads_unit(&self, code: &str) -> bool {
@@ -145,6 +171,15 @@ mod tests {
             epoch: 0,
         };
         let leader = r(Role::Enhetsleder, Some(&["3100", "3110"]));
+        let reader = r(Role::Leser, Some(&["3100", "3110"]));
+        assert!(leader.reads(Read::RawSickLeave, Some("3110")));
+        assert!(!leader.reads(Read::RawSickLeave, Some("3120")));
+        assert!(!reader.reads(Read::RawSickLeave, Some("3110")));
+        assert!(reader.reads(Read::ByUnit, Some("3110")));
+        assert!(reader.reads(Read::ByUnit, None));
+        assert!(!reader.reads(Read::ByUnit, Some("4000")));
+        assert!(reader.reads(Read::Everyone, Some("4000")));
+        assert!(r(Role::Okonom, None).reads(Read::RawSickLeave, Some("4000")));
         assert!(leader.reads_unit("3110"));
         assert!(!leader.reads_unit("3120"));
         assert!(r(Role::Okonom, None).reads_unit("9999"));

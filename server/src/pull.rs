@@ -1,17 +1,24 @@
 //! Pull (sharing.md §3): every change after a watermark that the caller may read, and the
-//! next watermark. The feed is keyed on the writing transaction (`xid`), and the watermark
-//! is the `xmin` of the pull's own snapshot: every transaction below it had finished, every
-//! one still running is at or above it and so comes with the next pull. A pull therefore
-//! never misses a transaction that commits after a later-starting one
-//! (docs/sharing-design.md §3). A row may come twice; replicas apply by version.
+//! next watermark. The feed is keyed on the writing transaction (`xid`, stamped by a
+//! trigger on every write), and the watermark is the `xmin` of the pull's own snapshot:
+//! every transaction below it had finished, every one still running is at or above it and
+//! so comes with the next pull. A pull therefore never misses a transaction that commits
+//! after a later-starting one (docs/sharing-design.md §3). A row may come twice; replicas
+//! apply by version.
 //!
-//! Part 1 pulls units and indicators; the other tables follow the same pattern.
+//! Every replicated table is one `Feed`: its rows as JSON objects with the table's own
+//! column names (as in the desktop's SQLite schema) plus `version` and `cell_versions`,
+//! filtered in SQL by the caller's units and checked again row by row with
+//! `Rights::reads` — a filter that let a row through by mistake fails the pull instead of
+//! leaking it.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio_postgres::{Client, IsolationLevel};
 
-use crate::access::Rights;
+use crate::access::{Read, Rights};
 use crate::error::{Error, Result};
 
 /// `GET /api/v1/pull?after=W&scope=S`: no `after` (or another scope) is a first pull.
@@ -30,46 +37,82 @@ pub struct Pulled {
     /// True when this is everything the caller may read (a first pull, or a new scope):
     /// the replica replaces what it has instead of merging.
     pub reset: bool,
-    pub changes: Changes,
+    /// Per table (every table named, also when empty), the changed rows in key order.
+    pub changes: BTreeMap<&'static str, Vec<Value>>,
+    /// Rows deleted since the watermark (`entity`, `key`, `version`).
+    pub deletions: Vec<Value>,
 }
 
-#[derive(Debug, Default, Serialize)]
-pub struct Changes {
-    pub units: Vec<UnitRow>,
-    pub indicators: Vec<IndicatorRow>,
+/// One replicated table: its name, key order, the column naming its unit, who reads it.
+struct Feed {
+    table: &'static str,
+    order: &'static str,
+    unit: Option<&'static str>,
+    read: Read,
 }
 
-#[derive(Debug, Serialize)]
-pub struct UnitRow {
-    pub code: String,
-    pub name: String,
-    pub parent: Option<String>,
-    pub level: Option<String>,
-    pub sort: i64,
-    pub version: i64,
-    pub cell_versions: Value,
-}
-
-#[derive(Debug, Serialize)]
-pub struct IndicatorRow {
-    pub code: String,
-    pub name: String,
-    pub perspective: String,
-    pub goal: Option<String>,
-    pub description: String,
-    pub source: String,
-    pub responsible: String,
-    pub unit_label: String,
-    pub decimals: i32,
-    pub direction: String,
-    pub frequency: String,
-    pub aggregation: String,
-    pub unit_rollup: String,
-    pub factor: f64,
-    pub builtin: bool,
-    pub version: i64,
-    pub cell_versions: Value,
-}
+const FEEDS: &[Feed] = &[
+    Feed {
+        table: "perspectives",
+        order: "key",
+        unit: None,
+        read: Read::Everyone,
+    },
+    Feed {
+        table: "units",
+        order: "code",
+        unit: Some("code"),
+        read: Read::ByUnit,
+    },
+    Feed {
+        table: "indicators",
+        order: "code",
+        unit: None,
+        read: Read::Everyone,
+    },
+    Feed {
+        table: "targets",
+        order: "indicator, unit, year",
+        unit: Some("unit"),
+        read: Read::ByUnit,
+    },
+    Feed {
+        table: "measurements",
+        order: "indicator, span_first, unit",
+        unit: Some("unit"),
+        read: Read::ByUnit,
+    },
+    Feed {
+        table: "sick_leave",
+        order: "month, unit",
+        unit: Some("unit"),
+        read: Read::RawSickLeave,
+    },
+    Feed {
+        table: "economy",
+        order: "month, unit",
+        unit: Some("unit"),
+        read: Read::ByUnit,
+    },
+    Feed {
+        table: "comments",
+        order: "created_at, uid",
+        unit: Some("unit"),
+        read: Read::ByUnit,
+    },
+    Feed {
+        table: "locked_months",
+        order: "month",
+        unit: None,
+        read: Read::Everyone,
+    },
+    Feed {
+        table: "settings",
+        order: "key",
+        unit: None,
+        read: Read::Everyone,
+    },
+];
 
 /// Reads the changes in one read-only REPEATABLE READ transaction: one snapshot for the
 /// watermark and every table, so the answer is the server's state at one moment.
@@ -98,69 +141,81 @@ pub async fn pull(client: &mut Client, rights: &Rights, query: &PullQuery) -> Re
         .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])
         .await?
         .get(0);
+    // The readable units, or every unit (`NULL` in SQL).
+    let units: Option<&Vec<String>> = rights.units.as_ref();
 
-    let units = tx
-        .query(
-            "SELECT code, name, parent, level, sort, version, cell_versions
-             FROM units WHERE xid >= $1::text::xid8 ORDER BY code",
-            &[&after],
-        )
-        .await?
-        .iter()
-        .map(|r| UnitRow {
-            code: r.get(0),
-            name: r.get(1),
-            parent: r.get(2),
-            level: r.get(3),
-            sort: r.get(4),
-            version: r.get(5),
-            cell_versions: r.get(6),
-        })
-        // The filter is here, on every row, not in the SQL: one place decides.
-        .filter(|u| rights.reads_unit(&u.code))
-        .map(|mut u| {
-            if u.parent.as_deref().is_some_and(|p| !rights.reads_unit(p)) {
-                u.parent = None;
+    let mut changes = BTreeMap::new();
+    for feed in FEEDS {
+        let mut rows = Vec::new();
+        if rights.reads_any(feed.read) {
+            let filter = match (feed.read, feed.unit) {
+                (Read::Everyone, _) | (_, None) => String::new(),
+                (_, Some(column)) => {
+                    format!(" AND ($2::text[] IS NULL OR {column} IS NULL OR {column} = ANY($2))")
+                }
+            };
+            let sql = format!(
+                "SELECT to_jsonb(t) - 'xid' FROM {} t WHERE xid >= $1::text::xid8{filter} ORDER BY {}",
+                feed.table, feed.order
+            );
+            let found = if filter.is_empty() {
+                tx.query(&sql, &[&after]).await?
+            } else {
+                tx.query(&sql, &[&after, &units]).await?
+            };
+            for row in found {
+                let mut value: Value = row.get(0);
+                let unit = feed.unit.and_then(|c| value.get(c)).and_then(Value::as_str);
+                if !rights.reads(feed.read, unit) {
+                    return Err(Error::Internal(format!(
+                        "pull ville sendt en rad fra {} som brukeren ikke kan lese",
+                        feed.table
+                    )));
+                }
+                if feed.table == "units" {
+                    top_of_tree(&mut value, rights);
+                }
+                rows.push(value);
             }
-            u
-        })
-        .collect();
+        }
+        changes.insert(feed.table, rows);
+    }
 
-    let indicators = tx
+    let mut deletions = Vec::new();
+    for row in tx
         .query(
-            "SELECT code, name, perspective, goal, description, source, responsible,
-                    unit_label, decimals, direction, frequency, aggregation, unit_rollup,
-                    factor, builtin, version, cell_versions
-             FROM indicators WHERE xid >= $1::text::xid8 ORDER BY code",
+            "SELECT jsonb_build_object('entity', entity, 'key', key, 'version', version)
+             FROM deletions WHERE xid >= $1::text::xid8 ORDER BY id",
             &[&after],
         )
         .await?
-        .iter()
-        .map(|r| IndicatorRow {
-            code: r.get(0),
-            name: r.get(1),
-            perspective: r.get(2),
-            goal: r.get(3),
-            description: r.get(4),
-            source: r.get(5),
-            responsible: r.get(6),
-            unit_label: r.get(7),
-            decimals: r.get(8),
-            direction: r.get(9),
-            frequency: r.get(10),
-            aggregation: r.get(11),
-            unit_rollup: r.get(12),
-            factor: r.get(13),
-            builtin: r.get(14),
-            version: r.get(15),
-            cell_versions: r.get(16),
-        })
-        .collect();
+    {
+        let value: Value = row.get(0);
+        let unit = value["key"].get("unit").and_then(Value::as_str);
+        if rights.reads(Read::ByUnit, unit) {
+            deletions.push(value);
+        }
+    }
     tx.commit().await?;
     Ok(Pulled {
         watermark,
         scope,
         reset,
-        changes: Changes { units, indicators },
+        changes,
+        deletions,
     })
+}
+
+/// A unit whose parent the caller may not read is the top of the caller's tree: its
+/// parent is not sent, so the replica holds no unit it may not read.
+fn top_of_tree(unit: &mut Value, rights: &Rights) {
+    let hidden = unit
+        .get("parent")
+        .and_then(Value::as_str)
+        .is_some_and(|p| !rights.reads_unit(p));
+    if hidden {
+        if let Some(parent) = unit.get_mut("parent") {
+            *parent = Value::Null;
+        }
+    }
 }

@@ -715,3 +715,99 @@ fn with_tls_the_server_listens_on_any_address_over_https_only() {
         stderr(&out)
     );
 }
+
+/// The values of `field` in the pulled rows of `table`, in the order sent.
+fn field_of(pulled: &serde_json::Value, table: &str, field: &str) -> Vec<String> {
+    pulled["changes"][table]
+        .as_array()
+        .unwrap_or_else(|| panic!("no table {table} in {pulled}"))
+        .iter()
+        .map(|row| match &row[field] {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+        .collect()
+}
+
+#[test]
+fn pull_sends_figures_only_of_readable_units_and_raw_sick_leave_never_to_a_reader() {
+    let Some((cluster, config)) = ready() else {
+        return;
+    };
+    with_units(&cluster, &config);
+    // January 2026 is month index 2026 × 12 + 0 = 24312.
+    cluster.psql(
+        "INSERT INTO indicators (code, name, perspective, decimals, direction, frequency,
+             aggregation, unit_rollup, factor, version, cell_versions)
+         VALUES ('BRUK', 'Brukertilfredshet', 'brukere', 1, 'høy', 'måned', 'snitt', 'snitt',
+                 1, nextval('malkart_version'), '{}');
+         INSERT INTO measurements (indicator, span_first, unit, span_last, value, version, cell_versions)
+         VALUES ('BRUK', 24312, '3110', 24312, 0.30000000000000004, nextval('malkart_version'), '{}'),
+                ('BRUK', 24312, '4000', 24312, 4.5, nextval('malkart_version'), '{}');
+         INSERT INTO targets (indicator, unit, year, target, version, cell_versions)
+         VALUES ('BRUK', NULL, 2026, 4.0, nextval('malkart_version'), '{}'),
+                ('BRUK', '4000', 2026, 4.2, nextval('malkart_version'), '{}');
+         INSERT INTO sick_leave (unit, month, contracted_days, self_certified, doctor_certified,
+                                 version, cell_versions)
+         VALUES ('3100', 24312, 880, 14.5, 41, nextval('malkart_version'), '{}'),
+                ('4000', 24312, 420, 6, 21, nextval('malkart_version'), '{}');
+         INSERT INTO economy (unit, month, budget, actual, version, cell_versions)
+         VALUES ('3110', 24312, 100000000, 98765432, nextval('malkart_version'), '{}'),
+                ('4000', 24312, 200000000, NULL, nextval('malkart_version'), '{}');
+         INSERT INTO comments (uid, indicator, unit, period, author, text, created_at, version, cell_versions)
+         VALUES ('0190a000-0000-7000-8000-000000000001', 'BRUK', '3100', '2026-01', 'lise', 'Ny rektor',
+                 '2026-02-01T10:00:00Z', nextval('malkart_version'), '{}'),
+                ('0190a000-0000-7000-8000-000000000002', 'BRUK', '4000', '2026-01', 'ada', 'Turnus',
+                 '2026-02-02T10:00:00Z', nextval('malkart_version'), '{}');
+         INSERT INTO locked_months (month, locked_by, locked_at, version, cell_versions)
+         VALUES (24312, 'ada', '2026-02-10T10:00:00Z', nextval('malkart_version'), '{}');
+         INSERT INTO deletions (entity, key, version) VALUES
+             ('comments', '{\"uid\": \"0190a000-0000-7000-8000-000000000009\", \"unit\": \"3110\"}', nextval('malkart_version')),
+             ('comments', '{\"uid\": \"0190a000-0000-7000-8000-000000000010\", \"unit\": \"4000\"}', nextval('malkart_version'));",
+    );
+    let server = Server::start(&config, T0);
+    let lise = pull(&server, &token_of(&server.login("lise", PASSWORD)), None);
+    let dina = pull(&server, &token_of(&server.login("dina", PASSWORD)), None);
+    let ada = pull(&server, &token_of(&server.login("ada", PASSWORD)), None);
+
+    // The leader (3100 and below): her figures, the default target, her raw sick leave.
+    assert_eq!(field_of(&lise, "measurements", "unit"), ["3110"]);
+    assert_eq!(field_of(&lise, "targets", "unit"), ["null"]);
+    assert_eq!(field_of(&lise, "sick_leave", "unit"), ["3100"]);
+    assert_eq!(field_of(&lise, "economy", "unit"), ["3110"]);
+    assert_eq!(field_of(&lise, "comments", "text"), ["Ny rektor"]);
+    assert_eq!(lise["deletions"].as_array().unwrap().len(), 1);
+    assert_eq!(lise["deletions"][0]["key"]["unit"], "3110");
+    // Definitions are everyone's: 4 perspectives, 10 indicators, the lock, the setting.
+    assert_eq!(field_of(&lise, "perspectives", "key").len(), 4);
+    assert_eq!(field_of(&lise, "indicators", "code").len(), 10);
+    assert_eq!(field_of(&lise, "locked_months", "month"), ["24312"]);
+    assert_eq!(field_of(&lise, "settings", "value"), ["5"]);
+
+    // The reader of the whole municipality: every figure, but no raw sick-leave row.
+    assert_eq!(field_of(&dina, "measurements", "unit"), ["3110", "4000"]);
+    assert_eq!(field_of(&dina, "targets", "unit"), ["4000", "null"]);
+    assert!(field_of(&dina, "sick_leave", "unit").is_empty());
+    assert_eq!(dina["deletions"].as_array().unwrap().len(), 2);
+    // The administrator: everything.
+    assert_eq!(field_of(&ada, "sick_leave", "unit"), ["3100", "4000"]);
+
+    // Figures arrive exactly: the f64 0.1 + 0.2 bit for bit, øre as integers, NULL as null,
+    // with the version and the cells' versions, and no transaction id.
+    let m = &ada["changes"]["measurements"][0];
+    assert_eq!(
+        m["value"].as_f64().unwrap().to_bits(),
+        (0.1_f64 + 0.2).to_bits()
+    );
+    assert!(m["version"].as_i64().unwrap() > 0 && m["cell_versions"].is_object());
+    assert!(m.get("xid").is_none());
+    let e = &ada["changes"]["economy"];
+    assert_eq!(
+        (e[0]["actual"].as_i64(), e[1]["actual"].is_null()),
+        (Some(98_765_432), true)
+    );
+    assert_eq!(
+        ada["changes"]["sick_leave"][0]["self_certified"].as_f64(),
+        Some(14.5)
+    );
+}
