@@ -15,6 +15,9 @@ pub enum Error {
     Invalid(String),
     #[error("fant ikke brukeren «{0}»")]
     UnknownUser(String),
+    /// Something asked for that does not exist (an address of the API).
+    #[error("{0}")]
+    NotFound(String),
     #[error(
         "databasen er laget av en nyere versjon av Målkart-serveren (skjema {found}, denne \
          versjonen kjenner til {supported}); den er ikke endret"
@@ -54,7 +57,7 @@ impl Error {
         match self {
             Error::Config(_) => "config",
             Error::Invalid(_) => "invalid",
-            Error::UnknownUser(_) => "not_found",
+            Error::UnknownUser(_) | Error::NotFound(_) => "not_found",
             Error::NewerSchema { .. } => "newer_schema",
             Error::OlderSchema { .. } => "older_schema",
             Error::Migration { .. } => "migration",

@@ -48,6 +48,8 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     public
         .merge(protected)
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(wrong_method)
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -77,7 +79,7 @@ impl IntoResponse for ApiError {
             Error::Invalid(_) => StatusCode::BAD_REQUEST,
             Error::BadLogin | Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
             Error::Disabled(_) => StatusCode::FORBIDDEN,
-            Error::UnknownUser(_) => StatusCode::NOT_FOUND,
+            Error::UnknownUser(_) | Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
@@ -159,6 +161,22 @@ async fn log_request(request: Request, next: Next) -> Response {
         "forespørsel"
     );
     response
+}
+
+/// An address the API does not have, in the API's own error form.
+async fn unknown_route(uri: axum::http::Uri) -> ApiError {
+    ApiError(Error::NotFound(format!(
+        "serveren har ingen adresse {}; se docs/sharing-design.md for API-et",
+        uri.path()
+    )))
+}
+
+async fn wrong_method(method: axum::http::Method, uri: axum::http::Uri) -> Response {
+    let body = Json(serde_json::json!({
+        "kind": "method_not_allowed",
+        "message": format!("{} brukes ikke på {}", method, uri.path()),
+    }));
+    (StatusCode::METHOD_NOT_ALLOWED, body).into_response()
 }
 
 async fn health(State(state): State<AppState>) -> Response {

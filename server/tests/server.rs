@@ -123,6 +123,20 @@ fn login_opens_the_protected_routes_until_logout() {
         assert_eq!(fake.status, 401, "{method} {path}");
     }
 
+    // An address the API does not have, or the wrong method: JSON errors in words.
+    let unknown = server.get("/api/v1/finnes-ikke", None);
+    assert_eq!(
+        (unknown.status, unknown.json()["kind"].as_str()),
+        (404, Some("not_found"))
+    );
+    assert!(unknown.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("/api/v1/finnes-ikke"));
+    let method = server.get("/api/v1/login", None);
+    assert_eq!(method.status, 405);
+    assert_eq!(method.json()["message"], "GET brukes ikke på /api/v1/login");
+
     // The server stores only the token's hash.
     let stored =
         _cluster.psql("SELECT encode(token_hash, 'hex') FROM sessions ORDER BY id LIMIT 1");
