@@ -26,6 +26,36 @@ pub enum Read {
     RawSickLeave,
 }
 
+/// What a write changes, for the writes column of sharing.md §2 (`Rights::may_write`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Write {
+    /// Units, indicators, perspectives: the definitions.
+    Definition,
+    Target,
+    Measurement,
+    SickLeave,
+    Economy,
+    Comment,
+    Lock,
+    Setting,
+}
+
+impl Write {
+    /// The thing in words, for a refusal («… kan ikke endre økonomi»).
+    fn words(self) -> &'static str {
+        match self {
+            Write::Definition => "enheter og indikatorer",
+            Write::Target => "mål",
+            Write::Measurement => "målinger",
+            Write::SickLeave => "sykefravær",
+            Write::Economy => "økonomi",
+            Write::Comment => "kommentarer",
+            Write::Lock => "låste måneder",
+            Write::Setting => "innstillinger",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rights {
     pub role: Role,
@@ -87,6 +117,36 @@ impl Rights {
             Read::Everyone => true,
             Read::ByUnit => unit.is_none_or(|u| self.reads_unit(u)),
             Read::RawSickLeave => self.reads_any(read) && unit.is_some_and(|u| self.reads_unit(u)),
+        }
+    }
+
+    /// Whether the caller may make a write of this kind to `unit` (the writes column of
+    /// sharing.md §2), or the reason in Norwegian. A `leser` writes only comments, on the
+    /// units she reads; an `enhetsleder` sick leave and measurements of her subtrees and
+    /// comments; an `økonom` economy of every unit and comments; an `administrator`
+    /// everything. Push asks this for every operation (a refusal is a conflict of kind
+    /// `ingen tilgang`); it is the only copy of the rule.
+    pub fn may_write(&self, what: Write, unit: Option<&str>) -> std::result::Result<(), String> {
+        let kind_allowed = match self.role {
+            Role::Administrator => true,
+            Role::Okonom => matches!(what, Write::Economy | Write::Comment),
+            Role::Enhetsleder => {
+                matches!(what, Write::SickLeave | Write::Measurement | Write::Comment)
+            }
+            Role::Leser => what == Write::Comment,
+        };
+        if !kind_allowed {
+            return Err(format!(
+                "Du har ikke skrivetilgang til {} (rollen {})",
+                what.words(),
+                self.role.as_str()
+            ));
+        }
+        match unit {
+            Some(code) if !self.reads_unit(code) => {
+                Err(format!("Du har ikke skrivetilgang til enhet «{code}»"))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -181,6 +241,39 @@ mod tests {
         assert!(reader.reads(Read::Everyone, Some("4000")));
         assert!(r(Role::Okonom, None).reads(Read::RawSickLeave, Some("4000")));
         assert!(leader.reads_unit("3110"));
+
+        // Writes, the spec's table: each role its kinds, limited roles their units.
+        let economist = r(Role::Okonom, None);
+        let admin = r(Role::Administrator, None);
+        assert_eq!(leader.may_write(Write::SickLeave, Some("3110")), Ok(()));
+        assert_eq!(leader.may_write(Write::Measurement, Some("3100")), Ok(()));
+        assert_eq!(
+            leader.may_write(Write::SickLeave, Some("3120")),
+            Err("Du har ikke skrivetilgang til enhet «3120»".to_string())
+        );
+        assert_eq!(
+            leader.may_write(Write::Economy, Some("3110")),
+            Err("Du har ikke skrivetilgang til økonomi (rollen enhetsleder)".to_string())
+        );
+        assert!(leader.may_write(Write::Target, Some("3110")).is_err());
+        assert_eq!(reader.may_write(Write::Comment, Some("3110")), Ok(()));
+        assert!(reader.may_write(Write::Comment, Some("4000")).is_err());
+        assert!(reader.may_write(Write::Measurement, Some("3110")).is_err());
+        assert_eq!(economist.may_write(Write::Economy, Some("4000")), Ok(()));
+        assert!(economist.may_write(Write::SickLeave, Some("4000")).is_err());
+        assert!(economist.may_write(Write::Lock, None).is_err());
+        for what in [
+            Write::Definition,
+            Write::Target,
+            Write::Measurement,
+            Write::SickLeave,
+            Write::Economy,
+            Write::Comment,
+            Write::Lock,
+            Write::Setting,
+        ] {
+            assert_eq!(admin.may_write(what, Some("4000")), Ok(()), "{what:?}");
+        }
         assert!(!leader.reads_unit("3120"));
         assert!(r(Role::Okonom, None).reads_unit("9999"));
     }
