@@ -276,10 +276,16 @@ CREATE TABLE users (
     role            text NOT NULL CHECK (role IN ('leser', 'enhetsleder', 'økonom', 'administrator')),
     password_hash   text NOT NULL,
     disabled        boolean NOT NULL DEFAULT false,
-    -- wrong passwords in a row, and until when further logins are refused (accounts.rs)
-    failed_logins   integer NOT NULL DEFAULT 0,
-    throttled_until timestamptz,
     created_at      timestamptz NOT NULL
+);
+
+-- Wrong passwords in a row per name typed at login — existing or not, so the throttle does
+-- not tell which names exist — and until when further logins are refused (sessions.rs).
+CREATE TABLE login_throttle (
+    name            text PRIMARY KEY,
+    failed_logins   integer NOT NULL,
+    throttled_until timestamptz,
+    last_failed_at  timestamptz NOT NULL
 );
 
 -- The units given to a `leser` or `enhetsleder` (with their subtrees).
@@ -380,7 +386,7 @@ END $$;
 GRANT USAGE ON SCHEMA public TO malkart_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON perspectives, units, indicators, targets,
     measurements, sick_leave, economy, comments, locked_months, settings, deletions, users,
-    user_units, sessions, operations TO malkart_app;
+    user_units, login_throttle, sessions, operations TO malkart_app;
 GRANT SELECT, INSERT ON audit TO malkart_app;
 GRANT SELECT, INSERT ON audit_batches TO malkart_app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO malkart_app;

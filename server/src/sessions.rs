@@ -41,9 +41,12 @@ pub struct Caller {
     pub role: Role,
 }
 
-/// Checks a password and opens a session. The user's row is locked while the password is
-/// checked, so parallel guesses are counted one by one. While throttled, the password is
-/// not checked at all; a disabled user is told so only after the right password.
+/// Checks a password and opens a session. Attempts for one name are serialised (an
+/// advisory lock on the name), so parallel guesses are counted one by one; while the name
+/// is throttled the password is not checked at all. The throttle counts every name typed,
+/// existing or not, and an unknown name costs the same Argon2 work: neither the answer, its
+/// time nor the throttle tells which names exist. A disabled user is told so only after
+/// the right password.
 pub async fn login(
     client: &mut Client,
     name: &str,
@@ -53,57 +56,74 @@ pub async fn login(
     session_hours: u32,
 ) -> Result<LoggedIn> {
     let tx = client.transaction().await?;
-    let row = tx
+    tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&name])
+        .await?;
+    let throttled_until: Option<DateTime<Utc>> = tx
         .query_opt(
-            "SELECT id, password_hash, disabled, failed_logins, throttled_until
-             FROM users WHERE name = $1 FOR UPDATE",
+            "SELECT throttled_until FROM login_throttle WHERE name = $1",
             &[&name],
         )
-        .await?;
-    let Some(row) = row else {
-        let password = password.to_string();
-        // The same work as for a real user, so timing reveals no names.
-        let _ = tokio::task::spawn_blocking(move || {
-            accounts::verify_password(&password, accounts::dummy_hash())
-        })
-        .await;
-        return Err(Error::BadLogin);
-    };
-    let id: i64 = row.get(0);
-    let hash: String = row.get(1);
-    let disabled: bool = row.get(2);
-    let failures: i32 = row.get(3);
-    let throttled_until: Option<DateTime<Utc>> = row.get(4);
+        .await?
+        .and_then(|r| r.get(0));
     if let Some(until) = throttled_until.filter(|until| *until > now) {
         return Err(Error::Throttled {
             user: name.to_string(),
             seconds: accounts::seconds_until(now, until),
         });
     }
+    let user = tx
+        .query_opt(
+            "SELECT id, password_hash, disabled FROM users WHERE name = $1",
+            &[&name],
+        )
+        .await?;
+    let (id, hash, disabled) = match &user {
+        Some(row) => (
+            Some(row.get::<_, i64>(0)),
+            row.get::<_, String>(1),
+            row.get(2),
+        ),
+        None => (None, accounts::dummy_hash().to_string(), false),
+    };
     let candidate = password.to_string();
-    let ok = tokio::task::spawn_blocking(move || accounts::verify_password(&candidate, &hash))
+    let matches = tokio::task::spawn_blocking(move || accounts::verify_password(&candidate, &hash))
         .await
         .map_err(|e| Error::Internal(format!("passordsjekken stoppet: {e}")))?;
-    if !ok {
-        let failures = failures.saturating_add(1);
+    let Some(id) = id.filter(|_| matches) else {
+        let failures: i32 = tx
+            .query_one(
+                "INSERT INTO login_throttle (name, failed_logins, last_failed_at)
+                 VALUES ($1, 1, $2)
+                 ON CONFLICT (name) DO UPDATE
+                     SET failed_logins = login_throttle.failed_logins + 1, last_failed_at = $2
+                 RETURNING failed_logins",
+                &[&name, &now],
+            )
+            .await?
+            .get(0);
         let until = accounts::throttle_wait(failures).map(|wait| now + wait);
         tx.execute(
-            "UPDATE users SET failed_logins = $2, throttled_until = $3 WHERE id = $1",
-            &[&id, &failures, &until],
+            "UPDATE login_throttle SET throttled_until = $2 WHERE name = $1",
+            &[&name, &until],
+        )
+        .await?;
+        // Names nobody has mistyped for a day are forgotten (an attacker's random names
+        // must not pile up).
+        tx.execute(
+            "DELETE FROM login_throttle WHERE last_failed_at < $1
+                 AND (throttled_until IS NULL OR throttled_until < $2)",
+            &[&(now - Duration::days(1)), &now],
         )
         .await?;
         tx.commit().await?;
-        tracing::warn!(user = name, failures, "feil passord");
+        tracing::warn!(user = name, failures, "feil brukernavn eller passord");
         return Err(Error::BadLogin);
-    }
+    };
     if disabled {
         return Err(Error::Disabled(name.to_string()));
     }
-    tx.execute(
-        "UPDATE users SET failed_logins = 0, throttled_until = NULL WHERE id = $1",
-        &[&id],
-    )
-    .await?;
+    tx.execute("DELETE FROM login_throttle WHERE name = $1", &[&name])
+        .await?;
     let token = new_token()?;
     let expires_at = now + Duration::hours(i64::from(session_hours));
     tx.execute(
