@@ -327,6 +327,8 @@ CREATE TABLE operations (
     result          jsonb
 );
 CREATE INDEX operations_batch ON operations (batch, seq_in_batch);
+-- A conflict names who changed the cell and when: the operation that wrote its version.
+CREATE INDEX operations_applied_version ON operations (applied_version);
 
 -- The audit log, as the core's (one batch per write transaction, one entry per changed
 -- row or cell) with who (`user_id`), from which desktop (`device`), and the operation id.
