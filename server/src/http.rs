@@ -124,7 +124,12 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Caller> {
         .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+        // The scheme is case-insensitive (RFC 7235); the token is what follows it.
+        .and_then(|v| {
+            v.split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+                .map(|(_, token)| token)
+        })
         .ok_or_else(|| {
             Error::Unauthenticated(
                 "forespørselen mangler innlogging (Authorization: Bearer <token>); logg inn først"

@@ -15,6 +15,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 use tokio_postgres::{Client, IsolationLevel};
 
@@ -37,8 +38,9 @@ pub struct Pulled {
     /// True when this is everything the caller may read (a first pull, or a new scope):
     /// the replica replaces what it has instead of merging.
     pub reset: bool,
-    /// Per table (every table named, also when empty), the changed rows in key order.
-    pub changes: BTreeMap<&'static str, Vec<Value>>,
+    /// Per table (every table named, also when empty), the changed rows in key order, each
+    /// the JSON PostgreSQL made (passed through, not parsed: a first pull is a million rows).
+    pub changes: BTreeMap<&'static str, Vec<Box<RawValue>>>,
     /// Rows deleted since the watermark (`entity`, `key`, `version`).
     pub deletions: Vec<Value>,
 }
@@ -154,8 +156,10 @@ pub async fn pull(client: &mut Client, rights: &Rights, query: &PullQuery) -> Re
                     format!(" AND ($2::text[] IS NULL OR {column} IS NULL OR {column} = ANY($2))")
                 }
             };
+            let unit_column = feed.unit.unwrap_or("NULL");
             let sql = format!(
-                "SELECT to_jsonb(t) - 'xid' FROM {} t WHERE xid >= $1::text::xid8{filter} ORDER BY {}",
+                "SELECT {unit_column}::text, (to_jsonb(t) - 'xid')::text FROM {} t
+                 WHERE xid >= $1::text::xid8{filter} ORDER BY {}",
                 feed.table, feed.order
             );
             let found = if filter.is_empty() {
@@ -164,18 +168,24 @@ pub async fn pull(client: &mut Client, rights: &Rights, query: &PullQuery) -> Re
                 tx.query(&sql, &[&after, &units]).await?
             };
             for row in found {
-                let mut value: Value = row.get(0);
-                let unit = feed.unit.and_then(|c| value.get(c)).and_then(Value::as_str);
+                let unit: Option<&str> = row.get(0);
                 if !rights.reads(feed.read, unit) {
                     return Err(Error::Internal(format!(
                         "pull ville sendt en rad fra {} som brukeren ikke kan lese",
                         feed.table
                     )));
                 }
-                if feed.table == "units" {
+                let json: String = row.get(1);
+                let raw = if feed.table == "units" {
+                    let mut value: Value = serde_json::from_str(&json)
+                        .map_err(|e| Error::Internal(format!("en enhet som JSON: {e}")))?;
                     top_of_tree(&mut value, rights);
+                    serde_json::value::to_raw_value(&value)
+                } else {
+                    RawValue::from_string(json)
                 }
-                rows.push(value);
+                .map_err(|e| Error::Internal(format!("en rad fra {} som JSON: {e}", feed.table)))?;
+                rows.push(raw);
             }
         }
         changes.insert(feed.table, rows);
