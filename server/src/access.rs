@@ -56,6 +56,18 @@ impl Write {
     }
 }
 
+/// Who may read an audit entry of `entity` (the core's entity names, and the server's
+/// `bruker`): the rule of the rows it describes — an entry shows old and new values. `None`:
+/// only an administrator (user changes, and any entity this version does not know).
+pub fn audit_read(entity: &str) -> Option<Read> {
+    match entity {
+        "indikator" | "perspektiv" | "innstilling" | "lås" | "demo" => Some(Read::Everyone),
+        "enhet" | "mål" | "måling" | "kommentar" | "økonomi" => Some(Read::ByUnit),
+        "sykefravær" => Some(Read::RawSickLeave),
+        _ => None,
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rights {
     pub role: Role,
@@ -150,6 +162,14 @@ impl Rights {
         }
     }
 
+    /// Whether the caller may read an audit entry of `entity` about `unit`.
+    pub fn reads_audit(&self, entity: &str, unit: Option<&str>) -> bool {
+        match audit_read(entity) {
+            Some(read) => self.reads(read, unit),
+            None => self.role == Role::Administrator,
+        }
+    }
+
     /// Whether the caller may read any row of such a table (a `leser` no raw sick leave).
     pub fn reads_any(&self, read: Read) -> bool {
         read != Read::RawSickLeave || self.role != Role::Leser
@@ -241,6 +261,15 @@ mod tests {
         assert!(reader.reads(Read::Everyone, Some("4000")));
         assert!(r(Role::Okonom, None).reads(Read::RawSickLeave, Some("4000")));
         assert!(leader.reads_unit("3110"));
+
+        // The audit log: each entry as the rows it describes; user changes for admins only.
+        assert!(leader.reads_audit("sykefravær", Some("3110")));
+        assert!(!reader.reads_audit("sykefravær", Some("3110")));
+        assert!(!leader.reads_audit("måling", Some("4000")));
+        assert!(leader.reads_audit("indikator", None));
+        assert!(!r(Role::Okonom, None).reads_audit("bruker", None));
+        assert!(r(Role::Administrator, None).reads_audit("bruker", None));
+        assert!(!leader.reads_audit("noe nytt", Some("3110")));
 
         // Writes, the spec's table: each role its kinds, limited roles their units.
         let economist = r(Role::Okonom, None);

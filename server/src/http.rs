@@ -45,6 +45,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/logout", post(logout))
         .route("/api/v1/me", get(me))
         .route("/api/v1/pull", get(pull))
+        .route("/api/v1/audit", get(audit_log))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     public
         .merge(protected)
@@ -59,6 +60,7 @@ pub const PROTECTED_ROUTES: &[(&str, &str)] = &[
     ("POST", "/api/v1/logout"),
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/pull"),
+    ("GET", "/api/v1/audit"),
 ];
 
 /// An error as HTTP: the status by kind, `{ kind, message }`, and `Retry-After` when
@@ -277,6 +279,25 @@ async fn pull(
     let mut client = state.pool.get().await.map_err(Error::pool)?;
     let rights = Rights::of(&client, &caller).await?;
     Ok(Json(crate::pull::pull(&mut client, &rights, &query).await?))
+}
+
+/// The audit log, newest first, as far as the caller may read it (audit_log.rs).
+async fn audit_log(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    query: Result<Query<crate::audit_log::AuditQuery>, QueryRejection>,
+) -> Result<Json<crate::audit_log::AuditPage>, ApiError> {
+    let Query(query) = query.map_err(|e| {
+        Error::Invalid(format!(
+            "audit tar before=ID og limit=ANTALL ({})",
+            e.body_text()
+        ))
+    })?;
+    let client = state.pool.get().await.map_err(Error::pool)?;
+    let rights = Rights::of(&client, &caller).await?;
+    Ok(Json(
+        crate::audit_log::page(&client, &rights, &query).await?,
+    ))
 }
 
 /// Runs the server until SIGTERM or ctrl-c: checks the address rule, the schema and the

@@ -8,13 +8,14 @@
 //! - `access` — the roles table as code: what a caller may read (`Rights`).
 //! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): units and indicators so far.
 //! - `sessions` — login, tokens (stored hashed), expiry, revocation.
-//! - `audit` — the append-only audit log.
+//! - `audit` — the append-only audit log; `audit_log` — reading it (`GET /api/v1/audit`).
 //! - `http` — the router, the `Authenticated` extractor, serving with graceful shutdown.
 //! - `clock` — the one source of "now" (`MALKART_SERVER_NOW` for tests).
 
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod audit_log;
 pub mod clock;
 pub mod config;
 pub mod db;

@@ -837,3 +837,97 @@ fn pull_sends_figures_only_of_readable_units_and_raw_sick_leave_never_to_a_reade
         Some(14.5)
     );
 }
+
+#[test]
+fn the_audit_log_shows_each_entry_only_to_those_who_may_read_its_rows() {
+    let Some((cluster, config)) = ready() else {
+        return;
+    };
+    with_units(&cluster, &config);
+    // After add-user ada, lise, dina (three `bruker` entries): one batch of five entries.
+    cluster.psql(
+        "INSERT INTO audit_batches (uid, at, user_name, device, source)
+         VALUES ('0190a000-0000-7000-8000-0000000000b1', '2026-11-15T09:30:00Z', 'ada', 'pc-17', 'manuell');
+         INSERT INTO audit (batch, entity, key, unit, old, new)
+         SELECT currval(pg_get_serial_sequence('audit_batches', 'id')), e, k, u, NULL, '{}'
+         FROM (VALUES ('måling', 'BRUK / 3110 / 2026-01', '3110'),
+                      ('måling', 'BRUK / 4000 / 2026-01', '4000'),
+                      ('sykefravær', '3100 / 2026-01', '3100'),
+                      ('enhet', '3110', NULL),
+                      ('indikator', 'BRUK', NULL)) AS t (e, k, u)
+         ORDER BY k",
+    );
+    let server = Server::start(&config, T0);
+    let log = |user: &str, query: &str| {
+        let token = token_of(&server.login(user, PASSWORD));
+        let r = server.get(&format!("/api/v1/audit{query}"), Some(&token));
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()
+    };
+    let keys = |page: &serde_json::Value| -> Vec<String> {
+        page["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e["entity"].as_str().unwrap(),
+                    e["key"].as_str().unwrap()
+                )
+            })
+            .collect()
+    };
+    let all = log("ada", "");
+    assert_eq!(all["entries"].as_array().unwrap().len(), 8, "{all}");
+    assert_eq!(all["next_before"], serde_json::Value::Null);
+    // Newest first; the batch's entries are numbered in their batch, as the core's uids.
+    let newest = &all["entries"][0];
+    assert_eq!(newest["uid"], "0190a000-0000-7000-8000-0000000000b1/5");
+    assert_eq!(
+        (newest["at"].as_str(), newest["device"].as_str()),
+        (Some("2026-11-15T09:30:00Z"), Some("pc-17"))
+    );
+    // The leader of 3100: her unit's figures and raw sick leave, definitions; no user
+    // changes, nothing of 4000.
+    assert_eq!(
+        keys(&log("lise", "")),
+        [
+            "måling BRUK / 3110 / 2026-01",
+            "indikator BRUK",
+            "enhet 3110",
+            "sykefravær 3100 / 2026-01"
+        ]
+    );
+    // The reader of the whole municipality: every figure, but no raw sick leave.
+    assert_eq!(
+        keys(&log("dina", "")),
+        [
+            "måling BRUK / 4000 / 2026-01",
+            "måling BRUK / 3110 / 2026-01",
+            "indikator BRUK",
+            "enhet 3110"
+        ]
+    );
+    // Pages: 3 newest, then the 3 before them, then the last 2.
+    let first = log("ada", "?limit=3");
+    assert_eq!(first["entries"].as_array().unwrap().len(), 3);
+    let second = log("ada", &format!("?limit=3&before={}", first["next_before"]));
+    assert_eq!(
+        second["entries"][0]["id"].as_i64().unwrap(),
+        first["next_before"].as_i64().unwrap() - 1
+    );
+    let third = log("ada", &format!("?limit=3&before={}", second["next_before"]));
+    assert_eq!(
+        (
+            third["entries"].as_array().unwrap().len(),
+            &third["next_before"]
+        ),
+        (2, &serde_json::Value::Null)
+    );
+    let bad = server.get(
+        "/api/v1/audit?limit=0",
+        Some(&token_of(&server.login("ada", PASSWORD))),
+    );
+    assert_eq!(bad.status, 400);
+}
