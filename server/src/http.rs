@@ -23,7 +23,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::db;
 use crate::error::{Error, Result};
-use crate::pull::{PullQuery, Pulled};
+use crate::pull::PullQuery;
 use crate::sessions::{self, Caller, LoggedIn};
 
 /// What every handler shares.
@@ -269,16 +269,17 @@ async fn pull(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
     query: Result<Query<PullQuery>, QueryRejection>,
-) -> Result<Json<Pulled>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| {
         Error::Invalid(format!(
             "pull tar after=VANNMERKE og scope=OMFANG ({})",
             e.body_text()
         ))
     })?;
-    let mut client = state.pool.get().await.map_err(Error::pool)?;
+    let client = state.pool.get().await.map_err(Error::pool)?;
     let rights = Rights::of(&client, &caller).await?;
-    Ok(Json(crate::pull::pull(&mut client, &rights, &query).await?))
+    let body = crate::pull::pull(client, rights, &query).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The audit log, newest first, as far as the caller may read it (audit_log.rs).

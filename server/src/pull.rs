@@ -9,15 +9,30 @@
 //! Every replicated table is one `Feed`: its rows as JSON objects with the table's own
 //! column names (as in the desktop's SQLite schema) plus `version` and `cell_versions`,
 //! filtered in SQL by the caller's units and checked again row by row with
-//! `Rights::reads` — a filter that let a row through by mistake fails the pull instead of
-//! leaking it.
+//! `Rights::reads` — a filter that let a row through by mistake ends the answer (the
+//! replica discards an unfinished answer) instead of leaking the row.
+//!
+//! The answer is streamed: a task owns the pooled connection and its read-only REPEATABLE
+//! READ transaction (one snapshot for the watermark and every table) and writes each row,
+//! as PostgreSQL made its JSON, to the socket as it comes; a first pull of a million rows
+//! is never held in memory. The shape:
+//!
+//! ```json
+//! { "watermark": "<xid8 as text>", "scope": "<Rights::scope>", "reset": true,
+//!   "changes": { "perspectives": [...], "units": [...], ... every table, in key order },
+//!   "deletions": [ { "entity", "key", "version" } ] }
+//! ```
+//!
+//! `reset` is true when this is everything the caller may read (a first pull, or a new
+//! scope): the replica replaces what it has instead of merging.
 
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
+use axum::body::{Body, Bytes};
+use deadpool_postgres::Object;
+use futures_util::StreamExt;
+use serde::Deserialize;
 use serde_json::Value;
-use tokio_postgres::{Client, IsolationLevel};
+use tokio::sync::{mpsc, oneshot};
+use tokio_postgres::types::ToSql;
 
 use crate::access::{Read, Rights};
 use crate::error::{Error, Result};
@@ -29,22 +44,6 @@ pub struct PullQuery {
     pub scope: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Pulled {
-    /// The `after` of the next pull (an xid8 as decimal text: it exceeds 2^53).
-    pub watermark: String,
-    /// The caller's `Rights::scope`; the next pull sends it back.
-    pub scope: String,
-    /// True when this is everything the caller may read (a first pull, or a new scope):
-    /// the replica replaces what it has instead of merging.
-    pub reset: bool,
-    /// Per table (every table named, also when empty), the changed rows in key order, each
-    /// the JSON PostgreSQL made (passed through, not parsed: a first pull is a million rows).
-    pub changes: BTreeMap<&'static str, Vec<Box<RawValue>>>,
-    /// Rows deleted since the watermark (`entity`, `key`, `version`).
-    pub deletions: Vec<Value>,
-}
-
 /// One replicated table: its name, key order, the column naming its unit, who reads it.
 struct Feed {
     table: &'static str,
@@ -53,72 +52,28 @@ struct Feed {
     read: Read,
 }
 
+#[rustfmt::skip]
 const FEEDS: &[Feed] = &[
-    Feed {
-        table: "perspectives",
-        order: "key",
-        unit: None,
-        read: Read::Everyone,
-    },
-    Feed {
-        table: "units",
-        order: "code",
-        unit: Some("code"),
-        read: Read::ByUnit,
-    },
-    Feed {
-        table: "indicators",
-        order: "code",
-        unit: None,
-        read: Read::Everyone,
-    },
-    Feed {
-        table: "targets",
-        order: "indicator, unit, year",
-        unit: Some("unit"),
-        read: Read::ByUnit,
-    },
-    Feed {
-        table: "measurements",
-        order: "indicator, span_first, unit",
-        unit: Some("unit"),
-        read: Read::ByUnit,
-    },
-    Feed {
-        table: "sick_leave",
-        order: "month, unit",
-        unit: Some("unit"),
-        read: Read::RawSickLeave,
-    },
-    Feed {
-        table: "economy",
-        order: "month, unit",
-        unit: Some("unit"),
-        read: Read::ByUnit,
-    },
-    Feed {
-        table: "comments",
-        order: "created_at, uid",
-        unit: Some("unit"),
-        read: Read::ByUnit,
-    },
-    Feed {
-        table: "locked_months",
-        order: "month",
-        unit: None,
-        read: Read::Everyone,
-    },
-    Feed {
-        table: "settings",
-        order: "key",
-        unit: None,
-        read: Read::Everyone,
-    },
+    Feed { table: "perspectives", order: "key", unit: None, read: Read::Everyone },
+    Feed { table: "units", order: "code", unit: Some("code"), read: Read::ByUnit },
+    Feed { table: "indicators", order: "code", unit: None, read: Read::Everyone },
+    Feed { table: "targets", order: "indicator, unit, year", unit: Some("unit"), read: Read::ByUnit },
+    Feed { table: "measurements", order: "indicator, span_first, unit", unit: Some("unit"), read: Read::ByUnit },
+    Feed { table: "sick_leave", order: "month, unit", unit: Some("unit"), read: Read::RawSickLeave },
+    Feed { table: "economy", order: "month, unit", unit: Some("unit"), read: Read::ByUnit },
+    Feed { table: "comments", order: "created_at, uid", unit: Some("unit"), read: Read::ByUnit },
+    Feed { table: "locked_months", order: "month", unit: None, read: Read::Everyone },
+    Feed { table: "settings", order: "key", unit: None, read: Read::Everyone },
 ];
 
-/// Reads the changes in one read-only REPEATABLE READ transaction: one snapshot for the
-/// watermark and every table, so the answer is the server's state at one moment.
-pub async fn pull(client: &mut Client, rights: &Rights, query: &PullQuery) -> Result<Pulled> {
+/// Bytes gathered before they are sent.
+const CHUNK: usize = 64 * 1024;
+
+/// Opens the pull's snapshot and returns the answer's body, written by a task that owns
+/// `client`. A refused `after` or a database that fails before the first byte is an
+/// ordinary error; a failure later ends the body early (the client sees an unfinished
+/// answer and pulls again).
+pub async fn pull(client: Object, rights: Rights, query: &PullQuery) -> Result<Body> {
     let scope = rights.scope();
     let reset = query.after.is_none() || query.scope.as_deref() != Some(scope.as_str());
     let after = match (&query.after, reset) {
@@ -133,22 +88,117 @@ pub async fn pull(client: &mut Client, rights: &Rights, query: &PullQuery) -> Re
         }
         _ => "0".to_string(),
     };
-    let tx = client
-        .build_transaction()
-        .isolation_level(IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
-        .await?;
-    let watermark: String = tx
-        .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])
-        .await?
-        .get(0);
+    // Everything from BEGIN on runs in the task that owns the connection, so however the
+    // request ends (the desktop may hang up at any await), the transaction is ended before
+    // the connection goes back to the pool.
+    let (ready, opened) = oneshot::channel::<Result<()>>();
+    let (sender, receiver) = mpsc::channel::<std::result::Result<Bytes, std::io::Error>>(4);
+    tokio::spawn(async move {
+        if let Err(e) = client
+            .batch_execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            .await
+        {
+            let _ = ready.send(Err(e.into()));
+            return;
+        }
+        let watermark = match client
+            .query_one("SELECT pg_snapshot_xmin(pg_current_snapshot())::text", &[])
+            .await
+        {
+            Ok(row) => row.get::<_, String>(0),
+            Err(e) => {
+                let _ = ready.send(Err(e.into()));
+                finish(client, false).await;
+                return;
+            }
+        };
+        if ready.send(Ok(())).is_err() {
+            finish(client, false).await;
+            return;
+        }
+        let head = serde_json::json!({ "watermark": watermark, "scope": scope, "reset": reset });
+        let mut out = Out {
+            buffer: Vec::with_capacity(CHUNK * 2),
+            sender,
+        };
+        let written = write_all(&client, &rights, &after, head, &mut out).await;
+        let ok = match written {
+            Ok(()) => out.flush().await.is_ok(),
+            Err(e) => {
+                tracing::error!(error = %e, "pull stoppet underveis");
+                let _ = out
+                    .sender
+                    .send(Err(std::io::Error::other("pull stoppet underveis")))
+                    .await;
+                false
+            }
+        };
+        finish(client, ok).await;
+    });
+    opened
+        .await
+        .map_err(|_| Error::Internal("pull stoppet før svaret".into()))??;
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    Ok(Body::from_stream(stream))
+}
+
+/// Ends the transaction before the connection goes back to the pool; a connection that
+/// cannot even roll back is not given back at all.
+async fn finish(client: Object, commit: bool) {
+    let end = if commit { "COMMIT" } else { "ROLLBACK" };
+    if client.batch_execute(end).await.is_err() {
+        drop(Object::take(client));
+    }
+}
+
+/// The answer's bytes, sent in chunks; a closed receiver (the desktop went away) stops it.
+struct Out {
+    buffer: Vec<u8>,
+    sender: mpsc::Sender<std::result::Result<Bytes, std::io::Error>>,
+}
+
+impl Out {
+    async fn push(&mut self, bytes: &[u8]) -> Result<()> {
+        self.buffer.extend_from_slice(bytes);
+        if self.buffer.len() >= CHUNK {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        let chunk = Bytes::from(std::mem::take(&mut self.buffer));
+        self.sender
+            .send(Ok(chunk))
+            .await
+            .map_err(|_| Error::Io("mottakeren av pull gikk bort".into()))
+    }
+}
+
+fn params<'a>(list: &'a [&'a (dyn ToSql + Sync)]) -> impl ExactSizeIterator<Item = &'a dyn ToSql> {
+    list.iter().map(|p| *p as &dyn ToSql)
+}
+
+async fn write_all(
+    client: &Object,
+    rights: &Rights,
+    after: &str,
+    head: Value,
+    out: &mut Out,
+) -> Result<()> {
+    // The head without its closing brace, then the tables.
+    let head = head.to_string();
+    out.push(head.trim_end_matches('}').as_bytes()).await?;
+    out.push(b",\"changes\":{").await?;
     // The readable units, or every unit (`NULL` in SQL).
     let units: Option<&Vec<String>> = rights.units.as_ref();
-
-    let mut changes = BTreeMap::new();
-    for feed in FEEDS {
-        let mut rows = Vec::new();
+    for (i, feed) in FEEDS.iter().enumerate() {
+        if i > 0 {
+            out.push(b",").await?;
+        }
+        out.push(format!("\"{}\":[", feed.table).as_bytes()).await?;
         if rights.reads_any(feed.read) {
             let filter = match (feed.read, feed.unit) {
                 (Read::Everyone, _) | (_, None) => String::new(),
@@ -162,12 +212,16 @@ pub async fn pull(client: &mut Client, rights: &Rights, query: &PullQuery) -> Re
                  WHERE xid >= $1::text::xid8{filter} ORDER BY {}",
                 feed.table, feed.order
             );
-            let found = if filter.is_empty() {
-                tx.query(&sql, &[&after]).await?
+            let list: Vec<&(dyn ToSql + Sync)> = if filter.is_empty() {
+                vec![&after]
             } else {
-                tx.query(&sql, &[&after, &units]).await?
+                vec![&after, &units]
             };
-            for row in found {
+            let rows = client.query_raw(&sql, params(&list)).await?;
+            let mut rows = std::pin::pin!(rows);
+            let mut first = true;
+            while let Some(row) = rows.next().await {
+                let row = row?;
                 let unit: Option<&str> = row.get(0);
                 if !rights.reads(feed.read, unit) {
                     return Err(Error::Internal(format!(
@@ -175,45 +229,43 @@ pub async fn pull(client: &mut Client, rights: &Rights, query: &PullQuery) -> Re
                         feed.table
                     )));
                 }
-                let json: String = row.get(1);
-                let raw = if feed.table == "units" {
-                    let mut value: Value = serde_json::from_str(&json)
+                let json: &str = row.get(1);
+                if !first {
+                    out.push(b",").await?;
+                }
+                first = false;
+                if feed.table == "units" {
+                    let mut value: Value = serde_json::from_str(json)
                         .map_err(|e| Error::Internal(format!("en enhet som JSON: {e}")))?;
                     top_of_tree(&mut value, rights);
-                    serde_json::value::to_raw_value(&value)
+                    out.push(value.to_string().as_bytes()).await?;
                 } else {
-                    RawValue::from_string(json)
+                    out.push(json.as_bytes()).await?;
                 }
-                .map_err(|e| Error::Internal(format!("en rad fra {} som JSON: {e}", feed.table)))?;
-                rows.push(raw);
             }
         }
-        changes.insert(feed.table, rows);
+        out.push(b"]").await?;
     }
-
-    let mut deletions = Vec::new();
-    for row in tx
+    out.push(b"},\"deletions\":[").await?;
+    let rows = client
         .query(
-            "SELECT jsonb_build_object('entity', entity, 'key', key, 'version', version)
+            "SELECT key->>'unit', jsonb_build_object('entity', entity, 'key', key, 'version', version)::text
              FROM deletions WHERE xid >= $1::text::xid8 ORDER BY id",
             &[&after],
         )
-        .await?
-    {
-        let value: Value = row.get(0);
-        let unit = value["key"].get("unit").and_then(Value::as_str);
+        .await?;
+    let mut first = true;
+    for row in rows {
+        let unit: Option<&str> = row.get(0);
         if rights.reads(Read::ByUnit, unit) {
-            deletions.push(value);
+            if !first {
+                out.push(b",").await?;
+            }
+            first = false;
+            out.push(row.get::<_, &str>(1).as_bytes()).await?;
         }
     }
-    tx.commit().await?;
-    Ok(Pulled {
-        watermark,
-        scope,
-        reset,
-        changes,
-        deletions,
-    })
+    out.push(b"]}").await
 }
 
 /// A unit whose parent the caller may not read is the top of the caller's tree: its

@@ -931,3 +931,47 @@ fn the_audit_log_shows_each_entry_only_to_those_who_may_read_its_rows() {
     );
     assert_eq!(bad.status, 400);
 }
+
+#[test]
+fn a_desktop_that_hangs_up_mid_pull_leaves_the_server_whole() {
+    let Some((cluster, config)) = ready() else {
+        return;
+    };
+    with_units(&cluster, &config);
+    // 60 000 measurements: an answer of several megabytes, still streaming when the
+    // desktop hangs up.
+    cluster.psql(
+        "INSERT INTO indicators (code, name, perspective, decimals, direction, frequency,
+             aggregation, unit_rollup, factor, version, cell_versions)
+         VALUES ('BRUK', 'Brukertilfredshet', 'brukere', 1, 'høy', 'måned', 'snitt', 'snitt',
+                 1, nextval('malkart_version'), '{}');
+         INSERT INTO measurements (indicator, span_first, unit, span_last, value, version, cell_versions)
+         SELECT 'BRUK', m, u, m, m * 0.5, nextval('malkart_version'), '{}'
+         FROM generate_series(1, 12000) m, unnest('{1000,2000,3100,3110,4000}'::text[]) u",
+    );
+    let server = Server::start(&config, T0);
+    let token = token_of(&server.login("ada", PASSWORD));
+    // More hang-ups than the pool has connections (4).
+    for _ in 0..6 {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&server.addr).unwrap();
+        write!(
+            stream,
+            "GET /api/v1/pull HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n"
+        )
+        .unwrap();
+        let mut first = [0_u8; 4096];
+        stream.read_exact(&mut first).unwrap();
+        assert!(String::from_utf8_lossy(&first).starts_with("HTTP/1.1 200"));
+        drop(stream);
+    }
+    // Every connection went back to the pool outside its read-only transaction: a login
+    // (which writes a session) and a whole pull still work.
+    let again = token_of(&server.login("lise", PASSWORD));
+    let whole = pull(&server, &token, None);
+    assert_eq!(
+        whole["changes"]["measurements"].as_array().unwrap().len(),
+        60_000
+    );
+    assert_eq!(server.get("/api/v1/me", Some(&again)).status, 200);
+}
