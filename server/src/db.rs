@@ -17,7 +17,10 @@ use crate::error::{unavailable, Error, Result};
 /// A new migration is a new file in `server/migrations/` and a new line here (a test
 /// checks that the two agree). Each migration grants what the server's role needs on the
 /// tables it adds (`malkart_app`).
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_initial.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_initial.sql"),
+    include_str!("../migrations/0002_push.sql"),
+];
 
 /// The schema version this build writes and reads.
 pub const SUPPORTED_VERSION: i64 = MIGRATIONS.len() as i64;

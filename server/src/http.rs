@@ -46,6 +46,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/me", get(me))
         .route("/api/v1/pull", get(pull))
         .route("/api/v1/audit", get(audit_log))
+        .route(
+            "/api/v1/push",
+            post(push).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     public
         .merge(protected)
@@ -61,6 +65,7 @@ pub const PROTECTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/me"),
     ("GET", "/api/v1/pull"),
     ("GET", "/api/v1/audit"),
+    ("POST", "/api/v1/push"),
 ];
 
 /// An error as HTTP: the status by kind, `{ kind, message }`, and `Retry-After` when
@@ -299,6 +304,44 @@ async fn audit_log(
     Ok(Json(
         crate::audit_log::page(&client, &rights, &query).await?,
     ))
+}
+
+/// Operations from the caller's outbox, each answered (push.rs). A push may be large (a
+/// year of economy for every unit): up to 64 MB of JSON.
+async fn push(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: Result<Json<crate::push::PushRequest>, JsonRejection>,
+) -> Result<Json<crate::push::PushAnswer>, ApiError> {
+    let Json(request) = body.map_err(|e| {
+        Error::Invalid(format!(
+            "push må være JSON med «device» og «operations» ({})",
+            e.body_text()
+        ))
+    })?;
+    let mut client = state.pool.get().await.map_err(Error::pool)?;
+    let rights = Rights::of(&client, &caller).await?;
+    let device = if request.device.trim().is_empty() {
+        client
+            .query_opt(
+                "SELECT device FROM sessions WHERE id = $1",
+                &[&caller.session_id],
+            )
+            .await
+            .map_err(Error::from)?
+            .map(|r| r.get::<_, String>(0))
+            .unwrap_or_default()
+    } else {
+        request.device.trim().to_string()
+    };
+    let pusher = crate::push::Pusher {
+        caller: &caller,
+        rights: &rights,
+        device,
+        now: state.clock.now(),
+    };
+    let answer = crate::push::push(&mut client, &pusher, request.operations).await?;
+    Ok(Json(answer))
 }
 
 /// Runs the server until SIGTERM or ctrl-c: checks the address rule, the schema and the

@@ -7,6 +7,8 @@
 //! - `accounts` — roles, Argon2id passwords, the login throttle, add/set-role/disable.
 //! - `access` — the roles table as code: what a caller may read (`Rights`).
 //! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): units and indicators so far.
+//! - `push` — operations from a desktop's outbox, per cell: rights, locks, versions, the
+//!   core's rules, idempotent by operation id (`POST /api/v1/push`).
 //! - `sessions` — login, tokens (stored hashed), expiry, revocation.
 //! - `audit` — the append-only audit log; `audit_log` — reading it (`GET /api/v1/audit`).
 //! - `http` — the router, the `Authenticated` extractor, serving with graceful shutdown.
@@ -22,6 +24,7 @@ pub mod db;
 pub mod error;
 pub mod http;
 pub mod pull;
+pub mod push;
 pub mod sessions;
 
 pub use error::{Error, Result};

@@ -1,0 +1,1127 @@
+//! `POST /api/v1/push`: operations from a desktop's outbox (sharing.md §4;
+//! docs/sharing-design.md §3 "Push, precisely"). Each operation changes one cell — a
+//! measurement's `value`/`numerator`/`denominator`, one figure of a sick-leave or economy
+//! month, a comment's `text` — from the base version and value it was edited from.
+//!
+//! A request's operations are taken batch by batch (one outbox transaction: a grid save,
+//! an import), each batch in one PostgreSQL transaction, in the order sent. The operations
+//! of a batch that touch one row form a *row group*, run under a savepoint:
+//!
+//! 1. every operation's row is inserted into `operations` first (`ON CONFLICT (op_id) DO
+//!    NOTHING`): an id already there is a resend, answered with its stored result and not
+//!    applied again — also when the first send is still running (the insert waits for it);
+//! 2. the row's advisory lock (taken for the whole batch up front, in one order, so two
+//!    batches cannot deadlock);
+//! 3. the caller's rights (`Rights::may_write`) → `ingen tilgang` with the reason;
+//! 4. a locked month → `låst` with the core's message;
+//! 5. per cell, the server's version must equal the base (a cell never written matches a
+//!    `null` base) → else `conflict` with theirs: value, version, who and when (from the
+//!    operation that wrote that version);
+//! 6. the row with the non-conflicting cells applied is checked by the core's rules (the one
+//!    copy: `malkart::rules`, `engine::sickleave::check`) → else `ugyldig` with the core's
+//!    message (or `conflict`, when cells of the group conflicted and the rest alone break a
+//!    rule);
+//! 7. applied: one new version (`malkart_version`) for the row and each changed cell, a
+//!    tombstone when every cell of the row became empty, one audit entry per cell with its
+//!    operation id, in one audit batch per push batch (its `uid` = the batch id).
+//!
+//! Every refusal changes nothing but the operation's own row (its stored answer).
+
+use std::collections::{BTreeSet, HashMap};
+
+use chrono::{DateTime, Utc};
+use deadpool_postgres::Object;
+use malkart::engine::sickleave::{self, check as sick_check};
+use malkart::model::{Figure, LengthSplit, Measurement, SickLeave};
+use malkart::period::{Frequency, Month, Period, PeriodKind};
+use malkart::rules::{self, Measured};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use tokio_postgres::Transaction;
+use uuid::Uuid;
+
+use crate::access::{Rights, Write};
+use crate::error::{Error, Result};
+use crate::sessions::Caller;
+
+/// The most operations one request may carry (an import of a year of economy for 800
+/// units is 28 800 cells; the desktop sends a longer outbox in several requests).
+pub const MAX_OPERATIONS: usize = 50_000;
+
+#[derive(Deserialize)]
+pub struct PushRequest {
+    #[serde(default)]
+    pub device: String,
+    pub operations: Vec<Operation>,
+}
+
+/// One changed cell from the outbox.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Operation {
+    pub op_id: Uuid,
+    /// The local write transaction it came from (a grid save, an import).
+    pub batch: Uuid,
+    /// The table, as pull names it: `measurements`, `sick_leave`, `economy`, `comments`.
+    pub entity: String,
+    /// The row: `{indicator, unit, period}`, `{unit, month}`, `{uid}` (+ `indicator`,
+    /// `unit`, `period` for a new comment). Periods and months are the core's ids
+    /// (`2026-03`, `2026-K1`).
+    pub key: Value,
+    pub field: String,
+    /// The cell's version the edit was made from; `null`: the cell was empty (never
+    /// written, or its row removed).
+    pub base_version: Option<i64>,
+    #[serde(default)]
+    pub base_value: Value,
+    /// The new value; `null` empties the cell.
+    #[serde(default)]
+    pub new_value: Value,
+}
+
+#[derive(Serialize)]
+pub struct PushAnswer {
+    pub results: Vec<Value>,
+}
+
+/// The kinds of a table push writes, with what `Rights::may_write` calls them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Measurement,
+    SickLeave,
+    Economy,
+    Comment,
+}
+
+/// A number cell (`f64`), a whole number (`i64`), or text.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CellType {
+    Real,
+    Whole,
+    Text,
+}
+
+impl Kind {
+    fn parse(entity: &str) -> Option<Kind> {
+        Some(match entity {
+            "measurements" => Kind::Measurement,
+            "sick_leave" => Kind::SickLeave,
+            "economy" => Kind::Economy,
+            "comments" => Kind::Comment,
+            _ => return None,
+        })
+    }
+
+    fn table(self) -> &'static str {
+        match self {
+            Kind::Measurement => "measurements",
+            Kind::SickLeave => "sick_leave",
+            Kind::Economy => "economy",
+            Kind::Comment => "comments",
+        }
+    }
+
+    fn write(self) -> Write {
+        match self {
+            Kind::Measurement => Write::Measurement,
+            Kind::SickLeave => Write::SickLeave,
+            Kind::Economy => Write::Economy,
+            Kind::Comment => Write::Comment,
+        }
+    }
+
+    /// The core's name in the audit log.
+    fn audit_entity(self) -> &'static str {
+        match self {
+            Kind::Measurement => "måling",
+            Kind::SickLeave => "sykefravær",
+            Kind::Economy => "økonomi",
+            Kind::Comment => "kommentar",
+        }
+    }
+
+    /// The cells of a row, with their type and the name the core's messages use.
+    fn cells(self) -> &'static [(&'static str, CellType, &'static str)] {
+        match self {
+            Kind::Measurement => &[
+                ("value", CellType::Real, "verdi"),
+                ("numerator", CellType::Real, "teller"),
+                ("denominator", CellType::Real, "nevner"),
+            ],
+            Kind::SickLeave => &[
+                ("contracted_days", CellType::Real, "avtalte_dagsverk"),
+                ("self_certified", CellType::Real, "egenmeldt"),
+                ("doctor_certified", CellType::Real, "legemeldt"),
+                ("employees", CellType::Whole, "ansatte"),
+                ("days_1_3", CellType::Real, "dager_1_3"),
+                ("days_4_16", CellType::Real, "dager_4_16"),
+                ("days_17_56", CellType::Real, "dager_17_56"),
+                ("days_over_56", CellType::Real, "dager_over_56"),
+            ],
+            Kind::Economy => &[
+                ("budget", CellType::Whole, "budsjett"),
+                ("actual", CellType::Whole, "regnskap"),
+                ("forecast", CellType::Whole, "prognose"),
+            ],
+            Kind::Comment => &[("text", CellType::Text, "tekst")],
+        }
+    }
+
+    /// The primary key's columns.
+    fn key_columns(self) -> &'static [&'static str] {
+        match self {
+            Kind::Measurement => &["indicator", "span_first", "unit"],
+            Kind::SickLeave | Kind::Economy => &["month", "unit"],
+            Kind::Comment => &["uid"],
+        }
+    }
+}
+
+/// A row's identity, read from an operation's key.
+#[derive(Clone, Debug)]
+struct RowKey {
+    kind: Kind,
+    /// The primary key's values as JSON (`key_columns` order).
+    pk: Vec<Value>,
+    /// The unit the row belongs to (for a comment: as the key names it; the stored one
+    /// counts when the comment exists).
+    unit: String,
+    indicator: Option<String>,
+    /// Measurements: the span; sick leave and economy: the month.
+    period: Option<Period>,
+    /// For the audit log and messages: `SF / 3100 / 2026-03`.
+    text: String,
+}
+
+impl RowKey {
+    /// The advisory lock of the row: the first 8 bytes of SHA-256 of table and key.
+    fn lock_id(&self) -> i64 {
+        let mut hash = Sha256::new();
+        hash.update(self.kind.table().as_bytes());
+        for v in &self.pk {
+            hash.update(b"\0");
+            hash.update(v.to_string().as_bytes());
+        }
+        let digest = hash.finalize();
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&digest[..8]);
+        i64::from_le_bytes(bytes)
+    }
+
+    /// What a tombstone names: the primary key and the unit (pull filters on it).
+    fn tombstone(&self) -> Value {
+        let mut key = Map::new();
+        for (col, v) in self.kind.key_columns().iter().zip(&self.pk) {
+            key.insert((*col).to_string(), v.clone());
+        }
+        key.insert("unit".into(), Value::String(self.unit.clone()));
+        Value::Object(key)
+    }
+
+    fn months(&self) -> Option<(i32, i32)> {
+        self.period.map(|p| (p.first().index(), p.last().index()))
+    }
+}
+
+fn text_of(key: &Value, name: &str) -> std::result::Result<String, String> {
+    key.get(name)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .ok_or_else(|| format!("nøkkelen mangler «{name}» (tekst)"))
+}
+
+fn month_of(text: &str) -> std::result::Result<Month, String> {
+    match Period::parse(text) {
+        Ok(p) if p.kind() == PeriodKind::Month => Ok(p.first()),
+        _ => Err(format!(
+            "«{text}» er ikke en måned; skriv måneden som ÅÅÅÅ-MM, for eksempel 2026-03"
+        )),
+    }
+}
+
+/// The row an operation names, or why its key is not one.
+fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
+    let kind = Kind::parse(&op.entity).ok_or_else(|| {
+        format!(
+            "«{}» kan ikke sendes til serveren ennå; kjente er measurements, sick_leave, economy og comments",
+            op.entity
+        )
+    })?;
+    if !kind.cells().iter().any(|(f, _, _)| *f == op.field) {
+        return Err(format!(
+            "«{}» er ikke en celle i {}; cellene er {}",
+            op.field,
+            kind.table(),
+            kind.cells()
+                .iter()
+                .map(|(f, _, _)| *f)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let key = &op.key;
+    Ok(match kind {
+        Kind::Measurement => {
+            let indicator = text_of(key, "indicator")?;
+            let unit = text_of(key, "unit")?;
+            let period_text = text_of(key, "period")?;
+            let period = Period::parse(&period_text)
+                .map_err(|e| format!("perioden «{period_text}»: {e}"))?;
+            RowKey {
+                kind,
+                pk: vec![json!(indicator), json!(period.first().index()), json!(unit)],
+                text: format!("{indicator} / {unit} / {}", period),
+                unit,
+                indicator: Some(indicator),
+                period: Some(period),
+            }
+        }
+        Kind::SickLeave | Kind::Economy => {
+            let unit = text_of(key, "unit")?;
+            let month = month_of(&text_of(key, "month")?)?;
+            RowKey {
+                kind,
+                pk: vec![json!(month.index()), json!(unit)],
+                text: format!("{unit} / {}", month.id()),
+                unit,
+                indicator: None,
+                period: Some(Period::month(month)),
+            }
+        }
+        Kind::Comment => {
+            let uid = text_of(key, "uid")?;
+            let uid = Uuid::parse_str(&uid)
+                .map_err(|_| format!("kommentarens «uid» «{uid}» er ikke en UUID"))?;
+            let unit = key.get("unit").and_then(Value::as_str).unwrap_or_default();
+            RowKey {
+                kind,
+                pk: vec![json!(uid.to_string())],
+                text: uid.to_string(),
+                unit: unit.to_string(),
+                indicator: key
+                    .get("indicator")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                period: None,
+            }
+        }
+    })
+}
+
+/// An operation's answer.
+fn answer(op_id: Uuid, status: &str, fields: Value) -> Value {
+    let mut out = Map::new();
+    out.insert("op_id".into(), json!(op_id));
+    out.insert("status".into(), json!(status));
+    if let Value::Object(map) = fields {
+        out.extend(map);
+    }
+    Value::Object(out)
+}
+
+fn refused(op_id: Uuid, status: &str, reason: &str) -> Value {
+    answer(op_id, status, json!({ "reason": reason }))
+}
+
+/// Who is pushing, from where, when.
+pub struct Pusher<'a> {
+    pub caller: &'a Caller,
+    pub rights: &'a Rights,
+    pub device: String,
+    pub now: DateTime<Utc>,
+}
+
+/// Applies a push and answers every operation, in the order sent.
+pub async fn push(
+    client: &mut Object,
+    pusher: &Pusher<'_>,
+    operations: Vec<Operation>,
+) -> Result<PushAnswer> {
+    if operations.len() > MAX_OPERATIONS {
+        return Err(Error::Invalid(format!(
+            "en push kan ha høyst {MAX_OPERATIONS} operasjoner, denne har {}; send resten i en ny",
+            operations.len()
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    for op in &operations {
+        if !seen.insert(op.op_id) {
+            return Err(Error::Invalid(format!(
+                "operasjonen {} står to ganger i samme push; hver operasjon har sin egen id",
+                op.op_id
+            )));
+        }
+    }
+    // Batches in the order of their first operation; a batch's operations in their order.
+    let mut order: Vec<Uuid> = Vec::new();
+    let mut batches: HashMap<Uuid, Vec<(usize, Operation)>> = HashMap::new();
+    for (i, op) in operations.into_iter().enumerate() {
+        let entry = batches.entry(op.batch).or_default();
+        if entry.is_empty() {
+            order.push(op.batch);
+        }
+        entry.push((i, op));
+    }
+    let mut results: Vec<(usize, Value)> = Vec::new();
+    for batch in order {
+        let ops = batches.remove(&batch).unwrap_or_default();
+        let tx = client.transaction().await?;
+        let answered = push_batch(&tx, pusher, batch, ops).await?;
+        tx.commit().await?;
+        results.extend(answered);
+    }
+    results.sort_by_key(|(i, _)| *i);
+    Ok(PushAnswer {
+        results: results.into_iter().map(|(_, v)| v).collect(),
+    })
+}
+
+/// A row group: consecutive operations of a batch on one row, each cell at most once.
+struct Group {
+    key: std::result::Result<RowKey, String>,
+    ops: Vec<(usize, Operation)>,
+}
+
+fn groups(ops: Vec<(usize, Operation)>) -> Vec<Group> {
+    let mut out: Vec<Group> = Vec::new();
+    for (i, op) in ops {
+        let key = row_key(&op);
+        if let Some(last) = out.last_mut() {
+            let same_row = match (&last.key, &key) {
+                (Ok(a), Ok(b)) => a.kind == b.kind && a.pk == b.pk,
+                _ => false,
+            };
+            if same_row && !last.ops.iter().any(|(_, o)| o.field == op.field) {
+                last.ops.push((i, op));
+                continue;
+            }
+        }
+        out.push(Group {
+            key,
+            ops: vec![(i, op)],
+        });
+    }
+    out
+}
+
+async fn push_batch(
+    tx: &Transaction<'_>,
+    pusher: &Pusher<'_>,
+    batch: Uuid,
+    ops: Vec<(usize, Operation)>,
+) -> Result<Vec<(usize, Value)>> {
+    let groups = groups(ops);
+    // Every row's lock up front, in one order: two batches never wait for each other in
+    // a circle.
+    let locks: BTreeSet<i64> = groups
+        .iter()
+        .filter_map(|g| g.key.as_ref().ok().map(RowKey::lock_id))
+        .collect();
+    for id in locks {
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&id])
+            .await?;
+    }
+    let insert_op = tx
+        .prepare(
+            "INSERT INTO operations (op_id, user_id, session_id, device, batch, seq_in_batch,
+                 entity, key, field, base_version, base_value, new_value, received_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'conflict')
+             ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
+        )
+        .await?;
+    let mut audit_batch: Option<i64> = None;
+    let mut out = Vec::new();
+    for group in groups {
+        let mut fresh = Vec::new();
+        for (i, op) in group.ops {
+            let seq = i32::try_from(i).unwrap_or(i32::MAX);
+            let inserted = tx
+                .query_opt(
+                    &insert_op,
+                    &[
+                        &op.op_id,
+                        &pusher.caller.user_id,
+                        &pusher.caller.session_id,
+                        &pusher.device,
+                        &op.batch,
+                        &seq,
+                        &op.entity,
+                        &op.key,
+                        &op.field,
+                        &op.base_version,
+                        &op.base_value,
+                        &op.new_value,
+                        &pusher.now,
+                    ],
+                )
+                .await?;
+            if inserted.is_some() {
+                fresh.push((i, op));
+            } else {
+                let stored: Option<Value> = tx
+                    .query_one(
+                        "SELECT result FROM operations WHERE op_id = $1",
+                        &[&op.op_id],
+                    )
+                    .await?
+                    .get(0);
+                out.push((
+                    i,
+                    stored.unwrap_or_else(|| refused(op.op_id, "conflict", "")),
+                ));
+            }
+        }
+        if fresh.is_empty() {
+            continue;
+        }
+        let answers = match &group.key {
+            Err(reason) => fresh
+                .iter()
+                .map(|(_, op)| refused(op.op_id, "ugyldig", reason))
+                .collect(),
+            Ok(key) => {
+                tx.batch_execute("SAVEPOINT malkart_row").await?;
+                match apply_group(tx, pusher, batch, &mut audit_batch, key, &fresh).await {
+                    Ok(answers) => {
+                        tx.batch_execute("RELEASE SAVEPOINT malkart_row").await?;
+                        answers
+                    }
+                    Err(GroupError::Refused(status, reason)) => {
+                        tx.batch_execute("ROLLBACK TO SAVEPOINT malkart_row")
+                            .await?;
+                        fresh
+                            .iter()
+                            .map(|(_, op)| refused(op.op_id, status, &reason))
+                            .collect()
+                    }
+                    Err(GroupError::Failed(e)) => return Err(e),
+                }
+            }
+        };
+        for ((i, op), result) in fresh.iter().zip(answers) {
+            let status = result
+                .get("status")
+                .and_then(Value::as_str)
+                .unwrap_or("conflict")
+                .to_string();
+            let version = result.get("version").and_then(Value::as_i64);
+            tx.execute(
+                "UPDATE operations SET status = $2, applied_version = $3, result = $4
+                 WHERE op_id = $1",
+                &[&op.op_id, &status, &version, &result],
+            )
+            .await?;
+            out.push((*i, result));
+        }
+    }
+    Ok(out)
+}
+
+enum GroupError {
+    /// The whole group refused: the status and the reason.
+    Refused(&'static str, String),
+    Failed(Error),
+}
+
+impl From<tokio_postgres::Error> for GroupError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        GroupError::Failed(Error::Database(e))
+    }
+}
+
+fn where_clause(kind: Kind, first: usize) -> String {
+    kind.key_columns()
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            let cast = match *c {
+                "span_first" | "month" => "::integer",
+                "uid" => "::uuid",
+                _ => "",
+            };
+            format!("{c} = (${}::jsonb #>> '{{}}'){cast}", first + n)
+        })
+        .collect::<Vec<_>>()
+        .join(" AND ")
+}
+
+/// The row as stored, as JSON (`to_jsonb`), or `None`.
+async fn read_row(
+    tx: &Transaction<'_>,
+    key: &RowKey,
+) -> std::result::Result<Option<Map<String, Value>>, GroupError> {
+    let sql = format!(
+        "SELECT to_jsonb(t) FROM {} t WHERE {}",
+        key.kind.table(),
+        where_clause(key.kind, 1)
+    );
+    let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = key
+        .pk
+        .iter()
+        .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+        .collect();
+    let row = tx.query_opt(&sql, &params).await?;
+    Ok(row.and_then(|r| match r.get::<_, Value>(0) {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }))
+}
+
+/// Applies the fresh operations of one row group, or refuses the whole group.
+async fn apply_group(
+    tx: &Transaction<'_>,
+    pusher: &Pusher<'_>,
+    batch: Uuid,
+    audit_batch: &mut Option<i64>,
+    key: &RowKey,
+    ops: &[(usize, Operation)],
+) -> std::result::Result<Vec<Value>, GroupError> {
+    let kind = key.kind;
+    let stored = read_row(tx, key).await?;
+    // A comment's unit is the stored one; its key names it only for a new comment.
+    let mut key = key.clone();
+    if let Some(row) = &stored {
+        if let Some(unit) = row.get("unit").and_then(Value::as_str) {
+            key.unit = unit.to_string();
+        }
+        if let Some(indicator) = row.get("indicator").and_then(Value::as_str) {
+            key.indicator = Some(indicator.to_string());
+        }
+    }
+    if let Err(reason) = pusher.rights.may_write(kind.write(), Some(&key.unit)) {
+        return Err(GroupError::Refused("ingen tilgang", reason));
+    }
+    if let Some((first, last)) = key.months() {
+        let locked: Option<i32> = tx
+            .query_opt(
+                "SELECT month FROM locked_months WHERE month BETWEEN $1 AND $2 ORDER BY month LIMIT 1",
+                &[&first, &last],
+            )
+            .await?
+            .map(|r| r.get(0));
+        if let Some(month) = locked {
+            let message = malkart::Error::LockedMonth(Month::from_index(month).id()).to_string();
+            return Err(GroupError::Refused("låst", message));
+        }
+    }
+    let unit_known: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)",
+            &[&key.unit],
+        )
+        .await?
+        .get(0);
+    if !unit_known {
+        let message = if key.unit.is_empty() {
+            "en ny kommentar trenger «unit», «indicator» og «period» i nøkkelen".to_string()
+        } else {
+            malkart::Error::UnknownUnit(key.unit.clone()).to_string()
+        };
+        return Err(GroupError::Refused("ugyldig", message));
+    }
+
+    // The version check, per cell.
+    let versions = stored
+        .as_ref()
+        .and_then(|r| r.get("cell_versions"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut conflicts: Vec<(usize, Value)> = Vec::new();
+    let mut applying: Vec<&Operation> = Vec::new();
+    for (n, (_, op)) in ops.iter().enumerate() {
+        let theirs_version = versions.get(&op.field).and_then(Value::as_i64);
+        if theirs_version == op.base_version {
+            applying.push(op);
+            continue;
+        }
+        let value = stored
+            .as_ref()
+            .and_then(|r| r.get(&op.field))
+            .cloned()
+            .map(|v| as_cell(kind, &op.field, v))
+            .unwrap_or(Value::Null);
+        let (by, at) = match theirs_version {
+            Some(v) => who_wrote(tx, v).await?,
+            None => (Value::Null, Value::Null),
+        };
+        let reason = format!(
+            "cellen {} ({}) er endret på serveren siden du hentet den",
+            key.text, op.field
+        );
+        conflicts.push((
+            n,
+            answer(
+                op.op_id,
+                "conflict",
+                json!({
+                    "theirs": { "value": value, "version": theirs_version, "by": by, "at": at },
+                    "reason": reason,
+                }),
+            ),
+        ));
+    }
+
+    let mut answers: Vec<Option<Value>> = vec![None; ops.len()];
+    for (n, a) in conflicts.iter().cloned() {
+        answers[n] = Some(a);
+    }
+    if !applying.is_empty() {
+        // The row after the change, checked by the core's rules.
+        let mut row = stored.clone().unwrap_or_default();
+        for op in &applying {
+            row.insert(op.field.clone(), op.new_value.clone());
+        }
+        let verdict = match check_types(kind, &applying) {
+            Err(m) => Err(m),
+            Ok(()) => check_row(tx, &key, &row).await?,
+        };
+        match verdict {
+            Err(message) => {
+                if conflicts.is_empty() {
+                    return Err(GroupError::Refused("ugyldig", message));
+                }
+                for (n, (_, op)) in ops.iter().enumerate() {
+                    if answers[n].is_none() {
+                        answers[n] = Some(refused(
+                            op.op_id,
+                            "conflict",
+                            &format!("{message} (uten cellene som er i konflikt)"),
+                        ));
+                    }
+                }
+            }
+            Ok(()) => {
+                let version = write_row(tx, pusher, &key, stored.as_ref(), row, &applying).await?;
+                let batch_id = match audit_batch {
+                    Some(id) => *id,
+                    None => {
+                        let id = open_audit_batch(tx, pusher, batch).await?;
+                        *audit_batch = Some(id);
+                        id
+                    }
+                };
+                let insert = tx
+                    .prepare(
+                        "INSERT INTO audit (batch, entity, key, indicator, unit, period, old, new, op_id)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .await?;
+                for (n, (_, op)) in ops.iter().enumerate() {
+                    if answers[n].is_some() {
+                        continue;
+                    }
+                    let old = stored.as_ref().and_then(|r| r.get(&op.field));
+                    let period = key.period.map(|p| p.to_string()).or_else(|| {
+                        stored
+                            .as_ref()
+                            .and_then(|r| r.get("period"))
+                            .and_then(Value::as_str)
+                            .map(str::to_string)
+                    });
+                    tx.execute(
+                        &insert,
+                        &[
+                            &batch_id,
+                            &kind.audit_entity(),
+                            &format!("{} ({})", key.text, op.field),
+                            &key.indicator,
+                            &key.unit,
+                            &period,
+                            &old.and_then(audit_text),
+                            &audit_text(&op.new_value),
+                            &op.op_id,
+                        ],
+                    )
+                    .await?;
+                    answers[n] = Some(answer(op.op_id, "applied", json!({ "version": version })));
+                }
+            }
+        }
+    }
+    Ok(answers
+        .into_iter()
+        .zip(ops)
+        .map(|(a, (_, op))| a.unwrap_or_else(|| refused(op.op_id, "conflict", "")))
+        .collect())
+}
+
+/// A stored value as its cell's type: PostgreSQL writes the double 40 as `40`; a number
+/// cell answers `40.0`, so a desktop reads the same f64 either way.
+fn as_cell(kind: Kind, field: &str, v: Value) -> Value {
+    let real = kind
+        .cells()
+        .iter()
+        .any(|(f, ty, _)| *f == field && *ty == CellType::Real);
+    match v.as_f64() {
+        Some(x) if real => json!(x),
+        _ => v,
+    }
+}
+
+/// A cell's value as the audit log shows it: text as it is, numbers as JSON, empty `None`.
+fn audit_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Who wrote a version, and when: the operation that applied it (`null`s for a version
+/// written otherwise, e.g. seeded by the schema).
+async fn who_wrote(
+    tx: &Transaction<'_>,
+    version: i64,
+) -> std::result::Result<(Value, Value), GroupError> {
+    let row = tx
+        .query_opt(
+            "SELECT u.name, o.received_at FROM operations o JOIN users u ON u.id = o.user_id
+             WHERE o.applied_version = $1 LIMIT 1",
+            &[&version],
+        )
+        .await?;
+    Ok(match row {
+        Some(r) => {
+            let at: DateTime<Utc> = r.get(1);
+            (json!(r.get::<_, String>(0)), json!(at.to_rfc3339()))
+        }
+        None => (Value::Null, Value::Null),
+    })
+}
+
+async fn open_audit_batch(
+    tx: &Transaction<'_>,
+    pusher: &Pusher<'_>,
+    batch: Uuid,
+) -> std::result::Result<i64, GroupError> {
+    tx.execute(
+        "INSERT INTO audit_batches (uid, at, user_name, user_id, device, source)
+         VALUES ($1, $2, $3, $4, $5, 'synkronisering') ON CONFLICT (uid) DO NOTHING",
+        &[
+            &batch,
+            &pusher.now,
+            &pusher.caller.name,
+            &pusher.caller.user_id,
+            &pusher.device,
+        ],
+    )
+    .await?;
+    Ok(tx
+        .query_one("SELECT id FROM audit_batches WHERE uid = $1", &[&batch])
+        .await?
+        .get(0))
+}
+
+/// Each new value of the type its cell holds.
+fn check_types(kind: Kind, ops: &[&Operation]) -> std::result::Result<(), String> {
+    for op in ops {
+        let Some((_, ty, name)) = kind.cells().iter().find(|(f, _, _)| *f == op.field) else {
+            return Err(format!(
+                "«{}» er ikke en celle i {}",
+                op.field,
+                kind.table()
+            ));
+        };
+        let fine = match (&op.new_value, ty) {
+            (Value::Null, _) => true,
+            (Value::Number(n), CellType::Real) => n.as_f64().is_some_and(f64::is_finite),
+            (Value::Number(n), CellType::Whole) => n.as_i64().is_some(),
+            (Value::String(_), CellType::Text) => true,
+            _ => false,
+        };
+        if !fine {
+            let wanted = match ty {
+                CellType::Real => "et tall",
+                CellType::Whole => "et helt tall",
+                CellType::Text => "tekst",
+            };
+            return Err(format!("{name}: må være {wanted}, ikke {}", op.new_value));
+        }
+    }
+    Ok(())
+}
+
+fn real(row: &Map<String, Value>, field: &str) -> Option<f64> {
+    row.get(field).and_then(Value::as_f64)
+}
+
+fn whole(row: &Map<String, Value>, field: &str) -> Option<i64> {
+    row.get(field).and_then(Value::as_i64)
+}
+
+/// Whether every cell of the row is empty (the row is removed).
+fn all_empty(kind: Kind, row: &Map<String, Value>) -> bool {
+    kind.cells()
+        .iter()
+        .all(|(f, _, _)| row.get(*f).is_none_or(Value::is_null))
+}
+
+/// The row after the change against the core's rules; `Err` with the core's message.
+async fn check_row(
+    tx: &Transaction<'_>,
+    key: &RowKey,
+    row: &Map<String, Value>,
+) -> std::result::Result<std::result::Result<(), String>, GroupError> {
+    if all_empty(key.kind, row) {
+        return Ok(Ok(()));
+    }
+    Ok(match key.kind {
+        Kind::Measurement => {
+            let (Some(indicator), Some(span)) = (key.indicator.clone(), key.period) else {
+                return Ok(Err("målingen mangler indikator eller periode".into()));
+            };
+            let def = tx
+                .query_opt(
+                    "SELECT frequency, aggregation, builtin FROM indicators WHERE code = $1",
+                    &[&indicator],
+                )
+                .await?;
+            let Some(def) = def else {
+                return Ok(Err(malkart::Error::UnknownIndicator(indicator).to_string()));
+            };
+            let frequency: String = def.get(0);
+            let aggregation: String = def.get(1);
+            let Some(frequency) = Frequency::parse(&frequency) else {
+                return Ok(Err(format!(
+                    "indikatoren {indicator} har en ukjent frekvens «{frequency}»"
+                )));
+            };
+            let measured = Measured {
+                frequency,
+                ratio: aggregation == "brøk",
+                builtin: def.get(2),
+            };
+            let value = real(row, "value");
+            let (numerator, denominator) = (real(row, "numerator"), real(row, "denominator"));
+            let figure = match (value, numerator, denominator) {
+                (Some(value), None, None) => Figure::Value { value },
+                (None, Some(numerator), Some(denominator)) => Figure::Ratio {
+                    numerator,
+                    denominator,
+                },
+                // A value beside teller/nevner, or one of the two alone: the kind the
+                // indicator does not take names what it needs.
+                (Some(_), _, _) if !measured.ratio => {
+                    return Ok(Err(format!(
+                        "måling {} / {} / {}: indikatoren trenger én verdi, ikke teller og nevner; tøm teller og nevner",
+                        indicator, key.unit, span
+                    )));
+                }
+                _ if measured.ratio => {
+                    return Ok(Err(format!(
+                        "måling {} / {} / {}: indikatoren er en brøk og trenger både teller og nevner, ikke én verdi",
+                        indicator, key.unit, span
+                    )));
+                }
+                _ => Figure::Ratio {
+                    numerator: numerator.unwrap_or(f64::NAN),
+                    denominator: denominator.unwrap_or(f64::NAN),
+                },
+            };
+            let m = Measurement {
+                indicator,
+                unit: key.unit.clone(),
+                span,
+                figure,
+            };
+            rules::measurement(&m, &measured, &BTreeSet::new()).map_err(|e| e.to_string())
+        }
+        Kind::SickLeave => check_sick_leave(key, row),
+        Kind::Economy => {
+            let mut result = Ok(());
+            for (field, _, name) in key.kind.cells() {
+                if let Some(why) = whole(row, field).and_then(malkart::model::amount_out_of_range) {
+                    result = Err(format!("økonomi {}: {name}: {why}", key.text));
+                    break;
+                }
+            }
+            result
+        }
+        Kind::Comment => {
+            let text = row.get("text").and_then(Value::as_str).unwrap_or_default();
+            if text.trim().is_empty() {
+                Err("kommentaren er tom; skriv noe før du lagrer".into())
+            } else if row.get("uid").is_none() {
+                // A new comment: its indicator and period must be real.
+                check_new_comment(tx, key).await?
+            } else {
+                Ok(())
+            }
+        }
+    })
+}
+
+async fn check_new_comment(
+    tx: &Transaction<'_>,
+    key: &RowKey,
+) -> std::result::Result<std::result::Result<(), String>, GroupError> {
+    let Some(indicator) = &key.indicator else {
+        return Ok(Err(
+            "en ny kommentar trenger «unit», «indicator» og «period» i nøkkelen".into(),
+        ));
+    };
+    let known: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM indicators WHERE code = $1)",
+            &[indicator],
+        )
+        .await?
+        .get(0);
+    if !known {
+        return Ok(Err(
+            malkart::Error::UnknownIndicator(indicator.clone()).to_string()
+        ));
+    }
+    Ok(Ok(()))
+}
+
+fn check_sick_leave(key: &RowKey, row: &Map<String, Value>) -> std::result::Result<(), String> {
+    let prefix = format!("sykefravær {}", key.text);
+    let mut figures = HashMap::new();
+    for (field, _, column) in Kind::SickLeave.cells() {
+        figures.insert(*column, real(row, field));
+    }
+    for column in sickleave::check::REQUIRED {
+        if figures.get(column).copied().flatten().is_none() {
+            return Err(format!("{prefix}: {column}: {}", sickleave::check::MISSING));
+        }
+    }
+    let missing = sickleave::check::missing_bands(|b| figures.get(b).copied().flatten().is_some());
+    if let Some(band) = missing.first() {
+        return Err(format!(
+            "{prefix}: {band}: {}",
+            sickleave::check::BAND_MISSING
+        ));
+    }
+    let employees = match real(row, "employees") {
+        None => None,
+        Some(x) => Some(
+            sickleave::check::employees(x, &x.to_string())
+                .map_err(|m| format!("{prefix}: ansatte: {m}"))?,
+        ),
+    };
+    let get = |c: &str| figures.get(c).copied().flatten().unwrap_or(0.0);
+    let split = figures
+        .get("dager_1_3")
+        .copied()
+        .flatten()
+        .map(|_| LengthSplit {
+            days_1_3: get("dager_1_3"),
+            days_4_16: get("dager_4_16"),
+            days_17_56: get("dager_17_56"),
+            days_over_56: get("dager_over_56"),
+        });
+    let Some(month) = key.period.map(|p| p.first()) else {
+        return Err(format!("{prefix}: måneden mangler"));
+    };
+    let sick = SickLeave {
+        unit: key.unit.clone(),
+        month,
+        contracted_days: get("avtalte_dagsverk"),
+        self_certified: get("egenmeldt"),
+        doctor_certified: get("legemeldt"),
+        employees,
+        split,
+    };
+    match sick_check(&sick).first() {
+        Some(p) => Err(format!("{prefix}: {}: {}", p.column, p.message)),
+        None => Ok(()),
+    }
+}
+
+/// Writes the row (or removes it, every cell empty) at a new version; returns it.
+async fn write_row(
+    tx: &Transaction<'_>,
+    pusher: &Pusher<'_>,
+    key: &RowKey,
+    stored: Option<&Map<String, Value>>,
+    mut row: Map<String, Value>,
+    applying: &[&Operation],
+) -> std::result::Result<i64, GroupError> {
+    let kind = key.kind;
+    let version: i64 = tx
+        .query_one("SELECT nextval('malkart_version')", &[])
+        .await?
+        .get(0);
+    if all_empty(kind, &row) {
+        if stored.is_some() {
+            let sql = format!(
+                "DELETE FROM {} WHERE {}",
+                kind.table(),
+                where_clause(kind, 1)
+            );
+            let params: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = key
+                .pk
+                .iter()
+                .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
+                .collect();
+            tx.execute(&sql, &params).await?;
+        }
+        tx.execute(
+            "INSERT INTO deletions (entity, key, version) VALUES ($1, $2, $3)",
+            &[&kind.table(), &key.tombstone(), &version],
+        )
+        .await?;
+        return Ok(version);
+    }
+    // The key columns and, for a new row, what the key and the caller give it.
+    for (col, v) in kind.key_columns().iter().zip(&key.pk) {
+        row.insert((*col).to_string(), v.clone());
+    }
+    row.insert("unit".into(), json!(key.unit));
+    match kind {
+        Kind::Measurement => {
+            if let Some(p) = key.period {
+                row.insert("span_last".into(), json!(p.last().index()));
+            }
+            row.insert("indicator".into(), json!(key.indicator));
+        }
+        Kind::Comment if stored.is_none() => {
+            row.insert("indicator".into(), json!(key.indicator));
+            let period = text_of(&applying[0].key, "period").unwrap_or_default();
+            let period = Period::parse(&period)
+                .map(|p| p.to_string())
+                .map_err(|e| GroupError::Refused("ugyldig", format!("perioden «{period}»: {e}")))?;
+            row.insert("period".into(), json!(period));
+            row.insert("author".into(), json!(pusher.caller.name));
+            row.insert("created_at".into(), json!(pusher.now.to_rfc3339()));
+        }
+        Kind::Comment => {
+            row.insert("updated_at".into(), json!(pusher.now.to_rfc3339()));
+        }
+        _ => {}
+    }
+    if let Some(Value::String(text)) = row.get("text").cloned() {
+        row.insert("text".into(), json!(text.trim()));
+    }
+    let mut cells = stored
+        .and_then(|r| r.get("cell_versions"))
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    for op in applying {
+        cells.insert(op.field.clone(), json!(version));
+    }
+    row.insert("version".into(), json!(version));
+    row.insert("cell_versions".into(), Value::Object(cells));
+    row.remove("xid");
+    let table = kind.table();
+    let mut columns: Vec<&str> = kind.cells().iter().map(|(f, _, _)| *f).collect();
+    if kind == Kind::Comment {
+        columns.push("updated_at");
+    }
+    columns.extend(["version", "cell_versions"]);
+    let updates = columns
+        .iter()
+        .map(|c| format!("{c} = EXCLUDED.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, $1)
+         ON CONFLICT ({}) DO UPDATE SET {updates}",
+        kind.key_columns().join(", ")
+    );
+    tx.execute(&sql, &[&Value::Object(row)]).await?;
+    Ok(version)
+}

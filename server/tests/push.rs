@@ -1,0 +1,606 @@
+//! Push end to end (sharing.md §4; docs/sharing-design.md §3 "Push, precisely"): the real
+//! `malkart-server` on a throwaway PostgreSQL cluster, operations sent as a desktop's
+//! outbox sends them, the result seen through another user's pull. Every refusal has its
+//! test, and each shows that nothing changed (the administrator's whole pull is equal
+//! before and after).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // a test: a panic is a failed test
+
+mod common;
+
+use common::{cli, stderr, Cluster, Server};
+use serde_json::{json, Value};
+
+const T0: &str = "2026-11-15T10:00:00Z";
+const PASSWORD: &str = "riktig hest batteri";
+// Month indices are year × 12 + month − 1: March 2026 = 2026 × 12 + 2 = 24314.
+const MAR: i64 = 24314;
+
+/// A cluster with the schema, units 1000 > 2000 > 3100 > 3110 and 1000 > 4000, the
+/// indicators BRUK (monthly value) and ANDEL (monthly ratio), January 2026 locked, and the
+/// users ada (administrator), lise (enhetsleder, 3100), dina (leser, 1000), eva (økonom).
+fn ready() -> Option<(Cluster, Server)> {
+    let cluster = Cluster::start()?;
+    let config = cluster.config("");
+    let c = config.to_str().unwrap();
+    let out = cli(&["init", "--config", c], "", T0);
+    assert!(out.status.success(), "init: {}", stderr(&out));
+    cluster.psql(
+        "INSERT INTO units (code, name, parent, sort, version, cell_versions)
+         SELECT code, name, parent, sort, v, malkart_cells('{name,parent,level}', v)
+         FROM (SELECT *, nextval('malkart_version') AS v FROM (VALUES
+             ('1000', 'Demo kommune', NULL, 1), ('2000', 'Oppvekst', '1000', 2),
+             ('3100', 'Solbakken skole', '2000', 3), ('3110', 'SFO Solbakken', '3100', 4),
+             ('4000', 'Helse og omsorg', '1000', 5)) AS t (code, name, parent, sort)) AS s;
+         INSERT INTO indicators (code, name, perspective, decimals, direction, frequency,
+             aggregation, unit_rollup, factor, version, cell_versions)
+         VALUES ('BRUK', 'Brukertilfredshet', 'brukere', 1, 'høy', 'måned', 'snitt', 'snitt',
+                 1, nextval('malkart_version'), '{}'),
+                ('ANDEL', 'Andel', 'brukere', 1, 'høy', 'måned', 'brøk', 'sum',
+                 100, nextval('malkart_version'), '{}');
+         INSERT INTO locked_months (month, locked_by, locked_at, version, cell_versions)
+         VALUES (24312, 'ada', '2026-02-10T10:00:00Z', nextval('malkart_version'), '{}');",
+    );
+    let pw = format!("{PASSWORD}\n");
+    for args in [
+        vec!["add-user", "ada", "--role", "administrator"],
+        vec![
+            "add-user",
+            "lise",
+            "--role",
+            "enhetsleder",
+            "--units",
+            "3100",
+        ],
+        vec!["add-user", "dina", "--role", "leser", "--units", "1000"],
+        vec!["add-user", "eva", "--role", "økonom"],
+    ] {
+        let mut args = args;
+        args.extend(["--config", c]);
+        let out = cli(&args, &pw, T0);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    let server = Server::start(&config, T0);
+    Some((cluster, server))
+}
+
+fn token(server: &Server, user: &str) -> String {
+    let response = server.login(user, PASSWORD);
+    assert_eq!(response.status, 200, "{}", response.body);
+    response.json()["token"].as_str().unwrap().to_string()
+}
+
+/// Operation or batch id number `n` (UUIDs the test can name again for a resend).
+fn id(n: u32) -> String {
+    format!("0190b000-0000-7000-8000-{n:012}")
+}
+
+fn op(n: u32, batch: u32, entity: &str, key: Value, field: &str, base: Value, new: Value) -> Value {
+    json!({ "op_id": id(n), "batch": id(1000 + batch), "entity": entity, "key": key,
+            "field": field, "base_version": base, "base_value": null, "new_value": new })
+}
+
+fn push(server: &Server, token: &str, ops: &[Value]) -> Vec<Value> {
+    let body = json!({ "device": "testmaskin", "operations": ops }).to_string();
+    let response = server.post("/api/v1/push", Some(token), &body);
+    assert_eq!(response.status, 200, "{}", response.body);
+    let results = response.json()["results"].as_array().unwrap().clone();
+    assert_eq!(results.len(), ops.len(), "{results:?}");
+    for (r, o) in results.iter().zip(ops) {
+        assert_eq!(r["op_id"], o["op_id"], "answers in the order sent");
+    }
+    results
+}
+
+/// Everything the administrator's pull holds, without the watermark (to compare).
+fn everything(server: &Server, token: &str) -> Value {
+    let response = server.get("/api/v1/pull", Some(token));
+    assert_eq!(response.status, 200, "{}", response.body);
+    let mut v = response.json();
+    v.as_object_mut().unwrap().remove("watermark");
+    v
+}
+
+fn rows<'a>(pulled: &'a Value, table: &str) -> &'a Vec<Value> {
+    pulled["changes"][table].as_array().unwrap()
+}
+
+fn measurement(unit: &str, period: &str) -> Value {
+    json!({ "indicator": "BRUK", "unit": unit, "period": period })
+}
+
+fn month(unit: &str, m: &str) -> Value {
+    json!({ "unit": unit, "month": m })
+}
+
+fn audit_count(cluster: &Cluster, op_n: u32) -> String {
+    cluster
+        .psql(&format!(
+            "SELECT count(*) FROM audit WHERE op_id = '{}'",
+            id(op_n)
+        ))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
+    let Some((cluster, server)) = ready() else {
+        return;
+    };
+    let (lise, eva, dina, ada) = (
+        token(&server, "lise"),
+        token(&server, "eva"),
+        token(&server, "dina"),
+        token(&server, "ada"),
+    );
+
+    // The leader: a measurement of her SFO and a sick-leave month of her school (three
+    // cells of one row, one batch).
+    let sick = [
+        op(
+            2,
+            1,
+            "sick_leave",
+            month("3100", "2026-03"),
+            "contracted_days",
+            Value::Null,
+            json!(880.0),
+        ),
+        op(
+            3,
+            1,
+            "sick_leave",
+            month("3100", "2026-03"),
+            "self_certified",
+            Value::Null,
+            json!(14.5),
+        ),
+        op(
+            4,
+            1,
+            "sick_leave",
+            month("3100", "2026-03"),
+            "doctor_certified",
+            Value::Null,
+            json!(41),
+        ),
+    ];
+    let mut ops = vec![op(
+        1,
+        1,
+        "measurements",
+        measurement("3110", "2026-03"),
+        "value",
+        Value::Null,
+        json!(4.2),
+    )];
+    ops.extend(sick.iter().cloned());
+    let results = push(&server, &lise, &ops);
+    for r in &results {
+        assert_eq!(r["status"], "applied", "{r}");
+    }
+    let v_measure = results[0]["version"].as_i64().unwrap();
+    let v_sick = results[1]["version"].as_i64().unwrap();
+    // One version per row: the three sick-leave cells share theirs.
+    assert_eq!(results[3]["version"].as_i64(), Some(v_sick));
+    assert_ne!(v_measure, v_sick);
+
+    // The economist: a budget; the reader: a comment (a reader writes only comments).
+    let results = push(
+        &server,
+        &eva,
+        &[op(
+            5,
+            2,
+            "economy",
+            month("4000", "2026-03"),
+            "budget",
+            Value::Null,
+            json!(123_456_789),
+        )],
+    );
+    assert_eq!(results[0]["status"], "applied", "{}", results[0]);
+    let uid = "0190c000-0000-7000-8000-000000000001";
+    let results = push(
+        &server,
+        &dina,
+        &[op(
+            6,
+            3,
+            "comments",
+            json!({ "uid": uid, "indicator": "BRUK", "unit": "3110", "period": "2026-03" }),
+            "text",
+            Value::Null,
+            json!("  Ny leder fra mars  "),
+        )],
+    );
+    assert_eq!(results[0]["status"], "applied", "{}", results[0]);
+
+    // The director's (administrator's) pull has all four, each cell at its version.
+    let pulled = everything(&server, &ada);
+    let m = &rows(&pulled, "measurements")[0];
+    assert_eq!(
+        (
+            m["unit"].as_str(),
+            m["span_first"].as_i64(),
+            m["value"].as_f64()
+        ),
+        (Some("3110"), Some(MAR), Some(4.2))
+    );
+    assert_eq!(m["cell_versions"], json!({ "value": v_measure }));
+    let s = &rows(&pulled, "sick_leave")[0];
+    assert_eq!(
+        (
+            s["contracted_days"].as_f64(),
+            s["self_certified"].as_f64(),
+            s["doctor_certified"].as_f64()
+        ),
+        (Some(880.0), Some(14.5), Some(41.0))
+    );
+    assert_eq!(s["employees"], Value::Null);
+    assert_eq!(
+        s["cell_versions"],
+        json!({ "contracted_days": v_sick, "self_certified": v_sick, "doctor_certified": v_sick })
+    );
+    let e = &rows(&pulled, "economy")[0];
+    assert_eq!(
+        (
+            e["unit"].as_str(),
+            e["budget"].as_i64(),
+            e["actual"].as_i64()
+        ),
+        (Some("4000"), Some(123_456_789), None)
+    );
+    let c = &rows(&pulled, "comments")[0];
+    // Trimmed as the core stores it; the author is the user who pushed it.
+    assert_eq!(
+        (
+            c["text"].as_str(),
+            c["author"].as_str(),
+            c["period"].as_str()
+        ),
+        (Some("Ny leder fra mars"), Some("dina"), Some("2026-03"))
+    );
+
+    // The same operation sent again (a lost reply): the stored answer, applied once.
+    let again = push(&server, &lise, &ops);
+    assert_eq!(again[0]["version"].as_i64(), Some(v_measure));
+    assert_eq!(again[0]["status"], "applied");
+    assert_eq!(
+        everything(&server, &ada),
+        pulled,
+        "a resend changes nothing"
+    );
+    assert_eq!(audit_count(&cluster, 1), "1");
+    assert_eq!(audit_count(&cluster, 3), "1");
+    // The audit entry names the operation, the old and new value, user and desktop.
+    let entry = cluster.psql(&format!(
+        "SELECT a.entity, a.unit, a.period, coalesce(a.old, '-'), a.new, b.user_name, b.device
+         FROM audit a JOIN audit_batches b ON b.id = a.batch WHERE a.op_id = '{}'",
+        id(1)
+    ));
+    assert_eq!(entry.trim(), "måling|3110|2026-03|-|4.2|lise|testmaskin");
+
+    // Emptying the measurement's only cell removes the row: a tombstone for the replicas.
+    let results = push(
+        &server,
+        &lise,
+        &[op(
+            7,
+            4,
+            "measurements",
+            measurement("3110", "2026-03"),
+            "value",
+            json!(v_measure),
+            Value::Null,
+        )],
+    );
+    assert_eq!(results[0]["status"], "applied", "{}", results[0]);
+    let after = everything(&server, &ada);
+    assert!(rows(&after, "measurements").is_empty());
+    let tomb = after["deletions"].as_array().unwrap();
+    assert_eq!(tomb.len(), 1);
+    assert_eq!(tomb[0]["entity"], "measurements");
+    assert_eq!(tomb[0]["key"]["unit"], "3110");
+    assert_eq!(tomb[0]["key"]["span_first"], MAR);
+    assert_eq!(tomb[0]["version"], results[0]["version"]);
+}
+
+#[test]
+fn a_stale_base_is_a_conflict_with_theirs_and_different_cells_of_a_row_never_conflict() {
+    let Some((_cluster, server)) = ready() else {
+        return;
+    };
+    let (lise, ada) = (token(&server, "lise"), token(&server, "ada"));
+    let key = month("3100", "2026-03");
+    let first = push(
+        &server,
+        &lise,
+        &[
+            op(
+                1,
+                1,
+                "sick_leave",
+                key.clone(),
+                "contracted_days",
+                Value::Null,
+                json!(880),
+            ),
+            op(
+                2,
+                1,
+                "sick_leave",
+                key.clone(),
+                "self_certified",
+                Value::Null,
+                json!(14.5),
+            ),
+            op(
+                3,
+                1,
+                "sick_leave",
+                key.clone(),
+                "doctor_certified",
+                Value::Null,
+                json!(41),
+            ),
+        ],
+    );
+    let v1 = first[0]["version"].as_i64().unwrap();
+
+    // Ada edited self_certified from before lise's write (base: empty): a conflict with
+    // lise's value, version, name and time; nothing changed.
+    let before = everything(&server, &ada);
+    let stale = push(
+        &server,
+        &ada,
+        &[op(
+            4,
+            2,
+            "sick_leave",
+            key.clone(),
+            "self_certified",
+            Value::Null,
+            json!(20),
+        )],
+    );
+    assert_eq!(stale[0]["status"], "conflict", "{}", stale[0]);
+    assert_eq!(
+        stale[0]["theirs"],
+        json!({ "value": 14.5, "version": v1, "by": "lise", "at": "2026-11-15T10:00:00+00:00" })
+    );
+    assert!(stale[0]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("3100 / 2026-03"));
+    assert_eq!(
+        everything(&server, &ada),
+        before,
+        "a conflict changes nothing"
+    );
+
+    // Two people, two cells of the same row, both from the version they saw: both applied.
+    let ada_cell = push(
+        &server,
+        &ada,
+        &[op(
+            5,
+            3,
+            "sick_leave",
+            key.clone(),
+            "employees",
+            Value::Null,
+            json!(23),
+        )],
+    );
+    assert_eq!(ada_cell[0]["status"], "applied", "{}", ada_cell[0]);
+    let lise_cell = push(
+        &server,
+        &lise,
+        &[op(
+            6,
+            4,
+            "sick_leave",
+            key.clone(),
+            "doctor_certified",
+            json!(v1),
+            json!(40),
+        )],
+    );
+    assert_eq!(lise_cell[0]["status"], "applied", "{}", lise_cell[0]);
+    let pulled = everything(&server, &ada);
+    let row = &rows(&pulled, "sick_leave")[0];
+    assert_eq!(
+        (
+            row["employees"].as_i64(),
+            row["doctor_certified"].as_f64(),
+            row["self_certified"].as_f64()
+        ),
+        (Some(23), Some(40.0), Some(14.5))
+    );
+    let v2 = ada_cell[0]["version"].as_i64().unwrap();
+    let v3 = lise_cell[0]["version"].as_i64().unwrap();
+    assert!(v1 < v2 && v2 < v3, "versions never go back: {v1} {v2} {v3}");
+    assert_eq!(row["version"].as_i64(), Some(v3));
+    assert_eq!(
+        row["cell_versions"],
+        json!({ "contracted_days": v1, "self_certified": v1, "doctor_certified": v3, "employees": v2 })
+    );
+
+    // In one group, a conflicting cell does not stop the others: applied beside it.
+    let mixed = push(
+        &server,
+        &ada,
+        &[
+            op(
+                7,
+                5,
+                "sick_leave",
+                key.clone(),
+                "doctor_certified",
+                json!(v1),
+                json!(39),
+            ),
+            op(
+                8,
+                5,
+                "sick_leave",
+                key.clone(),
+                "self_certified",
+                json!(v1),
+                json!(15),
+            ),
+        ],
+    );
+    assert_eq!(mixed[0]["status"], "conflict", "{}", mixed[0]);
+    assert_eq!(mixed[0]["theirs"]["value"], json!(40.0));
+    assert_eq!(mixed[0]["theirs"]["by"], "lise");
+    assert_eq!(mixed[1]["status"], "applied", "{}", mixed[1]);
+}
+
+#[test]
+fn every_refusal_answers_its_kind_and_reason_and_changes_nothing() {
+    let Some((cluster, server)) = ready() else {
+        return;
+    };
+    let (lise, eva, dina, ada) = (
+        token(&server, "lise"),
+        token(&server, "eva"),
+        token(&server, "dina"),
+        token(&server, "ada"),
+    );
+    let before = everything(&server, &ada);
+    let null = || Value::Null;
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        // A leader writing another unit's sick leave and measurements.
+        ("lise", op(1, 1, "sick_leave", month("4000", "2026-03"), "contracted_days", null(), json!(100)),
+         "ingen tilgang", "Du har ikke skrivetilgang til enhet «4000»"),
+        ("lise", op(2, 2, "measurements", measurement("2000", "2026-03"), "value", null(), json!(3)),
+         "ingen tilgang", "Du har ikke skrivetilgang til enhet «2000»"),
+        // A leader may not write economy, even of her own unit.
+        ("lise", op(3, 3, "economy", month("3100", "2026-03"), "budget", null(), json!(100)),
+         "ingen tilgang", "Du har ikke skrivetilgang til økonomi (rollen enhetsleder)"),
+        // A reader writes nothing but comments.
+        ("dina", op(4, 4, "measurements", measurement("3110", "2026-03"), "value", null(), json!(3)),
+         "ingen tilgang", "Du har ikke skrivetilgang til målinger (rollen leser)"),
+        // An economist cannot write sick leave.
+        ("eva", op(5, 5, "sick_leave", month("4000", "2026-03"), "contracted_days", null(), json!(100)),
+         "ingen tilgang", "Du har ikke skrivetilgang til sykefravær (rollen økonom)"),
+        // A locked month (January 2026), for every kind of figure.
+        ("lise", op(6, 6, "measurements", measurement("3110", "2026-01"), "value", null(), json!(3)),
+         "låst", "måneden 2026-01 er låst; lås den opp før du endrer tall i den"),
+        ("eva", op(7, 7, "economy", month("4000", "2026-01"), "actual", null(), json!(5)),
+         "låst", "måneden 2026-01 er låst; lås den opp før du endrer tall i den"),
+        // A quarter spans the locked January too.
+        ("ada", op(8, 8, "measurements", measurement("3110", "2026-K1"), "value", null(), json!(3)),
+         "låst", "måneden 2026-01 er låst; lås den opp før du endrer tall i den"),
+        // Values the core's rules refuse, with the core's message.
+        ("ada", op(9, 9, "measurements", measurement("3110", "2026-K2"), "value", null(), json!(3)),
+         "ugyldig", "måling BRUK / 3110: perioden 2026-K2 passer ikke indikatorens frekvens (måned)"),
+        ("ada", op(10, 10, "measurements", json!({ "indicator": "ANDEL", "unit": "3110", "period": "2026-03" }),
+            "value", null(), json!(3)),
+         "ugyldig", "måling ANDEL / 3110 / 2026-03: indikatoren er en brøk og trenger teller og nevner, ikke én verdi"),
+        ("ada", op(11, 11, "measurements", json!({ "indicator": "SF", "unit": "3110", "period": "2026-03" }),
+            "value", null(), json!(3)),
+         "ugyldig", "SF"),
+        ("ada", op(12, 12, "sick_leave", month("3100", "2026-03"), "contracted_days", null(), json!(100)),
+         "ugyldig", "sykefravær 3100 / 2026-03: egenmeldt: mangler verdi"),
+        ("eva", op(13, 13, "economy", month("4000", "2026-03"), "budget", null(), json!(100_000_000_000_001_i64)),
+         "ugyldig", "økonomi 4000 / 2026-03: budsjett: beløpet er utenfor det Målkart godtar"),
+        ("eva", op(14, 14, "economy", month("4000", "2026-03"), "budget", null(), json!(12.5)),
+         "ugyldig", "budsjett: må være et helt tall, ikke 12.5"),
+        ("ada", op(15, 15, "measurements", measurement("9999", "2026-03"), "value", null(), json!(3)),
+         "ugyldig", "ukjent enhet «9999»"),
+        ("dina", op(16, 16, "comments",
+            json!({ "uid": "0190c000-0000-7000-8000-000000000001", "indicator": "BRUK", "unit": "3110", "period": "2026-03" }),
+            "text", null(), json!("   ")),
+         "ugyldig", "kommentaren er tom; skriv noe før du lagrer"),
+    ];
+    let tokens = |user: &str| match user {
+        "lise" => lise.clone(),
+        "eva" => eva.clone(),
+        "dina" => dina.clone(),
+        _ => ada.clone(),
+    };
+    for (user, operation, status, reason) in &cases {
+        let result = &push(&server, &tokens(user), std::slice::from_ref(operation))[0];
+        assert_eq!(result["status"], *status, "{user}: {result}");
+        let got = result["reason"].as_str().unwrap();
+        assert!(
+            got.contains(reason),
+            "{user}: {got:?} should contain {reason:?}"
+        );
+        // Resent: the same answer (stored with the operation), still nothing applied.
+        let again = &push(&server, &tokens(user), std::slice::from_ref(operation))[0];
+        assert_eq!(again, result);
+    }
+    assert_eq!(
+        everything(&server, &ada),
+        before,
+        "no refusal changed anything"
+    );
+    assert_eq!(
+        cluster
+            .psql("SELECT count(*) FROM audit WHERE op_id IS NOT NULL")
+            .trim(),
+        "0"
+    );
+
+    // A sick-leave row the core refuses as a whole: egenmeldt + legemeldt above the
+    // contracted days (10 + 95 = 105 > 100), three cells of one row refused together.
+    let key = month("3100", "2026-03");
+    let results = push(
+        &server,
+        &lise,
+        &[
+            op(
+                20,
+                20,
+                "sick_leave",
+                key.clone(),
+                "contracted_days",
+                null(),
+                json!(100),
+            ),
+            op(
+                21,
+                20,
+                "sick_leave",
+                key.clone(),
+                "self_certified",
+                null(),
+                json!(10),
+            ),
+            op(
+                22,
+                20,
+                "sick_leave",
+                key.clone(),
+                "doctor_certified",
+                null(),
+                json!(95),
+            ),
+        ],
+    );
+    for r in &results {
+        assert_eq!(r["status"], "ugyldig", "{r}");
+        assert_eq!(r["reason"],
+                   "sykefravær 3100 / 2026-03: legemeldt: egenmeldt + legemeldt (10 + 95 = 105) er mer enn avtalte dagsverk (100)");
+    }
+    assert_eq!(everything(&server, &ada), before);
+
+    // A request that is not a push at all is an error of the request, not of an operation.
+    let bad = server.post("/api/v1/push", Some(&ada), "{\"operations\": 5}");
+    assert_eq!(
+        (bad.status, bad.json()["kind"].as_str()),
+        (400, Some("invalid"))
+    );
+    let twice = json!({ "operations": [cases[0].1, cases[0].1] }).to_string();
+    let bad = server.post("/api/v1/push", Some(&ada), &twice);
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert!(bad.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("to ganger"));
+}
