@@ -458,17 +458,25 @@ async fn push_batch(
             if inserted.is_some() {
                 fresh.push((i, op));
             } else {
-                let stored: Option<Value> = tx
+                let row = tx
                     .query_one(
-                        "SELECT result FROM operations WHERE op_id = $1",
+                        "SELECT result, user_id FROM operations WHERE op_id = $1",
                         &[&op.op_id],
                     )
-                    .await?
-                    .get(0);
-                out.push((
-                    i,
-                    stored.unwrap_or_else(|| refused(op.op_id, "conflict", "")),
-                ));
+                    .await?;
+                let (stored, owner): (Option<Value>, i64) = (row.get(0), row.get(1));
+                // Another user's operation id: neither applied nor answered with that
+                // operation's result (it may hold figures this caller may not read).
+                let answer = if owner != pusher.caller.user_id {
+                    refused(
+                        op.op_id,
+                        "ugyldig",
+                        "operasjons-id-en er allerede brukt av en annen bruker; send endringen med en ny id",
+                    )
+                } else {
+                    stored.unwrap_or_else(|| refused(op.op_id, "conflict", ""))
+                };
+                out.push((i, answer));
             }
         }
         if fresh.is_empty() {
@@ -645,9 +653,15 @@ async fn apply_group(
             Some(v) => who_wrote(tx, v).await?,
             None => (Value::Null, Value::Null),
         };
+        let name = kind
+            .cells()
+            .iter()
+            .find(|(f, _, _)| *f == op.field)
+            .map_or(op.field.as_str(), |(_, _, name)| name);
         let reason = format!(
-            "cellen {} ({}) er endret på serveren siden du hentet den",
-            key.text, op.field
+            "{} {}: {name} er endret på serveren siden du hentet verdien",
+            kind.audit_entity(),
+            key.text
         );
         conflicts.push((
             n,
@@ -807,10 +821,19 @@ async fn open_audit_batch(
         ],
     )
     .await?;
-    Ok(tx
-        .query_one("SELECT id FROM audit_batches WHERE uid = $1", &[&batch])
-        .await?
-        .get(0))
+    let row = tx
+        .query_one(
+            "SELECT id, user_id FROM audit_batches WHERE uid = $1",
+            &[&batch],
+        )
+        .await?;
+    // A batch id already used by someone else: the changes must not be logged as theirs.
+    if row.get::<_, Option<i64>>(1) != Some(pusher.caller.user_id) {
+        return Err(GroupError::Failed(Error::Invalid(format!(
+            "batch-id-en {batch} er allerede brukt av en annen bruker eller av serveren; send endringene med en ny batch-id"
+        ))));
+    }
+    Ok(row.get(0))
 }
 
 /// Each new value of the type its cell holds.

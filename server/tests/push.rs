@@ -263,6 +263,19 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
         (Some("Ny leder fra mars"), Some("dina"), Some("2026-03"))
     );
 
+    // Another user sending lise's operation id gets neither her answer nor a change.
+    let stolen = push(&server, &eva, &ops[..1]);
+    assert_eq!(stolen[0]["status"], "ugyldig", "{}", stolen[0]);
+    assert!(stolen[0].get("version").is_none());
+    // Nor may another user's batch id carry changes logged under her name.
+    let borrowed = json!({ "operations": [op(50, 1, "economy", month("4000", "2026-04"), "budget", Value::Null, json!(1))] });
+    let refused = server.post("/api/v1/push", Some(&eva), &borrowed.to_string());
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("annen bruker"));
+
     // The same operation sent again (a lost reply): the stored answer, applied once.
     let again = push(&server, &lise, &ops);
     assert_eq!(again[0]["version"].as_i64(), Some(v_measure));
@@ -370,10 +383,10 @@ fn a_stale_base_is_a_conflict_with_theirs_and_different_cells_of_a_row_never_con
         stale[0]["theirs"],
         json!({ "value": 14.5, "version": v1, "by": "lise", "at": "2026-11-15T10:00:00+00:00" })
     );
-    assert!(stale[0]["reason"]
-        .as_str()
-        .unwrap()
-        .contains("3100 / 2026-03"));
+    assert_eq!(
+        stale[0]["reason"],
+        "sykefravær 3100 / 2026-03: egenmeldt er endret på serveren siden du hentet verdien"
+    );
     assert_eq!(
         everything(&server, &ada),
         before,
