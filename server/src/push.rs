@@ -91,6 +91,8 @@ enum Kind {
     SickLeave,
     Economy,
     Comment,
+    Target,
+    Lock,
 }
 
 /// A number cell (`f64`), a whole number (`i64`), or text.
@@ -99,6 +101,8 @@ enum CellType {
     Real,
     Whole,
     Text,
+    /// A lock: `true` locked (the row exists), `false` or `null` open (no row).
+    Flag,
 }
 
 impl Kind {
@@ -108,6 +112,8 @@ impl Kind {
             "sick_leave" => Kind::SickLeave,
             "economy" => Kind::Economy,
             "comments" => Kind::Comment,
+            "targets" => Kind::Target,
+            "locked_months" => Kind::Lock,
             _ => return None,
         })
     }
@@ -118,6 +124,8 @@ impl Kind {
             Kind::SickLeave => "sick_leave",
             Kind::Economy => "economy",
             Kind::Comment => "comments",
+            Kind::Target => "targets",
+            Kind::Lock => "locked_months",
         }
     }
 
@@ -127,6 +135,8 @@ impl Kind {
             Kind::SickLeave => Write::SickLeave,
             Kind::Economy => Write::Economy,
             Kind::Comment => Write::Comment,
+            Kind::Target => Write::Target,
+            Kind::Lock => Write::Lock,
         }
     }
 
@@ -137,6 +147,8 @@ impl Kind {
             Kind::SickLeave => "sykefravær",
             Kind::Economy => "økonomi",
             Kind::Comment => "kommentar",
+            Kind::Target => "mål",
+            Kind::Lock => "lås",
         }
     }
 
@@ -164,6 +176,11 @@ impl Kind {
                 ("forecast", CellType::Whole, "prognose"),
             ],
             Kind::Comment => &[("text", CellType::Text, "tekst")],
+            Kind::Target => &[
+                ("target", CellType::Real, "mål"),
+                ("red_limit", CellType::Real, "rødgrense"),
+            ],
+            Kind::Lock => &[("locked", CellType::Flag, "låst")],
         }
     }
 
@@ -173,6 +190,8 @@ impl Kind {
             Kind::Measurement => &["indicator", "span_first", "unit"],
             Kind::SickLeave | Kind::Economy => &["month", "unit"],
             Kind::Comment => &["uid"],
+            Kind::Target => &["indicator", "unit", "year"],
+            Kind::Lock => &["month"],
         }
     }
 }
@@ -214,11 +233,24 @@ impl RowKey {
         for (col, v) in self.kind.key_columns().iter().zip(&self.pk) {
             key.insert((*col).to_string(), v.clone());
         }
-        key.insert("unit".into(), Value::String(self.unit.clone()));
+        key.insert("unit".into(), json!(self.unit()));
         Value::Object(key)
     }
 
+    /// The unit the rights are asked about: none for a default target («alle enheter») or
+    /// a lock; every other row has one (an empty one is refused as unknown).
+    fn unit(&self) -> Option<&str> {
+        match self.kind {
+            Kind::Target | Kind::Lock if self.unit.is_empty() => None,
+            _ => Some(&self.unit),
+        }
+    }
+
     fn months(&self) -> Option<(i32, i32)> {
+        // A lock is not refused by a lock; a target is for a year, not its months.
+        if matches!(self.kind, Kind::Lock | Kind::Target) {
+            return None;
+        }
         self.period.map(|p| (p.first().index(), p.last().index()))
     }
 }
@@ -284,6 +316,45 @@ fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
                 pk: vec![json!(month.index()), json!(unit)],
                 text: format!("{unit} / {}", month.id()),
                 unit,
+                indicator: None,
+                period: Some(Period::month(month)),
+            }
+        }
+        Kind::Target => {
+            let indicator = text_of(key, "indicator")?;
+            let unit = match key.get("unit") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(u)) if !u.is_empty() => Some(u.clone()),
+                Some(_) => {
+                    return Err(
+                        "målets «unit» er en enhetskode, eller null for alle enheter".into(),
+                    )
+                }
+            };
+            let year = key
+                .get("year")
+                .and_then(Value::as_i64)
+                .and_then(|y| i32::try_from(y).ok())
+                .ok_or("nøkkelen mangler «year» (et årstall)")?;
+            RowKey {
+                kind,
+                pk: vec![json!(indicator), json!(unit), json!(year)],
+                text: format!(
+                    "{indicator} / {} / {year}",
+                    unit.as_deref().unwrap_or("alle enheter")
+                ),
+                unit: unit.unwrap_or_default(),
+                indicator: Some(indicator),
+                period: Period::year(year),
+            }
+        }
+        Kind::Lock => {
+            let month = month_of(&text_of(key, "month")?)?;
+            RowKey {
+                kind,
+                pk: vec![json!(month.index())],
+                text: month.id(),
+                unit: String::new(),
                 indicator: None,
                 period: Some(Period::month(month)),
             }
@@ -547,7 +618,15 @@ fn where_clause(kind: Kind, first: usize) -> String {
                 "uid" => "::uuid",
                 _ => "",
             };
-            format!("{c} = (${}::jsonb #>> '{{}}'){cast}", first + n)
+            let cast = if *c == "year" { "::integer" } else { cast };
+            // A default target's unit is NULL: compared with IS NOT DISTINCT FROM (only
+            // there: `=` keeps the primary-key index for every other table).
+            let op = if kind == Kind::Target && *c == "unit" {
+                "IS NOT DISTINCT FROM"
+            } else {
+                "="
+            };
+            format!("{c} {op} (${}::jsonb #>> '{{}}'){cast}", first + n)
         })
         .collect::<Vec<_>>()
         .join(" AND ")
@@ -585,7 +664,13 @@ async fn apply_group(
     ops: &[(usize, Operation)],
 ) -> std::result::Result<Vec<Value>, GroupError> {
     let kind = key.kind;
-    let stored = read_row(tx, key).await?;
+    let mut stored = read_row(tx, key).await?;
+    // A lock's one cell is whether its row exists.
+    if kind == Kind::Lock {
+        if let Some(row) = &mut stored {
+            row.insert("locked".into(), Value::Bool(true));
+        }
+    }
     // A comment's unit is the stored one; its key names it only for a new comment.
     let mut key = key.clone();
     if let Some(row) = &stored {
@@ -596,7 +681,7 @@ async fn apply_group(
             key.indicator = Some(indicator.to_string());
         }
     }
-    if let Err(reason) = pusher.rights.may_write(kind.write(), Some(&key.unit)) {
+    if let Err(reason) = pusher.rights.may_write(kind.write(), key.unit()) {
         return Err(GroupError::Refused("ingen tilgang", reason));
     }
     if let Some((first, last)) = key.months() {
@@ -612,13 +697,16 @@ async fn apply_group(
             return Err(GroupError::Refused("låst", message));
         }
     }
-    let unit_known: bool = tx
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)",
-            &[&key.unit],
-        )
-        .await?
-        .get(0);
+    let unit_known: bool = match key.unit() {
+        None => true,
+        Some(unit) => tx
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)",
+                &[&unit],
+            )
+            .await?
+            .get(0),
+    };
     if !unit_known {
         let message = if key.unit.is_empty() {
             "en ny kommentar trenger «unit», «indicator» og «period» i nøkkelen".to_string()
@@ -740,7 +828,7 @@ async fn apply_group(
                             &kind.audit_entity(),
                             &format!("{} ({})", key.text, op.field),
                             &key.indicator,
-                            &key.unit,
+                            &key.unit(),
                             &period,
                             &old.and_then(audit_text),
                             &audit_text(&op.new_value),
@@ -851,6 +939,7 @@ fn check_types(kind: Kind, ops: &[&Operation]) -> std::result::Result<(), String
             (Value::Number(n), CellType::Real) => n.as_f64().is_some_and(f64::is_finite),
             (Value::Number(n), CellType::Whole) => n.as_i64().is_some(),
             (Value::String(_), CellType::Text) => true,
+            (Value::Bool(_), CellType::Flag) => true,
             _ => false,
         };
         if !fine {
@@ -858,6 +947,7 @@ fn check_types(kind: Kind, ops: &[&Operation]) -> std::result::Result<(), String
                 CellType::Real => "et tall",
                 CellType::Whole => "et helt tall",
                 CellType::Text => "tekst",
+                CellType::Flag => "true eller false",
             };
             return Err(format!("{name}: må være {wanted}, ikke {}", op.new_value));
         }
@@ -875,9 +965,10 @@ fn whole(row: &Map<String, Value>, field: &str) -> Option<i64> {
 
 /// Whether every cell of the row is empty (the row is removed).
 fn all_empty(kind: Kind, row: &Map<String, Value>) -> bool {
-    kind.cells()
-        .iter()
-        .all(|(f, _, _)| row.get(*f).is_none_or(Value::is_null))
+    kind.cells().iter().all(|(f, _, _)| {
+        row.get(*f)
+            .is_none_or(|v| v.is_null() || *v == Value::Bool(false))
+    })
 }
 
 /// The row after the change against the core's rules; `Err` with the core's message.
@@ -961,6 +1052,8 @@ async fn check_row(
             }
             result
         }
+        Kind::Lock => Ok(()),
+        Kind::Target => check_target(tx, key, row).await?,
         Kind::Comment => {
             let text = row.get("text").and_then(Value::as_str).unwrap_or_default();
             if text.trim().is_empty() {
@@ -973,6 +1066,43 @@ async fn check_row(
             }
         }
     })
+}
+
+/// A target against its indicator's direction (`rules::target`): a year in range, numbers,
+/// the red limit on the right side.
+async fn check_target(
+    tx: &Transaction<'_>,
+    key: &RowKey,
+    row: &Map<String, Value>,
+) -> std::result::Result<std::result::Result<(), String>, GroupError> {
+    let Some(indicator) = key.indicator.clone() else {
+        return Ok(Err("målet mangler indikator".into()));
+    };
+    let direction = tx
+        .query_opt(
+            "SELECT direction FROM indicators WHERE code = $1",
+            &[&indicator],
+        )
+        .await?
+        .and_then(|r| malkart::model::Direction::parse(r.get(0)));
+    let Some(direction) = direction else {
+        return Ok(Err(malkart::Error::UnknownIndicator(indicator).to_string()));
+    };
+    let Some(target) = real(row, "target") else {
+        return Ok(Err(format!(
+            "mål {}: målet mangler; en rødgrense trenger et mål",
+            key.text
+        )));
+    };
+    let year = key.pk.get(2).and_then(Value::as_i64).unwrap_or_default();
+    let t = malkart::model::Target {
+        indicator,
+        unit: key.unit().map(str::to_string),
+        year: i32::try_from(year).unwrap_or(i32::MAX),
+        target,
+        red_limit: real(row, "red_limit"),
+    };
+    Ok(rules::target(&t, direction).map_err(|e| e.to_string()))
 }
 
 async fn check_new_comment(
@@ -1092,7 +1222,9 @@ async fn write_row(
     for (col, v) in kind.key_columns().iter().zip(&key.pk) {
         row.insert((*col).to_string(), v.clone());
     }
-    row.insert("unit".into(), json!(key.unit));
+    if kind != Kind::Lock {
+        row.insert("unit".into(), json!(key.unit()));
+    }
     match kind {
         Kind::Measurement => {
             if let Some(p) = key.period {
@@ -1113,6 +1245,11 @@ async fn write_row(
         Kind::Comment => {
             row.insert("updated_at".into(), json!(pusher.now.to_rfc3339()));
         }
+        Kind::Lock => {
+            row.remove("locked");
+            row.insert("locked_by".into(), json!(pusher.caller.name));
+            row.insert("locked_at".into(), json!(pusher.now.to_rfc3339()));
+        }
         _ => {}
     }
     if let Some(Value::String(text)) = row.get("text").cloned() {
@@ -1128,20 +1265,22 @@ async fn write_row(
     }
     row.insert("version".into(), json!(version));
     row.insert("cell_versions".into(), Value::Object(cells));
+    // Not written: the xid (the trigger stamps it) and a target's generated id.
     row.remove("xid");
+    row.remove("id");
     let table = kind.table();
-    let mut columns: Vec<&str> = kind.cells().iter().map(|(f, _, _)| *f).collect();
-    if kind == Kind::Comment {
-        columns.push("updated_at");
-    }
-    columns.extend(["version", "cell_versions"]);
+    // Every column the row has (the stored row merged with the change, or a new one):
+    // inserted, or on the key's conflict every non-key column updated.
+    let columns: Vec<String> = row.keys().cloned().collect();
     let updates = columns
         .iter()
+        .filter(|c| !kind.key_columns().contains(&c.as_str()))
         .map(|c| format!("{c} = EXCLUDED.{c}"))
         .collect::<Vec<_>>()
         .join(", ");
+    let list = columns.join(", ");
     let sql = format!(
-        "INSERT INTO {table} SELECT * FROM jsonb_populate_record(NULL::{table}, $1)
+        "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)
          ON CONFLICT ({}) DO UPDATE SET {updates}",
         kind.key_columns().join(", ")
     );

@@ -617,3 +617,201 @@ fn every_refusal_answers_its_kind_and_reason_and_changes_nothing() {
         .unwrap()
         .contains("to ganger"));
 }
+
+#[test]
+fn an_administrator_pushes_targets_and_locks_and_a_lock_refuses_later_writes() {
+    let Some((_cluster, server)) = ready() else {
+        return;
+    };
+    let (lise, eva, dina, ada) = (
+        token(&server, "lise"),
+        token(&server, "eva"),
+        token(&server, "dina"),
+        token(&server, "ada"),
+    );
+    let null = Value::Null;
+    let default_target = json!({ "indicator": "BRUK", "unit": null, "year": 2026 });
+    let unit_target = json!({ "indicator": "BRUK", "unit": "3100", "year": 2026 });
+
+    // A default target («alle enheter») and one unit's, with a red limit.
+    let results = push(
+        &server,
+        &ada,
+        &[
+            op(
+                1,
+                1,
+                "targets",
+                default_target.clone(),
+                "target",
+                null.clone(),
+                json!(4.0),
+            ),
+            op(
+                2,
+                1,
+                "targets",
+                unit_target.clone(),
+                "target",
+                null.clone(),
+                json!(4.5),
+            ),
+            op(
+                3,
+                1,
+                "targets",
+                unit_target.clone(),
+                "red_limit",
+                null.clone(),
+                json!(3.5),
+            ),
+        ],
+    );
+    for r in &results {
+        assert_eq!(r["status"], "applied", "{r}");
+    }
+    // The reader (1000 and below) sees both; the unit's target with its red limit.
+    let pulled = everything(&server, &dina);
+    let targets = rows(&pulled, "targets");
+    assert_eq!(targets.len(), 2, "{targets:?}");
+    let t = targets.iter().find(|t| t["unit"] == "3100").unwrap();
+    assert_eq!(
+        (t["target"].as_f64(), t["red_limit"].as_f64()),
+        (Some(4.5), Some(3.5))
+    );
+    assert!(targets
+        .iter()
+        .any(|t| t["unit"].is_null() && t["target"].as_f64() == Some(4.0)));
+
+    // Refused: a red limit on the wrong side (BRUK is «høy»: the red limit 5 is above the
+    // target 4.5), a target for a leader, a lock for an economist.
+    let before = everything(&server, &ada);
+    let v_target = results[1]["version"].clone();
+    let wrong = push(
+        &server,
+        &ada,
+        &[op(
+            4,
+            2,
+            "targets",
+            unit_target.clone(),
+            "red_limit",
+            v_target.clone(),
+            json!(5.0),
+        )],
+    );
+    assert_eq!(wrong[0]["status"], "ugyldig", "{}", wrong[0]);
+    assert!(
+        wrong[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("rødgrensen 5 ligger på feil side av målet 4,5"),
+        "{}",
+        wrong[0]
+    );
+    let leader = push(
+        &server,
+        &lise,
+        &[op(
+            5,
+            3,
+            "targets",
+            unit_target.clone(),
+            "target",
+            v_target.clone(),
+            json!(4.0),
+        )],
+    );
+    assert_eq!(leader[0]["status"], "ingen tilgang");
+    assert_eq!(
+        leader[0]["reason"],
+        "Du har ikke skrivetilgang til mål (rollen enhetsleder)"
+    );
+    let march = json!({ "month": "2026-03" });
+    let economist = push(
+        &server,
+        &eva,
+        &[op(
+            6,
+            4,
+            "locked_months",
+            march.clone(),
+            "locked",
+            null.clone(),
+            json!(true),
+        )],
+    );
+    assert_eq!(economist[0]["status"], "ingen tilgang");
+    assert_eq!(
+        economist[0]["reason"],
+        "Du har ikke skrivetilgang til låste måneder (rollen økonom)"
+    );
+    assert_eq!(everything(&server, &ada), before, "refusals change nothing");
+
+    // Ada locks March: a leader's measurement in March is refused as låst.
+    let locked = push(
+        &server,
+        &ada,
+        &[op(
+            7,
+            5,
+            "locked_months",
+            march.clone(),
+            "locked",
+            null.clone(),
+            json!(true),
+        )],
+    );
+    assert_eq!(locked[0]["status"], "applied", "{}", locked[0]);
+    let pulled = everything(&server, &lise);
+    let lock = rows(&pulled, "locked_months")
+        .iter()
+        .find(|l| l["month"] == MAR)
+        .unwrap();
+    assert_eq!(lock["locked_by"], "ada");
+    let write = op(
+        8,
+        6,
+        "measurements",
+        measurement("3110", "2026-03"),
+        "value",
+        null.clone(),
+        json!(4.0),
+    );
+    let refused = push(&server, &lise, std::slice::from_ref(&write));
+    assert_eq!(refused[0]["status"], "låst");
+    assert_eq!(
+        refused[0]["reason"],
+        "måneden 2026-03 er låst; lås den opp før du endrer tall i den"
+    );
+
+    // Unlocked (from the version she locked it at): the row goes, a tombstone tells the
+    // replicas, and a new write to March is applied.
+    let unlocked = push(
+        &server,
+        &ada,
+        &[op(
+            9,
+            7,
+            "locked_months",
+            march.clone(),
+            "locked",
+            locked[0]["version"].clone(),
+            json!(false),
+        )],
+    );
+    assert_eq!(unlocked[0]["status"], "applied", "{}", unlocked[0]);
+    let pulled = everything(&server, &lise);
+    assert!(!rows(&pulled, "locked_months")
+        .iter()
+        .any(|l| l["month"] == MAR));
+    assert!(pulled["deletions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["entity"] == "locked_months" && d["key"]["month"] == MAR));
+    let mut again = write.clone();
+    again["op_id"] = json!(id(10));
+    let applied = push(&server, &lise, &[again]);
+    assert_eq!(applied[0]["status"], "applied", "{}", applied[0]);
+}
