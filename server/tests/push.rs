@@ -815,3 +815,84 @@ fn an_administrator_pushes_targets_and_locks_and_a_lock_refuses_later_writes() {
     let applied = push(&server, &lise, &[again]);
     assert_eq!(applied[0]["status"], "applied", "{}", applied[0]);
 }
+
+#[test]
+fn two_desktops_racing_for_one_cell_get_one_applied_and_one_conflict() {
+    let Some((cluster, server)) = ready() else {
+        return;
+    };
+    let (lise, ada) = (token(&server, "lise"), token(&server, "ada"));
+    // 12 cells (months of 2025), each written at once from the same base (empty) by lise
+    // and ada, and each of lise's operations also sent twice at once (a retry racing the
+    // first send): per cell exactly one write wins, the other sees it as theirs; every
+    // operation id is applied at most once.
+    let server = std::sync::Arc::new(server);
+    for m in 1..=12u32 {
+        let cell = measurement("3110", &format!("2025-{m:02}"));
+        let mine = op(
+            100 + m,
+            100 + m,
+            "measurements",
+            cell.clone(),
+            "value",
+            Value::Null,
+            json!(f64::from(m)),
+        );
+        let theirs = op(
+            200 + m,
+            200 + m,
+            "measurements",
+            cell,
+            "value",
+            Value::Null,
+            json!(f64::from(m) + 0.5),
+        );
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(3));
+        let sends = [
+            (lise.clone(), mine.clone()),
+            (lise.clone(), mine),
+            (ada.clone(), theirs),
+        ];
+        let handles: Vec<_> = sends
+            .into_iter()
+            .map(|(token, operation)| {
+                let (server, barrier) = (server.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    push(&server, &token, &[operation]).remove(0)
+                })
+            })
+            .collect();
+        let answers: Vec<Value> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        // The two sends of one operation get the same answer.
+        assert_eq!(answers[0], answers[1], "month {m}");
+        let (lise_answer, ada_answer) = (&answers[0], &answers[2]);
+        let (winner, loser) = match (
+            lise_answer["status"].as_str(),
+            ada_answer["status"].as_str(),
+        ) {
+            (Some("applied"), Some("conflict")) => (lise_answer, ada_answer),
+            (Some("conflict"), Some("applied")) => (ada_answer, lise_answer),
+            other => panic!("month {m}: one applied and one conflict, not {other:?}"),
+        };
+        assert_eq!(loser["theirs"]["version"], winner["version"], "month {m}");
+        let won_by = if winner == lise_answer { "lise" } else { "ada" };
+        assert_eq!(loser["theirs"]["by"], won_by);
+        let stored = cluster.psql(&format!(
+            "SELECT value FROM measurements WHERE unit = '3110' AND span_first = {}",
+            2025 * 12 + i64::from(m) - 1
+        ));
+        let expected = if won_by == "lise" {
+            f64::from(m)
+        } else {
+            f64::from(m) + 0.5
+        };
+        assert_eq!(stored.trim().parse::<f64>().unwrap(), expected, "month {m}");
+        assert_eq!(loser["theirs"]["value"], json!(expected));
+        assert_eq!(
+            audit_count(&cluster, 100 + m).parse::<u32>().unwrap()
+                + audit_count(&cluster, 200 + m).parse::<u32>().unwrap(),
+            1
+        );
+    }
+}
