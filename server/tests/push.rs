@@ -295,6 +295,45 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
     ));
     assert_eq!(entry.trim(), "måling|3110|2026-03|-|4.2|lise|testmaskin");
 
+    // The audit log by rights: the leader sees her sick leave and not 4000's economy; the
+    // reader never raw sick leave, but every other entry of her tree.
+    let entities = |token: &str| -> Vec<String> {
+        let response = server.get("/api/v1/audit", Some(token));
+        assert_eq!(response.status, 200, "{}", response.body);
+        let mut e: Vec<String> = response.json()["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !e["op_id"].is_null())
+            .map(|e| e["entity"].as_str().unwrap().to_string())
+            .collect();
+        e.sort();
+        e
+    };
+    assert_eq!(
+        entities(&lise),
+        [
+            "kommentar",
+            "måling",
+            "sykefravær",
+            "sykefravær",
+            "sykefravær"
+        ]
+    );
+    // (dina reads all of 1000's tree, 4000's economy included)
+    assert_eq!(entities(&dina), ["kommentar", "måling", "økonomi"]);
+    assert_eq!(
+        entities(&ada),
+        [
+            "kommentar",
+            "måling",
+            "sykefravær",
+            "sykefravær",
+            "sykefravær",
+            "økonomi"
+        ]
+    );
+
     // Emptying the measurement's only cell removes the row: a tombstone for the replicas.
     let results = push(
         &server,
