@@ -5,7 +5,8 @@
 //!
 //! A request's operations are taken batch by batch (one outbox transaction: a grid save,
 //! an import), each batch in one PostgreSQL transaction, in the order sent. The operations
-//! of a batch that touch one row form a *row group*, run under a savepoint:
+//! of a batch that touch one row form a *row group*, decided whole before it writes
+//! anything (so a refused group needs no savepoint to undo):
 //!
 //! 1. every operation's row is inserted into `operations` first (`ON CONFLICT (op_id) DO
 //!    NOTHING`): an id already there is a resend, answered with its stored result and not
@@ -31,6 +32,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Object;
+use deadpool_postgres::Transaction;
 use malkart::engine::sickleave::{self, check as sick_check};
 use malkart::model::{Figure, LengthSplit, Measurement, SickLeave};
 use malkart::period::{Frequency, Month, Period, PeriodKind};
@@ -38,7 +40,6 @@ use malkart::rules::{self, Measured};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
-use tokio_postgres::Transaction;
 use uuid::Uuid;
 
 use crate::access::{Rights, Write};
@@ -489,18 +490,22 @@ async fn push_batch(
         .filter_map(|g| g.key.as_ref().ok().map(RowKey::lock_id))
         .collect();
     for id in locks {
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&id])
-            .await?;
+        tx.execute(
+            &tx.prepare_cached("SELECT pg_advisory_xact_lock($1)")
+                .await?,
+            &[&id],
+        )
+        .await?;
     }
     let insert_op = tx
-        .prepare(
+        .prepare_cached(
             "INSERT INTO operations (op_id, user_id, session_id, device, batch, seq_in_batch,
                  entity, key, field, base_version, base_value, new_value, received_at, status)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'conflict')
              ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
         )
         .await?;
-    let mut audit_batch: Option<i64> = None;
+    let mut state = BatchState::default();
     let mut out = Vec::new();
     for group in groups {
         let mut fresh = Vec::new();
@@ -531,7 +536,10 @@ async fn push_batch(
             } else {
                 let row = tx
                     .query_one(
-                        "SELECT result, user_id FROM operations WHERE op_id = $1",
+                        &tx.prepare_cached(
+                            "SELECT result, user_id FROM operations WHERE op_id = $1",
+                        )
+                        .await?,
                         &[&op.op_id],
                     )
                     .await?;
@@ -558,24 +566,17 @@ async fn push_batch(
                 .iter()
                 .map(|(_, op)| refused(op.op_id, "ugyldig", reason))
                 .collect(),
-            Ok(key) => {
-                tx.batch_execute("SAVEPOINT malkart_row").await?;
-                match apply_group(tx, pusher, batch, &mut audit_batch, key, &fresh).await {
-                    Ok(answers) => {
-                        tx.batch_execute("RELEASE SAVEPOINT malkart_row").await?;
-                        answers
-                    }
-                    Err(GroupError::Refused(status, reason)) => {
-                        tx.batch_execute("ROLLBACK TO SAVEPOINT malkart_row")
-                            .await?;
-                        fresh
-                            .iter()
-                            .map(|(_, op)| refused(op.op_id, status, &reason))
-                            .collect()
-                    }
-                    Err(GroupError::Failed(e)) => return Err(e),
-                }
-            }
+            // No savepoint is needed: every refusal is decided before the group writes
+            // anything (and a savepoint per row would cost: past 64 subtransactions
+            // PostgreSQL slows every later statement of the transaction).
+            Ok(key) => match apply_group(tx, pusher, batch, &mut state, key, &fresh).await {
+                Ok(answers) => answers,
+                Err(GroupError::Refused(status, reason)) => fresh
+                    .iter()
+                    .map(|(_, op)| refused(op.op_id, status, &reason))
+                    .collect(),
+                Err(GroupError::Failed(e)) => return Err(e),
+            },
         };
         for ((i, op), result) in fresh.iter().zip(answers) {
             let status = result
@@ -585,8 +586,11 @@ async fn push_batch(
                 .to_string();
             let version = result.get("version").and_then(Value::as_i64);
             tx.execute(
-                "UPDATE operations SET status = $2, applied_version = $3, result = $4
+                &tx.prepare_cached(
+                    "UPDATE operations SET status = $2, applied_version = $3, result = $4
                  WHERE op_id = $1",
+                )
+                .await?,
                 &[&op.op_id, &status, &version, &result],
             )
             .await?;
@@ -594,6 +598,15 @@ async fn push_batch(
         }
     }
     Ok(out)
+}
+
+/// What one batch's row groups share: its audit batch (opened by the first applied cell),
+/// the known units and the locked months (read once; the locks again after a lock changed).
+#[derive(Default)]
+struct BatchState {
+    audit_batch: Option<i64>,
+    units: Option<std::collections::HashSet<String>>,
+    locked: Option<BTreeSet<i32>>,
 }
 
 enum GroupError {
@@ -647,7 +660,9 @@ async fn read_row(
         .iter()
         .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
         .collect();
-    let row = tx.query_opt(&sql, &params).await?;
+    let row = tx
+        .query_opt(&tx.prepare_cached(&sql).await?, &params)
+        .await?;
     Ok(row.and_then(|r| match r.get::<_, Value>(0) {
         Value::Object(map) => Some(map),
         _ => None,
@@ -659,7 +674,7 @@ async fn apply_group(
     tx: &Transaction<'_>,
     pusher: &Pusher<'_>,
     batch: Uuid,
-    audit_batch: &mut Option<i64>,
+    state: &mut BatchState,
     key: &RowKey,
     ops: &[(usize, Operation)],
 ) -> std::result::Result<Vec<Value>, GroupError> {
@@ -685,27 +700,33 @@ async fn apply_group(
         return Err(GroupError::Refused("ingen tilgang", reason));
     }
     if let Some((first, last)) = key.months() {
-        let locked: Option<i32> = tx
-            .query_opt(
-                "SELECT month FROM locked_months WHERE month BETWEEN $1 AND $2 ORDER BY month LIMIT 1",
-                &[&first, &last],
-            )
-            .await?
-            .map(|r| r.get(0));
+        if state.locked.is_none() {
+            let rows = tx
+                .query(
+                    &tx.prepare_cached("SELECT month FROM locked_months").await?,
+                    &[],
+                )
+                .await?;
+            state.locked = Some(rows.iter().map(|r| r.get(0)).collect());
+        }
+        let locked = state
+            .locked
+            .as_ref()
+            .and_then(|l| l.range(first..=last).next().copied());
         if let Some(month) = locked {
             let message = malkart::Error::LockedMonth(Month::from_index(month).id()).to_string();
             return Err(GroupError::Refused("låst", message));
         }
     }
-    let unit_known: bool = match key.unit() {
+    if state.units.is_none() {
+        let rows = tx
+            .query(&tx.prepare_cached("SELECT code FROM units").await?, &[])
+            .await?;
+        state.units = Some(rows.iter().map(|r| r.get(0)).collect());
+    }
+    let unit_known = match key.unit() {
         None => true,
-        Some(unit) => tx
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM units WHERE code = $1)",
-                &[&unit],
-            )
-            .await?
-            .get(0),
+        Some(unit) => state.units.as_ref().is_some_and(|u| u.contains(unit)),
     };
     if !unit_known {
         let message = if key.unit.is_empty() {
@@ -795,16 +816,19 @@ async fn apply_group(
             }
             Ok(()) => {
                 let version = write_row(tx, pusher, &key, stored.as_ref(), row, &applying).await?;
-                let batch_id = match audit_batch {
-                    Some(id) => *id,
+                if kind == Kind::Lock {
+                    state.locked = None;
+                }
+                let batch_id = match state.audit_batch {
+                    Some(id) => id,
                     None => {
                         let id = open_audit_batch(tx, pusher, batch).await?;
-                        *audit_batch = Some(id);
+                        state.audit_batch = Some(id);
                         id
                     }
                 };
                 let insert = tx
-                    .prepare(
+                    .prepare_cached(
                         "INSERT INTO audit (batch, entity, key, indicator, unit, period, old, new, op_id)
                          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
@@ -878,8 +902,11 @@ async fn who_wrote(
 ) -> std::result::Result<(Value, Value), GroupError> {
     let row = tx
         .query_opt(
-            "SELECT u.name, o.received_at FROM operations o JOIN users u ON u.id = o.user_id
+            &tx.prepare_cached(
+                "SELECT u.name, o.received_at FROM operations o JOIN users u ON u.id = o.user_id
              WHERE o.applied_version = $1 LIMIT 1",
+            )
+            .await?,
             &[&version],
         )
         .await?;
@@ -898,8 +925,11 @@ async fn open_audit_batch(
     batch: Uuid,
 ) -> std::result::Result<i64, GroupError> {
     tx.execute(
-        "INSERT INTO audit_batches (uid, at, user_name, user_id, device, source)
+        &tx.prepare_cached(
+            "INSERT INTO audit_batches (uid, at, user_name, user_id, device, source)
          VALUES ($1, $2, $3, $4, $5, 'synkronisering') ON CONFLICT (uid) DO NOTHING",
+        )
+        .await?,
         &[
             &batch,
             &pusher.now,
@@ -911,7 +941,8 @@ async fn open_audit_batch(
     .await?;
     let row = tx
         .query_one(
-            "SELECT id, user_id FROM audit_batches WHERE uid = $1",
+            &tx.prepare_cached("SELECT id, user_id FROM audit_batches WHERE uid = $1")
+                .await?,
             &[&batch],
         )
         .await?;
@@ -987,7 +1018,10 @@ async fn check_row(
             };
             let def = tx
                 .query_opt(
-                    "SELECT frequency, aggregation, builtin FROM indicators WHERE code = $1",
+                    &tx.prepare_cached(
+                        "SELECT frequency, aggregation, builtin FROM indicators WHERE code = $1",
+                    )
+                    .await?,
                     &[&indicator],
                 )
                 .await?;
@@ -1080,7 +1114,8 @@ async fn check_target(
     };
     let direction = tx
         .query_opt(
-            "SELECT direction FROM indicators WHERE code = $1",
+            &tx.prepare_cached("SELECT direction FROM indicators WHERE code = $1")
+                .await?,
             &[&indicator],
         )
         .await?
@@ -1116,7 +1151,8 @@ async fn check_new_comment(
     };
     let known: bool = tx
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM indicators WHERE code = $1)",
+            &tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM indicators WHERE code = $1)")
+                .await?,
             &[indicator],
         )
         .await?
@@ -1194,7 +1230,11 @@ async fn write_row(
 ) -> std::result::Result<i64, GroupError> {
     let kind = key.kind;
     let version: i64 = tx
-        .query_one("SELECT nextval('malkart_version')", &[])
+        .query_one(
+            &tx.prepare_cached("SELECT nextval('malkart_version')")
+                .await?,
+            &[],
+        )
         .await?
         .get(0);
     if all_empty(kind, &row) {
@@ -1209,10 +1249,11 @@ async fn write_row(
                 .iter()
                 .map(|v| v as &(dyn tokio_postgres::types::ToSql + Sync))
                 .collect();
-            tx.execute(&sql, &params).await?;
+            tx.execute(&tx.prepare_cached(&sql).await?, &params).await?;
         }
         tx.execute(
-            "INSERT INTO deletions (entity, key, version) VALUES ($1, $2, $3)",
+            &tx.prepare_cached("INSERT INTO deletions (entity, key, version) VALUES ($1, $2, $3)")
+                .await?,
             &[&kind.table(), &key.tombstone(), &version],
         )
         .await?;
@@ -1284,6 +1325,7 @@ async fn write_row(
          ON CONFLICT ({}) DO UPDATE SET {updates}",
         kind.key_columns().join(", ")
     );
-    tx.execute(&sql, &[&Value::Object(row)]).await?;
+    tx.execute(&tx.prepare_cached(&sql).await?, &[&Value::Object(row)])
+        .await?;
     Ok(version)
 }
