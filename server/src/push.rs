@@ -248,8 +248,9 @@ impl RowKey {
     }
 
     fn months(&self) -> Option<(i32, i32)> {
-        // A lock is not refused by a lock; a target is for a year, not its months.
-        if matches!(self.kind, Kind::Lock | Kind::Target) {
+        // A lock is not refused by a lock; a target is for a year, not its months; a
+        // comment may be written in a locked month (as in the core).
+        if matches!(self.kind, Kind::Lock | Kind::Target | Kind::Comment) {
             return None;
         }
         self.period.map(|p| (p.first().index(), p.last().index()))
@@ -365,6 +366,14 @@ fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
             let uid = Uuid::parse_str(&uid)
                 .map_err(|_| format!("kommentarens «uid» «{uid}» er ikke en UUID"))?;
             let unit = key.get("unit").and_then(Value::as_str).unwrap_or_default();
+            // The period a new comment is about (an existing one keeps its own).
+            let period = match key.get("period") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(text)) => {
+                    Some(Period::parse(text).map_err(|e| format!("perioden «{text}»: {e}"))?)
+                }
+                Some(_) => return Err("kommentarens «period» er en periode som tekst".into()),
+            };
             RowKey {
                 kind,
                 pk: vec![json!(uid.to_string())],
@@ -374,7 +383,7 @@ fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
                     .get("indicator")
                     .and_then(Value::as_str)
                     .map(str::to_string),
-                period: None,
+                period,
             }
         }
     })
@@ -454,19 +463,28 @@ struct Group {
     ops: Vec<(usize, Operation)>,
 }
 
+/// The row groups of a batch, in the order of their first operation: every operation of
+/// the batch on one row joins that row's group (an import may list a row's cells apart),
+/// unless the group has that cell already — then a new group for the row follows.
 fn groups(ops: Vec<(usize, Operation)>) -> Vec<Group> {
     let mut out: Vec<Group> = Vec::new();
+    let mut by_row: HashMap<(&'static str, String), usize> = HashMap::new();
     for (i, op) in ops {
         let key = row_key(&op);
-        if let Some(last) = out.last_mut() {
-            let same_row = match (&last.key, &key) {
-                (Ok(a), Ok(b)) => a.kind == b.kind && a.pk == b.pk,
-                _ => false,
-            };
-            if same_row && !last.ops.iter().any(|(_, o)| o.field == op.field) {
-                last.ops.push((i, op));
-                continue;
+        let row = key
+            .as_ref()
+            .ok()
+            .map(|k| (k.kind.table(), Value::Array(k.pk.clone()).to_string()));
+        if let Some(&g) = row.as_ref().and_then(|r| by_row.get(r)) {
+            if let Some(group) = out.get_mut(g) {
+                if !group.ops.iter().any(|(_, o)| o.field == op.field) {
+                    group.ops.push((i, op));
+                    continue;
+                }
             }
+        }
+        if let Some(row) = row {
+            by_row.insert(row, out.len());
         }
         out.push(Group {
             key,
@@ -694,6 +712,12 @@ async fn apply_group(
         }
         if let Some(indicator) = row.get("indicator").and_then(Value::as_str) {
             key.indicator = Some(indicator.to_string());
+        }
+        if kind == Kind::Comment {
+            key.period = row
+                .get("period")
+                .and_then(Value::as_str)
+                .and_then(|p| Period::parse(p).ok());
         }
     }
     if let Err(reason) = pusher.rights.may_write(kind.write(), key.unit()) {
@@ -1144,7 +1168,7 @@ async fn check_new_comment(
     tx: &Transaction<'_>,
     key: &RowKey,
 ) -> std::result::Result<std::result::Result<(), String>, GroupError> {
-    let Some(indicator) = &key.indicator else {
+    let (Some(indicator), Some(_)) = (&key.indicator, key.period) else {
         return Ok(Err(
             "en ny kommentar trenger «unit», «indicator» og «period» i nøkkelen".into(),
         ));
@@ -1275,11 +1299,7 @@ async fn write_row(
         }
         Kind::Comment if stored.is_none() => {
             row.insert("indicator".into(), json!(key.indicator));
-            let period = text_of(&applying[0].key, "period").unwrap_or_default();
-            let period = Period::parse(&period)
-                .map(|p| p.to_string())
-                .map_err(|e| GroupError::Refused("ugyldig", format!("perioden «{period}»: {e}")))?;
-            row.insert("period".into(), json!(period));
+            row.insert("period".into(), json!(key.period.map(|p| p.to_string())));
             row.insert("author".into(), json!(pusher.caller.name));
             row.insert("created_at".into(), json!(pusher.now.to_rfc3339()));
         }

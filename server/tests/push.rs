@@ -166,7 +166,9 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
             json!(41),
         ),
     ];
-    let mut ops = vec![op(
+    // The measurement between the sick-leave cells: an import may list a row's cells apart,
+    // they are still checked as one row (egenmeldt alone would lack avtalte dagsverk).
+    let measure = op(
         1,
         1,
         "measurements",
@@ -174,14 +176,25 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
         "value",
         Value::Null,
         json!(4.2),
-    )];
-    ops.extend(sick.iter().cloned());
+    );
+    let mut ops = vec![sick[0].clone(), measure];
+    ops.extend(sick[1..].iter().cloned());
+    // A value arrives bit for bit: 0.1 + 0.2 = 0.30000000000000004 in binary.
+    ops.push(op(
+        9,
+        1,
+        "measurements",
+        measurement("3110", "2026-04"),
+        "value",
+        Value::Null,
+        json!(0.1 + 0.2),
+    ));
     let results = push(&server, &lise, &ops);
     for r in &results {
         assert_eq!(r["status"], "applied", "{r}");
     }
-    let v_measure = results[0]["version"].as_i64().unwrap();
-    let v_sick = results[1]["version"].as_i64().unwrap();
+    let v_measure = results[1]["version"].as_i64().unwrap();
+    let v_sick = results[0]["version"].as_i64().unwrap();
     // One version per row: the three sick-leave cells share theirs.
     assert_eq!(results[3]["version"].as_i64(), Some(v_sick));
     assert_ne!(v_measure, v_sick);
@@ -228,6 +241,11 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
         ),
         (Some("3110"), Some(MAR), Some(4.2))
     );
+    let april = &rows(&pulled, "measurements")[1];
+    assert_eq!(
+        april["value"].as_f64().map(f64::to_bits),
+        Some((0.1f64 + 0.2).to_bits())
+    );
     assert_eq!(m["cell_versions"], json!({ "value": v_measure }));
     let s = &rows(&pulled, "sick_leave")[0];
     assert_eq!(
@@ -264,7 +282,7 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
     );
 
     // Another user sending lise's operation id gets neither her answer nor a change.
-    let stolen = push(&server, &eva, &ops[..1]);
+    let stolen = push(&server, &eva, &ops[1..2]);
     assert_eq!(stolen[0]["status"], "ugyldig", "{}", stolen[0]);
     assert!(stolen[0].get("version").is_none());
     // Nor may another user's batch id carry changes logged under her name.
@@ -278,8 +296,8 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
 
     // The same operation sent again (a lost reply): the stored answer, applied once.
     let again = push(&server, &lise, &ops);
-    assert_eq!(again[0]["version"].as_i64(), Some(v_measure));
-    assert_eq!(again[0]["status"], "applied");
+    assert_eq!(again[1]["version"].as_i64(), Some(v_measure));
+    assert_eq!(again[1]["status"], "applied");
     assert_eq!(
         everything(&server, &ada),
         pulled,
@@ -315,17 +333,22 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
         [
             "kommentar",
             "måling",
+            "måling",
             "sykefravær",
             "sykefravær",
             "sykefravær"
         ]
     );
     // (dina reads all of 1000's tree, 4000's economy included)
-    assert_eq!(entities(&dina), ["kommentar", "måling", "økonomi"]);
+    assert_eq!(
+        entities(&dina),
+        ["kommentar", "måling", "måling", "økonomi"]
+    );
     assert_eq!(
         entities(&ada),
         [
             "kommentar",
+            "måling",
             "måling",
             "sykefravær",
             "sykefravær",
@@ -350,7 +373,11 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
     );
     assert_eq!(results[0]["status"], "applied", "{}", results[0]);
     let after = everything(&server, &ada);
-    assert!(rows(&after, "measurements").is_empty());
+    let left: Vec<i64> = rows(&after, "measurements")
+        .iter()
+        .map(|m| m["span_first"].as_i64().unwrap())
+        .collect();
+    assert_eq!(left, [MAR + 1], "only April is left");
     let tomb = after["deletions"].as_array().unwrap();
     assert_eq!(tomb.len(), 1);
     assert_eq!(tomb[0]["entity"], "measurements");
@@ -569,6 +596,15 @@ fn every_refusal_answers_its_kind_and_reason_and_changes_nothing() {
             "text", null(), json!("   ")),
          "ugyldig", "kommentaren er tom; skriv noe før du lagrer"),
     ];
+    let mut cases = cases;
+    // A new comment must say what it is about.
+    cases.push((
+        "dina",
+        op(17, 17, "comments", json!({ "uid": "0190c000-0000-7000-8000-000000000002", "indicator": "BRUK", "unit": "3110" }),
+           "text", null(), json!("Hei")),
+        "ugyldig",
+        "en ny kommentar trenger «unit», «indicator» og «period» i nøkkelen",
+    ));
     let tokens = |user: &str| match user {
         "lise" => lise.clone(),
         "eva" => eva.clone(),
@@ -808,6 +844,21 @@ fn an_administrator_pushes_targets_and_locks_and_a_lock_refuses_later_writes() {
         .find(|l| l["month"] == MAR)
         .unwrap();
     assert_eq!(lock["locked_by"], "ada");
+    // A comment may still be written in a locked month.
+    let comment = push(
+        &server,
+        &dina,
+        &[op(
+            20,
+            20,
+            "comments",
+            json!({ "uid": "0190c000-0000-7000-8000-000000000003", "indicator": "BRUK", "unit": "3110", "period": "2026-03" }),
+            "text",
+            null.clone(),
+            json!("Stengt i påsken"),
+        )],
+    );
+    assert_eq!(comment[0]["status"], "applied", "{}", comment[0]);
     let write = op(
         8,
         6,
