@@ -94,6 +94,7 @@ enum Kind {
     Comment,
     Target,
     Lock,
+    Unit,
 }
 
 /// A number cell (`f64`), a whole number (`i64`), or text.
@@ -115,6 +116,7 @@ impl Kind {
             "comments" => Kind::Comment,
             "targets" => Kind::Target,
             "locked_months" => Kind::Lock,
+            "units" => Kind::Unit,
             _ => return None,
         })
     }
@@ -127,6 +129,7 @@ impl Kind {
             Kind::Comment => "comments",
             Kind::Target => "targets",
             Kind::Lock => "locked_months",
+            Kind::Unit => "units",
         }
     }
 
@@ -138,6 +141,7 @@ impl Kind {
             Kind::Comment => Write::Comment,
             Kind::Target => Write::Target,
             Kind::Lock => Write::Lock,
+            Kind::Unit => Write::Definition,
         }
     }
 
@@ -150,6 +154,7 @@ impl Kind {
             Kind::Comment => "kommentar",
             Kind::Target => "mål",
             Kind::Lock => "lås",
+            Kind::Unit => "enhet",
         }
     }
 
@@ -182,6 +187,11 @@ impl Kind {
                 ("red_limit", CellType::Real, "rødgrense"),
             ],
             Kind::Lock => &[("locked", CellType::Flag, "låst")],
+            Kind::Unit => &[
+                ("name", CellType::Text, "navn"),
+                ("parent", CellType::Text, "overordnet"),
+                ("level", CellType::Text, "nivå"),
+            ],
         }
     }
 
@@ -193,6 +203,7 @@ impl Kind {
             Kind::Comment => &["uid"],
             Kind::Target => &["indicator", "unit", "year"],
             Kind::Lock => &["month"],
+            Kind::Unit => &["code"],
         }
     }
 }
@@ -350,6 +361,17 @@ fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
                 period: Period::year(year),
             }
         }
+        Kind::Unit => {
+            let code = text_of(key, "code")?;
+            RowKey {
+                kind,
+                pk: vec![json!(code)],
+                text: code.clone(),
+                unit: code,
+                indicator: None,
+                period: None,
+            }
+        }
         Kind::Lock => {
             let month = month_of(&text_of(key, "month")?)?;
             RowKey {
@@ -447,9 +469,19 @@ pub async fn push(
     for batch in order {
         let ops = batches.remove(&batch).unwrap_or_default();
         let tx = client.transaction().await?;
-        let answered = push_batch(&tx, pusher, batch, ops).await?;
-        tx.commit().await?;
-        results.extend(answered);
+        match push_batch(&tx, pusher, batch, ops.clone()).await? {
+            BatchOutcome::Done(answered) => {
+                tx.commit().await?;
+                results.extend(answered);
+            }
+            BatchOutcome::Refused(reason) => {
+                tx.rollback().await?;
+                let tx = client.transaction().await?;
+                let answered = refuse_batch(&tx, pusher, &ops, &reason).await?;
+                tx.commit().await?;
+                results.extend(answered);
+            }
+        }
     }
     results.sort_by_key(|(i, _)| *i);
     Ok(PushAnswer {
@@ -499,7 +531,7 @@ async fn push_batch(
     pusher: &Pusher<'_>,
     batch: Uuid,
     ops: Vec<(usize, Operation)>,
-) -> Result<Vec<(usize, Value)>> {
+) -> Result<BatchOutcome> {
     let groups = groups(ops);
     // Every row's lock up front, in one order: two batches never wait for each other in
     // a circle.
@@ -515,65 +547,14 @@ async fn push_batch(
         )
         .await?;
     }
-    let insert_op = tx
-        .prepare_cached(
-            "INSERT INTO operations (op_id, user_id, session_id, device, batch, seq_in_batch,
-                 entity, key, field, base_version, base_value, new_value, received_at, status)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'conflict')
-             ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
-        )
-        .await?;
     let mut state = BatchState::default();
     let mut out = Vec::new();
     for group in groups {
         let mut fresh = Vec::new();
         for (i, op) in group.ops {
-            let seq = i32::try_from(i).unwrap_or(i32::MAX);
-            let inserted = tx
-                .query_opt(
-                    &insert_op,
-                    &[
-                        &op.op_id,
-                        &pusher.caller.user_id,
-                        &pusher.caller.session_id,
-                        &pusher.device,
-                        &op.batch,
-                        &seq,
-                        &op.entity,
-                        &op.key,
-                        &op.field,
-                        &op.base_version,
-                        &op.base_value,
-                        &op.new_value,
-                        &pusher.now,
-                    ],
-                )
-                .await?;
-            if inserted.is_some() {
-                fresh.push((i, op));
-            } else {
-                let row = tx
-                    .query_one(
-                        &tx.prepare_cached(
-                            "SELECT result, user_id FROM operations WHERE op_id = $1",
-                        )
-                        .await?,
-                        &[&op.op_id],
-                    )
-                    .await?;
-                let (stored, owner): (Option<Value>, i64) = (row.get(0), row.get(1));
-                // Another user's operation id: neither applied nor answered with that
-                // operation's result (it may hold figures this caller may not read).
-                let answer = if owner != pusher.caller.user_id {
-                    refused(
-                        op.op_id,
-                        "ugyldig",
-                        "operasjons-id-en er allerede brukt av en annen bruker; send endringen med en ny id",
-                    )
-                } else {
-                    stored.unwrap_or_else(|| refused(op.op_id, "conflict", ""))
-                };
-                out.push((i, answer));
+            match claim(tx, pusher, i, &op).await? {
+                None => fresh.push((i, op)),
+                Some(answer) => out.push((i, answer)),
             }
         }
         if fresh.is_empty() {
@@ -597,25 +578,152 @@ async fn push_batch(
             },
         };
         for ((i, op), result) in fresh.iter().zip(answers) {
-            let status = result
-                .get("status")
-                .and_then(Value::as_str)
-                .unwrap_or("conflict")
-                .to_string();
-            let version = result.get("version").and_then(Value::as_i64);
-            tx.execute(
-                &tx.prepare_cached(
-                    "UPDATE operations SET status = $2, applied_version = $3, result = $4
-                 WHERE op_id = $1",
-                )
-                .await?,
-                &[&op.op_id, &status, &version, &result],
-            )
-            .await?;
+            answer_stored(tx, op.op_id, &result).await?;
             out.push((*i, result));
         }
     }
+    if state.tree_changed {
+        if let Some(reason) = tree_problem(tx).await? {
+            return Ok(BatchOutcome::Refused(reason));
+        }
+    }
+    Ok(BatchOutcome::Done(out))
+}
+
+/// What a batch came to: every operation answered, or refused whole by a batch-wide rule
+/// (the caller rolls it back and answers every operation `ugyldig` with the reason).
+enum BatchOutcome {
+    Done(Vec<(usize, Value)>),
+    Refused(String),
+}
+
+/// Stores the operation's row: `None` when it is new (the caller decides and updates its
+/// answer), else the answer to a resend — the stored one, or for another user's id a
+/// refusal without it (it may hold figures this caller may not read).
+async fn claim(
+    tx: &Transaction<'_>,
+    pusher: &Pusher<'_>,
+    i: usize,
+    op: &Operation,
+) -> Result<Option<Value>> {
+    let seq = i32::try_from(i).unwrap_or(i32::MAX);
+    let insert = tx
+        .prepare_cached(
+            "INSERT INTO operations (op_id, user_id, session_id, device, batch, seq_in_batch,
+                 entity, key, field, base_version, base_value, new_value, received_at, status)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'conflict')
+             ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
+        )
+        .await?;
+    let inserted = tx
+        .query_opt(
+            &insert,
+            &[
+                &op.op_id,
+                &pusher.caller.user_id,
+                &pusher.caller.session_id,
+                &pusher.device,
+                &op.batch,
+                &seq,
+                &op.entity,
+                &op.key,
+                &op.field,
+                &op.base_version,
+                &op.base_value,
+                &op.new_value,
+                &pusher.now,
+            ],
+        )
+        .await?;
+    if inserted.is_some() {
+        return Ok(None);
+    }
+    let row = tx
+        .query_one(
+            &tx.prepare_cached("SELECT result, user_id FROM operations WHERE op_id = $1")
+                .await?,
+            &[&op.op_id],
+        )
+        .await?;
+    let (stored, owner): (Option<Value>, i64) = (row.get(0), row.get(1));
+    Ok(Some(if owner != pusher.caller.user_id {
+        refused(
+            op.op_id,
+            "ugyldig",
+            "operasjons-id-en er allerede brukt av en annen bruker; send endringen med en ny id",
+        )
+    } else {
+        stored.unwrap_or_else(|| refused(op.op_id, "conflict", ""))
+    }))
+}
+
+/// Stores the answer of a new operation.
+async fn answer_stored(tx: &Transaction<'_>, op_id: Uuid, result: &Value) -> Result<()> {
+    let status = result
+        .get("status")
+        .and_then(Value::as_str)
+        .unwrap_or("conflict")
+        .to_string();
+    let version = result.get("version").and_then(Value::as_i64);
+    tx.execute(
+        &tx.prepare_cached(
+            "UPDATE operations SET status = $2, applied_version = $3, result = $4
+             WHERE op_id = $1",
+        )
+        .await?,
+        &[&op_id, &status, &version, &result],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A batch refused whole (in a new transaction, the first rolled back): every new
+/// operation stored as `ugyldig` with the reason, resends answered as stored.
+async fn refuse_batch(
+    tx: &Transaction<'_>,
+    pusher: &Pusher<'_>,
+    ops: &[(usize, Operation)],
+    reason: &str,
+) -> Result<Vec<(usize, Value)>> {
+    let mut out = Vec::new();
+    for (i, op) in ops {
+        let answer = match claim(tx, pusher, *i, op).await? {
+            Some(answer) => answer,
+            None => {
+                let answer = refused(op.op_id, "ugyldig", reason);
+                answer_stored(tx, op.op_id, &answer).await?;
+                answer
+            }
+        };
+        out.push((*i, answer));
+    }
     Ok(out)
+}
+
+/// The unit tree after a batch changed it: every parent exists, no unit under itself
+/// (`rules::unit_tree`, the core's rule and message).
+async fn tree_problem(tx: &Transaction<'_>) -> Result<Option<String>> {
+    let rows = tx
+        .query(
+            &tx.prepare_cached("SELECT code, parent FROM units").await?,
+            &[],
+        )
+        .await?;
+    let pairs: Vec<(String, Option<String>)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let parents: HashMap<&str, Option<&str>> = pairs
+        .iter()
+        .map(|(c, p)| (c.as_str(), p.as_deref()))
+        .collect();
+    for (code, parent) in &pairs {
+        if let Some(parent) = parent {
+            if !parents.contains_key(parent.as_str()) {
+                return Ok(Some(format!(
+                    "enhet «{code}» har overordnet «{parent}», som ikke finnes; opprett den først eller velg en annen"
+                )));
+            }
+        }
+    }
+    Ok(rules::unit_tree(&parents).err().map(|e| e.to_string()))
 }
 
 /// What one batch's row groups share: its audit batch (opened by the first applied cell),
@@ -625,6 +733,8 @@ struct BatchState {
     audit_batch: Option<i64>,
     units: Option<std::collections::HashSet<String>>,
     locked: Option<BTreeSet<i32>>,
+    /// A unit was written: the tree is checked when the batch ends.
+    tree_changed: bool,
 }
 
 enum GroupError {
@@ -750,6 +860,8 @@ async fn apply_group(
     }
     let unit_known = match key.unit() {
         None => true,
+        // A unit is its own row: it may be new (its parent is checked with the batch).
+        Some(_) if kind == Kind::Unit => true,
         Some(unit) => state.units.as_ref().is_some_and(|u| u.contains(unit)),
     };
     if !unit_known {
@@ -842,6 +954,12 @@ async fn apply_group(
                 let version = write_row(tx, pusher, &key, stored.as_ref(), row, &applying).await?;
                 if kind == Kind::Lock {
                     state.locked = None;
+                }
+                if kind == Kind::Unit {
+                    state.tree_changed = true;
+                    if let Some(units) = &mut state.units {
+                        units.insert(key.unit.clone());
+                    }
                 }
                 let batch_id = match state.audit_batch {
                     Some(id) => id,
@@ -1033,6 +1151,12 @@ async fn check_row(
     row: &Map<String, Value>,
 ) -> std::result::Result<std::result::Result<(), String>, GroupError> {
     if all_empty(key.kind, row) {
+        if key.kind == Kind::Unit {
+            return Ok(Err(format!(
+                "enhet «{}» kan ikke slettes ved å tømme feltene; en enhet trenger et navn",
+                key.unit
+            )));
+        }
         return Ok(Ok(()));
     }
     Ok(match key.kind {
@@ -1111,6 +1235,16 @@ async fn check_row(
             result
         }
         Kind::Lock => Ok(()),
+        Kind::Unit => {
+            let text = |f: &str| row.get(f).and_then(Value::as_str).map(str::to_string);
+            rules::unit(&malkart::model::Unit {
+                code: key.unit.clone(),
+                name: text("name").unwrap_or_default(),
+                parent: text("parent").filter(|p| !p.is_empty()),
+                level: text("level"),
+            })
+            .map_err(|e| e.to_string())
+        }
         Kind::Target => check_target(tx, key, row).await?,
         Kind::Comment => {
             let text = row.get("text").and_then(Value::as_str).unwrap_or_default();
@@ -1287,7 +1421,7 @@ async fn write_row(
     for (col, v) in kind.key_columns().iter().zip(&key.pk) {
         row.insert((*col).to_string(), v.clone());
     }
-    if kind != Kind::Lock {
+    if !matches!(kind, Kind::Lock | Kind::Unit) {
         row.insert("unit".into(), json!(key.unit()));
     }
     match kind {
@@ -1305,6 +1439,22 @@ async fn write_row(
         }
         Kind::Comment => {
             row.insert("updated_at".into(), json!(pusher.now.to_rfc3339()));
+        }
+        Kind::Unit => {
+            if row.get("parent").and_then(Value::as_str) == Some("") {
+                row.insert("parent".into(), Value::Null);
+            }
+            if stored.is_none() {
+                let sort: i64 = tx
+                    .query_one(
+                        &tx.prepare_cached("SELECT coalesce(max(sort), 0) + 1 FROM units")
+                            .await?,
+                        &[],
+                    )
+                    .await?
+                    .get(0);
+                row.insert("sort".into(), json!(sort));
+            }
         }
         Kind::Lock => {
             row.remove("locked");

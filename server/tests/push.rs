@@ -986,3 +986,149 @@ fn two_desktops_racing_for_one_cell_get_one_applied_and_one_conflict() {
         );
     }
 }
+
+#[test]
+fn an_administrator_pushes_units_and_a_batch_that_breaks_the_tree_is_refused_whole() {
+    let Some((_cluster, server)) = ready() else {
+        return;
+    };
+    let (lise, dina, ada) = (
+        token(&server, "lise"),
+        token(&server, "dina"),
+        token(&server, "ada"),
+    );
+    let null = Value::Null;
+    let unit = |code: &str| json!({ "code": code });
+
+    // A new unit under 4000: the reader of 1000's tree gets it with her next pull.
+    let created = push(
+        &server,
+        &ada,
+        &[
+            op(
+                1,
+                1,
+                "units",
+                unit("4100"),
+                "name",
+                null.clone(),
+                json!("Hjemmetjenesten"),
+            ),
+            op(
+                2,
+                1,
+                "units",
+                unit("4100"),
+                "parent",
+                null.clone(),
+                json!("4000"),
+            ),
+        ],
+    );
+    for r in &created {
+        assert_eq!(r["status"], "applied", "{r}");
+    }
+    let pulled = everything(&server, &dina);
+    let new = rows(&pulled, "units")
+        .iter()
+        .find(|u| u["code"] == "4100")
+        .unwrap();
+    assert_eq!(
+        (new["name"].as_str(), new["parent"].as_str()),
+        (Some("Hjemmetjenesten"), Some("4000"))
+    );
+
+    let before = everything(&server, &ada);
+    // A leader may not rename her unit.
+    let renamed = push(
+        &server,
+        &lise,
+        &[op(
+            3,
+            2,
+            "units",
+            unit("3100"),
+            "name",
+            null.clone(),
+            json!("Solbakken"),
+        )],
+    );
+    assert_eq!(renamed[0]["status"], "ingen tilgang");
+    assert_eq!(
+        renamed[0]["reason"],
+        "Du har ikke skrivetilgang til enheter og indikatorer (rollen enhetsleder)"
+    );
+
+    // 2000 moved under 3110, which lies under 2000: a loop. The whole batch is refused,
+    // the harmless rename beside it too, with the core's message; a resend gets the same.
+    let units = rows(&before, "units");
+    let version_of = |code: &str, field: &str| {
+        units.iter().find(|u| u["code"] == code).unwrap()["cell_versions"][field].clone()
+    };
+    let looped = [
+        op(
+            4,
+            3,
+            "units",
+            unit("4000"),
+            "name",
+            version_of("4000", "name"),
+            json!("Helse"),
+        ),
+        op(
+            5,
+            3,
+            "units",
+            unit("2000"),
+            "parent",
+            version_of("2000", "parent"),
+            json!("3110"),
+        ),
+    ];
+    let answers = push(&server, &ada, &looped);
+    for r in &answers {
+        assert_eq!(r["status"], "ugyldig", "{r}");
+        let reason = r["reason"].as_str().unwrap();
+        assert!(
+            reason.contains("sløyfe") && reason.contains("2000 → 3110 → 3100 → 2000"),
+            "{reason}"
+        );
+    }
+    assert_eq!(push(&server, &ada, &looped), answers);
+    // A parent that does not exist; a new unit without a name.
+    let orphan = push(
+        &server,
+        &ada,
+        &[op(
+            6,
+            4,
+            "units",
+            unit("4000"),
+            "parent",
+            version_of("4000", "parent"),
+            json!("9999"),
+        )],
+    );
+    assert_eq!(orphan[0]["status"], "ugyldig");
+    assert_eq!(orphan[0]["reason"], "enhet «4000» har overordnet «9999», som ikke finnes; opprett den først eller velg en annen");
+    let nameless = push(
+        &server,
+        &ada,
+        &[op(
+            7,
+            5,
+            "units",
+            unit("4200"),
+            "parent",
+            null.clone(),
+            json!("4000"),
+        )],
+    );
+    assert_eq!(nameless[0]["status"], "ugyldig");
+    assert_eq!(nameless[0]["reason"], "enhet «4200» mangler navn");
+    assert_eq!(
+        everything(&server, &ada),
+        before,
+        "nothing of the refused batches changed"
+    );
+}
