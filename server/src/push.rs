@@ -95,6 +95,8 @@ enum Kind {
     Target,
     Lock,
     Unit,
+    Indicator,
+    Setting,
 }
 
 /// A number cell (`f64`), a whole number (`i64`), or text.
@@ -117,6 +119,8 @@ impl Kind {
             "targets" => Kind::Target,
             "locked_months" => Kind::Lock,
             "units" => Kind::Unit,
+            "indicators" => Kind::Indicator,
+            "settings" => Kind::Setting,
             _ => return None,
         })
     }
@@ -130,6 +134,8 @@ impl Kind {
             Kind::Target => "targets",
             Kind::Lock => "locked_months",
             Kind::Unit => "units",
+            Kind::Indicator => "indicators",
+            Kind::Setting => "settings",
         }
     }
 
@@ -141,7 +147,8 @@ impl Kind {
             Kind::Comment => Write::Comment,
             Kind::Target => Write::Target,
             Kind::Lock => Write::Lock,
-            Kind::Unit => Write::Definition,
+            Kind::Unit | Kind::Indicator => Write::Definition,
+            Kind::Setting => Write::Setting,
         }
     }
 
@@ -155,6 +162,8 @@ impl Kind {
             Kind::Target => "mål",
             Kind::Lock => "lås",
             Kind::Unit => "enhet",
+            Kind::Indicator => "indikator",
+            Kind::Setting => "innstilling",
         }
     }
 
@@ -192,6 +201,22 @@ impl Kind {
                 ("parent", CellType::Text, "overordnet"),
                 ("level", CellType::Text, "nivå"),
             ],
+            Kind::Indicator => &[
+                ("name", CellType::Text, "navn"),
+                ("perspective", CellType::Text, "perspektiv"),
+                ("goal", CellType::Text, "fokusområde"),
+                ("description", CellType::Text, "beskrivelse"),
+                ("source", CellType::Text, "kilde"),
+                ("responsible", CellType::Text, "ansvarlig"),
+                ("unit_label", CellType::Text, "enhet"),
+                ("decimals", CellType::Whole, "desimaler"),
+                ("direction", CellType::Text, "retning"),
+                ("frequency", CellType::Text, "frekvens"),
+                ("aggregation", CellType::Text, "aggregering"),
+                ("unit_rollup", CellType::Text, "sammenstilling"),
+                ("factor", CellType::Real, "faktor"),
+            ],
+            Kind::Setting => &[("value", CellType::Text, "verdi")],
         }
     }
 
@@ -203,7 +228,8 @@ impl Kind {
             Kind::Comment => &["uid"],
             Kind::Target => &["indicator", "unit", "year"],
             Kind::Lock => &["month"],
-            Kind::Unit => &["code"],
+            Kind::Unit | Kind::Indicator => &["code"],
+            Kind::Setting => &["key"],
         }
     }
 }
@@ -253,7 +279,9 @@ impl RowKey {
     /// a lock; every other row has one (an empty one is refused as unknown).
     fn unit(&self) -> Option<&str> {
         match self.kind {
-            Kind::Target | Kind::Lock if self.unit.is_empty() => None,
+            Kind::Target | Kind::Lock | Kind::Indicator | Kind::Setting if self.unit.is_empty() => {
+                None
+            }
             _ => Some(&self.unit),
         }
     }
@@ -368,6 +396,22 @@ fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
                 pk: vec![json!(code)],
                 text: code.clone(),
                 unit: code,
+                indicator: None,
+                period: None,
+            }
+        }
+        Kind::Indicator | Kind::Setting => {
+            let name = if kind == Kind::Indicator {
+                "code"
+            } else {
+                "key"
+            };
+            let code = text_of(key, name)?;
+            RowKey {
+                kind,
+                pk: vec![json!(code)],
+                text: code,
+                unit: String::new(),
                 indicator: None,
                 period: None,
             }
@@ -1151,6 +1195,13 @@ async fn check_row(
     row: &Map<String, Value>,
 ) -> std::result::Result<std::result::Result<(), String>, GroupError> {
     if all_empty(key.kind, row) {
+        if matches!(key.kind, Kind::Indicator | Kind::Setting) {
+            return Ok(Err(format!(
+                "{} «{}» kan ikke slettes ved å tømme feltene",
+                key.kind.audit_entity(),
+                key.text
+            )));
+        }
         if key.kind == Kind::Unit {
             return Ok(Err(format!(
                 "enhet «{}» kan ikke slettes ved å tømme feltene; en enhet trenger et navn",
@@ -1235,6 +1286,17 @@ async fn check_row(
             result
         }
         Kind::Lock => Ok(()),
+        Kind::Setting => match (key.text.as_str(), row.get("value").and_then(Value::as_str)) {
+            ("min_employees", Some(v)) if v.trim().parse::<u32>().is_ok() => Ok(()),
+            ("min_employees", v) => Err(format!(
+                "innstillingen min_employees (minste antall ansatte for å vise sykefravær) må være et helt tall fra 0, ikke «{}»",
+                v.unwrap_or_default()
+            )),
+            (other, _) => Err(format!(
+                "Målkart kjenner ingen innstilling «{other}»; den som finnes er min_employees"
+            )),
+        },
+        Kind::Indicator => check_indicator(tx, key, row).await?,
         Kind::Unit => {
             let text = |f: &str| row.get(f).and_then(Value::as_str).map(str::to_string);
             rules::unit(&malkart::model::Unit {
@@ -1296,6 +1358,155 @@ async fn check_target(
         red_limit: real(row, "red_limit"),
     };
     Ok(rules::target(&t, direction).map_err(|e| e.to_string()))
+}
+
+/// An indicator's row as the core's `Indicator`, or which field is wrong.
+fn indicator_of(
+    code: &str,
+    row: &Map<String, Value>,
+) -> std::result::Result<malkart::model::Indicator, String> {
+    use malkart::model::{Aggregation, Direction, Indicator, Perspective, UnitRollup};
+    let text = |f: &str| {
+        row.get(f)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    // Each choice by its key exactly (what the table holds), else the keys it may be.
+    fn choice<T>(
+        code: &str,
+        field: &str,
+        value: &str,
+        parse: impl Fn(&str) -> Option<T>,
+        key: impl Fn(&T) -> &'static str,
+        keys: &str,
+    ) -> std::result::Result<T, String> {
+        match parse(value) {
+            Some(v) if key(&v) == value => Ok(v),
+            _ => Err(format!(
+                "indikator «{code}»: {field} må være en av {keys}, ikke «{value}»"
+            )),
+        }
+    }
+    let decimals = row.get("decimals").and_then(Value::as_i64).unwrap_or(-1);
+    Ok(Indicator {
+        code: code.to_string(),
+        name: text("name"),
+        perspective: choice(
+            code,
+            "perspektiv",
+            &text("perspective"),
+            Perspective::parse,
+            |p| p.key(),
+            "lokalsamfunn, brukere, organisasjon, økonomi",
+        )?,
+        goal: row.get("goal").and_then(Value::as_str).map(str::to_string),
+        description: text("description"),
+        source: text("source"),
+        responsible: text("responsible"),
+        unit_label: text("unit_label"),
+        decimals: u8::try_from(decimals).map_err(|_| {
+            format!("indikator «{code}»: antall desimaler må være 0–4, ikke {decimals}")
+        })?,
+        direction: choice(
+            code,
+            "retning",
+            &text("direction"),
+            Direction::parse,
+            |d| d.key(),
+            "høy, lav",
+        )?,
+        frequency: choice(
+            code,
+            "frekvens",
+            &text("frequency"),
+            Frequency::parse,
+            |f| f.key(),
+            "måned, kvartal, tertial, halvår, år",
+        )?,
+        aggregation: choice(
+            code,
+            "aggregering",
+            &text("aggregation"),
+            Aggregation::parse,
+            |a| a.key(),
+            "sum, snitt, siste, brøk",
+        )?,
+        unit_rollup: choice(
+            code,
+            "sammenstilling",
+            &text("unit_rollup"),
+            UnitRollup::parse,
+            |u| u.key(),
+            "sum, snitt, ingen",
+        )?,
+        factor: real(row, "factor").unwrap_or(f64::NAN),
+        builtin: row.get("builtin").and_then(Value::as_bool).unwrap_or(false),
+    })
+}
+
+/// An indicator after the change, by the core's rules: its own fields, built-in ones
+/// unchanged, no stranded measurements, no target's red limit turned to the wrong side.
+async fn check_indicator(
+    tx: &Transaction<'_>,
+    key: &RowKey,
+    row: &Map<String, Value>,
+) -> std::result::Result<std::result::Result<(), String>, GroupError> {
+    let new = match indicator_of(&key.text, row) {
+        Ok(new) => new,
+        Err(m) => return Ok(Err(m)),
+    };
+    if let Err(e) = rules::indicator(&new) {
+        return Ok(Err(e.to_string()));
+    }
+    let stored = read_row(tx, key).await?;
+    let old = match &stored {
+        Some(r) => match indicator_of(&key.text, r) {
+            Ok(old) => Some(old),
+            Err(m) => return Ok(Err(m)),
+        },
+        None => None,
+    };
+    if let Err(e) = rules::builtin_unchanged(old.as_ref(), &new) {
+        return Ok(Err(e.to_string()));
+    }
+    let Some(old) = old else {
+        return Ok(Ok(()));
+    };
+    let counts = tx
+        .query(
+            &tx.prepare_cached(
+                "SELECT unit, count(*) FROM measurements WHERE indicator = $1 GROUP BY unit ORDER BY unit",
+            )
+            .await?,
+            &[&key.text],
+        )
+        .await?
+        .iter()
+        .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1)))
+        .collect::<Vec<_>>();
+    if let Err(e) = rules::stranding(&old, &new, || Ok(counts)) {
+        return Ok(Err(e.to_string()));
+    }
+    let targets = tx
+        .query(
+            &tx.prepare_cached(
+                "SELECT unit, year, target, red_limit FROM targets WHERE indicator = $1",
+            )
+            .await?,
+            &[&key.text],
+        )
+        .await?
+        .iter()
+        .map(|r| malkart::model::Target {
+            indicator: key.text.clone(),
+            unit: r.get(0),
+            year: r.get(1),
+            target: r.get(2),
+            red_limit: r.get(3),
+        })
+        .collect::<Vec<_>>();
+    Ok(rules::direction_change(&old, &new, &targets).map_err(|e| e.to_string()))
 }
 
 async fn check_new_comment(
@@ -1421,8 +1632,22 @@ async fn write_row(
     for (col, v) in kind.key_columns().iter().zip(&key.pk) {
         row.insert((*col).to_string(), v.clone());
     }
-    if !matches!(kind, Kind::Lock | Kind::Unit) {
+    if !matches!(
+        kind,
+        Kind::Lock | Kind::Unit | Kind::Indicator | Kind::Setting
+    ) {
         row.insert("unit".into(), json!(key.unit()));
+    }
+    if kind == Kind::Indicator {
+        if stored.is_none() {
+            row.insert("builtin".into(), Value::Bool(false));
+        }
+        // Texts the table keeps as '' when empty.
+        for f in ["description", "source", "responsible", "unit_label"] {
+            if row.get(f).is_none_or(Value::is_null) {
+                row.insert(f.into(), json!(""));
+            }
+        }
     }
     match kind {
         Kind::Measurement => {

@@ -1132,3 +1132,172 @@ fn an_administrator_pushes_units_and_a_batch_that_breaks_the_tree_is_refused_who
         "nothing of the refused batches changed"
     );
 }
+
+#[test]
+fn an_administrator_pushes_indicators_and_settings_by_the_cores_rules() {
+    let Some((_cluster, server)) = ready() else {
+        return;
+    };
+    let (lise, eva, ada) = (
+        token(&server, "lise"),
+        token(&server, "eva"),
+        token(&server, "ada"),
+    );
+    let null = Value::Null;
+    let ind = |code: &str| json!({ "code": code });
+    // A new indicator, cell by cell in one batch (its texts left empty).
+    let fields = [
+        ("name", json!("Ventetid")),
+        ("perspective", json!("brukere")),
+        ("decimals", json!(0)),
+        ("direction", json!("lav")),
+        ("frequency", json!("kvartal")),
+        ("aggregation", json!("snitt")),
+        ("unit_rollup", json!("snitt")),
+        ("factor", json!(1.0)),
+    ];
+    let ops: Vec<Value> = fields
+        .iter()
+        .enumerate()
+        .map(|(n, (f, v))| {
+            op(
+                1 + n as u32,
+                1,
+                "indicators",
+                ind("VENT"),
+                f,
+                null.clone(),
+                v.clone(),
+            )
+        })
+        .collect();
+    for r in push(&server, &ada, &ops) {
+        assert_eq!(r["status"], "applied", "{r}");
+    }
+    let pulled = everything(&server, &eva);
+    let vent = rows(&pulled, "indicators")
+        .iter()
+        .find(|i| i["code"] == "VENT")
+        .unwrap();
+    assert_eq!(
+        (
+            vent["frequency"].as_str(),
+            vent["builtin"].as_bool(),
+            vent["description"].as_str()
+        ),
+        (Some("kvartal"), Some(false), Some(""))
+    );
+
+    // BRUK has a March measurement and a target 4.0 with red limit 3.5 (høy: below).
+    let m = push(
+        &server,
+        &lise,
+        &[op(
+            20,
+            2,
+            "measurements",
+            measurement("3110", "2026-03"),
+            "value",
+            null.clone(),
+            json!(4.1),
+        )],
+    );
+    assert_eq!(m[0]["status"], "applied", "{}", m[0]);
+    let t = push(
+        &server,
+        &ada,
+        &[
+            op(
+                21,
+                3,
+                "targets",
+                json!({ "indicator": "BRUK", "unit": null, "year": 2026 }),
+                "target",
+                null.clone(),
+                json!(4.0),
+            ),
+            op(
+                22,
+                3,
+                "targets",
+                json!({ "indicator": "BRUK", "unit": null, "year": 2026 }),
+                "red_limit",
+                null.clone(),
+                json!(3.5),
+            ),
+        ],
+    );
+    assert_eq!(t[1]["status"], "applied", "{}", t[1]);
+    let before = everything(&server, &ada);
+    let bruk = rows(&before, "indicators")
+        .iter()
+        .find(|i| i["code"] == "BRUK")
+        .unwrap()
+        .clone();
+    let sf = rows(&before, "indicators")
+        .iter()
+        .find(|i| i["code"] == "SF")
+        .unwrap()
+        .clone();
+    let base = |row: &Value, f: &str| row["cell_versions"][f].clone();
+    let setting = json!({ "key": "min_employees" });
+    let min_base = rows(&before, "settings")[0]["cell_versions"]["value"].clone();
+    let cases: Vec<(&str, Value, &str, &str)> = vec![
+        ("ada", op(30, 10, "indicators", ind("BRUK"), "frequency", base(&bruk, "frequency"), json!("kvartal")),
+         "ugyldig", "indikator «BRUK»: kan ikke endre frekvens fra måned til kvartal fordi det finnes 1 måling registrert (enhet 3110: 1)"),
+        ("ada", op(31, 11, "indicators", ind("BRUK"), "direction", base(&bruk, "direction"), json!("lav")),
+         "ugyldig", "indikator «BRUK»: kan ikke endre retning fra høy til lav"),
+        ("ada", op(32, 12, "indicators", ind("SF"), "name", base(&sf, "name"), json!("Fravær")),
+         "ugyldig", "«SF» er en innebygd indikator og kan ikke endres"),
+        ("ada", op(33, 13, "indicators", ind("BRUK"), "direction", base(&bruk, "direction"), json!("higher")),
+         "ugyldig", "indikator «BRUK»: retning må være en av høy, lav, ikke «higher»"),
+        ("ada", op(34, 14, "indicators", ind("NY"), "name", null.clone(), json!("Uten resten")),
+         "ugyldig", "indikator «NY»: perspektiv må være en av"),
+        ("eva", op(35, 15, "indicators", ind("BRUK"), "name", base(&bruk, "name"), json!("Tilfredshet")),
+         "ingen tilgang", "Du har ikke skrivetilgang til enheter og indikatorer (rollen økonom)"),
+        ("ada", op(36, 16, "settings", setting.clone(), "value", min_base.clone(), json!("tre")),
+         "ugyldig", "må være et helt tall fra 0, ikke «tre»"),
+        ("ada", op(37, 17, "settings", json!({ "key": "farge" }), "value", null.clone(), json!("blå")),
+         "ugyldig", "Målkart kjenner ingen innstilling «farge»"),
+        ("lise", op(38, 18, "settings", setting.clone(), "value", min_base.clone(), json!("3")),
+         "ingen tilgang", "Du har ikke skrivetilgang til innstillinger (rollen enhetsleder)"),
+    ];
+    for (user, operation, status, reason) in &cases {
+        let token = if *user == "ada" {
+            &ada
+        } else if *user == "eva" {
+            &eva
+        } else {
+            &lise
+        };
+        let result = &push(&server, token, std::slice::from_ref(operation))[0];
+        assert_eq!(result["status"], *status, "{result}");
+        let got = result["reason"].as_str().unwrap();
+        assert!(got.contains(reason), "{got:?} should contain {reason:?}");
+    }
+    assert_eq!(
+        everything(&server, &ada),
+        before,
+        "no refusal changed anything"
+    );
+
+    // The privacy threshold set to 3 by the administrator.
+    let set = push(
+        &server,
+        &ada,
+        &[op(
+            40,
+            20,
+            "settings",
+            setting,
+            "value",
+            min_base,
+            json!("3"),
+        )],
+    );
+    assert_eq!(set[0]["status"], "applied", "{}", set[0]);
+    assert_eq!(
+        rows(&everything(&server, &lise), "settings")[0]["value"],
+        "3"
+    );
+}
