@@ -1724,3 +1724,154 @@ async fn write_row(
         .await?;
     Ok(version)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(n: u128, entity: &str, key: Value, field: &str) -> (usize, Operation) {
+        (
+            n as usize,
+            Operation {
+                op_id: Uuid::from_u128(n),
+                batch: Uuid::from_u128(1000),
+                entity: entity.into(),
+                key,
+                field: field.into(),
+                base_version: None,
+                base_value: Value::Null,
+                new_value: Value::Null,
+            },
+        )
+    }
+
+    #[test]
+    fn a_rows_operations_form_one_group_wherever_they_stand_unless_a_cell_repeats() {
+        let a = json!({ "unit": "3100", "month": "2026-03" });
+        let b = json!({ "unit": "3110", "month": "2026-03" });
+        let ops = vec![
+            op(1, "sick_leave", a.clone(), "contracted_days"),
+            op(2, "sick_leave", b.clone(), "contracted_days"),
+            op(3, "sick_leave", a.clone(), "self_certified"),
+            op(4, "economy", a.clone(), "budget"),
+            op(5, "sick_leave", a.clone(), "self_certified"),
+            op(6, "ukjent", a.clone(), "x"),
+        ];
+        let got: Vec<Vec<usize>> = groups(ops)
+            .iter()
+            .map(|g| g.ops.iter().map(|(i, _)| *i).collect())
+            .collect();
+        // 1 and 3 share a row; 4 is another table; 5 repeats a cell of 1's group: a new
+        // group after it; 6 is not a row at all.
+        assert_eq!(got, [vec![1, 3], vec![2], vec![4], vec![5], vec![6]]);
+    }
+
+    #[test]
+    fn keys_name_their_row_or_say_what_is_wrong() {
+        let (_, m) = op(
+            1,
+            "measurements",
+            json!({ "indicator": "BRUK", "unit": "3110", "period": "2026-03" }),
+            "value",
+        );
+        let key = row_key(&m).unwrap();
+        // March 2026 = 2026 × 12 + 2 = 24314
+        assert_eq!(key.pk, [json!("BRUK"), json!(24314), json!("3110")]);
+        assert_eq!(key.months(), Some((24314, 24314)));
+        assert_eq!(key.text, "BRUK / 3110 / 2026-03");
+
+        let (_, q) = op(
+            2,
+            "measurements",
+            json!({ "indicator": "BRUK", "unit": "3110", "period": "2026-K1" }),
+            "value",
+        );
+        // January–March 2026: 24312..=24314
+        assert_eq!(row_key(&q).unwrap().months(), Some((24312, 24314)));
+
+        let (_, s) = op(
+            3,
+            "sick_leave",
+            json!({ "unit": "3100", "month": "2026-K1" }),
+            "employees",
+        );
+        assert_eq!(
+            row_key(&s).err().unwrap(),
+            "«2026-K1» er ikke en måned; skriv måneden som ÅÅÅÅ-MM, for eksempel 2026-03"
+        );
+        let (_, f) = op(
+            4,
+            "economy",
+            json!({ "unit": "3100", "month": "2026-03" }),
+            "sum",
+        );
+        assert_eq!(
+            row_key(&f).err().unwrap(),
+            "«sum» er ikke en celle i economy; cellene er budget, actual, forecast"
+        );
+        let (_, t) = op(
+            5,
+            "targets",
+            json!({ "indicator": "BRUK", "unit": null, "year": 2026 }),
+            "target",
+        );
+        let target = row_key(&t).unwrap();
+        assert_eq!(target.unit(), None);
+        assert_eq!(target.text, "BRUK / alle enheter / 2026");
+        assert_eq!(
+            target.months(),
+            None,
+            "a target is not refused by a locked month"
+        );
+        let (_, c) = op(6, "comments", json!({ "uid": "x" }), "text");
+        assert_eq!(
+            row_key(&c).err().unwrap(),
+            "kommentarens «uid» «x» er ikke en UUID"
+        );
+        let (_, missing) = op(7, "measurements", json!({ "unit": "3110" }), "value");
+        assert_eq!(
+            row_key(&missing).err().unwrap(),
+            "nøkkelen mangler «indicator» (tekst)"
+        );
+    }
+
+    #[test]
+    fn a_sick_leave_row_is_checked_whole_by_the_cores_rules() {
+        let (_, s) = op(
+            1,
+            "sick_leave",
+            json!({ "unit": "3100", "month": "2026-03" }),
+            "days_1_3",
+        );
+        let key = row_key(&s).unwrap();
+        let row = |v: Value| v.as_object().unwrap().clone();
+        let base =
+            json!({ "contracted_days": 100.0, "self_certified": 4.0, "doctor_certified": 6.0 });
+        assert_eq!(check_sick_leave(&key, &row(base.clone())), Ok(()));
+        let mut one_band = base.clone();
+        one_band["days_1_3"] = json!(10.0);
+        assert_eq!(
+            check_sick_leave(&key, &row(one_band.clone())),
+            Err(format!(
+                "sykefravær 3100 / 2026-03: dager_4_16: {}",
+                sickleave::check::BAND_MISSING
+            ))
+        );
+        // All four bands summing to 4 + 6 = 10: fine; to 11: the core's message.
+        let mut bands = one_band;
+        bands["days_4_16"] = json!(0.0);
+        bands["days_17_56"] = json!(0.0);
+        bands["days_over_56"] = json!(0.0);
+        assert_eq!(check_sick_leave(&key, &row(bands.clone())), Ok(()));
+        bands["days_over_56"] = json!(1.0);
+        assert!(check_sick_leave(&key, &row(bands))
+            .unwrap_err()
+            .contains("= 11) må bli egenmeldt + legemeldt (10)"));
+        let mut people = base;
+        people["employees"] = json!(-1);
+        assert_eq!(
+            check_sick_leave(&key, &row(people)),
+            Err("sykefravær 3100 / 2026-03: ansatte: antall ansatte må være et helt tall som ikke er negativt, ikke «-1»".into())
+        );
+    }
+}
