@@ -1301,3 +1301,196 @@ fn an_administrator_pushes_indicators_and_settings_by_the_cores_rules() {
         "3"
     );
 }
+
+/// A small xorshift generator: the same seed, the same run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+#[test]
+fn random_pushes_from_three_users_are_answered_exactly_as_a_model_predicts() {
+    let Some((cluster, server)) = ready() else {
+        return;
+    };
+    let seed: u64 = std::env::var("MALKART_PUSH_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_115);
+    let steps: u32 = std::env::var("MALKART_PUSH_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(150);
+    let mut rng = Rng(seed | 1);
+    let users = ["lise", "eva", "ada"];
+    let tokens: Vec<String> = users.iter().map(|u| token(&server, u)).collect();
+    // The cells: BRUK for 3110 (lise, ada), economy budget/actual for 3110 and 4000
+    // (eva, ada), each in January–March 2025.
+    let mut cells: Vec<(String, Value, String)> = Vec::new();
+    for m in ["2025-01", "2025-02", "2025-03"] {
+        cells.push((
+            "measurements".into(),
+            measurement("3110", m),
+            "value".into(),
+        ));
+        for unit in ["3110", "4000"] {
+            for field in ["budget", "actual"] {
+                cells.push(("economy".into(), month(unit, m), field.into()));
+            }
+        }
+    }
+    let may = |user: &str, entity: &str| match user {
+        "lise" => entity == "measurements",
+        "eva" => entity == "economy",
+        _ => true,
+    };
+    let cell_id = |c: &(String, Value, String)| format!("{}|{}|{}", c.0, c.1, c.2);
+    // The model: each cell's version and value on the server (absent: never written or
+    // its row removed); what each user last saw; every answer given, by op id.
+    let mut server_cells: std::collections::HashMap<String, (i64, Value)> = Default::default();
+    let mut seen: Vec<std::collections::HashMap<String, (i64, Value)>> =
+        vec![Default::default(); 3];
+    let mut sent: Vec<(usize, Value, Value)> = Vec::new();
+    let mut applied = 0;
+    let mut last_version = 0;
+    let mut n = 1000;
+    for step in 0..steps {
+        let who = rng.below(3) as usize;
+        let roll = rng.below(10);
+        if roll < 2 {
+            // A pull: she now sees the server's versions.
+            seen[who] = server_cells.clone();
+            continue;
+        }
+        if roll < 3 && !sent.is_empty() {
+            // A resend of an earlier operation: the same answer, nothing applied.
+            let (by, operation, answer) = sent[rng.below(sent.len() as u64) as usize].clone();
+            let again = push(&server, &tokens[by], &[operation]);
+            assert_eq!(again[0], answer, "seed {seed} step {step}: a resend");
+            continue;
+        }
+        let cell = &cells[rng.below(cells.len() as u64) as usize];
+        let id_ = cell_id(cell);
+        let base = seen[who].get(&id_).map(|(v, _)| *v);
+        let value = match (rng.below(7), cell.0.as_str()) {
+            (0, _) => Value::Null,
+            (_, "economy") => json!(rng.below(1_000_000) as i64 - 200_000),
+            _ => json!(rng.below(400) as f64 / 8.0),
+        };
+        n += 1;
+        let operation = op(
+            n,
+            n,
+            &cell.0,
+            cell.1.clone(),
+            &cell.2,
+            json!(base),
+            value.clone(),
+        );
+        let answer = push(&server, &tokens[who], std::slice::from_ref(&operation)).remove(0);
+        let now = server_cells.get(&id_).cloned();
+        let user = users[who];
+        let context =
+            format!("seed {seed} step {step}: {user} {id_} base {base:?} → {value}: {answer}");
+        if !may(user, &cell.0) {
+            assert_eq!(answer["status"], "ingen tilgang", "{context}");
+        } else if base != now.as_ref().map(|(v, _)| *v) {
+            assert_eq!(answer["status"], "conflict", "{context}");
+            let (v, theirs) = now.clone().unwrap_or((0, Value::Null));
+            assert_eq!(
+                answer["theirs"]["version"],
+                if now.is_some() { json!(v) } else { Value::Null },
+                "{context}"
+            );
+            assert_eq!(
+                answer["theirs"]["value"].as_f64(),
+                theirs.as_f64(),
+                "{context}"
+            );
+        } else {
+            assert_eq!(answer["status"], "applied", "{context}");
+            let v = answer["version"].as_i64().unwrap();
+            assert!(v > last_version, "{context}: versions only go up");
+            last_version = v;
+            applied += 1;
+            server_cells.insert(id_.clone(), (v, value.clone()));
+            seen[who].insert(id_.clone(), (v, value.clone()));
+            // A row whose every cell is empty is removed: its cells are absent again.
+            let row_cells: Vec<String> = cells
+                .iter()
+                .filter(|c| c.0 == cell.0 && c.1 == cell.1)
+                .map(cell_id)
+                .collect();
+            let others_empty = cell.0 == "measurements"
+                || (cell.0 == "economy"
+                    && row_cells
+                        .iter()
+                        .all(|c| server_cells.get(c).is_none_or(|(_, v)| v.is_null())));
+            if value.is_null() && others_empty {
+                for c in &row_cells {
+                    server_cells.remove(c);
+                }
+            }
+        }
+        sent.push((who, operation, answer));
+    }
+    // The server equals the model: every cell's value and version, read by the
+    // administrator; one audit entry per applied operation.
+    let pulled = everything(&server, &tokens[2]);
+    for cell in &cells {
+        let id_ = cell_id(cell);
+        let row = rows(&pulled, &cell.0).iter().find(|r| {
+            let key = &cell.1;
+            r["unit"] == key["unit"]
+                && match cell.0.as_str() {
+                    "measurements" => {
+                        r["span_first"]
+                            == 2025 * 12
+                                + key["period"].as_str().unwrap()[5..].parse::<i64>().unwrap()
+                                - 1
+                    }
+                    _ => {
+                        r["month"]
+                            == 2025 * 12
+                                + key["month"].as_str().unwrap()[5..].parse::<i64>().unwrap()
+                                - 1
+                    }
+                }
+        });
+        match server_cells.get(&id_) {
+            None => assert!(
+                row.is_none_or(|r| r["cell_versions"][&cell.2].is_null()),
+                "seed {seed}: {id_} should be absent: {row:?}"
+            ),
+            Some((v, value)) => {
+                let row = row.unwrap_or_else(|| panic!("seed {seed}: {id_} missing"));
+                assert_eq!(
+                    row["cell_versions"][&cell.2],
+                    json!(v),
+                    "seed {seed}: {id_}"
+                );
+                assert_eq!(row[&cell.2].as_f64(), value.as_f64(), "seed {seed}: {id_}");
+            }
+        }
+    }
+    assert!(
+        applied > 10,
+        "seed {seed}: only {applied} applied; the run tests little"
+    );
+    assert_eq!(
+        cluster
+            .psql("SELECT count(*) FROM audit WHERE op_id IS NOT NULL")
+            .trim(),
+        applied.to_string(),
+        "seed {seed}"
+    );
+}
