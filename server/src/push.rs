@@ -593,10 +593,16 @@ async fn push_batch(
     }
     let mut state = BatchState::default();
     let mut out = Vec::new();
+    let all: Vec<(usize, &Operation)> = groups
+        .iter()
+        .flat_map(|g| g.ops.iter().map(|(i, op)| (*i, op)))
+        .collect();
+    let mut resent = claim_all(tx, pusher, &all).await?;
+    let mut stored_answers: Vec<(Uuid, Value)> = Vec::new();
     for group in groups {
         let mut fresh = Vec::new();
         for (i, op) in group.ops {
-            match claim(tx, pusher, i, &op).await? {
+            match resent.remove(&op.op_id) {
                 None => fresh.push((i, op)),
                 Some(answer) => out.push((i, answer)),
             }
@@ -622,7 +628,7 @@ async fn push_batch(
             },
         };
         for ((i, op), result) in fresh.iter().zip(answers) {
-            answer_stored(tx, op.op_id, &result).await?;
+            stored_answers.push((op.op_id, result.clone()));
             out.push((*i, result));
         }
     }
@@ -631,6 +637,8 @@ async fn push_batch(
             return Ok(BatchOutcome::Refused(reason));
         }
     }
+    store_answers(tx, &stored_answers).await?;
+    write_audit(tx, &state).await?;
     Ok(BatchOutcome::Done(out))
 }
 
@@ -699,6 +707,177 @@ async fn claim(
     } else {
         stored.unwrap_or_else(|| refused(op.op_id, "conflict", ""))
     }))
+}
+
+/// Stores every operation's row in one statement; the answers to resends by op id (the
+/// stored one, or for another user's id a refusal without it). A resend racing its first
+/// send waits here for that send's transaction.
+async fn claim_all(
+    tx: &Transaction<'_>,
+    pusher: &Pusher<'_>,
+    ops: &[(usize, &Operation)],
+) -> Result<HashMap<Uuid, Value>> {
+    let ids: Vec<Uuid> = ops.iter().map(|(_, o)| o.op_id).collect();
+    let seqs: Vec<i32> = ops
+        .iter()
+        .map(|(i, _)| i32::try_from(*i).unwrap_or(i32::MAX))
+        .collect();
+    let entities: Vec<&str> = ops.iter().map(|(_, o)| o.entity.as_str()).collect();
+    let keys: Vec<&Value> = ops.iter().map(|(_, o)| &o.key).collect();
+    let fields: Vec<&str> = ops.iter().map(|(_, o)| o.field.as_str()).collect();
+    let bases: Vec<Option<i64>> = ops.iter().map(|(_, o)| o.base_version).collect();
+    let base_values: Vec<&Value> = ops.iter().map(|(_, o)| &o.base_value).collect();
+    let new_values: Vec<&Value> = ops.iter().map(|(_, o)| &o.new_value).collect();
+    let batch = ops.first().map(|(_, o)| o.batch);
+    let inserted: std::collections::HashSet<Uuid> = tx
+        .query(
+            &tx.prepare_cached(
+                "INSERT INTO operations (op_id, user_id, session_id, device, batch, seq_in_batch,
+                     entity, key, field, base_version, base_value, new_value, received_at, status)
+                 SELECT u.op_id, $2, $3, $4, $5, u.seq, u.entity, u.key, u.field, u.base,
+                        u.base_value, u.new_value, $6, 'conflict'
+                 FROM unnest($1::uuid[], $7::integer[], $8::text[], $9::jsonb[], $10::text[],
+                             $11::bigint[], $12::jsonb[], $13::jsonb[])
+                      AS u (op_id, seq, entity, key, field, base, base_value, new_value)
+                 ORDER BY u.seq
+                 ON CONFLICT (op_id) DO NOTHING RETURNING op_id",
+            )
+            .await?,
+            &[
+                &ids,
+                &pusher.caller.user_id,
+                &pusher.caller.session_id,
+                &pusher.device,
+                &batch,
+                &pusher.now,
+                &seqs,
+                &entities,
+                &keys,
+                &fields,
+                &bases,
+                &base_values,
+                &new_values,
+            ],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let again: Vec<Uuid> = ids
+        .into_iter()
+        .filter(|id| !inserted.contains(id))
+        .collect();
+    let mut out = HashMap::new();
+    if again.is_empty() {
+        return Ok(out);
+    }
+    let rows = tx
+        .query(
+            &tx.prepare_cached(
+                "SELECT op_id, result, user_id FROM operations WHERE op_id = ANY($1)",
+            )
+            .await?,
+            &[&again],
+        )
+        .await?;
+    for row in rows {
+        let (op_id, stored, owner): (Uuid, Option<Value>, i64) =
+            (row.get(0), row.get(1), row.get(2));
+        let answer = if owner != pusher.caller.user_id {
+            refused(
+                op_id,
+                "ugyldig",
+                "operasjons-id-en er allerede brukt av en annen bruker; send endringen med en ny id",
+            )
+        } else {
+            stored.unwrap_or_else(|| refused(op_id, "conflict", ""))
+        };
+        out.insert(op_id, answer);
+    }
+    Ok(out)
+}
+
+/// The answers of a batch's new operations, stored in one statement.
+async fn store_answers(tx: &Transaction<'_>, answers: &[(Uuid, Value)]) -> Result<()> {
+    if answers.is_empty() {
+        return Ok(());
+    }
+    let ids: Vec<Uuid> = answers.iter().map(|(id, _)| *id).collect();
+    let statuses: Vec<&str> = answers
+        .iter()
+        .map(|(_, a)| {
+            a.get("status")
+                .and_then(Value::as_str)
+                .unwrap_or("conflict")
+        })
+        .collect();
+    let versions: Vec<Option<i64>> = answers
+        .iter()
+        .map(|(_, a)| a.get("version").and_then(Value::as_i64))
+        .collect();
+    let results: Vec<&Value> = answers.iter().map(|(_, a)| a).collect();
+    tx.execute(
+        &tx.prepare_cached(
+            "UPDATE operations o SET status = u.status, applied_version = u.version,
+                 result = u.result
+             FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::jsonb[])
+                  AS u (op_id, status, version, result)
+             WHERE o.op_id = u.op_id",
+        )
+        .await?,
+        &[&ids, &statuses, &versions, &results],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The batch's audit entries, one per applied cell, in one statement.
+async fn write_audit(tx: &Transaction<'_>, state: &BatchState) -> Result<()> {
+    let (Some(batch), false) = (state.audit_batch, state.audit.is_empty()) else {
+        return Ok(());
+    };
+    let col = |f: fn(&AuditRow) -> Option<String>| -> Vec<Option<String>> {
+        state.audit.iter().map(f).collect()
+    };
+    let entities: Vec<&str> = state.audit.iter().map(|a| a.entity).collect();
+    let keys: Vec<&str> = state.audit.iter().map(|a| a.key.as_str()).collect();
+    let ids: Vec<Uuid> = state.audit.iter().map(|a| a.op_id).collect();
+    tx.execute(
+        &tx.prepare_cached(
+            "INSERT INTO audit (batch, entity, key, indicator, unit, period, old, new, op_id)
+             SELECT $1, u.entity, u.key, u.indicator, u.unit, u.period, u.old, u.new, u.op_id
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::uuid[]) WITH ORDINALITY
+                  AS u (entity, key, indicator, unit, period, old, new, op_id, n)
+             ORDER BY u.n",
+        )
+        .await?,
+        &[
+            &batch,
+            &entities,
+            &keys,
+            &col(|a| a.indicator.clone()),
+            &col(|a| a.unit.clone()),
+            &col(|a| a.period.clone()),
+            &col(|a| a.old.clone()),
+            &col(|a| a.new.clone()),
+            &ids,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// One audit entry waiting for the end of its batch.
+struct AuditRow {
+    entity: &'static str,
+    key: String,
+    indicator: Option<String>,
+    unit: Option<String>,
+    period: Option<String>,
+    old: Option<String>,
+    new: Option<String>,
+    op_id: Uuid,
 }
 
 /// Stores the answer of a new operation.
@@ -779,6 +958,10 @@ struct BatchState {
     locked: Option<BTreeSet<i32>>,
     /// A unit was written: the tree is checked when the batch ends.
     tree_changed: bool,
+    /// The audit entries, written when the batch ends.
+    audit: Vec<AuditRow>,
+    /// The versions this batch applied.
+    applied: BTreeSet<i64>,
 }
 
 enum GroupError {
@@ -939,6 +1122,10 @@ async fn apply_group(
             .map(|v| as_cell(kind, &op.field, v))
             .unwrap_or(Value::Null);
         let (by, at) = match theirs_version {
+            // Written earlier in this batch (its answer is stored when the batch ends).
+            Some(v) if state.applied.contains(&v) => {
+                (json!(pusher.caller.name), json!(pusher.now.to_rfc3339()))
+            }
             Some(v) => who_wrote(tx, v).await?,
             None => (Value::Null, Value::Null),
         };
@@ -1005,20 +1192,10 @@ async fn apply_group(
                         units.insert(key.unit.clone());
                     }
                 }
-                let batch_id = match state.audit_batch {
-                    Some(id) => id,
-                    None => {
-                        let id = open_audit_batch(tx, pusher, batch).await?;
-                        state.audit_batch = Some(id);
-                        id
-                    }
-                };
-                let insert = tx
-                    .prepare_cached(
-                        "INSERT INTO audit (batch, entity, key, indicator, unit, period, old, new, op_id)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .await?;
+                state.applied.insert(version);
+                if state.audit_batch.is_none() {
+                    state.audit_batch = Some(open_audit_batch(tx, pusher, batch).await?);
+                }
                 for (n, (_, op)) in ops.iter().enumerate() {
                     if answers[n].is_some() {
                         continue;
@@ -1031,21 +1208,16 @@ async fn apply_group(
                             .and_then(Value::as_str)
                             .map(str::to_string)
                     });
-                    tx.execute(
-                        &insert,
-                        &[
-                            &batch_id,
-                            &kind.audit_entity(),
-                            &format!("{} ({})", key.text, op.field),
-                            &key.indicator,
-                            &key.unit(),
-                            &period,
-                            &old.and_then(audit_text),
-                            &audit_text(&op.new_value),
-                            &op.op_id,
-                        ],
-                    )
-                    .await?;
+                    state.audit.push(AuditRow {
+                        entity: kind.audit_entity(),
+                        key: format!("{} ({})", key.text, op.field),
+                        indicator: key.indicator.clone(),
+                        unit: key.unit().map(str::to_string),
+                        period,
+                        old: old.and_then(audit_text),
+                        new: audit_text(&op.new_value),
+                        op_id: op.op_id,
+                    });
                     answers[n] = Some(answer(op.op_id, "applied", json!({ "version": version })));
                 }
             }

@@ -507,6 +507,39 @@ fn a_stale_base_is_a_conflict_with_theirs_and_different_cells_of_a_row_never_con
         json!({ "contracted_days": v1, "self_certified": v1, "doctor_certified": v3, "employees": v2 })
     );
 
+    // The same cell twice in one batch from the same base: the second is a conflict with
+    // the first, named as this user's, now.
+    let twice = push(
+        &server,
+        &lise,
+        &[
+            op(
+                10,
+                6,
+                "measurements",
+                measurement("3110", "2026-05"),
+                "value",
+                Value::Null,
+                json!(1.5),
+            ),
+            op(
+                11,
+                6,
+                "measurements",
+                measurement("3110", "2026-05"),
+                "value",
+                Value::Null,
+                json!(2.5),
+            ),
+        ],
+    );
+    assert_eq!(twice[0]["status"], "applied", "{}", twice[0]);
+    assert_eq!(twice[1]["status"], "conflict", "{}", twice[1]);
+    assert_eq!(
+        twice[1]["theirs"],
+        json!({ "value": 1.5, "version": twice[0]["version"], "by": "lise", "at": "2026-11-15T10:00:00+00:00" })
+    );
+
     // In one group, a conflicting cell does not stop the others: applied beside it.
     let mixed = push(
         &server,
