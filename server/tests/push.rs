@@ -1527,3 +1527,47 @@ fn random_pushes_from_three_users_are_answered_exactly_as_a_model_predicts() {
         "seed {seed}"
     );
 }
+
+/// The push of 10 000 queued cells (issue 14's benchmark: ≤ 5 s on loopback), in one batch
+/// and in batches of 100; prints the times. Run by hand:
+/// `cargo test -p malkart-server --test push -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, run by hand"]
+fn measure_a_push_of_10000_cells() {
+    let Some((cluster, server)) = ready() else {
+        return;
+    };
+    cluster.psql(
+        "INSERT INTO units (code, name, parent, sort, version, cell_versions)
+         SELECT 'E' || g, 'Enhet ' || g, '4000', 100 + g, nextval('malkart_version'), '{}'
+         FROM generate_series(1, 1000) g",
+    );
+    let eva = token(&server, "eva");
+    for (label, per_batch, year) in [
+        ("one batch", 10_000u32, 2025),
+        ("batches of 100", 100, 2024),
+    ] {
+        let ops: Vec<Value> = (0..10_000u32)
+            .map(|i| {
+                let key = month(
+                    &format!("E{}", i % 1000 + 1),
+                    &format!("{year}-{:02}", i / 1000 + 1),
+                );
+                op(
+                    100_000 + year as u32 * 10_000 + i,
+                    year as u32 * 1000 + i / per_batch,
+                    "economy",
+                    key,
+                    "budget",
+                    Value::Null,
+                    json!(i),
+                )
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let results = push(&server, &eva, &ops);
+        let took = started.elapsed();
+        assert!(results.iter().all(|r| r["status"] == "applied"));
+        eprintln!("push of 10 000 cells, {label}: {:.2} s", took.as_secs_f64());
+    }
+}
