@@ -1237,7 +1237,15 @@ async fn apply_group(
                     });
                     state.audit.push(AuditRow {
                         entity: kind.audit_entity(),
-                        key: format!("{} ({})", key.text, op.field),
+                        // The cell in the words the core's log uses: `3100 / 2026-03 (egenmeldt)`.
+                        key: format!(
+                            "{} ({})",
+                            key.text,
+                            kind.cells()
+                                .iter()
+                                .find(|(f, _, _)| *f == op.field)
+                                .map_or(op.field.as_str(), |(_, _, name)| name)
+                        ),
                         indicator: key.indicator.clone(),
                         unit: key.unit().map(str::to_string),
                         period,

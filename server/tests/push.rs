@@ -307,11 +307,14 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
     assert_eq!(audit_count(&cluster, 3), "1");
     // The audit entry names the operation, the old and new value, user and desktop.
     let entry = cluster.psql(&format!(
-        "SELECT a.entity, a.unit, a.period, coalesce(a.old, '-'), a.new, b.user_name, b.device
+        "SELECT a.entity, a.key, a.unit, a.period, coalesce(a.old, '-'), a.new, b.user_name, b.device
          FROM audit a JOIN audit_batches b ON b.id = a.batch WHERE a.op_id = '{}'",
         id(1)
     ));
-    assert_eq!(entry.trim(), "måling|3110|2026-03|-|4.2|lise|testmaskin");
+    assert_eq!(
+        entry.trim(),
+        "måling|BRUK / 3110 / 2026-03 (verdi)|3110|2026-03|-|4.2|lise|testmaskin"
+    );
 
     // The audit log by rights: the leader sees her sick leave and not 4000's economy; the
     // reader never raw sick leave, but every other entry of her tree.
