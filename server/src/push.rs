@@ -78,6 +78,10 @@ pub struct Operation {
     /// The new value; `null` empties the cell.
     #[serde(default)]
     pub new_value: Value,
+    /// A conflict's resolution (part 2: «Behold min», «Bruk deres») names the operation
+    /// whose conflict it resolves; the audit entry records it (`audit.resolves`).
+    #[serde(default)]
+    pub resolves: Option<Uuid>,
 }
 
 #[derive(Serialize)]
@@ -844,11 +848,13 @@ async fn write_audit(tx: &Transaction<'_>, state: &BatchState) -> Result<()> {
     let ids: Vec<Uuid> = state.audit.iter().map(|a| a.op_id).collect();
     tx.execute(
         &tx.prepare_cached(
-            "INSERT INTO audit (batch, entity, key, indicator, unit, period, old, new, op_id)
-             SELECT $1, u.entity, u.key, u.indicator, u.unit, u.period, u.old, u.new, u.op_id
+            "INSERT INTO audit (batch, entity, key, indicator, unit, period, old, new, op_id,
+                                resolves)
+             SELECT $1, u.entity, u.key, u.indicator, u.unit, u.period, u.old, u.new, u.op_id,
+                    u.resolves
              FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                         $7::text[], $8::text[], $9::uuid[]) WITH ORDINALITY
-                  AS u (entity, key, indicator, unit, period, old, new, op_id, n)
+                         $7::text[], $8::text[], $9::uuid[], $10::uuid[]) WITH ORDINALITY
+                  AS u (entity, key, indicator, unit, period, old, new, op_id, resolves, n)
              ORDER BY u.n",
         )
         .await?,
@@ -862,6 +868,7 @@ async fn write_audit(tx: &Transaction<'_>, state: &BatchState) -> Result<()> {
             &col(|a| a.old.clone()),
             &col(|a| a.new.clone()),
             &ids,
+            &state.audit.iter().map(|a| a.resolves).collect::<Vec<_>>(),
         ],
     )
     .await?;
@@ -878,6 +885,7 @@ struct AuditRow {
     old: Option<String>,
     new: Option<String>,
     op_id: Uuid,
+    resolves: Option<Uuid>,
 }
 
 /// Stores the answer of a new operation.
@@ -1252,6 +1260,7 @@ async fn apply_group(
                         old: old.and_then(audit_text),
                         new: audit_text(&op.new_value),
                         op_id: op.op_id,
+                        resolves: op.resolves,
                     });
                     answers[n] = Some(answer(op.op_id, "applied", json!({ "version": version })));
                 }

@@ -391,7 +391,7 @@ fn pushed_cells_are_applied_once_and_seen_by_another_users_pull() {
 
 #[test]
 fn a_stale_base_is_a_conflict_with_theirs_and_different_cells_of_a_row_never_conflict() {
-    let Some((_cluster, server)) = ready() else {
+    let Some((cluster, server)) = ready() else {
         return;
     };
     let (lise, ada) = (token(&server, "lise"), token(&server, "ada"));
@@ -543,6 +543,31 @@ fn a_stale_base_is_a_conflict_with_theirs_and_different_cells_of_a_row_never_con
         json!({ "value": 1.5, "version": twice[0]["version"], "by": "lise", "at": "2026-11-15T10:00:00+00:00" })
     );
 
+    // Ada resolves her conflict with «Behold min»: a new operation on top of theirs (base =
+    // their version) that names the conflict it resolves; the audit log records both.
+    let mut keep = op(
+        12,
+        7,
+        "sick_leave",
+        key.clone(),
+        "self_certified",
+        json!(v1),
+        json!(20),
+    );
+    keep["resolves"] = json!(id(4));
+    let kept = push(&server, &ada, &[keep]);
+    assert_eq!(kept[0]["status"], "applied", "{}", kept[0]);
+    assert_eq!(
+        cluster
+            .psql(&format!(
+                "SELECT resolves, old, new FROM audit WHERE op_id = '{}'",
+                id(12)
+            ))
+            .trim(),
+        format!("{}|14.5|20", id(4))
+    );
+    let v_self = kept[0]["version"].clone();
+
     // In one group, a conflicting cell does not stop the others: applied beside it.
     let mixed = push(
         &server,
@@ -563,7 +588,7 @@ fn a_stale_base_is_a_conflict_with_theirs_and_different_cells_of_a_row_never_con
                 "sick_leave",
                 key.clone(),
                 "self_certified",
-                json!(v1),
+                v_self,
                 json!(15),
             ),
         ],
