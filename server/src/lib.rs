@@ -6,7 +6,7 @@
 //!   the check that the server's database role cannot change the audit log.
 //! - `accounts` — roles, Argon2id passwords, the login throttle, add/set-role/disable.
 //! - `access` — the roles table as code: what a caller may read (`Rights`).
-//! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): units and indicators so far.
+//! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): every replicated table.
 //! - `push` — operations from a desktop's outbox, per cell: rights, locks, versions, the
 //!   core's rules, idempotent by operation id (`POST /api/v1/push`).
 //! - `sessions` — login, tokens (stored hashed), expiry, revocation.

@@ -1,18 +1,21 @@
 //! `POST /api/v1/push`: operations from a desktop's outbox (sharing.md §4;
 //! docs/sharing-design.md §3 "Push, precisely"). Each operation changes one cell — a
 //! measurement's `value`/`numerator`/`denominator`, one figure of a sick-leave or economy
-//! month, a comment's `text` — from the base version and value it was edited from.
+//! month, a comment's `text`, a target's `target`/`red_limit`, a lock, a unit's or an
+//! indicator's definition field, a setting — from the base version and value it was edited
+//! from.
 //!
 //! A request's operations are taken batch by batch (one outbox transaction: a grid save,
 //! an import), each batch in one PostgreSQL transaction, in the order sent. The operations
 //! of a batch that touch one row form a *row group*, decided whole before it writes
 //! anything (so a refused group needs no savepoint to undo):
 //!
-//! 1. every operation's row is inserted into `operations` first (`ON CONFLICT (op_id) DO
-//!    NOTHING`): an id already there is a resend, answered with its stored result and not
-//!    applied again — also when the first send is still running (the insert waits for it);
-//! 2. the row's advisory lock (taken for the whole batch up front, in one order, so two
-//!    batches cannot deadlock);
+//! 1. every row's advisory lock, for the whole batch up front, in one order (two batches
+//!    cannot deadlock);
+//! 2. every operation's row inserted into `operations` (`ON CONFLICT (op_id) DO NOTHING`,
+//!    one statement for the batch): an id already there is a resend, answered with its
+//!    stored result and not applied again — also when the first send is still running
+//!    (the insert waits for it);
 //! 3. the caller's rights (`Rights::may_write`) → `ingen tilgang` with the reason;
 //! 4. a locked month → `låst` with the core's message;
 //! 5. per cell, the server's version must equal the base (a cell never written matches a
@@ -25,6 +28,10 @@
 //! 7. applied: one new version (`malkart_version`) for the row and each changed cell, a
 //!    tombstone when every cell of the row became empty, one audit entry per cell with its
 //!    operation id, in one audit batch per push batch (its `uid` = the batch id).
+//!
+//! 8. at the end of the batch: the unit tree (every parent exists, no loop) if a unit was
+//!    written — else the batch is rolled back and every operation answered `ugyldig`;
+//!    then the answers and the audit entries, one statement each.
 //!
 //! Every refusal changes nothing but the operation's own row (its stored answer).
 
@@ -1950,6 +1957,7 @@ mod tests {
                 base_version: None,
                 base_value: Value::Null,
                 new_value: Value::Null,
+                resolves: None,
             },
         )
     }
