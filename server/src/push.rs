@@ -495,21 +495,7 @@ pub async fn push(
     pusher: &Pusher<'_>,
     operations: Vec<Operation>,
 ) -> Result<PushAnswer> {
-    if operations.len() > MAX_OPERATIONS {
-        return Err(Error::Invalid(format!(
-            "en push kan ha høyst {MAX_OPERATIONS} operasjoner, denne har {}; send resten i en ny",
-            operations.len()
-        )));
-    }
-    let mut seen = BTreeSet::new();
-    for op in &operations {
-        if !seen.insert(op.op_id) {
-            return Err(Error::Invalid(format!(
-                "operasjonen {} står to ganger i samme push; hver operasjon har sin egen id",
-                op.op_id
-            )));
-        }
-    }
+    check_request(&operations)?;
     // Batches in the order of their first operation; a batch's operations in their order.
     let mut order: Vec<Uuid> = Vec::new();
     let mut batches: HashMap<Uuid, Vec<(usize, Operation)>> = HashMap::new();
@@ -544,7 +530,27 @@ pub async fn push(
     })
 }
 
-/// A row group: consecutive operations of a batch on one row, each cell at most once.
+/// A request as a whole: at most `MAX_OPERATIONS`, each op id once.
+fn check_request(operations: &[Operation]) -> Result<()> {
+    if operations.len() > MAX_OPERATIONS {
+        return Err(Error::Invalid(format!(
+            "en push kan ha høyst {MAX_OPERATIONS} operasjoner, denne har {}; send resten i en ny",
+            operations.len()
+        )));
+    }
+    let mut seen = BTreeSet::new();
+    for op in operations {
+        if !seen.insert(op.op_id) {
+            return Err(Error::Invalid(format!(
+                "operasjonen {} står to ganger i samme push; hver operasjon har sin egen id",
+                op.op_id
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A row group: the operations of a batch on one row, each cell at most once.
 struct Group {
     key: std::result::Result<RowKey, String>,
     ops: Vec<(usize, Operation)>,
@@ -1960,6 +1966,23 @@ mod tests {
                 resolves: None,
             },
         )
+    }
+
+    #[test]
+    fn a_request_holds_at_most_the_limit_and_each_op_id_once() {
+        let ops: Vec<Operation> = (0..=MAX_OPERATIONS as u128)
+            .map(|n| op(n, "economy", Value::Null, "budget").1)
+            .collect();
+        assert_eq!(
+            check_request(&ops).unwrap_err().to_string(),
+            "en push kan ha høyst 50000 operasjoner, denne har 50001; send resten i en ny"
+        );
+        assert!(check_request(&ops[1..]).is_ok());
+        let twice = [ops[7].clone(), ops[8].clone(), ops[7].clone()];
+        assert!(check_request(&twice)
+            .unwrap_err()
+            .to_string()
+            .contains("står to ganger i samme push"));
     }
 
     #[test]
