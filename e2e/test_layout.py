@@ -8,11 +8,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from conftest import last_full_month, month_id
+from conftest import cli, last_full_month, month_id
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+MONTHS = ["januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"]
 VIEWS = ["nav-scorecard", "nav-sickleave", "nav-economy", "nav-reports", "nav-data"]
 
 
@@ -178,3 +179,36 @@ def test_the_sidebar_is_resized_with_the_keyboard(open_app, demo_db: Path):
     assert app.find("[data-testid=sidebar-handle]").get_attribute("aria-valuenow") == str(before + 32)
     app.driver.switch_to.active_element.send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT)
     app.wait_value(sidebar, before)
+
+
+def test_the_latest_month_follows_an_import_without_a_restart(open_app, tmp_path: Path):
+    # A demo one month behind: figures through the month before the last full month.
+    db = tmp_path / "malkart.db"
+    cli(db, "init", "--demo", "--through", month_id(-1))
+    with sqlite3.connect(db) as con:
+        indicator, unit, value = con.execute(
+            "SELECT m.indicator, m.unit, m.value FROM measurements m JOIN indicators i ON i.code = m.indicator"
+            " WHERE i.frequency = 'måned' AND i.builtin = 0 AND m.value IS NOT NULL"
+            " ORDER BY m.span_first DESC, m.indicator, m.unit LIMIT 1"
+        ).fetchone()
+    new = tmp_path / "maalinger.csv"
+    new.write_text(f"indikator;enhet;periode;verdi\n{indicator};{unit};{month_id()};{str(value).replace('.', ',')}\n", encoding="utf-8")
+
+    app = open_app(db)
+    app.wait_for_scorecard(period=month_id(-1))
+    name = lambda month: MONTHS[int(month[5:7]) - 1]  # noqa: E731
+    app.find("[data-testid=nav-reports]").click()
+    app.find("[data-testid=tab-economy]").click()
+    app.wait_text("[data-testid=latest-month]", f"Siste måned ({name(month_id(-1))})")
+
+    # The import adds the last full month; the reports offer it at once.
+    app.find("[data-testid=nav-data]").click()
+    app.find("[data-testid=import] input[value=measurements]").click()
+    app.find("[data-testid=import-path]").send_keys(str(new))
+    app.find("[data-testid=import-preview]").click()
+    app.wait_text("[data-testid=import-created]", "1")
+    app.find("[data-testid=import-apply]").click()
+    app.wait_text("[data-testid=import-done]", lambda t: "er importert" in t)
+    app.find("[data-testid=nav-reports]").click()
+    app.find("[data-testid=tab-economy]").click()
+    app.wait_text("[data-testid=latest-month]", f"Siste måned ({name(month_id())})")
