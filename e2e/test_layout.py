@@ -9,6 +9,7 @@ import sqlite3
 from pathlib import Path
 
 from conftest import cli, last_full_month, month_id
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
@@ -162,6 +163,22 @@ def test_collapse_all_and_expand_all(open_app, demo_db: Path):
         name = li.find_element(By.CSS_SELECTOR, ".name")
         lefts.setdefault(li.get_attribute("aria-level"), set()).add(round(rect(app, name)["left"]))
     assert all(len(x) == 1 for x in lefts.values()), lefts
+
+    # A name cut off with … shows itself whole on hover; a name that fits has no tooltip.
+    cut = app.driver.execute_script(
+        "return [...document.querySelectorAll('[role=treeitem]')]"
+        ".filter(li => { const n = li.querySelector('.name'); return n.scrollWidth > n.clientWidth; })"
+        ".map(li => li.dataset.unit);"
+    )
+    assert cut, "minst ett navn skal være for langt for 240 px (Trollskogen barnehage)"
+    names = dict(units)
+    app.show(f"[role=treeitem][data-unit='{cut[0]}']")
+    ActionChains(app.driver).move_to_element(app.find(f"[role=treeitem][data-unit='{cut[0]}']")).perform()
+    app.wait_value(lambda: app.find(f"[role=treeitem][data-unit='{cut[0]}']").get_attribute("title"), names[cut[0]])
+    short = min((c for c in names if c not in cut), key=lambda c: len(names[c]))
+    app.show(f"[role=treeitem][data-unit='{short}']")
+    ActionChains(app.driver).move_to_element(app.find(f"[role=treeitem][data-unit='{short}']")).perform()
+    app.wait_value(lambda: app.find(f"[role=treeitem][data-unit='{short}']").get_attribute("title"), "")
     app.screenshots("42-treet-vis-alle")
 
 
