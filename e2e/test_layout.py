@@ -104,9 +104,15 @@ def test_escape_from_the_header_closes_the_indicator_detail(open_app, demo_db: P
     app.wait_for_scorecard(period=month_id())
     assert app.driver.switch_to.active_element.get_attribute("data-testid") == "period-prev"
 
-    # From the unit tree likewise (the search box empty).
+    # From the unit tree's search box: the first Esc empties the search (the detail stays),
+    # the next one closes the detail.
     app.open_indicator(first)
-    app.find("[data-testid=unit-search]").click()
+    search = app.find("[data-testid=unit-search]")
+    search.send_keys("Furu")
+    app.find("[data-testid=unit-hits]")
+    app.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    app.wait_value(lambda: app.find("[data-testid=unit-search]").get_attribute("value"), "")
+    assert app.all("[data-testid=indicator-detail]") != []
     app.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
     app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=indicator-detail]") == [])
 
@@ -182,21 +188,36 @@ def test_collapse_all_and_expand_all(open_app, demo_db: Path):
     app.screenshots("42-treet-vis-alle")
 
 
-def test_the_sidebar_is_resized_with_the_keyboard(open_app, demo_db: Path):
+def test_the_sidebar_is_resized_with_the_keyboard_and_the_mouse(open_app, demo_db: Path):
     app = open_app(demo_db)
     app.wait_for_scorecard(period=month_id())
-    sidebar = lambda: round(rect(app, app.find("nav.sidebar"))["right"] - rect(app, app.find("nav.sidebar"))["left"])  # noqa: E731
-    before = sidebar()
-    handle = app.find("[data-testid=sidebar-handle]")
-    assert handle.get_attribute("role") == "separator"
-    app.driver.execute_script("arguments[0].focus()", handle)
-    # Two steps of 16 px wider: 32 px; then back, so the next test starts as before.
-    app.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
-    app.wait_value(sidebar, before + 32)
-    assert app.find("[data-testid=sidebar-handle]").get_attribute("aria-valuenow") == str(before + 32)
-    app.driver.switch_to.active_element.send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT)
-    app.wait_value(sidebar, before)
+    live = [app]
+    try:
+        sidebar = lambda a: round(rect(a, a.find("nav.sidebar"))["right"] - rect(a, a.find("nav.sidebar"))["left"])  # noqa: E731
+        before = sidebar(app)
+        handle = app.find("[data-testid=sidebar-handle]")
+        assert handle.get_attribute("role") == "separator"
+        app.driver.execute_script("arguments[0].focus()", handle)
+        # Two steps of 16 px wider: 32 px; then back.
+        app.driver.switch_to.active_element.send_keys(Keys.ARROW_RIGHT, Keys.ARROW_RIGHT)
+        app.wait_value(lambda: sidebar(app), before + 32)
+        assert app.find("[data-testid=sidebar-handle]").get_attribute("aria-valuenow") == str(before + 32)
+        app.driver.switch_to.active_element.send_keys(Keys.ARROW_LEFT, Keys.ARROW_LEFT)
+        app.wait_value(lambda: sidebar(app), before)
 
+        # With the mouse: the edge dragged 40 px to the right; the width is kept after a restart.
+        ActionChains(app.driver).click_and_hold(handle).move_by_offset(40, 0).release().perform()
+        app.wait_value(lambda: sidebar(app), before + 40)
+        app.quit()
+        again = open_app(demo_db)
+        live[0] = again
+        again.wait_for_scorecard(period=month_id())
+        again.wait_value(lambda: sidebar(again), before + 40)
+    finally:
+        # The width is remembered for the app on this machine (other tests, other runs):
+        # whatever happened above, the next start has the default again.
+        if live[0].driver is not None:
+            live[0].driver.execute_script("localStorage.removeItem('malkart.sidebarWidth')")
 
 def test_the_latest_month_follows_an_import_without_a_restart(open_app, tmp_path: Path):
     # A demo one month behind: figures through the month before the last full month.
