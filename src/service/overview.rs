@@ -2,7 +2,7 @@
 //! perspective of one unit, or a unit's whole målkart — so that a sector's units can be laid
 //! out as a status grid (units × perspectives) and every unit in the tree can carry a mark.
 //!
-//! A group's status is the worst of its indicators' statuses — red before yellow before
+//! A group's status (`engine::GroupStatus`) is the worst of its indicators' statuses — red before yellow before
 //! green, `ingen data` when none has a colour; `ingen mål` never colours (the rule of the
 //! perspective summary, engine.md §7). It is **provisional** when every indicator with that
 //! status is provisional (its period has not ended): a final red beside a provisional red is
@@ -15,77 +15,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::engine::sickleave::Privacy;
-use crate::engine::{progress, Engine, IndicatorResult, Scorecard, Status, UnitRef};
-use crate::error::Result;
+use crate::engine::{progress, Engine, GroupStatus, Scorecard, Status, UnitRef};
+use crate::error::{Error, Result};
 use crate::model::Perspective;
 use crate::period::{Month, Period};
-
-/// The status of a group of indicators, with its counts.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
-#[ts(export)]
-pub struct GroupStatus {
-    /// The worst status (red, yellow, green), `no_data` when no indicator has a colour.
-    pub status: Status,
-    /// Every indicator with `status` is provisional: shown «◔ foreløpig (rød så langt)».
-    pub provisional: bool,
-    /// Final results: green, yellow, red.
-    pub green: u32,
-    pub yellow: u32,
-    pub red: u32,
-    /// Coloured results whose period has not ended (any colour).
-    pub provisional_count: u32,
-    /// Without a status: no figure (or masked), or no target.
-    pub without_status: u32,
-    /// All indicators of the group.
-    pub indicators: u32,
-}
-
-impl GroupStatus {
-    /// The status of `results` by the rule above.
-    pub fn of<'a>(results: impl IntoIterator<Item = &'a IndicatorResult>) -> GroupStatus {
-        let mut g = GroupStatus {
-            status: Status::NoData,
-            provisional: false,
-            green: 0,
-            yellow: 0,
-            red: 0,
-            provisional_count: 0,
-            without_status: 0,
-            indicators: 0,
-        };
-        // Per colour (red, yellow, green): how many results, how many of them final.
-        let mut seen = [(0u32, 0u32); 3];
-        for r in results {
-            g.indicators += 1;
-            let slot = match r.status {
-                Status::Red => 0,
-                Status::Yellow => 1,
-                Status::Green => 2,
-                Status::NoData | Status::NoTarget => {
-                    g.without_status += 1;
-                    continue;
-                }
-            };
-            seen[slot].0 += 1;
-            if r.provisional {
-                g.provisional_count += 1;
-            } else {
-                seen[slot].1 += 1;
-                match r.status {
-                    Status::Red => g.red += 1,
-                    Status::Yellow => g.yellow += 1,
-                    _ => g.green += 1,
-                }
-            }
-        }
-        let colours = [Status::Red, Status::Yellow, Status::Green];
-        if let Some(k) = seen.iter().position(|&(all, _)| all > 0) {
-            g.status = colours[k];
-            g.provisional = seen[k].1 == 0;
-        }
-        g
-    }
-}
 
 /// A perspective's column in the status grid.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
@@ -215,6 +148,31 @@ pub fn unit_statuses(
             })
         })
         .collect()
+}
+
+/// The unit and its ancestors, root first: `Demo kommune › Helse og omsorg › Furulund
+/// sykehjem`.
+pub fn breadcrumb(engine: &Engine, unit: &str) -> Result<Vec<UnitRef>> {
+    let tree = engine.unit_tree();
+    let find = |code: &str| tree.iter().find(|u| u.code == code);
+    let mut node = find(unit).ok_or_else(|| Error::UnknownUnit(unit.to_string()))?;
+    let mut out = vec![UnitRef {
+        code: node.code.clone(),
+        name: node.name.clone(),
+    }];
+    // The engine refuses cycles; the bound only makes the end of the walk plain.
+    while let Some(parent) = node.parent.as_deref().and_then(find) {
+        if out.len() > tree.len() {
+            break;
+        }
+        out.push(UnitRef {
+            code: parent.code.clone(),
+            name: parent.name.clone(),
+        });
+        node = parent;
+    }
+    out.reverse();
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -408,6 +366,18 @@ mod tests {
     }
 
     #[test]
+    fn the_breadcrumb_runs_from_the_root_to_the_unit() {
+        let e = engine();
+        let names: Vec<String> = breadcrumb(&e, "A")
+            .unwrap()
+            .into_iter()
+            .map(|u| u.code)
+            .collect();
+        assert_eq!(names, ["K", "S", "A"]);
+        assert!(breadcrumb(&e, "X").is_err());
+    }
+
+    #[test]
     fn an_unfinished_quarter_is_provisional() {
         let e = engine();
         // 4. kvartal in November: October and November have ended, December not. Every
@@ -424,38 +394,5 @@ mod tests {
         assert_eq!((o.months_covered, o.months_total), (2, 3));
         let t = &o.rows[1];
         assert_eq!(brief(&t.cells[1]), (Status::Red, true, 0, 0, 0, 1, 0));
-    }
-
-    fn result(status: Status, provisional: bool) -> IndicatorResult {
-        let mut r: IndicatorResult = serde_json::from_value(serde_json::json!({
-            "code": "X", "name": "X", "goal": null, "unit_label": "", "decimals": 0,
-            "direction": "høy", "frequency": "måned", "aggregation": "sum",
-            "period": "2026-10", "value": null, "display": null, "display_value": null,
-            "numerator": null, "denominator": null, "target": null, "red_limit": null,
-            "target_source": null, "status": "no_data", "coverage": null, "complete": true,
-            "reported_cells": 0, "expected_cells": 0, "expected_units": 0, "missing_units": 0,
-            "previous": { "period": "2026-09", "value": null },
-            "last_year": { "period": "2025-10", "value": null },
-            "trend": "unknown"
-        }))
-        .unwrap();
-        r.status = status;
-        r.provisional = provisional;
-        r
-    }
-
-    #[test]
-    fn a_final_colour_is_final_beside_a_provisional_one() {
-        use Status::*;
-        // A final rød and a provisional rød: rød, final; 1 rød and 1 foreløpig counted.
-        let g = GroupStatus::of(&[result(Red, false), result(Red, true), result(Green, false)]);
-        assert_eq!(brief(&g), (Red, false, 1, 0, 1, 1, 0));
-        // Only a provisional rød and a final gul: rød so far (provisional) is the worst.
-        let g = GroupStatus::of(&[result(Red, true), result(Yellow, false)]);
-        assert_eq!(brief(&g), (Red, true, 0, 1, 0, 1, 0));
-        // ingen mål never colours; with ingen data only: ingen data, 2 without status.
-        let g = GroupStatus::of(&[result(NoTarget, false), result(NoData, true)]);
-        assert_eq!(brief(&g), (NoData, false, 0, 0, 0, 0, 2));
-        assert_eq!(g.indicators, 2);
     }
 }

@@ -2,7 +2,11 @@
 import type { Status } from "./Status";
 
 /**
- * The status of a group of indicators, with its counts.
+ * The status of a group of indicators — a perspective of one unit, or a unit's whole
+ * målkart — for the director's overview (issue 12 §2; `service::overview`): the worst
+ * status, as `overall`, and **provisional** when every result with that status is
+ * provisional (a final red beside a provisional red is final). The counts keep final and
+ * provisional colours apart.
  */
 export type GroupStatus = { 
 /**
