@@ -50,6 +50,8 @@ pub struct Overview {
     pub complete: bool,
     pub months_covered: u32,
     pub months_total: u32,
+    /// The unit's own målkart, all perspectives: the summary strip above it.
+    pub overall: GroupStatus,
     pub perspectives: Vec<OverviewColumn>,
     /// The unit's children in tree order (by code); empty for a unit without children.
     pub rows: Vec<OverviewRow>,
@@ -111,6 +113,7 @@ pub fn overview(
         });
     }
     Ok(Overview {
+        overall: overall(&own),
         perspectives: own
             .perspectives
             .iter()
@@ -291,6 +294,9 @@ mod tests {
         let e = engine();
         let o = overview(&e, "K", &p("2026-10"), Privacy::masked(5), oct()).unwrap();
         assert!(o.complete);
+        // K's own målkart (the summary strip): M = 12 + 7 + 3 = 22 grønn, N = 2 + 4 = 6
+        // gul (over 3 up to 6), SF = 15 / 200 = 7,5 % gul → 1 grønn, 2 gul, gul.
+        assert_eq!(brief(&o.overall), (Status::Yellow, false, 1, 2, 0, 0, 0));
         let keys: Vec<Perspective> = o.perspectives.iter().map(|c| c.key).collect();
         assert_eq!(keys, Perspective::ALL.to_vec());
         let codes: Vec<&str> = o.rows.iter().map(|r| r.unit.code.as_str()).collect();
