@@ -63,7 +63,7 @@ fn status_cell(status: Status, provisional: bool) -> Cell {
 }
 
 /// The trend as an arrow for the displayed value's direction and a word for better or
-/// worse: `↑ bedre`, `↓ dårligere`, `→ uendret`.
+/// worse: `↑ bedre`, `↓ verre`, `→ uendret`.
 pub fn trend_text(r: &IndicatorResult) -> String {
     if r.masked.is_some() {
         return String::new();
@@ -84,7 +84,7 @@ pub fn trend_text(r: &IndicatorResult) -> String {
     };
     let word = match r.trend {
         Trend::Better => "bedre",
-        Trend::Worse => "dårligere",
+        Trend::Worse => "verre",
         Trend::Unchanged => "uendret",
         Trend::Unknown => return "–".to_string(),
     };
