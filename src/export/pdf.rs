@@ -815,6 +815,65 @@ mod tests {
     }
 
     #[test]
+    fn a_group_that_fits_a_page_is_not_split() {
+        // Two groups of 1 heading + 19 rows: about 28 rows fit under page 1's facts, so the
+        // second group (rows 20–39) would start on page 1 and run onto page 2. Kept
+        // together, it starts page 2 whole.
+        let group = |name: &str| {
+            let mut rows = vec![Row {
+                depth: 0,
+                cells: vec![Cell::Text(name.to_string()), Cell::Empty],
+            }];
+            rows.extend((1..=19).map(|i| Row {
+                depth: 1,
+                cells: vec![
+                    Cell::Text(format!("{name} {i}")),
+                    Cell::Status(Status::Green),
+                ],
+            }));
+            rows
+        };
+        let mut doc = Document {
+            title: "Målkart".into(),
+            sheet: "Målkart".into(),
+            unit: "Demo kommune".into(),
+            period: "oktober 2026 (2026-10)".into(),
+            exported_at: "02.12.2026 kl. 06:30".into(),
+            columns: vec![
+                Column {
+                    header: "Indikator".into(),
+                    kind: ColumnKind::Name,
+                },
+                Column {
+                    header: "Status".into(),
+                    kind: ColumnKind::Status,
+                },
+            ],
+            rows: [group("Brukere"), group("Økonomi")].concat(),
+            groups: vec![0..20, 20..40],
+            notes: Vec::new(),
+        };
+        let fonts = Fonts::load().unwrap();
+        let texts = |page: &Page| -> Vec<String> {
+            page.iter()
+                .filter_map(|op| match op {
+                    Op::Text { text, .. } => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let pages = layout(&doc, &fonts);
+        assert_eq!(pages.len(), 2);
+        assert!(!texts(&pages[0]).contains(&"Økonomi".to_string()));
+        assert!(texts(&pages[1]).contains(&"Økonomi".to_string()));
+        assert!(texts(&pages[0]).contains(&"Brukere 19".to_string()));
+        // Without groups the second one starts on page 1.
+        doc.groups.clear();
+        let pages = layout(&doc, &fonts);
+        assert!(texts(&pages[0]).contains(&"Økonomi".to_string()));
+    }
+
+    #[test]
     fn long_table_spans_pages_with_header_and_page_numbers() {
         let doc = summary();
         let fonts = Fonts::load().unwrap();
