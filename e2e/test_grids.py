@@ -610,10 +610,24 @@ def test_economy_grid_on_the_large_demo(open_app, tmp_path: Path):
     db = tmp_path / "stor.db"
     cli(db, "init", "--demo", "--size", "large", "--through", month_id())
     app = open_app(db)
-    app.wait_for_scorecard()
+    # The large demo's first answers take a while in a debug build on a busy machine:
+    # waited for, with room.
+    slow = 180
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=scorecard]"), slow)
     app.resize(1280, 720)
-    unit = app.choose_unit_by_name("Teknisk")
-    open_economy(app, unit)
+    app.find("[data-testid=nav-economy]").click()
+    app.find("[data-testid=unit-search]").send_keys("Teknisk")
+    item = app.wait(
+        lambda d: next(
+            (li for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]")
+             if li.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent").strip() == "Teknisk"),
+            False,
+        ),
+        slow,
+    )
+    unit = item.get_attribute("data-unit")
+    item.click()
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=economy-grid][data-unit='{unit}'] [data-testid=ec-grid]"), slow)
     app.screenshot("27-okonomi-stor-kroner-1280x720")
     toggle = app.find("[data-testid=ec-thousands]")
     if not toggle.is_selected():
