@@ -509,6 +509,7 @@ def test_twelve_month_columns_visible_at_1280(open_app, demo_db: Path):
         # Every amount in whole thousands, rounded from the exact øre (sums too).
         expected = [thousands(ore(t)) if t else "" for t in kroner]
         app.wait_value(lambda: [cell_text(app, "ec-grid", 0, c) for c in range(14)], expected)
+        assert app.find("[data-testid=ec-grid-unit]").text == "beløp i 1 000 kr"
         app.wait_value(lambda: months_in_view(app), [f"m{m}" for m in range(1, 13)])
         if name == "Oppvekst":
             app.screenshots("25-okonomi-hele-aaret-i-1000-kr")
@@ -550,6 +551,7 @@ def test_a_bad_cell_is_named_above_the_pinned_columns(open_app, demo_db: Path):
     bad = cell(app, "ec-grid", 0, 11)
     assert bad.get_attribute("aria-invalid") == "true"
     assert app.driver.find_element(By.ID, bad.get_attribute("aria-describedby")).text.startswith("Oppvekst, desember:")
+    app.driver.execute_script(f"document.querySelector('{wrap}').scrollLeft = 100000")
     app.screenshots("26-okonomi-feil-i-celle")
 
     # Saving with the bad cell and a good one: refused in a sentence.
