@@ -100,6 +100,23 @@ pub struct GroupStatus {
     pub indicators: u32,
 }
 
+#[cfg(test)]
+impl GroupStatus {
+    /// For tests: (status, provisional, green, yellow, red, provisional_count,
+    /// without_status), to compare a whole group in one line.
+    pub(crate) fn brief(&self) -> (Status, bool, u32, u32, u32, u32, u32) {
+        (
+            self.status,
+            self.provisional,
+            self.green,
+            self.yellow,
+            self.red,
+            self.provisional_count,
+            self.without_status,
+        )
+    }
+}
+
 impl GroupStatus {
     /// The status of `results` by the rule above.
     pub fn of<'a>(results: impl IntoIterator<Item = &'a IndicatorResult>) -> GroupStatus {
@@ -171,17 +188,8 @@ mod tests {
         );
     }
 
-    /// (status, provisional, green, yellow, red, provisional_count, without_status).
     fn brief(g: &GroupStatus) -> (Status, bool, u32, u32, u32, u32, u32) {
-        (
-            g.status,
-            g.provisional,
-            g.green,
-            g.yellow,
-            g.red,
-            g.provisional_count,
-            g.without_status,
-        )
+        g.brief()
     }
 
     fn result(status: Status, provisional: bool) -> IndicatorResult {

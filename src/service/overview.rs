@@ -276,17 +276,8 @@ mod tests {
         Month::new(2026, 10).unwrap()
     }
 
-    /// (status, provisional, green, yellow, red, provisional_count, without_status).
     fn brief(g: &GroupStatus) -> (Status, bool, u32, u32, u32, u32, u32) {
-        (
-            g.status,
-            g.provisional,
-            g.green,
-            g.yellow,
-            g.red,
-            g.provisional_count,
-            g.without_status,
-        )
+        g.brief()
     }
 
     #[test]
