@@ -32,7 +32,7 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.file_detector import UselessFileDetector
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = Path(os.environ.get("MALKART_APP", ROOT / "target" / "debug" / "malkart-app"))
@@ -292,7 +292,19 @@ class App:
         return code
 
     def choose_period_kind(self, kind: str):
-        self.find(f"[role=radio][data-kind={kind}]").click()
+        """Chooses a kind of period in the header's picker: six buttons in a wide window, a
+        select below 1440 px (PeriodPicker `compactBelow`)."""
+
+        def control(d):
+            shown = [e for e in d.find_elements(By.CSS_SELECTOR, "[data-testid=period-kind]") if e.is_displayed()]
+            shown += [e for e in d.find_elements(By.CSS_SELECTOR, f"[role=radio][data-kind={kind}]") if e.is_displayed()]
+            return shown[0] if shown else False
+
+        element = self.wait(control)
+        if element.tag_name.lower() == "select":
+            Select(element).select_by_value(kind)
+        else:
+            element.click()
 
     def scorecard_rows(self) -> dict[str, dict[str, str]]:
         rows = {}

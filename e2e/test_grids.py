@@ -13,6 +13,7 @@ from pathlib import Path
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from conftest import (
     cli,
@@ -441,3 +442,197 @@ def test_the_top_navigation_asks_before_leaving_unsaved_changes(open_app, demo_d
     app.find("[data-testid=nav-scorecard]").click()
     app.wait_for_scorecard(unit=unit)
     assert not app.all("[data-testid=nav-guard]")
+
+
+# -- The economist's grid (issue 12 §3): a whole year at 1280 px, problems above the grid --
+
+BOXES = """
+return [...document.querySelectorAll(arguments[0])].map((e) => {
+  const r = e.getBoundingClientRect();
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+});
+"""
+
+
+def boxes(app, css: str) -> list[dict]:
+    return app.driver.execute_script(BOXES, css)
+
+
+def box(app, css: str) -> dict:
+    found = boxes(app, css)
+    assert len(found) == 1, (css, found)
+    return found[0]
+
+
+def months_in_view(app) -> list[str]:
+    """The month header cells wholly visible: inside the window and the grid's scrolled
+    area, right of the pinned unit names and left of the pinned sums."""
+    width = app.driver.execute_script("return window.innerWidth")
+    wrap = box(app, "[data-testid=economy-grid] .gridwrap")
+    names = box(app, "[data-testid=ec-grid] thead th.rowhead")
+    sums = box(app, "[data-testid=ec-grid] thead th.pin1")
+    heads = app.all("[data-testid=ec-grid] thead th[data-column^='m']")
+    shown = []
+    for head, b in zip(heads, boxes(app, "[data-testid=ec-grid] thead th[data-column^='m']")):
+        if b["left"] >= names["right"] - 0.5 and b["right"] <= min(sums["left"], wrap["right"], width) + 0.5 and b["left"] >= 0:
+            shown.append(head.get_attribute("data-column"))
+    return shown
+
+
+def thousands(ore_value: int) -> str:
+    """Øre in whole thousands of kroner, half away from zero, grouped as the grid groups."""
+    k = round_half_away(Decimal(ore_value) / 100_000, 0)
+    text = f"{abs(int(k)):,}".replace(",", " ")
+    return f"−{text}" if k < 0 else text
+
+
+def test_twelve_month_columns_visible_at_1280(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    app.resize(1280, 720)
+    for name in ("Oppvekst", "Demo kommune"):
+        app.find("[data-testid=nav-scorecard]").click()
+        unit = app.choose_unit_by_name(name)
+        open_economy(app, unit)
+        app.driver.execute_script("document.querySelector('[data-testid=economy-grid] .gridwrap').scrollLeft = 0")
+        kroner = [cell_text(app, "ec-grid", 0, c) for c in range(14)]
+        # No «=» in the computed cells: the header says «beregnet» once, the legend explains.
+        assert not app.all("[data-testid=ec-grid] td.computed .mark")
+        assert "beregnet" in app.find("[data-testid=ec-grid] thead th[data-column=sum]").text
+        assert "beregnet" in app.find("[data-testid=ec-grid-legend]").text
+        if name == "Oppvekst":
+            app.screenshots("24-okonomi-kroner")
+
+        toggle = app.find("[data-testid=ec-thousands]")
+        if not toggle.is_selected():
+            toggle.click()
+        # Every amount in whole thousands, rounded from the exact øre (sums too).
+        expected = [thousands(ore(t)) if t else "" for t in kroner]
+        app.wait_value(lambda: [cell_text(app, "ec-grid", 0, c) for c in range(14)], expected)
+        assert app.find("[data-testid=ec-grid-unit]").text == "beløp i 1 000 kr"
+        app.wait_value(lambda: months_in_view(app), [f"m{m}" for m in range(1, 13)])
+        if name == "Oppvekst":
+            app.screenshots("25-okonomi-hele-aaret-i-1000-kr")
+        else:
+            app.screenshot("25b-okonomi-kommunen-i-1000-kr-1280x720")
+
+        # A view for reading: typing changes nothing and says why.
+        shown = cell_text(app, "ec-grid", 1, 0)
+        cell(app, "ec-grid", 1, 0).click()
+        type_keys(app, "9", Keys.ENTER)
+        app.wait_text("[data-testid=ec-grid-notice]", lambda t: "bare for lesing" in t)
+        see(app, "ec-grid", 1, 0, shown)
+        assert not app.find("[data-testid=ec-save]").is_enabled()
+
+        # Off again: the exact amounts, untouched.
+        app.find("[data-testid=ec-thousands]").click()
+        app.wait_value(lambda: [cell_text(app, "ec-grid", 0, c) for c in range(14)], kroner)
+
+
+def test_a_bad_cell_is_named_above_the_pinned_columns(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    app.resize(1280, 720)
+    sector = app.choose_unit_by_name("Oppvekst")
+    open_economy(app, sector)
+    wrap = "[data-testid=economy-grid] .gridwrap"
+    grid_top = box(app, wrap)["top"]
+    # December, scrolled into view beside the pinned sums.
+    app.driver.execute_script(f"document.querySelector('{wrap}').scrollLeft = 100000")
+    cell(app, "ec-grid", 0, 11).click()
+    type_keys(app, "12x", Keys.ENTER)
+    problems = "[data-testid=ec-grid-problems]"
+    app.wait_text(problems, lambda t: "1 celle har feil" in t and "Oppvekst, desember: «12x» er ikke et beløp." in t)
+    # The sentence stands above the grid, so no pinned column covers it, and the grid did
+    # not move down for it.
+    said = box(app, f"{problems} li")
+    assert said["bottom"] <= box(app, wrap)["top"] + 0.5
+    assert box(app, wrap)["top"] == grid_top
+    bad = cell(app, "ec-grid", 0, 11)
+    assert bad.get_attribute("aria-invalid") == "true"
+    assert app.driver.find_element(By.ID, bad.get_attribute("aria-describedby")).text.startswith("Oppvekst, desember:")
+    app.driver.execute_script(f"document.querySelector('{wrap}').scrollLeft = 100000")
+    app.screenshots("26-okonomi-feil-i-celle")
+
+    # Saving with the bad cell and a good one: refused in a sentence.
+    app.driver.execute_script(f"document.querySelector('{wrap}').scrollLeft = 100000")
+    cell(app, "ec-grid", 1, 11).click()
+    type_keys(app, "1000", Keys.ENTER)
+    app.find("[data-testid=ec-save]").click()
+    app.wait_text("[data-testid=ec-message]", lambda t: t.startswith("Ikke lagret: 1 celle har feil. Rett den og lagre igjen."))
+    # Clicking the sentence goes to the cell; corrected, the list is empty and saving works.
+    app.find(f"{problems} li button").click()
+    app.wait(lambda d: d.switch_to.active_element.get_attribute("data-row") == "0" and d.switch_to.active_element.get_attribute("data-col") == "11")
+    type_keys(app, "12", Keys.ENTER)
+    app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, f"{problems} li"))
+    app.find("[data-testid=ec-save]").click()
+    app.wait_text("[data-testid=ec-message]", lambda t: t.startswith("Lagret 2 celler"))
+    # The save's message is about budsjett: switching measure does not keep it.
+    Select(app.find("[data-testid=ec-measure]")).select_by_value("regnskap")
+    app.wait(lambda d: d.find_element(By.CSS_SELECTOR, "[data-testid=economy-grid]").get_attribute("data-measure") == "regnskap")
+    app.wait_value(lambda: app.find("[data-testid=ec-message]").text, "")
+
+
+def test_sick_leave_grid_at_1280_shows_fravaer_and_grouped_figures(open_app, demo_db: Path):
+    app = open_app(demo_db)
+    app.wait_for_scorecard()
+    app.resize(1280, 720)
+    sector = app.choose_unit_by_name("Oppvekst")
+    open_sick_leave(app, sector)
+    width = app.driver.execute_script("return window.innerWidth")
+    pct = box(app, "[data-testid=sl-grid] thead th[data-column=fravaer_pct]")
+    wrap = box(app, "[data-testid=sick-leave-grid] .gridwrap")
+    assert 0 <= pct["left"] and pct["right"] <= min(width, wrap["right"]) + 0.5, (pct, wrap, width)
+    assert not app.all("[data-testid=sl-grid] td.computed .mark")
+
+    # Typed plain, shown grouped: 10027,4 → 10 027,4; and grouped input is read alike.
+    # Fravær % = 100 × (egenmeldt + legemeldt) / 10 027,4, one decimal, half away from zero.
+    absent = dec(cell_text(app, "sl-grid", 0, 1)) + dec(cell_text(app, "sl-grid", 0, 2))
+    cell(app, "sl-grid", 0, 0).click()
+    type_keys(app, "10027,4", Keys.ENTER)
+    see(app, "sl-grid", 0, 0, "10 027,4")
+    see(app, "sl-grid", 0, 8, f"{one_decimal(100 * absent / Decimal('10027.4'))} %")
+    cell(app, "sl-grid", 1, 0).click()
+    type_keys(app, "12 345,5", Keys.ENTER)
+    see(app, "sl-grid", 1, 0, "12 345,5")
+
+    # A message appearing moves no column and not the grid.
+    heads = [b["left"] for b in boxes(app, "[data-testid=sl-grid] thead th")]
+    top = box(app, "[data-testid=sick-leave-grid] .gridwrap")["top"]
+    cell(app, "sl-grid", 1, 3).click()
+    type_keys(app, "x", Keys.ENTER)
+    app.wait_text("[data-testid=sl-grid-problems]", lambda t: "celle" in t and ", ansatte: «x» er ikke et tall." in t)
+    assert [b["left"] for b in boxes(app, "[data-testid=sl-grid] thead th")] == heads
+    assert box(app, "[data-testid=sick-leave-grid] .gridwrap")["top"] == top
+    app.screenshots("17-sykefravaer-1280-gruppert-og-feil")
+
+
+def test_economy_grid_on_the_large_demo(open_app, tmp_path: Path):
+    """The large demo (1 497 units): a sector's year in thousands at 1280 px, for the eye."""
+    db = tmp_path / "stor.db"
+    cli(db, "init", "--demo", "--size", "large", "--through", month_id())
+    app = open_app(db)
+    # The large demo's first answers take a while in a debug build on a busy machine:
+    # waited for, with room.
+    slow = 180
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=scorecard]"), slow)
+    app.resize(1280, 720)
+    app.find("[data-testid=nav-economy]").click()
+    app.find("[data-testid=unit-search]").send_keys("Teknisk")
+    item = app.wait(
+        lambda d: next(
+            (li for li in d.find_elements(By.CSS_SELECTOR, "[role=treeitem]")
+             if li.find_element(By.CSS_SELECTOR, ".name").get_attribute("textContent").strip() == "Teknisk"),
+            False,
+        ),
+        slow,
+    )
+    unit = item.get_attribute("data-unit")
+    item.click()
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=economy-grid][data-unit='{unit}'] [data-testid=ec-grid]"), slow)
+    app.screenshot("27-okonomi-stor-kroner-1280x720")
+    toggle = app.find("[data-testid=ec-thousands]")
+    if not toggle.is_selected():
+        toggle.click()
+    app.wait_value(lambda: months_in_view(app), [f"m{m}" for m in range(1, 13)])
+    app.screenshots("27-okonomi-stor-i-1000-kr")

@@ -10,6 +10,8 @@ APT_PACKAGES=(
   # Tauri 2 on Linux
   libwebkit2gtk-4.1-dev build-essential pkg-config libxdo-dev libssl-dev
   libayatana-appindicator3-dev librsvg2-dev
+  # Norwegian hyphenation for WebKitGTK (long indicator names; the .deb recommends it too)
+  hyphen-no
   # end-to-end tests: a real window under Xvfb, driven over WebDriver
   xvfb xauth webkit2gtk-driver dbus-x11 at-spi2-core
   # screenshots, PDF text (export tests), XLSX parts (unzip), benchmarks beside sqlite3

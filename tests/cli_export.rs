@@ -485,3 +485,152 @@ fn an_unknown_unit_is_refused_and_no_file_is_written() {
     refused(&r, "9999");
     assert!(r.stdout.is_empty());
 }
+
+/// `malkart --db DB ARGS…` on 15 November 2026 (the last full month is October).
+fn malkart_on_nov_15(db: &Path, args: &[&str]) -> Run {
+    let out = cargo_bin_cmd!("malkart")
+        .env_remove("MALKART_DB")
+        .env("MALKART_TODAY", "2026-11-15")
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("malkart ran: {e}"));
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: out.stdout,
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The text of a PDF (`pdftotext -layout`); `None` when poppler-utils is not installed
+/// and `CI` is unset (scripts/setup.sh installs it).
+fn pdf_text(path: &Path) -> Option<String> {
+    match std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+    {
+        Ok(out) => Some(String::from_utf8(out.stdout).unwrap()),
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("HOPPER OVER: pdftotext kunne ikke kjøres: {e}");
+            None
+        }
+        Err(e) => panic!("pdftotext: {e}"),
+    }
+}
+
+#[test]
+fn the_malkart_prints_as_shown_on_one_a4_page_with_marks_in_words() {
+    let dir = TempDir::new().unwrap();
+    let db = dir.path().join("demo.db");
+    ok(malkart_on_nov_15(&db, &["init", "--demo"]));
+    let out = dir.path().join("malkart.pdf");
+    let args = |period: &'static str, out: &Path, only: bool| {
+        let mut a = vec![
+            "export".to_string(),
+            "scorecard".into(),
+            "--unit".into(),
+            "1000".into(),
+            "--period".into(),
+            period.into(),
+            "--format".into(),
+            "pdf".into(),
+            "--out".into(),
+            out.to_str().unwrap().into(),
+        ];
+        if only {
+            a.push("--deviations-only".into());
+        }
+        a
+    };
+    let run = |a: Vec<String>| {
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        ok(malkart_on_nov_15(&db, &a))
+    };
+    let r = run(args("2026-10", &out, false));
+    assert!(r.text().starts_with("Målkartet for 1000"), "{}", r.text());
+    assert!(std::fs::read(&out).unwrap().starts_with(b"%PDF-"));
+
+    // The counts the PDF must print, from the målkart's JSON: each final colour, and
+    // ingen data + ingen mål as «uten status» (October has ended: nothing provisional).
+    let status = ok(malkart_on_nov_15(
+        &db,
+        &[
+            "status", "--unit", "1000", "--period", "2026-10", "--format", "json",
+        ],
+    ));
+    let card: Value = serde_json::from_slice(&status.stdout).unwrap();
+    let (mut green, mut yellow, mut red, mut without) = (0, 0, 0, 0);
+    for p in card["perspectives"].as_array().unwrap() {
+        for r in p["indicators"].as_array().unwrap() {
+            assert_eq!(r["provisional"], false);
+            match r["status"].as_str().unwrap() {
+                "green" => green += 1,
+                "yellow" => yellow += 1,
+                "red" => red += 1,
+                _ => without += 1,
+            }
+        }
+    }
+    // The demo (small) in October 2026: 2 + 5 + 3 + 1 = 11 grønn, 0 + 0 + 3 + 1 = 4 gul,
+    // 1 + 0 + 0 + 1 = 2 rød, 1 + 0 + 5 + 2 = 8 uten status (lokalsamfunn, brukere,
+    // organisasjon, økonomi), as `malkart status` shows them.
+    assert_eq!((green, yellow, red, without), (11, 4, 2, 8));
+
+    let Some(text) = pdf_text(&out) else {
+        return;
+    };
+    let pages: Vec<&str> = text
+        .split('\u{c}')
+        .filter(|p| !p.trim().is_empty())
+        .collect();
+    assert_eq!(pages.len(), 1, "{text}");
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "Målkart Enhet: Demo kommune",
+        "Periode: oktober 2026 (2026-10)",
+        "Hele målkartet: ● 11 grønn · ▲ 4 gul · ■ 2 rød · ○ 8 uten status.",
+        // A perspective's heading with its status and counts; an indicator with its
+        // mark and word, and a trend as an arrow and a word.
+        "Organisasjon og medarbeidere ▲ gul ● 3 grønn · ▲ 3 gul · ○ 5 uten status",
+        "Befolkningsvekst 2025 1,1 % 1,0 % ● grønn ↑ bedre",
+        "Netto driftsresultat 2025 0,70 % 1,75 % ■ rød ↑ bedre",
+        "Side 1 av 1",
+    ] {
+        assert!(flat.contains(needle), "«{needle}» mangler: {flat}");
+    }
+
+    // Only deviations: yellow and red indicators, a perspective without any says so.
+    let only = dir.path().join("avvik.pdf");
+    run(args("2026-10", &only, true));
+    let Some(text) = pdf_text(&only) else {
+        return;
+    };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.starts_with("Målkart – bare avvik"), "{flat}");
+    assert!(
+        flat.contains("Ingen avvik i innbyggere og brukere."),
+        "{flat}"
+    );
+    assert!(flat.contains("Andel lukkede HMS-avvik"), "{flat}");
+    assert!(flat.contains("Netto driftsresultat"), "{flat}");
+    assert!(!flat.contains("Befolkningsvekst"), "{flat}");
+    assert!(!flat.contains("Sykefravær totalt"), "{flat}");
+    assert!(flat.contains("tellingene gjelder hele målkartet"), "{flat}");
+
+    // A quarter two months short of its end: provisional, never a final colour.
+    let k4 = dir.path().join("k4.pdf");
+    run(args("2026-K4", &k4, false));
+    let Some(text) = pdf_text(&k4) else {
+        return;
+    };
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("4. kvartal 2026 (2026-K4) · Foreløpig · 1 av 3 måneder"),
+        "{flat}"
+    );
+    assert!(flat.contains("◔ foreløpig (gul så langt)"), "{flat}");
+    assert!(flat.contains("ikke sammenlignet (foreløpig)"), "{flat}");
+}

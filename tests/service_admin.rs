@@ -86,8 +86,17 @@ fn the_detail_explains_the_status_from_the_engines_figures() {
         .iter()
         .map(|l| (l.label.as_str(), l.text.as_str()))
         .collect();
+    // The figures in the words of sick leave first, then the formula.
     assert_eq!(
         why[0],
+        (
+            "Tallene",
+            "5 av 100 avtalte dagsverk var sykefravær (egenmeldt og legemeldt) for Kommunen i \
+             januar 2026."
+        )
+    );
+    assert_eq!(
+        why[1],
         (
             "Utregning",
             "100 × Σ teller / Σ nevner = 100 × 5,00 / 100,00 = 5,0000"

@@ -20,6 +20,7 @@ use malkart::service::admin::{self, TargetInput};
 use malkart::service::audit::AuditRow;
 use malkart::service::detail::{self, IndicatorDetail, Sparkline};
 use malkart::service::imports::{self, ImportOutcome};
+use malkart::service::overview::{self, Overview, UnitStatus};
 use malkart::service::{self, CachedEngine, EngineCache};
 use malkart::storage::{AuditFilter, Store};
 use malkart::{Error, Result};
@@ -215,7 +216,7 @@ impl Backend {
 
     /// How sick-leave figures are shown now. Asked before the engine, so the store is
     /// locked only briefly.
-    fn privacy(&self) -> IpcResult<Privacy> {
+    pub(crate) fn privacy(&self) -> IpcResult<Privacy> {
         let unmasked = self.sick_leave_unmasked();
         self.with_store(|store| admin::privacy(store, unmasked))
     }
@@ -235,6 +236,33 @@ impl Backend {
         let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
         Ok(detail::sparklines(&engine, unit, &period, privacy)?)
+    }
+
+    /// The status grid of `unit`'s children × the perspectives for `period`.
+    pub fn overview(&self, unit: &str, period: &str) -> IpcResult<Overview> {
+        let period = service::period(period)?;
+        let privacy = self.privacy()?;
+        let engine = self.engine_for(&period)?;
+        Ok(overview::overview(
+            &engine,
+            unit,
+            &period,
+            privacy,
+            last_full_month(),
+        )?)
+    }
+
+    /// The status of every unit's målkart for `period`: the marks in the tree.
+    pub fn unit_statuses(&self, period: &str) -> IpcResult<Vec<UnitStatus>> {
+        let period = service::period(period)?;
+        let privacy = self.privacy()?;
+        let engine = self.engine_for(&period)?;
+        Ok(overview::unit_statuses(
+            &engine,
+            &period,
+            privacy,
+            last_full_month(),
+        )?)
     }
 
     pub fn indicator_detail(

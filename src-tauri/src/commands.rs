@@ -22,6 +22,7 @@ use malkart::service::economy_grid::{
 };
 use malkart::service::grid::CellProblem;
 use malkart::service::imports::ImportOutcome;
+use malkart::service::overview::{Overview, UnitStatus};
 use malkart::service::sickleave_grid::{SickLeaveGrid, SickLeaveSave, SickLeaveSaved};
 use malkart::storage::AuditFilter;
 use tauri::State;
@@ -79,6 +80,25 @@ pub async fn sparklines(
     period: String,
 ) -> Result<Vec<Sparkline>, IpcError> {
     blocking(&backend, move |b| b.sparklines(&unit, &period)).await
+}
+
+/// The status grid of `unit`'s children × the perspectives (the director's overview).
+#[tauri::command]
+pub async fn overview(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<Overview, IpcError> {
+    blocking(&backend, move |b| b.overview(&unit, &period)).await
+}
+
+/// The status of every unit's målkart for `period` (the marks in the tree).
+#[tauri::command]
+pub async fn unit_statuses(
+    backend: Shared<'_>,
+    period: String,
+) -> Result<Vec<UnitStatus>, IpcError> {
+    blocking(&backend, move |b| b.unit_statuses(&period)).await
 }
 
 #[tauri::command]
@@ -250,6 +270,22 @@ pub async fn export_economy(
 ) -> Result<String, IpcError> {
     blocking(&backend, move |b| {
         b.export_economy(&unit, &period, format, &path)
+    })
+    .await
+}
+
+/// «Skriv ut / PDF»: the målkart as shown, written to `path`; returns the path written.
+#[tauri::command]
+pub async fn export_scorecard(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    deviations_only: bool,
+    format: Format,
+    path: String,
+) -> Result<String, IpcError> {
+    blocking(&backend, move |b| {
+        b.export_scorecard(&unit, &period, deviations_only, format, &path)
     })
     .await
 }

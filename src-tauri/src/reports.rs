@@ -8,7 +8,7 @@ use malkart::error::IpcError;
 use malkart::export::Format;
 use malkart::service::{self, reports};
 
-use crate::backend::Backend;
+use crate::backend::{last_full_month, Backend};
 
 type IpcResult<T> = std::result::Result<T, IpcError>;
 
@@ -86,6 +86,34 @@ impl Backend {
         let engine = self.engine_for(&period)?;
         let written =
             reports::export_economy(&engine, unit, &period, format, path, malkart::clock::now())?;
+        Ok(written.display().to_string())
+    }
+
+    /// Writes the målkart of `unit` for `period` as shown (masked as on screen,
+    /// provisional where the period has not ended; only yellow and red indicators when
+    /// `deviations_only`) as `format` to `path`, for a meeting; returns the path written.
+    pub fn export_scorecard(
+        &self,
+        unit: &str,
+        period: &str,
+        deviations_only: bool,
+        format: Format,
+        path: &str,
+    ) -> IpcResult<String> {
+        service::files::target_path(path, format)?;
+        let period = service::period(period)?;
+        let privacy = self.privacy()?;
+        let engine = self.engine_for(&period)?;
+        let print = reports::ScorecardPrint {
+            unit,
+            period: &period,
+            deviations_only,
+            privacy,
+            last_full: last_full_month(),
+        };
+        let written = self.with_store(|store| {
+            reports::export_scorecard(&engine, store, &print, format, path, malkart::clock::now())
+        })?;
         Ok(written.display().to_string())
     }
 }

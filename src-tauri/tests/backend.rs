@@ -444,3 +444,59 @@ fn an_import_dry_run_counts_and_stores_nothing_then_the_import_stores() {
     assert_eq!(now.target, Some(12345.0));
     assert_eq!(now.target_source, Some(malkart::engine::TargetSource::Unit));
 }
+
+#[test]
+fn the_overview_agrees_with_each_units_malkart() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    let overview = backend.overview(&root, "2026-K3").expect("overview");
+    let units = backend.units().expect("units");
+    let children: Vec<&str> = units
+        .iter()
+        .filter(|u| u.parent.as_deref() == Some(root.as_str()))
+        .map(|u| u.code.as_str())
+        .collect();
+    let rows: Vec<&str> = overview.rows.iter().map(|r| r.unit.code.as_str()).collect();
+    assert_eq!(rows, children);
+    // 3. kvartal 2026 has ended (the demo runs through September): every cell is final and
+    // its status is the perspective summary of that unit's own målkart.
+    assert!(overview.complete);
+    for row in &overview.rows {
+        let card = backend.scorecard(&row.unit.code, "2026-K3").expect("card");
+        for (cell, p) in row.cells.iter().zip(&card.perspectives) {
+            assert_eq!(cell.status, p.status, "{} {:?}", row.unit.code, p.key);
+            assert!(!cell.provisional);
+            assert_eq!(cell.indicators as usize, p.indicators.len());
+        }
+    }
+    let marks = backend.unit_statuses("2026-K3").expect("statuses");
+    assert_eq!(marks.len(), units.len());
+    let card = backend.scorecard(&root, "2026-K3").expect("card");
+    let worst = [Status::Red, Status::Yellow, Status::Green]
+        .into_iter()
+        .find(|s| card.perspectives.iter().any(|p| p.status == *s))
+        .unwrap_or(Status::NoData);
+    assert_eq!(marks[0].code, root);
+    assert_eq!(marks[0].status, worst);
+}
+
+#[test]
+fn the_malkart_is_written_as_a_pdf_where_the_person_chose() {
+    let backend = demo_backend();
+    let root = root(&backend);
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let typed = dir.path().join("målkart");
+    let written = backend
+        .export_scorecard(
+            &root,
+            "2026-K3",
+            true,
+            malkart::export::Format::Pdf,
+            typed.to_str().expect("a path"),
+        )
+        .expect("written");
+    // The extension is added when the typed name has none.
+    assert!(written.ends_with("målkart.pdf"), "{written}");
+    let bytes = std::fs::read(&written).expect("the file");
+    assert!(bytes.starts_with(b"%PDF-"));
+}

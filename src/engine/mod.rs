@@ -45,6 +45,7 @@ mod summary;
 mod tree;
 mod types;
 
+pub use summary::GroupStatus;
 pub use tree::{unit_cycles, UnitNode};
 pub use types::*;
 

@@ -140,6 +140,7 @@ mod tests {
                     ],
                 },
             ],
+            groups: Vec::new(),
             notes: vec![],
         }
     }

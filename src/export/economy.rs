@@ -123,6 +123,7 @@ pub fn document(report: &EconomyReport, exported_at: &str) -> Document {
         exported_at: exported_at.to_string(),
         columns,
         rows,
+        groups: Vec::new(),
         notes,
     }
 }

@@ -8,6 +8,7 @@
 mod csv;
 pub mod economy;
 mod pdf;
+pub mod scorecard;
 pub mod sickleave;
 mod xlsx;
 
@@ -126,6 +127,10 @@ pub struct Document {
     pub exported_at: String,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// Runs of rows kept on one page when they fit there (a perspective of the målkart):
+    /// the PDF starts a new page before a run that would not fit on the rest of the page
+    /// but fits on a page of its own. Empty for the reports.
+    pub groups: Vec<std::ops::Range<usize>>,
     /// Definitions, the masking note, …
     pub notes: Vec<Note>,
 }
@@ -197,6 +202,25 @@ pub fn economy(
     match format {
         Format::Json => json(&report),
         _ => render(&economy::document(&report, &time_text(exported_at)), format),
+    }
+}
+
+/// The målkart `card` as shown (masked and marked provisional by the service; only the
+/// yellow and red indicators when `deviations_only`) in `format`; `path` names the unit
+/// with its ancestors. JSON is the scorecard itself.
+pub fn scorecard(
+    card: &crate::engine::Scorecard,
+    path: &str,
+    deviations_only: bool,
+    format: Format,
+    exported_at: NaiveDateTime,
+) -> Result<Vec<u8>> {
+    match format {
+        Format::Json => json(card),
+        _ => render(
+            &scorecard::document(card, path, deviations_only, &time_text(exported_at)),
+            format,
+        ),
     }
 }
 

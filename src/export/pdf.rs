@@ -119,8 +119,12 @@ impl Fonts {
         units * size / upem.max(1.0)
     }
 
-    /// `text` cut with `…` so that it fits `width`.
+    /// `text` cut with `…` so that it fits `width`. A column is as wide as its widest
+    /// text plus padding, and the padding taken off again may leave a hair less than that
+    /// text's width (floating point): a hundredth of a point is let through, so the widest
+    /// text is never cut.
     fn fit(&self, text: &str, size: f32, bold: bool, width: f32) -> String {
+        let width = width + 0.01;
         if self.width(text, size, bold) <= width {
             return text.to_string();
         }
@@ -432,8 +436,17 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
     // The table, its header again at the top of every page it runs onto.
     if !doc.columns.is_empty() {
         y = table.header(doc, fonts, &mut page, y);
+        // Where the rows start on a page after the first, under its header.
+        let fresh = continuation_top_y() + table.header_h;
         for (i, row) in doc.rows.iter().enumerate() {
-            if y + table.row_h > BODY_BOTTOM {
+            let keep = doc
+                .groups
+                .iter()
+                .find(|g| g.start == i && !g.is_empty())
+                .map_or(1, |g| g.len());
+            let needed = keep as f32 * table.row_h;
+            let split = keep > 1 && y + needed > BODY_BOTTOM && fresh + needed <= BODY_BOTTOM;
+            if split || y + table.row_h > BODY_BOTTOM {
                 pages.push(std::mem::take(&mut page));
                 y = continuation_top(doc, &mut page);
                 y = table.header(doc, fonts, &mut page, y);
@@ -523,7 +536,7 @@ fn layout(doc: &Document, fonts: &Fonts) -> Vec<Page> {
 /// The running head of pages after the first (which report this loose sheet belongs to);
 /// returns where the body starts.
 fn continuation_top(doc: &Document, page: &mut Page) -> f32 {
-    let y = MARGIN_TOP + 8.0;
+    let y = continuation_top_y() - 10.0;
     let text = format!("{} · {} · {}", doc.title, doc.unit, doc.period);
     page.push(Op::Text {
         x: MARGIN_X,
@@ -534,6 +547,11 @@ fn continuation_top(doc: &Document, page: &mut Page) -> f32 {
         text,
     });
     y + 10.0
+}
+
+/// Where the body of a page after the first starts (below its running head).
+fn continuation_top_y() -> f32 {
+    MARGIN_TOP + 8.0 + 10.0
 }
 
 fn draw(doc: &Document, fonts: &Fonts, pages: &[Page]) -> Result<Vec<u8>> {
@@ -722,6 +740,7 @@ mod tests {
                 column("Status", ColumnKind::Status),
             ],
             rows,
+            groups: Vec::new(),
             notes: vec![
                 Note {
                     heading: "Definisjoner".to_string(),
@@ -747,7 +766,7 @@ mod tests {
         let fonts = Fonts::load().unwrap();
         for face in [&fonts.regular_ref, &fonts.bold_ref] {
             let charmap = face.charmap();
-            for c in "æøåÆØÅ●▲■○–−…·†".chars() {
+            for c in "æøåÆØÅ●▲■○◔–−…·†↑↓→›".chars() {
                 assert!(charmap.map(c).is_some(), "DejaVu mangler «{c}»");
             }
         }
@@ -768,6 +787,90 @@ mod tests {
             cell_text(ColumnKind::Kroner, &Cell::Marked(395_022_000.0, "†".into())),
             "395 022 000 †"
         );
+    }
+
+    #[test]
+    fn the_widest_figure_of_a_column_is_never_cut() {
+        // A column is its widest text plus padding; taking the padding off again must not
+        // leave less room than that text (it did: «93,3…» in a column made for «93,3 %»).
+        let fonts = Fonts::load().unwrap();
+        let texts = [
+            "93,3 %",
+            "95,0 %",
+            "3,1 %",
+            "1,9 per 1 000 døgn",
+            "30 boliger",
+            "▲ gul",
+        ];
+        for size in TABLE_SIZES {
+            let pad = size * 0.55;
+            for text in texts {
+                for bold in [false, true] {
+                    let column = fonts.width(text, size, bold) + 2.0 * pad;
+                    let room = column - 2.0 * pad;
+                    assert_eq!(fonts.fit(text, size, bold, room), text, "{size} pt");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_group_that_fits_a_page_is_not_split() {
+        // Two groups of 1 heading + 19 rows: about 28 rows fit under page 1's facts, so the
+        // second group (rows 20–39) would start on page 1 and run onto page 2. Kept
+        // together, it starts page 2 whole.
+        let group = |name: &str| {
+            let mut rows = vec![Row {
+                depth: 0,
+                cells: vec![Cell::Text(name.to_string()), Cell::Empty],
+            }];
+            rows.extend((1..=19).map(|i| Row {
+                depth: 1,
+                cells: vec![
+                    Cell::Text(format!("{name} {i}")),
+                    Cell::Status(Status::Green),
+                ],
+            }));
+            rows
+        };
+        let mut doc = Document {
+            title: "Målkart".into(),
+            sheet: "Målkart".into(),
+            unit: "Demo kommune".into(),
+            period: "oktober 2026 (2026-10)".into(),
+            exported_at: "02.12.2026 kl. 06:30".into(),
+            columns: vec![
+                Column {
+                    header: "Indikator".into(),
+                    kind: ColumnKind::Name,
+                },
+                Column {
+                    header: "Status".into(),
+                    kind: ColumnKind::Status,
+                },
+            ],
+            rows: [group("Brukere"), group("Økonomi")].concat(),
+            groups: vec![0..20, 20..40],
+            notes: Vec::new(),
+        };
+        let fonts = Fonts::load().unwrap();
+        let texts = |page: &Page| -> Vec<String> {
+            page.iter()
+                .filter_map(|op| match op {
+                    Op::Text { text, .. } => Some(text.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+        let pages = layout(&doc, &fonts);
+        assert_eq!(pages.len(), 2);
+        assert!(!texts(&pages[0]).contains(&"Økonomi".to_string()));
+        assert!(texts(&pages[1]).contains(&"Økonomi".to_string()));
+        assert!(texts(&pages[0]).contains(&"Brukere 19".to_string()));
+        // Without groups the second one starts on page 1.
+        doc.groups.clear();
+        let pages = layout(&doc, &fonts);
+        assert!(texts(&pages[0]).contains(&"Økonomi".to_string()));
     }
 
     #[test]

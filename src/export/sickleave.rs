@@ -153,6 +153,7 @@ pub fn document(summary: &SickLeaveSummary, exported_at: &str) -> Document {
                 cells: cells(r),
             })
             .collect(),
+        groups: Vec::new(),
         notes: vec![
             Note {
                 heading: "Definisjoner".to_string(),

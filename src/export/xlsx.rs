@@ -252,6 +252,7 @@ mod tests {
                     ],
                 },
             ],
+            groups: Vec::new(),
             notes: vec![Note {
                 heading: "Definisjoner".to_string(),
                 paragraphs: vec!["Avvik kr = budsjett hittil − regnskap hittil.".to_string()],

@@ -221,6 +221,82 @@ pub fn rule_text(r: &IndicatorResult) -> Option<String> {
     })
 }
 
+/// Person-days as people read them: whole when whole (`9 337`), else one decimal (`698,6`).
+fn days(v: f64) -> String {
+    if v.fract() == 0.0 {
+        number(v, 0)
+    } else {
+        number(v, 1)
+    }
+}
+
+/// The figure in the words of its domain, before the formula: `699 av 9 337 avtalte
+/// dagsverk var sykefravær …` (sick-leave.md), kroner of budget and accounts for the economy
+/// indicators (economy.md), and for any other indicator what its aggregation makes of it.
+fn figures_text(r: &IndicatorResult, unit_name: &str) -> Option<String> {
+    let whose = format!("for {unit_name} i {}", label_of(&r.period));
+    let kr = |v: f64| format!("{} kr", number(v, 0));
+    if let (Some(num), Some(den)) = (r.numerator, r.denominator) {
+        let of_days = |what: &str| {
+            format!(
+                "{} av {} avtalte dagsverk var {what} {whose}.",
+                days(num),
+                days(den)
+            )
+        };
+        let text = match r.code.as_str() {
+            "SF" => of_days("sykefravær (egenmeldt og legemeldt)"),
+            "SF-E" => of_days("egenmeldt sykefravær"),
+            "SF-L" => of_days("legemeldt sykefravær"),
+            "SF-KORT" => of_days("korttidsfravær (1–16 dager)"),
+            "SF-LANG" => of_days("langtidsfravær (over 16 dager)"),
+            "SF-N" => of_days("nærvær (avtalte dagsverk uten egenmeldt og legemeldt fravær)"),
+            "OK-AVVIK" => format!(
+                "Budsjett minus regnskap er {} av et periodisert budsjett på {} (månedene med \
+                 regnskap) {whose}.",
+                kr(num),
+                kr(den)
+            ),
+            "OK-FORBRUK" => format!(
+                "Regnskapet er {} av et årsbudsjett på {} {whose}.",
+                kr(num),
+                kr(den)
+            ),
+            "OK-PROGNOSE" => format!(
+                "Årsbudsjett minus prognose er {} av et årsbudsjett på {} {whose}.",
+                kr(num),
+                kr(den)
+            ),
+            _ => format!(
+                "Telleren er {} og nevneren {}, summert over enheten og enhetene under den, \
+                 {whose}.",
+                number(num, 2),
+                number(den, 2)
+            ),
+        };
+        return Some(text);
+    }
+    let shown = r.display.as_deref()?;
+    let how = match r.aggregation {
+        Aggregation::Sum => "i alt",
+        Aggregation::Snitt => "i gjennomsnitt",
+        Aggregation::Siste => "i siste periode med tall",
+        Aggregation::Brok => return None,
+    };
+    Some(format!("{shown} {how} {whose}."))
+}
+
+/// Why short- and long-term absence do not add up to the total (sick-leave.md): they count
+/// only the rows that carry the split by length, in numerator and denominator alike.
+fn base_text(code: &str) -> Option<&'static str> {
+    matches!(code, "SF-KORT" | "SF-LANG").then_some(
+        "Korttids- og langtidsfravær regnes bare av månedene der enheten har registrert \
+         fraværet etter lengde (1–3, 4–16, 17–56 og over 56 dager), i teller og nevner. \
+         Derfor er grunnlaget et annet enn for Sykefravær totalt (SF), og SF-KORT + SF-LANG \
+         blir ikke alltid det samme som SF.",
+    )
+}
+
 /// "Hvorfor denne statusen?": the steps from the registered figures to the status, in
 /// words, from the numbers the engine returned (it computes; this only writes them out).
 /// `asked` is the period the person asked for (the result's may be the indicator's latest
@@ -278,6 +354,12 @@ pub fn explain(
             ),
         ),
         Some(value) => {
+            if let Some(text) = figures_text(r, unit_name) {
+                line("Tallene", text);
+            }
+            if let Some(text) = base_text(&r.code) {
+                line("Grunnlag", text.to_string());
+            }
             match (r.aggregation, r.numerator, r.denominator) {
                 (Aggregation::Brok, Some(num), Some(den)) => line(
                     "Utregning",
@@ -426,6 +508,70 @@ mod tests {
             "11 av 12 forventede tall er registrert (92 %); 1 av 4 enheter mangler tall."
         );
         assert!(lines.iter().all(|l| l.label != "Periode"), "{lines:?}");
+    }
+
+    #[test]
+    fn the_figures_are_said_in_domain_words_before_the_formula() {
+        let lines = explain(&base(), &p("2026-K3"), "Oppvekst", 100.0);
+        // 123,19 fraværsdagsverk → 123,2; 1 700 avtalte dagsverk is whole.
+        assert_eq!(
+            text(&lines, "Tallene"),
+            "123,2 av 1 700 avtalte dagsverk var sykefravær (egenmeldt og legemeldt) for \
+             Oppvekst i 3. kvartal 2026."
+        );
+        let at = |label: &str| lines.iter().position(|l| l.label == label);
+        assert!(at("Tallene") < at("Utregning"), "{lines:?}");
+        // SF has no note on its base; SF-KORT has, before the formula too.
+        assert!(at("Grunnlag").is_none());
+        let short = IndicatorResult {
+            code: "SF-KORT".into(),
+            numerator: Some(699.0),
+            denominator: Some(9337.0),
+            ..base()
+        };
+        let lines = explain(&short, &p("2026-K3"), "Oppvekst", 100.0);
+        assert_eq!(
+            text(&lines, "Tallene"),
+            "699 av 9 337 avtalte dagsverk var korttidsfravær (1–16 dager) for Oppvekst i \
+             3. kvartal 2026."
+        );
+        assert!(
+            text(&lines, "Grunnlag")
+                .contains("SF-KORT + SF-LANG blir ikke alltid det samme som SF"),
+            "{lines:?}"
+        );
+        let at = |label: &str| lines.iter().position(|l| l.label == label);
+        assert!(at("Grunnlag") < at("Utregning"), "{lines:?}");
+    }
+
+    #[test]
+    fn economy_and_summed_figures_are_said_in_their_own_words() {
+        let spent = IndicatorResult {
+            code: "OK-FORBRUK".into(),
+            unit_label: "%".into(),
+            numerator: Some(1_234_567.0),
+            denominator: Some(10_000_000.0),
+            ..base()
+        };
+        let lines = explain(&spent, &p("2026-K3"), "Oppvekst", 100.0);
+        assert_eq!(
+            text(&lines, "Tallene"),
+            "Regnskapet er 1 234 567 kr av et årsbudsjett på 10 000 000 kr for Oppvekst i \
+             3. kvartal 2026."
+        );
+        let visits = IndicatorResult {
+            code: "LS-UTL".into(),
+            aggregation: Aggregation::Sum,
+            display: Some("2 177 besøk".into()),
+            numerator: None,
+            denominator: None,
+            ..base()
+        };
+        let lines = explain(&visits, &p("2026-K3"), "Demo kommune", 1.0);
+        assert_eq!(
+            text(&lines, "Tallene"),
+            "2 177 besøk i alt for Demo kommune i 3. kvartal 2026."
+        );
     }
 
     #[test]

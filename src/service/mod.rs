@@ -12,6 +12,7 @@
 //! - [`detail`] — the målkart, sparklines, the indicator detail and "hvorfor denne statusen?"
 //! - [`grid`], [`sickleave_grid`], [`economy_grid`] — the registration grids: load, check,
 //!   save (answering with the figures before, so a second save undoes it), spread a budget
+//! - [`overview`] — the director's overview: a status per unit and per (unit, perspective)
 //! - [`reports`] — the sick-leave summary and the economy report, and their exports
 //! - [`imports`] — a file imported (or tried) as an outcome the UI lists
 //! - [`admin`] — targets, comments, locks, the audit log, privacy, the demo, backup/restore
@@ -26,6 +27,7 @@ pub mod engines;
 pub mod files;
 pub mod grid;
 pub mod imports;
+pub mod overview;
 pub mod reports;
 pub mod sickleave_grid;
 pub mod window;

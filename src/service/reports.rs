@@ -7,11 +7,12 @@ use std::path::PathBuf;
 use chrono::NaiveDateTime;
 
 use crate::engine::economy::EconomyReport;
+use crate::engine::sickleave::Privacy;
 use crate::engine::sickleave::SickLeaveSummary;
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::export::{self, Format};
-use crate::period::Period;
+use crate::period::{Month, Period};
 use crate::storage::Store;
 
 use super::files::{target_path, write_atomically};
@@ -91,4 +92,58 @@ pub fn export_economy(
     let bytes = export::economy(engine, unit, period, format, exported_at)?;
     write_atomically(&target, &bytes)?;
     Ok(target)
+}
+
+/// What «Skriv ut / PDF» of the målkart prints: which unit, period and filter.
+#[derive(Clone, Debug)]
+pub struct ScorecardPrint<'a> {
+    pub unit: &'a str,
+    pub period: &'a Period,
+    /// «Vis bare avvik»: only the yellow and red indicators.
+    pub deviations_only: bool,
+    /// Masking, as for the målkart on screen.
+    pub privacy: Privacy,
+    /// The last full month ("now", from the door's clock): what is provisional.
+    pub last_full: Month,
+}
+
+/// Writes the målkart as shown (`detail::scorecard`: masked and provisional as `print`
+/// says) as `format` to the typed `path`, for a meeting; returns the path
+/// written. The unit is named with its ancestors.
+pub fn export_scorecard(
+    engine: &Engine,
+    store: &Store,
+    print: &ScorecardPrint<'_>,
+    format: Format,
+    path: &str,
+    exported_at: NaiveDateTime,
+) -> Result<PathBuf> {
+    let target = target_path(path, format)?;
+    let bytes = scorecard_bytes(engine, store, print, format, exported_at)?;
+    write_atomically(&target, &bytes)?;
+    Ok(target)
+}
+
+/// The målkart as shown, rendered as `format` (the bytes `export_scorecard` writes).
+pub fn scorecard_bytes(
+    engine: &Engine,
+    store: &Store,
+    print: &ScorecardPrint<'_>,
+    format: Format,
+    exported_at: NaiveDateTime,
+) -> Result<Vec<u8>> {
+    let card = super::detail::scorecard(
+        engine,
+        store,
+        print.unit,
+        print.period,
+        print.privacy,
+        print.last_full,
+    )?;
+    let path = super::overview::breadcrumb(engine, print.unit)?
+        .into_iter()
+        .map(|u| u.name)
+        .collect::<Vec<_>>()
+        .join(" › ");
+    export::scorecard(&card, &path, print.deviations_only, format, exported_at)
 }

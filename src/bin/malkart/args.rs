@@ -121,7 +121,7 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Eksporterer sykefraværsrapporten eller økonomirapporten (CSV, XLSX, PDF eller JSON)
+    /// Eksporterer sykefraværsrapporten, økonomirapporten eller målkartet (CSV, XLSX, PDF eller JSON)
     #[command(
         help_template = TEMPLATE,
         next_help_heading = "Valg",
@@ -204,6 +204,16 @@ pub enum Report {
     Economy {
         #[command(flatten)]
         target: ExportTarget,
+    },
+    /// Målkartet slik det vises, til et møte: én A4-side i liggende format med perspektivene,
+    /// statusmerker som former og ord
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Scorecard {
+        #[command(flatten)]
+        target: ExportTarget,
+        /// Bare avvik: bare indikatorer med status gul eller rød
+        #[arg(long)]
+        deviations_only: bool,
     },
 }
 

@@ -220,7 +220,7 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
             target,
             min_employees,
         } => (target, *min_employees),
-        Report::Economy { target } => (target, None),
+        Report::Economy { target } | Report::Scorecard { target, .. } => (target, None),
     };
     let ExportTarget {
         unit,
@@ -268,6 +268,22 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
             export::economy(&engine, unit, &period, format, malkart::clock::now())?,
             "Økonomirapporten",
         ),
+        Report::Scorecard {
+            deviations_only, ..
+        } => {
+            // As `status` shows it: masked, provisional against the last full month.
+            let print = reports::ScorecardPrint {
+                unit,
+                period: &period,
+                deviations_only,
+                privacy: admin::privacy(&store, false)?,
+                last_full: last_full_month(),
+            };
+            (
+                reports::scorecard_bytes(&engine, &store, &print, format, malkart::clock::now())?,
+                "Målkartet",
+            )
+        }
     };
     match out {
         None => Ok(bytes),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatNumber, formatShare, keepNumbersTogether, roundHalfAway, withUnit } from "./format";
+import { formatDateTime, formatNumber, formatShare, keepNumbersTogether, orDash, roundHalfAway, withUnit } from "./format";
 
 describe("Norwegian number formatting", () => {
   it("writes a percentage with decimal comma and a space before the sign", () => {
@@ -51,7 +51,28 @@ describe("Norwegian number formatting", () => {
 
   it("keeps the digit groups of a number on one line for display", () => {
     expect(keepNumbersTogether("100 × 10 195,00 / 13 913,00")).toBe("100 × 10\u00a0195,00 / 13\u00a0913,00");
-    expect(keepNumbersTogether("1,9 per 1 000 døgn")).toBe("1,9 per 1\u00a0000 døgn");
-    expect(keepNumbersTogether("7,3 %")).toBe("7,3 %"); // the space before the unit may break
+  });
+
+  it("never breaks a value from its unit (issue 12 §4)", () => {
+    const nb = "\u00a0";
+    // Every space of a value with its unit is a no-break space: the line breaks before or
+    // after it, never inside.
+    expect(keepNumbersTogether("8,5 %")).toBe(`8,5${nb}%`);
+    expect(keepNumbersTogether("3,1 per 1 000 døgn")).toBe(`3,1${nb}per${nb}1${nb}000${nb}døgn`);
+    expect(keepNumbersTogether("1 234 567 kr")).toBe(`1${nb}234${nb}567${nb}kr`);
+    expect(keepNumbersTogether("−1,7 ‰")).toBe(`−1,7${nb}‰`);
+    // Around it, a sentence still breaks between words.
+    expect(keepNumbersTogether("mål 8,0 %")).toBe(`mål 8,0${nb}%`);
+    expect(keepNumbersTogether("699 av 9 337 avtalte dagsverk")).toBe(`699${nb}av 9${nb}337${nb}avtalte dagsverk`);
+    // «per» is glued to a number only as a word of its own.
+    expect(keepNumbersTogether("super 12")).toBe("super 12");
+    expect(keepNumbersTogether("–")).toBe("–");
+  });
+
+  it("formats a value for display on one line, or a dash", () => {
+    expect(orDash(8.5, 1, "%")).toBe("8,5\u00a0%");
+    expect(orDash(3.14, 1, "per 1 000 døgn")).toBe("3,1\u00a0per\u00a01\u00a0000\u00a0døgn");
+    expect(orDash(1234.5, 1)).toBe("1\u00a0234,5");
+    expect(orDash(null, 1, "%")).toBe("–");
   });
 });

@@ -50,9 +50,9 @@ export function withUnit(value: number, decimals: number, unitLabel: string): st
   return label === "" ? n : `${n} ${label}`;
 }
 
-/** A value or a dash for "none". */
+/** A value or a dash for "none", for display: kept on one line (`keepNumbersTogether`). */
 export function orDash(value: number | null | undefined, decimals: number, unitLabel = ""): string {
-  return value === null || value === undefined ? "–" : withUnit(value, decimals, unitLabel);
+  return value === null || value === undefined ? "–" : keepNumbersTogether(withUnit(value, decimals, unitLabel));
 }
 
 /** `0.917` → `92 %`: coverage and other shares. */
@@ -70,8 +70,14 @@ export function formatDateTime(rfc3339: string): string {
   return `${p(at.getDate())}.${p(at.getMonth() + 1)}.${at.getFullYear()} kl. ${p(at.getHours())}:${p(at.getMinutes())}`;
 }
 
-/** For display: the spaces inside a number (`13 913,00`, `1 000 døgn`) become no-break
- * spaces so that a line never breaks in the middle of a number. */
+/** For display: a line never breaks inside a number nor between a number and its unit.
+ * The spaces between digit groups (`13 913,00`), after a number before a word or sign
+ * (`8,5 %`, `3,1 per`, `1 000 døgn`) and after «per» before a number (`per 1 000`) become
+ * no-break spaces, so `8,5 %` and `3,1 per 1 000 døgn` each stay whole; other spaces
+ * (`100 × 10 195,00 / 13 913,00`, `mål 8,0 %`) may still break. The core writes plain
+ * spaces (the command line, CSV, PDF); only the screen needs this. */
 export function keepNumbersTogether(text: string): string {
-  return text.replace(/(\d) (?=\d)/g, "$1\u00a0");
+  return text
+    .replace(/(\d) (?=[\d\p{L}%‰])/gu, "$1\u00a0")
+    .replace(/(^|[^\p{L}])(per) (?=\d)/gu, "$1$2\u00a0");
 }

@@ -43,6 +43,15 @@ export const TREND_WORD: Record<Trend, string> = {
   unknown: "ukjent utvikling",
 };
 
+/** The short word beside a trend arrow, so better or worse never rests on colour alone
+ * (the CLI table and the printout say the same). */
+export const TREND_SHORT: Record<Trend, string> = {
+  better: "bedre",
+  worse: "verre",
+  unchanged: "uendret",
+  unknown: "",
+};
+
 export const DIRECTION_TEXT: Record<Direction, string> = {
   høy: "høyere er bedre",
   lav: "lavere er bedre",

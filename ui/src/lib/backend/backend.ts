@@ -7,6 +7,8 @@ import type { Comment } from "../../bindings/Comment";
 import type { IndicatorDetail } from "../../bindings/IndicatorDetail";
 import type { Scorecard } from "../../bindings/Scorecard";
 import type { Sparkline } from "../../bindings/Sparkline";
+import type { Overview } from "../../bindings/Overview";
+import type { UnitStatus } from "../../bindings/UnitStatus";
 import type { UnitNode } from "../../bindings/UnitNode";
 import type { ImportOutcome } from "../../bindings/ImportOutcome";
 import type { Target } from "../../bindings/Target";
@@ -41,6 +43,11 @@ export interface Backend {
   units(): Promise<UnitNode[]>;
   scorecard(unit: string, period: string): Promise<Scorecard>;
   sparklines(unit: string, period: string): Promise<Sparkline[]>;
+  /** The director's overview: the unit's children × the perspectives, and the unit's own
+   *  status and counts (the summary strip). */
+  overview(unit: string, period: string): Promise<Overview>;
+  /** The status of every unit's målkart: the marks in the tree. */
+  unitStatuses(period: string): Promise<UnitStatus[]>;
   indicatorDetail(indicator: string, unit: string, period: string): Promise<IndicatorDetail>;
   comments(indicator: string, unit: string, period: string): Promise<Comment[]>;
   addComment(indicator: string, unit: string, period: string, text: string): Promise<Comment>;
@@ -78,6 +85,8 @@ export interface Backend {
   /** Writes the file (atomically) and returns the path written. */
   exportSickLeave(unit: string, period: string, format: ReportFormat, path: string, minEmployees?: number | null): Promise<string>;
   exportEconomy(unit: string, period: string, format: ReportFormat, path: string): Promise<string>;
+  /** «Skriv ut / PDF»: the målkart as shown (unit, period, «Vis bare avvik»). */
+  exportScorecard(unit: string, period: string, deviationsOnly: boolean, format: ReportFormat, path: string): Promise<string>;
   /** The privacy minimum of the sick-leave summary (default 5, 0 = off). */
   minEmployees(): Promise<number>;
   /** `false` when it was that already. */

@@ -34,6 +34,8 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     units: () => call("units"),
     scorecard: (unit, period) => call("scorecard", { unit, period }),
     sparklines: (unit, period) => call("sparklines", { unit, period }),
+    overview: (unit, period) => call("overview", { unit, period }),
+    unitStatuses: (period) => call("unit_statuses", { period }),
     indicatorDetail: (indicator, unit, period) =>
       call("indicator_detail", { indicator, unit, period }),
     comments: (indicator, unit, period) => call("comments", { indicator, unit, period }),
@@ -81,6 +83,8 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     exportSickLeave: (unit, period, format, path, minEmployees) =>
       call("export_sick_leave", { unit, period, format, path, minEmployees: minEmployees ?? null }),
     exportEconomy: (unit, period, format, path) => call("export_economy", { unit, period, format, path }),
+    exportScorecard: (unit, period, deviationsOnly, format, path) =>
+      call("export_scorecard", { unit, period, deviationsOnly, format, path }),
     minEmployees: () => call("min_employees"),
     setMinEmployees: (n) => call("set_min_employees", { n }),
     setSickLeaveUnmasked: (on) => call("set_sick_leave_unmasked", { on }),

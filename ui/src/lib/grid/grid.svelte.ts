@@ -85,6 +85,11 @@ export class GridModel {
   editing: { row: number; col: number; text: string } | null = $state(null);
   /** The last notice for the person (a read-only cell, a paste's result); `""` when none. */
   notice = $state("");
+  /** Why no cell may be written just now (the economy grid's «i 1 000 kr» view), or
+   * `null`. While set, typing, F2, Delete, a paste and `setCells` change nothing and the
+   * notice says this; moving, copying and undoing an earlier change still work, and the
+   * cells' messages still show (they are about the text, which is unchanged). */
+  blocked: string | null = $state(null);
 
   constructor(o: GridOptions) {
     this.rows = o.rows;
@@ -149,6 +154,10 @@ export class GridModel {
    * text). A read-only cell is not edited; the notice says why. */
   beginEdit(text?: string): boolean {
     const { row, col } = this.sel;
+    if (this.blocked !== null) {
+      this.notice = this.blocked;
+      return false;
+    }
     if (this.isReadOnly(row, col)) {
       this.notice = "Cellen kan ikke endres (låst eller beregnet).";
       return false;
@@ -179,6 +188,10 @@ export class GridModel {
   /** Sets several cells as one change (a view's action, e.g. spreading a yearly budget);
    * read-only cells are left alone. */
   setCells(cells: { row: number; col: number; text: string }[]): number {
+    if (this.blocked !== null) {
+      this.notice = this.blocked;
+      return 0;
+    }
     return this.write(cells.filter((c) => !this.isReadOnly(c.row, c.col)));
   }
 
@@ -216,6 +229,10 @@ export class GridModel {
    * falling on read-only cells are skipped and reported, values beyond the grid clipped;
    * the whole paste is one change. */
   paste(text: string): PasteResult {
+    if (this.blocked !== null) {
+      this.notice = this.blocked;
+      return { written: 0, skipped: [], clipped: 0 };
+    }
     const block = parseTsv(text);
     const { row: r0, col: c0 } = this.sel;
     const cells: { row: number; col: number; text: string }[] = [];
@@ -308,7 +325,9 @@ export class GridModel {
         return true;
       case "Delete":
       case "Backspace":
-        if (this.isReadOnly(row, col)) {
+        if (this.blocked !== null) {
+          this.notice = this.blocked;
+        } else if (this.isReadOnly(row, col)) {
           this.notice = "Cellen kan ikke endres (låst eller beregnet).";
         } else {
           this.write([{ row, col, text: "" }]);

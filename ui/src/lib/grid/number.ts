@@ -232,3 +232,34 @@ export function formatFigure(value: number, decimals = 2): string {
   const text = frac ? `${int},${frac}` : int;
   return value < 0 && Number(fixed) !== 0 ? `\u2212${text}` : text;
 }
+
+/** Whole øre in thousands of kroner, rounded half away from zero to whole thousands, as
+ * the economy grid's «i 1 000 kr» view shows them: 1 234 567,50 kr → `1 235`; −500 kr →
+ * `−1`; −499,99 kr → `0` (never `−0`). Only for display: the stored øre are not touched.
+ * Exact in integers (øre are safe integers, so is their remainder). */
+export function formatThousands(ore: number): string {
+  const negative = ore < 0;
+  const abs = Math.abs(ore);
+  // 1 000 kr = 100 000 øre.
+  const whole = Math.floor(abs / 100_000);
+  const rest = abs - whole * 100_000;
+  const thousands = rest * 2 >= 100_000 ? whole + 1 : whole;
+  const grouped = String(thousands).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  return negative && thousands !== 0 ? `\u2212${grouped}` : grouped;
+}
+
+/** A figure's text as the grid shows it once it reads as a number: digit groups with
+ * no-break spaces, decimal comma, `−` for minus, the decimals as typed (`10027,4` →
+ * `10 027,4`, `1.5` → `1,5`, `12,50` → `12,50`). Text that is not a number is shown as
+ * typed (the cell's message says why). Only for display: the cell keeps its text. */
+export function formatFigureText(text: string): string {
+  const d = parseDecimal(text);
+  if (d === null) return text;
+  const negative = d.digits < 0n;
+  let digits = abs(d.digits).toString();
+  if (digits.length <= d.scale) digits = "0".repeat(d.scale + 1 - digits.length) + digits;
+  const cut = digits.length - d.scale;
+  const int = digits.slice(0, cut).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  const body = d.scale > 0 ? `${int},${digits.slice(cut)}` : int;
+  return negative && d.digits !== 0n ? `\u2212${body}` : body;
+}

@@ -9,6 +9,7 @@
 import { GridModel, type GridOptions } from "./grid.svelte";
 import { Latest, STALE } from "../latest";
 import { toBackendError } from "../backend";
+import { notSavedMessage } from "./display";
 
 /** What a save or an undo gave: done (with the message for the status line), or refused
  * with the message why (nothing was saved). */
@@ -31,8 +32,6 @@ export interface RegistrationSpec<K, G, C> {
   model(grid: G): Omit<GridOptions, "values" | "onchange">;
   /** What changed since the grid was loaded, as the save wants it; empty: nothing to save. */
   changes(grid: G, loaded: string[][], now: string[][]): C[];
-  /** `Ikke lagret: 2 celler er ikke {badWord}.` */
-  badWord: string;
   /** Saves the changes in one transaction; a refusal saves nothing. A done save tells how
    * to undo it. */
   save(grid: G, changes: C[]): Promise<(SaveOutcome & { ok: false }) | (SaveOutcome & { ok: true } & Undoable)>;
@@ -87,12 +86,18 @@ export class RegistrationPage<K, G, C> {
   }
 
   /** Loads the grid for `key`, replacing the one shown; an answer to an older load that
-   * arrives later is dropped. */
-  async load(key: K): Promise<void> {
+   * arrives later is dropped. The status line's message is about the grid it was said on:
+   * another grid (unit, period, measure) starts without it, unless `keepMessage` (a save or
+   * an undo reloading, whose message is the news). */
+  async load(key: K, keepMessage = false): Promise<void> {
     this.error = null;
     try {
       const grid = await this.#latest.take(this.#spec.load(key));
       if (grid === STALE) return;
+      const shown = this.grid;
+      if (!keepMessage && (shown === null || !this.#spec.sameKey(this.#spec.keyOf(shown), this.#spec.keyOf(grid)))) {
+        this.message = "";
+      }
       const texts = this.#spec.texts(grid);
       this.#loaded = texts.map((r) => [...r]);
       this.model = new GridModel({
@@ -117,7 +122,7 @@ export class RegistrationPage<K, G, C> {
     if (!grid || !model) return false;
     const own = model.errors();
     if (own.length > 0) {
-      this.message = `Ikke lagret: ${own.length} ${own.length === 1 ? "celle er" : "celler er"} ikke ${this.#spec.badWord}. Rett dem først.`;
+      this.message = notSavedMessage(own.length);
       return false;
     }
     this.busy = true;
@@ -128,7 +133,7 @@ export class RegistrationPage<K, G, C> {
       if (!saved.ok) return false;
       this.#lastSave = saved;
       this.#spec.saved?.();
-      await this.load(this.wanted ?? this.#spec.keyOf(grid));
+      await this.load(this.wanted ?? this.#spec.keyOf(grid), true);
       return true;
     } catch (e) {
       this.error = toBackendError(e).message;
@@ -154,7 +159,7 @@ export class RegistrationPage<K, G, C> {
       this.#lastSave = null;
       this.#spec.saved?.();
       const shown = this.grid ? this.#spec.keyOf(this.grid) : this.wanted;
-      if (shown !== null) await this.load(shown);
+      if (shown !== null) await this.load(shown, true);
     } catch (e) {
       this.error = toBackendError(e).message;
     } finally {

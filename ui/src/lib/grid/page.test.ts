@@ -36,7 +36,6 @@ function setup(db: Record<string, string[]> = { A: ["1", "2"], B: ["3", "4"] }) 
     }),
     changes: (g, loaded, now) =>
       [0, 1].filter((c) => loaded[0][c] !== now[0][c]).map((c) => ({ unit: g.unit, col: c, text: now[0][c] })),
-    badWord: "tall",
     save: async (g, changes) => {
       if (refuse !== null) return { ok: false, message: refuse };
       saves.push(changes);
@@ -113,7 +112,7 @@ describe("the registration page", () => {
     await page.load("A");
     type(page, 0, "abc");
     expect(await page.save()).toBe(false);
-    expect(page.message).toBe("Ikke lagret: 1 celle er ikke tall. Rett dem først.");
+    expect(page.message).toBe("Ikke lagret: 1 celle har feil. Rett den og lagre igjen.");
     expect(saves).toEqual([]);
     type(page, 0, "5");
     refuseWith("Ikke lagret: 1 feil må rettes.");
@@ -142,6 +141,32 @@ describe("the registration page", () => {
     page.message = "Lagret 1.";
     type(page, 0, "9");
     expect(page.message).toBe("");
+  });
+
+  it("a save's message does not follow the person to another grid", async () => {
+    const { page } = setup();
+    await page.follow("A");
+    type(page, 0, "10");
+    expect(await page.save()).toBe(true);
+    // The reload after the save keeps the news.
+    expect(page.message).toBe("Lagret 1.");
+    // The same grid asked for again (e.g. the measure switched back and forth before the
+    // answer came) keeps it too.
+    await page.follow("A");
+    expect(page.message).toBe("Lagret 1.");
+    // Another grid: the message was about A, so it is gone.
+    await page.follow("B");
+    expect(page.grid?.unit).toBe("B");
+    expect(page.message).toBe("");
+  });
+
+  it("an undone save's message stays with the grid it was said on", async () => {
+    const { page } = setup();
+    await page.follow("A");
+    type(page, 0, "10");
+    await page.save();
+    await page.undoLastSave();
+    expect(page.message).toBe("Angret.");
   });
 
   it("drops a slower answer for an earlier unit: switching quickly shows the last unit asked for", async () => {
