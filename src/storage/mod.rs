@@ -605,6 +605,11 @@ impl Store {
         replica::counts(&self.conn)
     }
 
+    /// The whole database as `malkart publish` sends it to an empty server.
+    pub fn publish_snapshot(&self) -> Result<serde_json::Value> {
+        replica::snapshot(&self.conn)
+    }
+
     /// The operations the server answered with a conflict or a refusal.
     pub fn outbox_conflicts(&self) -> Result<Vec<OutboxConflict>> {
         replica::conflicts(&self.conn)

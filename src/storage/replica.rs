@@ -722,6 +722,72 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
     Ok(summary)
 }
 
+/// A whole single-user database as `POST /api/v1/publish` takes it: every replicated
+/// table's rows with their column names, and the audit history batch by batch.
+pub fn snapshot(conn: &Connection) -> Result<Value> {
+    let mut tables = Map::new();
+    for table in TABLES {
+        let cols: Vec<String> = table.columns.iter().map(|c| format!("'{c}', {c}")).collect();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT json_object({}) FROM {}",
+            cols.join(", "),
+            table.name
+        ))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|text| -> Result<Value> {
+                let text = text?;
+                serde_json::from_str(&text)
+                    .map_err(|e| Error::Corrupt(format!("en rad i {} kan ikke leses: {e}", table.name)))
+            })
+            .collect::<Result<Vec<Value>>>()?;
+        tables.insert(table.name.to_string(), Value::Array(rows));
+    }
+    let mut batches: Vec<Value> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    {
+        let mut stmt =
+            conn.prepare("SELECT id, uid, at, user, source FROM audit_batches ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                json!({ "uid": r.get::<_, Option<String>>(1)?, "at": r.get::<_, String>(2)?,
+                        "user": r.get::<_, String>(3)?, "source": r.get::<_, String>(4)?,
+                        "entries": [] }),
+            ))
+        })?;
+        for row in rows {
+            let (id, batch) = row?;
+            index.insert(id, batches.len());
+            batches.push(batch);
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT batch, entity, key, indicator, unit, period, old, new, reason FROM audit ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            json!({ "entity": r.get::<_, String>(1)?, "key": r.get::<_, Option<String>>(2)?,
+                    "indicator": r.get::<_, Option<String>>(3)?, "unit": r.get::<_, Option<String>>(4)?,
+                    "period": r.get::<_, Option<String>>(5)?, "old": r.get::<_, Option<String>>(6)?,
+                    "new": r.get::<_, Option<String>>(7)?, "reason": r.get::<_, Option<String>>(8)? }),
+        ))
+    })?;
+    for row in rows {
+        let (batch, entry) = row?;
+        if let Some(entries) = index
+            .get(&batch)
+            .and_then(|&i| batches.get_mut(i))
+            .and_then(|b| b.get_mut("entries"))
+            .and_then(Value::as_array_mut)
+        {
+            entries.push(entry);
+        }
+    }
+    Ok(json!({ "tables": tables, "audit": batches }))
+}
+
 /// The cells with unsettled operations, by (table, row key).
 fn guarded(conn: &Connection) -> Result<HashMap<(&'static str, String), Vec<String>>> {
     let mut out: HashMap<(&'static str, String), Vec<String>> = HashMap::new();
