@@ -727,7 +727,11 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
 pub fn snapshot(conn: &Connection) -> Result<Value> {
     let mut tables = Map::new();
     for table in TABLES {
-        let cols: Vec<String> = table.columns.iter().map(|c| format!("'{c}', {c}")).collect();
+        let cols: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| format!("'{c}', {c}"))
+            .collect();
         let mut stmt = conn.prepare(&format!(
             "SELECT json_object({}) FROM {}",
             cols.join(", "),
@@ -737,8 +741,9 @@ pub fn snapshot(conn: &Connection) -> Result<Value> {
             .query_map([], |r| r.get::<_, String>(0))?
             .map(|text| -> Result<Value> {
                 let text = text?;
-                serde_json::from_str(&text)
-                    .map_err(|e| Error::Corrupt(format!("en rad i {} kan ikke leses: {e}", table.name)))
+                serde_json::from_str(&text).map_err(|e| {
+                    Error::Corrupt(format!("en rad i {} kan ikke leses: {e}", table.name))
+                })
             })
             .collect::<Result<Vec<Value>>>()?;
         tables.insert(table.name.to_string(), Value::Array(rows));

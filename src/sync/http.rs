@@ -189,7 +189,8 @@ impl Client {
         response: ureq::http::Response<ureq::Body>,
     ) -> Result<T, Error> {
         let response = self.check(response)?;
-        let reader = std::io::BufReader::with_capacity(256 * 1024, response.into_body().into_reader());
+        let reader =
+            std::io::BufReader::with_capacity(256 * 1024, response.into_body().into_reader());
         serde_json::from_reader(reader).map_err(|e| {
             if e.is_io() || e.is_eof() {
                 Error::Offline(format!("svaret fra {} ble avbrutt ({e})", self.base))
