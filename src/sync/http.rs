@@ -48,6 +48,13 @@ impl Client {
             // is still noticed (no byte for 60 s).
             .timeout_recv_body(Some(Duration::from_secs(60)))
             .timeout_recv_response(Some(Duration::from_secs(60)))
+            // The operating system's trusted certificates: a municipality's internal CA,
+            // installed by its device management, is trusted as the browser trusts it.
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                    .build(),
+            )
             .build();
         Client {
             base: url.trim_end_matches('/').to_string(),
