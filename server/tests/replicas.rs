@@ -42,6 +42,8 @@ fn malkart_bin() -> PathBuf {
 /// One desktop: its own data folder, so its own replica of each server.
 struct Desktop {
     home: tempfile::TempDir,
+    /// More environment for every run (`SSL_CERT_FILE`: the certificates it trusts).
+    env: Vec<(String, String)>,
 }
 
 impl Desktop {
@@ -51,6 +53,7 @@ impl Desktop {
                 .prefix("malkart-desktop-")
                 .tempdir()
                 .unwrap(),
+            env: Vec::new(),
         }
     }
 
@@ -61,6 +64,7 @@ impl Desktop {
             .env("HOME", self.home.path())
             .env("MALKART_TODAY", TODAY)
             .env_remove("MALKART_DB")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -661,4 +665,114 @@ fn postgres_stopped_at_once_and_restarted_loses_nothing() {
     assert!(text.contains("lagret"), "{text}");
     assert_eq!(lise.query("SELECT COUNT(*) FROM outbox"), ["0"]);
     assert_eq!(setup.server().get("/api/v1/health", None).status, 200);
+}
+
+/// `openssl ARGS…` in `dir`; false when it failed.
+fn openssl(dir: &Path, args: &[&str]) -> bool {
+    Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn a_desktop_trusts_the_municipalitys_own_ca_and_nothing_else() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let dir = cluster.dir.path().to_path_buf();
+    // A municipality's internal CA and the server's certificate issued by it.
+    std::fs::write(
+        dir.join("ext.cnf"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+         keyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    let made = openssl(
+        &dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=Testkommune intern CA",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+        ],
+    ) && openssl(
+        &dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=localhost",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+        ],
+    ) && openssl(
+        &dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "ext.cnf",
+            "-out",
+            "server.pem",
+        ],
+    );
+    if !made {
+        eprintln!("hopper over: openssl kan ikke lage testsertifikater");
+        return;
+    }
+    let config = cluster.config("[tls]\ncertificate = \"server.pem\"\nkey = \"server.key\"\n");
+    let c = config.to_str().unwrap();
+    assert!(cli(&["init", "--config", c], "", T0).status.success());
+    let out = cli(
+        &["add-user", "ada", "--role", "administrator", "--config", c],
+        &format!("{PASSWORD}\n"),
+        T0,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let server = Server::start(&config, T0);
+    assert!(server.https, "{}", server.addr);
+    let url = format!("https://localhost:{}", server.port());
+
+    // Without the CA the server is refused, in words that are not «frakoblet».
+    let stranger = Desktop::new();
+    let out = stranger.run(
+        &["connect", &url, "--user", "ada"],
+        &format!("{PASSWORD}\n"),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("sertifikat"), "{}", stderr(&out));
+
+    // With the CA installed (SSL_CERT_FILE, as the OS's store), it connects and syncs.
+    let mut ada = Desktop::new();
+    ada.env.push((
+        "SSL_CERT_FILE".into(),
+        dir.join("ca.pem").display().to_string(),
+    ));
+    let text = ada.connect(&url, "ada");
+    assert!(text.contains("Koblet til"), "{text}");
+    assert_eq!(ada.query("SELECT server_url FROM replica"), [url]);
 }

@@ -148,7 +148,24 @@ impl Client {
     }
 
     fn offline(&self, e: ureq::Error) -> Error {
-        Error::Offline(format!("{} svarer ikke ({e})", self.base))
+        match e {
+            // Reached, but not trusted: not «frakoblet», and trying again will not help.
+            // rustls's handshake errors arrive as I/O errors of kind InvalidData.
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => self.untrusted(&e),
+            ureq::Error::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                self.untrusted(&e)
+            }
+            e => Error::Offline(format!("{} svarer ikke ({e})", self.base)),
+        }
+    }
+
+    fn untrusted(&self, e: &ureq::Error) -> Error {
+        Error::Protocol(format!(
+            "{} kan ikke godkjennes som server: sertifikatet er ikke utstedt av en \
+             sertifikatutsteder denne maskinen stoler på, eller gjelder et annet navn ({e}); \
+             kontakt IT-avdelingen",
+            self.base
+        ))
     }
 
     /// The body of a success; a refusal as the server worded it.
