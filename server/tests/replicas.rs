@@ -179,7 +179,7 @@ impl Desktop {
 struct Setup {
     cluster: Cluster,
     config: PathBuf,
-    server: Option<Server>,
+    server: std::cell::RefCell<Option<Server>>,
     proxy: Proxy,
     ada: Desktop,
 }
@@ -203,7 +203,7 @@ impl Setup {
         let setup = Setup {
             cluster,
             config,
-            server: Some(server),
+            server: std::cell::RefCell::new(Some(server)),
             proxy,
             ada,
         };
@@ -246,18 +246,20 @@ impl Setup {
         format!("http://127.0.0.1:{}", self.proxy.port)
     }
 
-    fn server(&self) -> &Server {
-        self.server.as_ref().unwrap()
+    /// `GET /api/v1/health`'s status from the running server.
+    fn health(&self) -> u16 {
+        let server = self.server.borrow();
+        server.as_ref().unwrap().get("/api/v1/health", None).status
     }
 
-    fn kill_server(&mut self) {
-        self.server.take().unwrap().kill_9();
+    fn kill_server(&self) {
+        self.server.borrow_mut().take().unwrap().kill_9();
     }
 
-    fn start_server(&mut self) {
+    fn start_server(&self) {
         let server = Server::start(&self.config, T0);
         self.proxy.point_to(&server.addr);
-        self.server = Some(server);
+        *self.server.borrow_mut() = Some(server);
     }
 }
 
@@ -499,7 +501,7 @@ fn a_disabled_user_is_refused_and_her_replica_still_reads() {
 
 #[test]
 fn a_lost_push_answer_and_a_killed_server_apply_the_edit_once() {
-    let Some(mut setup) = Setup::new() else {
+    let Some(setup) = Setup::new() else {
         return;
     };
     let lise = Desktop::new();
@@ -567,7 +569,7 @@ fn a_lost_push_answer_and_a_killed_server_apply_the_edit_once() {
 
 #[test]
 fn a_pull_cut_off_or_killed_midway_leaves_the_replica_as_it_was() {
-    let Some(mut setup) = Setup::new() else {
+    let Some(setup) = Setup::new() else {
         return;
     };
     let dina = Desktop::new();
@@ -664,7 +666,7 @@ fn postgres_stopped_at_once_and_restarted_loses_nothing() {
     }
     assert!(text.contains("lagret"), "{text}");
     assert_eq!(lise.query("SELECT COUNT(*) FROM outbox"), ["0"]);
-    assert_eq!(setup.server().get("/api/v1/health", None).status, 200);
+    assert_eq!(setup.health(), 200);
 }
 
 /// `openssl ARGS…` in `dir`; false when it failed.
@@ -775,4 +777,167 @@ fn a_desktop_trusts_the_municipalitys_own_ca_and_nothing_else() {
     let text = ada.connect(&url, "ada");
     assert!(text.contains("Koblet til"), "{text}");
     assert_eq!(ada.query("SELECT server_url FROM replica"), [url]);
+}
+
+/// A small seeded generator (xorshift64*): the same seed, the same run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// sharing.md §7: after random edits on three desktops, syncs, lost replies and a killed
+/// server, once everything is quiet every replica equals a fresh replica of the same user,
+/// every operation was applied exactly once (one audit entry each) and no outbox is left.
+/// The desktops edit cells of their own (an administrator measurements and targets, a
+/// leader her unit's sick leave, an economist the economy), so nothing here conflicts;
+/// conflicts have their own tests (push.rs, the replica's unit tests).
+/// `MALKART_REPLICA_SEED=N MALKART_REPLICA_STEPS=N` run another sequence.
+#[test]
+fn random_edits_syncs_and_lost_replies_on_three_desktops_end_equal() {
+    use malkart::changes::ChangeSet;
+    use malkart::model::{
+        EconomyChange, FieldChange, Figure, Measurement, SickLeave, SickLeaveChange, Target,
+    };
+    use malkart::period::{Month, Period};
+    use malkart::storage::Store;
+
+    let Some(setup) = Setup::new() else {
+        return;
+    };
+    let seed: u64 = std::env::var("MALKART_REPLICA_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20261202);
+    let steps: usize = std::env::var("MALKART_REPLICA_STEPS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(40);
+    eprintln!("MALKART_REPLICA_SEED={seed} MALKART_REPLICA_STEPS={steps}");
+    let mut rng = Rng(seed | 1);
+    let (eva, lise) = (Desktop::new(), Desktop::new());
+    eva.connect(&setup.url(), "eva");
+    lise.connect(&setup.url(), "lise");
+    let desktops = [(&setup.ada, "ada"), (&eva, "eva"), (&lise, "lise")];
+    let month = |m: u64| Month::new(2026, 1 + m as u32).unwrap();
+
+    for step in 0..steps {
+        let who = rng.below(3) as usize;
+        let (desktop, user) = desktops[who];
+        match rng.below(10) {
+            // An edit in the replica (into its outbox), as a grid or an import writes it.
+            0..=5 => {
+                let mut store = Store::open_existing(&desktop.replica()).unwrap();
+                let changes = match user {
+                    "ada" if rng.below(4) == 0 => ChangeSet::Targets(vec![Target {
+                        indicator: "BR-VENT".into(),
+                        unit: Some("3200".into()),
+                        year: 2026,
+                        target: 5.0 + rng.below(5) as f64,
+                        red_limit: Some(20.0),
+                    }]),
+                    "ada" => ChangeSet::Measurements(vec![Measurement {
+                        indicator: "BR-VENT".into(),
+                        unit: "3200".into(),
+                        span: Period::month(month(3 + rng.below(6))),
+                        figure: Figure::Value {
+                            value: rng.below(200) as f64 / 10.0,
+                        },
+                    }]),
+                    "lise" => ChangeSet::SickLeave(vec![SickLeaveChange::Set(SickLeave {
+                        unit: "2100".into(),
+                        month: month(2 + rng.below(6)),
+                        contracted_days: 800.0 + rng.below(100) as f64,
+                        self_certified: rng.below(30) as f64,
+                        doctor_certified: rng.below(60) as f64,
+                        employees: Some(42),
+                        split: None,
+                    })]),
+                    _ => ChangeSet::Economy(vec![EconomyChange {
+                        unit: ["2100", "3100", "3200"][rng.below(3) as usize].into(),
+                        month: month(rng.below(10)),
+                        budget: FieldChange::Keep,
+                        actual: FieldChange::Set(100_000_00 + rng.below(1000) as i64 * 100),
+                        forecast: if rng.below(3) == 0 {
+                            FieldChange::Clear
+                        } else {
+                            FieldChange::Keep
+                        },
+                    }]),
+                };
+                store.apply(&changes, "test", false).unwrap();
+            }
+            // A sync; now and then its answers are lost, and now and then the server is
+            // killed after the push was applied and before its answer went out.
+            6..=8 => {
+                let lost = rng.below(4) == 0;
+                let kill = lost && rng.below(2) == 0;
+                if lost {
+                    setup.proxy.set(Mode::Swallow);
+                }
+                let out = desktop.run(&["sync"], "");
+                if lost {
+                    assert_eq!(out.status.code(), Some(1), "step {step}: {}", stderr(&out));
+                    setup.proxy.wait_answered();
+                    if kill {
+                        setup.kill_server();
+                        setup.start_server();
+                    }
+                    setup.proxy.set(Mode::Pass);
+                } else {
+                    assert!(out.status.success(), "step {step} {user}: {}", stderr(&out));
+                }
+            }
+            // A killed desktop: a sync process killed at once (whatever it had done).
+            _ => {
+                let mut child = Command::new(malkart_bin())
+                    .args(["sync"])
+                    .env("XDG_DATA_HOME", desktop.home.path())
+                    .env("HOME", desktop.home.path())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap();
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+
+    // Quiet: every desktop syncs until nothing waits, then once more to pull the others'.
+    for _ in 0..2 {
+        for (desktop, user) in desktops {
+            let text = desktop.ok(&["sync"], "");
+            assert!(!text.contains("ikke lagret"), "{user}: {text}");
+        }
+    }
+    for (desktop, user) in desktops {
+        assert_eq!(
+            desktop.query("SELECT COUNT(*) FROM outbox"),
+            ["0"],
+            "{user}"
+        );
+        let fresh = Desktop::new();
+        fresh.connect(&setup.url(), user);
+        assert_eq!(desktop.tables(), fresh.tables(), "{user}");
+    }
+    let applied = setup
+        .cluster
+        .psql("SELECT COUNT(*) FROM operations WHERE status = 'applied'");
+    let audited = setup
+        .cluster
+        .psql("SELECT COUNT(*) FROM audit WHERE op_id IS NOT NULL");
+    assert_eq!(applied, audited, "one audit entry per applied operation");
+    let unanswered = setup
+        .cluster
+        .psql("SELECT COUNT(*) FROM operations WHERE status <> 'applied'");
+    assert_eq!(unanswered, "0");
 }
