@@ -459,19 +459,22 @@ fn span_period(first: Month, last: Month) -> Option<Period> {
     }
 }
 
-/// The operations to push, oldest first, at most `limit`; each is marked `sent`.
+/// The operations to push, oldest first, at most `limit`; each is marked `sent`. At most
+/// one operation per cell goes in one request: a later edit of a cell whose earlier
+/// operation is still unanswered waits for that answer, which moves its base on (else the
+/// server would see the user's second edit as a conflict with her first).
 pub fn to_send(conn: &Connection, limit: usize) -> Result<Vec<OutboxOp>> {
-    let ops: Vec<OutboxOp> = conn
+    let rows: Vec<(String, OutboxOp)> = conn
         .prepare_cached(
             "SELECT op_id, batch, entity, key, field, base_version, base_value, new_value,
-                    resolves
-             FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq LIMIT ?1",
+                    resolves, row_key
+             FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq",
         )?
-        .query_map([limit as i64], |r| {
+        .query_map([], |r| {
             let key: String = r.get(3)?;
             let base: Option<String> = r.get(6)?;
             let new: Option<String> = r.get(7)?;
-            Ok(OutboxOp {
+            let op = OutboxOp {
                 op_id: r.get(0)?,
                 batch: r.get(1)?,
                 entity: r.get(2)?,
@@ -485,9 +488,20 @@ pub fn to_send(conn: &Connection, limit: usize) -> Result<Vec<OutboxOp>> {
                     .and_then(|n| serde_json::from_str(&n).ok())
                     .unwrap_or(Value::Null),
                 resolves: r.get(8)?,
-            })
+            };
+            Ok((r.get::<_, String>(9)?, op))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut cells = HashSet::new();
+    let mut ops = Vec::new();
+    for (row_key, op) in rows {
+        if ops.len() >= limit {
+            break;
+        }
+        if cells.insert((op.entity.clone(), row_key, op.field.clone())) {
+            ops.push(op);
+        }
+    }
     let mut mark = conn.prepare_cached(
         "UPDATE outbox SET state = 'sent' WHERE op_id = ?1 AND state = 'pending'",
     )?;
@@ -1094,6 +1108,10 @@ mod tests {
         // Sent and not yet answered: a new edit is a new operation on the same base …
         set_bruk(&mut store, 90.0);
         assert_eq!(store.outbox_counts().unwrap().pending, 2);
+        // … that waits: a request carries one operation per cell (the first, resent).
+        let again = store.outbox_to_send(100).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].op_id, op.op_id);
         // … moved on to the first one's version when that is applied.
         let tally = store
             .record_push(&[PushAnswer {
