@@ -9,6 +9,8 @@
 //! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): every replicated table.
 //! - `push` — operations from a desktop's outbox, per cell: rights, locks, versions, the
 //!   core's rules, idempotent by operation id (`POST /api/v1/push`).
+//! - `publish` — a whole single-user database onto an empty server, with its history
+//!   (`POST /api/v1/publish`, administrators).
 //! - `sessions` — login, tokens (stored hashed), expiry, revocation.
 //! - `audit` — the append-only audit log; `audit_log` — reading it (`GET /api/v1/audit`).
 //! - `http` — the router, the `Authenticated` extractor, serving with graceful shutdown.
@@ -23,6 +25,7 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod publish;
 pub mod pull;
 pub mod push;
 pub mod sessions;
