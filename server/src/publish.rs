@@ -202,8 +202,13 @@ pub fn parse(body: &[u8]) -> Result<PublishRequest> {
 
 /// A refused file: the table and row in the message, nothing stored.
 fn bad(table: &str, row: &str, why: impl std::fmt::Display) -> Error {
+    let at = if row.is_empty() {
+        table.to_string()
+    } else {
+        format!("{table} {row}")
+    };
     Error::Invalid(format!(
-        "publiseringen er avvist, ingenting er lagret: {table} {row}: {why}"
+        "publiseringen er avvist, ingenting er lagret: {at}: {why}"
     ))
 }
 

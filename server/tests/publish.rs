@@ -364,3 +364,248 @@ fn a_published_database_is_pulled_back_whole_by_the_administrator_and_by_rights_
     // The file's entries, the publish's own one, and the two add-user entries.
     assert_eq!(total, count_entries(&body) as i64 + 1 + 4);
 }
+
+fn row_count(cluster: &Cluster) -> String {
+    cluster
+        .psql(
+            "SELECT (SELECT count(*) FROM units) + (SELECT count(*) FROM measurements)
+                  + (SELECT count(*) FROM sick_leave) + (SELECT count(*) FROM economy)
+                  + (SELECT count(*) FROM targets) + (SELECT count(*) FROM comments)
+                  + (SELECT count(*) FROM locked_months) + (SELECT count(*) FROM indicators)
+                  + (SELECT count(*) FROM audit_batches)
+                  || ' ' || (SELECT string_agg(key || '=' || value, ',') FROM settings)",
+        )
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn a_second_publish_is_refused_and_changes_nothing() {
+    let Some((cluster, server, _config)) = ready() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let body = publish_body(&local_database(dir.path(), DemoSize::Small));
+    let ada = token(&server, "ada");
+    assert_eq!(publish(&server, &ada, &body).status, 200);
+    let before = pull(&server, &ada);
+    let rows_before = row_count(&cluster);
+
+    let again = publish(&server, &ada, &body);
+    assert_eq!(again.status, 409, "{}", again.body);
+    assert_eq!(again.json()["kind"], "not_empty");
+    let message = again.json()["message"].as_str().unwrap().to_string();
+    assert!(
+        message.starts_with("Serveren har allerede data ("),
+        "{message}"
+    );
+    assert!(message.contains("enheter"), "{message}");
+    assert!(message.contains("en tidligere publisering"), "{message}");
+    assert_eq!(pull(&server, &ada), before);
+    assert_eq!(row_count(&cluster), rows_before);
+}
+
+#[test]
+fn a_server_with_anything_pushed_is_not_empty() {
+    let Some((cluster, server, _config)) = ready() else {
+        return;
+    };
+    let ada = token(&server, "ada");
+    // One setting pushed: the server holds a change of its own, so it is not empty.
+    let op = json!({ "op_id": "0190b000-0000-7000-8000-000000000001",
+                     "batch": "0190b000-0000-7000-8000-000000000002",
+                     "entity": "settings", "key": { "key": "min_employees" },
+                     "field": "value", "base_version": 2, "base_value": "5",
+                     "new_value": "4" });
+    let version: i64 = cluster
+        .psql("SELECT version FROM settings WHERE key = 'min_employees'")
+        .trim()
+        .parse()
+        .unwrap();
+    let mut op = op;
+    op["base_version"] = json!(version);
+    let pushed = server.post(
+        "/api/v1/push",
+        Some(&ada),
+        &json!({ "device": "x", "operations": [op] }).to_string(),
+    );
+    assert_eq!(
+        pushed.json()["results"][0]["status"],
+        "applied",
+        "{}",
+        pushed.body
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let body = publish_body(&local_database(dir.path(), DemoSize::Small));
+    let refused = publish(&server, &ada, &body);
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    let message = refused.json()["message"].as_str().unwrap().to_string();
+    // 2 = the changed setting, and the operation that changed it.
+    assert!(
+        message.contains("1 endrede innstillinger, 1 endringer sendt fra skrivebordet"),
+        "{message}"
+    );
+    assert_eq!(cluster.psql("SELECT count(*) FROM units").trim(), "0");
+}
+
+#[test]
+fn only_an_administrator_publishes_and_a_bad_file_stores_nothing() {
+    let Some((cluster, server, _config)) = ready() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let good = publish_body(&local_database(dir.path(), DemoSize::Small));
+    let empty = row_count(&cluster);
+
+    // Not an administrator: refused before the file is read.
+    let eva = token(&server, "eva");
+    let refused = publish(&server, &eva, &good);
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert_eq!(refused.json()["kind"], "forbidden");
+    assert_eq!(
+        refused.json()["message"],
+        "Bare en administrator kan publisere en database til serveren; «eva» har rollen økonom"
+    );
+    let refused = server.post("/api/v1/publish", Some(&eva), "ikke json");
+    assert_eq!(refused.status, 403);
+
+    let ada = token(&server, "ada");
+    let units = good["tables"]["units"].as_array().unwrap();
+    let top = units.iter().find(|u| u["parent"].is_null()).unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let child = units.iter().find(|u| u["parent"] == json!(top)).unwrap()["code"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let prefix = "publiseringen er avvist, ingenting er lagret: ";
+    // Each bad file: what is changed, and the message it gets.
+    type Change = Box<dyn Fn(&mut Value)>;
+    let cases: Vec<(Change, String)> = vec![
+        (
+            Box::new(|b| b["tables"]["units"][0]["farge"] = json!("blå")),
+            format!(
+                "{prefix}units rad 1: tabellen har ingen kolonne «farge»; kolonnene er code, name, parent, level, sort"
+            ),
+        ),
+        (
+            Box::new(|b| {
+                b["tables"]["budsjett"] = json!([]);
+            }),
+            format!(
+                "{prefix}Målkart har ingen tabell «budsjett»; tabellene er perspectives, units, indicators, targets, measurements, sick_leave, economy, comments, locked_months, settings"
+            ),
+        ),
+        (
+            Box::new(|b| b["tables"]["economy"][0]["budget"] = json!(12.5)),
+            format!("{prefix}economy rad 1: kolonnen «budget» må være et helt tall, ikke 12.5"),
+        ),
+        (
+            Box::new(|b| b["tables"]["measurements"][0]["unit"] = json!("9999")),
+            "finnes ikke i filens enheter".to_string(),
+        ),
+        (
+            // Absence over the contracted days: the core's rule, naming the row.
+            Box::new(|b| {
+                let row = &mut b["tables"]["sick_leave"][0];
+                row["self_certified"] = json!(1.0e6);
+                row["days_1_3"] = Value::Null;
+                row["days_4_16"] = Value::Null;
+                row["days_17_56"] = Value::Null;
+                row["days_over_56"] = Value::Null;
+            }),
+            format!("{prefix}sick_leave «"),
+        ),
+        (
+            Box::new(|b| {
+                let sf = b["tables"]["indicators"]
+                    .as_array_mut()
+                    .unwrap()
+                    .iter_mut()
+                    .find(|i| i["code"] == "SF")
+                    .unwrap();
+                sf["name"] = json!("Fravær");
+            }),
+            format!("{prefix}indicators «SF»: "),
+        ),
+        (
+            // The top under its own child: a loop.
+            Box::new(move |b| {
+                let units = b["tables"]["units"].as_array_mut().unwrap();
+                let t = units.iter_mut().find(|u| u["code"] == json!(top)).unwrap();
+                t["parent"] = json!(child);
+            }),
+            format!("{prefix}units: enhetene danner en sløyfe i enhetstreet"),
+        ),
+        (
+            Box::new(|b| {
+                let first = b["tables"]["economy"][0].clone();
+                b["tables"]["economy"].as_array_mut().unwrap().push(first);
+            }),
+            "raden står to ganger i filen".to_string(),
+        ),
+        (
+            Box::new(|b| b["audit"][0]["at"] = json!("i går")),
+            format!("{prefix}audit batch 1: «i går» er ikke et tidspunkt (RFC 3339)"),
+        ),
+    ];
+    for (change, expected) in &cases {
+        let mut body = good.clone();
+        change(&mut body);
+        let response = publish(&server, &ada, &body);
+        assert_eq!(response.status, 400, "{expected}: {}", response.body);
+        assert_eq!(response.json()["kind"], "invalid");
+        let message = response.json()["message"].as_str().unwrap().to_string();
+        assert!(
+            message.contains(expected.as_str()),
+            "{message}\n  ≠ {expected}"
+        );
+        assert_eq!(row_count(&cluster), empty, "{expected}: nothing stored");
+    }
+    // Not JSON at all.
+    let response = server.post("/api/v1/publish", Some(&ada), "{\"device\": ");
+    assert_eq!(response.status, 400, "{}", response.body);
+    assert!(response.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("linje 1"));
+    // The good file after all of them: the server was still empty.
+    assert_eq!(publish(&server, &ada, &good).status, 200);
+}
+
+/// `medium` published in one request, timed (design §3 "Publish"): run with
+/// `cargo test -p malkart-server --test publish -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn measure_a_publish_of_medium() {
+    let Some((_cluster, server, _config)) = ready() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let body = publish_body(&local_database(dir.path(), DemoSize::Medium)).to_string();
+    let ada = token(&server, "ada");
+    let started = std::time::Instant::now();
+    let response = server.post("/api/v1/publish", Some(&ada), &body);
+    let took = started.elapsed();
+    assert_eq!(
+        response.status,
+        200,
+        "{}",
+        &response.body[..response.body.len().min(500)]
+    );
+    println!(
+        "publish of medium: {} MB of JSON, {} → {:.1} s",
+        body.len() / 1_000_000,
+        response.body,
+        took.as_secs_f64()
+    );
+    let started = std::time::Instant::now();
+    let pulled = server.get("/api/v1/pull", Some(&ada));
+    assert_eq!(pulled.status, 200);
+    println!(
+        "first pull of it: {} MB → {:.1} s",
+        pulled.body.len() / 1_000_000,
+        started.elapsed().as_secs_f64()
+    );
+}
