@@ -11,6 +11,7 @@
 //!   core's rules, idempotent by operation id (`POST /api/v1/push`).
 //! - `publish` — a whole single-user database onto an empty server, with its history
 //!   (`POST /api/v1/publish`, administrators).
+//! - `sick_summary` — the masked sick-leave summary a `leser` pulls instead of raw rows.
 //! - `sessions` — login, tokens (stored hashed), expiry, revocation.
 //! - `audit` — the append-only audit log; `audit_log` — reading it (`GET /api/v1/audit`).
 //! - `http` — the router, the `Authenticated` extractor, serving with graceful shutdown.
@@ -29,5 +30,6 @@ pub mod publish;
 pub mod pull;
 pub mod push;
 pub mod sessions;
+pub mod sick_summary;
 
 pub use error::{Error, Result};
