@@ -575,15 +575,23 @@ fn only_an_administrator_publishes_and_a_bad_file_stores_nothing() {
 }
 
 /// `medium` published in one request, timed (design §3 "Publish"): run with
-/// `cargo test -p malkart-server --test publish -- --ignored --nocapture`.
+/// `cargo test -p malkart-server --test publish -- --ignored --nocapture`;
+/// `MALKART_PUBLISH_SIZE=large` for the large demo.
 #[test]
 #[ignore]
 fn measure_a_publish_of_medium() {
     let Some((_cluster, server, _config)) = ready() else {
         return;
     };
+    let size = std::env::var("MALKART_PUBLISH_SIZE").unwrap_or_else(|_| "medium".into());
     let dir = tempfile::tempdir().unwrap();
-    let body = publish_body(&local_database(dir.path(), DemoSize::Medium)).to_string();
+    let started = std::time::Instant::now();
+    let db = local_database(dir.path(), DemoSize::parse(&size).unwrap());
+    println!(
+        "the local {size} database made in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let body = publish_body(&db).to_string();
     let ada = token(&server, "ada");
     let started = std::time::Instant::now();
     let response = server.post("/api/v1/publish", Some(&ada), &body);
@@ -594,8 +602,14 @@ fn measure_a_publish_of_medium() {
         "{}",
         &response.body[..response.body.len().min(500)]
     );
+    let peak = std::fs::read_to_string(format!("/proc/{}/status", server.pid()))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmHWM"))
+        .unwrap_or("VmHWM: ?")
+        .to_string();
     println!(
-        "publish of medium: {} MB of JSON, {} → {:.1} s",
+        "publish of {size}: {} MB of JSON, {} → {:.1} s; server peak {peak}",
         body.len() / 1_000_000,
         response.body,
         took.as_secs_f64()
