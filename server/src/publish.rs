@@ -340,26 +340,29 @@ async fn not_empty(tx: &tokio_postgres::Transaction<'_>) -> Result<Option<String
         )
         .await?;
     let words = [
-        "enheter",
-        "mål",
-        "målinger",
-        "sykefraværsmåneder",
-        "økonomimåneder",
-        "kommentarer",
-        "låste måneder",
-        "egne indikatorer",
-        "endrede innstillinger",
-        "endrede perspektiver",
-        "slettede rader",
-        "endringer sendt fra skrivebordet",
-        "en tidligere publisering",
+        ("enhet", "enheter"),
+        ("mål", "mål"),
+        ("måling", "målinger"),
+        ("sykefraværsmåned", "sykefraværsmåneder"),
+        ("økonomimåned", "økonomimåneder"),
+        ("kommentar", "kommentarer"),
+        ("låst måned", "låste måneder"),
+        ("egen indikator", "egne indikatorer"),
+        ("endret innstilling", "endrede innstillinger"),
+        ("endret perspektiv", "endrede perspektiver"),
+        ("slettet rad", "slettede rader"),
+        (
+            "endring sendt fra skrivebordet",
+            "endringer sendt fra skrivebordet",
+        ),
+        ("tidligere publisering", "tidligere publiseringer"),
     ];
     let found: Vec<String> = words
         .iter()
         .enumerate()
-        .filter_map(|(i, w)| {
+        .filter_map(|(i, (one, many))| {
             let n: i64 = row.get(i);
-            (n > 0).then(|| format!("{n} {w}"))
+            (n > 0).then(|| format!("{n} {}", if n == 1 { one } else { many }))
         })
         .collect();
     Ok((!found.is_empty()).then(|| found.join(", ")))

@@ -20,7 +20,8 @@
 //! ```json
 //! { "watermark": "<xid8 as text>", "scope": "<Rights::scope>", "reset": true,
 //!   "changes": { "perspectives": [...], "units": [...], ... every table, in key order },
-//!   "deletions": [ { "entity", "key", "version" } ] }
+//!   "deletions": [ { "entity", "key", "version" } ],
+//!   "sick_leave_summary": [...] | null }   // a `leser` only (sick_summary.rs)
 //! ```
 //!
 //! `reset` is true when this is everything the caller may read (a first pull, or a new

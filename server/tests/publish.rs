@@ -400,7 +400,7 @@ fn a_second_publish_is_refused_and_changes_nothing() {
         "{message}"
     );
     assert!(message.contains("enheter"), "{message}");
-    assert!(message.contains("en tidligere publisering"), "{message}");
+    assert!(message.contains("1 tidligere publisering"), "{message}");
     assert_eq!(pull(&server, &ada), before);
     assert_eq!(row_count(&cluster), rows_before);
 }
@@ -440,9 +440,9 @@ fn a_server_with_anything_pushed_is_not_empty() {
     let refused = publish(&server, &ada, &body);
     assert_eq!(refused.status, 409, "{}", refused.body);
     let message = refused.json()["message"].as_str().unwrap().to_string();
-    // 2 = the changed setting, and the operation that changed it.
+    // The changed setting, and the operation that changed it.
     assert!(
-        message.contains("1 endrede innstillinger, 1 endringer sendt fra skrivebordet"),
+        message.contains("1 endret innstilling, 1 endring sendt fra skrivebordet"),
         "{message}"
     );
     assert_eq!(cluster.psql("SELECT count(*) FROM units").trim(), "0");
