@@ -357,11 +357,21 @@ async fn push(
 async fn publish(
     State(state): State<AppState>,
     Authenticated(caller): Authenticated,
-    body: axum::body::Bytes,
+    request: Request,
 ) -> Result<Json<crate::publish::PublishAnswer>, ApiError> {
-    // The role before the body is read as JSON: a non-administrator learns nothing.
+    // The role before the body is read at all: a non-administrator sends nothing big and
+    // learns nothing.
     crate::publish::authorize(&caller)?;
+    let body = axum::body::to_bytes(request.into_body(), crate::publish::MAX_BYTES)
+        .await
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "publiseringen kunne ikke leses (høyst {} MB): {e}",
+                crate::publish::MAX_BYTES / (1024 * 1024)
+            ))
+        })?;
     let request = crate::publish::parse(&body)?;
+    drop(body);
     let mut client = state.pool.get().await.map_err(Error::pool)?;
     let publisher = crate::publish::Publisher {
         caller: &caller,

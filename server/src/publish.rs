@@ -228,8 +228,9 @@ pub async fn publish(
         }
     }
     let builtins = server_builtins(client).await?;
-    let checked = check_file(&request, &builtins)?;
-    let batches = check_audit(&request.audit)?;
+    let PublishRequest { tables, audit, .. } = request;
+    let checked = check_file(tables, &builtins)?;
+    let batches = check_audit(&audit)?;
 
     let tx = client.transaction().await?;
     // Writers wait (pulls do not): nothing can be pushed between the check that the server
@@ -254,8 +255,8 @@ pub async fn publish(
     for (table, list) in &checked {
         rows += store_table(&tx, table, list, version).await?;
     }
-    rows += checked_builtins(&request);
-    let audit_entries = store_audit(&tx, publisher, &request.audit, &batches).await?;
+    rows += checked_builtins(&checked);
+    let audit_entries = store_audit(&tx, publisher, &audit, &batches).await?;
     let device = if publisher.device.is_empty() {
         "ukjent maskin"
     } else {
@@ -295,12 +296,13 @@ pub async fn publish(
 }
 
 /// The built-in indicators of the file (not stored: the server has them, checked equal).
-fn checked_builtins(request: &PublishRequest) -> u64 {
-    request.tables.get("indicators").map_or(0, |rows| {
-        rows.iter()
-            .filter(|r| flag(r.get("builtin")) == Some(true))
-            .count() as u64
-    })
+fn checked_builtins(checked: &[(&'static Table, Vec<Row>)]) -> u64 {
+    checked
+        .iter()
+        .filter(|(t, _)| t.name == "indicators")
+        .flat_map(|(_, rows)| rows)
+        .filter(|r| r.get("builtin") == Some(&Value::Bool(true)))
+        .count() as u64
 }
 
 fn flag(v: Option<&Value>) -> Option<bool> {
@@ -393,17 +395,17 @@ type Row = Map<String, Value>;
 
 /// Every table's rows checked and converted, in `TABLES` order; or the first problem.
 fn check_file(
-    request: &PublishRequest,
+    mut tables: BTreeMap<String, Vec<Map<String, Value>>>,
     builtins: &HashMap<String, Indicator>,
 ) -> Result<Vec<(&'static Table, Vec<Row>)>> {
-    let empty = Vec::new();
-    let rows_of = |name: &str| request.tables.get(name).unwrap_or(&empty);
     let mut out: Vec<(&'static Table, Vec<Row>)> = Vec::new();
-    // Every table's columns and types first, so the rules below read typed rows.
+    // Every table's columns and types first, so the rules below read typed rows. Each row
+    // as sent is dropped once typed: the request is not held twice.
     for table in TABLES {
-        let mut list = Vec::with_capacity(rows_of(table.name).len());
-        for (n, row) in rows_of(table.name).iter().enumerate() {
-            list.push(typed_row(table, n, row)?);
+        let rows = tables.remove(table.name).unwrap_or_default();
+        let mut list = Vec::with_capacity(rows.len());
+        for (n, row) in rows.into_iter().enumerate() {
+            list.push(typed_row(table, n, &row)?);
         }
         out.push((table, list));
     }
