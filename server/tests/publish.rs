@@ -580,7 +580,7 @@ fn only_an_administrator_publishes_and_a_bad_file_stores_nothing() {
 #[test]
 #[ignore]
 fn measure_a_publish_of_medium() {
-    let Some((_cluster, server, _config)) = ready() else {
+    let Some((_cluster, server, config)) = ready() else {
         return;
     };
     let size = std::env::var("MALKART_PUBLISH_SIZE").unwrap_or_else(|_| "medium".into());
@@ -620,6 +620,29 @@ fn measure_a_publish_of_medium() {
     println!(
         "first pull of it: {} MB → {:.1} s",
         pulled.body.len() / 1_000_000,
+        started.elapsed().as_secs_f64()
+    );
+    // A leser of the first unit below the top: her first pull computes the masked
+    // sick-leave summary over the whole tree (every month's decision).
+    let db = rusqlite::Connection::open(&db).unwrap();
+    let given: String = db
+        .query_row(
+            "SELECT code FROM units WHERE parent IS NOT NULL ORDER BY sort LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    add_user(&config, &["dina", "--role", "leser", "--units", &given]);
+    let dina = token(&server, "dina");
+    let started = std::time::Instant::now();
+    let pulled = server.get("/api/v1/pull", Some(&dina));
+    assert_eq!(pulled.status, 200);
+    println!(
+        "a leser's first pull ({given}): {} MB, {} summary rows → {:.1} s",
+        pulled.body.len() / 1_000_000,
+        pulled.json()["sick_leave_summary"]
+            .as_array()
+            .map_or(0, Vec::len),
         started.elapsed().as_secs_f64()
     );
 }
