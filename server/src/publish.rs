@@ -861,3 +861,52 @@ async fn store_audit(
     }
     Ok(stored)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_span_is_the_period_of_its_length_or_refused() {
+        // January 2026 = 2026 × 12 + 0 = 24312; March 24314; a quarter is 3 months.
+        assert_eq!(span(24312, 24312).unwrap(), "2026-01");
+        assert_eq!(span(24312, 24314).unwrap(), "2026-K1");
+        assert_eq!(span(24312, 24323).unwrap(), "2026");
+        // February–April: three months, but no quarter begins in February.
+        assert!(span(24313, 24315).unwrap_err().contains("ingen periode"));
+        assert!(span(24312, 24313).is_err(), "two months is no frequency");
+    }
+
+    #[test]
+    fn a_row_must_have_every_column_of_its_type_and_no_other() {
+        let units = TABLES.iter().find(|t| t.name == "units").unwrap();
+        let row = |v: Value| v.as_object().unwrap().clone();
+        let fine = typed_row(
+            units,
+            0,
+            &row(json!({ "code": "1000", "name": "Kommunen", "parent": null, "sort": 1 })),
+        )
+        .unwrap();
+        assert_eq!(fine.get("level"), Some(&Value::Null));
+        let err = |v: Value| typed_row(units, 4, &row(v)).unwrap_err().to_string();
+        assert_eq!(
+            err(json!({ "code": "1000", "sort": 1 })),
+            "publiseringen er avvist, ingenting er lagret: units rad 5: kolonnen «name» mangler"
+        );
+        assert!(err(json!({ "code": "1000", "name": "K", "sort": 1.5 }))
+            .ends_with("kolonnen «sort» må være et helt tall, ikke 1.5"));
+        let indicators = TABLES.iter().find(|t| t.name == "indicators").unwrap();
+        let ind = json!({ "code": "X", "name": "X", "perspective": "brukere", "decimals": 1,
+                          "direction": "høy", "frequency": "måned", "aggregation": "sum",
+                          "unit_rollup": "sum", "factor": 1, "builtin": 1 });
+        let typed = typed_row(indicators, 0, &row(ind.clone())).unwrap();
+        assert_eq!(typed.get("builtin"), Some(&Value::Bool(true)));
+        assert_eq!(typed.get("description"), Some(&json!("")));
+        let mut two = ind;
+        two["builtin"] = json!(2);
+        assert!(typed_row(indicators, 0, &row(two))
+            .unwrap_err()
+            .to_string()
+            .ends_with("kolonnen «builtin» må være 0 eller 1, ikke 2"));
+    }
+}

@@ -273,7 +273,13 @@ async fn write_all(
     if rights.gets_sick_leave_summary() {
         out.push(b",\"sick_leave_summary\":").await?;
         if after == "0" || crate::sick_summary::changed_since(client, after).await? {
+            let started = std::time::Instant::now();
             let rows = crate::sick_summary::rows(client, rights).await?;
+            tracing::info!(
+                rows = rows.len(),
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "sykefraværssammendrag regnet ut"
+            );
             out.push(Value::Array(rows).to_string().as_bytes()).await?;
         } else {
             out.push(b"null").await?;

@@ -291,6 +291,12 @@ fn a_published_database_is_pulled_back_whole_by_the_administrator_and_by_rights_
         all.intersection(&mine).cloned().collect()
     });
     assert!(dina["changes"]["sick_leave"].as_array().unwrap().is_empty());
+    // Her sick leave is the masked summary, of her units only.
+    let summary = dina["sick_leave_summary"].as_array().unwrap();
+    assert!(!summary.is_empty());
+    assert!(summary
+        .iter()
+        .all(|r| mine.contains(r["unit"].as_str().unwrap())));
     let lise = pull(&server, &token(&server, "lise"));
     let raw: BTreeSet<String> = body["tables"]["sick_leave"]
         .as_array()
@@ -645,4 +651,8 @@ fn measure_a_publish_of_medium() {
             .map_or(0, Vec::len),
         started.elapsed().as_secs_f64()
     );
+    let log = std::fs::read_to_string(config.with_extension("log")).unwrap_or_default();
+    if let Some(line) = log.lines().find(|l| l.contains("sykefraværssammendrag")) {
+        println!("  of it the summary: {line}");
+    }
 }
