@@ -366,6 +366,11 @@ impl Server {
         self.child.wait().unwrap()
     }
 
+    /// The server process's id (to read its memory from /proc in a measurement).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.addr.rsplit(':').next().unwrap().parse().unwrap()
