@@ -868,7 +868,7 @@ fn random_edits_syncs_and_lost_replies_on_three_desktops_end_equal() {
                         unit: ["2100", "3100", "3200"][rng.below(3) as usize].into(),
                         month: month(rng.below(10)),
                         budget: FieldChange::Keep,
-                        actual: FieldChange::Set(100_000_00 + rng.below(1000) as i64 * 100),
+                        actual: FieldChange::Set(10_000_000 + rng.below(1000) as i64 * 100),
                         forecast: if rng.below(3) == 0 {
                             FieldChange::Clear
                         } else {

@@ -844,7 +844,11 @@ pub fn summary_sick_leave(
             if !shown(totals, unit) {
                 continue;
             }
-            let mut own = (total.contracted, total.self_certified, total.doctor_certified);
+            let mut own = (
+                total.contracted,
+                total.self_certified,
+                total.doctor_certified,
+            );
             let mut employees = total.employees;
             for (child, parent) in &parents {
                 if parent.as_deref() != Some(unit.as_str()) || !shown(totals, child) {
@@ -1403,16 +1407,19 @@ mod tests {
             .unwrap();
         let march = Month::new(2026, 3).unwrap().index();
         let unit = |code: &str, parent: Option<&str>, sort: i64| {
-            row(json!({"code": code, "name": code, "parent": parent, "level": null, "sort": sort,
-                       "version": 1, "cell_versions": {}}))
+            row(
+                json!({"code": code, "name": code, "parent": parent, "level": null, "sort": sort,
+                       "version": 1, "cell_versions": {}}),
+            )
         };
-        let total = |u: &str, masked: bool, e: Option<i64>, c: f64, s: Option<f64>, d: Option<f64>| {
-            row(json!({"unit": u, "month": march, "masked": masked,
+        let total =
+            |u: &str, masked: bool, e: Option<i64>, c: f64, s: Option<f64>, d: Option<f64>| {
+                row(json!({"unit": u, "month": march, "masked": masked,
                        "mask_reason": if masked { json!("few_employees") } else { Value::Null },
                        "employees": e, "contracted_days": c, "self_certified": s,
                        "doctor_certified": d, "split_contracted_days": null,
                        "short_days": null, "long_days": null}))
-        };
+            };
         let mut changes = BTreeMap::new();
         changes.insert(
             "units".to_string(),
@@ -1438,17 +1445,29 @@ mod tests {
             ]),
             ..Pull::default()
         };
-        store.apply_pull(&pull, "2026-04-02T08:00:00+02:00").unwrap();
+        store
+            .apply_pull(&pull, "2026-04-02T08:00:00+02:00")
+            .unwrap();
         let m = Month::new(2026, 3).unwrap();
         let rows = summary_sick_leave(&store.conn, m, m).unwrap().unwrap();
         let own: Vec<(&str, f64, f64, f64)> = rows
             .iter()
-            .map(|r| (r.unit.as_str(), r.contracted_days, r.self_certified, r.doctor_certified))
+            .map(|r| {
+                (
+                    r.unit.as_str(),
+                    r.contracted_days,
+                    r.self_certified,
+                    r.doctor_certified,
+                )
+            })
             .collect();
         // 2000's own row holds its staff and the masked 2200: 1 000 − 880 = 120 dagsverk,
         // 16,0 − 14,5 = 1,5 and 42 − 41 = 1,0 absent; 1000 has nothing of its own; 2200
         // gets no row.
-        assert_eq!(own, vec![("2000", 120.0, 1.5, 1.0), ("2100", 880.0, 14.5, 41.0)]);
+        assert_eq!(
+            own,
+            vec![("2000", 120.0, 1.5, 1.0), ("2100", 880.0, 14.5, 41.0)]
+        );
         // Rolled up, 2000 is the server's total again: SF = (16 + 42) / 1 000 = 5,8 %.
         let (c, a): (f64, f64) = rows
             .iter()
@@ -1457,7 +1476,13 @@ mod tests {
         assert_eq!((c, a), (1000.0, 58.0));
         // A pull without the key keeps the summary; a file without one reads sick_leave.
         store
-            .apply_pull(&Pull { watermark: "11".into(), ..Pull::default() }, "2026-04-02T09:00:00+02:00")
+            .apply_pull(
+                &Pull {
+                    watermark: "11".into(),
+                    ..Pull::default()
+                },
+                "2026-04-02T09:00:00+02:00",
+            )
             .unwrap();
         assert!(summary_sick_leave(&store.conn, m, m).unwrap().is_some());
         let local = Store::open_in_memory().unwrap();
