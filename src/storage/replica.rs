@@ -1149,7 +1149,7 @@ mod tests {
             scope: Some("s1".into()),
             reset: true,
             changes,
-            deletions: vec![],
+            ..Pull::default()
         }
     }
 
