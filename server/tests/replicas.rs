@@ -408,6 +408,31 @@ fn an_economists_import_reaches_the_directors_replica_and_a_leader_keeps_to_her_
     );
     // … but no raw sick-leave row: a leser gets sick leave only as the masked summary.
     assert_eq!(dina.query("SELECT COUNT(*) FROM sick_leave"), ["0"]);
+    assert_ne!(dina.query("SELECT COUNT(*) FROM sick_leave_summary"), ["0"]);
+    // From it her målkart shows the municipality's SF exactly as the administrator's:
+    // January 2026, every unit, (14,5 + 41 + 6 + 21 + 9,5 + 62 + 7 + 48,5 + 20 + 95)
+    // = 324,5 absent of 880 + 420 + 610,5 + 590 + 1 240 = 3 740,5 dagsverk → 8,7 %.
+    let sf = |d: &Desktop| -> Vec<String> {
+        let out = d.on_server(&[
+            "status", "--unit", "1000", "--period", "2026-01", "--format", "json",
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let found = v["perspectives"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["indicators"].as_array().cloned().unwrap_or_default())
+            .find(|i| i["code"] == "SF")
+            .unwrap();
+        ["numerator", "denominator", "display"]
+            .iter()
+            .map(|k| found[*k].to_string())
+            .collect()
+    };
+    setup.ada.ok(&["sync"], "");
+    assert_eq!(sf(&dina), ["324.5", "3740.5", "\"8,7 %\""]);
+    assert_eq!(sf(&dina), sf(&setup.ada));
 
     // The leader's replica holds her subtree (2100) and nothing of other units.
     assert_eq!(lise.query("SELECT code FROM units"), ["2100"]);
