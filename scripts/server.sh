@@ -52,6 +52,8 @@ stop() {
   scripts/pg.sh stop "$dir/pg"
 }
 trap stop EXIT
+# Ctrl-C (or a TERM) ends the script, and the EXIT trap stops the server and the cluster.
+trap 'exit 130' INT TERM
 
 "$server" init --config "$config" >/dev/null
 add_user() { # name role [units]
