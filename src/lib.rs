@@ -34,6 +34,8 @@ pub mod period;
 pub mod rules;
 pub mod service;
 pub mod storage;
+#[cfg(feature = "sync")]
+pub mod sync;
 pub mod text;
 
 pub use error::{Error, Result};

@@ -185,6 +185,8 @@ pub fn finish_write(tx: Transaction<'_>, dry_run: bool) -> Result<()> {
     if dry_run {
         tx.rollback()?;
     } else {
+        // In a replica, the rows this transaction changed become outbox operations in it.
+        super::replica::collect(&tx)?;
         tx.prepare_cached("UPDATE meta SET revision = revision + 1 WHERE id = 1")?
             .execute([])?;
         tx.commit()?;

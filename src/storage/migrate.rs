@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_initial.sql"),
     include_str!("../../migrations/0002_sick_leave_economy.sql"),
     include_str!("../../migrations/0003_stable_ids.sql"),
+    include_str!("../../migrations/0004_replica.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -22,6 +22,7 @@ mod indicators;
 mod locks;
 mod measurements;
 mod migrate;
+mod replica;
 mod rows;
 mod settings;
 mod sickleave;
@@ -59,6 +60,10 @@ pub fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 pub use migrate::SUPPORTED_VERSION;
+pub use replica::{
+    Deletion, OutboxConflict, OutboxCounts, OutboxOp, Pull, PullSummary, PushAnswer, PushTally,
+    ReplicaInfo, Theirs,
+};
 
 /// An open database.
 pub struct Store {
@@ -549,6 +554,65 @@ impl Store {
                 },
             )
         })
+    }
+
+    /// The server this database is a replica of; `None` for a single-user file.
+    pub fn replica(&self) -> Result<Option<ReplicaInfo>> {
+        replica::info(&self.conn)
+    }
+
+    /// Makes this (new, empty) database a replica of `info.server_url`.
+    pub fn make_replica(&mut self, info: &ReplicaInfo) -> Result<()> {
+        replica::make(&self.conn, info)
+    }
+
+    /// Records the replica's user as the server last described her.
+    pub fn set_replica_user(&mut self, role: &str, units: &[String]) -> Result<()> {
+        replica::set_user(&self.conn, role, units)
+    }
+
+    /// Records a failed attempt to reach the server, at `at` (RFC 3339).
+    pub fn note_sync_failure(&mut self, at: &str, error: &str) -> Result<()> {
+        replica::note_failure(&self.conn, at, error)
+    }
+
+    /// Applies a pull answer in one transaction (sharing.md §3): a replica is always a
+    /// consistent state of the server at some moment.
+    pub fn apply_pull(&mut self, pull: &Pull, at: &str) -> Result<PullSummary> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let summary = replica::apply_pull(&tx, pull, at)?;
+        db::finish_write(tx, false)?;
+        Ok(summary)
+    }
+
+    /// The outbox's next operations to push (oldest first), marked as sent.
+    pub fn outbox_to_send(&mut self, limit: usize) -> Result<Vec<OutboxOp>> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let ops = replica::to_send(&tx, limit)?;
+        tx.commit()?;
+        Ok(ops)
+    }
+
+    /// Records the server's answers to pushed operations.
+    pub fn record_push(&mut self, answers: &[PushAnswer]) -> Result<PushTally> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let tally = replica::record_push(&tx, answers)?;
+        tx.commit()?;
+        Ok(tally)
+    }
+
+    pub fn outbox_counts(&self) -> Result<OutboxCounts> {
+        replica::counts(&self.conn)
+    }
+
+    /// The whole database as `malkart publish` sends it to an empty server.
+    pub fn publish_snapshot(&self) -> Result<serde_json::Value> {
+        replica::snapshot(&self.conn)
+    }
+
+    /// The operations the server answered with a conflict or a refusal.
+    pub fn outbox_conflicts(&self) -> Result<Vec<OutboxConflict>> {
+        replica::conflicts(&self.conn)
     }
 
     /// A number that changes whenever anything in the database changes; caches compare it.

@@ -1,0 +1,1228 @@
+//! The desktop replica of a shared municipality (sharing.md §3–4, docs/sharing-design.md
+//! §7). A replica is an ordinary Målkart database with one row in `replica`; the engine and
+//! every view read it unchanged. This module owns what makes it a replica:
+//!
+//! - **the outbox**: triggers (migration 0004) record every row a local write changes in
+//!   `row_changes`; `collect`, run by every write transaction just before it commits, turns
+//!   them into one `outbox` operation per changed cell, with the cell's base version (from
+//!   `row_versions`) and base value. A cell already waiting unsent is updated in place (its
+//!   base stays the one the user edited from).
+//! - **push answers**: `record_push` — applied: the cell's version is stored and the
+//!   operation removed; a conflict or a refusal (`låst`, `ingen tilgang`, `ugyldig`): the
+//!   operation is kept with theirs and the reason (issue 14 shows and resolves them).
+//! - **pull**: `apply_pull` writes the server's rows in one transaction with the triggers
+//!   off; a cell with an unsent or conflicting operation keeps the local value.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use ts_rs::TS;
+
+use crate::error::{Error, Result};
+use crate::period::{Month, Period};
+
+/// What the replica knows of its server; `None` for a single-user file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ReplicaInfo {
+    pub server_url: String,
+    pub user_name: String,
+    pub role: String,
+    /// The unit codes the user was given (her subtrees); empty for `økonom` and
+    /// `administrator`, who read everything.
+    pub units: Vec<String>,
+    /// The change feed's watermark after the last pull; `None` before the first.
+    pub watermark: Option<String>,
+    pub scope: Option<String>,
+    /// The last pull that reached the server (RFC 3339).
+    pub last_sync_at: Option<String>,
+    pub last_attempt_at: Option<String>,
+    /// Why the last attempt failed; `None` when it did not.
+    pub last_error: Option<String>,
+}
+
+/// How many operations wait in the outbox.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct OutboxCounts {
+    /// Not yet answered by the server (never sent, or sent and the answer lost).
+    pub pending: u64,
+    /// Answered with a conflict or a refusal; kept until resolved.
+    pub conflicts: u64,
+}
+
+/// One operation as push sends it (design §6).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutboxOp {
+    pub op_id: String,
+    pub batch: String,
+    pub entity: String,
+    pub key: Value,
+    pub field: String,
+    pub base_version: Option<i64>,
+    pub base_value: Value,
+    pub new_value: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolves: Option<String>,
+}
+
+/// A kept conflict or refusal, as the CLI lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct OutboxConflict {
+    pub op_id: String,
+    pub batch_label: String,
+    pub entity: String,
+    /// The key as push names it, as JSON text.
+    pub key: String,
+    pub field: String,
+    /// `conflict`, `låst`, `ingen tilgang` or `ugyldig`.
+    pub kind: String,
+    pub mine: Option<String>,
+    pub theirs: Option<String>,
+    pub their_by: Option<String>,
+    pub their_at: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// The server's answer to one operation.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct PushAnswer {
+    pub op_id: String,
+    pub status: String,
+    #[serde(default)]
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub theirs: Option<Theirs>,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Theirs {
+    #[serde(default)]
+    pub value: Value,
+    #[serde(default)]
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub by: Option<String>,
+    #[serde(default)]
+    pub at: Option<String>,
+}
+
+/// How a push went, counted from the answers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PushTally {
+    pub applied: u64,
+    pub conflicts: u64,
+    pub refused: u64,
+}
+
+/// One pull answer (design §6): rows by table, each with the table's own column names plus
+/// `version` and `cell_versions`; and tombstones.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct Pull {
+    pub watermark: String,
+    #[serde(default)]
+    pub scope: Option<String>,
+    #[serde(default)]
+    pub reset: bool,
+    #[serde(default)]
+    pub changes: BTreeMap<String, Vec<Map<String, Value>>>,
+    #[serde(default)]
+    pub deletions: Vec<Deletion>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Deletion {
+    pub entity: String,
+    pub key: Map<String, Value>,
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// A replicated table: its primary key, the columns a pull writes, the cells push takes.
+struct Table {
+    name: &'static str,
+    key: &'static [&'static str],
+    columns: &'static [&'static str],
+    cells: &'static [&'static str],
+}
+
+/// In the order a pull writes them (parents before the rows that name them).
+#[rustfmt::skip]
+const TABLES: &[Table] = &[
+    Table { name: "perspectives", key: &["key"], columns: &["key", "name", "sort"], cells: &[] },
+    Table { name: "units", key: &["code"], columns: &["code", "name", "parent", "level", "sort"],
+            cells: &["name", "parent", "level"] },
+    Table { name: "indicators", key: &["code"],
+            columns: &["code", "name", "perspective", "goal", "description", "source", "responsible",
+                       "unit_label", "decimals", "direction", "frequency", "aggregation",
+                       "unit_rollup", "factor", "builtin"],
+            cells: &["name", "perspective", "goal", "description", "source", "responsible",
+                     "unit_label", "decimals", "direction", "frequency", "aggregation",
+                     "unit_rollup", "factor"] },
+    Table { name: "targets", key: &["indicator", "unit", "year"],
+            columns: &["indicator", "unit", "year", "target", "red_limit"],
+            cells: &["target", "red_limit"] },
+    Table { name: "measurements", key: &["indicator", "span_first", "unit"],
+            columns: &["indicator", "span_first", "unit", "span_last", "value", "numerator", "denominator"],
+            cells: &["value", "numerator", "denominator"] },
+    Table { name: "sick_leave", key: &["month", "unit"],
+            columns: &["unit", "month", "contracted_days", "self_certified", "doctor_certified",
+                       "employees", "days_1_3", "days_4_16", "days_17_56", "days_over_56"],
+            cells: &["contracted_days", "self_certified", "doctor_certified", "employees",
+                     "days_1_3", "days_4_16", "days_17_56", "days_over_56"] },
+    Table { name: "economy", key: &["month", "unit"],
+            columns: &["unit", "month", "budget", "actual", "forecast"],
+            cells: &["budget", "actual", "forecast"] },
+    Table { name: "comments", key: &["uid"],
+            columns: &["uid", "indicator", "unit", "period", "author", "text", "created_at", "updated_at"],
+            cells: &["text"] },
+    Table { name: "locked_months", key: &["month"], columns: &["month", "locked_by", "locked_at"],
+            cells: &["locked"] },
+    Table { name: "settings", key: &["key"], columns: &["key", "value"], cells: &["value"] },
+];
+
+fn table(name: &str) -> Option<&'static Table> {
+    TABLES.iter().find(|t| t.name == name)
+}
+
+/// The outbox states that keep a cell's local value over a pulled one.
+const UNSETTLED: &str = "('pending', 'sent', 'conflict')";
+
+pub fn info(conn: &Connection) -> Result<Option<ReplicaInfo>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT server_url, user_name, role, units, watermark, scope, last_sync_at,
+                    last_attempt_at, last_error
+             FROM replica WHERE id = 1",
+        )?
+        .query_row([], |r| {
+            let units: String = r.get(3)?;
+            Ok(ReplicaInfo {
+                server_url: r.get(0)?,
+                user_name: r.get(1)?,
+                role: r.get(2)?,
+                units: serde_json::from_str(&units).unwrap_or_default(),
+                watermark: r.get(4)?,
+                scope: r.get(5)?,
+                last_sync_at: r.get(6)?,
+                last_attempt_at: r.get(7)?,
+                last_error: r.get(8)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Makes the (new, empty) database a replica of `info.server_url`.
+pub fn make(conn: &Connection, info: &ReplicaInfo) -> Result<()> {
+    if info_exists(conn)? {
+        return Err(Error::Invalid(
+            "databasen er allerede en kopi av en server; koble til på nytt i en ny fil".into(),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO replica (id, server_url, user_name, role, units, watermark, scope)
+         VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            info.server_url,
+            info.user_name,
+            info.role,
+            json!(info.units).to_string(),
+            info.watermark,
+            info.scope
+        ],
+    )?;
+    Ok(())
+}
+
+fn info_exists(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM replica WHERE id = 1)")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Updates who the replica's user is (after a login: the role or units may have changed).
+pub fn set_user(conn: &Connection, role: &str, units: &[String]) -> Result<()> {
+    conn.execute(
+        "UPDATE replica SET role = ?1, units = ?2 WHERE id = 1",
+        params![role, json!(units).to_string()],
+    )?;
+    Ok(())
+}
+
+/// Records a failed attempt to reach the server (the app shows «Frakoblet»).
+pub fn note_failure(conn: &Connection, at: &str, error: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE replica SET last_attempt_at = ?1, last_error = ?2 WHERE id = 1",
+        params![at, error],
+    )?;
+    Ok(())
+}
+
+/// Turns the row changes of the transaction being written into outbox operations, one
+/// per changed cell. Called by every write transaction just before it commits.
+pub fn collect(conn: &Connection) -> Result<()> {
+    let changes: Vec<(String, Option<String>, Option<String>)> = conn
+        .prepare_cached("SELECT entity, old, new FROM row_changes ORDER BY id")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let label: String = conn
+        .prepare_cached(
+            "SELECT source FROM audit_batches WHERE id = (SELECT MAX(batch) FROM audit)",
+        )?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or_else(|| "endring".into());
+    let batch = super::new_uid();
+    let now = super::db::now();
+    for (entity, old, new) in &changes {
+        let Some(table) = table(entity) else {
+            continue;
+        };
+        let old = parse_row(old.as_deref())?;
+        let new = parse_row(new.as_deref())?;
+        let Some(row) = new.as_ref().or(old.as_ref()) else {
+            continue;
+        };
+        let row_key = row_key(table, row);
+        let key = push_key(table, row);
+        for field in table.cells {
+            let (before, after) = if table.name == "locked_months" {
+                (json!(old.is_some()), json!(new.is_some()))
+            } else {
+                (cell(old.as_ref(), field), cell(new.as_ref(), field))
+            };
+            if before == after {
+                continue;
+            }
+            record_op(
+                conn,
+                Op {
+                    batch: &batch,
+                    label: &label,
+                    table,
+                    key: &key,
+                    row_key: &row_key,
+                    field,
+                    before: &before,
+                    after: &after,
+                    now: &now,
+                },
+            )?;
+        }
+    }
+    conn.prepare_cached("DELETE FROM row_changes")?
+        .execute([])?;
+    Ok(())
+}
+
+struct Op<'a> {
+    batch: &'a str,
+    label: &'a str,
+    table: &'a Table,
+    key: &'a Value,
+    row_key: &'a str,
+    field: &'a str,
+    before: &'a Value,
+    after: &'a Value,
+    now: &'a str,
+}
+
+fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
+    let new_value = json_text(op.after);
+    // A cell already waiting unsent takes the newer value and keeps its base.
+    let updated = conn
+        .prepare_cached(
+            "UPDATE outbox SET new_value = ?4
+             WHERE entity = ?1 AND row_key = ?2 AND field = ?3 AND state = 'pending'",
+        )?
+        .execute(params![op.table.name, op.row_key, op.field, new_value])?;
+    if updated > 0 {
+        return Ok(());
+    }
+    // The base: the version of the cell on the server, as the last pull or push left it;
+    // an operation still waiting on the same cell is the newer base (its answer moves
+    // this one's base on when it comes, see `record_push`).
+    let base_version: Option<i64> = conn
+        .prepare_cached(
+            "SELECT json_extract(cells, '$.' || ?3) FROM row_versions
+             WHERE entity = ?1 AND key = ?2",
+        )?
+        .query_row(params![op.table.name, op.row_key, op.field], |r| r.get(0))
+        .optional()?
+        .flatten();
+    conn.prepare_cached(
+        "INSERT INTO outbox (op_id, batch, batch_label, entity, key, row_key, field,
+                             base_version, base_value, new_value, created_at, state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending')",
+    )?
+    .execute(params![
+        super::new_uid(),
+        op.batch,
+        op.label,
+        op.table.name,
+        op.key.to_string(),
+        op.row_key,
+        op.field,
+        base_version,
+        json_text(op.before),
+        new_value,
+        op.now,
+    ])?;
+    Ok(())
+}
+
+/// A JSON value as stored in the outbox: SQL NULL for JSON null.
+fn json_text(v: &Value) -> Option<String> {
+    (!v.is_null()).then(|| v.to_string())
+}
+
+fn parse_row(text: Option<&str>) -> Result<Option<Map<String, Value>>> {
+    text.map(|t| {
+        serde_json::from_str::<Map<String, Value>>(t)
+            .map_err(|e| Error::Corrupt(format!("en radendring i kopien kan ikke leses: {e}")))
+    })
+    .transpose()
+}
+
+fn cell(row: Option<&Map<String, Value>>, field: &str) -> Value {
+    row.and_then(|r| r.get(field))
+        .cloned()
+        .unwrap_or(Value::Null)
+}
+
+/// The local primary key as a JSON array (`["SF",24315,"3100"]`): `row_versions.key`.
+fn row_key(table: &Table, row: &Map<String, Value>) -> String {
+    Value::Array(table.key.iter().map(|k| cell(Some(row), k)).collect()).to_string()
+}
+
+/// The key object push takes (design §6): months and periods as text.
+fn push_key(table: &Table, row: &Map<String, Value>) -> Value {
+    let text = |k: &str| cell(Some(row), k);
+    let month = |k: &str| {
+        row.get(k)
+            .and_then(Value::as_i64)
+            .and_then(|i| i32::try_from(i).ok())
+            .map(|i| Month::from_index(i).id())
+    };
+    match table.name {
+        "measurements" => {
+            let first = month("span_first");
+            let period = row
+                .get("span_first")
+                .and_then(Value::as_i64)
+                .zip(row.get("span_last").and_then(Value::as_i64))
+                .and_then(|(a, b)| {
+                    span_period(
+                        Month::from_index(i32::try_from(a).ok()?),
+                        Month::from_index(i32::try_from(b).ok()?),
+                    )
+                })
+                .map(|p| p.to_string())
+                .or(first);
+            json!({ "indicator": text("indicator"), "unit": text("unit"), "period": period })
+        }
+        "sick_leave" | "economy" => json!({ "unit": text("unit"), "month": month("month") }),
+        "targets" => {
+            json!({ "indicator": text("indicator"), "unit": text("unit"), "year": text("year") })
+        }
+        "comments" => json!({
+            "uid": text("uid"), "indicator": text("indicator"), "unit": text("unit"),
+            "period": text("period"),
+        }),
+        "locked_months" => json!({ "month": month("month") }),
+        "settings" => json!({ "key": text("key") }),
+        _ => json!({ "code": text("code") }),
+    }
+}
+
+/// A stored span as the period it is (`2026-03`, `2026-K1`, `2026`), as push names it.
+fn span_period(first: Month, last: Month) -> Option<Period> {
+    let len = last.index() - first.index() + 1;
+    let number = (first.month() - 1) / len.max(1) as u32 + 1;
+    let aligned = (first.month() - 1) % len.max(1) as u32 == 0;
+    match len {
+        1 => Some(Period::month(first)),
+        3 if aligned => Period::quarter(first.year(), number),
+        4 if aligned => Period::tertial(first.year(), number),
+        6 if aligned => Period::half(first.year(), number),
+        12 if aligned => Period::year(first.year()),
+        _ => Period::range(first, last),
+    }
+}
+
+/// The operations to push, oldest first, at most `limit`; each is marked `sent`.
+pub fn to_send(conn: &Connection, limit: usize) -> Result<Vec<OutboxOp>> {
+    let ops: Vec<OutboxOp> = conn
+        .prepare_cached(
+            "SELECT op_id, batch, entity, key, field, base_version, base_value, new_value,
+                    resolves
+             FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq LIMIT ?1",
+        )?
+        .query_map([limit as i64], |r| {
+            let key: String = r.get(3)?;
+            let base: Option<String> = r.get(6)?;
+            let new: Option<String> = r.get(7)?;
+            Ok(OutboxOp {
+                op_id: r.get(0)?,
+                batch: r.get(1)?,
+                entity: r.get(2)?,
+                key: serde_json::from_str(&key).unwrap_or(Value::Null),
+                field: r.get(4)?,
+                base_version: r.get(5)?,
+                base_value: base
+                    .and_then(|b| serde_json::from_str(&b).ok())
+                    .unwrap_or(Value::Null),
+                new_value: new
+                    .and_then(|n| serde_json::from_str(&n).ok())
+                    .unwrap_or(Value::Null),
+                resolves: r.get(8)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut mark = conn.prepare_cached(
+        "UPDATE outbox SET state = 'sent' WHERE op_id = ?1 AND state = 'pending'",
+    )?;
+    for op in &ops {
+        mark.execute([&op.op_id])?;
+    }
+    Ok(ops)
+}
+
+/// Records the server's answers: an applied operation's cell gets its new version and the
+/// operation goes; a conflict or refusal is kept with theirs and the reason.
+pub fn record_push(conn: &Connection, answers: &[PushAnswer]) -> Result<PushTally> {
+    let mut tally = PushTally::default();
+    for answer in answers {
+        let Some((seq, entity, row_key, field, new_value)) = conn
+            .prepare_cached(
+                "SELECT seq, entity, row_key, field, new_value FROM outbox
+                 WHERE op_id = ?1 AND state IN ('pending', 'sent')",
+            )?
+            .query_row([&answer.op_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .optional()?
+        else {
+            continue;
+        };
+        match (answer.status.as_str(), answer.version) {
+            ("applied", Some(version)) => {
+                tally.applied += 1;
+                conn.prepare_cached(
+                    "INSERT INTO row_versions (entity, key, version, cells)
+                     VALUES (?1, ?2, ?3, json_object(?4, ?3))
+                     ON CONFLICT (entity, key) DO UPDATE SET
+                         version = max(version, excluded.version),
+                         cells = json_set(cells, '$.' || ?4, ?3)",
+                )?
+                .execute(params![entity, row_key, version, field])?;
+                // Later edits of the same cell were made on top of this one.
+                conn.prepare_cached(
+                    "UPDATE outbox SET base_version = ?4, base_value = ?5
+                     WHERE entity = ?1 AND row_key = ?2 AND field = ?3 AND seq > ?6
+                       AND state = 'pending'",
+                )?
+                .execute(params![entity, row_key, field, version, new_value, seq])?;
+                conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+                    .execute([seq])?;
+            }
+            (status, _) => {
+                let kind = match status {
+                    "conflict" => {
+                        tally.conflicts += 1;
+                        "conflict"
+                    }
+                    "låst" | "ingen tilgang" | "ugyldig" => {
+                        tally.refused += 1;
+                        status
+                    }
+                    other => {
+                        return Err(Error::Invalid(format!(
+                            "serveren svarte «{other}» på en endring; den venter og sendes igjen"
+                        )))
+                    }
+                };
+                let theirs = answer.theirs.clone().unwrap_or_default();
+                conn.prepare_cached(
+                    "UPDATE outbox SET state = 'conflict', kind = ?2, their_value = ?3,
+                            their_version = ?4, their_by = ?5, their_at = ?6, reason = ?7
+                     WHERE seq = ?1",
+                )?
+                .execute(params![
+                    seq,
+                    kind,
+                    json_text(&theirs.value),
+                    theirs.version,
+                    theirs.by,
+                    theirs.at,
+                    answer.reason,
+                ])?;
+            }
+        }
+    }
+    Ok(tally)
+}
+
+pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*) FILTER (WHERE state IN ('pending', 'sent')),
+                    COUNT(*) FILTER (WHERE state = 'conflict')
+             FROM outbox",
+        )?
+        .query_row([], |r| {
+            Ok(OutboxCounts {
+                pending: r.get::<_, i64>(0)? as u64,
+                conflicts: r.get::<_, i64>(1)? as u64,
+            })
+        })?)
+}
+
+pub fn conflicts(conn: &Connection) -> Result<Vec<OutboxConflict>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT op_id, batch_label, entity, key, field, kind, new_value, their_value,
+                    their_by, their_at, reason
+             FROM outbox WHERE state = 'conflict' ORDER BY seq",
+        )?
+        .query_map([], |r| {
+            Ok(OutboxConflict {
+                op_id: r.get(0)?,
+                batch_label: r.get(1)?,
+                entity: r.get(2)?,
+                key: r.get(3)?,
+                field: r.get(4)?,
+                kind: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                mine: r.get(6)?,
+                theirs: r.get(7)?,
+                their_by: r.get(8)?,
+                their_at: r.get(9)?,
+                reason: r.get(10)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// What a pull changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PullSummary {
+    /// Rows written or removed.
+    pub rows: u64,
+    /// Pulled cells left as they are locally because an edit of them waits in the outbox.
+    pub kept_local: u64,
+}
+
+/// Applies one pull answer (the caller holds the write transaction and commits it).
+pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummary> {
+    conn.execute("UPDATE replica SET applying = 1 WHERE id = 1", [])?;
+    let guarded = guarded(conn)?;
+    let mut summary = PullSummary::default();
+    if pull.reset {
+        clear(conn, &guarded)?;
+    }
+    let mut pulled_keys: HashMap<&str, HashSet<String>> = HashMap::new();
+    for table in TABLES {
+        let Some(rows) = pull.changes.get(table.name) else {
+            continue;
+        };
+        let keys = pulled_keys.entry(table.name).or_default();
+        for row in rows {
+            let key = row_key(table, row);
+            let mut row = std::borrow::Cow::Borrowed(row);
+            if let Some(fields) = guarded.get(&(table.name, key.clone())) {
+                // Keep the local value of every cell an unsent edit is waiting on.
+                let Some(local) = local_row(conn, table, &key)? else {
+                    summary.kept_local += fields.len() as u64;
+                    store_versions(conn, table, &key, &row)?;
+                    keys.insert(key);
+                    continue;
+                };
+                let mut merged = row.into_owned();
+                for f in fields {
+                    if let Some(v) = local.get(f) {
+                        merged.insert(f.clone(), v.clone());
+                    }
+                }
+                summary.kept_local += fields.len() as u64;
+                row = std::borrow::Cow::Owned(merged);
+            }
+            write_row(conn, table, &row)?;
+            store_versions(conn, table, &key, &row)?;
+            if pull.reset {
+                keys.insert(key);
+            }
+            summary.rows += 1;
+        }
+    }
+    if pull.reset {
+        // Units and indicators are kept while rows still named them; those the server no
+        // longer sends go now.
+        for name in ["units", "indicators"] {
+            let Some(table) = table(name) else { continue };
+            let keep = pulled_keys.remove(name).unwrap_or_default();
+            let codes: Vec<String> = conn
+                .prepare(&format!(
+                    "SELECT code FROM {name}{}",
+                    if name == "indicators" {
+                        " WHERE builtin = 0"
+                    } else {
+                        ""
+                    }
+                ))?
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            for code in codes {
+                let key = json!([code]).to_string();
+                if !keep.contains(&key) && !guarded.contains_key(&(table.name, key.clone())) {
+                    conn.execute(&format!("DELETE FROM {name} WHERE code = ?1"), [&code])?;
+                    summary.rows += 1;
+                }
+            }
+        }
+    }
+    for deletion in &pull.deletions {
+        let Some(table) = table(&deletion.entity) else {
+            continue;
+        };
+        let key = row_key(table, &deletion.key);
+        if guarded.contains_key(&(table.name, key.clone())) {
+            summary.kept_local += 1;
+            continue;
+        }
+        let (clause, values) = key_clause(table, &deletion.key);
+        summary.rows += conn.execute(
+            &format!("DELETE FROM {} WHERE {clause}", table.name),
+            params_from_iter(values),
+        )? as u64;
+        conn.prepare_cached("DELETE FROM row_versions WHERE entity = ?1 AND key = ?2")?
+            .execute(params![table.name, key])?;
+    }
+    conn.execute(
+        "UPDATE replica SET applying = 0, watermark = ?1,
+                scope = COALESCE(?2, scope), last_sync_at = ?3, last_attempt_at = ?3,
+                last_error = NULL
+         WHERE id = 1",
+        params![pull.watermark, pull.scope, at],
+    )?;
+    Ok(summary)
+}
+
+/// A whole single-user database as `POST /api/v1/publish` takes it: every replicated
+/// table's rows with their column names, and the audit history batch by batch.
+pub fn snapshot(conn: &Connection) -> Result<Value> {
+    let mut tables = Map::new();
+    for table in TABLES {
+        let cols: Vec<String> = table.columns.iter().map(|c| format!("'{c}', {c}")).collect();
+        let mut stmt = conn.prepare(&format!(
+            "SELECT json_object({}) FROM {}",
+            cols.join(", "),
+            table.name
+        ))?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .map(|text| -> Result<Value> {
+                let text = text?;
+                serde_json::from_str(&text)
+                    .map_err(|e| Error::Corrupt(format!("en rad i {} kan ikke leses: {e}", table.name)))
+            })
+            .collect::<Result<Vec<Value>>>()?;
+        tables.insert(table.name.to_string(), Value::Array(rows));
+    }
+    let mut batches: Vec<Value> = Vec::new();
+    let mut index: HashMap<i64, usize> = HashMap::new();
+    {
+        let mut stmt =
+            conn.prepare("SELECT id, uid, at, user, source FROM audit_batches ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                json!({ "uid": r.get::<_, Option<String>>(1)?, "at": r.get::<_, String>(2)?,
+                        "user": r.get::<_, String>(3)?, "source": r.get::<_, String>(4)?,
+                        "entries": [] }),
+            ))
+        })?;
+        for row in rows {
+            let (id, batch) = row?;
+            index.insert(id, batches.len());
+            batches.push(batch);
+        }
+    }
+    let mut stmt = conn.prepare(
+        "SELECT batch, entity, key, indicator, unit, period, old, new, reason FROM audit ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            json!({ "entity": r.get::<_, String>(1)?, "key": r.get::<_, Option<String>>(2)?,
+                    "indicator": r.get::<_, Option<String>>(3)?, "unit": r.get::<_, Option<String>>(4)?,
+                    "period": r.get::<_, Option<String>>(5)?, "old": r.get::<_, Option<String>>(6)?,
+                    "new": r.get::<_, Option<String>>(7)?, "reason": r.get::<_, Option<String>>(8)? }),
+        ))
+    })?;
+    for row in rows {
+        let (batch, entry) = row?;
+        if let Some(entries) = index
+            .get(&batch)
+            .and_then(|&i| batches.get_mut(i))
+            .and_then(|b| b.get_mut("entries"))
+            .and_then(Value::as_array_mut)
+        {
+            entries.push(entry);
+        }
+    }
+    Ok(json!({ "tables": tables, "audit": batches }))
+}
+
+/// The cells with unsettled operations, by (table, row key).
+fn guarded(conn: &Connection) -> Result<HashMap<(&'static str, String), Vec<String>>> {
+    let mut out: HashMap<(&'static str, String), Vec<String>> = HashMap::new();
+    let rows: Vec<(String, String, String)> = conn
+        .prepare(&format!(
+            "SELECT entity, row_key, field FROM outbox WHERE state IN {UNSETTLED}"
+        ))?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (entity, key, field) in rows {
+        if let Some(t) = table(&entity) {
+            // A lock's one cell is the row itself.
+            let field = if t.name == "locked_months" {
+                "month".into()
+            } else {
+                field
+            };
+            out.entry((t.name, key)).or_default().push(field);
+        }
+    }
+    Ok(out)
+}
+
+/// Before a reset pull: every row goes except those an unsent edit is waiting on (units
+/// and indicators are removed after, see `apply_pull`).
+fn clear(conn: &Connection, guarded: &HashMap<(&'static str, String), Vec<String>>) -> Result<()> {
+    for name in [
+        "comments",
+        "measurements",
+        "sick_leave",
+        "economy",
+        "targets",
+        "locked_months",
+    ] {
+        let Some(table) = table(name) else { continue };
+        let keep: Vec<&String> = guarded
+            .keys()
+            .filter(|(t, _)| *t == name)
+            .map(|(_, k)| k)
+            .collect();
+        if keep.is_empty() {
+            conn.execute(&format!("DELETE FROM {name}"), [])?;
+        } else {
+            let expr = format!("json_array({})", table.key.join(", "));
+            let placeholders = vec!["?"; keep.len()].join(", ");
+            conn.execute(
+                &format!("DELETE FROM {name} WHERE {expr} NOT IN ({placeholders})"),
+                params_from_iter(keep),
+            )?;
+        }
+    }
+    conn.execute("DELETE FROM row_versions", [])?;
+    Ok(())
+}
+
+fn local_row(conn: &Connection, table: &Table, key: &str) -> Result<Option<Map<String, Value>>> {
+    let cols: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| format!("'{c}', {c}"))
+        .collect();
+    let expr = format!("json_array({})", table.key.join(", "));
+    let text: Option<String> = conn
+        .prepare_cached(&format!(
+            "SELECT json_object({}) FROM {} WHERE {expr} = ?1",
+            cols.join(", "),
+            table.name
+        ))?
+        .query_row([key], |r| r.get(0))
+        .optional()?;
+    parse_row(text.as_deref())
+}
+
+fn store_versions(
+    conn: &Connection,
+    table: &Table,
+    key: &str,
+    row: &Map<String, Value>,
+) -> Result<()> {
+    let version = row.get("version").and_then(Value::as_i64).unwrap_or(0);
+    let cells = row
+        .get("cell_versions")
+        .filter(|v| v.is_object())
+        .map(Value::to_string)
+        .unwrap_or_else(|| "{}".into());
+    conn.prepare_cached(
+        "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, cells = excluded.cells",
+    )?
+    .execute(params![table.name, key, version, cells])?;
+    Ok(())
+}
+
+fn to_sql(v: Option<&Value>) -> Sql {
+    match v {
+        None | Some(Value::Null) => Sql::Null,
+        Some(Value::Bool(b)) => Sql::Integer(i64::from(*b)),
+        Some(Value::Number(n)) => match n.as_i64() {
+            Some(i) => Sql::Integer(i),
+            None => Sql::Real(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Some(Value::String(s)) => Sql::Text(s.clone()),
+        Some(other) => Sql::Text(other.to_string()),
+    }
+}
+
+/// `k1 IS ?1 AND k2 IS ?2 …` and the key's values from `row`.
+fn key_clause(table: &Table, row: &Map<String, Value>) -> (String, Vec<Sql>) {
+    let clause = table
+        .key
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{k} IS ?{}", i + 1))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    (
+        clause,
+        table.key.iter().map(|k| to_sql(row.get(*k))).collect(),
+    )
+}
+
+fn write_row(conn: &Connection, table: &Table, row: &Map<String, Value>) -> Result<()> {
+    let values: Vec<Sql> = table.columns.iter().map(|c| to_sql(row.get(*c))).collect();
+    let placeholders = (1..=values.len())
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if table.name == "targets" {
+        // Two partial unique keys (with and without a unit): replaced by key.
+        let (clause, key) = key_clause(table, row);
+        conn.prepare_cached(&format!("DELETE FROM targets WHERE {clause}"))?
+            .execute(params_from_iter(key))?;
+        conn.prepare_cached(&format!(
+            "INSERT INTO targets ({}) VALUES ({placeholders})",
+            table.columns.join(", ")
+        ))?
+        .execute(params_from_iter(values))?;
+        return Ok(());
+    }
+    let updates = table
+        .columns
+        .iter()
+        .filter(|c| !table.key.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    conn.prepare_cached(&format!(
+        "INSERT INTO {} ({}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {updates}",
+        table.name,
+        table.columns.join(", "),
+        table.key.join(", ")
+    ))?
+    .execute(params_from_iter(values))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::changes::ChangeSet;
+    use crate::model::{Figure, Measurement};
+    use crate::storage::Store;
+
+    fn row(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    /// A first pull: one unit, one monthly indicator, one measurement at version 7.
+    fn first_pull() -> Pull {
+        let mut changes = BTreeMap::new();
+        changes.insert(
+            "units".into(),
+            vec![row(
+                json!({"code": "3100", "name": "Sjøvik sykehjem", "parent": null,
+                "level": "enhet", "sort": 1, "version": 3, "cell_versions": {"name": 3}}),
+            )],
+        );
+        changes.insert(
+            "indicators".into(),
+            vec![row(
+                json!({"code": "BRUK", "name": "Brukertilfredshet", "perspective": "brukere",
+                "goal": null, "description": "", "source": "", "responsible": "", "unit_label": "%",
+                "decimals": 1, "direction": "høy", "frequency": "måned", "aggregation": "snitt",
+                "unit_rollup": "snitt", "factor": 1.0, "builtin": false, "version": 4,
+                "cell_versions": {"name": 4}}),
+            )],
+        );
+        changes.insert(
+            "measurements".into(),
+            vec![row(json!({"indicator": "BRUK", "span_first": Month::new(2026, 3).unwrap().index(),
+                "unit": "3100", "span_last": Month::new(2026, 3).unwrap().index(), "value": 80.0,
+                "numerator": null, "denominator": null, "version": 7, "cell_versions": {"value": 7}}))],
+        );
+        Pull {
+            watermark: "100".into(),
+            scope: Some("s1".into()),
+            reset: true,
+            changes,
+            deletions: vec![],
+        }
+    }
+
+    fn replica() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .make_replica(&ReplicaInfo {
+                server_url: "http://127.0.0.1:1".into(),
+                user_name: "leder".into(),
+                role: "enhetsleder".into(),
+                units: vec!["3100".into()],
+                ..ReplicaInfo::default()
+            })
+            .unwrap();
+        store
+            .apply_pull(&first_pull(), "2026-03-14T09:30:00+01:00")
+            .unwrap();
+        store
+    }
+
+    fn set_bruk(store: &mut Store, value: f64) {
+        let m = Measurement {
+            indicator: "BRUK".into(),
+            unit: "3100".into(),
+            span: Period::parse("2026-03").unwrap(),
+            figure: Figure::Value { value },
+        };
+        store
+            .apply(&ChangeSet::Measurements(vec![m]), "manuell", false)
+            .unwrap();
+    }
+
+    fn value(store: &Store) -> f64 {
+        store
+            .conn
+            .query_row(
+                "SELECT value FROM measurements WHERE indicator = 'BRUK'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn a_span_is_named_as_its_period() {
+        let m = |y, n| Month::new(y, n).unwrap();
+        let name = |a, b| span_period(a, b).unwrap().to_string();
+        assert_eq!(name(m(2026, 3), m(2026, 3)), "2026-03");
+        assert_eq!(name(m(2026, 4), m(2026, 6)), "2026-K2");
+        assert_eq!(name(m(2026, 5), m(2026, 8)), "2026-T2");
+        assert_eq!(name(m(2026, 7), m(2026, 12)), "2026-H2");
+        assert_eq!(name(m(2026, 1), m(2026, 12)), "2026");
+    }
+
+    #[test]
+    fn a_single_user_file_writes_no_outbox() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.lock_month(Month::new(2026, 1).unwrap()).unwrap();
+        assert_eq!(store.replica().unwrap(), None);
+        assert_eq!(store.outbox_counts().unwrap(), OutboxCounts::default());
+        let changes: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM row_changes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(changes, 0);
+    }
+
+    #[test]
+    fn a_pull_fills_the_replica_without_writing_the_outbox() {
+        let store = replica();
+        assert_eq!(value(&store), 80.0);
+        let info = store.replica().unwrap().unwrap();
+        assert_eq!(info.watermark.as_deref(), Some("100"));
+        assert_eq!(
+            info.last_sync_at.as_deref(),
+            Some("2026-03-14T09:30:00+01:00")
+        );
+        assert_eq!(store.outbox_counts().unwrap(), OutboxCounts::default());
+    }
+
+    #[test]
+    fn an_edit_is_one_operation_per_cell_with_its_base_and_an_unsent_one_is_updated_in_place() {
+        let mut store = replica();
+        set_bruk(&mut store, 85.5);
+        set_bruk(&mut store, 86.0);
+        let ops = store.outbox_to_send(100).unwrap();
+        assert_eq!(ops.len(), 1, "{ops:?}");
+        let op = &ops[0];
+        assert_eq!(op.entity, "measurements");
+        assert_eq!(
+            op.key,
+            json!({"indicator": "BRUK", "unit": "3100", "period": "2026-03"})
+        );
+        assert_eq!(op.field, "value");
+        // The base is the pulled cell (version 7, 80.0), not the first edit.
+        assert_eq!(op.base_version, Some(7));
+        assert_eq!(op.base_value, json!(80.0));
+        assert_eq!(op.new_value, json!(86.0));
+
+        // Sent and not yet answered: a new edit is a new operation on the same base …
+        set_bruk(&mut store, 90.0);
+        assert_eq!(store.outbox_counts().unwrap().pending, 2);
+        // … moved on to the first one's version when that is applied.
+        let tally = store
+            .record_push(&[PushAnswer {
+                op_id: op.op_id.clone(),
+                status: "applied".into(),
+                version: Some(12),
+                theirs: None,
+                reason: None,
+            }])
+            .unwrap();
+        assert_eq!(tally.applied, 1);
+        let next = store.outbox_to_send(100).unwrap();
+        assert_eq!(next.len(), 1);
+        assert_eq!(next[0].base_version, Some(12));
+        assert_eq!(next[0].base_value, json!(86.0));
+        assert_eq!(next[0].new_value, json!(90.0));
+    }
+
+    #[test]
+    fn a_pull_keeps_a_cell_an_unsent_edit_waits_on_and_a_conflict_is_kept_with_theirs() {
+        let mut store = replica();
+        set_bruk(&mut store, 85.5);
+        // Someone else wrote 70 (version 9); the pull must not overwrite the local 85.5.
+        let mut pull = first_pull();
+        pull.reset = false;
+        pull.watermark = "120".into();
+        pull.changes.retain(|t, _| t == "measurements");
+        let m = &mut pull.changes.get_mut("measurements").unwrap()[0];
+        m.insert("value".into(), json!(70.0));
+        m.insert("version".into(), json!(9));
+        m.insert("cell_versions".into(), json!({"value": 9}));
+        let summary = store
+            .apply_pull(&pull, "2026-03-14T10:00:00+01:00")
+            .unwrap();
+        assert_eq!(summary.kept_local, 1);
+        assert_eq!(value(&store), 85.5);
+
+        let op = store.outbox_to_send(10).unwrap().remove(0);
+        assert_eq!(op.base_version, Some(7));
+        let tally = store
+            .record_push(&[PushAnswer {
+                op_id: op.op_id.clone(),
+                status: "conflict".into(),
+                version: None,
+                theirs: Some(Theirs {
+                    value: json!(70.0),
+                    version: Some(9),
+                    by: Some("okonom".into()),
+                    at: Some("2026-03-14T09:45:00+01:00".into()),
+                }),
+                reason: None,
+            }])
+            .unwrap();
+        assert_eq!(tally.conflicts, 1);
+        assert_eq!(
+            store.outbox_counts().unwrap(),
+            OutboxCounts {
+                pending: 0,
+                conflicts: 1
+            }
+        );
+        let c = &store.outbox_conflicts().unwrap()[0];
+        assert_eq!(
+            (c.mine.as_deref(), c.theirs.as_deref()),
+            (Some("85.5"), Some("70.0"))
+        );
+        assert_eq!(c.their_by.as_deref(), Some("okonom"));
+        // Still kept over a later pull: the conflict waits for the user (issue 14).
+        store
+            .apply_pull(&pull, "2026-03-14T10:01:00+01:00")
+            .unwrap();
+        assert_eq!(value(&store), 85.5);
+    }
+
+    #[test]
+    fn locks_comments_and_deletions_travel_as_cells() {
+        let mut store = replica();
+        let march = Month::new(2026, 3).unwrap();
+        store.lock_month(march).unwrap();
+        let period = Period::parse("2026-03").unwrap();
+        store
+            .add_comment("BRUK", "3100", &period, "Bedre enn ventet")
+            .unwrap();
+        let ops = store.outbox_to_send(10).unwrap();
+        let fields: Vec<(&str, &str, &Value)> = ops
+            .iter()
+            .map(|o| (o.entity.as_str(), o.field.as_str(), &o.new_value))
+            .collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("locked_months", "locked", &json!(true)),
+                ("comments", "text", &json!("Bedre enn ventet")),
+            ]
+        );
+        assert_eq!(ops[0].key, json!({"month": "2026-03"}));
+        assert_eq!(ops[1].key["unit"], json!("3100"));
+        assert_eq!(ops[1].key["period"], json!("2026-03"));
+
+        // A tombstone removes the row and its versions.
+        let pull = Pull {
+            watermark: "130".into(),
+            deletions: vec![Deletion {
+                entity: "measurements".into(),
+                key: row(json!({"indicator": "BRUK", "span_first": march.index(), "unit": "3100"})),
+                version: Some(20),
+            }],
+            ..Pull::default()
+        };
+        let summary = store
+            .apply_pull(&pull, "2026-03-14T11:00:00+01:00")
+            .unwrap();
+        assert_eq!(summary.rows, 1);
+        let left: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM measurements", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn a_reset_pull_replaces_what_the_replica_had() {
+        let mut store = replica();
+        let mut pull = first_pull();
+        pull.changes.insert("measurements".into(), vec![]);
+        pull.changes.insert("units".into(), vec![]);
+        store
+            .apply_pull(&pull, "2026-03-15T09:00:00+01:00")
+            .unwrap();
+        let units: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM units", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(units, 0);
+        assert_eq!(store.outbox_counts().unwrap(), OutboxCounts::default());
+    }
+}

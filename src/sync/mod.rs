@@ -1,0 +1,423 @@
+//! The desktop side of a shared municipality (sharing.md §1–5): a replica per server,
+//! `servers/<name>/replica.db` under the app's data folder, kept in step with the server.
+//!
+//! - `connect` logs in, makes a new replica and fills it with a first pull;
+//! - `sync` pushes the outbox (every local write since the last push, one operation per
+//!   cell, resent unchanged until answered) and then pulls every change after the
+//!   replica's watermark, applied in one local transaction;
+//! - `status` says, without the network, when the replica last reached its server;
+//! - `publish` moves a single-user database onto an empty server, after which that file is
+//!   a replica of it.
+//!
+//! The session token is kept in `servers/<name>/replica.db.token`, readable only by the user (mode
+//! 0600); the password is never stored (docs/security.md).
+
+mod http;
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::storage::{ReplicaInfo, Store};
+use serde::Serialize;
+use ts_rs::TS;
+
+pub use http::{Client, Me};
+
+/// Why a sync did not happen; every message a Norwegian sentence.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The server could not be reached or its answer was cut off: the replica is as it was.
+    #[error("Frakoblet: {0}")]
+    Offline(String),
+    /// The session is gone (expired, revoked, or never made on this machine).
+    #[error("Innloggingen gjelder ikke lenger ({0}); logg inn på nytt med «Koble til server» eller «malkart connect»")]
+    Unauthenticated(String),
+    #[error("{message}")]
+    Refused {
+        status: u16,
+        kind: String,
+        message: String,
+    },
+    #[error("{0}")]
+    Protocol(String),
+    #[error("{0}")]
+    NotReplica(String),
+    #[error(transparent)]
+    Core(#[from] crate::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// The server could not be reached: the app shows «Frakoblet» and tries again later.
+    pub fn is_offline(&self) -> bool {
+        matches!(self, Error::Offline(_))
+    }
+
+    fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// A server this desktop is connected to.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct ServerEntry {
+    /// The folder name: the host, and the port when one is given (`kommune.no_8443`).
+    pub name: String,
+    pub url: String,
+    pub user: String,
+    #[ts(type = "string")]
+    pub replica: PathBuf,
+}
+
+/// Where the replica stands, read from the file alone (no network).
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncStatus {
+    pub server_url: String,
+    pub user: String,
+    pub role: String,
+    /// The last time a pull reached the server (RFC 3339).
+    pub last_sync_at: Option<String>,
+    /// The last attempt failed: the app shows «Frakoblet — viser data fra …».
+    pub offline: bool,
+    pub last_error: Option<String>,
+    /// Local changes not yet answered by the server.
+    pub pending: u64,
+    /// Changes the server answered with a conflict or a refusal (issue 14 shows them).
+    pub conflicts: u64,
+}
+
+/// What one sync did.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, TS)]
+#[ts(export)]
+pub struct SyncReport {
+    pub pushed: u64,
+    pub applied: u64,
+    pub conflicts: u64,
+    pub refused: u64,
+    pub pulled_rows: u64,
+    pub at: String,
+}
+
+/// Operations per push request.
+const PUSH_BATCH: usize = 5_000;
+
+/// The folder of every server's replica: `<app data>/servers`.
+pub fn servers_dir() -> Result<PathBuf> {
+    crate::storage::app_data_dir()
+        .map(|d| d.join("servers"))
+        .ok_or_else(|| {
+            Error::NotReplica("fant ingen datamappe for brukeren (HOME er ikke satt)".into())
+        })
+}
+
+/// The folder name of a server: host, and port when given (`127.0.0.1_8443`).
+pub fn server_name(url: &str) -> Result<String> {
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            Error::Protocol(format!(
+                "«{url}» er ikke en serveradresse; skriv den som https://malkart.kommune.no"
+            ))
+        })?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err(Error::Protocol(format!("«{url}» mangler et vertsnavn")));
+    }
+    Ok(host
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .collect())
+}
+
+/// The replica of the server named `name` (its folder under `servers_dir`).
+pub fn replica_of(name: &str) -> Result<PathBuf> {
+    let path = servers_dir()?.join(name).join("replica.db");
+    if !path.is_file() {
+        return Err(Error::NotReplica(format!(
+            "denne maskinen er ikke koblet til serveren «{name}»; koble til med «malkart connect URL --user NAVN»"
+        )));
+    }
+    Ok(path)
+}
+
+/// Every server this desktop is connected to.
+pub fn servers() -> Result<Vec<ServerEntry>> {
+    let dir = servers_dir()?;
+    let mut out = Vec::new();
+    let Ok(entries) = fs::read_dir(&dir) else {
+        return Ok(out);
+    };
+    for entry in entries.flatten() {
+        let replica = entry.path().join("replica.db");
+        if !replica.is_file() {
+            continue;
+        }
+        let Ok(store) = Store::open_existing(&replica) else {
+            continue;
+        };
+        if let Ok(Some(info)) = store.replica() {
+            out.push(ServerEntry {
+                name: entry.file_name().to_string_lossy().into_owned(),
+                url: info.server_url,
+                user: info.user_name,
+                replica,
+            });
+        }
+    }
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(out)
+}
+
+fn now() -> String {
+    chrono::Local::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+/// This desktop's name in the server's audit log: the host name.
+pub fn device() -> String {
+    fs::read_to_string("/etc/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .or_else(|| std::env::var("COMPUTERNAME").ok())
+        .unwrap_or_else(|| "ukjent maskin".into())
+}
+
+/// `replica.db.token` beside the replica (a published file keeps its own beside it).
+fn token_path(replica: &Path) -> PathBuf {
+    let mut name = replica.file_name().unwrap_or_default().to_os_string();
+    name.push(".token");
+    replica.with_file_name(name)
+}
+
+fn save_token(replica: &Path, token: &str) -> Result<()> {
+    let path = token_path(replica);
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(&path).map_err(|e| Error::io(&path, e))?;
+    file.write_all(token.as_bytes())
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io(&path, e))
+}
+
+fn read_token(replica: &Path) -> Option<String> {
+    fs::read_to_string(token_path(replica))
+        .ok()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// Logs in to `url` and makes (or, when this desktop was connected before, logs in again
+/// to) the replica `servers/<name>/replica.db`, then syncs it.
+pub fn connect(url: &str, user: &str, password: &str) -> Result<(ServerEntry, SyncReport)> {
+    let name = server_name(url)?;
+    let replica = servers_dir()?.join(&name).join("replica.db");
+    connect_at(url, user, password, &replica).map(|report| {
+        (
+            ServerEntry {
+                name,
+                url: url.to_string(),
+                user: user.to_string(),
+                replica: replica.clone(),
+            },
+            report,
+        )
+    })
+}
+
+/// `connect` with the replica at a chosen path (tests, `malkart connect --replica FILE`).
+pub fn connect_at(url: &str, user: &str, password: &str, replica: &Path) -> Result<SyncReport> {
+    let mut client = Client::new(url, None);
+    let me = client.login(user, password, &device())?;
+    if let Some(dir) = replica.parent() {
+        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    let mut store = Store::open(replica)?;
+    match store.replica()? {
+        Some(info) if info.server_url == url.trim_end_matches('/') && info.user_name == me.name => {
+            store.set_replica_user(&me.role, &me.units)?;
+        }
+        Some(info) => {
+            return Err(Error::NotReplica(format!(
+                "{} er allerede en kopi for {} på {}; koble fra den først",
+                replica.display(),
+                info.user_name,
+                info.server_url
+            )))
+        }
+        None if !store.is_empty()? => {
+            return Err(Error::NotReplica(format!(
+                "{} har allerede data; en kopi av en server lages i en ny fil (bruk «malkart publish» for å flytte data til serveren)",
+                replica.display()
+            )))
+        }
+        None => store.make_replica(&ReplicaInfo {
+            server_url: url.trim_end_matches('/').to_string(),
+            user_name: me.name.clone(),
+            role: me.role.clone(),
+            units: me.units.clone(),
+            ..ReplicaInfo::default()
+        })?,
+    }
+    save_token(replica, client.token().unwrap_or_default())?;
+    sync_with(&mut store, &client)
+}
+
+/// Pushes the replica's outbox and pulls what changed, with the token saved at connect.
+pub fn sync(replica: &Path) -> Result<SyncReport> {
+    let mut store = Store::open_existing(replica)?;
+    let info = store.replica()?.ok_or_else(|| {
+        Error::NotReplica(format!(
+            "{} er en lokal database, ikke en kopi av en server",
+            replica.display()
+        ))
+    })?;
+    let token = read_token(replica).ok_or_else(|| {
+        Error::Unauthenticated(format!("ingen innlogging på {} fra denne maskinen", info.server_url))
+    })?;
+    let client = Client::new(&info.server_url, Some(token));
+    sync_with(&mut store, &client)
+}
+
+fn sync_with(store: &mut Store, client: &Client) -> Result<SyncReport> {
+    match push_and_pull(store, client) {
+        Ok(report) => Ok(report),
+        Err(e) => {
+            // Remember why, so the app can say «Frakoblet — viser data fra 14:32».
+            let _ = store.note_sync_failure(&now(), &e.to_string());
+            Err(e)
+        }
+    }
+}
+
+fn push_and_pull(store: &mut Store, client: &Client) -> Result<SyncReport> {
+    let device = device();
+    let mut report = SyncReport::default();
+    // Push: oldest first, until nothing unanswered is left (answered conflicts stay).
+    let mut sent_before = std::collections::HashSet::new();
+    loop {
+        let ops = store.outbox_to_send(PUSH_BATCH)?;
+        // An operation the server left unanswered twice is not sent a third time now.
+        if ops.is_empty() || ops.iter().all(|o| sent_before.contains(&o.op_id)) {
+            break;
+        }
+        sent_before.extend(ops.iter().map(|o| o.op_id.clone()));
+        let answers = client.push(&device, &ops)?;
+        let tally = store.record_push(&answers)?;
+        report.pushed += ops.len() as u64;
+        report.applied += tally.applied;
+        report.conflicts += tally.conflicts;
+        report.refused += tally.refused;
+    }
+    let info = store.replica()?.unwrap_or_default();
+    let pull = client.pull(info.watermark.as_deref(), info.scope.as_deref())?;
+    let at = now();
+    let summary = store.apply_pull(&pull, &at)?;
+    report.pulled_rows = summary.rows;
+    report.at = at;
+    Ok(report)
+}
+
+/// The replica's state, from the file alone.
+pub fn status(replica: &Path) -> Result<SyncStatus> {
+    let store = Store::open_existing(replica)?;
+    let info = store.replica()?.ok_or_else(|| {
+        Error::NotReplica(format!(
+            "{} er en lokal database, ikke en kopi av en server",
+            replica.display()
+        ))
+    })?;
+    let counts = store.outbox_counts()?;
+    Ok(SyncStatus {
+        server_url: info.server_url,
+        user: info.user_name,
+        role: info.role,
+        last_sync_at: info.last_sync_at,
+        offline: info.last_error.is_some(),
+        last_error: info.last_error,
+        pending: counts.pending,
+        conflicts: counts.conflicts,
+    })
+}
+
+/// Moves the single-user database `db` onto the empty server at `url` (sharing.md §5):
+/// definitions, figures, targets, comments, locks and the audit history. Afterwards `db`
+/// is a replica of the server, with the administrator's session.
+pub fn publish(url: &str, user: &str, password: &str, db: &Path) -> Result<SyncReport> {
+    let mut store = Store::open_existing(db)?;
+    if let Some(info) = store.replica()? {
+        return Err(Error::NotReplica(format!(
+            "{} er allerede en kopi av {}; bare en lokal database kan publiseres",
+            db.display(),
+            info.server_url
+        )));
+    }
+    let mut client = Client::new(url, None);
+    let me = client.login(user, password, &device())?;
+    if me.role != "administrator" {
+        return Err(Error::Refused {
+            status: 403,
+            kind: "forbidden".into(),
+            message: format!(
+                "bare en administrator kan publisere en database; {} er {}",
+                me.name, me.role
+            ),
+        });
+    }
+    let mut body = store.publish_snapshot()?;
+    body["device"] = serde_json::Value::String(device());
+    client.publish(&body)?;
+    store.make_replica(&ReplicaInfo {
+        server_url: url.trim_end_matches('/').to_string(),
+        user_name: me.name,
+        role: me.role,
+        units: me.units,
+        ..ReplicaInfo::default()
+    })?;
+    save_token(db, client.token().unwrap_or_default())?;
+    sync_with(&mut store, &client)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_is_named_by_host_and_port() {
+        assert_eq!(server_name("https://malkart.sjovik.kommune.no").unwrap(), "malkart.sjovik.kommune.no");
+        assert_eq!(server_name("http://127.0.0.1:8443/").unwrap(), "127.0.0.1_8443");
+        let e = server_name("malkart.no").unwrap_err().to_string();
+        assert!(e.contains("https://"), "{e}");
+    }
+
+    #[test]
+    fn the_token_file_is_readable_only_by_the_user() {
+        let dir = tempfile::tempdir().unwrap();
+        let replica = dir.path().join("replica.db");
+        save_token(&replica, "abc").unwrap();
+        assert_eq!(read_token(&replica).as_deref(), Some("abc"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = fs::metadata(token_path(&replica)).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
+}
