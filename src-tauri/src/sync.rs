@@ -213,7 +213,18 @@ impl Backend {
     /// server changes nothing: the database in use stays open.
     pub fn connect_server(&self, url: &str, user: &str, password: &str) -> IpcResult<AppInfo> {
         let (entry, _first_pull) = malkart::sync::connect(url.trim(), user.trim(), password)
-            .map_err(|e| sync_error(&e))?;
+            .map_err(|e| match e {
+                // At a login, «no longer valid» would mislead: the login itself was refused.
+                malkart::sync::Error::Unauthenticated(reason) => IpcError {
+                    kind: "bad_login".into(),
+                    message: format!(
+                        "Serveren avviste innloggingen ({reason}); sjekk brukernavnet og \
+                         passordet og prøv igjen"
+                    ),
+                    field: None,
+                },
+                other => sync_error(&other),
+            })?;
         self.open_path(entry.replica)
     }
 
