@@ -356,4 +356,64 @@ mod tests {
         assert_eq!(state.changes, 0);
         assert_eq!(state.error, None);
     }
+
+    #[test]
+    fn an_unreachable_server_is_offline_and_the_replica_still_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("replica.db");
+        let mut store = Store::open(&path).unwrap();
+        // A loopback port that was free a moment ago and is closed again: nothing answers.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        store
+            .make_replica(&malkart::storage::ReplicaInfo {
+                server_url: format!("http://127.0.0.1:{port}"),
+                user_name: "dina".into(),
+                role: "administrator".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        std::fs::write(dir.path().join("replica.db.token"), "0123abcd").unwrap();
+        let backend = Backend::over_store(path.clone(), store);
+        assert_eq!(backend.replica_path(), Some(path));
+        let before = backend.sync_state().unwrap();
+        let status = before.status.expect("a replica has a status");
+        assert_eq!(status.user, "dina");
+        assert!(!status.offline);
+        assert_eq!(status.last_sync_at, None);
+
+        let after = backend.sync_now().unwrap();
+        let status = after.status.expect("still a replica");
+        assert!(status.offline, "the server could not be reached");
+        assert!(!after.running);
+        assert_eq!(after.changes, 0, "nothing changed: no refresh");
+        let error = after.error.expect("why, in words");
+        assert!(error.starts_with("Frakoblet"), "{error}");
+        // Reading goes on from the replica.
+        assert!(backend.units().unwrap().is_empty());
+        assert!(backend.locked_months().unwrap().is_empty());
+    }
+
+    #[test]
+    fn back_to_the_local_file_which_is_made_and_remembered() {
+        let dir = tempfile::tempdir().unwrap();
+        let other = dir.path().join("annen.db");
+        let home = dir.path().join("data").join("malkart.db");
+        let choice = dir.path().join(crate::dbpath::CHOICE_FILE);
+        let backend = Backend::open(other)
+            .remembering_choice_in(choice.clone())
+            .with_home(home.clone());
+        let info = backend.use_local_database().unwrap();
+        assert_eq!(info.db_path, home.display().to_string());
+        assert!(info.open_error.is_none() && info.empty);
+        assert!(home.is_file(), "made when missing");
+        assert_eq!(crate::dbpath::remembered_choice(&choice), Some(home));
+
+        let nowhere = Backend::unopened(malkart::Error::Invalid("ingen mappe".into()).into());
+        let refused = nowhere.use_local_database().unwrap_err();
+        assert!(refused.message.contains("--db FIL"), "{}", refused.message);
+    }
 }
