@@ -40,6 +40,23 @@ CREATE TABLE row_changes (
     new    TEXT                             -- the row after; NULL: deleted
 );
 
+-- A leser's masked sick-leave summary (design §4): per readable unit and month, the
+-- subtree's totals as the server computed and masked them. Empty in every other file.
+CREATE TABLE sick_leave_summary (
+    unit                  TEXT NOT NULL,
+    month                 INTEGER NOT NULL,
+    masked                INTEGER NOT NULL CHECK (masked IN (0, 1)),
+    mask_reason           TEXT CHECK (mask_reason IN ('few_employees', 'unknown_employees', 'secondary')),
+    employees             INTEGER,
+    contracted_days       REAL NOT NULL,
+    self_certified        REAL,
+    doctor_certified      REAL,
+    split_contracted_days REAL,
+    short_days            REAL,
+    long_days             REAL,
+    PRIMARY KEY (month, unit)
+) WITHOUT ROWID;
+
 CREATE TABLE outbox (
     seq           INTEGER PRIMARY KEY,      -- push order
     op_id         TEXT NOT NULL UNIQUE,     -- UUID v7, made when written, resent unchanged

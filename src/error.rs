@@ -65,6 +65,9 @@ pub enum Error {
     /// A report document (XLSX, PDF, JSON) could not be produced.
     #[error("{0}")]
     Render(String),
+    /// The server of a shared municipality could not be reached (sharing.md).
+    #[error("{0}")]
+    Remote(String),
     #[error(
         "databasen {path} er laget av en nyere versjon av Målkart (skjema {found}, denne \
          versjonen kjenner til {supported}); den er ikke endret"
@@ -193,6 +196,7 @@ impl Error {
             Error::Conflict(_) | Error::NotEmpty => "conflict",
             Error::Corrupt(_) => "damaged",
             Error::Render(_) => "io",
+            Error::Remote(_) => "offline",
             Error::NewerSchema { .. } => "newer_schema",
             Error::Database(_) | Error::DatabaseAt { .. } => {
                 match self.sqlite().and_then(rusqlite::Error::sqlite_error_code) {
@@ -243,6 +247,7 @@ impl Error {
             | Error::Migration { .. }
             | Error::ReadOnly { .. }
             | Error::Damaged { .. }
+            | Error::Remote(_)
             | Error::Io { .. } => 1,
         }
     }

@@ -197,6 +197,23 @@ pub struct Indicator {
 }
 
 impl Indicator {
+    /// For tests: the built-in `SF` (Sykefravær) as the catalog holds it — a monthly ratio,
+    /// lower is better.
+    #[cfg(test)]
+    pub(crate) fn builtin_sf() -> Indicator {
+        Indicator {
+            builtin: true,
+            ..Indicator::new(
+                "SF",
+                "Sykefravær",
+                Perspective::Organisasjon,
+                Direction::Lav,
+                Frequency::Maned,
+                Aggregation::Brok,
+            )
+        }
+    }
+
     /// An indicator with the spec's defaults: 1 decimal, factor 100, the aggregation's
     /// default roll-up.
     pub fn new(

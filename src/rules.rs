@@ -430,15 +430,7 @@ mod tests {
 
     #[test]
     fn a_built_in_indicator_is_neither_redefined_nor_declared() {
-        let mut sf = Indicator::new(
-            "SF",
-            "Sykefravær",
-            crate::model::Perspective::Organisasjon,
-            Direction::Lav,
-            Frequency::Maned,
-            Aggregation::Brok,
-        );
-        sf.builtin = true;
+        let sf = Indicator::builtin_sf();
         assert!(builtin_unchanged(Some(&sf), &sf).is_ok());
         let mut renamed = sf.clone();
         renamed.name = "Fravær".into();

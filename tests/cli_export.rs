@@ -26,8 +26,17 @@ impl Run {
 
 /// `malkart --db DB ARGS…`, with `MALKART_DB` removed so that only `--db` counts.
 fn malkart(db: &Path, args: &[&str]) -> Run {
-    let out = cargo_bin_cmd!("malkart")
-        .env_remove("MALKART_DB")
+    run(db, args, None)
+}
+
+/// The same, with today (`MALKART_TODAY`) passed in when given.
+fn run(db: &Path, args: &[&str], today: Option<&str>) -> Run {
+    let mut cmd = cargo_bin_cmd!("malkart");
+    cmd.env_remove("MALKART_DB");
+    if let Some(today) = today {
+        cmd.env("MALKART_TODAY", today);
+    }
+    let out = cmd
         .arg("--db")
         .arg(db)
         .args(args)
@@ -488,19 +497,7 @@ fn an_unknown_unit_is_refused_and_no_file_is_written() {
 
 /// `malkart --db DB ARGS…` on 15 November 2026 (the last full month is October).
 fn malkart_on_nov_15(db: &Path, args: &[&str]) -> Run {
-    let out = cargo_bin_cmd!("malkart")
-        .env_remove("MALKART_DB")
-        .env("MALKART_TODAY", "2026-11-15")
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("malkart ran: {e}"));
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: out.stdout,
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    run(db, args, Some("2026-11-15"))
 }
 
 /// The text of a PDF (`pdftotext -layout`); `None` when poppler-utils is not installed

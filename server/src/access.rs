@@ -175,6 +175,13 @@ impl Rights {
         read != Read::RawSickLeave || self.role != Role::Leser
     }
 
+    /// Whether the caller reads sick leave as the masked summary instead of raw rows
+    /// (sharing.md §2: a `leser`; an `enhetsleder` reads her subtrees' raw rows and no
+    /// other unit at all).
+    pub fn gets_sick_leave_summary(&self) -> bool {
+        !self.reads_any(Read::RawSickLeave)
+    }
+
     pub fn reads_unit(&self, code: &str) -> bool {
         match &self.units {
             None => true,

@@ -35,6 +35,12 @@ pub enum Error {
     BadLogin,
     #[error("for mange feil passord for «{user}» på rad; prøv igjen om {seconds} sekunder")]
     Throttled { user: String, seconds: i64 },
+    /// The caller's role may not do this (the text says what and who may).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The server holds data already, and the request needs an empty one (publish).
+    #[error("{0}")]
+    NotEmpty(String),
     #[error("brukeren «{0}» er deaktivert; kontakt en administrator")]
     Disabled(String),
     /// No token, an unknown, expired or revoked one; the text says which.
@@ -64,6 +70,8 @@ impl Error {
             Error::BadLogin => "bad_login",
             Error::Throttled { .. } => "throttled",
             Error::Disabled(_) => "disabled",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotEmpty(_) => "not_empty",
             Error::Unauthenticated(_) => "unauthenticated",
             Error::Unavailable(_) => "unavailable",
             Error::Database(_) => "database",

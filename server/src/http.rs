@@ -50,6 +50,12 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/push",
             post(push).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
+        .route(
+            "/api/v1/publish",
+            post(publish).layer(axum::extract::DefaultBodyLimit::max(
+                crate::publish::MAX_BYTES,
+            )),
+        )
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     public
         .merge(protected)
@@ -66,6 +72,7 @@ pub const PROTECTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/pull"),
     ("GET", "/api/v1/audit"),
     ("POST", "/api/v1/push"),
+    ("POST", "/api/v1/publish"),
 ];
 
 /// An error as HTTP: the status by kind, `{ kind, message }`, and `Retry-After` when
@@ -85,7 +92,8 @@ impl IntoResponse for ApiError {
         let status = match &e {
             Error::Invalid(_) => StatusCode::BAD_REQUEST,
             Error::BadLogin | Error::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
-            Error::Disabled(_) => StatusCode::FORBIDDEN,
+            Error::Disabled(_) | Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotEmpty(_) => StatusCode::CONFLICT,
             Error::UnknownUser(_) | Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -341,6 +349,36 @@ async fn push(
         now: state.clock.now(),
     };
     let answer = crate::push::push(&mut client, &pusher, request.operations).await?;
+    Ok(Json(answer))
+}
+
+/// A whole single-user database onto an empty server (publish.rs): administrators only, up
+/// to `publish::MAX_BYTES` of JSON.
+async fn publish(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    request: Request,
+) -> Result<Json<crate::publish::PublishAnswer>, ApiError> {
+    // The role before the body is read at all: a non-administrator sends nothing big and
+    // learns nothing.
+    crate::publish::authorize(&caller)?;
+    let body = axum::body::to_bytes(request.into_body(), crate::publish::MAX_BYTES)
+        .await
+        .map_err(|e| {
+            Error::Invalid(format!(
+                "publiseringen kunne ikke leses (høyst {} MB): {e}",
+                crate::publish::MAX_BYTES / (1024 * 1024)
+            ))
+        })?;
+    let request = crate::publish::parse(&body)?;
+    drop(body);
+    let mut client = state.pool.get().await.map_err(Error::pool)?;
+    let publisher = crate::publish::Publisher {
+        caller: &caller,
+        device: request.device.trim().to_string(),
+        now: state.clock.now(),
+    };
+    let answer = crate::publish::publish(&mut client, &publisher, request).await?;
     Ok(Json(answer))
 }
 

@@ -9,6 +9,9 @@
 //! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): every replicated table.
 //! - `push` — operations from a desktop's outbox, per cell: rights, locks, versions, the
 //!   core's rules, idempotent by operation id (`POST /api/v1/push`).
+//! - `publish` — a whole single-user database onto an empty server, with its history
+//!   (`POST /api/v1/publish`, administrators).
+//! - `sick_summary` — the masked sick-leave summary a `leser` pulls instead of raw rows.
 //! - `sessions` — login, tokens (stored hashed), expiry, revocation.
 //! - `audit` — the append-only audit log; `audit_log` — reading it (`GET /api/v1/audit`).
 //! - `http` — the router, the `Authenticated` extractor, serving with graceful shutdown.
@@ -23,8 +26,10 @@ pub mod config;
 pub mod db;
 pub mod error;
 pub mod http;
+pub mod publish;
 pub mod pull;
 pub mod push;
 pub mod sessions;
+pub mod sick_summary;
 
 pub use error::{Error, Result};

@@ -20,7 +20,8 @@
 //! ```json
 //! { "watermark": "<xid8 as text>", "scope": "<Rights::scope>", "reset": true,
 //!   "changes": { "perspectives": [...], "units": [...], ... every table, in key order },
-//!   "deletions": [ { "entity", "key", "version" } ] }
+//!   "deletions": [ { "entity", "key", "version" } ],
+//!   "sick_leave_summary": [...] | null }   // a `leser` only (sick_summary.rs)
 //! ```
 //!
 //! `reset` is true when this is everything the caller may read (a first pull, or a new
@@ -265,7 +266,26 @@ async fn write_all(
             out.push(row.get::<_, &str>(1).as_bytes()).await?;
         }
     }
-    out.push(b"]}").await
+    out.push(b"]").await?;
+    // A `leser` reads sick leave only as the masked summary (sick_summary.rs): the whole
+    // table when anything it is computed from changed since `after` (or on a reset), else
+    // `null` — keep what you have. Other roles get no such key.
+    if rights.gets_sick_leave_summary() {
+        out.push(b",\"sick_leave_summary\":").await?;
+        if after == "0" || crate::sick_summary::changed_since(client, after).await? {
+            let started = std::time::Instant::now();
+            let rows = crate::sick_summary::rows(client, rights).await?;
+            tracing::info!(
+                rows = rows.len(),
+                ms = started.elapsed().as_secs_f64() * 1000.0,
+                "sykefraværssammendrag regnet ut"
+            );
+            out.push(Value::Array(rows).to_string().as_bytes()).await?;
+        } else {
+            out.push(b"null").await?;
+        }
+    }
+    out.push(b"}").await
 }
 
 /// A unit whose parent the caller may not read is the top of the caller's tree: its

@@ -98,7 +98,7 @@ pub struct PushAnswer {
 
 /// The kinds of a table push writes, with what `Rights::may_write` calls them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
+pub(crate) enum Kind {
     Measurement,
     SickLeave,
     Economy,
@@ -112,7 +112,7 @@ enum Kind {
 
 /// A number cell (`f64`), a whole number (`i64`), or text.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum CellType {
+pub(crate) enum CellType {
     Real,
     Whole,
     Text,
@@ -121,7 +121,7 @@ enum CellType {
 }
 
 impl Kind {
-    fn parse(entity: &str) -> Option<Kind> {
+    pub(crate) fn parse(entity: &str) -> Option<Kind> {
         Some(match entity {
             "measurements" => Kind::Measurement,
             "sick_leave" => Kind::SickLeave,
@@ -136,7 +136,7 @@ impl Kind {
         })
     }
 
-    fn table(self) -> &'static str {
+    pub(crate) fn table(self) -> &'static str {
         match self {
             Kind::Measurement => "measurements",
             Kind::SickLeave => "sick_leave",
@@ -164,7 +164,7 @@ impl Kind {
     }
 
     /// The core's name in the audit log.
-    fn audit_entity(self) -> &'static str {
+    pub(crate) fn audit_entity(self) -> &'static str {
         match self {
             Kind::Measurement => "måling",
             Kind::SickLeave => "sykefravær",
@@ -179,7 +179,7 @@ impl Kind {
     }
 
     /// The cells of a row, with their type and the name the core's messages use.
-    fn cells(self) -> &'static [(&'static str, CellType, &'static str)] {
+    pub(crate) fn cells(self) -> &'static [(&'static str, CellType, &'static str)] {
         match self {
             Kind::Measurement => &[
                 ("value", CellType::Real, "verdi"),
@@ -232,7 +232,7 @@ impl Kind {
     }
 
     /// The primary key's columns.
-    fn key_columns(self) -> &'static [&'static str] {
+    pub(crate) fn key_columns(self) -> &'static [&'static str] {
         match self {
             Kind::Measurement => &["indicator", "span_first", "unit"],
             Kind::SickLeave | Kind::Economy => &["month", "unit"],
@@ -247,18 +247,18 @@ impl Kind {
 
 /// A row's identity, read from an operation's key.
 #[derive(Clone, Debug)]
-struct RowKey {
-    kind: Kind,
+pub(crate) struct RowKey {
+    pub(crate) kind: Kind,
     /// The primary key's values as JSON (`key_columns` order).
-    pk: Vec<Value>,
+    pub(crate) pk: Vec<Value>,
     /// The unit the row belongs to (for a comment: as the key names it; the stored one
     /// counts when the comment exists).
-    unit: String,
-    indicator: Option<String>,
+    pub(crate) unit: String,
+    pub(crate) indicator: Option<String>,
     /// Measurements: the span; sick leave and economy: the month.
-    period: Option<Period>,
+    pub(crate) period: Option<Period>,
     /// For the audit log and messages: `SF / 3100 / 2026-03`.
-    text: String,
+    pub(crate) text: String,
 }
 
 impl RowKey {
@@ -288,7 +288,7 @@ impl RowKey {
 
     /// The unit the rights are asked about: none for a default target («alle enheter») or
     /// a lock; every other row has one (an empty one is refused as unknown).
-    fn unit(&self) -> Option<&str> {
+    pub(crate) fn unit(&self) -> Option<&str> {
         match self.kind {
             Kind::Target | Kind::Lock | Kind::Indicator | Kind::Setting if self.unit.is_empty() => {
                 None
@@ -343,7 +343,12 @@ fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
                 .join(", ")
         ));
     }
-    let key = &op.key;
+    key_of(kind, &op.key)
+}
+
+/// The row a key object names in a table (push's keys, §6; publish builds the same from a
+/// row), or why it is not one.
+pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, String> {
     Ok(match kind {
         Kind::Measurement => {
             let indicator = text_of(key, "indicator")?;
@@ -1410,7 +1415,7 @@ fn whole(row: &Map<String, Value>, field: &str) -> Option<i64> {
 }
 
 /// Whether every cell of the row is empty (the row is removed).
-fn all_empty(kind: Kind, row: &Map<String, Value>) -> bool {
+pub(crate) fn all_empty(kind: Kind, row: &Map<String, Value>) -> bool {
     kind.cells().iter().all(|(f, _, _)| {
         row.get(*f)
             .is_none_or(|v| v.is_null() || *v == Value::Bool(false))
@@ -1440,33 +1445,68 @@ async fn check_row(
         return Ok(Ok(()));
     }
     Ok(match key.kind {
+        Kind::Indicator => check_indicator(tx, key, row).await?,
+        Kind::Comment if row.get("uid").is_none() => match check_row_with(key, row, None) {
+            // A new comment: its indicator and period must be real.
+            Ok(()) => check_new_comment(tx, key).await?,
+            Err(m) => Err(m),
+        },
+        Kind::Measurement | Kind::Target => {
+            let indicator = match &key.indicator {
+                Some(code) => stored_indicator(tx, code).await?,
+                None => None,
+            };
+            match indicator {
+                Some(Err(m)) => Err(m),
+                Some(Ok(def)) => check_row_with(key, row, Some(&def)),
+                None => check_row_with(key, row, None),
+            }
+        }
+        _ => check_row_with(key, row, None),
+    })
+}
+
+/// An indicator as stored, as the core's `Indicator` (`None`: there is none).
+async fn stored_indicator(
+    tx: &Transaction<'_>,
+    code: &str,
+) -> std::result::Result<Option<std::result::Result<malkart::model::Indicator, String>>, GroupError>
+{
+    let row = tx
+        .query_opt(
+            &tx.prepare_cached("SELECT to_jsonb(i) FROM indicators i WHERE code = $1")
+                .await?,
+            &[&code],
+        )
+        .await?;
+    Ok(row.and_then(|r| match r.get::<_, Value>(0) {
+        Value::Object(map) => Some(indicator_of(code, &map)),
+        _ => None,
+    }))
+}
+
+/// The core's rules for one row (not empty) that need nothing stored but the definition of
+/// the row's indicator (`None`: unknown) — the one copy push and publish share. An
+/// indicator's own row is checked by `check_indicator` (push) or publish, which know what
+/// is stored; a comment's text here, whether its indicator exists by the caller.
+pub(crate) fn check_row_with(
+    key: &RowKey,
+    row: &Map<String, Value>,
+    indicator: Option<&malkart::model::Indicator>,
+) -> std::result::Result<(), String> {
+    match key.kind {
         Kind::Measurement => {
-            let (Some(indicator), Some(span)) = (key.indicator.clone(), key.period) else {
-                return Ok(Err("målingen mangler indikator eller periode".into()));
+            let (Some(code), Some(span)) = (key.indicator.clone(), key.period) else {
+                return Err("målingen mangler indikator eller periode".into());
             };
-            let def = tx
-                .query_opt(
-                    &tx.prepare_cached(
-                        "SELECT frequency, aggregation, builtin FROM indicators WHERE code = $1",
-                    )
-                    .await?,
-                    &[&indicator],
-                )
-                .await?;
-            let Some(def) = def else {
-                return Ok(Err(malkart::Error::UnknownIndicator(indicator).to_string()));
+            let Some(def) = indicator else {
+                return Err(malkart::Error::UnknownIndicator(code).to_string());
             };
-            let frequency: String = def.get(0);
-            let aggregation: String = def.get(1);
-            let Some(frequency) = Frequency::parse(&frequency) else {
-                return Ok(Err(format!(
-                    "indikatoren {indicator} har en ukjent frekvens «{frequency}»"
-                )));
-            };
+            let indicator = code;
             let measured = Measured {
-                frequency,
-                ratio: aggregation == "brøk",
-                builtin: def.get(2),
+                frequency: def.frequency,
+                ratio: def.aggregation == malkart::model::Aggregation::Brok,
+                builtin: def.builtin,
             };
             let value = real(row, "value");
             let (numerator, denominator) = (real(row, "numerator"), real(row, "denominator"));
@@ -1479,16 +1519,16 @@ async fn check_row(
                 // A value beside teller/nevner, or one of the two alone: the kind the
                 // indicator does not take names what it needs.
                 (Some(_), _, _) if !measured.ratio => {
-                    return Ok(Err(format!(
+                    return Err(format!(
                         "måling {} / {} / {}: indikatoren trenger én verdi, ikke teller og nevner; tøm teller og nevner",
                         indicator, key.unit, span
-                    )));
+                    ));
                 }
                 _ if measured.ratio => {
-                    return Ok(Err(format!(
+                    return Err(format!(
                         "måling {} / {} / {}: indikatoren er en brøk og trenger både teller og nevner, ikke én verdi",
                         indicator, key.unit, span
-                    )));
+                    ));
                 }
                 _ => Figure::Ratio {
                     numerator: numerator.unwrap_or(f64::NAN),
@@ -1525,7 +1565,13 @@ async fn check_row(
                 "Målkart kjenner ingen innstilling «{other}»; den som finnes er min_employees"
             )),
         },
-        Kind::Indicator => check_indicator(tx, key, row).await?,
+        // The indicator's own fields, and a built-in one unchanged (`indicator`: the one
+        // stored under its code).
+        Kind::Indicator => {
+            let new = indicator_of(&key.text, row)?;
+            rules::indicator(&new).map_err(|e| e.to_string())?;
+            rules::builtin_unchanged(indicator, &new).map_err(|e| e.to_string())
+        }
         Kind::Unit => {
             let text = |f: &str| row.get(f).and_then(Value::as_str).map(str::to_string);
             rules::unit(&malkart::model::Unit {
@@ -1536,47 +1582,37 @@ async fn check_row(
             })
             .map_err(|e| e.to_string())
         }
-        Kind::Target => check_target(tx, key, row).await?,
+        Kind::Target => check_target(key, row, indicator),
         Kind::Comment => {
             let text = row.get("text").and_then(Value::as_str).unwrap_or_default();
             if text.trim().is_empty() {
                 Err("kommentaren er tom; skriv noe før du lagrer".into())
-            } else if row.get("uid").is_none() {
-                // A new comment: its indicator and period must be real.
-                check_new_comment(tx, key).await?
             } else {
                 Ok(())
             }
         }
-    })
+    }
 }
 
 /// A target against its indicator's direction (`rules::target`): a year in range, numbers,
 /// the red limit on the right side.
-async fn check_target(
-    tx: &Transaction<'_>,
+fn check_target(
     key: &RowKey,
     row: &Map<String, Value>,
-) -> std::result::Result<std::result::Result<(), String>, GroupError> {
-    let Some(indicator) = key.indicator.clone() else {
-        return Ok(Err("målet mangler indikator".into()));
+    indicator: Option<&malkart::model::Indicator>,
+) -> std::result::Result<(), String> {
+    let Some(code) = key.indicator.clone() else {
+        return Err("målet mangler indikator".into());
     };
-    let direction = tx
-        .query_opt(
-            &tx.prepare_cached("SELECT direction FROM indicators WHERE code = $1")
-                .await?,
-            &[&indicator],
-        )
-        .await?
-        .and_then(|r| malkart::model::Direction::parse(r.get(0)));
-    let Some(direction) = direction else {
-        return Ok(Err(malkart::Error::UnknownIndicator(indicator).to_string()));
+    let Some(direction) = indicator.map(|i| i.direction) else {
+        return Err(malkart::Error::UnknownIndicator(code).to_string());
     };
+    let indicator = code;
     let Some(target) = real(row, "target") else {
-        return Ok(Err(format!(
+        return Err(format!(
             "mål {}: målet mangler; en rødgrense trenger et mål",
             key.text
-        )));
+        ));
     };
     let year = key.pk.get(2).and_then(Value::as_i64).unwrap_or_default();
     let t = malkart::model::Target {
@@ -1586,11 +1622,11 @@ async fn check_target(
         target,
         red_limit: real(row, "red_limit"),
     };
-    Ok(rules::target(&t, direction).map_err(|e| e.to_string()))
+    rules::target(&t, direction).map_err(|e| e.to_string())
 }
 
 /// An indicator's row as the core's `Indicator`, or which field is wrong.
-fn indicator_of(
+pub(crate) fn indicator_of(
     code: &str,
     row: &Map<String, Value>,
 ) -> std::result::Result<malkart::model::Indicator, String> {
@@ -1763,7 +1799,10 @@ async fn check_new_comment(
     Ok(Ok(()))
 }
 
-fn check_sick_leave(key: &RowKey, row: &Map<String, Value>) -> std::result::Result<(), String> {
+pub(crate) fn check_sick_leave(
+    key: &RowKey,
+    row: &Map<String, Value>,
+) -> std::result::Result<(), String> {
     let prefix = format!("sykefravær {}", key.text);
     let mut figures = HashMap::new();
     for (field, _, column) in Kind::SickLeave.cells() {

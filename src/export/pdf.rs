@@ -643,6 +643,16 @@ fn draw(doc: &Document, fonts: &Fonts, pages: &[Page]) -> Result<Vec<u8>> {
 mod tests {
     use std::path::PathBuf;
 
+    /// The texts a page draws, in order.
+    fn texts(page: &Page) -> Vec<String> {
+        page.iter()
+            .filter_map(|op| match op {
+                Op::Text { text, .. } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
     use super::*;
     use crate::engine::Status;
     use crate::export::test_tools;
@@ -854,14 +864,6 @@ mod tests {
             notes: Vec::new(),
         };
         let fonts = Fonts::load().unwrap();
-        let texts = |page: &Page| -> Vec<String> {
-            page.iter()
-                .filter_map(|op| match op {
-                    Op::Text { text, .. } => Some(text.clone()),
-                    _ => None,
-                })
-                .collect()
-        };
         let pages = layout(&doc, &fonts);
         assert_eq!(pages.len(), 2);
         assert!(!texts(&pages[0]).contains(&"Økonomi".to_string()));
@@ -880,14 +882,6 @@ mod tests {
         let pages = layout(&doc, &fonts);
         // 82 rows at ≤ 8.5 × 1.75 ≈ 15 pt a row, ~470 pt of body a page: more than one page.
         assert!(pages.len() >= 2, "{} sider", pages.len());
-        let texts = |page: &Page| -> Vec<String> {
-            page.iter()
-                .filter_map(|op| match op {
-                    Op::Text { text, .. } => Some(text.clone()),
-                    _ => None,
-                })
-                .collect()
-        };
         let n = pages.len();
         for (i, page) in pages.iter().enumerate() {
             let t = texts(page);

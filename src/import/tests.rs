@@ -20,15 +20,7 @@ fn unit(code: &str, parent: Option<&str>) -> Unit {
 /// 1000 ← 2000 ← 2100, 1000 ← 3000 ← 3100 ← 3110; OR-AVV quarterly ratio, BR-VENT monthly
 /// mean (lower is better), SF a built-in; March 2026 locked.
 fn catalog() -> Catalog {
-    let mut sf = Indicator::new(
-        "SF",
-        "Sykefravær",
-        Perspective::Organisasjon,
-        Direction::Lav,
-        Frequency::Maned,
-        Aggregation::Brok,
-    );
-    sf.builtin = true;
+    let sf = Indicator::builtin_sf();
     Catalog {
         units: vec![
             unit("1000", None),

@@ -205,15 +205,7 @@ mod tests {
             decimals: 0,
             ..Indicator::new(code, code, p, d, Frequency::Maned, Aggregation::Sum)
         };
-        let mut sf = Indicator::new(
-            "SF",
-            "Sykefravær",
-            Perspective::Organisasjon,
-            Direction::Lav,
-            Frequency::Maned,
-            Aggregation::Brok,
-        );
-        sf.builtin = true;
+        let sf = Indicator::builtin_sf();
         let target = |code: &str, t: f64, r: f64| Target {
             indicator: code.into(),
             unit: None,

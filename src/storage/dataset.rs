@@ -64,7 +64,11 @@ pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
 
     Ok(Dataset {
-        sick_leave: super::sickleave::load(conn, first, last)?,
+        // A leser's replica has no sick-leave rows, only the server's masked summary.
+        sick_leave: match super::replica::summary_sick_leave(conn, first, last)? {
+            Some(rows) => rows,
+            None => super::sickleave::load(conn, first, last)?,
+        },
         economy: super::economy::load(conn, first, last)?,
         units: rows::units(conn)?,
         indicators: rows::indicators(conn)?,

@@ -134,6 +134,10 @@ pub struct Pull {
     pub changes: BTreeMap<String, Vec<Map<String, Value>>>,
     #[serde(default)]
     pub deletions: Vec<Deletion>,
+    /// A leser's masked sick-leave summary: an array replaces the replica's whole summary,
+    /// absent or `null` keeps it (design §4).
+    #[serde(default)]
+    pub sick_leave_summary: Option<Vec<Map<String, Value>>>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -459,19 +463,22 @@ fn span_period(first: Month, last: Month) -> Option<Period> {
     }
 }
 
-/// The operations to push, oldest first, at most `limit`; each is marked `sent`.
+/// The operations to push, oldest first, at most `limit`; each is marked `sent`. At most
+/// one operation per cell goes in one request: a later edit of a cell whose earlier
+/// operation is still unanswered waits for that answer, which moves its base on (else the
+/// server would see the user's second edit as a conflict with her first).
 pub fn to_send(conn: &Connection, limit: usize) -> Result<Vec<OutboxOp>> {
-    let ops: Vec<OutboxOp> = conn
+    let rows: Vec<(String, OutboxOp)> = conn
         .prepare_cached(
             "SELECT op_id, batch, entity, key, field, base_version, base_value, new_value,
-                    resolves
-             FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq LIMIT ?1",
+                    resolves, row_key
+             FROM outbox WHERE state IN ('pending', 'sent') ORDER BY seq",
         )?
-        .query_map([limit as i64], |r| {
+        .query_map([], |r| {
             let key: String = r.get(3)?;
             let base: Option<String> = r.get(6)?;
             let new: Option<String> = r.get(7)?;
-            Ok(OutboxOp {
+            let op = OutboxOp {
                 op_id: r.get(0)?,
                 batch: r.get(1)?,
                 entity: r.get(2)?,
@@ -485,9 +492,20 @@ pub fn to_send(conn: &Connection, limit: usize) -> Result<Vec<OutboxOp>> {
                     .and_then(|n| serde_json::from_str(&n).ok())
                     .unwrap_or(Value::Null),
                 resolves: r.get(8)?,
-            })
+            };
+            Ok((r.get::<_, String>(9)?, op))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut cells = HashSet::new();
+    let mut ops = Vec::new();
+    for (row_key, op) in rows {
+        if ops.len() >= limit {
+            break;
+        }
+        if cells.insert((op.entity.clone(), row_key, op.field.clone())) {
+            ops.push(op);
+        }
+    }
     let mut mark = conn.prepare_cached(
         "UPDATE outbox SET state = 'sent' WHERE op_id = ?1 AND state = 'pending'",
     )?;
@@ -712,6 +730,32 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
         conn.prepare_cached("DELETE FROM row_versions WHERE entity = ?1 AND key = ?2")?
             .execute(params![table.name, key])?;
     }
+    if let Some(rows) = &pull.sick_leave_summary {
+        conn.execute("DELETE FROM sick_leave_summary", [])?;
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO sick_leave_summary (unit, month, masked, mask_reason, employees,
+                 contracted_days, self_certified, doctor_certified, split_contracted_days,
+                 short_days, long_days)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        )?;
+        for row in rows {
+            let get = |k: &str| to_sql(row.get(k));
+            insert.execute(params![
+                get("unit"),
+                get("month"),
+                get("masked"),
+                get("mask_reason"),
+                get("employees"),
+                get("contracted_days"),
+                get("self_certified"),
+                get("doctor_certified"),
+                get("split_contracted_days"),
+                get("short_days"),
+                get("long_days"),
+            ])?;
+            summary.rows += 1;
+        }
+    }
     conn.execute(
         "UPDATE replica SET applying = 0, watermark = ?1,
                 scope = COALESCE(?2, scope), last_sync_at = ?3, last_attempt_at = ?3,
@@ -722,12 +766,130 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
     Ok(summary)
 }
 
+/// A leser's sick leave, from her masked summary, as rows the engine can roll up: the
+/// summary holds each readable unit's **subtree totals** per month, so a unit's own row is
+/// its total less the totals of its children (the engine adds them back up the tree, and
+/// every shown unit gets exactly the server's figure). A masked unit and everything below
+/// it get no row: their figures stay inside the nearest shown ancestor's total, as the
+/// masking means. `None` when the file has no summary (every file but a leser's replica).
+/// The split by length is not in the summary's rows as the engine needs it, so `SF-KORT`
+/// and `SF-LANG` show no value for a leser (docs/decisions.md).
+pub fn summary_sick_leave(
+    conn: &Connection,
+    first: Month,
+    last: Month,
+) -> Result<Option<Vec<crate::model::SickLeave>>> {
+    let any: bool = conn
+        .prepare_cached("SELECT EXISTS (SELECT 1 FROM sick_leave_summary)")?
+        .query_row([], |r| r.get(0))?;
+    if !any {
+        return Ok(None);
+    }
+    let parents: HashMap<String, Option<String>> = conn
+        .prepare_cached("SELECT code, parent FROM units")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    struct Total {
+        masked: bool,
+        employees: Option<i64>,
+        contracted: f64,
+        self_certified: f64,
+        doctor_certified: f64,
+    }
+    let mut by_month: BTreeMap<i64, HashMap<String, Total>> = BTreeMap::new();
+    let rows = conn
+        .prepare_cached(
+            "SELECT month, unit, masked, employees, contracted_days, self_certified,
+                    doctor_certified
+             FROM sick_leave_summary WHERE month BETWEEN ?1 AND ?2 ORDER BY month, unit",
+        )?
+        .query_map(params![first.index(), last.index()], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                Total {
+                    masked: r.get::<_, i64>(2)? != 0,
+                    employees: r.get(3)?,
+                    contracted: r.get(4)?,
+                    self_certified: r.get::<_, Option<f64>>(5)?.unwrap_or(0.0),
+                    doctor_certified: r.get::<_, Option<f64>>(6)?.unwrap_or(0.0),
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    for (month, unit, total) in rows {
+        by_month.entry(month).or_default().insert(unit, total);
+    }
+    // A unit is shown when it and every ancestor it has are unmasked in that month.
+    let shown = |totals: &HashMap<String, Total>, unit: &str| -> bool {
+        let mut at = Some(unit.to_string());
+        let mut steps = 0;
+        while let Some(code) = at {
+            match totals.get(&code) {
+                Some(t) if !t.masked => {}
+                _ => return false,
+            }
+            at = parents.get(&code).cloned().flatten();
+            steps += 1;
+            if steps > parents.len() {
+                return false;
+            }
+        }
+        true
+    };
+    let mut out = Vec::new();
+    for (month, totals) in &by_month {
+        let month = Month::from_index(i32::try_from(*month).unwrap_or_default());
+        for (unit, total) in totals {
+            if !shown(totals, unit) {
+                continue;
+            }
+            let mut own = (
+                total.contracted,
+                total.self_certified,
+                total.doctor_certified,
+            );
+            let mut employees = total.employees;
+            for (child, parent) in &parents {
+                if parent.as_deref() != Some(unit.as_str()) || !shown(totals, child) {
+                    continue;
+                }
+                if let Some(c) = totals.get(child) {
+                    own.0 -= c.contracted;
+                    own.1 -= c.self_certified;
+                    own.2 -= c.doctor_certified;
+                    employees = employees.zip(c.employees).map(|(a, b)| a - b);
+                }
+            }
+            // A unit whose whole total is its shown children's has no own row.
+            if own.0 <= 0.0 {
+                continue;
+            }
+            out.push(crate::model::SickLeave {
+                unit: unit.clone(),
+                month,
+                contracted_days: own.0,
+                self_certified: own.1.max(0.0),
+                doctor_certified: own.2.max(0.0),
+                employees: employees.and_then(|e| u32::try_from(e).ok()),
+                split: None,
+            });
+        }
+    }
+    out.sort_by(|a, b| (a.month, &a.unit).cmp(&(b.month, &b.unit)));
+    Ok(Some(out))
+}
+
 /// A whole single-user database as `POST /api/v1/publish` takes it: every replicated
 /// table's rows with their column names, and the audit history batch by batch.
 pub fn snapshot(conn: &Connection) -> Result<Value> {
     let mut tables = Map::new();
     for table in TABLES {
-        let cols: Vec<String> = table.columns.iter().map(|c| format!("'{c}', {c}")).collect();
+        let cols: Vec<String> = table
+            .columns
+            .iter()
+            .map(|c| format!("'{c}', {c}"))
+            .collect();
         let mut stmt = conn.prepare(&format!(
             "SELECT json_object({}) FROM {}",
             cols.join(", "),
@@ -737,8 +899,9 @@ pub fn snapshot(conn: &Connection) -> Result<Value> {
             .query_map([], |r| r.get::<_, String>(0))?
             .map(|text| -> Result<Value> {
                 let text = text?;
-                serde_json::from_str(&text)
-                    .map_err(|e| Error::Corrupt(format!("en rad i {} kan ikke leses: {e}", table.name)))
+                serde_json::from_str(&text).map_err(|e| {
+                    Error::Corrupt(format!("en rad i {} kan ikke leses: {e}", table.name))
+                })
             })
             .collect::<Result<Vec<Value>>>()?;
         tables.insert(table.name.to_string(), Value::Array(rows));
@@ -986,7 +1149,7 @@ mod tests {
             scope: Some("s1".into()),
             reset: true,
             changes,
-            deletions: vec![],
+            ..Pull::default()
         }
     }
 
@@ -1089,6 +1252,10 @@ mod tests {
         // Sent and not yet answered: a new edit is a new operation on the same base …
         set_bruk(&mut store, 90.0);
         assert_eq!(store.outbox_counts().unwrap().pending, 2);
+        // … that waits: a request carries one operation per cell (the first, resent).
+        let again = store.outbox_to_send(100).unwrap();
+        assert_eq!(again.len(), 1);
+        assert_eq!(again[0].op_id, op.op_id);
         // … moved on to the first one's version when that is applied.
         let tally = store
             .record_push(&[PushAnswer {
@@ -1224,5 +1391,101 @@ mod tests {
             .unwrap();
         assert_eq!(units, 0);
         assert_eq!(store.outbox_counts().unwrap(), OutboxCounts::default());
+    }
+
+    #[test]
+    fn a_lesers_summary_becomes_own_rows_that_add_up_to_each_shown_total() {
+        let mut store = Store::open_in_memory().unwrap();
+        store
+            .make_replica(&ReplicaInfo {
+                server_url: "http://127.0.0.1:1".into(),
+                user_name: "radmann".into(),
+                role: "leser".into(),
+                units: vec!["1000".into()],
+                ..ReplicaInfo::default()
+            })
+            .unwrap();
+        let march = Month::new(2026, 3).unwrap().index();
+        let unit = |code: &str, parent: Option<&str>, sort: i64| {
+            row(
+                json!({"code": code, "name": code, "parent": parent, "level": null, "sort": sort,
+                       "version": 1, "cell_versions": {}}),
+            )
+        };
+        let total =
+            |u: &str, masked: bool, e: Option<i64>, c: f64, s: Option<f64>, d: Option<f64>| {
+                row(json!({"unit": u, "month": march, "masked": masked,
+                       "mask_reason": if masked { json!("few_employees") } else { Value::Null },
+                       "employees": e, "contracted_days": c, "self_certified": s,
+                       "doctor_certified": d, "split_contracted_days": null,
+                       "short_days": null, "long_days": null}))
+            };
+        let mut changes = BTreeMap::new();
+        changes.insert(
+            "units".to_string(),
+            vec![
+                unit("1000", None, 1),
+                unit("2000", Some("1000"), 2),
+                unit("2100", Some("2000"), 3),
+                unit("2200", Some("2000"), 4),
+            ],
+        );
+        // Subtree totals. 2200 (100 dagsverk, 0,5 + 1,0 absent) is masked; 2000's own
+        // staff has 20 dagsverk, 1,0 absent: 2000 = 880 + 100 + 20 = 1 000 dagsverk,
+        // 14,5 + 0,5 + 1,0 = 16,0 egenmeldt, 41 + 1 + 0 = 42,0 legemeldt; 1000 = 2000.
+        let pull = Pull {
+            watermark: "10".into(),
+            reset: true,
+            changes,
+            sick_leave_summary: Some(vec![
+                total("1000", false, Some(70), 1000.0, Some(16.0), Some(42.0)),
+                total("2000", false, Some(70), 1000.0, Some(16.0), Some(42.0)),
+                total("2100", false, Some(42), 880.0, Some(14.5), Some(41.0)),
+                total("2200", true, None, 100.0, None, None),
+            ]),
+            ..Pull::default()
+        };
+        store
+            .apply_pull(&pull, "2026-04-02T08:00:00+02:00")
+            .unwrap();
+        let m = Month::new(2026, 3).unwrap();
+        let rows = summary_sick_leave(&store.conn, m, m).unwrap().unwrap();
+        let own: Vec<(&str, f64, f64, f64)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.unit.as_str(),
+                    r.contracted_days,
+                    r.self_certified,
+                    r.doctor_certified,
+                )
+            })
+            .collect();
+        // 2000's own row holds its staff and the masked 2200: 1 000 − 880 = 120 dagsverk,
+        // 16,0 − 14,5 = 1,5 and 42 − 41 = 1,0 absent; 1000 has nothing of its own; 2200
+        // gets no row.
+        assert_eq!(
+            own,
+            vec![("2000", 120.0, 1.5, 1.0), ("2100", 880.0, 14.5, 41.0)]
+        );
+        // Rolled up, 2000 is the server's total again: SF = (16 + 42) / 1 000 = 5,8 %.
+        let (c, a): (f64, f64) = rows
+            .iter()
+            .map(|r| (r.contracted_days, r.self_certified + r.doctor_certified))
+            .fold((0.0, 0.0), |x, y| (x.0 + y.0, x.1 + y.1));
+        assert_eq!((c, a), (1000.0, 58.0));
+        // A pull without the key keeps the summary; a file without one reads sick_leave.
+        store
+            .apply_pull(
+                &Pull {
+                    watermark: "11".into(),
+                    ..Pull::default()
+                },
+                "2026-04-02T09:00:00+02:00",
+            )
+            .unwrap();
+        assert!(summary_sick_leave(&store.conn, m, m).unwrap().is_some());
+        let local = Store::open_in_memory().unwrap();
+        assert!(summary_sick_leave(&local.conn, m, m).unwrap().is_none());
     }
 }

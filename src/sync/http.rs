@@ -48,6 +48,13 @@ impl Client {
             // is still noticed (no byte for 60 s).
             .timeout_recv_body(Some(Duration::from_secs(60)))
             .timeout_recv_response(Some(Duration::from_secs(60)))
+            // The operating system's trusted certificates: a municipality's internal CA,
+            // installed by its device management, is trusted as the browser trusts it.
+            .tls_config(
+                ureq::tls::TlsConfig::builder()
+                    .root_certs(ureq::tls::RootCerts::PlatformVerifier)
+                    .build(),
+            )
             .build();
         Client {
             base: url.trim_end_matches('/').to_string(),
@@ -141,7 +148,24 @@ impl Client {
     }
 
     fn offline(&self, e: ureq::Error) -> Error {
-        Error::Offline(format!("{} svarer ikke ({e})", self.base))
+        match e {
+            // Reached, but not trusted: not «frakoblet», and trying again will not help.
+            // rustls's handshake errors arrive as I/O errors of kind InvalidData.
+            ureq::Error::Tls(_) | ureq::Error::Rustls(_) => self.untrusted(&e),
+            ureq::Error::Io(ref io) if io.kind() == std::io::ErrorKind::InvalidData => {
+                self.untrusted(&e)
+            }
+            e => Error::Offline(format!("{} svarer ikke ({e})", self.base)),
+        }
+    }
+
+    fn untrusted(&self, e: &ureq::Error) -> Error {
+        Error::Protocol(format!(
+            "{} kan ikke godkjennes som server: sertifikatet er ikke utstedt av en \
+             sertifikatutsteder denne maskinen stoler på, eller gjelder et annet navn ({e}); \
+             kontakt IT-avdelingen",
+            self.base
+        ))
     }
 
     /// The body of a success; a refusal as the server worded it.
@@ -189,7 +213,8 @@ impl Client {
         response: ureq::http::Response<ureq::Body>,
     ) -> Result<T, Error> {
         let response = self.check(response)?;
-        let reader = std::io::BufReader::with_capacity(256 * 1024, response.into_body().into_reader());
+        let reader =
+            std::io::BufReader::with_capacity(256 * 1024, response.into_body().into_reader());
         serde_json::from_reader(reader).map_err(|e| {
             if e.is_io() || e.is_eof() {
                 Error::Offline(format!("svaret fra {} ble avbrutt ({e})", self.base))

@@ -68,6 +68,18 @@ impl Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
+/// For the command line: a refusal exits with 2 (nothing changed), a server that could not
+/// be reached with 1.
+impl From<Error> for crate::Error {
+    fn from(e: Error) -> crate::Error {
+        match e {
+            Error::Core(core) => core,
+            Error::Offline(_) | Error::Io { .. } => crate::Error::Remote(e.to_string()),
+            other => crate::Error::Invalid(other.to_string()),
+        }
+    }
+}
+
 /// A server this desktop is connected to.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[ts(export)]
@@ -138,7 +150,13 @@ pub fn server_name(url: &str) -> Result<String> {
     }
     Ok(host
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '.' || c == '-' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect())
 }
 
@@ -290,7 +308,10 @@ pub fn sync(replica: &Path) -> Result<SyncReport> {
         ))
     })?;
     let token = read_token(replica).ok_or_else(|| {
-        Error::Unauthenticated(format!("ingen innlogging på {} fra denne maskinen", info.server_url))
+        Error::Unauthenticated(format!(
+            "ingen innlogging på {} fra denne maskinen",
+            info.server_url
+        ))
     })?;
     let client = Client::new(&info.server_url, Some(token));
     sync_with(&mut store, &client)
@@ -401,8 +422,14 @@ mod tests {
 
     #[test]
     fn a_server_is_named_by_host_and_port() {
-        assert_eq!(server_name("https://malkart.sjovik.kommune.no").unwrap(), "malkart.sjovik.kommune.no");
-        assert_eq!(server_name("http://127.0.0.1:8443/").unwrap(), "127.0.0.1_8443");
+        assert_eq!(
+            server_name("https://malkart.sjovik.kommune.no").unwrap(),
+            "malkart.sjovik.kommune.no"
+        );
+        assert_eq!(
+            server_name("http://127.0.0.1:8443/").unwrap(),
+            "127.0.0.1_8443"
+        );
         let e = server_name("malkart.no").unwrap_err().to_string();
         assert!(e.contains("https://"), "{e}");
     }
@@ -416,7 +443,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = fs::metadata(token_path(&replica)).unwrap().permissions().mode();
+            let mode = fs::metadata(token_path(&replica))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -113,6 +113,48 @@ impl Cluster {
         Some(cluster)
     }
 
+    /// `pg_ctl stop -m immediate`: PostgreSQL gone at once, as after a power cut.
+    pub fn stop_immediately(&self) {
+        let data = self.dir.path().join("data");
+        let out = as_owner(running_as_root(), &self.bin.join("pg_ctl"))
+            .args([
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg_ctl stop: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Starts the stopped cluster again on its port (it recovers from its WAL).
+    pub fn restart(&self) {
+        let data = self.dir.path().join("data");
+        let out = as_owner(running_as_root(), &self.bin.join("pg_ctl"))
+            .args(["-D", data.to_str().unwrap(), "-w", "start"])
+            .args(["-l", self.dir.path().join("postgres.log").to_str().unwrap()])
+            .arg("-o")
+            .arg(format!(
+                "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+                self.port,
+                self.dir.path().display()
+            ))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "pg_ctl start: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
     /// The owner's connection string.
     pub fn owner_url(&self) -> String {
         format!(
@@ -308,6 +350,12 @@ impl Server {
         Server { child, addr, https }
     }
 
+    /// `kill -9`: the server gone mid-request, nothing flushed or closed.
+    pub fn kill_9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// SIGTERM, and the exit status once it has stopped.
     pub fn terminate(mut self) -> std::process::ExitStatus {
         let status = Command::new("kill")
@@ -316,6 +364,11 @@ impl Server {
             .unwrap();
         assert!(status.success());
         self.child.wait().unwrap()
+    }
+
+    /// The server process's id (to read its memory from /proc in a measurement).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// The port it listens on.

@@ -27,8 +27,11 @@ const TEMPLATE: &str = "{about-with-newline}\nBruk: {usage}\n\n{all-args}{after-
 )]
 pub struct Cli {
     /// Databasefilen (init oppretter den; de andre kommandoene krever at den finnes)
-    #[arg(long, global = true, value_name = "FIL")]
+    #[arg(long, global = true, value_name = "FIL", conflicts_with = "server")]
     pub db: Option<PathBuf>,
+    /// Bruk kopien av en delt kommune på serveren NAVN (se «malkart connect»)
+    #[arg(long, global = true, value_name = "NAVN")]
+    pub server: Option<String>,
     /// Vis hjelp
     #[arg(short, long, global = true, action = ArgAction::Help)]
     help: Option<bool>,
@@ -169,6 +172,40 @@ pub enum Command {
     /// Kontrollerer databasens integritet og skjemaversjon
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Check,
+    /// Kobler til en Målkart-server: logger inn og henter en kopi av kommunen til denne maskinen
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Connect {
+        /// Serverens adresse, for eksempel https://malkart.kommune.no
+        #[arg(value_name = "URL")]
+        url: String,
+        /// Brukernavnet på serveren (passordet spørres om, eller leses som én linje fra standard inn)
+        #[arg(long, value_name = "NAVN")]
+        user: String,
+    },
+    /// Sender endringene som venter og henter det som er endret på serveren
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Sync,
+    /// Flytter en lokal database til en tom server, med historikken; filen blir så en kopi av serveren
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Publish {
+        /// Serverens adresse
+        #[arg(value_name = "URL")]
+        url: String,
+        /// En administrator på serveren (passordet spørres om)
+        #[arg(long, value_name = "NAVN")]
+        user: String,
+    },
+    /// Målkart-serveren (init, add-user, set-role, disable-user, run): kjører malkart-server
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg", disable_help_flag = true)]
+    Server {
+        /// Argumentene til malkart-server, for eksempel «add-user kari --role leser --config FIL»
+        #[arg(
+            trailing_var_arg = true,
+            allow_hyphen_values = true,
+            value_name = "ARGUMENTER"
+        )]
+        args: Vec<String>,
+    },
     /// Måler hvor raskt målkartet beregnes på denne databasen (for docs/benchmarks.md)
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     #[command(hide = true)]

@@ -6,6 +6,7 @@
 
 mod args;
 mod bench;
+mod sharing;
 mod table;
 
 use std::io::Write;
@@ -42,7 +43,16 @@ fn main() -> ExitCode {
 
 /// Runs one command and returns what it prints (an export's CSV or JSON are bytes).
 fn run(cli: Cli) -> Result<Vec<u8>> {
-    let path = storage::resolve_path(cli.db.as_deref())?;
+    // `malkart server …` is the server's own program; it opens no Målkart file here.
+    if let Command::Server { args } = &cli.command {
+        return sharing::server(args).map(String::into_bytes);
+    }
+    let path = match (&cli.server, &cli.command) {
+        (Some(name), _) => sharing::replica_of(name)?,
+        // `malkart sync` alone: the one server this machine is connected to.
+        (None, Command::Sync) if cli.db.is_none() => sharing::only_replica()?,
+        _ => storage::resolve_path(cli.db.as_deref())?,
+    };
     // A SQLite error names the database it happened on.
     if let Command::Export { report } = cli.command {
         return export(&path, report).map_err(|e| e.at(&path));
@@ -188,6 +198,10 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             ),
             None => format!("Databasen {} er gjenopprettet fra {}.\n", path.display(), file.display()),
         }),
+        Command::Connect { url, user } => sharing::connect(&url, &user),
+        Command::Sync => sharing::sync(&path),
+        Command::Publish { url, user } => sharing::publish(&url, &user, &path),
+        Command::Server { args } => sharing::server(&args),
         Command::Check => {
             let store = Store::open_existing(&path)?;
             let report = store.check()?;
