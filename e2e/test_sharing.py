@@ -259,11 +259,10 @@ def test_a_leaders_sick_leave_reaches_the_directors_malkart_through_the_server(s
                             "field": field, "base_version": None, "base_value": None, "new_value": value})
     results = server.call("POST", "/api/v1/push", server.token("ada"), {"device": "e2e", "operations": ops})["results"]
     assert [r["status"] for r in results] == ["applied"] * len(ops), results
-    # The leader of 3100 (a unit must exist to be given), and the director, who reads the
-    # whole municipality: an administrator, since a `leser`'s replica holds no sick-leave
-    # rows before the masked summary rows exist (design §4).
+    # The leader of 3100 (a unit must exist to be given), and the director, a `leser` of
+    # the whole municipality: her replica holds the masked sick-leave summary, no raw rows.
     server.add_user("lise", "enhetsleder", "3100")
-    server.add_user("dina", "administrator")
+    server.add_user("dina", "leser", "1000")
 
     month = month_id()
     sync_env = {"MALKART_SYNC_SECONDS": "3600"}
