@@ -33,12 +33,14 @@ if [ "${MALKART_E2E_BUILT:-}" != 1 ] || [ ! -x target/e2e/malkart-app ]; then
   mkdir -p target/e2e
   cp target/debug/malkart-app target/e2e/malkart-app
   # --workspace: features unified as in `cargo test --workspace`, so its build is reused.
-  cargo build --workspace --bin malkart
+  # malkart-server: test_sharing.py runs one (on a throwaway PostgreSQL cluster).
+  cargo build --workspace --bin malkart --bin malkart-server
 fi
 
 export TAURI_DRIVER="$driver"
 export MALKART_APP="$root/target/e2e/malkart-app"
 export MALKART_CLI="$root/target/debug/malkart"
+export MALKART_SERVER="$root/target/debug/malkart-server"
 export MALKART_SCREENSHOTS="$root/target/e2e-screenshots"
 mkdir -p "$MALKART_SCREENSHOTS"
 # No accessibility bus under Xvfb: keep GTK from waiting for one.

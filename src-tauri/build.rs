@@ -39,6 +39,11 @@ const COMMANDS: &[&str] = &[
     "economy_grid",
     "save_economy",
     "spread_budget",
+    "servers",
+    "connect_server",
+    "sync_now",
+    "sync_status",
+    "use_local_database",
 ];
 
 fn main() {

@@ -208,3 +208,31 @@ fn the_last_month_with_figures_counts_only_ended_spans_and_accounts() {
     // Nothing by December 2024.
     assert_eq!(last(2024, 12), None);
 }
+
+/// A leser's replica has no raw sick-leave rows, only the server's masked summary: its
+/// months are figures too (else the app would open before them and say «ikke registrert»).
+#[test]
+fn a_lesers_sick_leave_summary_counts_as_figures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("kopi.db");
+    let store = Store::open(&path).expect("opened");
+    // October 2026 is month index 2026 × 12 + 9 = 24321.
+    rusqlite::Connection::open(&path)
+        .expect("opened")
+        .execute(
+            "INSERT INTO sick_leave_summary (unit, month, masked, employees, contracted_days)
+             VALUES ('A', 24321, 0, 6, 500.0)",
+            [],
+        )
+        .expect("a summary row");
+    let last = |y, m| {
+        store
+            .last_month_with_figures(month(y, m))
+            .expect("read")
+            .map(|m| m.id())
+    };
+    assert_eq!(last(2026, 11).as_deref(), Some("2026-10"));
+    assert_eq!(last(2026, 10).as_deref(), Some("2026-10"));
+    // Not before it: through September nothing was registered.
+    assert_eq!(last(2026, 9), None);
+}

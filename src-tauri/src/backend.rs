@@ -27,6 +27,8 @@ use malkart::{Error, Result};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::sync::Syncing;
+
 /// What the UI needs to know at start.
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export)]
@@ -50,28 +52,33 @@ pub struct AppInfo {
 }
 
 /// The database file in use and its open store, or why it could not be opened.
-struct Open {
-    path: PathBuf,
-    store: std::result::Result<Store, IpcError>,
+pub(crate) struct Open {
+    pub(crate) path: PathBuf,
+    pub(crate) store: std::result::Result<Store, IpcError>,
 }
 
 pub struct Backend {
     /// Behind one mutex so that a restore can close the file, replace it and open it again,
     /// and the broken-database screen can open another file or a new one.
-    open: Mutex<Open>,
-    engines: EngineCache,
+    pub(crate) open: Mutex<Open>,
+    pub(crate) engines: EngineCache,
     /// «Vis umaskerte tall»: in memory only, so off again when the app restarts.
     unmasked: AtomicBool,
     /// Where «Velg en annen fil» writes the choice for the next start; none when the
     /// database was given by `--db` or `MALKART_DB` (then that rules every start).
     choice_file: Option<PathBuf>,
+    /// The local file the app opens without a server (`--db`, `MALKART_DB` or the data
+    /// folder's): «Bruk lokal fil» goes back to it. `None` when not even that is known.
+    pub(crate) home: Option<PathBuf>,
+    /// The sync with a server when the open database is a replica (`sync.rs`).
+    pub(crate) syncing: Syncing,
 }
 
 type IpcResult<T> = std::result::Result<T, IpcError>;
 
 /// A mutex whose holder panicked still guards consistent data here: SQLite rolled back the
 /// transaction.
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -94,7 +101,15 @@ impl Backend {
             engines: EngineCache::new(),
             unmasked: AtomicBool::new(false),
             choice_file: None,
+            home: None,
+            syncing: Syncing::default(),
         }
+    }
+
+    /// The local database to go back to from a server's replica (`use_local_database`).
+    pub fn with_home(mut self, home: PathBuf) -> Backend {
+        self.home = Some(home);
+        self
     }
 
     /// A database opened with «Velg en annen fil» is written to `choice_file` and opened
@@ -150,6 +165,14 @@ impl Backend {
         }
     }
 
+    /// `with_store` for a write (grids, imports, targets, comments, locks): once it is
+    /// stored, the sync worker is kicked to push it at once when the database is a replica.
+    pub(crate) fn write_store<T>(&self, job: impl FnOnce(&mut Store) -> Result<T>) -> IpcResult<T> {
+        let value = self.with_store(job)?;
+        self.wrote();
+        Ok(value)
+    }
+
     pub fn info(&self) -> IpcResult<AppInfo> {
         let guard = lock(&self.open);
         let base = AppInfo {
@@ -179,7 +202,7 @@ impl Backend {
 
     /// Fills the empty database with the small demo municipality, through the last full month.
     pub fn load_demo(&self) -> IpcResult<()> {
-        self.with_store(|store| {
+        self.write_store(|store| {
             admin::load_demo(store, DemoSize::Small, last_full_month()).map(|_| ())
         })
     }
@@ -302,16 +325,16 @@ impl Backend {
         let period = service::period(period)?;
         // Refused before the database is touched (an unopened one too).
         admin::comment_text(text)?;
-        self.with_store(|store| admin::add_comment(store, indicator, unit, &period, text))
+        self.write_store(|store| admin::add_comment(store, indicator, unit, &period, text))
     }
 
     pub fn update_comment(&self, id: i64, text: &str) -> IpcResult<Comment> {
         admin::comment_text(text)?;
-        self.with_store(|store| admin::update_comment(store, id, text))
+        self.write_store(|store| admin::update_comment(store, id, text))
     }
 
     pub fn delete_comment(&self, id: i64) -> IpcResult<()> {
-        self.with_store(|store| store.delete_comment(id))
+        self.write_store(|store| store.delete_comment(id))
     }
 
     /// Imports a file of `kind`; with `dry_run` nothing is stored. A refused file is an
@@ -320,12 +343,17 @@ impl Backend {
         let mut guard = lock(&self.open);
         let store = guard.store.as_mut().map_err(|e| e.clone())?;
         // Not `with_store`: an import's errors name the file, not the database.
-        Ok(imports::import_file(store, kind, Path::new(path), dry_run)?)
+        let outcome = imports::import_file(store, kind, Path::new(path), dry_run)?;
+        drop(guard);
+        if !dry_run {
+            self.wrote();
+        }
+        Ok(outcome)
     }
 
     /// Sets one target (the indicator's default when `unit` is `None`), audited.
     pub fn set_target(&self, input: &TargetInput) -> IpcResult<Target> {
-        self.with_store(|store| admin::set_target(store, input))
+        self.write_store(|store| admin::set_target(store, input))
     }
 
     pub fn locked_months(&self) -> IpcResult<Vec<LockedMonth>> {
@@ -335,13 +363,13 @@ impl Backend {
     /// `false` when the month was locked already.
     pub fn lock_month(&self, month: &str) -> IpcResult<bool> {
         let month = service::month(month)?;
-        self.with_store(|store| store.lock_month(month))
+        self.write_store(|store| store.lock_month(month))
     }
 
     /// `false` when the month was not locked. The reason is required and audited.
     pub fn unlock_month(&self, month: &str, reason: &str) -> IpcResult<bool> {
         let month = service::month(month)?;
-        self.with_store(|store| admin::unlock_month(store, month, reason))
+        self.write_store(|store| admin::unlock_month(store, month, reason))
     }
 
     /// The audit log in Norwegian words, times in this machine's local time.
@@ -371,6 +399,7 @@ impl Backend {
         let result = admin::restore(&guard.path, Path::new(source));
         guard.store = Self::open_store(&guard.path).map_err(IpcError::from);
         self.engines.clear();
+        self.syncing.forget();
         Ok(result?.map(|p| p.display().to_string()))
     }
 
@@ -379,8 +408,24 @@ impl Backend {
     /// start. A file that cannot be opened is refused and the database in use stays as it
     /// was.
     pub fn open_database(&self, path: &str) -> IpcResult<AppInfo> {
-        let path = PathBuf::from(path.trim());
+        self.open_path(PathBuf::from(path.trim()))
+    }
+
+    /// Opens the existing database at `path` instead of the one in use, remembered for the
+    /// next start (when the app was not started with `--db` or `MALKART_DB`).
+    pub(crate) fn open_path(&self, path: PathBuf) -> IpcResult<AppInfo> {
         let store = Store::open_existing(&path).map_err(|e| e.at(&path))?;
+        self.switch_to(path, store)
+    }
+
+    /// Opens the database at `path`, made when missing (the local file), instead of the one
+    /// in use, remembered for the next start like `open_path`.
+    pub(crate) fn open_new_or_existing(&self, path: PathBuf) -> IpcResult<AppInfo> {
+        let store = Self::open_store(&path).map_err(|e| e.at(&path))?;
+        self.switch_to(path, store)
+    }
+
+    fn switch_to(&self, path: PathBuf, store: Store) -> IpcResult<AppInfo> {
         if let Some(file) = &self.choice_file {
             // Not remembered is not lost: the file is open now and the person can choose it
             // again; the next start opens the usual database.
@@ -396,6 +441,7 @@ impl Backend {
             };
         }
         self.engines.clear();
+        self.syncing.forget();
         self.unmasked.store(false, Ordering::Relaxed);
         self.info()
     }

@@ -28,6 +28,7 @@ use malkart::storage::AuditFilter;
 use tauri::State;
 
 use crate::backend::{AppInfo, Backend};
+use crate::sync::{KnownServer, SyncState};
 
 type Shared<'a> = State<'a, Arc<Backend>>;
 
@@ -354,4 +355,41 @@ pub async fn save_economy(
 #[tauri::command]
 pub async fn spread_budget(backend: Shared<'_>, input: SpreadInput) -> Result<Spread, IpcError> {
     blocking(&backend, move |b| b.spread_budget(&input)).await
+}
+
+// A Målkart server (`sync.rs`): connecting, the sync line, and back to the local file.
+
+/// The servers this desktop has connected to, the open one marked.
+#[tauri::command]
+pub async fn servers(backend: Shared<'_>) -> Result<Vec<KnownServer>, IpcError> {
+    blocking(&backend, |b| b.servers()).await
+}
+
+/// «Koble til server»: logs in, pulls into a new replica and opens it as the database.
+#[tauri::command]
+pub async fn connect_server(
+    backend: Shared<'_>,
+    url: String,
+    user: String,
+    password: String,
+) -> Result<AppInfo, IpcError> {
+    blocking(&backend, move |b| b.connect_server(&url, &user, &password)).await
+}
+
+/// «Synkroniser nå»: push the outbox, then pull; the state after (offline is a state).
+#[tauri::command]
+pub async fn sync_now(backend: Shared<'_>) -> Result<SyncState, IpcError> {
+    blocking(&backend, |b| b.sync_now()).await
+}
+
+/// The sync line's state, from memory: polled by the UI.
+#[tauri::command]
+pub async fn sync_status(backend: Shared<'_>) -> Result<SyncState, IpcError> {
+    blocking(&backend, |b| b.sync_state()).await
+}
+
+/// «Bruk lokal fil»: back from a server's replica to the local database.
+#[tauri::command]
+pub async fn use_local_database(backend: Shared<'_>) -> Result<AppInfo, IpcError> {
+    blocking(&backend, |b| b.use_local_database()).await
 }

@@ -29,7 +29,7 @@ impl Backend {
 
     /// Saves the changed rows in one transaction, or answers every problem.
     pub fn save_sick_leave(&self, input: &SickLeaveSave) -> IpcResult<SickLeaveSaved> {
-        self.with_store(|store| sickleave_grid::save(store, input))
+        self.write_store(|store| sickleave_grid::save(store, input))
     }
 
     /// The economy grid of `year` and `measure` for `unit` and every unit below it.
@@ -40,7 +40,7 @@ impl Backend {
 
     /// Saves changed cells of one measure in one transaction.
     pub fn save_economy(&self, input: &EconomySave) -> IpcResult<EconomySaved> {
-        self.with_store(|store| economy_grid::save(store, input))
+        self.write_store(|store| economy_grid::save(store, input))
     }
 
     /// A yearly amount spread over the twelve months. Nothing is saved.

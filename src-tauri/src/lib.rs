@@ -9,6 +9,7 @@ pub mod commands;
 pub mod dbpath;
 pub mod grids;
 pub mod reports;
+pub mod sync;
 
 use std::sync::Arc;
 
@@ -59,11 +60,17 @@ pub fn builder<R: tauri::Runtime>(
             commands::economy_grid,
             commands::save_economy,
             commands::spread_budget,
+            commands::servers,
+            commands::connect_server,
+            commands::sync_now,
+            commands::sync_status,
+            commands::use_local_database,
         ])
 }
 
 /// Opens the database (`--db`, else `MALKART_DB`, else the file last chosen with «Velg en
-/// annen fil», else the data directory's) and runs the app.
+/// annen fil» or «Koble til server», else the data directory's), starts the sync worker and
+/// runs the app.
 pub fn run() {
     let explicit = dbpath::explicit_db_arg(std::env::args_os().skip(1));
     let chosen_at_start = explicit.is_some()
@@ -74,16 +81,27 @@ pub fn run() {
         .flatten()
         .map(|dir| dir.join(dbpath::CHOICE_FILE));
     let remembered = choice_file.as_deref().and_then(dbpath::remembered_choice);
-    let backend =
-        match remembered.map_or_else(|| malkart::storage::resolve_path(explicit.as_deref()), Ok) {
-            Ok(path) => Backend::open(path),
-            Err(e) => Backend::unopened(e.into()),
-        };
+    // The local file: what «Bruk lokal fil» goes back to from a server's replica.
+    let (backend, home) = match (
+        remembered,
+        malkart::storage::resolve_path(explicit.as_deref()),
+    ) {
+        (Some(path), home) => (Backend::open(path), home.ok()),
+        (None, Ok(home)) => (Backend::open(home.clone()), Some(home)),
+        (None, Err(e)) => (Backend::unopened(e.into()), None),
+    };
     let backend = match choice_file {
         Some(file) => backend.remembering_choice_in(file),
         None => backend,
     };
-    let app = builder(tauri::Builder::default(), Arc::new(backend)).run(tauri::generate_context!());
+    let backend = match home {
+        Some(home) => backend.with_home(home),
+        None => backend,
+    };
+    let backend = Arc::new(backend);
+    // Pulls at start, every minute and after every write, while the database is a replica.
+    sync::start_worker(&backend, sync::period());
+    let app = builder(tauri::Builder::default(), backend).run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("Målkart kunne ikke starte: {e}");
         std::process::exit(1);

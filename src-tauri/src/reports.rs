@@ -20,7 +20,7 @@ impl Backend {
 
     /// Stores the masking minimum, audited; `false` when it was that already.
     pub fn set_min_employees(&self, n: u32) -> IpcResult<bool> {
-        self.with_store(|store| store.set_min_employees(n))
+        self.write_store(|store| store.set_min_employees(n))
     }
 
     /// The sick-leave summary of `unit` and its descendants for `period`, masked for

@@ -215,7 +215,8 @@ impl Store {
         &self.user
     }
     /// The latest month, up to `through` (the last full month), in which a registered figure
-    /// ends: a measurement's span ending in it, a sick-leave row, or an economy row with an
+    /// ends: a measurement's span ending in it, a sick-leave row (or, in a leser's replica, a
+    /// row of the masked sick-leave summary), or an economy row with an
     /// account (`actual`; budgets and forecasts are entered ahead and do not count). A span
     /// still running after `through` (a yearly figure typed in early) does not count.
     /// `None` when nothing was registered by then. Each table is read through its key, so
@@ -258,6 +259,12 @@ impl Store {
         keep(
             self.conn
                 .prepare_cached("SELECT max(month) FROM sick_leave WHERE month <= ?1")?
+                .query_row([t], |r| r.get(0))?,
+        );
+        // A leser's replica holds the masked summary instead of raw sick-leave rows.
+        keep(
+            self.conn
+                .prepare_cached("SELECT max(month) FROM sick_leave_summary WHERE month <= ?1")?
                 .query_row([t], |r| r.get(0))?,
         );
         keep(

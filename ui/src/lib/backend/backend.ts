@@ -30,6 +30,8 @@ import type { Spread } from "../../bindings/Spread";
 import type { ImportKind } from "../../bindings/ImportKind";
 import type { ReportFormat } from "../../bindings/ReportFormat";
 import type { Measure } from "../../bindings/Measure";
+import type { SyncState } from "../../bindings/SyncState";
+import type { KnownServer } from "../../bindings/KnownServer";
 
 // The enums the commands take are generated from Rust (never copied here): the import
 // kinds, the report formats and the economy measures.
@@ -108,6 +110,20 @@ export interface Backend {
   saveEconomy(input: EconomySave): Promise<EconomySaved>;
   /** A yearly amount spread over the months (computed in Rust, not saved). */
   spreadBudget(input: SpreadInput): Promise<Spread>;
+
+  // A Målkart server: the open database may be a replica of one (sharing.md §1–3).
+  /** The servers this desktop has connected to, the open one marked. */
+  servers(): Promise<KnownServer[]>;
+  /** «Koble til server»: logs in, pulls into a new replica and opens it as the database.
+   *  A refused login or an unreachable server is a `BackendError` with a sentence to show;
+   *  the database in use stays open. */
+  connectServer(url: string, user: string, password: string): Promise<AppInfo>;
+  /** «Synkroniser nå»: push, then pull; the state after (offline is a state, not an error). */
+  syncNow(): Promise<SyncState>;
+  /** The sync line's state, from memory: cheap to poll. `status` is `null` for a local file. */
+  syncStatus(): Promise<SyncState>;
+  /** «Bruk lokal fil»: back from a server's replica to the local database. */
+  useLocalDatabase(): Promise<AppInfo>;
 }
 
 /** An error from the Rust side (`IpcError`): `kind` to react to, `message` (Norwegian) to

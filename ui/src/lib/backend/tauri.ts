@@ -59,6 +59,11 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     economyGrid: (unit, year, measure) => call("economy_grid", { unit, year, measure }),
     saveEconomy: (input) => call("save_economy", { input }),
     spreadBudget: (input) => call("spread_budget", { input }),
+    servers: () => call("servers"),
+    connectServer: (url, user, password) => call("connect_server", { url, user, password }),
+    syncNow: () => call("sync_now"),
+    syncStatus: () => call("sync_status"),
+    useLocalDatabase: () => call("use_local_database"),
     chooseFile: async (title, extensions) => {
       try {
         const chosen = await dialogs.open({
