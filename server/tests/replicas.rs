@@ -521,6 +521,11 @@ fn a_disabled_user_is_refused_and_her_replica_still_reads() {
         "feil passord\n",
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Serveren avviste innloggingen"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!other.home.path().join("no.malkart.app/servers").exists());
 }
 

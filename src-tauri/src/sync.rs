@@ -214,13 +214,10 @@ impl Backend {
     pub fn connect_server(&self, url: &str, user: &str, password: &str) -> IpcResult<AppInfo> {
         let (entry, _first_pull) = malkart::sync::connect(url.trim(), user.trim(), password)
             .map_err(|e| match e {
-                // At a login, «no longer valid» would mislead: the login itself was refused.
-                malkart::sync::Error::Unauthenticated(reason) => IpcError {
+                // A refused login, in the server's words (`malkart::sync` says what to do).
+                malkart::sync::Error::Refused { ref kind, .. } if kind == "bad_login" => IpcError {
                     kind: "bad_login".into(),
-                    message: format!(
-                        "Serveren avviste innloggingen ({reason}); sjekk brukernavnet og \
-                         passordet og prøv igjen"
-                    ),
+                    message: e.to_string(),
                     field: None,
                 },
                 other => sync_error(&other),

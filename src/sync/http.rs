@@ -83,7 +83,19 @@ impl Client {
             .post(&self.url("login"))
             .send_json_text(&body)
             .map_err(|e| self.offline(e))?;
-        let answer: LoginAnswer = self.read_json(response)?;
+        // A refused login is not an expired session: the server's own words (a wrong
+        // name or password, a disabled user, the throttle) go to the user as they are.
+        let answer: LoginAnswer = self.read_json(response).map_err(|e| match e {
+            Error::Unauthenticated(message) => Error::Refused {
+                status: 401,
+                kind: "bad_login".into(),
+                message: format!(
+                    "Serveren avviste innloggingen ({message}); sjekk brukernavnet og \
+                     passordet og prøv igjen"
+                ),
+            },
+            other => other,
+        })?;
         self.token = Some(answer.token);
         Ok(answer.user)
     }
