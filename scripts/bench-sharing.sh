@@ -27,6 +27,7 @@ want=" ${*:-1 2 3 4} "
 runs() { [[ $want == *" $1 "* ]]; }
 
 work=$(mktemp -d /tmp/malkart-bench-XXXXXX)
+chmod 755 "$work"   # PostgreSQL runs as `postgres` when this runs as root (scripts/pg.sh)
 pg=$work/pg
 server_pid=
 cleanup() {

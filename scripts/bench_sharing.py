@@ -106,10 +106,11 @@ def load(db, psql):
 
 
 def units(db, n):
-    """N units with their own subtree, spread over the tree (deterministic)."""
+    """N units a leader is given (a `virksomhet` and its departments), spread over the
+    tree (deterministic)."""
     src = sqlite3.connect(db)
     codes = [c for (c,) in src.execute(
-        "SELECT code FROM units u WHERE parent IS NOT NULL ORDER BY sort")]
+        "SELECT code FROM units WHERE level = 'virksomhet' ORDER BY sort")]
     step = max(1, len(codes) // n)
     for code in codes[::step][:n]:
         print(code)

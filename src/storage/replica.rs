@@ -131,9 +131,225 @@ pub struct Pull {
     #[serde(default)]
     pub reset: bool,
     #[serde(default)]
-    pub changes: BTreeMap<String, Vec<Map<String, Value>>>,
+    pub changes: Changes,
     #[serde(default)]
     pub deletions: Vec<Deletion>,
+}
+
+/// The pulled rows by table. Each row is read straight into its table's column order
+/// (`PulledRow`) as the answer is parsed: a first pull of `large` is 1,5 million rows, and
+/// a map per row cost seconds and gigabytes (docs/benchmarks.md §11). A table the desktop
+/// does not know is skipped.
+#[derive(Clone, Debug, Default)]
+pub struct Changes(pub BTreeMap<&'static str, Vec<PulledRow>>);
+
+impl Changes {
+    /// Rows given as JSON objects with the table's column names (tests, tools).
+    pub fn insert(&mut self, table_name: &str, rows: Vec<Map<String, Value>>) {
+        if let Some(t) = table(table_name) {
+            let rows = rows
+                .into_iter()
+                .map(|r| PulledRow::from_map(t, r))
+                .collect();
+            self.0.insert(t.name, rows);
+        }
+    }
+
+    pub fn get_mut(&mut self, table_name: &str) -> Option<&mut Vec<PulledRow>> {
+        self.0.get_mut(table_name)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|t, _| keep(t));
+    }
+}
+
+/// One pulled row: its values in `Table::columns` order, its version and the version of
+/// each cell (the server's `cell_versions` as JSON text).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PulledRow {
+    pub values: Vec<Sql>,
+    pub version: i64,
+    pub cells: Option<String>,
+}
+
+impl PulledRow {
+    fn from_map(table: &Table, mut row: Map<String, Value>) -> PulledRow {
+        PulledRow {
+            values: table
+                .columns
+                .iter()
+                .map(|c| into_sql(row.remove(*c).unwrap_or(Value::Null)))
+                .collect(),
+            version: row.get("version").and_then(Value::as_i64).unwrap_or(0),
+            cells: row
+                .get("cell_versions")
+                .filter(|v| v.is_object())
+                .map(Value::to_string),
+        }
+    }
+
+    /// Sets a column (a test's change of a pulled row).
+    pub fn set(&mut self, table_name: &str, column: &str, value: Value) {
+        if let Some(i) = table(table_name).and_then(|t| t.columns.iter().position(|c| *c == column))
+        {
+            self.values[i] = into_sql(value);
+        } else if column == "version" {
+            self.version = value.as_i64().unwrap_or(0);
+        } else if column == "cell_versions" {
+            self.cells = Some(value.to_string());
+        }
+    }
+
+    fn get(&self, table: &Table, column: &str) -> Option<&Sql> {
+        table
+            .columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.values.get(i))
+    }
+}
+
+impl<'de> Deserialize<'de> for Changes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Changes, D::Error> {
+        struct Tables;
+        impl<'de> serde::de::Visitor<'de> for Tables {
+            type Value = Changes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("rader per tabell")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Changes, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    match table(&name) {
+                        Some(t) => {
+                            out.insert(t.name, map.next_value_seed(RowsSeed(t))?);
+                        }
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Changes(out))
+            }
+        }
+        d.deserialize_map(Tables)
+    }
+}
+
+/// A table's array of rows.
+struct RowsSeed(&'static Table);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowsSeed {
+    type Value = Vec<PulledRow>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Vec<PulledRow>, D::Error> {
+        struct Rows(&'static Table);
+        impl<'de> serde::de::Visitor<'de> for Rows {
+            type Value = Vec<PulledRow>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("en liste med rader")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Vec<PulledRow>, A::Error> {
+                let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(row) = seq.next_element_seed(RowSeed(self.0))? {
+                    rows.push(row);
+                }
+                Ok(rows)
+            }
+        }
+        d.deserialize_seq(Rows(self.0))
+    }
+}
+
+/// One row object, read into the table's column order without a map.
+struct RowSeed(&'static Table);
+
+/// Where a key of a row object goes.
+enum Slot {
+    Column(usize),
+    Version,
+    Cells,
+    Other,
+}
+
+struct SlotSeed(&'static Table);
+
+impl<'de> serde::de::DeserializeSeed<'de> for SlotSeed {
+    type Value = Slot;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Slot, D::Error> {
+        struct Key(&'static Table);
+        impl serde::de::Visitor<'_> for Key {
+            type Value = Slot;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("et kolonnenavn")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> std::result::Result<Slot, E> {
+                Ok(match key {
+                    "version" => Slot::Version,
+                    "cell_versions" => Slot::Cells,
+                    _ => self
+                        .0
+                        .columns
+                        .iter()
+                        .position(|c| *c == key)
+                        .map_or(Slot::Other, Slot::Column),
+                })
+            }
+        }
+        d.deserialize_str(Key(self.0))
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowSeed {
+    type Value = PulledRow;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<PulledRow, D::Error> {
+        struct Row(&'static Table);
+        impl<'de> serde::de::Visitor<'de> for Row {
+            type Value = PulledRow;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("en rad")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<PulledRow, A::Error> {
+                let mut row = PulledRow {
+                    values: vec![Sql::Null; self.0.columns.len()],
+                    version: 0,
+                    cells: None,
+                };
+                while let Some(slot) = map.next_key_seed(SlotSeed(self.0))? {
+                    match slot {
+                        Slot::Column(i) => row.values[i] = into_sql(map.next_value::<Value>()?),
+                        Slot::Version => {
+                            row.version = map.next_value::<Option<i64>>()?.unwrap_or(0);
+                        }
+                        Slot::Cells => {
+                            let cells = map.next_value::<Value>()?;
+                            row.cells = cells.is_object().then(|| cells.to_string());
+                        }
+                        Slot::Other => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(row)
+            }
+        }
+        d.deserialize_map(Row(self.0))
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -637,14 +853,21 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
     }
     let mut pulled_keys: HashMap<&str, HashSet<String>> = HashMap::new();
     for table in TABLES {
-        let Some(rows) = pull.changes.get(table.name) else {
+        let Some(rows) = pull.changes.0.get(table.name) else {
             continue;
         };
         let keys = pulled_keys.entry(table.name).or_default();
+        let sql = WriteSql::new(table);
+        let any_guarded = guarded.keys().any(|(t, _)| *t == table.name);
         for row in rows {
-            let key = row_key(table, row);
+            let key = pulled_key(table, row);
             let mut row = std::borrow::Cow::Borrowed(row);
-            if let Some(fields) = guarded.get(&(table.name, key.clone())) {
+            let fields = if any_guarded {
+                guarded.get(&(table.name, key.clone()))
+            } else {
+                None
+            };
+            if let Some(fields) = fields {
                 // Keep the local value of every cell an unsent edit is waiting on.
                 let Some(local) = local_row(conn, table, &key)? else {
                     summary.kept_local += fields.len() as u64;
@@ -654,16 +877,19 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
                 };
                 let mut merged = row.into_owned();
                 for f in fields {
-                    if let Some(v) = local.get(f) {
-                        merged.insert(f.clone(), v.clone());
+                    if let (Some(v), Some(i)) =
+                        (local.get(f), table.columns.iter().position(|c| c == f))
+                    {
+                        merged.values[i] = to_sql(Some(v));
                     }
                 }
                 summary.kept_local += fields.len() as u64;
                 row = std::borrow::Cow::Owned(merged);
             }
-            write_row(conn, table, &row)?;
+            sql.write_row(conn, table, &row)?;
             store_versions(conn, table, &key, &row)?;
-            if pull.reset {
+            // Only units and indicators are looked up after a reset (below).
+            if pull.reset && matches!(table.name, "units" | "indicators") {
                 keys.insert(key);
             }
             summary.rows += 1;
@@ -866,24 +1092,39 @@ fn local_row(conn: &Connection, table: &Table, key: &str) -> Result<Option<Map<S
     parse_row(text.as_deref())
 }
 
-fn store_versions(
-    conn: &Connection,
-    table: &Table,
-    key: &str,
-    row: &Map<String, Value>,
-) -> Result<()> {
-    let version = row.get("version").and_then(Value::as_i64).unwrap_or(0);
-    let cells = row
-        .get("cell_versions")
-        .filter(|v| v.is_object())
-        .map(Value::to_string)
-        .unwrap_or_else(|| "{}".into());
+fn store_versions(conn: &Connection, table: &Table, key: &str, row: &PulledRow) -> Result<()> {
+    let version = row.version;
+    let cells = row.cells.as_deref().unwrap_or("{}");
     conn.prepare_cached(
         "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, cells = excluded.cells",
     )?
     .execute(params![table.name, key, version, cells])?;
     Ok(())
+}
+
+/// A pulled value as SQLite stores it.
+fn into_sql(v: Value) -> Sql {
+    match v {
+        Value::String(s) => Sql::Text(s),
+        other => to_sql(Some(&other)),
+    }
+}
+
+/// The local primary key of a pulled row, exactly as `row_key` makes it from a row object.
+fn pulled_key(table: &Table, row: &PulledRow) -> String {
+    let values: Vec<Value> = table
+        .key
+        .iter()
+        .map(|k| match row.get(table, k) {
+            None | Some(Sql::Null) => Value::Null,
+            Some(Sql::Integer(i)) => Value::from(*i),
+            Some(Sql::Real(f)) => Value::from(*f),
+            Some(Sql::Text(t)) => Value::String(t.clone()),
+            Some(Sql::Blob(_)) => Value::Null,
+        })
+        .collect();
+    Value::Array(values).to_string()
 }
 
 fn to_sql(v: Option<&Value>) -> Sql {
@@ -914,39 +1155,67 @@ fn key_clause(table: &Table, row: &Map<String, Value>) -> (String, Vec<Sql>) {
     )
 }
 
-fn write_row(conn: &Connection, table: &Table, row: &Map<String, Value>) -> Result<()> {
-    let values: Vec<Sql> = table.columns.iter().map(|c| to_sql(row.get(*c))).collect();
-    let placeholders = (1..=values.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if table.name == "targets" {
-        // Two partial unique keys (with and without a unit): replaced by key.
-        let (clause, key) = key_clause(table, row);
-        conn.prepare_cached(&format!("DELETE FROM targets WHERE {clause}"))?
-            .execute(params_from_iter(key))?;
-        conn.prepare_cached(&format!(
-            "INSERT INTO targets ({}) VALUES ({placeholders})",
-            table.columns.join(", ")
-        ))?
-        .execute(params_from_iter(values))?;
-        return Ok(());
+/// The statements that write one table's pulled rows, made once per pull (a first pull
+/// writes a million rows).
+struct WriteSql {
+    /// `targets`: the delete by key before the insert (two partial unique keys).
+    delete: Option<String>,
+    insert: String,
+}
+
+impl WriteSql {
+    fn new(table: &Table) -> WriteSql {
+        let placeholders = (1..=table.columns.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if table.name == "targets" {
+            let clause = table
+                .key
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{k} IS ?{}", i + 1))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            return WriteSql {
+                delete: Some(format!("DELETE FROM targets WHERE {clause}")),
+                insert: format!(
+                    "INSERT INTO targets ({}) VALUES ({placeholders})",
+                    table.columns.join(", ")
+                ),
+            };
+        }
+        let updates = table
+            .columns
+            .iter()
+            .filter(|c| !table.key.contains(c))
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        WriteSql {
+            delete: None,
+            insert: format!(
+                "INSERT INTO {} ({}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {updates}",
+                table.name,
+                table.columns.join(", "),
+                table.key.join(", ")
+            ),
+        }
     }
-    let updates = table
-        .columns
-        .iter()
-        .filter(|c| !table.key.contains(c))
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    conn.prepare_cached(&format!(
-        "INSERT INTO {} ({}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {updates}",
-        table.name,
-        table.columns.join(", "),
-        table.key.join(", ")
-    ))?
-    .execute(params_from_iter(values))?;
-    Ok(())
+
+    fn write_row(&self, conn: &Connection, table: &Table, row: &PulledRow) -> Result<()> {
+        if let Some(delete) = &self.delete {
+            let key = table
+                .key
+                .iter()
+                .map(|k| row.get(table, k).unwrap_or(&Sql::Null));
+            conn.prepare_cached(delete)?
+                .execute(params_from_iter(key))?;
+        }
+        conn.prepare_cached(&self.insert)?
+            .execute(params_from_iter(row.values.iter()))?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -962,16 +1231,16 @@ mod tests {
 
     /// A first pull: one unit, one monthly indicator, one measurement at version 7.
     fn first_pull() -> Pull {
-        let mut changes = BTreeMap::new();
+        let mut changes = Changes::default();
         changes.insert(
-            "units".into(),
+            "units",
             vec![row(
                 json!({"code": "3100", "name": "Sjøvik sykehjem", "parent": null,
                 "level": "enhet", "sort": 1, "version": 3, "cell_versions": {"name": 3}}),
             )],
         );
         changes.insert(
-            "indicators".into(),
+            "indicators",
             vec![row(
                 json!({"code": "BRUK", "name": "Brukertilfredshet", "perspective": "brukere",
                 "goal": null, "description": "", "source": "", "responsible": "", "unit_label": "%",
@@ -981,7 +1250,7 @@ mod tests {
             )],
         );
         changes.insert(
-            "measurements".into(),
+            "measurements",
             vec![row(json!({"indicator": "BRUK", "span_first": Month::new(2026, 3).unwrap().index(),
                 "unit": "3100", "span_last": Month::new(2026, 3).unwrap().index(), "value": 80.0,
                 "numerator": null, "denominator": null, "version": 7, "cell_versions": {"value": 7}}))],
@@ -1044,6 +1313,40 @@ mod tests {
         assert_eq!(name(m(2026, 5), m(2026, 8)), "2026-T2");
         assert_eq!(name(m(2026, 7), m(2026, 12)), "2026-H2");
         assert_eq!(name(m(2026, 1), m(2026, 12)), "2026");
+    }
+
+    #[test]
+    fn a_pull_answer_is_read_into_each_tables_column_order() {
+        // Keys in any order, an unknown column and an unknown table skipped, text, whole and
+        // fractional numbers, null, and the cell versions kept as JSON text.
+        let text = r#"{"watermark": "42", "reset": false, "changes": {
+            "measurements": [{"unit": "3100", "value": 80.5, "version": 9, "id": 1,
+                "indicator": "BRUK", "span_first": 24314, "span_last": 24314,
+                "numerator": null, "cell_versions": {"value": 9}}],
+            "sick_leave_summary": [{"unit": "1000"}]}, "deletions": []}"#;
+        let pull: Pull = serde_json::from_str(text).unwrap();
+        assert_eq!(pull.changes.0.len(), 1);
+        let row = &pull.changes.0["measurements"][0];
+        // Table::columns of measurements: indicator, span_first, unit, span_last, value,
+        // numerator, denominator.
+        assert_eq!(
+            row.values,
+            vec![
+                Sql::Text("BRUK".into()),
+                Sql::Integer(24314),
+                Sql::Text("3100".into()),
+                Sql::Integer(24314),
+                Sql::Real(80.5),
+                Sql::Null,
+                Sql::Null,
+            ]
+        );
+        assert_eq!(row.version, 9);
+        assert_eq!(row.cells.as_deref(), Some(r#"{"value":9}"#));
+        let Some(table) = table("measurements") else {
+            panic!("measurements")
+        };
+        assert_eq!(pulled_key(table, row), r#"["BRUK",24314,"3100"]"#);
     }
 
     #[test]
@@ -1120,11 +1423,11 @@ mod tests {
         let mut pull = first_pull();
         pull.reset = false;
         pull.watermark = "120".into();
-        pull.changes.retain(|t, _| t == "measurements");
+        pull.changes.retain(|t| t == "measurements");
         let m = &mut pull.changes.get_mut("measurements").unwrap()[0];
-        m.insert("value".into(), json!(70.0));
-        m.insert("version".into(), json!(9));
-        m.insert("cell_versions".into(), json!({"value": 9}));
+        m.set("measurements", "value", json!(70.0));
+        m.set("measurements", "version", json!(9));
+        m.set("measurements", "cell_versions", json!({"value": 9}));
         let summary = store
             .apply_pull(&pull, "2026-03-14T10:00:00+01:00")
             .unwrap();
@@ -1218,8 +1521,8 @@ mod tests {
     fn a_reset_pull_replaces_what_the_replica_had() {
         let mut store = replica();
         let mut pull = first_pull();
-        pull.changes.insert("measurements".into(), vec![]);
-        pull.changes.insert("units".into(), vec![]);
+        pull.changes.insert("measurements", vec![]);
+        pull.changes.insert("units", vec![]);
         store
             .apply_pull(&pull, "2026-03-15T09:00:00+01:00")
             .unwrap();
