@@ -888,9 +888,16 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
     conn.execute("UPDATE replica SET applying = 1 WHERE id = 1", [])?;
     let guarded = guarded(conn)?;
     let mut summary = PullSummary::default();
-    if pull.reset {
+    // A reset pull writes every row once into emptied tables: plain INSERTs, with the
+    // replica's triggers set aside until it is done (in this transaction). An upsert or a
+    // trigger makes SQLite keep a statement journal per row: 33 GB of writes to a temporary
+    // file for a first pull of `large` (docs/benchmarks.md §11).
+    let triggers = if pull.reset {
         clear(conn, &guarded)?;
-    }
+        set_aside_triggers(conn)?
+    } else {
+        Vec::new()
+    };
     let mut pulled_keys: HashMap<&str, HashSet<String>> = HashMap::new();
     for table in TABLES {
         let Some(rows) = pull.changes.0.get(table.name) else {
@@ -899,6 +906,7 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
         let keys = pulled_keys.entry(table.name).or_default();
         let sql = WriteSql::new(table);
         let any_guarded = guarded.keys().any(|(t, _)| *t == table.name);
+        let emptied = pull.reset && CLEARED.contains(&table.name);
         for row in rows {
             let key = pulled_key(table, row);
             let mut row = std::borrow::Cow::Borrowed(row);
@@ -925,9 +933,26 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
                 }
                 summary.kept_local += fields.len() as u64;
                 row = std::borrow::Cow::Owned(merged);
+                sql.write_row(conn, table, &row)?;
+            } else if emptied {
+                conn.prepare_cached(&sql.plain)?
+                    .execute(params_from_iter(row.values.iter()))?;
+            } else {
+                sql.write_row(conn, table, &row)?;
             }
-            sql.write_row(conn, table, &row)?;
-            store_versions(conn, table, &key, &row)?;
+            if pull.reset {
+                conn.prepare_cached(
+                    "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    table.name,
+                    key,
+                    row.version,
+                    row.cells.as_deref().unwrap_or("{}")
+                ])?;
+            } else {
+                store_versions(conn, table, &key, &row)?;
+            }
             // Only units and indicators are looked up after a reset (below).
             if pull.reset && matches!(table.name, "units" | "indicators") {
                 keys.insert(key);
@@ -977,6 +1002,9 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
         )? as u64;
         conn.prepare_cached("DELETE FROM row_versions WHERE entity = ?1 AND key = ?2")?
             .execute(params![table.name, key])?;
+    }
+    for sql in &triggers {
+        conn.execute_batch(sql)?;
     }
     conn.execute(
         "UPDATE replica SET applying = 0, watermark = ?1,
@@ -1084,15 +1112,30 @@ fn guarded(conn: &Connection) -> Result<HashMap<(&'static str, String), Vec<Stri
 
 /// Before a reset pull: every row goes except those an unsent edit is waiting on (units
 /// and indicators are removed after, see `apply_pull`).
+/// The tables a reset pull empties first (but for rows an unsent edit waits on).
+const CLEARED: [&str; 6] = [
+    "comments",
+    "measurements",
+    "sick_leave",
+    "economy",
+    "targets",
+    "locked_months",
+];
+
+/// Drops the replica's triggers (migration 0004), returning their SQL to make them again.
+fn set_aside_triggers(conn: &Connection) -> Result<Vec<String>> {
+    let triggers: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_replica\\_%' ESCAPE '\\'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &triggers {
+        conn.execute(&format!("DROP TRIGGER \"{name}\""), [])?;
+    }
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
 fn clear(conn: &Connection, guarded: &HashMap<(&'static str, String), Vec<String>>) -> Result<()> {
-    for name in [
-        "comments",
-        "measurements",
-        "sick_leave",
-        "economy",
-        "targets",
-        "locked_months",
-    ] {
+    for name in CLEARED {
         let Some(table) = table(name) else { continue };
         let keep: Vec<&String> = guarded
             .keys()
@@ -1201,6 +1244,8 @@ struct WriteSql {
     /// `targets`: the delete by key before the insert (two partial unique keys).
     delete: Option<String>,
     insert: String,
+    /// A plain INSERT, for a table a reset pull emptied.
+    plain: String,
 }
 
 impl WriteSql {
@@ -1217,12 +1262,14 @@ impl WriteSql {
                 .map(|(i, k)| format!("{k} IS ?{}", i + 1))
                 .collect::<Vec<_>>()
                 .join(" AND ");
+            let insert = format!(
+                "INSERT INTO targets ({}) VALUES ({placeholders})",
+                table.columns.join(", ")
+            );
             return WriteSql {
                 delete: Some(format!("DELETE FROM targets WHERE {clause}")),
-                insert: format!(
-                    "INSERT INTO targets ({}) VALUES ({placeholders})",
-                    table.columns.join(", ")
-                ),
+                plain: insert.clone(),
+                insert,
             };
         }
         let updates = table
@@ -1234,6 +1281,11 @@ impl WriteSql {
             .join(", ");
         WriteSql {
             delete: None,
+            plain: format!(
+                "INSERT INTO {} ({}) VALUES ({placeholders})",
+                table.name,
+                table.columns.join(", ")
+            ),
             insert: format!(
                 "INSERT INTO {} ({}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {updates}",
                 table.name,
