@@ -8,13 +8,14 @@
 //!
 //! Every replicated table is one `Feed`: its rows as JSON objects with the table's own
 //! column names (as in the desktop's SQLite schema) plus `version` and `cell_versions`,
+//! written here from typed columns (PostgreSQL's own JSON cost 11 s for `large`),
 //! filtered in SQL by the caller's units and checked again row by row with
 //! `Rights::reads` — a filter that let a row through by mistake ends the answer (the
 //! replica discards an unfinished answer) instead of leaking the row.
 //!
 //! The answer is streamed: a task owns the pooled connection and its read-only REPEATABLE
-//! READ transaction (one snapshot for the watermark and every table) and writes each row,
-//! as PostgreSQL made its JSON, to the socket as it comes; a first pull of a million rows
+//! READ transaction (one snapshot for the watermark and every table) and writes each row
+//! to the socket as it comes; a first pull of a million rows
 //! is never held in memory. The shape:
 //!
 //! ```json
@@ -26,6 +27,8 @@
 //!
 //! `reset` is true when this is everything the caller may read (a first pull, or a new
 //! scope): the replica replaces what it has instead of merging.
+
+use std::io::Write as _;
 
 use axum::body::{Body, Bytes};
 use deadpool_postgres::Object;
@@ -45,26 +48,66 @@ pub struct PullQuery {
     pub scope: Option<String>,
 }
 
-/// One replicated table: its name, key order, the column naming its unit, who reads it.
+/// One replicated table: its name, key order, the column naming its unit, who reads it,
+/// and the columns a row is sent with (besides `version` and `cell_versions`).
 struct Feed {
     table: &'static str,
     order: &'static str,
     unit: Option<&'static str>,
     read: Read,
+    columns: &'static [(&'static str, Col)],
 }
+
+/// How a column is read from PostgreSQL and written as JSON. The answer is written here
+/// from typed rows rather than made by PostgreSQL (`to_jsonb(t)::text` took 11 s of a
+/// first pull of `large`, the typed columns 0,7 s; docs/benchmarks.md §11).
+#[derive(Clone, Copy, PartialEq)]
+enum Col {
+    Text,
+    Int4,
+    Int8,
+    Float8,
+    Bool,
+    /// Rendered by PostgreSQL as JSON (`to_jsonb(column)::text`): times and uuids, as
+    /// `to_jsonb` always wrote them.
+    Json,
+}
+
+use Col::{Bool, Float8, Int4, Int8, Json, Text};
 
 #[rustfmt::skip]
 const FEEDS: &[Feed] = &[
-    Feed { table: "perspectives", order: "key", unit: None, read: Read::Everyone },
-    Feed { table: "units", order: "code", unit: Some("code"), read: Read::ByUnit },
-    Feed { table: "indicators", order: "code", unit: None, read: Read::Everyone },
-    Feed { table: "targets", order: "indicator, unit, year", unit: Some("unit"), read: Read::ByUnit },
-    Feed { table: "measurements", order: "indicator, span_first, unit", unit: Some("unit"), read: Read::ByUnit },
-    Feed { table: "sick_leave", order: "month, unit", unit: Some("unit"), read: Read::RawSickLeave },
-    Feed { table: "economy", order: "month, unit", unit: Some("unit"), read: Read::ByUnit },
-    Feed { table: "comments", order: "created_at, uid", unit: Some("unit"), read: Read::ByUnit },
-    Feed { table: "locked_months", order: "month", unit: None, read: Read::Everyone },
-    Feed { table: "settings", order: "key", unit: None, read: Read::Everyone },
+    Feed { table: "perspectives", order: "key", unit: None, read: Read::Everyone,
+           columns: &[("key", Text), ("name", Text), ("sort", Int4)] },
+    Feed { table: "units", order: "code", unit: Some("code"), read: Read::ByUnit,
+           columns: &[("code", Text), ("name", Text), ("parent", Text), ("level", Text), ("sort", Int8)] },
+    Feed { table: "indicators", order: "code", unit: None, read: Read::Everyone,
+           columns: &[("code", Text), ("name", Text), ("perspective", Text), ("goal", Text),
+                      ("description", Text), ("source", Text), ("responsible", Text),
+                      ("unit_label", Text), ("decimals", Int4), ("direction", Text),
+                      ("frequency", Text), ("aggregation", Text), ("unit_rollup", Text),
+                      ("factor", Float8), ("builtin", Bool)] },
+    Feed { table: "targets", order: "indicator, unit, year", unit: Some("unit"), read: Read::ByUnit,
+           columns: &[("id", Int8), ("indicator", Text), ("unit", Text), ("year", Int4),
+                      ("target", Float8), ("red_limit", Float8)] },
+    Feed { table: "measurements", order: "indicator, span_first, unit", unit: Some("unit"), read: Read::ByUnit,
+           columns: &[("indicator", Text), ("span_first", Int4), ("unit", Text), ("span_last", Int4),
+                      ("value", Float8), ("numerator", Float8), ("denominator", Float8)] },
+    Feed { table: "sick_leave", order: "month, unit", unit: Some("unit"), read: Read::RawSickLeave,
+           columns: &[("unit", Text), ("month", Int4), ("contracted_days", Float8),
+                      ("self_certified", Float8), ("doctor_certified", Float8), ("employees", Int8),
+                      ("days_1_3", Float8), ("days_4_16", Float8), ("days_17_56", Float8),
+                      ("days_over_56", Float8)] },
+    Feed { table: "economy", order: "month, unit", unit: Some("unit"), read: Read::ByUnit,
+           columns: &[("unit", Text), ("month", Int4), ("budget", Int8), ("actual", Int8),
+                      ("forecast", Int8)] },
+    Feed { table: "comments", order: "created_at, uid", unit: Some("unit"), read: Read::ByUnit,
+           columns: &[("uid", Json), ("indicator", Text), ("unit", Text), ("period", Text),
+                      ("author", Text), ("text", Text), ("created_at", Json), ("updated_at", Json)] },
+    Feed { table: "locked_months", order: "month", unit: None, read: Read::Everyone,
+           columns: &[("month", Int4), ("locked_by", Text), ("locked_at", Json)] },
+    Feed { table: "settings", order: "key", unit: None, read: Read::Everyone,
+           columns: &[("key", Text), ("value", Text)] },
 ];
 
 /// Bytes gathered before they are sent.
@@ -208,10 +251,20 @@ async fn write_all(
                 }
             };
             let unit_column = feed.unit.unwrap_or("NULL");
+            let columns: Vec<String> = feed
+                .columns
+                .iter()
+                .map(|(name, col)| match col {
+                    Json => format!("to_jsonb({name})::text"),
+                    _ => (*name).to_string(),
+                })
+                .collect();
             let sql = format!(
-                "SELECT {unit_column}::text, (to_jsonb(t) - 'xid')::text FROM {} t
+                "SELECT {unit_column}::text, {}, version, cell_versions::text FROM {} t
                  WHERE xid >= $1::text::xid8{filter} ORDER BY {}",
-                feed.table, feed.order
+                columns.join(", "),
+                feed.table,
+                feed.order
             );
             let list: Vec<&(dyn ToSql + Sync)> = if filter.is_empty() {
                 vec![&after]
@@ -221,28 +274,23 @@ async fn write_all(
             let rows = client.query_raw(&sql, params(&list)).await?;
             let mut rows = std::pin::pin!(rows);
             let mut first = true;
+            let mut line = Vec::with_capacity(512);
             while let Some(row) = rows.next().await {
                 let row = row?;
-                let unit: Option<&str> = row.get(0);
+                let unit: Option<&str> = row.try_get(0)?;
                 if !rights.reads(feed.read, unit) {
                     return Err(Error::Internal(format!(
                         "pull ville sendt en rad fra {} som brukeren ikke kan lese",
                         feed.table
                     )));
                 }
-                let json: &str = row.get(1);
+                line.clear();
                 if !first {
-                    out.push(b",").await?;
+                    line.push(b',');
                 }
                 first = false;
-                if feed.table == "units" {
-                    let mut value: Value = serde_json::from_str(json)
-                        .map_err(|e| Error::Internal(format!("en enhet som JSON: {e}")))?;
-                    top_of_tree(&mut value, rights);
-                    out.push(value.to_string().as_bytes()).await?;
-                } else {
-                    out.push(json.as_bytes()).await?;
-                }
+                write_row(&mut line, feed, &row, rights)?;
+                out.push(&line).await?;
             }
         }
         out.push(b"]").await?;
@@ -288,16 +336,89 @@ async fn write_all(
     out.push(b"}").await
 }
 
-/// A unit whose parent the caller may not read is the top of the caller's tree: its
-/// parent is not sent, so the replica holds no unit it may not read.
-fn top_of_tree(unit: &mut Value, rights: &Rights) {
-    let hidden = unit
-        .get("parent")
-        .and_then(Value::as_str)
-        .is_some_and(|p| !rights.reads_unit(p));
-    if hidden {
-        if let Some(parent) = unit.get_mut("parent") {
-            *parent = Value::Null;
+/// One row as a JSON object: the feed's columns, `version` and `cell_versions`. A unit
+/// whose parent the caller may not read is the top of the caller's tree: its parent is not
+/// sent, so the replica holds no unit it may not read.
+fn write_row(
+    line: &mut Vec<u8>,
+    feed: &Feed,
+    row: &tokio_postgres::Row,
+    rights: &Rights,
+) -> Result<()> {
+    let n = feed.columns.len();
+    line.push(b'{');
+    for (i, (name, col)) in feed.columns.iter().enumerate() {
+        let at = i + 1;
+        if i > 0 {
+            line.push(b',');
         }
+        json_string(line, name);
+        line.push(b':');
+        match col {
+            Text => {
+                let mut value: Option<&str> = row.try_get(at)?;
+                if feed.table == "units" && *name == "parent" {
+                    value = value.filter(|p| rights.reads_unit(p));
+                }
+                match value {
+                    Some(text) => json_string(line, text),
+                    None => line.extend_from_slice(b"null"),
+                }
+            }
+            Int4 => json_int(line, row.try_get::<_, Option<i32>>(at)?.map(i64::from)),
+            Int8 => json_int(line, row.try_get::<_, Option<i64>>(at)?),
+            Float8 => json_float(line, row.try_get::<_, Option<f64>>(at)?),
+            Bool => line.extend_from_slice(match row.try_get::<_, Option<bool>>(at)? {
+                Some(true) => b"true",
+                Some(false) => b"false",
+                None => b"null",
+            }),
+            Json => {
+                let text: Option<&str> = row.try_get(at)?;
+                line.extend_from_slice(text.unwrap_or("null").as_bytes());
+            }
+        }
+    }
+    line.extend_from_slice(b",\"version\":");
+    json_int(line, row.try_get::<_, Option<i64>>(n + 1)?);
+    line.extend_from_slice(b",\"cell_versions\":");
+    let cells: Option<&str> = row.try_get(n + 2)?;
+    line.extend_from_slice(cells.unwrap_or("{}").as_bytes());
+    line.push(b'}');
+    Ok(())
+}
+
+fn json_string(line: &mut Vec<u8>, text: &str) {
+    // Writing to a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *line, text);
+}
+
+fn json_int(line: &mut Vec<u8>, value: Option<i64>) {
+    match value {
+        Some(v) => {
+            // Writing to a Vec cannot fail.
+            let _ = write!(line, "{v}");
+        }
+        None => line.extend_from_slice(b"null"),
+    }
+}
+
+/// A double as PostgreSQL's JSON wrote it: whole numbers without a fraction (`80`, not
+/// `80.0`), others as their shortest exact decimal; both read back as the same f64.
+fn json_float(line: &mut Vec<u8>, value: Option<f64>) {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: every whole number below is exact
+    match value {
+        Some(v)
+            if v.is_finite()
+                && v.fract() == 0.0
+                && v.abs() < EXACT
+                && !(v == 0.0 && v.is_sign_negative()) =>
+        {
+            json_int(line, Some(v as i64));
+        }
+        Some(v) if v.is_finite() => {
+            let _ = serde_json::to_writer(&mut *line, &v);
+        }
+        _ => line.extend_from_slice(b"null"),
     }
 }

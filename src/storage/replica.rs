@@ -131,13 +131,255 @@ pub struct Pull {
     #[serde(default)]
     pub reset: bool,
     #[serde(default)]
-    pub changes: BTreeMap<String, Vec<Map<String, Value>>>,
+    pub changes: Changes,
     #[serde(default)]
     pub deletions: Vec<Deletion>,
     /// A leser's masked sick-leave summary: an array replaces the replica's whole summary,
     /// absent or `null` keeps it (design §4).
     #[serde(default)]
     pub sick_leave_summary: Option<Vec<Map<String, Value>>>,
+}
+
+/// The pulled rows by table. Each row is read straight into its table's column order
+/// (`PulledRow`) as the answer is parsed: a first pull of `large` is 1,5 million rows, and
+/// a map per row cost seconds and gigabytes (docs/benchmarks.md §11). A table the desktop
+/// does not know is skipped.
+#[derive(Clone, Debug, Default)]
+pub struct Changes(pub BTreeMap<&'static str, Vec<PulledRow>>);
+
+impl Changes {
+    /// Rows given as JSON objects with the table's column names (tests, tools).
+    pub fn insert(&mut self, table_name: &str, rows: Vec<Map<String, Value>>) {
+        if let Some(t) = table(table_name) {
+            let rows = rows
+                .into_iter()
+                .map(|r| PulledRow::from_map(t, r))
+                .collect();
+            self.0.insert(t.name, rows);
+        }
+    }
+
+    pub fn get_mut(&mut self, table_name: &str) -> Option<&mut Vec<PulledRow>> {
+        self.0.get_mut(table_name)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.0.retain(|t, _| keep(t));
+    }
+}
+
+/// `row_versions.cells` when every cell of the row (`Table::cells`) is at the row's
+/// version, as after a publish or a first import: most rows of a first pull. Spelling the
+/// cells out made `row_versions` 149 of a 224 MB replica of `large` (docs/benchmarks.md §11).
+const ALL_AT_VERSION: &str = "";
+
+/// Whether the server's `cell_versions` holds exactly the table's cells, each at `version`.
+fn all_at_version(table: &Table, cells: &Value, version: i64) -> bool {
+    cells.as_object().is_some_and(|o| {
+        !table.cells.is_empty()
+            && o.len() == table.cells.len()
+            && table
+                .cells
+                .iter()
+                .all(|c| o.get(*c).and_then(Value::as_i64) == Some(version))
+    })
+}
+
+/// One pulled row: its values in `Table::columns` order, its version and the version of
+/// each cell (the server's `cell_versions` as JSON text, or `ALL_AT_VERSION`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PulledRow {
+    pub values: Vec<Sql>,
+    pub version: i64,
+    pub cells: Option<String>,
+}
+
+impl PulledRow {
+    fn from_map(table: &Table, mut row: Map<String, Value>) -> PulledRow {
+        PulledRow {
+            values: table
+                .columns
+                .iter()
+                .map(|c| into_sql(row.remove(*c).unwrap_or(Value::Null)))
+                .collect(),
+            version: row.get("version").and_then(Value::as_i64).unwrap_or(0),
+            cells: None,
+        }
+        .with_cells(table, row.get("cell_versions"))
+    }
+
+    fn with_cells(mut self, table: &Table, cells: Option<&Value>) -> PulledRow {
+        self.cells = cells.filter(|c| c.is_object()).map(|c| {
+            if all_at_version(table, c, self.version) {
+                ALL_AT_VERSION.to_string()
+            } else {
+                c.to_string()
+            }
+        });
+        self
+    }
+
+    /// Sets a column (a test's change of a pulled row).
+    pub fn set(&mut self, table_name: &str, column: &str, value: Value) {
+        if let Some(i) = table(table_name).and_then(|t| t.columns.iter().position(|c| *c == column))
+        {
+            self.values[i] = into_sql(value);
+        } else if column == "version" {
+            self.version = value.as_i64().unwrap_or(0);
+        } else if column == "cell_versions" {
+            self.cells = Some(value.to_string());
+        }
+    }
+
+    fn get(&self, table: &Table, column: &str) -> Option<&Sql> {
+        table
+            .columns
+            .iter()
+            .position(|c| *c == column)
+            .and_then(|i| self.values.get(i))
+    }
+}
+
+impl<'de> Deserialize<'de> for Changes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Changes, D::Error> {
+        struct Tables;
+        impl<'de> serde::de::Visitor<'de> for Tables {
+            type Value = Changes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("rader per tabell")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<Changes, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    match table(&name) {
+                        Some(t) => {
+                            out.insert(t.name, map.next_value_seed(RowsSeed(t))?);
+                        }
+                        None => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(Changes(out))
+            }
+        }
+        d.deserialize_map(Tables)
+    }
+}
+
+/// A table's array of rows.
+struct RowsSeed(&'static Table);
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowsSeed {
+    type Value = Vec<PulledRow>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<Vec<PulledRow>, D::Error> {
+        struct Rows(&'static Table);
+        impl<'de> serde::de::Visitor<'de> for Rows {
+            type Value = Vec<PulledRow>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("en liste med rader")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Vec<PulledRow>, A::Error> {
+                let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(row) = seq.next_element_seed(RowSeed(self.0))? {
+                    rows.push(row);
+                }
+                Ok(rows)
+            }
+        }
+        d.deserialize_seq(Rows(self.0))
+    }
+}
+
+/// One row object, read into the table's column order without a map.
+struct RowSeed(&'static Table);
+
+/// Where a key of a row object goes.
+enum Slot {
+    Column(usize),
+    Version,
+    Cells,
+    Other,
+}
+
+struct SlotSeed(&'static Table);
+
+impl<'de> serde::de::DeserializeSeed<'de> for SlotSeed {
+    type Value = Slot;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Slot, D::Error> {
+        struct Key(&'static Table);
+        impl serde::de::Visitor<'_> for Key {
+            type Value = Slot;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("et kolonnenavn")
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> std::result::Result<Slot, E> {
+                Ok(match key {
+                    "version" => Slot::Version,
+                    "cell_versions" => Slot::Cells,
+                    _ => self
+                        .0
+                        .columns
+                        .iter()
+                        .position(|c| *c == key)
+                        .map_or(Slot::Other, Slot::Column),
+                })
+            }
+        }
+        d.deserialize_str(Key(self.0))
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for RowSeed {
+    type Value = PulledRow;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<PulledRow, D::Error> {
+        struct Row(&'static Table);
+        impl<'de> serde::de::Visitor<'de> for Row {
+            type Value = PulledRow;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("en rad")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> std::result::Result<PulledRow, A::Error> {
+                let mut row = PulledRow {
+                    values: vec![Sql::Null; self.0.columns.len()],
+                    version: 0,
+                    cells: None,
+                };
+                let mut cells: Option<Value> = None;
+                while let Some(slot) = map.next_key_seed(SlotSeed(self.0))? {
+                    match slot {
+                        Slot::Column(i) => row.values[i] = into_sql(map.next_value::<Value>()?),
+                        Slot::Version => {
+                            row.version = map.next_value::<Option<i64>>()?.unwrap_or(0);
+                        }
+                        Slot::Cells => {
+                            cells = Some(map.next_value::<Value>()?);
+                        }
+                        Slot::Other => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(row.with_cells(self.0, cells.as_ref()))
+            }
+        }
+        d.deserialize_map(Row(self.0))
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -357,8 +599,8 @@ fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
     // this one's base on when it comes, see `record_push`).
     let base_version: Option<i64> = conn
         .prepare_cached(
-            "SELECT json_extract(cells, '$.' || ?3) FROM row_versions
-             WHERE entity = ?1 AND key = ?2",
+            "SELECT CASE WHEN cells = '' THEN version ELSE json_extract(cells, '$.' || ?3) END
+             FROM row_versions WHERE entity = ?1 AND key = ?2",
         )?
         .query_row(params![op.table.name, op.row_key, op.field], |r| r.get(0))
         .optional()?
@@ -541,6 +783,20 @@ pub fn record_push(conn: &Connection, answers: &[PushAnswer]) -> Result<PushTall
         match (answer.status.as_str(), answer.version) {
             ("applied", Some(version)) => {
                 tally.applied += 1;
+                // Every cell at the row's version (`ALL_AT_VERSION`) is spelled out first.
+                if let Some(t) = table(&entity) {
+                    conn.prepare_cached(
+                        "UPDATE row_versions
+                         SET cells = (SELECT json_group_object(c.value, row_versions.version)
+                                      FROM json_each(?3) c)
+                         WHERE entity = ?1 AND key = ?2 AND cells = ''",
+                    )?
+                    .execute(params![
+                        entity,
+                        row_key,
+                        json!(t.cells).to_string()
+                    ])?;
+                }
                 conn.prepare_cached(
                     "INSERT INTO row_versions (entity, key, version, cells)
                      VALUES (?1, ?2, ?3, json_object(?4, ?3))
@@ -650,19 +906,34 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
     conn.execute("UPDATE replica SET applying = 1 WHERE id = 1", [])?;
     let guarded = guarded(conn)?;
     let mut summary = PullSummary::default();
-    if pull.reset {
+    // A reset pull writes every row once into emptied tables: plain INSERTs, with the
+    // replica's triggers set aside until it is done (in this transaction). An upsert or a
+    // trigger makes SQLite keep a statement journal per row: 33 GB of writes to a temporary
+    // file for a first pull of `large` (docs/benchmarks.md §11).
+    let triggers = if pull.reset {
         clear(conn, &guarded)?;
-    }
+        set_aside_triggers(conn)?
+    } else {
+        Vec::new()
+    };
     let mut pulled_keys: HashMap<&str, HashSet<String>> = HashMap::new();
     for table in TABLES {
-        let Some(rows) = pull.changes.get(table.name) else {
+        let Some(rows) = pull.changes.0.get(table.name) else {
             continue;
         };
         let keys = pulled_keys.entry(table.name).or_default();
+        let sql = WriteSql::new(table);
+        let any_guarded = guarded.keys().any(|(t, _)| *t == table.name);
+        let emptied = pull.reset && CLEARED.contains(&table.name);
         for row in rows {
-            let key = row_key(table, row);
+            let key = pulled_key(table, row);
             let mut row = std::borrow::Cow::Borrowed(row);
-            if let Some(fields) = guarded.get(&(table.name, key.clone())) {
+            let fields = if any_guarded {
+                guarded.get(&(table.name, key.clone()))
+            } else {
+                None
+            };
+            if let Some(fields) = fields {
                 // Keep the local value of every cell an unsent edit is waiting on.
                 let Some(local) = local_row(conn, table, &key)? else {
                     summary.kept_local += fields.len() as u64;
@@ -672,16 +943,36 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
                 };
                 let mut merged = row.into_owned();
                 for f in fields {
-                    if let Some(v) = local.get(f) {
-                        merged.insert(f.clone(), v.clone());
+                    if let (Some(v), Some(i)) =
+                        (local.get(f), table.columns.iter().position(|c| c == f))
+                    {
+                        merged.values[i] = to_sql(Some(v));
                     }
                 }
                 summary.kept_local += fields.len() as u64;
                 row = std::borrow::Cow::Owned(merged);
+                sql.write_row(conn, table, &row)?;
+            } else if emptied {
+                conn.prepare_cached(&sql.plain)?
+                    .execute(params_from_iter(row.values.iter()))?;
+            } else {
+                sql.write_row(conn, table, &row)?;
             }
-            write_row(conn, table, &row)?;
-            store_versions(conn, table, &key, &row)?;
             if pull.reset {
+                conn.prepare_cached(
+                    "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![
+                    table.name,
+                    key,
+                    row.version,
+                    row.cells.as_deref().unwrap_or("{}")
+                ])?;
+            } else {
+                store_versions(conn, table, &key, &row)?;
+            }
+            // Only units and indicators are looked up after a reset (below).
+            if pull.reset && matches!(table.name, "units" | "indicators") {
                 keys.insert(key);
             }
             summary.rows += 1;
@@ -755,6 +1046,9 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
             ])?;
             summary.rows += 1;
         }
+    }
+    for sql in &triggers {
+        conn.execute_batch(sql)?;
     }
     conn.execute(
         "UPDATE replica SET applying = 0, watermark = ?1,
@@ -976,15 +1270,30 @@ fn guarded(conn: &Connection) -> Result<HashMap<(&'static str, String), Vec<Stri
 
 /// Before a reset pull: every row goes except those an unsent edit is waiting on (units
 /// and indicators are removed after, see `apply_pull`).
+/// The tables a reset pull empties first (but for rows an unsent edit waits on).
+const CLEARED: [&str; 6] = [
+    "comments",
+    "measurements",
+    "sick_leave",
+    "economy",
+    "targets",
+    "locked_months",
+];
+
+/// Drops the replica's triggers (migration 0004), returning their SQL to make them again.
+fn set_aside_triggers(conn: &Connection) -> Result<Vec<String>> {
+    let triggers: Vec<(String, String)> = conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_replica\\_%' ESCAPE '\\'")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    for (name, _) in &triggers {
+        conn.execute(&format!("DROP TRIGGER \"{name}\""), [])?;
+    }
+    Ok(triggers.into_iter().map(|(_, sql)| sql).collect())
+}
+
 fn clear(conn: &Connection, guarded: &HashMap<(&'static str, String), Vec<String>>) -> Result<()> {
-    for name in [
-        "comments",
-        "measurements",
-        "sick_leave",
-        "economy",
-        "targets",
-        "locked_months",
-    ] {
+    for name in CLEARED {
         let Some(table) = table(name) else { continue };
         let keep: Vec<&String> = guarded
             .keys()
@@ -1024,24 +1333,39 @@ fn local_row(conn: &Connection, table: &Table, key: &str) -> Result<Option<Map<S
     parse_row(text.as_deref())
 }
 
-fn store_versions(
-    conn: &Connection,
-    table: &Table,
-    key: &str,
-    row: &Map<String, Value>,
-) -> Result<()> {
-    let version = row.get("version").and_then(Value::as_i64).unwrap_or(0);
-    let cells = row
-        .get("cell_versions")
-        .filter(|v| v.is_object())
-        .map(Value::to_string)
-        .unwrap_or_else(|| "{}".into());
+fn store_versions(conn: &Connection, table: &Table, key: &str, row: &PulledRow) -> Result<()> {
+    let version = row.version;
+    let cells = row.cells.as_deref().unwrap_or("{}");
     conn.prepare_cached(
         "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (entity, key) DO UPDATE SET version = excluded.version, cells = excluded.cells",
     )?
     .execute(params![table.name, key, version, cells])?;
     Ok(())
+}
+
+/// A pulled value as SQLite stores it.
+fn into_sql(v: Value) -> Sql {
+    match v {
+        Value::String(s) => Sql::Text(s),
+        other => to_sql(Some(&other)),
+    }
+}
+
+/// The local primary key of a pulled row, exactly as `row_key` makes it from a row object.
+fn pulled_key(table: &Table, row: &PulledRow) -> String {
+    let values: Vec<Value> = table
+        .key
+        .iter()
+        .map(|k| match row.get(table, k) {
+            None | Some(Sql::Null) => Value::Null,
+            Some(Sql::Integer(i)) => Value::from(*i),
+            Some(Sql::Real(f)) => Value::from(*f),
+            Some(Sql::Text(t)) => Value::String(t.clone()),
+            Some(Sql::Blob(_)) => Value::Null,
+        })
+        .collect();
+    Value::Array(values).to_string()
 }
 
 fn to_sql(v: Option<&Value>) -> Sql {
@@ -1072,39 +1396,76 @@ fn key_clause(table: &Table, row: &Map<String, Value>) -> (String, Vec<Sql>) {
     )
 }
 
-fn write_row(conn: &Connection, table: &Table, row: &Map<String, Value>) -> Result<()> {
-    let values: Vec<Sql> = table.columns.iter().map(|c| to_sql(row.get(*c))).collect();
-    let placeholders = (1..=values.len())
-        .map(|i| format!("?{i}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    if table.name == "targets" {
-        // Two partial unique keys (with and without a unit): replaced by key.
-        let (clause, key) = key_clause(table, row);
-        conn.prepare_cached(&format!("DELETE FROM targets WHERE {clause}"))?
-            .execute(params_from_iter(key))?;
-        conn.prepare_cached(&format!(
-            "INSERT INTO targets ({}) VALUES ({placeholders})",
-            table.columns.join(", ")
-        ))?
-        .execute(params_from_iter(values))?;
-        return Ok(());
+/// The statements that write one table's pulled rows, made once per pull (a first pull
+/// writes a million rows).
+struct WriteSql {
+    /// `targets`: the delete by key before the insert (two partial unique keys).
+    delete: Option<String>,
+    insert: String,
+    /// A plain INSERT, for a table a reset pull emptied.
+    plain: String,
+}
+
+impl WriteSql {
+    fn new(table: &Table) -> WriteSql {
+        let placeholders = (1..=table.columns.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        if table.name == "targets" {
+            let clause = table
+                .key
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{k} IS ?{}", i + 1))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let insert = format!(
+                "INSERT INTO targets ({}) VALUES ({placeholders})",
+                table.columns.join(", ")
+            );
+            return WriteSql {
+                delete: Some(format!("DELETE FROM targets WHERE {clause}")),
+                plain: insert.clone(),
+                insert,
+            };
+        }
+        let updates = table
+            .columns
+            .iter()
+            .filter(|c| !table.key.contains(c))
+            .map(|c| format!("{c} = excluded.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        WriteSql {
+            delete: None,
+            plain: format!(
+                "INSERT INTO {} ({}) VALUES ({placeholders})",
+                table.name,
+                table.columns.join(", ")
+            ),
+            insert: format!(
+                "INSERT INTO {} ({}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {updates}",
+                table.name,
+                table.columns.join(", "),
+                table.key.join(", ")
+            ),
+        }
     }
-    let updates = table
-        .columns
-        .iter()
-        .filter(|c| !table.key.contains(c))
-        .map(|c| format!("{c} = excluded.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    conn.prepare_cached(&format!(
-        "INSERT INTO {} ({}) VALUES ({placeholders}) ON CONFLICT ({}) DO UPDATE SET {updates}",
-        table.name,
-        table.columns.join(", "),
-        table.key.join(", ")
-    ))?
-    .execute(params_from_iter(values))?;
-    Ok(())
+
+    fn write_row(&self, conn: &Connection, table: &Table, row: &PulledRow) -> Result<()> {
+        if let Some(delete) = &self.delete {
+            let key = table
+                .key
+                .iter()
+                .map(|k| row.get(table, k).unwrap_or(&Sql::Null));
+            conn.prepare_cached(delete)?
+                .execute(params_from_iter(key))?;
+        }
+        conn.prepare_cached(&self.insert)?
+            .execute(params_from_iter(row.values.iter()))?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -1120,16 +1481,16 @@ mod tests {
 
     /// A first pull: one unit, one monthly indicator, one measurement at version 7.
     fn first_pull() -> Pull {
-        let mut changes = BTreeMap::new();
+        let mut changes = Changes::default();
         changes.insert(
-            "units".into(),
+            "units",
             vec![row(
                 json!({"code": "3100", "name": "Sjøvik sykehjem", "parent": null,
                 "level": "enhet", "sort": 1, "version": 3, "cell_versions": {"name": 3}}),
             )],
         );
         changes.insert(
-            "indicators".into(),
+            "indicators",
             vec![row(
                 json!({"code": "BRUK", "name": "Brukertilfredshet", "perspective": "brukere",
                 "goal": null, "description": "", "source": "", "responsible": "", "unit_label": "%",
@@ -1139,7 +1500,7 @@ mod tests {
             )],
         );
         changes.insert(
-            "measurements".into(),
+            "measurements",
             vec![row(json!({"indicator": "BRUK", "span_first": Month::new(2026, 3).unwrap().index(),
                 "unit": "3100", "span_last": Month::new(2026, 3).unwrap().index(), "value": 80.0,
                 "numerator": null, "denominator": null, "version": 7, "cell_versions": {"value": 7}}))],
@@ -1202,6 +1563,93 @@ mod tests {
         assert_eq!(name(m(2026, 5), m(2026, 8)), "2026-T2");
         assert_eq!(name(m(2026, 7), m(2026, 12)), "2026-H2");
         assert_eq!(name(m(2026, 1), m(2026, 12)), "2026");
+    }
+
+    #[test]
+    fn a_pull_answer_is_read_into_each_tables_column_order() {
+        // Keys in any order, an unknown column and an unknown table skipped, text, whole and
+        // fractional numbers, null, and the cell versions kept as JSON text.
+        let text = r#"{"watermark": "42", "reset": false, "changes": {
+            "measurements": [{"unit": "3100", "value": 80.5, "version": 9, "id": 1,
+                "indicator": "BRUK", "span_first": 24314, "span_last": 24314,
+                "numerator": null, "cell_versions": {"value": 9}}],
+            "sick_leave_summary": [{"unit": "1000"}]}, "deletions": []}"#;
+        let pull: Pull = serde_json::from_str(text).unwrap();
+        assert_eq!(pull.changes.0.len(), 1);
+        let row = &pull.changes.0["measurements"][0];
+        // Table::columns of measurements: indicator, span_first, unit, span_last, value,
+        // numerator, denominator.
+        assert_eq!(
+            row.values,
+            vec![
+                Sql::Text("BRUK".into()),
+                Sql::Integer(24314),
+                Sql::Text("3100".into()),
+                Sql::Integer(24314),
+                Sql::Real(80.5),
+                Sql::Null,
+                Sql::Null,
+            ]
+        );
+        assert_eq!(row.version, 9);
+        assert_eq!(row.cells.as_deref(), Some(r#"{"value":9}"#));
+        let Some(table) = table("measurements") else {
+            panic!("measurements")
+        };
+        assert_eq!(pulled_key(table, row), r#"["BRUK",24314,"3100"]"#);
+    }
+
+    #[test]
+    fn a_row_with_every_cell_at_its_version_is_stored_short_and_spelled_out_when_pushed() {
+        let mut store = replica();
+        let mut pull = first_pull();
+        pull.reset = false;
+        pull.changes.retain(|t| t == "measurements");
+        let m = &mut pull.changes.get_mut("measurements").unwrap()[0];
+        m.set("measurements", "version", json!(8));
+        *m = PulledRow {
+            cells: None,
+            ..m.clone()
+        }
+        .with_cells(
+            table("measurements").unwrap(),
+            Some(&json!({"value": 8, "numerator": 8, "denominator": 8})),
+        );
+        store
+            .apply_pull(&pull, "2026-03-14T10:00:00+01:00")
+            .unwrap();
+        let cells = |store: &Store| -> (i64, String) {
+            store
+                .conn
+                .query_row(
+                    "SELECT version, cells FROM row_versions WHERE entity = 'measurements'",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap()
+        };
+        assert_eq!(cells(&store), (8, String::new()));
+        // An edit's base is the row's version …
+        set_bruk(&mut store, 85.5);
+        let op = store.outbox_to_send(10).unwrap().remove(0);
+        assert_eq!(op.base_version, Some(8));
+        // … and its answer spells every cell out: value at 12, the others still at 8.
+        store
+            .record_push(&[PushAnswer {
+                op_id: op.op_id.clone(),
+                status: "applied".into(),
+                version: Some(12),
+                theirs: None,
+                reason: None,
+            }])
+            .unwrap();
+        let (version, text) = cells(&store);
+        assert_eq!(version, 12);
+        let stored: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            stored,
+            json!({"value": 12, "numerator": 8, "denominator": 8})
+        );
     }
 
     #[test]
@@ -1282,11 +1730,11 @@ mod tests {
         let mut pull = first_pull();
         pull.reset = false;
         pull.watermark = "120".into();
-        pull.changes.retain(|t, _| t == "measurements");
+        pull.changes.retain(|t| t == "measurements");
         let m = &mut pull.changes.get_mut("measurements").unwrap()[0];
-        m.insert("value".into(), json!(70.0));
-        m.insert("version".into(), json!(9));
-        m.insert("cell_versions".into(), json!({"value": 9}));
+        m.set("measurements", "value", json!(70.0));
+        m.set("measurements", "version", json!(9));
+        m.set("measurements", "cell_versions", json!({"value": 9}));
         let summary = store
             .apply_pull(&pull, "2026-03-14T10:00:00+01:00")
             .unwrap();
@@ -1380,8 +1828,8 @@ mod tests {
     fn a_reset_pull_replaces_what_the_replica_had() {
         let mut store = replica();
         let mut pull = first_pull();
-        pull.changes.insert("measurements".into(), vec![]);
-        pull.changes.insert("units".into(), vec![]);
+        pull.changes.insert("measurements", vec![]);
+        pull.changes.insert("units", vec![]);
         store
             .apply_pull(&pull, "2026-03-15T09:00:00+01:00")
             .unwrap();
@@ -1420,9 +1868,9 @@ mod tests {
                        "doctor_certified": d, "split_contracted_days": null,
                        "short_days": null, "long_days": null}))
             };
-        let mut changes = BTreeMap::new();
+        let mut changes = Changes::default();
         changes.insert(
-            "units".to_string(),
+            "units",
             vec![
                 unit("1000", None, 1),
                 unit("2000", Some("1000"), 2),
