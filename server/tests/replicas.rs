@@ -20,7 +20,7 @@ use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use common::{cli, stderr, Cluster, Server};
+use common::{cli, output_with_stdin, stderr, Cluster, Server};
 
 const T0: &str = "2026-11-15T10:00:00Z";
 const TODAY: &str = "2026-11-15";
@@ -57,26 +57,22 @@ impl Desktop {
         }
     }
 
-    fn run(&self, args: &[&str], stdin: &str) -> Output {
-        let mut child = Command::new(malkart_bin())
+    /// `malkart ARGS…` as this desktop: its data folder, the test's date, its extra
+    /// environment.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(malkart_bin());
+        command
             .args(args)
             .env("XDG_DATA_HOME", self.home.path())
             .env("HOME", self.home.path())
             .env("MALKART_TODAY", TODAY)
             .env_remove("MALKART_DB")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(stdin.as_bytes())
-            .unwrap();
-        child.wait_with_output().unwrap()
+            .envs(self.env.iter().map(|(k, v)| (k, v)));
+        command
+    }
+
+    fn run(&self, args: &[&str], stdin: &str) -> Output {
+        output_with_stdin(self.command(args), stdin)
     }
 
     fn ok(&self, args: &[&str], stdin: &str) -> String {
@@ -630,10 +626,8 @@ fn a_pull_cut_off_or_killed_midway_leaves_the_replica_as_it_was() {
 
     // The server killed (kill -9) while the answer is half sent.
     setup.proxy.set(Mode::StallAfter(300));
-    let child = Command::new(malkart_bin())
-        .args(["sync"])
-        .env("XDG_DATA_HOME", dina.home.path())
-        .env("HOME", dina.home.path())
+    let child = dina
+        .command(&["sync"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -931,10 +925,8 @@ fn random_edits_syncs_and_lost_replies_on_three_desktops_end_equal() {
             }
             // A killed desktop: a sync process killed at once (whatever it had done).
             _ => {
-                let mut child = Command::new(malkart_bin())
-                    .args(["sync"])
-                    .env("XDG_DATA_HOME", desktop.home.path())
-                    .env("HOME", desktop.home.path())
+                let mut child = desktop
+                    .command(&["sync"])
                     .stdout(Stdio::null())
                     .stderr(Stdio::null())
                     .spawn()

@@ -285,9 +285,14 @@ fn free_port() -> u16 {
 
 /// `malkart-server ARGS` with the clock at `now`, standard input `stdin`.
 pub fn cli(args: &[&str], stdin: &str, now: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_malkart-server"))
-        .args(args)
-        .env("MALKART_SERVER_NOW", now)
+    let mut command = Command::new(env!("CARGO_BIN_EXE_malkart-server"));
+    command.args(args).env("MALKART_SERVER_NOW", now);
+    output_with_stdin(command, stdin)
+}
+
+/// Runs `command` to its end with `stdin` as its standard input; its output.
+pub fn output_with_stdin(mut command: Command, stdin: &str) -> Output {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
