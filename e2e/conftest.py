@@ -49,6 +49,15 @@ TODAY = dt.date.fromisoformat(os.environ["MALKART_TODAY"]) if os.environ.get("MA
 os.environ["MALKART_TODAY"] = TODAY.isoformat()
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers",
+        "any_date: what the test checks does not turn on where in a quarter today falls "
+        "(layout, the audit log's words, the server with its own fixed clock, the large "
+        "demo drawn); scripts/test.sh runs it at the first of its dates only "
+        "(-m 'not any_date' at the others)",
+    )
+
 def last_full_month() -> tuple[int, int]:
     """The last month that has ended by TODAY: the demo's last month with figures."""
     return (TODAY.year, TODAY.month - 1) if TODAY.month > 1 else (TODAY.year - 1, 12)

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -49,6 +50,7 @@ def row_with(app, *words: str) -> str:
     return app.wait(read)
 
 
+@pytest.mark.any_date
 def test_the_audit_log_speaks_norwegian(open_app, demo_db: Path, tmp_path: Path):
     y, m = last_full_month()
     month = month_id()
@@ -111,6 +113,7 @@ def test_the_audit_log_speaks_norwegian(open_app, demo_db: Path, tmp_path: Path)
     app.wait_text("[data-testid=audit] [role=alert]", "Til: «12/02/2026» er ikke en dato. Skriv for eksempel 2.12.2026.")
 
 
+@pytest.mark.any_date
 def test_unlock_without_a_reason_says_why_nothing_happened(open_app, demo_db: Path):
     month = month_id()
     cli(demo_db, "lock", month)
@@ -129,6 +132,7 @@ def test_unlock_without_a_reason_says_why_nothing_happened(open_app, demo_db: Pa
     app.screenshots("41-lås-opp-uten-grunn")
 
 
+@pytest.mark.any_date
 def test_a_broken_database_offers_a_new_one_and_keeps_the_broken_file(open_app, tmp_path: Path):
     db = tmp_path / "malkart.db"
     junk = b"ikke en database, bare tekst der databasen skulle ligge " * 20

@@ -10,6 +10,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -486,6 +487,7 @@ def thousands(ore_value: int) -> str:
     return f"−{text}" if k < 0 else text
 
 
+@pytest.mark.any_date
 def test_twelve_month_columns_visible_at_1280(open_app, demo_db: Path):
     app = open_app(demo_db)
     app.wait_for_scorecard()
@@ -607,6 +609,7 @@ def test_sick_leave_grid_at_1280_shows_fravaer_and_grouped_figures(open_app, dem
     app.screenshots("17-sykefravaer-1280-gruppert-og-feil")
 
 
+@pytest.mark.any_date
 def test_economy_grid_on_the_large_demo(open_app, tmp_path: Path):
     """The large demo (1 497 units): a sector's year in thousands at 1280 px, for the eye."""
     db = tmp_path / "stor.db"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from conftest import cli, last_full_month, month_id
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
@@ -70,6 +71,7 @@ def test_the_header_fits_at_1024_px_with_every_period_kind_reachable(open_app, d
     app.screenshot("40-toppen-1024x768")
 
 
+@pytest.mark.any_date
 def test_the_header_has_one_height_in_every_view(open_app, demo_db: Path):
     app = open_app(demo_db)
     app.wait_for_scorecard(period=month_id())
@@ -89,6 +91,7 @@ def test_the_header_has_one_height_in_every_view(open_app, demo_db: Path):
             assert inside_window(app, app.find("[data-testid=period-kind]"))
 
 
+@pytest.mark.any_date
 def test_escape_from_the_header_closes_the_indicator_detail(open_app, demo_db: Path):
     app = open_app(demo_db)
     app.wait_for_scorecard(period=month_id())
@@ -117,6 +120,7 @@ def test_escape_from_the_header_closes_the_indicator_detail(open_app, demo_db: P
     app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=indicator-detail]") == [])
 
 
+@pytest.mark.any_date
 def test_the_tree_search_counts_and_marks_hits_and_is_emptied_after_a_choice(open_app, demo_db: Path):
     app = open_app(demo_db)
     app.wait_for_scorecard(period=month_id())
@@ -149,6 +153,7 @@ def test_the_tree_search_counts_and_marks_hits_and_is_emptied_after_a_choice(ope
     assert len(app.all("[role=treeitem]")) > len(hits) + 2
 
 
+@pytest.mark.any_date
 def test_collapse_all_and_expand_all(open_app, demo_db: Path):
     app = open_app(demo_db)
     app.wait_for_scorecard(period=month_id())
@@ -188,6 +193,7 @@ def test_collapse_all_and_expand_all(open_app, demo_db: Path):
     app.screenshots("42-treet-vis-alle")
 
 
+@pytest.mark.any_date
 def test_the_sidebar_is_resized_with_the_keyboard_and_the_mouse(open_app, demo_db: Path):
     app = open_app(demo_db)
     app.wait_for_scorecard(period=month_id())

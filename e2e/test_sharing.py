@@ -244,6 +244,7 @@ def server():
         s.stop()
 
 
+@pytest.mark.any_date
 def test_a_leaders_sick_leave_reaches_the_directors_malkart_through_the_server(server, tmp_path: Path, request):
     # The municipality on the server: 1000 > 2000 > 3100, put there by its administrator
     # through the push API (each unit's name and parent are cells of their own).

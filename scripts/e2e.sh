@@ -26,8 +26,9 @@ fi
 # The app with ui/dist embedded (beforeBuildCommand runs `npm run build` in ui/). A plain
 # `cargo build`/`cargo test` of src-tauri writes a dev binary (it loads the Vite dev server
 # instead) to the same path, so the tested binary is copied aside at once.
-# MALKART_E2E_BUILT=1 reuses the binaries of the previous run (scripts/test.sh runs the
-# suite on several dates).
+# MALKART_E2E_BUILT=1 uses target/e2e/malkart-app and target/debug/{malkart,malkart-server}
+# as they are: scripts/test.sh puts its own test build's app there (built with the UI
+# embedded, feature malkart-app/custom-protocol) and runs the suite on several dates.
 if [ "${MALKART_E2E_BUILT:-}" != 1 ] || [ ! -x target/e2e/malkart-app ]; then
   (cd src-tauri && "$root/ui/node_modules/.bin/tauri" build --debug --no-bundle)
   mkdir -p target/e2e
