@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Sets up and runs every test: formatting (`cargo fmt --check`), the core's unit, property
 # and integration tests (CLI on real database files, the crash test), the desktop shell's
-# tests, the server's tests against throwaway PostgreSQL clusters (with desktops' replicas), clippy with every warning an error (the workspace lints), a check that the generated
+# tests, the server's tests against throwaway PostgreSQL clusters (with desktops' replicas),
+# clippy with every warning an error (the workspace lints), a check that the generated
 # TypeScript bindings are up to date, svelte-check over the UI, the UI's unit tests, and the
 # end-to-end tests of the real app window under Xvfb.
 #
 # No test may depend on today's date: the Rust suite and the end-to-end suite run three
 # times, with the clock (`MALKART_TODAY`, read by src/clock.rs and by e2e/conftest.py) set
 # to dates at different points of a quarter — the first day after a quarter ends, a month
-# into one, two months into one. Set MALKART_TEST_DATES="2027-05-10" to run fewer.
+# into one, two months into one (end-to-end tests marked `any_date`, which check nothing
+# that turns on the date, at the first only). Set MALKART_TEST_DATES="2027-05-10" to run
+# fewer. Everything is built once (one `cargo test --no-run`, its programs run per date by
+# scripts/test_binaries.py), so CI stays under 40 minutes on 2 cores (docs/benchmarks.md §9).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
