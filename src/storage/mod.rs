@@ -22,6 +22,7 @@ mod indicators;
 mod locks;
 mod measurements;
 mod migrate;
+mod pull_answer;
 mod replica;
 mod rows;
 mod settings;
@@ -60,9 +61,11 @@ pub fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 pub use migrate::SUPPORTED_VERSION;
+pub use pull_answer::{
+    read_pull, Changes, Deletion, Pull, PullHead, PullPart, PulledRow, CHUNK_ROWS,
+};
 pub use replica::{
-    Deletion, OutboxConflict, OutboxCounts, OutboxOp, Pull, PullSummary, PushAnswer, PushTally,
-    ReplicaInfo, Theirs,
+    OutboxConflict, OutboxCounts, OutboxOp, PullSummary, PushAnswer, PushTally, ReplicaInfo, Theirs,
 };
 
 /// An open database.
@@ -585,17 +588,35 @@ impl Store {
 
     /// Applies a pull answer in one transaction (sharing.md §3): a replica is always a
     /// consistent state of the server at some moment.
-    ///
-    /// While it is applied the page cache is 256 MiB, so a first pull of a million rows is
-    /// written once at its commit rather than spilled to the WAL page by page before it, and
-    /// its commit does not wait for the disk (`synchronous = NORMAL`: the WAL stays whole;
-    /// a pull lost to a power cut is pulled again, its watermark is lost with it, and the next
-    /// local write's commit, at `FULL`, makes the pull durable too).
     pub fn apply_pull(&mut self, pull: &Pull, at: &str) -> Result<PullSummary> {
+        self.writing_pull(|conn| replica::apply_pull(conn, pull, at))
+    }
+
+    /// Applies a pull answer as it arrives (`read_pull`'s parts), in one transaction: the
+    /// rows are written while the rest of the answer is still on its way, and an answer
+    /// cut off before `PullPart::End` is rolled back whole.
+    pub fn apply_pull_parts(
+        &mut self,
+        parts: impl IntoIterator<Item = PullPart>,
+        at: &str,
+    ) -> Result<PullSummary> {
+        self.writing_pull(|conn| replica::apply_pull_parts(conn, parts, at))
+    }
+
+    /// One pull's write transaction. While it is applied the page cache is 256 MiB, so a
+    /// first pull of a million rows is written once at its commit rather than spilled to
+    /// the WAL page by page before it, and its commit does not wait for the disk
+    /// (`synchronous = NORMAL`: the WAL stays whole; a pull lost to a power cut is pulled
+    /// again, its watermark is lost with it, and the next local write's commit, at `FULL`,
+    /// makes the pull durable too).
+    fn writing_pull(
+        &mut self,
+        apply: impl FnOnce(&Connection) -> Result<PullSummary>,
+    ) -> Result<PullSummary> {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "cache_size", -262_144)?;
         let applied = db::begin_write(&mut self.conn).and_then(|tx| {
-            let summary = replica::apply_pull(&tx, pull, at)?;
+            let summary = apply(&tx)?;
             db::finish_write(tx, false)?;
             Ok(summary)
         });

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use ts_rs::TS;
 
+use super::pull_answer::{Deletion, Pull, PullHead, PullPart, PulledRow};
 use crate::error::{Error, Result};
 use crate::period::{Month, Period};
 
@@ -121,281 +122,12 @@ pub struct PushTally {
     pub refused: u64,
 }
 
-/// One pull answer (design §6): rows by table, each with the table's own column names plus
-/// `version` and `cell_versions`; and tombstones.
-#[derive(Clone, Debug, Default, Deserialize)]
-pub struct Pull {
-    pub watermark: String,
-    #[serde(default)]
-    pub scope: Option<String>,
-    #[serde(default)]
-    pub reset: bool,
-    #[serde(default)]
-    pub changes: Changes,
-    #[serde(default)]
-    pub deletions: Vec<Deletion>,
-    /// A leser's masked sick-leave summary: an array replaces the replica's whole summary,
-    /// absent or `null` keeps it (design §4).
-    #[serde(default)]
-    pub sick_leave_summary: Option<Vec<Map<String, Value>>>,
-}
-
-/// The pulled rows by table. Each row is read straight into its table's column order
-/// (`PulledRow`) as the answer is parsed: a first pull of `large` is 1,5 million rows, and
-/// a map per row cost seconds and gigabytes (docs/benchmarks.md §11). A table the desktop
-/// does not know is skipped.
-#[derive(Clone, Debug, Default)]
-pub struct Changes(pub BTreeMap<&'static str, Vec<PulledRow>>);
-
-impl Changes {
-    /// Rows given as JSON objects with the table's column names (tests, tools).
-    pub fn insert(&mut self, table_name: &str, rows: Vec<Map<String, Value>>) {
-        if let Some(t) = table(table_name) {
-            let rows = rows
-                .into_iter()
-                .map(|r| PulledRow::from_map(t, r))
-                .collect();
-            self.0.insert(t.name, rows);
-        }
-    }
-
-    pub fn get_mut(&mut self, table_name: &str) -> Option<&mut Vec<PulledRow>> {
-        self.0.get_mut(table_name)
-    }
-
-    pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        self.0.retain(|t, _| keep(t));
-    }
-}
-
-/// `row_versions.cells` when every cell of the row (`Table::cells`) is at the row's
-/// version, as after a publish or a first import: most rows of a first pull. Spelling the
-/// cells out made `row_versions` 149 of a 224 MB replica of `large` (docs/benchmarks.md §11).
-const ALL_AT_VERSION: &str = "";
-
-/// Whether the server's `cell_versions` holds exactly the table's cells, each at `version`.
-fn all_at_version(table: &Table, cells: &Value, version: i64) -> bool {
-    cells.as_object().is_some_and(|o| {
-        !table.cells.is_empty()
-            && o.len() == table.cells.len()
-            && table
-                .cells
-                .iter()
-                .all(|c| o.get(*c).and_then(Value::as_i64) == Some(version))
-    })
-}
-
-/// One pulled row: its values in `Table::columns` order, its version and the version of
-/// each cell (the server's `cell_versions` as JSON text, or `ALL_AT_VERSION`).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct PulledRow {
-    pub values: Vec<Sql>,
-    pub version: i64,
-    pub cells: Option<String>,
-}
-
-impl PulledRow {
-    fn from_map(table: &Table, mut row: Map<String, Value>) -> PulledRow {
-        PulledRow {
-            values: table
-                .columns
-                .iter()
-                .map(|c| into_sql(row.remove(*c).unwrap_or(Value::Null)))
-                .collect(),
-            version: row.get("version").and_then(Value::as_i64).unwrap_or(0),
-            cells: None,
-        }
-        .with_cells(table, row.get("cell_versions"))
-    }
-
-    fn with_cells(mut self, table: &Table, cells: Option<&Value>) -> PulledRow {
-        self.cells = cells.filter(|c| c.is_object()).map(|c| {
-            if all_at_version(table, c, self.version) {
-                ALL_AT_VERSION.to_string()
-            } else {
-                c.to_string()
-            }
-        });
-        self
-    }
-
-    /// Sets a column (a test's change of a pulled row).
-    pub fn set(&mut self, table_name: &str, column: &str, value: Value) {
-        if let Some(i) = table(table_name).and_then(|t| t.columns.iter().position(|c| *c == column))
-        {
-            self.values[i] = into_sql(value);
-        } else if column == "version" {
-            self.version = value.as_i64().unwrap_or(0);
-        } else if column == "cell_versions" {
-            self.cells = Some(value.to_string());
-        }
-    }
-
-    fn get(&self, table: &Table, column: &str) -> Option<&Sql> {
-        table
-            .columns
-            .iter()
-            .position(|c| *c == column)
-            .and_then(|i| self.values.get(i))
-    }
-}
-
-impl<'de> Deserialize<'de> for Changes {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Changes, D::Error> {
-        struct Tables;
-        impl<'de> serde::de::Visitor<'de> for Tables {
-            type Value = Changes;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("rader per tabell")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Changes, A::Error> {
-                let mut out = BTreeMap::new();
-                while let Some(name) = map.next_key::<String>()? {
-                    match table(&name) {
-                        Some(t) => {
-                            out.insert(t.name, map.next_value_seed(RowsSeed(t))?);
-                        }
-                        None => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(Changes(out))
-            }
-        }
-        d.deserialize_map(Tables)
-    }
-}
-
-/// A table's array of rows.
-struct RowsSeed(&'static Table);
-
-impl<'de> serde::de::DeserializeSeed<'de> for RowsSeed {
-    type Value = Vec<PulledRow>;
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        d: D,
-    ) -> std::result::Result<Vec<PulledRow>, D::Error> {
-        struct Rows(&'static Table);
-        impl<'de> serde::de::Visitor<'de> for Rows {
-            type Value = Vec<PulledRow>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("en liste med rader")
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
-                self,
-                mut seq: A,
-            ) -> std::result::Result<Vec<PulledRow>, A::Error> {
-                let mut rows = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-                while let Some(row) = seq.next_element_seed(RowSeed(self.0))? {
-                    rows.push(row);
-                }
-                Ok(rows)
-            }
-        }
-        d.deserialize_seq(Rows(self.0))
-    }
-}
-
-/// One row object, read into the table's column order without a map.
-struct RowSeed(&'static Table);
-
-/// Where a key of a row object goes.
-enum Slot {
-    Column(usize),
-    Version,
-    Cells,
-    Other,
-}
-
-struct SlotSeed(&'static Table);
-
-impl<'de> serde::de::DeserializeSeed<'de> for SlotSeed {
-    type Value = Slot;
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Slot, D::Error> {
-        struct Key(&'static Table);
-        impl serde::de::Visitor<'_> for Key {
-            type Value = Slot;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("et kolonnenavn")
-            }
-            fn visit_str<E: serde::de::Error>(self, key: &str) -> std::result::Result<Slot, E> {
-                Ok(match key {
-                    "version" => Slot::Version,
-                    "cell_versions" => Slot::Cells,
-                    _ => self
-                        .0
-                        .columns
-                        .iter()
-                        .position(|c| *c == key)
-                        .map_or(Slot::Other, Slot::Column),
-                })
-            }
-        }
-        d.deserialize_str(Key(self.0))
-    }
-}
-
-impl<'de> serde::de::DeserializeSeed<'de> for RowSeed {
-    type Value = PulledRow;
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        d: D,
-    ) -> std::result::Result<PulledRow, D::Error> {
-        struct Row(&'static Table);
-        impl<'de> serde::de::Visitor<'de> for Row {
-            type Value = PulledRow;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("en rad")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<PulledRow, A::Error> {
-                let mut row = PulledRow {
-                    values: vec![Sql::Null; self.0.columns.len()],
-                    version: 0,
-                    cells: None,
-                };
-                let mut cells: Option<Value> = None;
-                while let Some(slot) = map.next_key_seed(SlotSeed(self.0))? {
-                    match slot {
-                        Slot::Column(i) => row.values[i] = into_sql(map.next_value::<Value>()?),
-                        Slot::Version => {
-                            row.version = map.next_value::<Option<i64>>()?.unwrap_or(0);
-                        }
-                        Slot::Cells => {
-                            cells = Some(map.next_value::<Value>()?);
-                        }
-                        Slot::Other => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(row.with_cells(self.0, cells.as_ref()))
-            }
-        }
-        d.deserialize_map(Row(self.0))
-    }
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct Deletion {
-    pub entity: String,
-    pub key: Map<String, Value>,
-    #[serde(default)]
-    pub version: Option<i64>,
-}
-
 /// A replicated table: its primary key, the columns a pull writes, the cells push takes.
-struct Table {
-    name: &'static str,
-    key: &'static [&'static str],
-    columns: &'static [&'static str],
-    cells: &'static [&'static str],
+pub(super) struct Table {
+    pub(super) name: &'static str,
+    pub(super) key: &'static [&'static str],
+    pub(super) columns: &'static [&'static str],
+    pub(super) cells: &'static [&'static str],
 }
 
 /// In the order a pull writes them (parents before the rows that name them).
@@ -433,7 +165,7 @@ const TABLES: &[Table] = &[
     Table { name: "settings", key: &["key"], columns: &["key", "value"], cells: &["value"] },
 ];
 
-fn table(name: &str) -> Option<&'static Table> {
+pub(super) fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
 }
 
@@ -901,42 +633,132 @@ pub struct PullSummary {
     pub kept_local: u64,
 }
 
-/// Applies one pull answer (the caller holds the write transaction and commits it).
+/// Applies one pull answer read whole (the caller holds the write transaction and commits
+/// it).
 pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummary> {
-    conn.execute("UPDATE replica SET applying = 1 WHERE id = 1", [])?;
-    let guarded = guarded(conn)?;
-    let mut summary = PullSummary::default();
-    // A reset pull writes every row once into emptied tables: plain INSERTs, with the
-    // replica's triggers set aside until it is done (in this transaction). An upsert or a
-    // trigger makes SQLite keep a statement journal per row: 33 GB of writes to a temporary
-    // file for a first pull of `large` (docs/benchmarks.md §11).
-    let triggers = if pull.reset {
-        clear(conn, &guarded)?;
-        set_aside_triggers(conn)?
-    } else {
-        Vec::new()
-    };
-    let mut pulled_keys: HashMap<&str, HashSet<String>> = HashMap::new();
+    let mut writer = PullWriter::begin(conn, pull.head())?;
     for table in TABLES {
-        let Some(rows) = pull.changes.0.get(table.name) else {
-            continue;
+        if let Some(rows) = pull.changes.0.get(table.name) {
+            writer.rows(table.name, rows)?;
+        }
+    }
+    writer.deletions.extend(pull.deletions.iter().cloned());
+    writer.sick_leave_summary = pull.sick_leave_summary.clone();
+    writer.finish(at)
+}
+
+/// Applies one pull answer as it arrives (`read_pull`'s parts, in their order), inside the
+/// caller's write transaction. Parts that end without `PullPart::End` are an answer cut
+/// off: the error leaves the transaction to be rolled back, and nothing of it is kept.
+pub fn apply_pull_parts(
+    conn: &Connection,
+    parts: impl IntoIterator<Item = PullPart>,
+    at: &str,
+) -> Result<PullSummary> {
+    let mut parts = parts.into_iter();
+    let Some(PullPart::Head(head)) = parts.next() else {
+        return Err(cut_off());
+    };
+    let mut writer = PullWriter::begin(conn, head)?;
+    for part in parts {
+        match part {
+            PullPart::Head(_) => {
+                return Err(Error::Remote(
+                    "svaret fra serveren har to hoder; ingenting av det er lagret".into(),
+                ))
+            }
+            PullPart::Rows(table, rows) => writer.rows(table, &rows)?,
+            PullPart::Deletions(d) => writer.deletions.extend(d),
+            PullPart::Summary(rows) => writer.sick_leave_summary = Some(rows),
+            PullPart::End => return writer.finish(at),
+        }
+    }
+    Err(cut_off())
+}
+
+fn cut_off() -> Error {
+    Error::Remote("svaret fra serveren ble avbrutt; ingenting av det er lagret".into())
+}
+
+/// A pull being written, table by table as its rows arrive. Rows are written at once;
+/// what needs the whole answer (the units and indicators a reset no longer names, the
+/// tombstones, a leser's summary, the watermark) is done by `finish`.
+struct PullWriter<'c> {
+    conn: &'c Connection,
+    head: PullHead,
+    /// The cells with unsettled operations, by (table, row key): their local values stay.
+    guarded: HashMap<(&'static str, String), Vec<String>>,
+    /// The replica's triggers, set aside during a reset pull, to be made again.
+    triggers: Vec<String>,
+    /// The keys of the units and indicators a reset pulled (the others go at the end).
+    pulled_keys: HashMap<&'static str, HashSet<String>>,
+    deletions: Vec<Deletion>,
+    sick_leave_summary: Option<Vec<Map<String, Value>>>,
+    summary: PullSummary,
+}
+
+impl<'c> PullWriter<'c> {
+    fn begin(conn: &'c Connection, head: PullHead) -> Result<PullWriter<'c>> {
+        conn.execute("UPDATE replica SET applying = 1 WHERE id = 1", [])?;
+        let guarded = guarded(conn)?;
+        // A reset pull writes every row once into emptied tables: plain INSERTs, with the
+        // replica's triggers set aside until it is done (in this transaction). An upsert or
+        // a trigger makes SQLite keep a statement journal per row: 33 GB of writes to a
+        // temporary file for a first pull of `large` (docs/benchmarks.md §11).
+        let triggers = if head.reset {
+            clear(conn, &guarded)?;
+            set_aside_triggers(conn)?
+        } else {
+            Vec::new()
         };
-        let keys = pulled_keys.entry(table.name).or_default();
+        Ok(PullWriter {
+            conn,
+            head,
+            guarded,
+            triggers,
+            pulled_keys: HashMap::new(),
+            deletions: Vec::new(),
+            sick_leave_summary: None,
+            summary: PullSummary::default(),
+        })
+    }
+
+    /// Writes rows of one table (the server sends parents before the rows that name them).
+    fn rows(&mut self, table_name: &str, rows: &[PulledRow]) -> Result<()> {
+        let Some(table) = table(table_name) else {
+            return Ok(());
+        };
+        let conn = self.conn;
+        let reset = self.head.reset;
+        let keys = self.pulled_keys.entry(table.name).or_default();
         let sql = WriteSql::new(table);
-        let any_guarded = guarded.keys().any(|(t, _)| *t == table.name);
-        let emptied = pull.reset && CLEARED.contains(&table.name);
+        let any_guarded = self.guarded.keys().any(|(t, _)| *t == table.name);
+        let emptied = reset && CLEARED.contains(&table.name);
+        // Made once per chunk, not looked up per row.
+        let mut plain = if emptied {
+            Some(conn.prepare_cached(&sql.plain)?)
+        } else {
+            None
+        };
+        let mut versions = if reset {
+            Some(conn.prepare_cached(
+                "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, ?3, ?4)",
+            )?)
+        } else {
+            None
+        };
         for row in rows {
             let key = pulled_key(table, row);
             let mut row = std::borrow::Cow::Borrowed(row);
             let fields = if any_guarded {
-                guarded.get(&(table.name, key.clone()))
+                self.guarded.get(&(table.name, key.clone()))
             } else {
                 None
             };
             if let Some(fields) = fields {
                 // Keep the local value of every cell an unsent edit is waiting on.
                 let Some(local) = local_row(conn, table, &key)? else {
-                    summary.kept_local += fields.len() as u64;
+                    self.summary.kept_local += fields.len() as u64;
                     store_versions(conn, table, &key, &row)?;
                     keys.insert(key);
                     continue;
@@ -949,20 +771,16 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
                         merged.values[i] = to_sql(Some(v));
                     }
                 }
-                summary.kept_local += fields.len() as u64;
+                self.summary.kept_local += fields.len() as u64;
                 row = std::borrow::Cow::Owned(merged);
                 sql.write_row(conn, table, &row)?;
-            } else if emptied {
-                conn.prepare_cached(&sql.plain)?
-                    .execute(params_from_iter(row.values.iter()))?;
+            } else if let Some(plain) = plain.as_mut() {
+                plain.execute(params_from_iter(row.values.iter()))?;
             } else {
                 sql.write_row(conn, table, &row)?;
             }
-            if pull.reset {
-                conn.prepare_cached(
-                    "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, ?3, ?4)",
-                )?
-                .execute(params![
+            if let Some(versions) = versions.as_mut() {
+                versions.execute(params![
                     table.name,
                     key,
                     row.version,
@@ -971,93 +789,100 @@ pub fn apply_pull(conn: &Connection, pull: &Pull, at: &str) -> Result<PullSummar
             } else {
                 store_versions(conn, table, &key, &row)?;
             }
-            // Only units and indicators are looked up after a reset (below).
-            if pull.reset && matches!(table.name, "units" | "indicators") {
+            // Only units and indicators are looked up after a reset (`finish`).
+            if reset && matches!(table.name, "units" | "indicators") {
                 keys.insert(key);
             }
-            summary.rows += 1;
+            self.summary.rows += 1;
         }
+        Ok(())
     }
-    if pull.reset {
-        // Units and indicators are kept while rows still named them; those the server no
-        // longer sends go now.
-        for name in ["units", "indicators"] {
-            let Some(table) = table(name) else { continue };
-            let keep = pulled_keys.remove(name).unwrap_or_default();
-            let codes: Vec<String> = conn
-                .prepare(&format!(
-                    "SELECT code FROM {name}{}",
-                    if name == "indicators" {
-                        " WHERE builtin = 0"
-                    } else {
-                        ""
+
+    /// What needs the whole answer, then the watermark: the answer is applied.
+    fn finish(mut self, at: &str) -> Result<PullSummary> {
+        let conn = self.conn;
+        let guarded = &self.guarded;
+        if self.head.reset {
+            // Units and indicators are kept while rows still named them; those the server no
+            // longer sends go now.
+            for name in ["units", "indicators"] {
+                let Some(table) = table(name) else { continue };
+                let keep = self.pulled_keys.remove(name).unwrap_or_default();
+                let codes: Vec<String> = conn
+                    .prepare(&format!(
+                        "SELECT code FROM {name}{}",
+                        if name == "indicators" {
+                            " WHERE builtin = 0"
+                        } else {
+                            ""
+                        }
+                    ))?
+                    .query_map([], |r| r.get(0))?
+                    .collect::<rusqlite::Result<_>>()?;
+                for code in codes {
+                    let key = json!([code]).to_string();
+                    if !keep.contains(&key) && !guarded.contains_key(&(table.name, key.clone())) {
+                        conn.execute(&format!("DELETE FROM {name} WHERE code = ?1"), [&code])?;
+                        self.summary.rows += 1;
                     }
-                ))?
-                .query_map([], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            for code in codes {
-                let key = json!([code]).to_string();
-                if !keep.contains(&key) && !guarded.contains_key(&(table.name, key.clone())) {
-                    conn.execute(&format!("DELETE FROM {name} WHERE code = ?1"), [&code])?;
-                    summary.rows += 1;
                 }
             }
         }
-    }
-    for deletion in &pull.deletions {
-        let Some(table) = table(&deletion.entity) else {
-            continue;
-        };
-        let key = row_key(table, &deletion.key);
-        if guarded.contains_key(&(table.name, key.clone())) {
-            summary.kept_local += 1;
-            continue;
+        for deletion in &self.deletions {
+            let Some(table) = table(&deletion.entity) else {
+                continue;
+            };
+            let key = row_key(table, &deletion.key);
+            if guarded.contains_key(&(table.name, key.clone())) {
+                self.summary.kept_local += 1;
+                continue;
+            }
+            let (clause, values) = key_clause(table, &deletion.key);
+            self.summary.rows += conn.execute(
+                &format!("DELETE FROM {} WHERE {clause}", table.name),
+                params_from_iter(values),
+            )? as u64;
+            conn.prepare_cached("DELETE FROM row_versions WHERE entity = ?1 AND key = ?2")?
+                .execute(params![table.name, key])?;
         }
-        let (clause, values) = key_clause(table, &deletion.key);
-        summary.rows += conn.execute(
-            &format!("DELETE FROM {} WHERE {clause}", table.name),
-            params_from_iter(values),
-        )? as u64;
-        conn.prepare_cached("DELETE FROM row_versions WHERE entity = ?1 AND key = ?2")?
-            .execute(params![table.name, key])?;
-    }
-    if let Some(rows) = &pull.sick_leave_summary {
-        conn.execute("DELETE FROM sick_leave_summary", [])?;
-        let mut insert = conn.prepare_cached(
-            "INSERT INTO sick_leave_summary (unit, month, masked, mask_reason, employees,
-                 contracted_days, self_certified, doctor_certified, split_contracted_days,
-                 short_days, long_days)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        if let Some(rows) = &self.sick_leave_summary {
+            conn.execute("DELETE FROM sick_leave_summary", [])?;
+            let mut insert = conn.prepare_cached(
+                "INSERT INTO sick_leave_summary (unit, month, masked, mask_reason, employees,
+                     contracted_days, self_certified, doctor_certified, split_contracted_days,
+                     short_days, long_days)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            )?;
+            for row in rows {
+                let get = |k: &str| to_sql(row.get(k));
+                insert.execute(params![
+                    get("unit"),
+                    get("month"),
+                    get("masked"),
+                    get("mask_reason"),
+                    get("employees"),
+                    get("contracted_days"),
+                    get("self_certified"),
+                    get("doctor_certified"),
+                    get("split_contracted_days"),
+                    get("short_days"),
+                    get("long_days"),
+                ])?;
+                self.summary.rows += 1;
+            }
+        }
+        for sql in &self.triggers {
+            conn.execute_batch(sql)?;
+        }
+        conn.execute(
+            "UPDATE replica SET applying = 0, watermark = ?1,
+                    scope = COALESCE(?2, scope), last_sync_at = ?3, last_attempt_at = ?3,
+                    last_error = NULL
+             WHERE id = 1",
+            params![self.head.watermark, self.head.scope, at],
         )?;
-        for row in rows {
-            let get = |k: &str| to_sql(row.get(k));
-            insert.execute(params![
-                get("unit"),
-                get("month"),
-                get("masked"),
-                get("mask_reason"),
-                get("employees"),
-                get("contracted_days"),
-                get("self_certified"),
-                get("doctor_certified"),
-                get("split_contracted_days"),
-                get("short_days"),
-                get("long_days"),
-            ])?;
-            summary.rows += 1;
-        }
+        Ok(self.summary)
     }
-    for sql in &triggers {
-        conn.execute_batch(sql)?;
-    }
-    conn.execute(
-        "UPDATE replica SET applying = 0, watermark = ?1,
-                scope = COALESCE(?2, scope), last_sync_at = ?3, last_attempt_at = ?3,
-                last_error = NULL
-         WHERE id = 1",
-        params![pull.watermark, pull.scope, at],
-    )?;
-    Ok(summary)
 }
 
 /// A leser's sick leave, from her masked summary, as rows the engine can roll up: the
@@ -1344,31 +1169,31 @@ fn store_versions(conn: &Connection, table: &Table, key: &str, row: &PulledRow) 
     Ok(())
 }
 
-/// A pulled value as SQLite stores it.
-fn into_sql(v: Value) -> Sql {
-    match v {
-        Value::String(s) => Sql::Text(s),
-        other => to_sql(Some(&other)),
-    }
-}
-
-/// The local primary key of a pulled row, exactly as `row_key` makes it from a row object.
+/// The local primary key of a pulled row, exactly as `row_key` makes it from a row object
+/// (written straight to text: a first pull makes a million and a half of them).
 fn pulled_key(table: &Table, row: &PulledRow) -> String {
-    let values: Vec<Value> = table
-        .key
-        .iter()
-        .map(|k| match row.get(table, k) {
-            None | Some(Sql::Null) => Value::Null,
-            Some(Sql::Integer(i)) => Value::from(*i),
-            Some(Sql::Real(f)) => Value::from(*f),
-            Some(Sql::Text(t)) => Value::String(t.clone()),
-            Some(Sql::Blob(_)) => Value::Null,
-        })
-        .collect();
-    Value::Array(values).to_string()
+    use std::fmt::Write as _;
+    let mut key = String::with_capacity(32);
+    key.push('[');
+    for (i, k) in table.key.iter().enumerate() {
+        if i > 0 {
+            key.push(',');
+        }
+        match row.get(table, k) {
+            None | Some(Sql::Null) | Some(Sql::Blob(_)) => key.push_str("null"),
+            Some(Sql::Integer(n)) => {
+                // Writing to a String cannot fail.
+                let _ = write!(key, "{n}");
+            }
+            Some(Sql::Real(f)) => key.push_str(&Value::from(*f).to_string()),
+            Some(Sql::Text(t)) => key.push_str(&Value::from(t.as_str()).to_string()),
+        }
+    }
+    key.push(']');
+    key
 }
 
-fn to_sql(v: Option<&Value>) -> Sql {
+pub(super) fn to_sql(v: Option<&Value>) -> Sql {
     match v {
         None | Some(Value::Null) => Sql::Null,
         Some(Value::Bool(b)) => Sql::Integer(i64::from(*b)),
@@ -1473,7 +1298,7 @@ mod tests {
     use super::*;
     use crate::changes::ChangeSet;
     use crate::model::{Figure, Measurement};
-    use crate::storage::Store;
+    use crate::storage::{Changes, Store};
 
     fn row(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
@@ -1514,7 +1339,7 @@ mod tests {
         }
     }
 
-    fn replica() -> Store {
+    fn empty_replica() -> Store {
         let mut store = Store::open_in_memory().unwrap();
         store
             .make_replica(&ReplicaInfo {
@@ -1525,6 +1350,11 @@ mod tests {
                 ..ReplicaInfo::default()
             })
             .unwrap();
+        store
+    }
+
+    fn replica() -> Store {
+        let mut store = empty_replica();
         store
             .apply_pull(&first_pull(), "2026-03-14T09:30:00+01:00")
             .unwrap();
@@ -1552,6 +1382,88 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap()
+    }
+
+    /// A pull as `read_pull` hands it on: head, each table's rows, the rest, and `End`
+    /// when `whole`.
+    fn parts(pull: &Pull, whole: bool) -> Vec<PullPart> {
+        let mut parts = vec![PullPart::Head(pull.head())];
+        for t in TABLES {
+            if let Some(rows) = pull.changes.0.get(t.name) {
+                parts.push(PullPart::Rows(t.name, rows.clone()));
+            }
+        }
+        if !pull.deletions.is_empty() {
+            parts.push(PullPart::Deletions(pull.deletions.clone()));
+        }
+        if whole {
+            parts.push(PullPart::End);
+        }
+        parts
+    }
+
+    #[test]
+    fn a_pull_applied_as_it_arrives_is_the_same_as_one_read_whole() {
+        let mut streamed = empty_replica();
+        let summary = streamed
+            .apply_pull_parts(parts(&first_pull(), true), "2026-03-14T09:30:00+01:00")
+            .unwrap();
+        // One unit, one indicator, one measurement.
+        assert_eq!(summary.rows, 3);
+        assert_eq!(value(&streamed), 80.0);
+        let info = streamed.replica().unwrap().unwrap();
+        assert_eq!(info.watermark.as_deref(), Some("100"));
+        assert_eq!(info, replica().replica().unwrap().unwrap());
+    }
+
+    #[test]
+    fn a_pull_cut_off_while_it_arrives_leaves_the_replica_as_it_was() {
+        let mut store = replica();
+        let mut second = first_pull();
+        second.watermark = "200".into();
+        second.changes.get_mut("measurements").unwrap()[0].set(
+            "measurements",
+            "value",
+            json!(55.0),
+        );
+        // Every row written, but the answer ends before `End`: nothing of it is kept.
+        let e = store
+            .apply_pull_parts(parts(&second, false), "2026-03-14T10:00:00+01:00")
+            .unwrap_err();
+        assert!(e.to_string().contains("avbrutt"), "{e}");
+        assert_eq!(value(&store), 80.0);
+        let info = store.replica().unwrap().unwrap();
+        assert_eq!(info.watermark.as_deref(), Some("100"));
+        // No head at all is cut off too.
+        assert!(store
+            .apply_pull_parts(Vec::new(), "2026-03-14T10:00:00+01:00")
+            .is_err());
+        // The whole answer is applied.
+        store
+            .apply_pull_parts(parts(&second, true), "2026-03-14T10:01:00+01:00")
+            .unwrap();
+        assert_eq!(value(&store), 55.0);
+    }
+
+    #[test]
+    fn a_pulled_rows_key_is_written_as_row_key_writes_it() {
+        let targets = table("targets").unwrap();
+        for (indicator, unit, year) in [
+            (json!("BRUK"), json!("3100"), json!(2026)),
+            (json!("«sitat» \"og\" \\ ø"), Value::Null, json!(-1)),
+            (json!("A"), json!("\u{1}"), json!(2.5)),
+        ] {
+            let object = row(json!({"indicator": indicator, "unit": unit, "year": year}));
+            let pulled = PulledRow {
+                values: targets
+                    .columns
+                    .iter()
+                    .map(|c| to_sql(object.get(*c)))
+                    .collect(),
+                ..PulledRow::default()
+            };
+            assert_eq!(pulled_key(targets, &pulled), row_key(targets, &object));
+        }
     }
 
     #[test]

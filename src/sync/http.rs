@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use crate::storage::{OutboxOp, Pull, PushAnswer};
+use crate::storage::{OutboxOp, PushAnswer};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ureq::Agent;
@@ -120,9 +120,13 @@ impl Client {
         self.check(response).map(|_| ())
     }
 
-    /// Every change after `after` the user may read; the whole answer is read before any
-    /// of it is applied.
-    pub fn pull(&self, after: Option<&str>, scope: Option<&str>) -> Result<Pull, Error> {
+    /// Every change after `after` the user may read: the answer's body, to be read as it
+    /// arrives (`storage::read_pull`), once the server has accepted the request.
+    pub fn pull(
+        &self,
+        after: Option<&str>,
+        scope: Option<&str>,
+    ) -> Result<impl Read + Send + 'static, Error> {
         let mut request = self
             .agent
             .get(&self.url("pull"))
@@ -134,7 +138,16 @@ impl Client {
             request = request.query("scope", scope);
         }
         let response = request.call().map_err(|e| self.offline(e))?;
-        self.read_json(response)
+        Ok(self.check(response)?.into_body().into_reader())
+    }
+
+    /// A pull answer that could not be read to its end, as the user is told.
+    pub fn unreadable(&self, e: &serde_json::Error) -> Error {
+        if e.is_io() || e.is_eof() {
+            Error::Offline(format!("svaret fra {} ble avbrutt ({e})", self.base))
+        } else {
+            Error::Protocol(format!("svaret fra {} kan ikke leses ({e})", self.base))
+        }
     }
 
     pub fn push(&self, device: &str, ops: &[OutboxOp]) -> Result<Vec<PushAnswer>, Error> {
@@ -227,13 +240,7 @@ impl Client {
         let response = self.check(response)?;
         let reader =
             std::io::BufReader::with_capacity(256 * 1024, response.into_body().into_reader());
-        serde_json::from_reader(reader).map_err(|e| {
-            if e.is_io() || e.is_eof() {
-                Error::Offline(format!("svaret fra {} ble avbrutt ({e})", self.base))
-            } else {
-                Error::Protocol(format!("svaret fra {} kan ikke leses ({e})", self.base))
-            }
-        })
+        serde_json::from_reader(reader).map_err(|e| self.unreadable(&e))
     }
 }
 

@@ -348,13 +348,48 @@ fn push_and_pull(store: &mut Store, client: &Client) -> Result<SyncReport> {
         report.refused += tally.refused;
     }
     let info = store.replica()?.unwrap_or_default();
-    let pull = client.pull(info.watermark.as_deref(), info.scope.as_deref())?;
+    let body = client.pull(info.watermark.as_deref(), info.scope.as_deref())?;
     let at = now();
-    let summary = store.apply_pull(&pull, &at)?;
+    let summary = pull_into(store, client, body, &at)?;
     report.pulled_rows = summary.rows;
     report.at = at;
     Ok(report)
 }
+
+/// Reads a pull answer on a thread of its own and writes its parts into the replica as
+/// they come (one transaction): the server's sending, the parsing and SQLite's writing
+/// overlap. A few chunks wait between the two at most, so a first pull of a large
+/// municipality is never held in memory whole. If the answer is cut off, or cannot be
+/// read, nothing of it is kept and the reading error is what the user is told; if the
+/// replica cannot be written, the reading stops.
+fn pull_into(
+    store: &mut Store,
+    client: &Client,
+    body: impl std::io::Read + Send + 'static,
+    at: &str,
+) -> Result<crate::storage::PullSummary> {
+    let (parts, received) = std::sync::mpsc::sync_channel(PULL_PARTS_WAITING);
+    let reader = std::thread::spawn(move || {
+        // Whether the writer stopped taking parts (then its error is the cause).
+        let mut refused = false;
+        let read = crate::storage::read_pull(body, &mut |part| {
+            let taken = parts.send(part).is_ok();
+            refused |= !taken;
+            taken
+        });
+        (read, refused)
+    });
+    let written = store.apply_pull_parts(received, at);
+    match (written, reader.join()) {
+        (Ok(summary), _) => Ok(summary),
+        // The answer was cut off or could not be read: that is what the user is told.
+        (Err(_), Ok((Err(e), false))) => Err(client.unreadable(&e)),
+        (Err(e), _) => Err(e.into()),
+    }
+}
+
+/// Parts of a pull answer read ahead of the writer (each `storage::CHUNK_ROWS` rows).
+const PULL_PARTS_WAITING: usize = 8;
 
 /// The replica's state, from the file alone.
 pub fn status(replica: &Path) -> Result<SyncStatus> {
