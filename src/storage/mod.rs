@@ -61,8 +61,8 @@ pub fn new_uid() -> String {
 }
 pub use migrate::SUPPORTED_VERSION;
 pub use replica::{
-    Deletion, OutboxConflict, OutboxCounts, OutboxOp, Pull, PullSummary, PushAnswer, PushTally,
-    ReplicaInfo, Theirs,
+    cell_words, mine_refused, Changes, Choice, Deletion, OutboxConflict, OutboxCounts, OutboxOp,
+    Pull, PullSummary, PushAnswer, PushTally, ReplicaInfo, Theirs, CONFLICT_ENTITY,
 };
 
 /// An open database.
@@ -636,6 +636,20 @@ impl Store {
     /// The operations the server answered with a conflict or a refusal.
     pub fn outbox_conflicts(&self) -> Result<Vec<OutboxConflict>> {
         replica::conflicts(&self.conn)
+    }
+
+    /// Resolves the kept conflicts `ids` as `choice` in one transaction, all or none, each
+    /// audited (sharing.md §4; `replica::resolve`). Answers the conflicts resolved.
+    pub fn resolve_conflicts(
+        &mut self,
+        ids: &[String],
+        choice: Choice,
+    ) -> Result<Vec<OutboxConflict>> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let log = audit::Writer::new(&self.user, "konflikt");
+        let resolved = replica::resolve(&tx, ids, choice, &log)?;
+        db::finish_write(tx, false)?;
+        Ok(resolved)
     }
 
     /// A number that changes whenever anything in the database changes; caches compare it.

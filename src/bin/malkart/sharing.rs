@@ -62,16 +62,15 @@ pub fn sync(replica: &Path) -> Result<String> {
     let mut text = describe(&report, &status);
     for c in malkart::storage::Store::open_existing(replica)?.outbox_conflicts()? {
         text.push_str(&format!(
-            "  {} {} {}: {} (din verdi {}, deres {}{})\n",
+            "  {} {}: {} (din verdi {}, deres {}{})\n",
             c.kind,
-            c.entity,
-            c.key,
+            c.cell,
             c.reason
                 .as_deref()
                 .unwrap_or("endret på serveren etter at du hentet den"),
             c.mine.as_deref().unwrap_or("tom"),
             c.theirs.as_deref().unwrap_or("tom"),
-            c.their_by
+            c.who
                 .as_deref()
                 .map(|b| format!(", endret av {b}"))
                 .unwrap_or_default()
