@@ -645,8 +645,11 @@ impl Store {
         ids: &[String],
         choice: Choice,
     ) -> Result<Vec<OutboxConflict>> {
+        // Logged under the name the server knows the user by: the resolution is hers as
+        // the server's log has it («Behold min» arrives there as her operation).
+        let user = replica::info(&self.conn)?.map_or_else(|| self.user.clone(), |i| i.user_name);
         let tx = db::begin_write(&mut self.conn)?;
-        let log = audit::Writer::new(&self.user, "konflikt");
+        let log = audit::Writer::new(&user, "konflikt");
         let resolved = replica::resolve(&tx, ids, choice, &log)?;
         db::finish_write(tx, false)?;
         Ok(resolved)
