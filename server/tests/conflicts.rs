@@ -325,9 +325,83 @@ fn an_offline_import_overlapping_a_colleagues_save_is_listed_per_line_and_resolv
     assert!(conflicts(&lise).is_empty());
     assert_eq!(local_figure(&lise, MARCH, "self_certified"), "17");
     assert_eq!(local_figure(&lise, APRIL, "self_certified"), "18");
-    // Nothing is sent for «Bruk deres»; the replicas agree with the server.
+    // Nothing is sent for «Bruk deres»; the replicas agree with the server, whose audit
+    // log has both resolutions.
     let text = sync(&lise);
     assert!(text.contains("0 sendt"), "{text}");
+    assert!(
+        text.contains("2 konflikter løst med «Bruk deres» er skrevet i serverens endringslogg"),
+        "{text}"
+    );
+    assert_eq!(lise.query("SELECT COUNT(*) FROM outbox"), ["0"]);
+    let logged = s.cluster.psql(
+        "SELECT b.user_name, b.source, a.key, a.old, a.new, a.reason, a.resolves IS NOT NULL
+         FROM audit a JOIN audit_batches b ON b.id = a.batch
+         WHERE a.entity = 'konflikt' ORDER BY a.id",
+    );
+    assert_eq!(
+        logged,
+        "lise|konflikt|sykefravær 2100 / 2026-03 (egenmeldt)|14.5|17|Bruk deres|t\n\
+         lise|konflikt|sykefravær 2100 / 2026-04 (egenmeldt)|12.5|18|Bruk deres|t"
+    );
+    // A second sync reports nothing again.
+    let text = sync(&lise);
+    assert!(!text.contains("Bruk deres"), "{text}");
+    // The route itself: a resend logs nothing twice; another user's conflict, an unknown
+    // one, or «Behold min» (which is an operation) are refused.
+    let token = |user: &str| {
+        s.server.login(user, PASSWORD).json()["token"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let march_id = list[0]["id"].as_str().unwrap();
+    let body = |id: &str, choice: &str| {
+        serde_json::json!({"device": "test", "resolutions": [
+            {"resolves": id, "choice": choice, "value": 17.0}]})
+        .to_string()
+    };
+    let lise_token = token("lise");
+    let answer = s.server.post(
+        "/api/v1/resolve",
+        Some(&lise_token),
+        &body(march_id, "theirs"),
+    );
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(answer.json()["results"][0]["status"], "recorded");
+    let answer = s.server.post(
+        "/api/v1/resolve",
+        Some(&token("ada")),
+        &body(march_id, "theirs"),
+    );
+    assert_eq!(
+        answer.json()["results"][0]["status"],
+        "ugyldig",
+        "{}",
+        answer.body
+    );
+    let answer = s.server.post(
+        "/api/v1/resolve",
+        Some(&lise_token),
+        &body("01a236f6-0000-7000-8000-000000000000", "theirs"),
+    );
+    assert_eq!(
+        answer.json()["results"][0]["status"],
+        "ugyldig",
+        "{}",
+        answer.body
+    );
+    let answer = s.server.post(
+        "/api/v1/resolve",
+        Some(&lise_token),
+        &body(march_id, "mine"),
+    );
+    assert_eq!(answer.status, 400, "{}", answer.body);
+    assert_eq!(
+        s.cluster
+            .psql("SELECT COUNT(*) FROM audit WHERE entity = 'konflikt'"),
+        "2"
+    );
     sync(&s.ada);
     assert_eq!(sick_2100(&s.ada), sick_2100(&lise));
     assert_eq!(s.server_figure(MARCH, "self_certified"), "17");
@@ -388,6 +462,11 @@ fn an_edit_to_a_month_locked_meanwhile_is_laast_and_bruk_deres_puts_the_servers_
     let text = sync(&lise);
     assert!(text.contains("0 sendt"), "{text}");
     assert_eq!(s.server_figure(APRIL, "self_certified"), "12");
+    // The server's audit log has how the refusal ended: her 19 discarded, 12 kept.
+    let logged = s.cluster.psql(&format!(
+        "SELECT old, new, reason FROM audit WHERE entity = 'konflikt' AND resolves = '{id}'"
+    ));
+    assert_eq!(logged, "19.0|12.0|Bruk deres");
     sync(&s.ada);
     assert_eq!(sick_2100(&s.ada), sick_2100(&lise));
 }

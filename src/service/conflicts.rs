@@ -295,6 +295,13 @@ mod tests {
         resolve(&mut store, &Which::One(id.clone()), Choice::Theirs).unwrap();
         assert_eq!(local(&store), (6.0, 10.0));
         assert_eq!(store.outbox_counts().unwrap(), Default::default());
+        // Kept until the server's audit log has it (reported by the next sync).
+        let report = store.resolutions_to_report(10).unwrap();
+        assert_eq!(report.len(), 1);
+        assert_eq!(
+            (report[0].resolves.as_str(), &report[0].value),
+            (id.as_str(), &json!(6.0))
+        );
         let audit = store.audit(&Default::default()).unwrap();
         assert_eq!(
             (audit[0].old.as_deref(), audit[0].new.as_deref()),
@@ -307,6 +314,10 @@ mod tests {
             (op.base_version, op.base_value, op.new_value),
             (Some(9), json!(6.0), json!(7.0))
         );
+        store
+            .resolutions_reported(std::slice::from_ref(&id))
+            .unwrap();
+        assert!(store.resolutions_to_report(10).unwrap().is_empty());
         // A conflict resolved is gone: resolving it again is refused.
         let e = resolve(&mut store, &Which::One(id), Choice::Theirs).unwrap_err();
         assert_eq!(e.exit_code(), 2);

@@ -62,7 +62,7 @@ pub fn new_uid() -> String {
 pub use migrate::SUPPORTED_VERSION;
 pub use replica::{
     cell_words, mine_refused, Changes, Choice, Deletion, OutboxConflict, OutboxCounts, OutboxOp,
-    Pull, PullSummary, PushAnswer, PushTally, ReplicaInfo, Theirs, CONFLICT_ENTITY,
+    Pull, PullSummary, PushAnswer, PushTally, ReplicaInfo, ResolvedTheirs, Theirs, CONFLICT_ENTITY,
 };
 
 /// An open database.
@@ -653,6 +653,19 @@ impl Store {
         let resolved = replica::resolve(&tx, ids, choice, &log)?;
         db::finish_write(tx, false)?;
         Ok(resolved)
+    }
+
+    /// «Bruk deres» resolutions the server's audit log does not have yet (at most `limit`).
+    pub fn resolutions_to_report(&self, limit: usize) -> Result<Vec<ResolvedTheirs>> {
+        replica::to_report(&self.conn, limit)
+    }
+
+    /// Forgets resolutions the server has answered.
+    pub fn resolutions_reported(&mut self, ids: &[String]) -> Result<()> {
+        let tx = db::begin_write(&mut self.conn)?;
+        replica::reported(&tx, ids)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// A number that changes whenever anything in the database changes; caches compare it.

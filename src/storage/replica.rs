@@ -1134,8 +1134,18 @@ pub fn resolve(
                 take_theirs(conn, k)?;
             }
         }
-        conn.prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
-            .execute([k.seq])?;
+        match choice {
+            // Sent with `resolves`: the server's log has it with that operation.
+            Choice::Mine => conn
+                .prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+                .execute([k.seq])?,
+            // Kept until the server's log has it (`to_report`, `reported`).
+            Choice::Theirs => conn
+                .prepare_cached(
+                    "UPDATE outbox SET state = 'resolved', resolution = 'theirs' WHERE seq = ?1",
+                )?
+                .execute([k.seq])?,
+        };
         let key: Value = serde_json::from_str(&c.key).unwrap_or(Value::Null);
         let text = |name: &str| key.get(name).and_then(Value::as_str).map(str::to_string);
         let period = text("period").or_else(|| text("month"));
@@ -1162,6 +1172,43 @@ pub fn resolve(
         conn.execute("UPDATE replica SET applying = 0 WHERE id = 1", [])?;
     }
     Ok(all.into_iter().map(|k| k.conflict).collect())
+}
+
+/// A conflict resolved with «Bruk deres», waiting to be reported to the server's audit log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResolvedTheirs {
+    /// The conflict's operation id.
+    pub resolves: String,
+    /// The value taken (JSON; `null`: empty).
+    pub value: Value,
+}
+
+/// The «Bruk deres» resolutions not yet reported, oldest first, at most `limit`.
+pub fn to_report(conn: &Connection, limit: usize) -> Result<Vec<ResolvedTheirs>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT op_id, their_value FROM outbox WHERE state = 'resolved' ORDER BY seq LIMIT ?1",
+        )?
+        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            let value: Option<String> = r.get(1)?;
+            Ok(ResolvedTheirs {
+                resolves: r.get(0)?,
+                value: value
+                    .and_then(|v| serde_json::from_str(&v).ok())
+                    .unwrap_or(Value::Null),
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Forgets resolutions the server has answered (logged, or unknown to it).
+pub fn reported(conn: &Connection, ids: &[String]) -> Result<()> {
+    let mut delete =
+        conn.prepare_cached("DELETE FROM outbox WHERE op_id = ?1 AND state = 'resolved'")?;
+    for id in ids {
+        delete.execute([id])?;
+    }
+    Ok(())
 }
 
 /// The audit log's entity for a resolved conflict.

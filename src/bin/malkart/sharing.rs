@@ -224,6 +224,12 @@ fn describe(report: &SyncReport, status: &sync::SyncStatus) -> String {
         report.refused,
         report.pulled_rows
     );
+    if report.resolutions > 0 {
+        text.push_str(&format!(
+            "{} konflikter løst med «Bruk deres» er skrevet i serverens endringslogg.\n",
+            report.resolutions
+        ));
+    }
     if status.pending > 0 {
         text.push_str(&format!(
             "{} endringer venter på å bli sendt.\n",
