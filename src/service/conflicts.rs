@@ -287,6 +287,27 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_edited_again_while_in_conflict_changes_min_and_sends_nothing_past_it() {
+        let mut store = replica();
+        save(&mut store, sick(5.0, 10.0), "manuell");
+        push(&mut store, eva_conflict);
+        // Edited again (5,0 → 5,5) before the conflict is resolved.
+        save(&mut store, sick(5.5, 10.0), "manuell");
+        assert!(store.outbox_to_send(10).unwrap().is_empty());
+        let c = list(&store).unwrap().remove(0);
+        assert_eq!(
+            (c.base.as_deref(), c.mine.as_deref(), c.theirs.as_deref()),
+            (Some("4.0"), Some("5.5"), Some("6.0"))
+        );
+        resolve(&mut store, &Which::One(c.id), Choice::Mine).unwrap();
+        let op = store.outbox_to_send(10).unwrap().remove(0);
+        assert_eq!(
+            (op.base_version, op.base_value, op.new_value),
+            (Some(9), json!(6.0), json!(5.5))
+        );
+    }
+
+    #[test]
     fn bruk_deres_takes_their_value_and_version_without_an_operation() {
         let mut store = replica();
         save(&mut store, sick(5.0, 10.0), "manuell");

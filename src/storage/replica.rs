@@ -615,11 +615,14 @@ struct Op<'a> {
 
 fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
     let new_value = json_text(op.after);
-    // A cell already waiting unsent takes the newer value and keeps its base.
+    // A cell already waiting unsent takes the newer value and keeps its base; so does a
+    // cell in a kept conflict: the edit becomes the conflict's «min» (it is not sent on
+    // its own past the conflict — the user still chooses, sharing.md §4).
     let updated = conn
         .prepare_cached(
             "UPDATE outbox SET new_value = ?4
-             WHERE entity = ?1 AND row_key = ?2 AND field = ?3 AND state = 'pending'",
+             WHERE entity = ?1 AND row_key = ?2 AND field = ?3
+               AND state IN ('pending', 'conflict')",
         )?
         .execute(params![op.table.name, op.row_key, op.field, new_value])?;
     if updated > 0 {
