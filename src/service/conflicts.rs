@@ -369,6 +369,57 @@ mod tests {
     }
 
     #[test]
+    fn bruk_deres_for_a_removed_row_makes_it_whole_again() {
+        let mut store = replica();
+        // The row removed locally: four cells emptied (the length split was empty).
+        store
+            .apply(
+                &ChangeSet::SickLeave(vec![SickLeaveChange::Remove {
+                    unit: "3100".into(),
+                    month: march(),
+                }]),
+                "manuell",
+                false,
+            )
+            .unwrap();
+        // The server: egenmeldt changed by eva (6,0, version 9); the other three are
+        // refused with it (the row would break a rule without the conflicting cell), with
+        // no theirs: their value is the base the removal started from.
+        push(&mut store, |op| {
+            if op.field == "self_certified" {
+                eva_conflict(op)
+            } else {
+                PushAnswer {
+                    op_id: op.op_id.clone(),
+                    status: "conflict".into(),
+                    version: None,
+                    theirs: None,
+                    reason: Some("uten cellene som er i konflikt".into()),
+                }
+            }
+        });
+        let list1 = list(&store).unwrap();
+        assert_eq!(list1.len(), 4);
+        // One cell alone cannot make the row (no contracted days): refused, nothing changed.
+        let egen = list1.iter().find(|c| c.field == "self_certified").unwrap();
+        let e = resolve(&mut store, &Which::One(egen.id.clone()), Choice::Theirs).unwrap_err();
+        assert!(e.to_string().contains("løs konfliktene i samme rad"), "{e}");
+        assert_eq!(list(&store).unwrap().len(), 4);
+        assert!(store.sick_leave(march(), march()).unwrap().is_empty());
+        // The whole removal at once: 400 dagsverk, 6,0 egenmeldt (eva's), 10,0 legemeldt,
+        // 20 ansatte.
+        resolve(
+            &mut store,
+            &Which::Batch(egen.batch.clone()),
+            Choice::Theirs,
+        )
+        .unwrap();
+        let rows = store.sick_leave(march(), march()).unwrap();
+        assert_eq!(rows, vec![sick(6.0, 10.0)]);
+        assert_eq!(store.outbox_counts().unwrap(), Default::default());
+    }
+
+    #[test]
     fn a_locked_month_refuses_behold_min_and_bruk_deres_puts_the_servers_value_back() {
         let mut store = replica();
         save(&mut store, sick(5.0, 10.0), "manuell");

@@ -1133,9 +1133,8 @@ pub fn resolve(
                     c.id,
                 ])?;
             }
-            Choice::Theirs => {
-                take_theirs(conn, k)?;
-            }
+            // Written below, row by row.
+            Choice::Theirs => {}
         }
         match choice {
             // Sent with `resolves`: the server's log has it with that operation.
@@ -1172,6 +1171,23 @@ pub fn resolve(
         )?;
     }
     if choice == Choice::Theirs {
+        // Every resolved cell of a row together, rows in the order of their first conflict.
+        let mut rows: Vec<((&str, &str), Vec<&Kept>)> = Vec::new();
+        for k in &all {
+            let row = (k.conflict.entity.as_str(), k.row_key.as_str());
+            match rows.iter_mut().find(|(r, _)| *r == row) {
+                // One cell twice (a second edit sent before the first was answered): the
+                // later conflict's theirs is the newer.
+                Some((_, cells)) => {
+                    cells.retain(|c| c.conflict.field != k.conflict.field);
+                    cells.push(k);
+                }
+                None => rows.push((row, vec![k])),
+            }
+        }
+        for (_, cells) in &rows {
+            take_theirs(conn, cells)?;
+        }
         conn.execute("UPDATE replica SET applying = 0 WHERE id = 1", [])?;
     }
     Ok(all.into_iter().map(|k| k.conflict).collect())
@@ -1217,20 +1233,27 @@ pub fn reported(conn: &Connection, ids: &[String]) -> Result<()> {
 /// The audit log's entity for a resolved conflict.
 pub const CONFLICT_ENTITY: &str = "konflikt";
 
-/// Writes their value into the local cell (the triggers are off: nothing is sent) and
-/// their version into `row_versions`. A row whose every cell is then empty is removed, as
-/// the server removes it; a row the replica does not have is made from its key.
-fn take_theirs(conn: &Connection, k: &Kept) -> Result<()> {
-    let c = &k.conflict;
+/// Writes their values into the local cells of one row (the triggers are off: nothing is
+/// sent) and their versions into `row_versions`: every resolved cell of the row at once,
+/// so a row the replica does not have (the user had removed it) is made whole again and a
+/// measurement switching between a value and a fraction never passes through a half state.
+/// A row whose every cell is then empty is removed, as the server removes it.
+fn take_theirs(conn: &Connection, cells: &[&Kept]) -> Result<()> {
+    let Some(first) = cells.first() else {
+        return Ok(());
+    };
+    let c = &first.conflict;
     let Some(table) = table(&c.entity) else {
         return Ok(());
     };
-    let theirs: Value = c
-        .theirs
-        .as_deref()
-        .and_then(|t| serde_json::from_str(t).ok())
-        .unwrap_or(Value::Null);
-    let key_values: Vec<Value> = serde_json::from_str(&k.row_key).unwrap_or_default();
+    let theirs = |k: &Kept| -> Value {
+        k.conflict
+            .theirs
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null)
+    };
+    let key_values: Vec<Value> = serde_json::from_str(&first.row_key).unwrap_or_default();
     let key_row: Map<String, Value> = table
         .key
         .iter()
@@ -1239,7 +1262,7 @@ fn take_theirs(conn: &Connection, k: &Kept) -> Result<()> {
         .collect();
     let (clause, values) = key_clause(table, &key_row);
     if table.name == "locked_months" {
-        if theirs.as_bool() == Some(true) {
+        if theirs(first).as_bool() == Some(true) {
             conn.execute(
                 "INSERT OR IGNORE INTO locked_months (month, locked_by, locked_at)
                  VALUES (?1, ?2, ?3)",
@@ -1256,34 +1279,41 @@ fn take_theirs(conn: &Connection, k: &Kept) -> Result<()> {
             )?;
         }
     } else {
+        for k in cells {
+            if !table.cells.contains(&k.conflict.field.as_str()) {
+                return Err(Error::Corrupt(format!(
+                    "en konflikt i kopien gjelder en ukjent celle «{}» i {}",
+                    k.conflict.field, table.name
+                )));
+            }
+        }
         let exists: bool = conn
             .prepare(&format!(
                 "SELECT EXISTS (SELECT 1 FROM {} WHERE {clause})",
                 table.name
             ))?
             .query_row(params_from_iter(values.iter()), |r| r.get(0))?;
-        let field = c.field.as_str();
-        if !table.cells.contains(&field) {
-            return Err(Error::Corrupt(format!(
-                "en konflikt i kopien gjelder en ukjent celle «{field}» i {}",
-                table.name
-            )));
-        }
         let written = if exists {
-            let mut args = vec![to_sql(Some(&theirs))];
-            args.extend(values.iter().cloned());
+            let sets = cells
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{} = ?{}", k.conflict.field, i + 1))
+                .collect::<Vec<_>>()
+                .join(", ");
             let shifted = table
                 .key
                 .iter()
                 .enumerate()
-                .map(|(i, k)| format!("{k} IS ?{}", i + 2))
+                .map(|(i, k)| format!("{k} IS ?{}", i + 1 + cells.len()))
                 .collect::<Vec<_>>()
                 .join(" AND ");
+            let mut args: Vec<Sql> = cells.iter().map(|k| to_sql(Some(&theirs(k)))).collect();
+            args.extend(values.iter().cloned());
             conn.execute(
-                &format!("UPDATE {} SET {field} = ?1 WHERE {shifted}", table.name),
+                &format!("UPDATE {} SET {sets} WHERE {shifted}", table.name),
                 params_from_iter(args),
             )
-        } else if theirs.is_null() {
+        } else if cells.iter().all(|k| theirs(k).is_null()) {
             Ok(0)
         } else {
             let mut columns: Vec<&str> = table.key.to_vec();
@@ -1299,8 +1329,10 @@ fn take_theirs(conn: &Connection, k: &Kept) -> Result<()> {
                     args.push(Sql::Integer(i64::from(p.last().index())));
                 }
             }
-            columns.push(field);
-            args.push(to_sql(Some(&theirs)));
+            for k in cells {
+                columns.push(&k.conflict.field);
+                args.push(to_sql(Some(&theirs(k))));
+            }
             let placeholders = (1..=args.len())
                 .map(|i| format!("?{i}"))
                 .collect::<Vec<_>>()
@@ -1328,15 +1360,17 @@ fn take_theirs(conn: &Connection, k: &Kept) -> Result<()> {
             .map(|c| format!("{c} IS NULL"))
             .collect::<Vec<_>>()
             .join(" AND ");
-        if table.name != "units" && table.name != "indicators" && table.name != "settings" {
+        if !matches!(table.name, "units" | "indicators" | "settings") {
             conn.execute(
                 &format!("DELETE FROM {} WHERE {clause} AND {empty}", table.name),
                 params_from_iter(values),
             )?;
         }
     }
-    if let Some(version) = k.their_version {
-        set_cell_version(conn, &c.entity, &k.row_key, &c.field, version)?;
+    for k in cells {
+        if let Some(version) = k.their_version {
+            set_cell_version(conn, &c.entity, &k.row_key, &k.conflict.field, version)?;
+        }
     }
     Ok(())
 }
