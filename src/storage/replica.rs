@@ -2120,6 +2120,69 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_is_named_in_the_words_a_user_knows_it_by() {
+        let words =
+            |entity: &str, key: Value, field: &str| cell_words(entity, &key.to_string(), field);
+        assert_eq!(
+            words(
+                "sick_leave",
+                json!({"unit": "3100", "month": "2026-03"}),
+                "self_certified"
+            ),
+            "sykefravær 3100 2026-03 egenmeldt"
+        );
+        assert_eq!(
+            words(
+                "measurements",
+                json!({"indicator": "BRUK", "unit": "3100", "period": "2026-K1"}),
+                "denominator"
+            ),
+            "måling BRUK 3100 2026-K1 nevner"
+        );
+        assert_eq!(
+            words(
+                "economy",
+                json!({"unit": "3100", "month": "2026-11"}),
+                "forecast"
+            ),
+            "økonomi 3100 2026-11 prognose"
+        );
+        assert_eq!(
+            words(
+                "targets",
+                json!({"indicator": "SF", "unit": null, "year": 2026}),
+                "red_limit"
+            ),
+            "mål SF alle enheter 2026 rødgrense"
+        );
+        assert_eq!(
+            words("locked_months", json!({"month": "2026-04"}), "locked"),
+            "lås 2026-04"
+        );
+        assert_eq!(
+            words(
+                "comments",
+                json!({"uid": "u1", "indicator": "SF", "unit": "2100", "period": "2026-03"}),
+                "text"
+            ),
+            "kommentar SF 2100 2026-03 tekst"
+        );
+        assert_eq!(
+            words("units", json!({"code": "2100"}), "parent"),
+            "enhet 2100 overordnet"
+        );
+        assert_eq!(
+            words("settings", json!({"key": "min_employees"}), "value"),
+            "innstilling min_employees verdi"
+        );
+        // A key that cannot be read still names the table and the field.
+        assert_eq!(
+            cell_words("economy", "ikke json", "budget"),
+            "økonomi budsjett"
+        );
+    }
+
+    #[test]
     fn a_pull_answer_is_read_into_each_tables_column_order() {
         // Keys in any order, an unknown column and an unknown table skipped, text, whole and
         // fractional numbers, null, and the cell versions kept as JSON text.
