@@ -355,7 +355,13 @@ fn push_and_pull(store: &mut Store, client: &Client) -> Result<SyncReport> {
         if resolved.is_empty() {
             break;
         }
-        let answers = client.resolve(&device, &resolved)?;
+        let answers = match client.resolve(&device, &resolved) {
+            Ok(answers) => answers,
+            // A server from before the route: the resolutions wait for one that has it;
+            // the pull still runs.
+            Err(Error::Refused { status: 404, .. }) => break,
+            Err(e) => return Err(e),
+        };
         let ids: Vec<String> = answers.into_iter().map(|a| a.resolves).collect();
         if ids.is_empty() {
             break;
