@@ -63,7 +63,9 @@ pub fn audit_read(entity: &str) -> Option<Read> {
     match entity {
         "indikator" | "perspektiv" | "innstilling" | "lås" | "demo" => Some(Read::Everyone),
         "enhet" | "mål" | "måling" | "kommentar" | "økonomi" => Some(Read::ByUnit),
-        "sykefravær" => Some(Read::RawSickLeave),
+        // A resolved conflict holds the cell's values: raw sick leave among them, so read
+        // as strictly as that (never by a leser), by its unit.
+        "sykefravær" | "konflikt" => Some(Read::RawSickLeave),
         _ => None,
     }
 }

@@ -51,6 +51,10 @@ pub fn router(state: AppState) -> Router {
             post(push).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
         )
         .route(
+            "/api/v1/resolve",
+            post(resolve).layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024)),
+        )
+        .route(
             "/api/v1/publish",
             post(publish).layer(axum::extract::DefaultBodyLimit::max(
                 crate::publish::MAX_BYTES,
@@ -72,6 +76,7 @@ pub const PROTECTED_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/pull"),
     ("GET", "/api/v1/audit"),
     ("POST", "/api/v1/push"),
+    ("POST", "/api/v1/resolve"),
     ("POST", "/api/v1/publish"),
 ];
 
@@ -349,6 +354,31 @@ async fn push(
         now: state.clock.now(),
     };
     let answer = crate::push::push(&mut client, &pusher, request.operations).await?;
+    Ok(Json(answer))
+}
+
+/// Conflicts resolved with «Bruk deres» on a desktop, for the audit log (resolve.rs).
+async fn resolve(
+    State(state): State<AppState>,
+    Authenticated(caller): Authenticated,
+    body: Result<Json<crate::resolve::ResolveRequest>, JsonRejection>,
+) -> Result<Json<crate::resolve::ResolveAnswer>, ApiError> {
+    let Json(request) = body.map_err(|e| {
+        Error::Invalid(format!(
+            "resolve må være JSON med «device» og «resolutions» ({})",
+            e.body_text()
+        ))
+    })?;
+    let mut client = state.pool.get().await.map_err(Error::pool)?;
+    let device = request.device.trim().to_string();
+    let answer = crate::resolve::resolve(
+        &mut client,
+        &caller,
+        &device,
+        state.clock.now(),
+        request.resolutions,
+    )
+    .await?;
     Ok(Json(answer))
 }
 

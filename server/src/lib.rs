@@ -11,6 +11,8 @@
 //!   core's rules, idempotent by operation id (`POST /api/v1/push`).
 //! - `publish` — a whole single-user database onto an empty server, with its history
 //!   (`POST /api/v1/publish`, administrators).
+//! - `resolve` — conflicts resolved with «Bruk deres» on a desktop, for the audit log
+//!   (`POST /api/v1/resolve`).
 //! - `sick_summary` — the masked sick-leave summary a `leser` pulls instead of raw rows.
 //! - `sessions` — login, tokens (stored hashed), expiry, revocation.
 //! - `audit` — the append-only audit log; `audit_log` — reading it (`GET /api/v1/audit`).
@@ -29,6 +31,7 @@ pub mod http;
 pub mod publish;
 pub mod pull;
 pub mod push;
+pub mod resolve;
 pub mod sessions;
 pub mod sick_summary;
 

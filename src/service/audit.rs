@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::model::{AuditEntry, Perspective};
 use crate::number::{parse_decimal, Decimal};
 use crate::period::Period;
-use crate::storage::{AuditFilter, Store, UNMASKED};
+use crate::storage::{AuditFilter, Store, CONFLICT_ENTITY, UNMASKED};
 
 /// One audit entry in words.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
@@ -457,6 +457,18 @@ where
                     _ => "vist".to_string(),
                 },
             ),
+            // A conflict resolved (sharing.md §4): the cell in words, the choice in the
+            // reason («Behold min (konflikt …)»), the value replaced and the value kept.
+            CONFLICT_ENTITY => (
+                "Konflikt",
+                e.key.clone(),
+                None,
+                match e.reason.as_deref() {
+                    Some(r) if r.starts_with("Behold min") => "løst: «Behold min»".to_string(),
+                    Some(r) if r.starts_with("Bruk deres") => "løst: «Bruk deres»".to_string(),
+                    _ => "løst".to_string(),
+                },
+            ),
             "demo" => (
                 "Demodata",
                 demo_subject(&e.key),
@@ -477,8 +489,14 @@ where
                 } else {
                     "Verdi"
                 };
-                let old = old.as_ref().and_then(|v| write(Kind::Text, v));
-                let new = new.as_ref().and_then(|v| write(Kind::Text, v));
+                // A conflict's cell holds a figure: written as one (`6,0`).
+                let kind = if e.entity == CONFLICT_ENTITY {
+                    Kind::Number
+                } else {
+                    Kind::Text
+                };
+                let old = old.as_ref().and_then(|v| write(kind, v));
+                let new = new.as_ref().and_then(|v| write(kind, v));
                 if old.is_none() && new.is_none() {
                     Vec::new()
                 } else {
@@ -951,6 +969,29 @@ mod tests {
         let row = describe(&e, &names(), &cet());
         assert_eq!(row.subject, "«Vis umaskerte tall» i appen");
         assert_eq!(row.action, "slått på");
+    }
+
+    #[test]
+    fn a_resolved_conflict_names_the_cell_the_choice_and_the_values() {
+        let mut e = entry(
+            CONFLICT_ENTITY,
+            "sykefravær 2110 2026-03 egenmeldt",
+            Some("6.0"),
+            Some("5.5"),
+        );
+        e.reason = Some("Behold min (konflikt 0193)".into());
+        let row = describe(&e, &names(), &cet());
+        assert_eq!(
+            (row.what.as_str(), row.subject.as_str(), row.action.as_str()),
+            (
+                "Konflikt",
+                "sykefravær 2110 2026-03 egenmeldt",
+                "løst: «Behold min»"
+            )
+        );
+        assert_eq!(row.changes, vec![field("Verdi", Some("6"), Some("5,5"))]);
+        e.reason = Some("Bruk deres (konflikt 0193)".into());
+        assert_eq!(describe(&e, &names(), &cet()).action, "løst: «Bruk deres»");
     }
 
     #[test]

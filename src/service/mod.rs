@@ -17,10 +17,12 @@
 //! - [`imports`] — a file imported (or tried) as an outcome the UI lists
 //! - [`admin`] — targets, comments, locks, the audit log, privacy, the demo, backup/restore
 //! - [`audit`] — the audit log in Norwegian words (labels, names, local time, what changed)
+//! - [`conflicts`] — a replica's kept conflicts: list, resolve one or a batch (mine/theirs)
 //! - [`files`] — writing a file atomically
 
 pub mod admin;
 pub mod audit;
+pub mod conflicts;
 pub mod detail;
 pub mod economy_grid;
 pub mod engines;

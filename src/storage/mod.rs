@@ -65,7 +65,8 @@ pub use pull_answer::{
     read_pull, Changes, Deletion, Pull, PullHead, PullPart, PulledRow, CHUNK_ROWS,
 };
 pub use replica::{
-    OutboxConflict, OutboxCounts, OutboxOp, PullSummary, PushAnswer, PushTally, ReplicaInfo, Theirs,
+    cell_words, mine_refused, Choice, OutboxConflict, OutboxCounts, OutboxOp, PullSummary,
+    PushAnswer, PushTally, ReplicaInfo, ResolvedTheirs, Theirs, CONFLICT_ENTITY,
 };
 
 /// An open database.
@@ -657,6 +658,36 @@ impl Store {
     /// The operations the server answered with a conflict or a refusal.
     pub fn outbox_conflicts(&self) -> Result<Vec<OutboxConflict>> {
         replica::conflicts(&self.conn)
+    }
+
+    /// Resolves the kept conflicts `ids` as `choice` in one transaction, all or none, each
+    /// audited (sharing.md §4; `replica::resolve`). Answers the conflicts resolved.
+    pub fn resolve_conflicts(
+        &mut self,
+        ids: &[String],
+        choice: Choice,
+    ) -> Result<Vec<OutboxConflict>> {
+        // Logged under the name the server knows the user by: the resolution is hers as
+        // the server's log has it («Behold min» arrives there as her operation).
+        let user = replica::info(&self.conn)?.map_or_else(|| self.user.clone(), |i| i.user_name);
+        let tx = db::begin_write(&mut self.conn)?;
+        let log = audit::Writer::new(&user, "konflikt");
+        let resolved = replica::resolve(&tx, ids, choice, &log)?;
+        db::finish_write(tx, false)?;
+        Ok(resolved)
+    }
+
+    /// «Bruk deres» resolutions the server's audit log does not have yet (at most `limit`).
+    pub fn resolutions_to_report(&self, limit: usize) -> Result<Vec<ResolvedTheirs>> {
+        replica::to_report(&self.conn, limit)
+    }
+
+    /// Forgets resolutions the server has answered.
+    pub fn resolutions_reported(&mut self, ids: &[String]) -> Result<()> {
+        let tx = db::begin_write(&mut self.conn)?;
+        replica::reported(&tx, ids)?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// A number that changes whenever anything in the database changes; caches compare it.

@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use ts_rs::TS;
 
-use super::pull_answer::{Deletion, Pull, PullHead, PullPart, PulledRow};
+use super::pull_answer::{Deletion, Pull, PullHead, PullPart, PulledRow, ALL_AT_VERSION};
 use crate::error::{Error, Result};
 use crate::period::{Month, Period};
 
@@ -70,23 +70,54 @@ pub struct OutboxOp {
     pub resolves: Option<String>,
 }
 
-/// A kept conflict or refusal, as the CLI lists it.
+/// A kept conflict or refusal (sharing.md §4): what the user sees and resolves.
 #[derive(Clone, Debug, PartialEq, Serialize, TS)]
 #[ts(export)]
 pub struct OutboxConflict {
-    pub op_id: String,
+    /// The operation's id: what `resolve ID` names.
+    pub id: String,
+    /// The local write it came from (one grid save, one import): `resolve --batch`.
+    pub batch: String,
+    /// Its source: «manuell», an imported file's name, …
     pub batch_label: String,
+    /// The cell in words: «sykefravær 3100 2026-03 egenmeldt».
+    pub cell: String,
     pub entity: String,
     /// The key as push names it, as JSON text.
     pub key: String,
     pub field: String,
     /// `conflict`, `låst`, `ingen tilgang` or `ugyldig`.
     pub kind: String,
+    /// The values as JSON text (`null`: empty): the one edited from, this desktop's, and
+    /// the server's (for a refusal: the server's value as this desktop last knew it).
+    pub base: Option<String>,
     pub mine: Option<String>,
     pub theirs: Option<String>,
-    pub their_by: Option<String>,
-    pub their_at: Option<String>,
+    /// Who wrote theirs and when (RFC 3339); unknown for a refusal.
+    pub who: Option<String>,
+    pub when: Option<String>,
     pub reason: Option<String>,
+}
+
+/// How a kept conflict is resolved: «Behold min» or «Bruk deres».
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum Choice {
+    /// A new operation on top of theirs (base = theirs, `resolves` = the conflict).
+    Mine,
+    /// The local cell takes theirs; nothing is sent.
+    Theirs,
+}
+
+impl Choice {
+    /// The button's words, as the audit log keeps them.
+    pub fn words(self) -> &'static str {
+        match self {
+            Choice::Mine => "Behold min",
+            Choice::Theirs => "Bruk deres",
+        }
+    }
 }
 
 /// The server's answer to one operation.
@@ -316,11 +347,14 @@ struct Op<'a> {
 
 fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
     let new_value = json_text(op.after);
-    // A cell already waiting unsent takes the newer value and keeps its base.
+    // A cell already waiting unsent takes the newer value and keeps its base; so does a
+    // cell in a kept conflict: the edit becomes the conflict's «min» (it is not sent on
+    // its own past the conflict — the user still chooses, sharing.md §4).
     let updated = conn
         .prepare_cached(
             "UPDATE outbox SET new_value = ?4
-             WHERE entity = ?1 AND row_key = ?2 AND field = ?3 AND state = 'pending'",
+             WHERE entity = ?1 AND row_key = ?2 AND field = ?3
+               AND state IN ('pending', 'conflict')",
         )?
         .execute(params![op.table.name, op.row_key, op.field, new_value])?;
     if updated > 0 {
@@ -515,28 +549,7 @@ pub fn record_push(conn: &Connection, answers: &[PushAnswer]) -> Result<PushTall
         match (answer.status.as_str(), answer.version) {
             ("applied", Some(version)) => {
                 tally.applied += 1;
-                // Every cell at the row's version (`ALL_AT_VERSION`) is spelled out first.
-                if let Some(t) = table(&entity) {
-                    conn.prepare_cached(
-                        "UPDATE row_versions
-                         SET cells = (SELECT json_group_object(c.value, row_versions.version)
-                                      FROM json_each(?3) c)
-                         WHERE entity = ?1 AND key = ?2 AND cells = ''",
-                    )?
-                    .execute(params![
-                        entity,
-                        row_key,
-                        json!(t.cells).to_string()
-                    ])?;
-                }
-                conn.prepare_cached(
-                    "INSERT INTO row_versions (entity, key, version, cells)
-                     VALUES (?1, ?2, ?3, json_object(?4, ?3))
-                     ON CONFLICT (entity, key) DO UPDATE SET
-                         version = max(version, excluded.version),
-                         cells = json_set(cells, '$.' || ?4, ?3)",
-                )?
-                .execute(params![entity, row_key, version, field])?;
+                set_cell_version(conn, &entity, &row_key, &field, version)?;
                 // Later edits of the same cell were made on top of this one.
                 conn.prepare_cached(
                     "UPDATE outbox SET base_version = ?4, base_value = ?5
@@ -563,10 +576,15 @@ pub fn record_push(conn: &Connection, answers: &[PushAnswer]) -> Result<PushTall
                         )))
                     }
                 };
+                // A refusal names no value of theirs: the server's value is then the one
+                // this desktop edited from, as far as it knows (a pull of the row updates it).
+                let known = answer.theirs.is_some();
                 let theirs = answer.theirs.clone().unwrap_or_default();
                 conn.prepare_cached(
-                    "UPDATE outbox SET state = 'conflict', kind = ?2, their_value = ?3,
-                            their_version = ?4, their_by = ?5, their_at = ?6, reason = ?7
+                    "UPDATE outbox SET state = 'conflict', kind = ?2,
+                            their_value = CASE WHEN ?8 THEN ?3 ELSE base_value END,
+                            their_version = CASE WHEN ?8 THEN ?4 ELSE base_version END,
+                            their_by = ?5, their_at = ?6, reason = ?7
                      WHERE seq = ?1",
                 )?
                 .execute(params![
@@ -577,6 +595,7 @@ pub fn record_push(conn: &Connection, answers: &[PushAnswer]) -> Result<PushTall
                     theirs.by,
                     theirs.at,
                     answer.reason,
+                    known,
                 ])?;
             }
         }
@@ -599,29 +618,522 @@ pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
         })?)
 }
 
+/// The columns `read_conflict` reads, in its order.
+const CONFLICT_COLUMNS: &str = "op_id, batch, batch_label, entity, key, field, kind, base_value,
+    new_value, their_value, their_by, their_at, reason";
+
+fn read_conflict(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxConflict> {
+    let entity: String = r.get(3)?;
+    let key: String = r.get(4)?;
+    let field: String = r.get(5)?;
+    Ok(OutboxConflict {
+        id: r.get(0)?,
+        batch: r.get(1)?,
+        batch_label: r.get(2)?,
+        cell: cell_words(&entity, &key, &field),
+        entity,
+        key,
+        field,
+        kind: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+        base: r.get(7)?,
+        mine: r.get(8)?,
+        theirs: r.get(9)?,
+        who: r.get(10)?,
+        when: r.get(11)?,
+        reason: r.get(12)?,
+    })
+}
+
+/// Every kept conflict and refusal, oldest first.
 pub fn conflicts(conn: &Connection) -> Result<Vec<OutboxConflict>> {
     Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {CONFLICT_COLUMNS} FROM outbox WHERE state = 'conflict' ORDER BY seq"
+        ))?
+        .query_map([], read_conflict)?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
+/// A cell in the words a user knows it by: «sykefravær 3100 2026-03 egenmeldt»,
+/// «måling BRUK 3100 2026-K1 verdi», «mål BRUK alle enheter 2026 rødgrense», «lås 2026-03».
+pub fn cell_words(entity: &str, key: &str, field: &str) -> String {
+    let key: Value = serde_json::from_str(key).unwrap_or(Value::Null);
+    let part = |name: &str| match key.get(name) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(other) => other.to_string(),
+    };
+    let field_word = match (entity, field) {
+        ("measurements", "value") | ("settings", "value") => "verdi",
+        ("measurements", "numerator") => "teller",
+        ("measurements", "denominator") => "nevner",
+        (_, "contracted_days") => "avtalte dagsverk",
+        (_, "self_certified") => "egenmeldt",
+        (_, "doctor_certified") => "legemeldt",
+        (_, "employees") => "ansatte",
+        (_, "days_1_3") => "dager 1–3",
+        (_, "days_4_16") => "dager 4–16",
+        (_, "days_17_56") => "dager 17–56",
+        (_, "days_over_56") => "dager over 56",
+        (_, "budget") => "budsjett",
+        (_, "actual") => "regnskap",
+        (_, "forecast") => "prognose",
+        ("comments", "text") => "tekst",
+        ("targets", "target") => "mål",
+        ("targets", "red_limit") => "rødgrense",
+        ("locked_months", _) => "",
+        (_, "name") => "navn",
+        (_, "parent") => "overordnet",
+        (_, "level") => "nivå",
+        (_, "perspective") => "perspektiv",
+        (_, "goal") => "fokusområde",
+        (_, "description") => "beskrivelse",
+        (_, "source") => "kilde",
+        (_, "responsible") => "ansvarlig",
+        (_, "unit_label") => "måleenhet",
+        (_, "decimals") => "desimaler",
+        (_, "direction") => "retning",
+        (_, "frequency") => "frekvens",
+        (_, "aggregation") => "aggregering",
+        (_, "unit_rollup") => "sammenstilling",
+        (_, "factor") => "faktor",
+        (_, other) => other,
+    };
+    let parts: Vec<String> = match entity {
+        "measurements" => vec![
+            "måling".into(),
+            part("indicator"),
+            part("unit"),
+            part("period"),
+        ],
+        "sick_leave" => vec!["sykefravær".into(), part("unit"), part("month")],
+        "economy" => vec!["økonomi".into(), part("unit"), part("month")],
+        "comments" => vec![
+            "kommentar".into(),
+            part("indicator"),
+            part("unit"),
+            part("period"),
+        ],
+        "targets" => {
+            let unit = part("unit");
+            vec![
+                "mål".into(),
+                part("indicator"),
+                if unit.is_empty() {
+                    "alle enheter".into()
+                } else {
+                    unit
+                },
+                part("year"),
+            ]
+        }
+        "locked_months" => vec!["lås".into(), part("month")],
+        "units" => vec!["enhet".into(), part("code")],
+        "indicators" => vec!["indikator".into(), part("code")],
+        "settings" => vec!["innstilling".into(), part("key")],
+        other => vec![other.to_string()],
+    };
+    parts
+        .into_iter()
+        .chain(std::iter::once(field_word.to_string()))
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One kept conflict as `resolve` needs it.
+struct Kept {
+    seq: i64,
+    conflict: OutboxConflict,
+    row_key: String,
+    their_version: Option<i64>,
+}
+
+fn kept(conn: &Connection, id: &str) -> Result<Option<Kept>> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {CONFLICT_COLUMNS}, seq, row_key, their_version
+             FROM outbox WHERE op_id = ?1 AND state = 'conflict'"
+        ))?
+        .query_row([id], |r| {
+            Ok(Kept {
+                conflict: read_conflict(r)?,
+                seq: r.get(13)?,
+                row_key: r.get(14)?,
+                their_version: r.get(15)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Why «Behold min» cannot be chosen for a refusal, in words; `None` for a conflict.
+pub fn mine_refused(c: &OutboxConflict) -> Option<String> {
+    let reason = c
+        .reason
+        .as_deref()
+        .map(|r| format!(" ({r})"))
+        .unwrap_or_default();
+    let why = match c.kind.as_str() {
+        "conflict" => return None,
+        "låst" => format!(
+            "måneden er låst på serveren{reason}, så verdien din kan ikke lagres der; \
+             velg «Bruk deres» for å forkaste endringen (skriv av verdien først om du \
+             trenger den), eller be en administrator låse opp måneden"
+        ),
+        "ingen tilgang" => format!(
+            "du har ikke skrivetilgang der{reason}; velg «Bruk deres» for å forkaste \
+             endringen, eller be en administrator om tilgang"
+        ),
+        _ => format!(
+            "serveren avviste verdien{reason}; velg «Bruk deres» og skriv en gyldig \
+             verdi på nytt"
+        ),
+    };
+    Some(format!("«Behold min» går ikke for {}: {why}", c.cell))
+}
+
+/// Resolves the kept conflicts `ids` (each the id of an operation in state `conflict`) as
+/// `choice`, all or none, each audited in `log`'s batch (entity `konflikt`):
+///
+/// - `Mine`: a new pending operation on top of theirs (base version and value = theirs,
+///   `resolves` = the conflict's id) carries this desktop's value, so the next push applies
+///   it or answers a new conflict; refused for `låst`, `ingen tilgang` and `ugyldig`;
+/// - `Theirs`: the local cell takes their value and version (for a refusal: the server's
+///   value as this desktop last knew it), without an operation.
+///
+/// The conflicts go from the outbox. The caller holds the write transaction.
+pub fn resolve(
+    conn: &Connection,
+    ids: &[String],
+    choice: Choice,
+    log: &super::audit::Writer<'_>,
+) -> Result<Vec<OutboxConflict>> {
+    let mut all = Vec::with_capacity(ids.len());
+    for id in ids {
+        match kept(conn, id)? {
+            Some(k) => all.push(k),
+            None => {
+                return Err(Error::Invalid(format!(
+                    "det finnes ingen konflikt med id «{id}» i denne kopien; \
+                     «malkart conflicts» viser dem som venter"
+                )))
+            }
+        }
+    }
+    if choice == Choice::Mine {
+        let refused: Vec<String> = all
+            .iter()
+            .filter_map(|k| mine_refused(&k.conflict))
+            .collect();
+        if let Some(first) = refused.first() {
+            let more = match refused.len() {
+                1 => String::new(),
+                n => format!(" (og {} til som ikke kan beholdes)", n - 1),
+            };
+            return Err(Error::Invalid(format!(
+                "{first}{more}; ingenting er endret"
+            )));
+        }
+    }
+    let batch = super::new_uid();
+    let now = super::db::now();
+    if choice == Choice::Theirs {
+        conn.execute("UPDATE replica SET applying = 1 WHERE id = 1", [])?;
+    }
+    for k in &all {
+        let c = &k.conflict;
+        match choice {
+            Choice::Mine => {
+                conn.prepare_cached(
+                    "INSERT INTO outbox (op_id, batch, batch_label, entity, key, row_key, field,
+                                         base_version, base_value, new_value, created_at,
+                                         state, resolves)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12)",
+                )?
+                .execute(params![
+                    super::new_uid(),
+                    batch,
+                    c.batch_label,
+                    c.entity,
+                    c.key,
+                    k.row_key,
+                    c.field,
+                    k.their_version,
+                    c.theirs,
+                    c.mine,
+                    now,
+                    c.id,
+                ])?;
+            }
+            // Written below, row by row.
+            Choice::Theirs => {}
+        }
+        match choice {
+            // Sent with `resolves`: the server's log has it with that operation.
+            Choice::Mine => conn
+                .prepare_cached("DELETE FROM outbox WHERE seq = ?1")?
+                .execute([k.seq])?,
+            // Kept until the server's log has it (`to_report`, `reported`).
+            Choice::Theirs => conn
+                .prepare_cached(
+                    "UPDATE outbox SET state = 'resolved', resolution = 'theirs' WHERE seq = ?1",
+                )?
+                .execute([k.seq])?,
+        };
+        let key: Value = serde_json::from_str(&c.key).unwrap_or(Value::Null);
+        let text = |name: &str| key.get(name).and_then(Value::as_str).map(str::to_string);
+        let period = text("period").or_else(|| text("month"));
+        let (old, new) = match choice {
+            Choice::Mine => (&c.theirs, &c.mine),
+            Choice::Theirs => (&c.mine, &c.theirs),
+        };
+        let reason = format!("{} (konflikt {})", choice.words(), c.id);
+        log.write_one(
+            conn,
+            &super::audit::Change {
+                entity: CONFLICT_ENTITY,
+                key: &c.cell,
+                indicator: text("indicator").as_deref(),
+                unit: text("unit").as_deref(),
+                period: period.as_deref(),
+                old: Some(old.as_deref().unwrap_or("null")),
+                new: Some(new.as_deref().unwrap_or("null")),
+                reason: Some(&reason),
+            },
+        )?;
+    }
+    if choice == Choice::Theirs {
+        // Every resolved cell of a row together, rows in the order of their first conflict.
+        let mut rows: Vec<((&str, &str), Vec<&Kept>)> = Vec::new();
+        for k in &all {
+            let row = (k.conflict.entity.as_str(), k.row_key.as_str());
+            match rows.iter_mut().find(|(r, _)| *r == row) {
+                // One cell twice (a second edit sent before the first was answered): the
+                // later conflict's theirs is the newer.
+                Some((_, cells)) => {
+                    cells.retain(|c| c.conflict.field != k.conflict.field);
+                    cells.push(k);
+                }
+                None => rows.push((row, vec![k])),
+            }
+        }
+        for (_, cells) in &rows {
+            take_theirs(conn, cells)?;
+        }
+        conn.execute("UPDATE replica SET applying = 0 WHERE id = 1", [])?;
+    }
+    Ok(all.into_iter().map(|k| k.conflict).collect())
+}
+
+/// A conflict resolved with «Bruk deres», waiting to be reported to the server's audit log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResolvedTheirs {
+    /// The conflict's operation id.
+    pub resolves: String,
+    /// The value taken (JSON; `null`: empty).
+    pub value: Value,
+}
+
+/// The «Bruk deres» resolutions not yet reported, oldest first, at most `limit`.
+pub fn to_report(conn: &Connection, limit: usize) -> Result<Vec<ResolvedTheirs>> {
+    Ok(conn
         .prepare_cached(
-            "SELECT op_id, batch_label, entity, key, field, kind, new_value, their_value,
-                    their_by, their_at, reason
-             FROM outbox WHERE state = 'conflict' ORDER BY seq",
+            "SELECT op_id, their_value FROM outbox WHERE state = 'resolved' ORDER BY seq LIMIT ?1",
         )?
-        .query_map([], |r| {
-            Ok(OutboxConflict {
-                op_id: r.get(0)?,
-                batch_label: r.get(1)?,
-                entity: r.get(2)?,
-                key: r.get(3)?,
-                field: r.get(4)?,
-                kind: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                mine: r.get(6)?,
-                theirs: r.get(7)?,
-                their_by: r.get(8)?,
-                their_at: r.get(9)?,
-                reason: r.get(10)?,
+        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            let value: Option<String> = r.get(1)?;
+            Ok(ResolvedTheirs {
+                resolves: r.get(0)?,
+                value: value
+                    .and_then(|v| serde_json::from_str(&v).ok())
+                    .unwrap_or(Value::Null),
             })
         })?
         .collect::<rusqlite::Result<_>>()?)
+}
+
+/// Forgets resolutions the server has answered (logged, or unknown to it).
+pub fn reported(conn: &Connection, ids: &[String]) -> Result<()> {
+    let mut delete =
+        conn.prepare_cached("DELETE FROM outbox WHERE op_id = ?1 AND state = 'resolved'")?;
+    for id in ids {
+        delete.execute([id])?;
+    }
+    Ok(())
+}
+
+/// The audit log's entity for a resolved conflict.
+pub const CONFLICT_ENTITY: &str = "konflikt";
+
+/// Writes their values into the local cells of one row (the triggers are off: nothing is
+/// sent) and their versions into `row_versions`: every resolved cell of the row at once,
+/// so a row the replica does not have (the user had removed it) is made whole again and a
+/// measurement switching between a value and a fraction never passes through a half state.
+/// A row whose every cell is then empty is removed, as the server removes it.
+fn take_theirs(conn: &Connection, cells: &[&Kept]) -> Result<()> {
+    let Some(first) = cells.first() else {
+        return Ok(());
+    };
+    let c = &first.conflict;
+    let Some(table) = table(&c.entity) else {
+        return Ok(());
+    };
+    let theirs = |k: &Kept| -> Value {
+        k.conflict
+            .theirs
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or(Value::Null)
+    };
+    let key_values: Vec<Value> = serde_json::from_str(&first.row_key).unwrap_or_default();
+    let key_row: Map<String, Value> = table
+        .key
+        .iter()
+        .map(|k| k.to_string())
+        .zip(key_values)
+        .collect();
+    let (clause, values) = key_clause(table, &key_row);
+    if table.name == "locked_months" {
+        if theirs(first).as_bool() == Some(true) {
+            conn.execute(
+                "INSERT OR IGNORE INTO locked_months (month, locked_by, locked_at)
+                 VALUES (?1, ?2, ?3)",
+                params![
+                    to_sql(key_row.get("month")),
+                    c.who.as_deref().unwrap_or("serveren"),
+                    c.when.clone().unwrap_or_else(super::db::now)
+                ],
+            )?;
+        } else {
+            conn.execute(
+                &format!("DELETE FROM locked_months WHERE {clause}"),
+                params_from_iter(values),
+            )?;
+        }
+    } else {
+        for k in cells {
+            if !table.cells.contains(&k.conflict.field.as_str()) {
+                return Err(Error::Corrupt(format!(
+                    "en konflikt i kopien gjelder en ukjent celle «{}» i {}",
+                    k.conflict.field, table.name
+                )));
+            }
+        }
+        let exists: bool = conn
+            .prepare(&format!(
+                "SELECT EXISTS (SELECT 1 FROM {} WHERE {clause})",
+                table.name
+            ))?
+            .query_row(params_from_iter(values.iter()), |r| r.get(0))?;
+        let written = if exists {
+            let sets = cells
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{} = ?{}", k.conflict.field, i + 1))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let shifted = table
+                .key
+                .iter()
+                .enumerate()
+                .map(|(i, k)| format!("{k} IS ?{}", i + 1 + cells.len()))
+                .collect::<Vec<_>>()
+                .join(" AND ");
+            let mut args: Vec<Sql> = cells.iter().map(|k| to_sql(Some(&theirs(k)))).collect();
+            args.extend(values.iter().cloned());
+            conn.execute(
+                &format!("UPDATE {} SET {sets} WHERE {shifted}", table.name),
+                params_from_iter(args),
+            )
+        } else if cells.iter().all(|k| theirs(k).is_null()) {
+            Ok(0)
+        } else {
+            let mut columns: Vec<&str> = table.key.to_vec();
+            let mut args = values.clone();
+            if table.name == "measurements" {
+                // A measurement's span: its key names the period.
+                let period = serde_json::from_str::<Value>(&c.key)
+                    .ok()
+                    .and_then(|k| k.get("period").and_then(Value::as_str).map(str::to_string))
+                    .and_then(|p| Period::parse(&p).ok());
+                if let Some(p) = period {
+                    columns.push("span_last");
+                    args.push(Sql::Integer(i64::from(p.last().index())));
+                }
+            }
+            for k in cells {
+                columns.push(&k.conflict.field);
+                args.push(to_sql(Some(&theirs(k))));
+            }
+            let placeholders = (1..=args.len())
+                .map(|i| format!("?{i}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            conn.execute(
+                &format!(
+                    "INSERT INTO {} ({}) VALUES ({placeholders})",
+                    table.name,
+                    columns.join(", ")
+                ),
+                params_from_iter(args),
+            )
+        };
+        written.map_err(|e| {
+            Error::Invalid(format!(
+                "«Bruk deres» for {} går ikke alene ({e}); løs konfliktene i samme rad \
+                 sammen, for eksempel med «malkart resolve --batch {} theirs»",
+                c.cell, c.batch
+            ))
+        })?;
+        // A row whose every cell is empty is no row (the server removed it too).
+        let empty = table
+            .cells
+            .iter()
+            .map(|c| format!("{c} IS NULL"))
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        if !matches!(table.name, "units" | "indicators" | "settings") {
+            conn.execute(
+                &format!("DELETE FROM {} WHERE {clause} AND {empty}", table.name),
+                params_from_iter(values),
+            )?;
+        }
+    }
+    for k in cells {
+        if let Some(version) = k.their_version {
+            set_cell_version(conn, &c.entity, &k.row_key, &k.conflict.field, version)?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores that the server's cell `field` of a row is at `version` (every cell spelled
+/// out first when they were all at the row's version).
+fn set_cell_version(
+    conn: &Connection,
+    entity: &str,
+    row_key: &str,
+    field: &str,
+    version: i64,
+) -> Result<()> {
+    if let Some(t) = table(entity) {
+        conn.prepare_cached(
+            "UPDATE row_versions
+             SET cells = (SELECT json_group_object(c.value, row_versions.version)
+                          FROM json_each(?3) c)
+             WHERE entity = ?1 AND key = ?2 AND cells = ''",
+        )?
+        .execute(params![entity, row_key, json!(t.cells).to_string()])?;
+    }
+    conn.prepare_cached(
+        "INSERT INTO row_versions (entity, key, version, cells)
+         VALUES (?1, ?2, ?3, json_object(?4, ?3))
+         ON CONFLICT (entity, key) DO UPDATE SET
+             version = max(version, excluded.version),
+             cells = json_set(cells, '$.' || ?4, ?3)",
+    )?
+    .execute(params![entity, row_key, version, field])?;
+    Ok(())
 }
 
 /// What a pull changed.
@@ -756,6 +1268,7 @@ impl<'c> PullWriter<'c> {
                 None
             };
             if let Some(fields) = fields {
+                refresh_theirs(conn, table, &key, fields, &row)?;
                 // Keep the local value of every cell an unsent edit is waiting on.
                 let Some(local) = local_row(conn, table, &key)? else {
                     self.summary.kept_local += fields.len() as u64;
@@ -1158,6 +1671,47 @@ fn local_row(conn: &Connection, table: &Table, key: &str) -> Result<Option<Map<S
     parse_row(text.as_deref())
 }
 
+/// A kept conflict shows the server's value as the last pull brought it: a pulled row
+/// whose cell waits in a conflict updates that conflict's theirs (so «Behold min» builds on
+/// the newest, and «Bruk deres» takes it).
+fn refresh_theirs(
+    conn: &Connection,
+    table: &Table,
+    key: &str,
+    fields: &[String],
+    row: &PulledRow,
+) -> Result<()> {
+    let cells: Option<Value> = row
+        .cells
+        .as_deref()
+        .filter(|c| *c != ALL_AT_VERSION)
+        .and_then(|c| serde_json::from_str(c).ok());
+    for field in fields {
+        let Some(value) = row.get(table, field) else {
+            continue;
+        };
+        let version = match &cells {
+            Some(cells) => cells.get(field).and_then(Value::as_i64),
+            None if row.cells.is_some() => Some(row.version),
+            None => None,
+        };
+        let value = match value {
+            Sql::Null | Sql::Blob(_) => None,
+            Sql::Integer(i) => Some(i.to_string()),
+            Sql::Real(f) => Some(Value::from(*f).to_string()),
+            Sql::Text(t) => Some(Value::String(t.clone()).to_string()),
+        };
+        conn.prepare_cached(
+            "UPDATE outbox SET their_value = ?4, their_version = ?5,
+                    their_by = CASE WHEN their_version IS ?5 THEN their_by END,
+                    their_at = CASE WHEN their_version IS ?5 THEN their_at END
+             WHERE entity = ?1 AND row_key = ?2 AND field = ?3 AND state = 'conflict'",
+        )?
+        .execute(params![table.name, key, field, value, version])?;
+    }
+    Ok(())
+}
+
 fn store_versions(conn: &Connection, table: &Table, key: &str, row: &PulledRow) -> Result<()> {
     let version = row.version;
     let cells = row.cells.as_deref().unwrap_or("{}");
@@ -1478,6 +2032,69 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_is_named_in_the_words_a_user_knows_it_by() {
+        let words =
+            |entity: &str, key: Value, field: &str| cell_words(entity, &key.to_string(), field);
+        assert_eq!(
+            words(
+                "sick_leave",
+                json!({"unit": "3100", "month": "2026-03"}),
+                "self_certified"
+            ),
+            "sykefravær 3100 2026-03 egenmeldt"
+        );
+        assert_eq!(
+            words(
+                "measurements",
+                json!({"indicator": "BRUK", "unit": "3100", "period": "2026-K1"}),
+                "denominator"
+            ),
+            "måling BRUK 3100 2026-K1 nevner"
+        );
+        assert_eq!(
+            words(
+                "economy",
+                json!({"unit": "3100", "month": "2026-11"}),
+                "forecast"
+            ),
+            "økonomi 3100 2026-11 prognose"
+        );
+        assert_eq!(
+            words(
+                "targets",
+                json!({"indicator": "SF", "unit": null, "year": 2026}),
+                "red_limit"
+            ),
+            "mål SF alle enheter 2026 rødgrense"
+        );
+        assert_eq!(
+            words("locked_months", json!({"month": "2026-04"}), "locked"),
+            "lås 2026-04"
+        );
+        assert_eq!(
+            words(
+                "comments",
+                json!({"uid": "u1", "indicator": "SF", "unit": "2100", "period": "2026-03"}),
+                "text"
+            ),
+            "kommentar SF 2100 2026-03 tekst"
+        );
+        assert_eq!(
+            words("units", json!({"code": "2100"}), "parent"),
+            "enhet 2100 overordnet"
+        );
+        assert_eq!(
+            words("settings", json!({"key": "min_employees"}), "value"),
+            "innstilling min_employees verdi"
+        );
+        // A key that cannot be read still names the table and the field.
+        assert_eq!(
+            cell_words("economy", "ikke json", "budget"),
+            "økonomi budsjett"
+        );
+    }
+
+    #[test]
     fn a_pull_answer_is_read_into_each_tables_column_order() {
         // Keys in any order, an unknown column and an unknown table skipped, text, whole and
         // fractional numbers, null, and the cell versions kept as JSON text.
@@ -1682,7 +2299,7 @@ mod tests {
             (c.mine.as_deref(), c.theirs.as_deref()),
             (Some("85.5"), Some("70.0"))
         );
-        assert_eq!(c.their_by.as_deref(), Some("okonom"));
+        assert_eq!(c.who.as_deref(), Some("okonom"));
         // Still kept over a later pull: the conflict waits for the user (issue 14).
         store
             .apply_pull(&pull, "2026-03-14T10:01:00+01:00")

@@ -5,7 +5,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use crate::storage::{OutboxOp, PushAnswer};
+use crate::storage::{OutboxOp, PushAnswer, ResolvedTheirs};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use ureq::Agent;
@@ -30,6 +30,19 @@ struct LoginAnswer {
 #[derive(Deserialize)]
 struct PushAnswers {
     results: Vec<PushAnswer>,
+}
+
+/// The server's answer to one reported resolution.
+#[derive(Deserialize)]
+pub struct ResolveResult {
+    pub resolves: String,
+    /// `recorded`, or `ugyldig` (the server knows no such conflict of this user).
+    pub status: String,
+}
+
+#[derive(Deserialize)]
+struct ResolveAnswers {
+    results: Vec<ResolveResult>,
 }
 
 /// A connection to one server, with the session token once logged in.
@@ -159,6 +172,27 @@ impl Client {
             .send_json_text(&body)
             .map_err(|e| self.offline(e))?;
         let answers: PushAnswers = self.read_json(response)?;
+        Ok(answers.results)
+    }
+
+    /// Reports conflicts resolved with «Bruk deres», for the server's audit log.
+    pub fn resolve(
+        &self,
+        device: &str,
+        resolved: &[ResolvedTheirs],
+    ) -> Result<Vec<ResolveResult>, Error> {
+        let resolutions: Vec<Value> = resolved
+            .iter()
+            .map(|r| json!({ "resolves": r.resolves, "choice": "theirs", "value": r.value }))
+            .collect();
+        let body = json!({ "device": device, "resolutions": resolutions });
+        let response = self
+            .agent
+            .post(&self.url("resolve"))
+            .header("Authorization", &self.bearer())
+            .send_json_text(&body)
+            .map_err(|e| self.offline(e))?;
+        let answers: ResolveAnswers = self.read_json(response)?;
         Ok(answers.results)
     }
 

@@ -118,6 +118,8 @@ pub struct SyncReport {
     pub applied: u64,
     pub conflicts: u64,
     pub refused: u64,
+    /// Conflicts resolved with «Bruk deres» reported to the server's audit log.
+    pub resolutions: u64,
     pub pulled_rows: u64,
     pub at: String,
 }
@@ -346,6 +348,26 @@ fn push_and_pull(store: &mut Store, client: &Client) -> Result<SyncReport> {
         report.applied += tally.applied;
         report.conflicts += tally.conflicts;
         report.refused += tally.refused;
+    }
+    // «Bruk deres» changed nothing on the server; its audit log learns of it here.
+    loop {
+        let resolved = store.resolutions_to_report(PUSH_BATCH)?;
+        if resolved.is_empty() {
+            break;
+        }
+        let answers = match client.resolve(&device, &resolved) {
+            Ok(answers) => answers,
+            // A server from before the route: the resolutions wait for one that has it;
+            // the pull still runs.
+            Err(Error::Refused { status: 404, .. }) => break,
+            Err(e) => return Err(e),
+        };
+        let ids: Vec<String> = answers.into_iter().map(|a| a.resolves).collect();
+        if ids.is_empty() {
+            break;
+        }
+        store.resolutions_reported(&ids)?;
+        report.resolutions += ids.len() as u64;
     }
     let info = store.replica()?.unwrap_or_default();
     let body = client.pull(info.watermark.as_deref(), info.scope.as_deref())?;

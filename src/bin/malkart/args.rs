@@ -185,6 +185,27 @@ pub enum Command {
     /// Sender endringene som venter og henter det som er endret på serveren
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Sync,
+    /// Viser endringene serveren ikke lagret (konflikter og avvisninger) med begge verdiene
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Conflicts {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Løser en konflikt: mine («Behold min») eller theirs («Bruk deres»); med --batch alle
+    /// konfliktene fra én endring (en import)
+    #[command(
+        help_template = TEMPLATE,
+        next_help_heading = "Valg",
+        override_usage = "malkart resolve ID mine|theirs\n       malkart resolve --batch BATCH mine|theirs"
+    )]
+    Resolve {
+        /// Konfliktens id (fra «malkart conflicts») og valget: mine eller theirs
+        #[arg(value_name = "ID VALG", num_args = 1..=2, required = true)]
+        args: Vec<String>,
+        /// Alle konfliktene fra én endring: batch-id-en eller kilden (filnavnet) fra «malkart conflicts»
+        #[arg(long, value_name = "BATCH")]
+        batch: Option<String>,
+    },
     /// Flytter en lokal database til en tom server, med historikken; filen blir så en kopi av serveren
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Publish {

@@ -50,7 +50,11 @@ fn run(cli: Cli) -> Result<Vec<u8>> {
     let path = match (&cli.server, &cli.command) {
         (Some(name), _) => sharing::replica_of(name)?,
         // `malkart sync` alone: the one server this machine is connected to.
-        (None, Command::Sync) if cli.db.is_none() => sharing::only_replica()?,
+        (None, Command::Sync | Command::Conflicts { .. } | Command::Resolve { .. })
+            if cli.db.is_none() =>
+        {
+            sharing::only_replica()?
+        }
         _ => storage::resolve_path(cli.db.as_deref())?,
     };
     // A SQLite error names the database it happened on.
@@ -200,6 +204,15 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
         }),
         Command::Connect { url, user } => sharing::connect(&url, &user),
         Command::Sync => sharing::sync(&path),
+        Command::Conflicts { format } => {
+            let store = Store::open_existing(&path)?;
+            let conflicts = service::conflicts::list(&store)?;
+            match format {
+                Format::Json => json(&conflicts),
+                Format::Table => Ok(sharing::render_conflicts(&conflicts)),
+            }
+        }
+        Command::Resolve { args, batch } => sharing::resolve(&path, &args, batch.as_deref()),
         Command::Publish { url, user } => sharing::publish(&url, &user, &path),
         Command::Server { args } => sharing::server(&args),
         Command::Check => {

@@ -6,6 +6,8 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use malkart::service::conflicts::{self, Which};
+use malkart::storage::{Choice, OutboxConflict};
 use malkart::sync::{self, SyncReport};
 use malkart::{Error, Result};
 
@@ -62,20 +64,140 @@ pub fn sync(replica: &Path) -> Result<String> {
     let mut text = describe(&report, &status);
     for c in malkart::storage::Store::open_existing(replica)?.outbox_conflicts()? {
         text.push_str(&format!(
-            "  {} {} {}: {} (din verdi {}, deres {}{})\n",
-            c.kind,
-            c.entity,
-            c.key,
-            c.reason
-                .as_deref()
-                .unwrap_or("endret på serveren etter at du hentet den"),
-            c.mine.as_deref().unwrap_or("tom"),
-            c.theirs.as_deref().unwrap_or("tom"),
-            c.their_by
+            "  {} ({}): din {}, deres {}{} — id {}\n",
+            c.cell,
+            kind_words(&c.kind),
+            value_words(c.mine.as_deref()),
+            value_words(c.theirs.as_deref()),
+            c.who
                 .as_deref()
                 .map(|b| format!(", endret av {b}"))
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            c.id
         ));
+    }
+    Ok(text)
+}
+
+/// A conflict's kind as the user reads it.
+fn kind_words(kind: &str) -> &str {
+    match kind {
+        "conflict" => "konflikt",
+        other => other,
+    }
+}
+
+/// A cell's value (JSON text, `None` empty) in Norwegian: `5,5`, `«tekst»`, `tom`.
+fn value_words(value: Option<&str>) -> String {
+    let Some(text) = value else {
+        return "tom".into();
+    };
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Null) => "tom".into(),
+        Ok(serde_json::Value::Bool(b)) => if b { "låst" } else { "åpen" }.into(),
+        Ok(serde_json::Value::Number(n)) => match n.as_f64() {
+            Some(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
+            _ => n.to_string().replace('.', ","),
+        },
+        Ok(serde_json::Value::String(s)) => format!("«{s}»"),
+        _ => text.to_string(),
+    }
+}
+
+/// `malkart conflicts`: each kept conflict with its cell, values, who, when and why.
+pub fn render_conflicts(conflicts: &[OutboxConflict]) -> String {
+    if conflicts.is_empty() {
+        return "Ingen konflikter: alt du har endret er lagret på serveren eller venter på å bli sendt.\n".into();
+    }
+    let mut text = format!("Konflikter ({}):\n", conflicts.len());
+    for (n, c) in conflicts.iter().enumerate() {
+        text.push_str(&format!(
+            "{}. {} — {}\n   id {} · fra «{}» (batch {})\n   grunnlag {} · din {} · deres {}",
+            n + 1,
+            c.cell,
+            kind_words(&c.kind),
+            c.id,
+            c.batch_label,
+            c.batch,
+            value_words(c.base.as_deref()),
+            value_words(c.mine.as_deref()),
+            value_words(c.theirs.as_deref()),
+        ));
+        if let Some(who) = &c.who {
+            text.push_str(&format!(", endret av {who}"));
+        }
+        if let Some(when) = &c.when {
+            text.push_str(&format!(" {when}"));
+        }
+        text.push('\n');
+        if let Some(reason) = &c.reason {
+            text.push_str(&format!("   {reason}\n"));
+        }
+    }
+    text.push_str(
+        "Løs én med «malkart resolve ID mine|theirs» (mine: behold min, theirs: bruk deres), \
+         eller alle fra én endring med «malkart resolve --batch BATCH mine|theirs».\n",
+    );
+    text
+}
+
+/// `malkart resolve ID mine|theirs` / `malkart resolve --batch BATCH mine|theirs`.
+pub fn resolve(replica: &Path, args: &[String], batch: Option<&str>) -> Result<String> {
+    let usage =
+        "skriv «malkart resolve ID mine|theirs» eller «malkart resolve --batch BATCH mine|theirs»";
+    let (which, choice) = match (batch, args) {
+        (Some(b), [choice]) => (Which::Batch(b.to_string()), choice),
+        (None, [id, choice]) => (Which::One(id.clone()), choice),
+        (Some(_), _) => {
+            return Err(Error::Invalid(format!(
+                "med --batch gis bare valget (mine eller theirs); {usage}"
+            )))
+        }
+        (None, _) => {
+            return Err(Error::Invalid(format!(
+                "oppgi konfliktens id og valget; {usage}"
+            )))
+        }
+    };
+    let choice = match choice.trim().to_lowercase().as_str() {
+        "mine" | "min" => Choice::Mine,
+        "theirs" | "deres" => Choice::Theirs,
+        other => {
+            return Err(Error::Invalid(format!(
+                "«{other}» er ikke et valg: skriv mine («Behold min») eller theirs («Bruk deres»)"
+            )))
+        }
+    };
+    let mut store = malkart::storage::Store::open_existing(replica)?;
+    let resolved = conflicts::resolve(&mut store, &which, choice)?;
+    let mut text = format!(
+        "{} konflikt{} løst med «{}»:\n",
+        resolved.conflicts.len(),
+        if resolved.conflicts.len() == 1 {
+            ""
+        } else {
+            "er"
+        },
+        choice.words()
+    );
+    for c in &resolved.conflicts {
+        text.push_str(&match choice {
+            Choice::Mine => format!(
+                "  {}: din {} sendes ved neste synkronisering (over deres {})\n",
+                c.cell,
+                value_words(c.mine.as_deref()),
+                value_words(c.theirs.as_deref())
+            ),
+            Choice::Theirs => format!(
+                "  {}: deres {} gjelder (din {} er forkastet)\n",
+                c.cell,
+                value_words(c.theirs.as_deref()),
+                value_words(c.mine.as_deref())
+            ),
+        });
+    }
+    if choice == Choice::Mine {
+        text.push_str("Kjør «malkart sync» for å sende verdiene dine.\n");
     }
     Ok(text)
 }
@@ -94,9 +216,20 @@ pub fn publish(url: &str, user: &str, db: &Path) -> Result<String> {
 
 fn describe(report: &SyncReport, status: &sync::SyncStatus) -> String {
     let mut text = format!(
-        "Synkronisert {}: {} sendt ({} lagret), {} rader hentet.\n",
-        report.at, report.pushed, report.applied, report.pulled_rows
+        "Synkronisert {}: {} sendt ({} lagret, {} i konflikt, {} avvist), {} rader hentet.\n",
+        report.at,
+        report.pushed,
+        report.applied,
+        report.conflicts,
+        report.refused,
+        report.pulled_rows
     );
+    if report.resolutions > 0 {
+        text.push_str(&format!(
+            "{} konflikter løst med «Bruk deres» er skrevet i serverens endringslogg.\n",
+            report.resolutions
+        ));
+    }
     if status.pending > 0 {
         text.push_str(&format!(
             "{} endringer venter på å bli sendt.\n",
@@ -105,7 +238,8 @@ fn describe(report: &SyncReport, status: &sync::SyncStatus) -> String {
     }
     if status.conflicts > 0 {
         text.push_str(&format!(
-            "{} endringer ble ikke lagret på serveren (konflikt eller avvist):\n",
+            "Konflikter ({}): endringer som ikke ble lagret på serveren; se «malkart conflicts» \
+             og løs dem med «malkart resolve ID mine|theirs»:\n",
             status.conflicts
         ));
     }

@@ -3,4 +3,8 @@
 /**
  * What one sync did.
  */
-export type SyncReport = { pushed: number, applied: number, conflicts: number, refused: number, pulled_rows: number, at: string, };
+export type SyncReport = { pushed: number, applied: number, conflicts: number, refused: number, 
+/**
+ * Conflicts resolved with «Bruk deres» reported to the server's audit log.
+ */
+resolutions: number, pulled_rows: number, at: string, };
