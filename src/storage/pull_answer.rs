@@ -174,7 +174,7 @@ impl PulledRow {
         .with_cells(table, row.get("cell_versions"))
     }
 
-    fn with_cells(mut self, table: &Table, cells: Option<&Value>) -> PulledRow {
+    pub(super) fn with_cells(mut self, table: &Table, cells: Option<&Value>) -> PulledRow {
         self.cells = cells.filter(|c| c.is_object()).map(|c| {
             if all_at_version(table, c, self.version) {
                 ALL_AT_VERSION.to_string()
@@ -536,13 +536,14 @@ mod tests {
                        "cell_versions": {"budget": 7, "actual": 7, "forecast": 7}})
             })
             .collect();
-        json!({
-            "watermark": "812", "scope": "alle", "reset": true,
-            "changes": {"perspectives": [], "ukjent": [{"a": 1}], "economy": rows},
-            "deletions": [{"entity": "economy", "key": {"month": 24299, "unit": "1"}, "version": 6}],
-            "sick_leave_summary": null
-        })
-        .to_string()
+        // The head first, as the server writes it (a `json!` object would sort its keys).
+        let changes = json!({"perspectives": [], "ukjent": [{"a": 1}], "economy": rows});
+        let deletions =
+            json!([{"entity": "economy", "key": {"month": 24299, "unit": "1"}, "version": 6}]);
+        format!(
+            r#"{{"watermark": "812", "scope": "alle", "reset": true, "changes": {changes},
+                "deletions": {deletions}, "sick_leave_summary": null}}"#
+        )
     }
 
     #[test]
