@@ -41,11 +41,28 @@ use tokio_postgres::types::ToSql;
 use crate::access::{Read, Rights};
 use crate::error::{Error, Result};
 
-/// `GET /api/v1/pull?after=W&scope=S`: no `after` (or another scope) is a first pull.
+/// `GET /api/v1/pull?after=W&scope=S[&shape=rows]`: no `after` (or another scope) is a
+/// first pull. `shape=rows` asks for each table as its column names once and its rows as
+/// arrays (`{"columns": [...], "rows": [[...], ...]}`), a third of the bytes of rows as
+/// objects for a first pull of `large` (docs/benchmarks.md §11); without it every row is an
+/// object, as before.
 #[derive(Debug, Default, Deserialize)]
 pub struct PullQuery {
     pub after: Option<String>,
     pub scope: Option<String>,
+    pub shape: Option<String>,
+}
+
+impl PullQuery {
+    fn rows_as_arrays(&self) -> Result<bool> {
+        match self.shape.as_deref() {
+            None | Some("objects") => Ok(false),
+            Some("rows") => Ok(true),
+            Some(other) => Err(Error::Invalid(format!(
+                "shape=«{other}» er ikke en form svaret kan ha; bruk «rows» eller «objects»"
+            ))),
+        }
+    }
 }
 
 /// One replicated table: its name, key order, the column naming its unit, who reads it,
@@ -118,6 +135,7 @@ const CHUNK: usize = 64 * 1024;
 /// ordinary error; a failure later ends the body early (the client sees an unfinished
 /// answer and pulls again).
 pub async fn pull(client: Object, rights: Rights, query: &PullQuery) -> Result<Body> {
+    let arrays = query.rows_as_arrays()?;
     let scope = rights.scope();
     let reset = query.after.is_none() || query.scope.as_deref() != Some(scope.as_str());
     let after = match (&query.after, reset) {
@@ -165,7 +183,7 @@ pub async fn pull(client: Object, rights: Rights, query: &PullQuery) -> Result<B
             buffer: Vec::with_capacity(CHUNK * 2),
             sender,
         };
-        let written = write_all(&client, &rights, &after, head, &mut out).await;
+        let written = write_all(&client, &rights, &after, head, arrays, &mut out).await;
         let ok = match written {
             Ok(()) => out.flush().await.is_ok(),
             Err(e) => {
@@ -230,6 +248,7 @@ async fn write_all(
     rights: &Rights,
     after: &str,
     head: Value,
+    arrays: bool,
     out: &mut Out,
 ) -> Result<()> {
     // The head without its closing brace, then the tables.
@@ -242,7 +261,18 @@ async fn write_all(
         if i > 0 {
             out.push(b",").await?;
         }
-        out.push(format!("\"{}\":[", feed.table).as_bytes()).await?;
+        out.push(format!("\"{}\":", feed.table).as_bytes()).await?;
+        if arrays {
+            let mut names = Vec::with_capacity(64);
+            names.extend_from_slice(b"{\"columns\":[");
+            for (name, _) in feed.columns {
+                json_string(&mut names, name);
+                names.push(b',');
+            }
+            names.extend_from_slice(b"\"version\",\"cell_versions\"],\"rows\":");
+            out.push(&names).await?;
+        }
+        out.push(b"[").await?;
         if rights.reads_any(feed.read) {
             let filter = match (feed.read, feed.unit) {
                 (Read::Everyone, _) | (_, None) => String::new(),
@@ -289,11 +319,11 @@ async fn write_all(
                     line.push(b',');
                 }
                 first = false;
-                write_row(&mut line, feed, &row, rights)?;
+                write_row(&mut line, feed, &row, rights, arrays)?;
                 out.push(&line).await?;
             }
         }
-        out.push(b"]").await?;
+        out.push(if arrays { b"]}" as &[u8] } else { b"]" }).await?;
     }
     out.push(b"},\"deletions\":[").await?;
     let rows = client
@@ -336,24 +366,28 @@ async fn write_all(
     out.push(b"}").await
 }
 
-/// One row as a JSON object: the feed's columns, `version` and `cell_versions`. A unit
-/// whose parent the caller may not read is the top of the caller's tree: its parent is not
-/// sent, so the replica holds no unit it may not read.
+/// One row as a JSON object: the feed's columns, `version` and `cell_versions`; or, for
+/// `shape=rows`, the same values as an array in that order. A unit whose parent the caller
+/// may not read is the top of the caller's tree: its parent is not sent, so the replica
+/// holds no unit it may not read.
 fn write_row(
     line: &mut Vec<u8>,
     feed: &Feed,
     row: &tokio_postgres::Row,
     rights: &Rights,
+    arrays: bool,
 ) -> Result<()> {
     let n = feed.columns.len();
-    line.push(b'{');
+    line.push(if arrays { b'[' } else { b'{' });
     for (i, (name, col)) in feed.columns.iter().enumerate() {
         let at = i + 1;
         if i > 0 {
             line.push(b',');
         }
-        json_string(line, name);
-        line.push(b':');
+        if !arrays {
+            json_string(line, name);
+            line.push(b':');
+        }
         match col {
             Text => {
                 let mut value: Option<&str> = row.try_get(at)?;
@@ -379,12 +413,12 @@ fn write_row(
             }
         }
     }
-    line.extend_from_slice(b",\"version\":");
+    line.extend_from_slice(if arrays { b"," } else { b",\"version\":" });
     json_int(line, row.try_get::<_, Option<i64>>(n + 1)?);
-    line.extend_from_slice(b",\"cell_versions\":");
+    line.extend_from_slice(if arrays { b"," } else { b",\"cell_versions\":" });
     let cells: Option<&str> = row.try_get(n + 2)?;
     line.extend_from_slice(cells.unwrap_or("{}").as_bytes());
-    line.push(b'}');
+    line.push(if arrays { b']' } else { b'}' });
     Ok(())
 }
 

@@ -577,6 +577,51 @@ fn pull_gives_each_role_only_the_units_it_may_read_then_only_what_changed() {
     assert_eq!(moved["reset"], true);
     assert_eq!(codes(&moved), ["4100"]);
 
+    // The same pull as column names and row arrays (`shape=rows`, what the desktop asks
+    // for) holds the same rows, value for value; a shape the server does not know is
+    // refused.
+    let objects = pull(&server, &ada, None);
+    let arrays = server.get("/api/v1/pull?shape=rows", Some(&ada));
+    assert_eq!(arrays.status, 200, "{}", arrays.body);
+    let arrays = arrays.json();
+    for (table, rows) in objects["changes"].as_object().unwrap() {
+        let rows = rows.as_array().unwrap();
+        let shaped = &arrays["changes"][table];
+        let names: Vec<&str> = shaped["columns"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|n| n.as_str().unwrap())
+            .collect();
+        let as_objects: Vec<serde_json::Value> = shaped["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let values = r.as_array().unwrap();
+                assert_eq!(values.len(), names.len(), "{table}");
+                serde_json::Value::Object(
+                    names
+                        .iter()
+                        .zip(values)
+                        .map(|(n, v)| (n.to_string(), v.clone()))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(&as_objects, rows, "{table}");
+    }
+    assert!(!arrays["changes"]["units"]["rows"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let unknown = server.get("/api/v1/pull?shape=csv", Some(&ada));
+    assert_eq!(unknown.status, 400);
+    assert!(unknown.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("shape"));
+
     // A watermark that is not one is refused.
     let bad = server.get(
         &format!(

@@ -346,7 +346,8 @@ impl<'de> Visitor<'de> for Tables<'_> {
     }
 }
 
-/// A table's array of rows, handed on `CHUNK_ROWS` at a time.
+/// A table's rows, handed on `CHUNK_ROWS` at a time: an array of row objects, or (pulled
+/// with `shape=rows`) `{"columns": [names], "rows": [[values in that order], ...]}`.
 struct RowsSeed<'s> {
     table: &'static Table,
     sink: RowSink<'s>,
@@ -355,8 +356,35 @@ struct RowsSeed<'s> {
 impl<'de> DeserializeSeed<'de> for RowsSeed<'_> {
     type Value = ();
     fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
-        d.deserialize_seq(self)
+        d.deserialize_any(self)
     }
+}
+
+/// Reads a sequence of rows with `seed`, handing them on in chunks.
+fn chunked<'de, A, S>(
+    table: &'static Table,
+    sink: RowSink<'_>,
+    mut seq: A,
+    seed: S,
+) -> std::result::Result<(), A::Error>
+where
+    A: SeqAccess<'de>,
+    S: DeserializeSeed<'de, Value = PulledRow> + Copy,
+{
+    let mut chunk = Vec::with_capacity(CHUNK_ROWS);
+    while let Some(row) = seq.next_element_seed(seed)? {
+        chunk.push(row);
+        if chunk.len() == CHUNK_ROWS {
+            let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
+            if !sink(table.name, full) {
+                return Err(A::Error::custom(STOPPED));
+            }
+        }
+    }
+    if !chunk.is_empty() && !sink(table.name, chunk) {
+        return Err(A::Error::custom(STOPPED));
+    }
+    Ok(())
 }
 
 impl<'de> Visitor<'de> for RowsSeed<'_> {
@@ -364,33 +392,150 @@ impl<'de> Visitor<'de> for RowsSeed<'_> {
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
         f.write_str("en liste med rader")
     }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
-        let mut chunk = Vec::with_capacity(CHUNK_ROWS);
-        while let Some(row) = seq.next_element_seed(RowSeed(self.table))? {
-            chunk.push(row);
-            if chunk.len() == CHUNK_ROWS {
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_ROWS));
-                if !(self.sink)(self.table.name, full) {
-                    return Err(A::Error::custom(STOPPED));
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
+        chunked(self.table, self.sink, seq, RowSeed(self.table))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+        let mut slots: Option<Vec<Slot>> = None;
+        let mut sink = Some(self.sink);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "columns" => {
+                    let names: Vec<String> = map.next_value()?;
+                    slots = Some(names.iter().map(|n| slot(self.table, n)).collect());
+                }
+                "rows" => {
+                    let (Some(slots), Some(sink)) = (slots.as_deref(), sink.take()) else {
+                        return Err(A::Error::custom(format!(
+                            "radene i «{}» kommer uten kolonnenavn foran seg",
+                            self.table.name
+                        )));
+                    };
+                    map.next_value_seed(ArrayRowsSeed {
+                        table: self.table,
+                        slots,
+                        sink,
+                    })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
-        }
-        if !chunk.is_empty() && !(self.sink)(self.table.name, chunk) {
-            return Err(A::Error::custom(STOPPED));
         }
         Ok(())
     }
 }
 
+/// `rows` of a table pulled with `shape=rows`: arrays of values in the order of `slots`.
+struct ArrayRowsSeed<'s, 'c> {
+    table: &'static Table,
+    slots: &'c [Slot],
+    sink: RowSink<'s>,
+}
+
+impl<'de> DeserializeSeed<'de> for ArrayRowsSeed<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArrayRowsSeed<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("en liste med rader")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
+        chunked(
+            self.table,
+            self.sink,
+            seq,
+            ArrayRowSeed {
+                table: self.table,
+                slots: self.slots,
+            },
+        )
+    }
+}
+
+/// One row as an array, each value going where its column's slot says.
+#[derive(Clone, Copy)]
+struct ArrayRowSeed<'c> {
+    table: &'static Table,
+    slots: &'c [Slot],
+}
+
+impl<'de> DeserializeSeed<'de> for ArrayRowSeed<'_> {
+    type Value = PulledRow;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        d: D,
+    ) -> std::result::Result<PulledRow, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ArrayRowSeed<'_> {
+    type Value = PulledRow;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("en rad som liste")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<PulledRow, A::Error> {
+        let mut row = PulledRow {
+            values: vec![Sql::Null; self.table.columns.len()],
+            version: 0,
+            cells: None,
+        };
+        let mut cells: Option<Value> = None;
+        for slot in self.slots {
+            let found = match slot {
+                Slot::Column(i) => seq.next_element_seed(SqlSeed)?.map(|v| row.values[*i] = v),
+                Slot::Version => seq
+                    .next_element::<Option<i64>>()?
+                    .map(|v| row.version = v.unwrap_or(0)),
+                Slot::Cells => seq.next_element::<Value>()?.map(|v| cells = Some(v)),
+                Slot::Other => seq.next_element::<IgnoredAny>()?.map(|_| ()),
+            };
+            if found.is_none() {
+                return Err(A::Error::custom(format!(
+                    "en rad i «{}» har færre verdier enn kolonnenavn",
+                    self.table.name
+                )));
+            }
+        }
+        if seq.next_element::<IgnoredAny>()?.is_some() {
+            return Err(A::Error::custom(format!(
+                "en rad i «{}» har flere verdier enn kolonnenavn",
+                self.table.name
+            )));
+        }
+        Ok(row.with_cells(self.table, cells.as_ref()))
+    }
+}
+
 /// One row object, read into the table's column order without a map.
+#[derive(Clone, Copy)]
 struct RowSeed(&'static Table);
 
-/// Where a key of a row object goes.
+/// Where a key of a row object (or a column of a row array) goes.
+#[derive(Clone, Copy)]
 enum Slot {
     Column(usize),
     Version,
     Cells,
     Other,
+}
+
+fn slot(table: &Table, key: &str) -> Slot {
+    match key {
+        "version" => Slot::Version,
+        "cell_versions" => Slot::Cells,
+        _ => table
+            .columns
+            .iter()
+            .position(|c| *c == key)
+            .map_or(Slot::Other, Slot::Column),
+    }
 }
 
 struct SlotSeed(&'static Table);
@@ -405,16 +550,7 @@ impl<'de> DeserializeSeed<'de> for SlotSeed {
                 f.write_str("et kolonnenavn")
             }
             fn visit_str<E: serde::de::Error>(self, key: &str) -> std::result::Result<Slot, E> {
-                Ok(match key {
-                    "version" => Slot::Version,
-                    "cell_versions" => Slot::Cells,
-                    _ => self
-                        .0
-                        .columns
-                        .iter()
-                        .position(|c| *c == key)
-                        .map_or(Slot::Other, Slot::Column),
-                })
+                Ok(slot(self.0, key))
             }
         }
         d.deserialize_str(Key(self.0))
@@ -607,6 +743,32 @@ mod tests {
         assert_eq!(whole.changes.0["economy"], streamed);
         assert_eq!(whole.head().watermark, "812");
         assert_eq!(whole.deletions.len(), 1);
+    }
+
+    #[test]
+    fn a_table_as_column_names_and_row_arrays_is_read_as_the_same_rows() {
+        let objects: Pull = serde_json::from_str(&answer(5)).unwrap();
+        // The shape `shape=rows` asks for; an unknown column (`id`) is skipped, the
+        // columns in another order than the desktop's.
+        let arrays = r#"{"watermark": "812", "changes": {"economy": {
+            "columns": ["id", "unit", "month", "forecast", "actual", "budget", "version", "cell_versions"],
+            "rows": [
+              [1, "00000", 24300, null, null, 0, 7, {"budget": 7, "actual": 7, "forecast": 7}],
+              [2, "00001", 24300, null, null, 1, 7, {"budget": 7, "actual": 7, "forecast": 7}],
+              [3, "00002", 24300, null, null, 2, 7, {"budget": 7, "actual": 7, "forecast": 7}],
+              [4, "00003", 24300, null, null, 3, 7, {"budget": 7, "actual": 7, "forecast": 7}],
+              [5, "00004", 24300, null, null, 4, 7, {"budget": 7, "actual": 7, "forecast": 7}]]}}}"#;
+        let arrays: Pull = serde_json::from_str(arrays).unwrap();
+        assert_eq!(arrays.changes.0["economy"], objects.changes.0["economy"]);
+        // A row with a value too few or too many, or rows before their names, is refused.
+        for bad in [
+            r#"{"columns": ["unit", "month"], "rows": [["1"]]}"#,
+            r#"{"columns": ["unit"], "rows": [["1", 2]]}"#,
+            r#"{"rows": [["1"]], "columns": ["unit"]}"#,
+        ] {
+            let text = format!(r#"{{"watermark": "1", "changes": {{"economy": {bad}}}}}"#);
+            assert!(serde_json::from_str::<Pull>(&text).is_err(), "{bad}");
+        }
     }
 
     #[test]
