@@ -1,7 +1,6 @@
 //! One desktop as a test sees it: the real `malkart` command line with its own data folder
 //! (`XDG_DATA_HOME`), so its own replica of each server; the test's date fixed
-//! (`MALKART_TODAY`). Used by tests/conflicts.rs (tests/replicas.rs has its own copy, made
-//! before this module; they can be merged).
+//! (`MALKART_TODAY`). Used by tests/replicas.rs and tests/conflicts.rs.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
