@@ -8,6 +8,7 @@
 mod common;
 
 use common::{cli, stderr, Cluster, Server};
+use serde_json::json;
 
 const T0: &str = "2026-11-15T10:00:00Z";
 const PASSWORD: &str = "riktig hest batteri";
@@ -578,12 +579,13 @@ fn pull_gives_each_role_only_the_units_it_may_read_then_only_what_changed() {
     assert_eq!(codes(&moved), ["4100"]);
 
     // The same pull as column names and row arrays (`shape=rows`, what the desktop asks
-    // for) holds the same rows, value for value; a shape the server does not know is
-    // refused.
+    // for) holds the same rows, value for value — `cell_versions` `true` being every cell
+    // of the table at the row's version; a shape the server does not know is refused.
     let objects = pull(&server, &ada, None);
     let arrays = server.get("/api/v1/pull?shape=rows", Some(&ada));
     assert_eq!(arrays.status, 200, "{}", arrays.body);
     let arrays = arrays.json();
+    let mut short = 0;
     for (table, rows) in objects["changes"].as_object().unwrap() {
         let rows = rows.as_array().unwrap();
         let shaped = &arrays["changes"][table];
@@ -600,17 +602,25 @@ fn pull_gives_each_role_only_the_units_it_may_read_then_only_what_changed() {
             .map(|r| {
                 let values = r.as_array().unwrap();
                 assert_eq!(values.len(), names.len(), "{table}");
-                serde_json::Value::Object(
-                    names
+                let mut row: serde_json::Map<String, serde_json::Value> = names
+                    .iter()
+                    .zip(values)
+                    .map(|(n, v)| (n.to_string(), v.clone()))
+                    .collect();
+                if row["cell_versions"] == json!(true) {
+                    short += 1;
+                    let version = row["version"].clone();
+                    row["cell_versions"] = malkart::storage::replicated_cells(table)
                         .iter()
-                        .zip(values)
-                        .map(|(n, v)| (n.to_string(), v.clone()))
-                        .collect(),
-                )
+                        .map(|c| (c.to_string(), version.clone()))
+                        .collect();
+                }
+                serde_json::Value::Object(row)
             })
             .collect();
         assert_eq!(&as_objects, rows, "{table}");
     }
+    assert!(short > 0, "no row had every cell at its version");
     assert!(!arrays["changes"]["units"]["rows"]
         .as_array()
         .unwrap()

@@ -65,8 +65,8 @@ pub use pull_answer::{
     read_pull, Changes, Deletion, Pull, PullHead, PullPart, PulledRow, CHUNK_ROWS,
 };
 pub use replica::{
-    cell_words, mine_refused, Choice, OutboxConflict, OutboxCounts, OutboxOp, PullSummary,
-    PushAnswer, PushTally, ReplicaInfo, ResolvedTheirs, Theirs, CONFLICT_ENTITY,
+    cell_words, mine_refused, replicated_cells, Choice, OutboxConflict, OutboxCounts, OutboxOp,
+    PullSummary, PushAnswer, PushTally, ReplicaInfo, ResolvedTheirs, Theirs, CONFLICT_ENTITY,
 };
 
 /// An open database.
@@ -590,7 +590,7 @@ impl Store {
     /// Applies a pull answer in one transaction (sharing.md §3): a replica is always a
     /// consistent state of the server at some moment.
     pub fn apply_pull(&mut self, pull: &Pull, at: &str) -> Result<PullSummary> {
-        self.writing_pull(|conn| replica::apply_pull(conn, pull, at))
+        self.writing_pull(pull.reset, |conn| replica::apply_pull(conn, pull, at))
     }
 
     /// Applies a pull answer as it arrives (`read_pull`'s parts), in one transaction: the
@@ -601,7 +601,11 @@ impl Store {
         parts: impl IntoIterator<Item = PullPart>,
         at: &str,
     ) -> Result<PullSummary> {
-        self.writing_pull(|conn| replica::apply_pull_parts(conn, parts, at))
+        // The head comes first (design §6): whether this is a reset is known before the
+        // transaction begins.
+        let mut parts = parts.into_iter().peekable();
+        let reset = matches!(parts.peek(), Some(PullPart::Head(head)) if head.reset);
+        self.writing_pull(reset, |conn| replica::apply_pull_parts(conn, parts, at))
     }
 
     /// One pull's write transaction. While it is applied the page cache is 256 MiB, so a
@@ -610,21 +614,36 @@ impl Store {
     /// (`synchronous = NORMAL`: the WAL stays whole; a pull lost to a power cut is pulled
     /// again, its watermark is lost with it, and the next local write's commit, at `FULL`,
     /// makes the pull durable too).
+    ///
+    /// A reset pull (every row anew into emptied tables) is written with the foreign keys
+    /// off and checked once, whole, before it commits (`PRAGMA foreign_key_check`): the
+    /// per-row checks were 1,4 of the 2,2 s SQLite took to insert `large`'s measurements,
+    /// the check at the end 0,4 s for every table (docs/benchmarks.md §11). An answer with a
+    /// row that names a missing unit or indicator is refused whole, as before.
     fn writing_pull(
         &mut self,
+        reset: bool,
         apply: impl FnOnce(&Connection) -> Result<PullSummary>,
     ) -> Result<PullSummary> {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        // Outside a transaction, or SQLite ignores it.
+        if reset {
+            self.conn.pragma_update(None, "foreign_keys", false)?;
+        }
         let applied = db::begin_write(&mut self.conn).and_then(|tx| {
             let summary = apply(&tx)?;
+            if reset {
+                replica::check_references(&tx)?;
+            }
             db::finish_write(tx, false)?;
             Ok(summary)
         });
         let restored = self
             .conn
             .pragma_update(None, "synchronous", "FULL")
-            .and_then(|()| self.conn.pragma_update(None, "cache_size", -65_536));
+            .and_then(|()| self.conn.pragma_update(None, "cache_size", -65_536))
+            .and_then(|()| self.conn.pragma_update(None, "foreign_keys", true));
         let summary = applied?;
         restored?;
         Ok(summary)

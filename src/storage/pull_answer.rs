@@ -161,7 +161,7 @@ pub struct PulledRow {
 }
 
 impl PulledRow {
-    fn from_map(table: &Table, mut row: Map<String, Value>) -> PulledRow {
+    pub(super) fn from_map(table: &Table, mut row: Map<String, Value>) -> PulledRow {
         PulledRow {
             values: table
                 .columns
@@ -174,14 +174,18 @@ impl PulledRow {
         .with_cells(table, row.get("cell_versions"))
     }
 
+    /// `cells` as the server sent them: an object of versions, or `true` when every cell
+    /// is at the row's version (what `shape=rows` sends then, design §6).
     pub(super) fn with_cells(mut self, table: &Table, cells: Option<&Value>) -> PulledRow {
-        self.cells = cells.filter(|c| c.is_object()).map(|c| {
-            if all_at_version(table, c, self.version) {
+        self.cells = match cells {
+            Some(Value::Bool(true)) => Some(ALL_AT_VERSION.to_string()),
+            Some(c) if c.is_object() => Some(if all_at_version(table, c, self.version) {
                 ALL_AT_VERSION.to_string()
             } else {
                 c.to_string()
-            }
-        });
+            }),
+            _ => None,
+        };
         self
     }
 

@@ -200,6 +200,13 @@ pub(super) fn table(name: &str) -> Option<&'static Table> {
     TABLES.iter().find(|t| t.name == name)
 }
 
+/// The cells of a replicated table (what a row's `cell_versions` names), by table name;
+/// none for a table the replica does not know. The server sends `true` for a row whose
+/// cells are exactly these, each at the row's version (design §6).
+pub fn replicated_cells(name: &str) -> &'static [&'static str] {
+    table(name).map_or(&[], |t| t.cells)
+}
+
 /// The outbox states that keep a cell's local value over a pulled one.
 const UNSETTLED: &str = "('pending', 'sent', 'conflict')";
 
@@ -303,6 +310,9 @@ pub fn collect(conn: &Connection) -> Result<()> {
         };
         let row_key = row_key(table, row);
         let key = push_key(table, row);
+        if old.is_none() {
+            mark_new(conn, table.name, &row_key)?;
+        }
         for field in table.cells {
             let (before, after) = if table.name == "locked_months" {
                 (json!(old.is_some()), json!(new.is_some()))
@@ -366,7 +376,11 @@ fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
     let base_version: Option<i64> = conn
         .prepare_cached(
             "SELECT CASE WHEN cells = '' THEN version ELSE json_extract(cells, '$.' || ?3) END
-             FROM row_versions WHERE entity = ?1 AND key = ?2",
+             FROM row_versions WHERE entity = ?1 AND key = ?2
+             UNION ALL
+             SELECT version FROM reset_versions
+             WHERE entity = ?1
+               AND NOT EXISTS (SELECT 1 FROM row_versions WHERE entity = ?1 AND key = ?2)",
         )?
         .query_row(params![op.table.name, op.row_key, op.field], |r| r.get(0))
         .optional()?
@@ -389,6 +403,23 @@ fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
         new_value,
         op.now,
     ])?;
+    Ok(())
+}
+
+/// A row the replica made (an insert) that has no versions yet gets a marker: no cell on
+/// the server (every base `null`), so it is not taken for a row of the last reset at
+/// the table's version (`reset_versions`). Not for a row that still has operations on
+/// its way (deleted and made again before the answer came): its versions are the reset's.
+fn mark_new(conn: &Connection, entity: &str, row_key: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO row_versions (entity, key, version, cells)
+         SELECT ?1, ?2, 0, '{}'
+         WHERE EXISTS (SELECT 1 FROM reset_versions WHERE entity = ?1)
+           AND NOT EXISTS (SELECT 1 FROM row_versions WHERE entity = ?1 AND key = ?2)
+           AND NOT EXISTS (SELECT 1 FROM outbox WHERE entity = ?1 AND row_key = ?2
+                           AND state IN ('pending', 'sent', 'conflict'))",
+    )?
+    .execute(params![entity, row_key])?;
     Ok(())
 }
 
@@ -1116,6 +1147,14 @@ fn set_cell_version(
     field: &str,
     version: i64,
 ) -> Result<()> {
+    // A row of the last reset (no row of its own): its versions spelled out first.
+    conn.prepare_cached(
+        "INSERT INTO row_versions (entity, key, version, cells)
+         SELECT ?1, ?2, version, '' FROM reset_versions
+         WHERE entity = ?1
+           AND NOT EXISTS (SELECT 1 FROM row_versions WHERE entity = ?1 AND key = ?2)",
+    )?
+    .execute(params![entity, row_key])?;
     if let Some(t) = table(entity) {
         conn.prepare_cached(
             "UPDATE row_versions
@@ -1188,6 +1227,22 @@ pub fn apply_pull_parts(
     Err(cut_off())
 }
 
+/// After a reset pull written with the foreign keys off: every row names a unit, an
+/// indicator or a perspective the replica has, or the pull is refused whole.
+pub(super) fn check_references(conn: &Connection) -> Result<()> {
+    let broken: Option<(String, String)> = conn
+        .prepare("PRAGMA foreign_key_check")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(2)?)))
+        .optional()?;
+    match broken {
+        None => Ok(()),
+        Some((table, parent)) => Err(Error::Remote(format!(
+            "svaret fra serveren har en rad i «{table}» som viser til noe i «{parent}» som \
+             ikke er med; ingenting av det er lagret"
+        ))),
+    }
+}
+
 fn cut_off() -> Error {
     Error::Remote("svaret fra serveren ble avbrutt; ingenting av det er lagret".into())
 }
@@ -1204,6 +1259,9 @@ struct PullWriter<'c> {
     triggers: Vec<String>,
     /// The keys of the units and indicators a reset pulled (the others go at the end).
     pulled_keys: HashMap<&'static str, HashSet<String>>,
+    /// A reset's version per table (`reset_versions`): its rows at it, every cell at it,
+    /// get no `row_versions` row.
+    reset_versions: HashMap<&'static str, i64>,
     deletions: Vec<Deletion>,
     sick_leave_summary: Option<Vec<Map<String, Value>>>,
     summary: PullSummary,
@@ -1229,6 +1287,7 @@ impl<'c> PullWriter<'c> {
             guarded,
             triggers,
             pulled_keys: HashMap::new(),
+            reset_versions: HashMap::new(),
             deletions: Vec::new(),
             sick_leave_summary: None,
             summary: PullSummary::default(),
@@ -1267,6 +1326,23 @@ impl<'c> PullWriter<'c> {
             } else {
                 None
             };
+            // A reset's row at its table's version, every cell at it: no row of its own in
+            // `row_versions` (the table's first such row sets the version). A row with
+            // cells waiting here always gets its own.
+            let at_reset_version = reset
+                && fields.is_none()
+                && row.cells.as_deref() == Some(ALL_AT_VERSION)
+                && match self.reset_versions.get(table.name) {
+                    Some(v) => *v == row.version,
+                    None => {
+                        conn.prepare_cached(
+                            "INSERT INTO reset_versions (entity, version) VALUES (?1, ?2)",
+                        )?
+                        .execute(params![table.name, row.version])?;
+                        self.reset_versions.insert(table.name, row.version);
+                        true
+                    }
+                };
             if let Some(fields) = fields {
                 refresh_theirs(conn, table, &key, fields, &row)?;
                 // Keep the local value of every cell an unsent edit is waiting on.
@@ -1292,7 +1368,9 @@ impl<'c> PullWriter<'c> {
             } else {
                 sql.write_row(conn, table, &row)?;
             }
-            if let Some(versions) = versions.as_mut() {
+            if at_reset_version {
+                // Its version is the table's in `reset_versions`.
+            } else if let Some(versions) = versions.as_mut() {
                 versions.execute(params![
                     table.name,
                     key,
@@ -1316,6 +1394,15 @@ impl<'c> PullWriter<'c> {
         let conn = self.conn;
         let guarded = &self.guarded;
         if self.head.reset {
+            // A row kept for its waiting cells that the reset did not bring is the
+            // replica's own (no cell on the server); one it brought has its own row already.
+            for (table, key) in guarded.keys() {
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO row_versions (entity, key, version, cells)
+                     VALUES (?1, ?2, 0, '{}')",
+                )?
+                .execute(params![table, key])?;
+            }
             // Units and indicators are kept while rows still named them; those the server no
             // longer sends go now.
             for name in ["units", "indicators"] {
@@ -1355,8 +1442,13 @@ impl<'c> PullWriter<'c> {
                 &format!("DELETE FROM {} WHERE {clause}", table.name),
                 params_from_iter(values),
             )? as u64;
-            conn.prepare_cached("DELETE FROM row_versions WHERE entity = ?1 AND key = ?2")?
-                .execute(params![table.name, key])?;
+            // Gone from the server: made again here, it is a new row (every base `null`),
+            // not a row of the last reset.
+            conn.prepare_cached(
+                "INSERT INTO row_versions (entity, key, version, cells) VALUES (?1, ?2, 0, '{}')
+                 ON CONFLICT (entity, key) DO UPDATE SET version = 0, cells = '{}'",
+            )?
+            .execute(params![table.name, key])?;
         }
         if let Some(rows) = &self.sick_leave_summary {
             conn.execute("DELETE FROM sick_leave_summary", [])?;
@@ -1650,6 +1742,7 @@ fn clear(conn: &Connection, guarded: &HashMap<(&'static str, String), Vec<String
         }
     }
     conn.execute("DELETE FROM row_versions", [])?;
+    conn.execute("DELETE FROM reset_versions", [])?;
     Ok(())
 }
 
@@ -2000,6 +2093,42 @@ mod tests {
     }
 
     #[test]
+    fn a_reset_pull_naming_a_missing_unit_is_refused_whole_and_the_foreign_keys_stay_on() {
+        let mut store = replica();
+        let mut broken = first_pull();
+        broken.watermark = "300".into();
+        let mut orphan = broken.changes.get_mut("measurements").unwrap()[0].clone();
+        orphan.set("measurements", "unit", json!("9999"));
+        broken.changes.get_mut("measurements").unwrap().push(orphan);
+        // Written with the foreign keys off, checked whole before the commit.
+        for streamed in [false, true] {
+            let e = if streamed {
+                store.apply_pull_parts(parts(&broken, true), "2026-03-14T11:00:00+01:00")
+            } else {
+                store.apply_pull(&broken, "2026-03-14T11:00:00+01:00")
+            }
+            .unwrap_err();
+            assert!(e.to_string().contains("«measurements»"), "{e}");
+            assert!(e.to_string().contains("«units»"), "{e}");
+            // Nothing of it kept: the replica is the first pull's, one measurement.
+            assert_eq!(value(&store), 80.0);
+            let rows: i64 = store
+                .conn
+                .query_row("SELECT COUNT(*) FROM measurements", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(rows, 1);
+            let info = store.replica().unwrap().unwrap();
+            assert_eq!(info.watermark.as_deref(), Some("100"));
+            // And every later write is checked again.
+            let on: i64 = store
+                .conn
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(on, 1);
+        }
+    }
+
+    #[test]
     fn a_pulled_rows_key_is_written_as_row_key_writes_it() {
         let targets = table("targets").unwrap();
         for (indicator, unit, year) in [
@@ -2178,6 +2307,199 @@ mod tests {
         assert_eq!(
             stored,
             json!({"value": 12, "numerator": 8, "denominator": 8})
+        );
+    }
+
+    /// A measurement of BRUK for 3100 in month `m` of 2026 as a pulled row, every cell at
+    /// `version`.
+    fn pulled_bruk(m: u32, value: f64, version: i64) -> PulledRow {
+        let at = Month::new(2026, m).unwrap().index();
+        PulledRow::from_map(
+            table("measurements").unwrap(),
+            row(
+                json!({"indicator": "BRUK", "span_first": at, "unit": "3100", "span_last": at,
+                "value": value, "numerator": null, "denominator": null, "version": version,
+                "cell_versions": {"value": version, "numerator": version, "denominator": version}}),
+            ),
+        )
+    }
+
+    fn set_bruk_in(store: &mut Store, m: u32, figure: Figure) {
+        let m = Measurement {
+            indicator: "BRUK".into(),
+            unit: "3100".into(),
+            span: Period::parse(&format!("2026-{m:02}")).unwrap(),
+            figure,
+        };
+        store
+            .apply(&ChangeSet::Measurements(vec![m]), "manuell", false)
+            .unwrap();
+    }
+
+    /// The versions the replica holds for BRUK in month `m`: its own row, if any.
+    fn own_versions(store: &Store, m: u32) -> Option<(i64, String)> {
+        let key = json!(["BRUK", Month::new(2026, m).unwrap().index(), "3100"]).to_string();
+        store
+            .conn
+            .query_row(
+                "SELECT version, cells FROM row_versions WHERE entity = 'measurements' AND key = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .unwrap()
+    }
+
+    /// A local write as the core's writes end: its row changes become operations.
+    fn local_write(store: &mut Store, sql: &str, month: i32) {
+        let tx = store.conn.transaction().unwrap();
+        tx.execute(sql, [month]).unwrap();
+        collect(&tx).unwrap();
+        tx.commit().unwrap();
+    }
+
+    /// BRUK in month `m` written as a fraction (the core's rules are not asked).
+    fn as_fraction(store: &mut Store, m: u32) {
+        local_write(
+            store,
+            "UPDATE measurements SET value = NULL, numerator = 1, denominator = 2
+             WHERE span_first = ?1",
+            Month::new(2026, m).unwrap().index(),
+        );
+    }
+
+    fn applied(store: &mut Store, op: &OutboxOp, version: i64) {
+        store
+            .record_push(&[PushAnswer {
+                op_id: op.op_id.clone(),
+                status: "applied".into(),
+                version: Some(version),
+                theirs: None,
+                reason: None,
+            }])
+            .unwrap();
+    }
+
+    #[test]
+    fn a_resets_rows_at_one_version_have_no_row_of_their_own_and_every_base_stays_exact() {
+        // A reset: March and April at 7 (as a publish writes them), May at 9.
+        let mut pull = first_pull();
+        pull.changes.get_mut("measurements").unwrap().clear();
+        pull.changes.get_mut("measurements").unwrap().extend([
+            pulled_bruk(3, 80.0, 7),
+            pulled_bruk(4, 81.0, 7),
+            pulled_bruk(5, 82.0, 9),
+        ]);
+        let mut store = empty_replica();
+        store
+            .apply_pull_parts(parts(&pull, true), "2026-03-14T09:30:00+01:00")
+            .unwrap();
+        let reset: (String, i64) = store
+            .conn
+            .query_row("SELECT entity, version FROM reset_versions", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!(reset, ("measurements".to_string(), 7));
+        assert_eq!(own_versions(&store, 3), None);
+        assert_eq!(own_versions(&store, 4), None);
+        assert_eq!(own_versions(&store, 5), Some((9, String::new())));
+
+        // An edit of a row at the reset's version has that version as its base; one at
+        // another version, its own.
+        set_bruk_in(&mut store, 3, Figure::Value { value: 85.0 });
+        set_bruk_in(&mut store, 5, Figure::Value { value: 86.0 });
+        let ops = store.outbox_to_send(10).unwrap();
+        let bases: Vec<_> = ops.iter().map(|o| o.base_version).collect();
+        assert_eq!(bases, vec![Some(7), Some(9)]);
+        // Its answer spells March's cells out: value at 12, the others still at 7.
+        applied(&mut store, &ops[0], 12);
+        let (version, cells) = own_versions(&store, 3).unwrap();
+        assert_eq!(version, 12);
+        assert_eq!(
+            serde_json::from_str::<Value>(&cells).unwrap(),
+            json!({"value": 12, "numerator": 7, "denominator": 7})
+        );
+        applied(&mut store, &ops[1], 13);
+
+        // A row the replica makes is new to the server: every base `null`, also for the
+        // cells of a later edit, after its first answer.
+        set_bruk_in(&mut store, 6, Figure::Value { value: 50.0 });
+        let op = store.outbox_to_send(10).unwrap().remove(0);
+        assert_eq!(op.base_version, None);
+        applied(&mut store, &op, 20);
+        as_fraction(&mut store, 6);
+        let ops = store.outbox_to_send(10).unwrap();
+        let bases: Vec<_> = ops
+            .iter()
+            .map(|o| (o.field.as_str(), o.base_version))
+            .collect();
+        assert_eq!(
+            bases,
+            vec![
+                ("value", Some(20)),
+                ("numerator", None),
+                ("denominator", None)
+            ]
+        );
+        for (op, v) in ops.iter().zip(21..) {
+            applied(&mut store, op, v);
+        }
+
+        // A row the server removed and the replica then makes again is new too.
+        let april = Month::new(2026, 4).unwrap().index();
+        let gone = Pull {
+            watermark: "130".into(),
+            deletions: vec![Deletion {
+                entity: "measurements".into(),
+                key: row(json!({"indicator": "BRUK", "span_first": april, "unit": "3100"})),
+                version: Some(30),
+            }],
+            ..Pull::default()
+        };
+        store
+            .apply_pull(&gone, "2026-03-14T11:00:00+01:00")
+            .unwrap();
+        set_bruk_in(&mut store, 4, Figure::Value { value: 70.0 });
+        let op = store.outbox_to_send(10).unwrap().remove(0);
+        assert_eq!((op.field.as_str(), op.base_version), ("value", None));
+
+        // A row deleted here and made again before its answer keeps the reset's bases.
+        let mut again = first_pull();
+        again.watermark = "200".into();
+        again.changes.get_mut("measurements").unwrap().clear();
+        again
+            .changes
+            .get_mut("measurements")
+            .unwrap()
+            .push(pulled_bruk(7, 60.0, 7));
+        let mut fresh = empty_replica();
+        fresh
+            .apply_pull(&again, "2026-03-14T12:00:00+01:00")
+            .unwrap();
+        local_write(
+            &mut fresh,
+            "DELETE FROM measurements WHERE span_first = ?1",
+            Month::new(2026, 7).unwrap().index(),
+        );
+        local_write(
+            &mut fresh,
+            "INSERT INTO measurements (indicator, span_first, unit, span_last, numerator, denominator)
+             VALUES ('BRUK', ?1, '3100', ?1, 3, 4)",
+            Month::new(2026, 7).unwrap().index(),
+        );
+        let ops = fresh.outbox_to_send(10).unwrap();
+        let bases: Vec<_> = ops
+            .iter()
+            .map(|o| (o.field.as_str(), o.base_version))
+            .collect();
+        assert_eq!(
+            bases,
+            vec![
+                ("value", Some(7)),
+                ("numerator", Some(7)),
+                ("denominator", Some(7))
+            ]
         );
     }
 
