@@ -241,19 +241,38 @@ impl Out {
 
 /// A row's `cell_versions` as `shape=rows` sends it: `true` when the row's cells are exactly
 /// the replica's cells of the table, each at the row's version (most rows: a publish or an
-/// import writes every cell of a row at once), else the object. Decided by PostgreSQL,
-/// where the versions already are: ~45 bytes less to write, send and parse for nearly
-/// every row of a first pull (docs/benchmarks.md §11).
-fn all_at_version(table: &str) -> String {
-    let cells = malkart::storage::replicated_cells(table);
-    if cells.is_empty() {
-        return "cell_versions::text".to_string();
+/// import writes every cell of a row at once), else the object — ~45 bytes less to write,
+/// send and parse for nearly every row of a first pull (docs/benchmarks.md §11). Told from
+/// PostgreSQL's text of the `jsonb`, which is canonical (keys shortest first, then by
+/// byte; `": "` and `", "`): the text of "every cell at v" is made once per version and
+/// compared. (Asking PostgreSQL to compare, `cell_versions = jsonb_build_object(…)`, cost
+/// it 4 s more for `large`.) A text written otherwise is sent as it is: still right.
+struct AllAtVersion {
+    cells: Vec<&'static str>,
+    made: Option<(i64, String)>,
+}
+
+impl AllAtVersion {
+    fn new(table: &str) -> AllAtVersion {
+        let mut cells = malkart::storage::replicated_cells(table).to_vec();
+        cells.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+        AllAtVersion { cells, made: None }
     }
-    let pairs: Vec<String> = cells.iter().map(|c| format!("'{c}', version")).collect();
-    format!(
-        "CASE WHEN cell_versions = jsonb_build_object({}) THEN 'true' ELSE cell_versions::text END",
-        pairs.join(", ")
-    )
+
+    fn is(&mut self, text: &str, version: i64) -> bool {
+        if self.cells.is_empty() {
+            return false;
+        }
+        if self.made.as_ref().is_none_or(|(v, _)| *v != version) {
+            let pairs: Vec<String> = self
+                .cells
+                .iter()
+                .map(|c| format!("\"{c}\": {version}"))
+                .collect();
+            self.made = Some((version, format!("{{{}}}", pairs.join(", "))));
+        }
+        self.made.as_ref().is_some_and(|(_, t)| t == text)
+    }
 }
 
 fn params<'a>(list: &'a [&'a (dyn ToSql + Sync)]) -> impl ExactSizeIterator<Item = &'a dyn ToSql> {
@@ -306,13 +325,8 @@ async fn write_all(
                     _ => (*name).to_string(),
                 })
                 .collect();
-            let cell_versions = if arrays {
-                all_at_version(feed.table)
-            } else {
-                "cell_versions::text".to_string()
-            };
             let sql = format!(
-                "SELECT {unit_column}::text, {}, version, {cell_versions} FROM {} t
+                "SELECT {unit_column}::text, {}, version, cell_versions::text FROM {} t
                  WHERE xid >= $1::text::xid8{filter} ORDER BY {}",
                 columns.join(", "),
                 feed.table,
@@ -327,6 +341,7 @@ async fn write_all(
             let mut rows = std::pin::pin!(rows);
             let mut first = true;
             let mut line = Vec::with_capacity(512);
+            let mut all_at = arrays.then(|| AllAtVersion::new(feed.table));
             while let Some(row) = rows.next().await {
                 let row = row?;
                 let unit: Option<&str> = row.try_get(0)?;
@@ -341,7 +356,7 @@ async fn write_all(
                     line.push(b',');
                 }
                 first = false;
-                write_row(&mut line, feed, &row, rights, arrays)?;
+                write_row(&mut line, feed, &row, rights, all_at.as_mut())?;
                 out.push(&line).await?;
             }
         }
@@ -397,8 +412,9 @@ fn write_row(
     feed: &Feed,
     row: &tokio_postgres::Row,
     rights: &Rights,
-    arrays: bool,
+    all_at: Option<&mut AllAtVersion>,
 ) -> Result<()> {
+    let arrays = all_at.is_some();
     let n = feed.columns.len();
     line.push(if arrays { b'[' } else { b'{' });
     for (i, (name, col)) in feed.columns.iter().enumerate() {
@@ -436,10 +452,15 @@ fn write_row(
         }
     }
     line.extend_from_slice(if arrays { b"," } else { b",\"version\":" });
-    json_int(line, row.try_get::<_, Option<i64>>(n + 1)?);
+    let version: Option<i64> = row.try_get(n + 1)?;
+    json_int(line, version);
     line.extend_from_slice(if arrays { b"," } else { b",\"cell_versions\":" });
-    let cells: Option<&str> = row.try_get(n + 2)?;
-    line.extend_from_slice(cells.unwrap_or("{}").as_bytes());
+    let cells: &str = row.try_get::<_, Option<&str>>(n + 2)?.unwrap_or("{}");
+    let short = match (all_at, version) {
+        (Some(all_at), Some(v)) => all_at.is(cells, v),
+        _ => false,
+    };
+    line.extend_from_slice(if short { b"true" } else { cells.as_bytes() });
     line.push(if arrays { b']' } else { b'}' });
     Ok(())
 }
@@ -476,5 +497,26 @@ fn json_float(line: &mut Vec<u8>, value: Option<f64>) {
             let _ = serde_json::to_writer(&mut *line, &v);
         }
         _ => line.extend_from_slice(b"null"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cell_at_the_rows_version_is_told_from_postgresqls_text_of_the_jsonb() {
+        // PostgreSQL writes a jsonb's keys shortest first, then by byte.
+        let mut economy = AllAtVersion::new("economy");
+        assert!(economy.is(r#"{"actual": 5, "budget": 5, "forecast": 5}"#, 5));
+        assert!(!economy.is(r#"{"actual": 5, "budget": 5, "forecast": 6}"#, 6));
+        assert!(!economy.is(r#"{"actual": 5, "budget": 5}"#, 5));
+        let mut sick = AllAtVersion::new("sick_leave");
+        assert!(sick.is(
+            r#"{"days_1_3": 9, "days_4_16": 9, "employees": 9, "days_17_56": 9, "days_over_56": 9, "self_certified": 9, "contracted_days": 9, "doctor_certified": 9}"#,
+            9
+        ));
+        // A table without cells is never short.
+        assert!(!AllAtVersion::new("perspectives").is("{}", 1));
     }
 }
