@@ -1127,7 +1127,7 @@ fn random_seed(world: &RandomWorld, seed: u64, steps: usize) -> SeedTally {
                 let cell = match role(d) {
                     "administrator" => match rng.below(4) {
                         0 => RandomCell::Economy(
-                            ["2100", "3100"][rng.below(2) as usize],
+                            "2100",
                             1 + rng.below(2) as u32,
                             ["budget", "actual", "forecast"][rng.below(3) as usize],
                         ),
@@ -1147,7 +1147,7 @@ fn random_seed(world: &RandomWorld, seed: u64, steps: usize) -> SeedTally {
                         RandomCell::Measurement("2100", 3 + rng.below(2) as u32)
                     }
                     "økonom" => RandomCell::Economy(
-                        ["2100", "3100"][rng.below(2) as usize],
+                        "2100",
                         1 + rng.below(2) as u32,
                         ["budget", "actual", "forecast"][rng.below(3) as usize],
                     ),
