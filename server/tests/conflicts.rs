@@ -470,3 +470,62 @@ fn an_edit_to_a_month_locked_meanwhile_is_laast_and_bruk_deres_puts_the_servers_
     sync(&s.ada);
     assert_eq!(sick_2100(&s.ada), sick_2100(&lise));
 }
+
+#[test]
+fn a_desktop_back_after_weeks_pulls_first_and_names_what_changed_underneath() {
+    let Some(s) = Shared::start() else { return };
+    let lise = s.desktop("lise");
+    // Lise, away: March egenmeldt 14,0 → 16,0 and April legemeldt 30,0 → 33,0.
+    import(
+        &lise,
+        "lise-borte.csv",
+        "2100;2026-03;880,0;16,0;40,0;42;;;;\n2100;2026-04;880,0;12,0;33,0;42;;;;\n",
+    );
+    // Meanwhile ada: March egenmeldt 14,0 → 15,0 (under lise's edit) and April egenmeldt
+    // 12,0 → 11,0 (a cell lise did not touch).
+    import(
+        &s.ada,
+        "ada-rettelse.csv",
+        "2100;2026-03;880,0;15,0;40,0;42;;;;\n2100;2026-04;880,0;11,0;30,0;42;;;;\n",
+    );
+    sync(&s.ada);
+    // Lise's last pull was weeks ago (docs/decisions.md "Pull before push": over ten
+    // minutes with edits waiting).
+    rusqlite::Connection::open(lise.replica())
+        .unwrap()
+        .execute(
+            "UPDATE replica SET last_sync_at = '2026-10-20T09:00:00+02:00'",
+            [],
+        )
+        .unwrap();
+    let text = sync(&lise);
+    assert!(
+        text.starts_with("Hentet endringer fra serveren før sending"),
+        "{text}"
+    );
+    // Only March's egenmeldt changed under one of her edits; April's legemeldt did not.
+    assert!(
+        text.contains(
+            "Endret på serveren mens du var borte, under dine ventende endringer (1):\n  \
+             sykefravær 2100 2026-03 egenmeldt\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("2 sendt (1 lagret, 1 i konflikt, 0 avvist)"),
+        "{text}"
+    );
+    let list = conflicts(&lise);
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["cell"], "sykefravær 2100 2026-03 egenmeldt");
+    let number = |v: &Value| v.as_str().unwrap().parse::<f64>().unwrap();
+    assert_eq!(
+        (number(&list[0]["mine"]), number(&list[0]["theirs"])),
+        (16.0, 15.0)
+    );
+    // April: ada's egenmeldt pulled around lise's legemeldt, which is stored.
+    assert_eq!(local_figure(&lise, APRIL, "self_certified"), "11");
+    assert_eq!(local_figure(&lise, APRIL, "doctor_certified"), "33");
+    assert_eq!(s.server_figure(APRIL, "doctor_certified"), "33");
+    assert_eq!(s.server_figure(APRIL, "self_certified"), "11");
+}

@@ -131,6 +131,12 @@ enum Mode {
     /// The answer is read from the server (so it has committed) but never passed on: a
     /// reply lost on the way.
     Swallow,
+    /// The request is taken and never passed on, the connection held open (its opening
+    /// announced on `answered`): the test kills the client while it waits, before the
+    /// server has seen anything.
+    Hold,
+    /// The connection closed at once: the server cannot be reached (a desktop offline).
+    Refuse,
 }
 
 /// A TCP proxy to the server; each connection gets the mode set when it opened, and its
@@ -184,6 +190,19 @@ impl Proxy {
 }
 
 fn relay(mut client: TcpStream, addr: &str, mode: Mode, answered: &Sender<()>) {
+    match mode {
+        Mode::Refuse => {
+            let _ = client.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        Mode::Hold => {
+            let _ = answered.send(());
+            let mut buf = [0u8; 4096];
+            while matches!(client.read(&mut buf), Ok(n) if n > 0) {}
+            return;
+        }
+        _ => {}
+    }
     let Ok(mut server) = TcpStream::connect(addr) else {
         return;
     };
@@ -210,7 +229,7 @@ fn relay(mut client: TcpStream, addr: &str, mode: Mode, answered: &Sender<()>) {
                     break;
                 }
             }
-            Mode::Swallow => break,
+            Mode::Swallow | Mode::Hold | Mode::Refuse => break,
             Mode::CutAfter(limit) | Mode::StallAfter(limit) => {
                 let take = n.min(limit.saturating_sub(passed));
                 if take > 0 && client.write_all(&buf[..take]).is_err() {
@@ -676,151 +695,919 @@ impl Rng {
     }
 }
 
-/// sharing.md §7: after random edits on three desktops, syncs, lost replies and a killed
-/// server, once everything is quiet every replica equals a fresh replica of the same user,
-/// every operation was applied exactly once (one audit entry each) and no outbox is left.
-/// The desktops edit cells of their own (an administrator measurements and targets, a
-/// leader her unit's sick leave, an economist the economy), so nothing here conflicts;
-/// conflicts have their own tests (push.rs, the replica's unit tests).
-/// `MALKART_REPLICA_SEED=N MALKART_REPLICA_STEPS=N` run another sequence. Seed 2 found a
-/// real fault: a lost answer, the cell edited again, and both operations resent in one
-/// request, so the user's second edit conflicted with her first (now a request carries
-/// one operation per cell, see `replica::to_send`).
+// ---- the random desktops (issue 14, "How it is checked") --------------------------------
+
+/// The desktops a seed chooses from: user, role, units given. lise has two (her office PC
+/// and her laptop); dina only reads.
+const RANDOM_DESKTOPS: [(&str, &str, Option<&str>); 8] = [
+    ("ada", "administrator", None),
+    ("ola", "administrator", None),
+    ("eva", "økonom", None),
+    ("per", "økonom", None),
+    ("lise", "enhetsleder", Some("2100")),
+    ("kari", "enhetsleder", Some("2100")),
+    ("lise", "enhetsleder", Some("2100")),
+    ("dina", "leser", Some("1000")),
+];
+
+/// The server tables the random desktops write, with the columns a reset copies back and
+/// the columns compared with the replicas (in the replica's column names).
+const RANDOM_TABLES: [(&str, &str, &str); 4] = [
+    (
+        "economy",
+        "unit, month, budget, actual, forecast, version, cell_versions",
+        "unit, month, budget, actual, forecast",
+    ),
+    (
+        "sick_leave",
+        "unit, month, contracted_days, self_certified, doctor_certified, employees, days_1_3, \
+         days_4_16, days_17_56, days_over_56, version, cell_versions",
+        "unit, month, contracted_days, self_certified, doctor_certified, employees, days_1_3, \
+         days_4_16, days_17_56, days_over_56",
+    ),
+    (
+        "measurements",
+        "indicator, span_first, unit, span_last, value, numerator, denominator, version, \
+         cell_versions",
+        "indicator, span_first, unit, span_last, value, numerator, denominator",
+    ),
+    (
+        "targets",
+        "indicator, unit, year, target, red_limit, version, cell_versions",
+        "indicator, unit, year, target, red_limit",
+    ),
+];
+
+/// One server, its PostgreSQL and the eight desktops, made once and reset to the same
+/// start before every seed: the server's figures copied back from `base_*` tables and its
+/// operations and tombstones emptied (the audit log is append-only: a seed reads the
+/// entries after its start), every replica copied back from the file it had at the start.
+/// Logging in (Argon2id) and a first pull happen once, not per seed.
+struct RandomWorld {
+    cluster: Cluster,
+    config: PathBuf,
+    server: std::cell::RefCell<Option<Server>>,
+    proxy: Proxy,
+    desktops: Vec<Desktop>,
+}
+
+impl RandomWorld {
+    fn new() -> Option<RandomWorld> {
+        use malkart::changes::ChangeSet;
+        use malkart::model::{
+            EconomyChange, FieldChange, Figure, Measurement, SickLeave, SickLeaveChange, Target,
+        };
+        use malkart::period::{Month, Period};
+        use malkart::storage::Store;
+
+        let cluster = Cluster::start()?;
+        let config = cluster.config("");
+        let c = config.to_str().unwrap().to_string();
+        let out = cli(&["init", "--config", &c], "", T0);
+        assert!(out.status.success(), "init: {}", stderr(&out));
+        // Users given units are added once the units exist.
+        let add_users = |with_units: bool| {
+            let mut added = std::collections::HashSet::new();
+            for (user, role, units) in RANDOM_DESKTOPS {
+                if units.is_some() != with_units || !added.insert(user) {
+                    continue;
+                }
+                let mut args = vec!["add-user", user, "--role", role, "--config", &c];
+                if let Some(units) = units {
+                    args.extend(["--units", units]);
+                }
+                let out = cli(&args, &format!("{PASSWORD}\n"), T0);
+                assert!(out.status.success(), "add-user {user}: {}", stderr(&out));
+            }
+        };
+        add_users(false);
+        let server = Server::start(&config, T0);
+        let proxy = Proxy::start(&server.addr);
+        let world = RandomWorld {
+            cluster,
+            config,
+            server: std::cell::RefCell::new(Some(server)),
+            proxy,
+            desktops: (0..RANDOM_DESKTOPS.len()).map(|_| Desktop::new()).collect(),
+        };
+        let ada = &world.desktops[0];
+        ada.connect(&world.url(), "ada");
+        for (kind, file) in [
+            ("enheter", "enheter.csv"),
+            ("indikatorer", "indikatorer.csv"),
+        ] {
+            let out = ada.on_server(&["import", kind, &format!("{EXAMPLES}/{file}")]);
+            assert!(out.status.success(), "import {file}: {}", stderr(&out));
+        }
+        // Every cell the desktops edit exists at the start, so an edit changes one cell.
+        let month = |m: u32| Month::new(2026, m).unwrap();
+        let mut store = Store::open_existing(&ada.replica()).unwrap();
+        let economy = ["2100", "3100"]
+            .iter()
+            .flat_map(|unit| {
+                [1, 2].map(|m| EconomyChange {
+                    unit: (*unit).into(),
+                    month: month(m),
+                    budget: FieldChange::Set(1_000_000),
+                    actual: FieldChange::Set(900_000),
+                    forecast: FieldChange::Set(1_100_000),
+                })
+            })
+            .collect();
+        let sick = [3, 4]
+            .map(|m| {
+                SickLeaveChange::Set(SickLeave {
+                    unit: "2100".into(),
+                    month: month(m),
+                    contracted_days: 880.0,
+                    self_certified: 14.0,
+                    doctor_certified: 40.0,
+                    employees: Some(42),
+                    split: None,
+                })
+            })
+            .to_vec();
+        let measurements = ["2100", "3200"]
+            .iter()
+            .flat_map(|unit| {
+                [3, 4].map(|m| Measurement {
+                    indicator: "BR-VENT".into(),
+                    unit: (*unit).into(),
+                    span: Period::month(month(m)),
+                    figure: Figure::Value { value: 10.0 },
+                })
+            })
+            .collect();
+        let target = vec![Target {
+            indicator: "BR-VENT".into(),
+            unit: Some("2100".into()),
+            year: 2026,
+            target: 5.0,
+            red_limit: Some(1000.0),
+        }];
+        for changes in [
+            ChangeSet::Economy(economy),
+            ChangeSet::SickLeave(sick),
+            ChangeSet::Measurements(measurements),
+            ChangeSet::Targets(target),
+        ] {
+            store.apply(&changes, "start", false).unwrap();
+        }
+        drop(store);
+        let text = ada.ok(&["sync"], "");
+        assert!(text.contains("lagret"), "{text}");
+        assert_eq!(ada.query("SELECT COUNT(*) FROM outbox"), ["0"]);
+        add_users(true);
+        for (i, (user, _, _)) in RANDOM_DESKTOPS.iter().enumerate().skip(1) {
+            world.desktops[i].connect(&world.url(), user);
+        }
+        for (table, columns, _) in RANDOM_TABLES {
+            world.cluster.psql(&format!(
+                "CREATE TABLE base_{table} AS SELECT {columns} FROM {table}"
+            ));
+        }
+        for d in &world.desktops {
+            d.ok(&["sync"], "");
+            let replica = d.replica();
+            checkpoint(&replica);
+            std::fs::copy(&replica, replica.with_extension("base")).unwrap();
+        }
+        Some(world)
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.proxy.port)
+    }
+
+    fn restart_server(&self) {
+        self.server.borrow_mut().take().unwrap().kill_9();
+        let server = Server::start(&self.config, T0);
+        self.proxy.point_to(&server.addr);
+        *self.server.borrow_mut() = Some(server);
+    }
+
+    /// The start again: the server's figures as they were, no operations or tombstones,
+    /// every replica its file from the start. Answers the last audit entry's id.
+    fn reset(&self) -> i64 {
+        self.proxy.set(Mode::Pass);
+        let mut sql = String::from(
+            "TRUNCATE operations, deletions; DELETE FROM locked_months; DELETE FROM comments;",
+        );
+        for (table, columns, _) in RANDOM_TABLES {
+            sql.push_str(&format!(
+                "DELETE FROM {table}; INSERT INTO {table} ({columns}) SELECT {columns} FROM base_{table};"
+            ));
+        }
+        sql.push_str("SELECT COALESCE(MAX(id), 0) FROM audit;");
+        let audit_start = self.cluster.psql(&sql).parse().unwrap();
+        for d in &self.desktops {
+            let replica = d.replica();
+            for suffix in ["db-wal", "db-shm"] {
+                let _ = std::fs::remove_file(replica.with_extension(suffix));
+            }
+            std::fs::copy(replica.with_extension("base"), &replica).unwrap();
+        }
+        audit_start
+    }
+}
+
+/// Writes a replica's WAL into its file, so a copy of the file alone is the whole replica.
+fn checkpoint(replica: &Path) {
+    let conn = rusqlite::Connection::open(replica).unwrap();
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+        .unwrap();
+}
+
+/// A value as both sides compare it: a number by its value (SQLite's `880` and
+/// PostgreSQL's `880.0` are one figure), anything else as written.
+fn normalise(row: &str) -> String {
+    row.split('|')
+        .map(|v| match v.parse::<f64>() {
+            Ok(n) => format!("{n}"),
+            Err(_) => v.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("|")
+}
+
+/// One edit a random desktop made: the outbox operation it went into and its value.
+#[derive(Debug)]
+struct Edit {
+    desktop: usize,
+    step: usize,
+    op_id: String,
+    cell: String,
+    value: f64,
+}
+
+/// How the test resolved a kept conflict.
+#[derive(Debug)]
+struct Resolution {
+    theirs: bool,
+    /// This desktop's value when resolved (a number; `None`: empty).
+    mine: Option<f64>,
+    /// «Behold min»: the new operation carrying it.
+    new_op: Option<String>,
+}
+
+/// What a seed did, summed for the report.
+#[derive(Debug, Default)]
+struct SeedTally {
+    edits: usize,
+    refused_locally: usize,
+    applied: usize,
+    conflicts: usize,
+    refusals: usize,
+    lost_replies: usize,
+    killed_clients: usize,
+    server_restarts: usize,
+    postgres_restarts: usize,
+}
+
+fn env_number(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// sharing.md §7 and issue 14: one server and 4–8 desktops (chosen by the seed) make random
+/// edits to overlapping cells — two administrators, two economists and two leaders' three
+/// desktops share economy, sick-leave, measurement and target cells, so conflicts happen —
+/// and an economist now and then writes a cell she may not (`ingen tilgang`). Meanwhile:
+/// offline periods, lost replies (the server committed, the answer never came), `kill -9`
+/// of a desktop's sync after its outbox was marked sent and before the server saw it or
+/// after the server committed, server restarts and a PostgreSQL restart. Then quiet: every
+/// kept conflict is resolved (randomly «Behold min» / «Bruk deres», one by one or a batch
+/// at once) until nothing waits, and:
+///
+/// - every replica equals the server within its user's rights (the units it reads; no raw
+///   sick leave for a leser);
+/// - every operation on the server was applied, with exactly one audit entry, or answered
+///   as a conflict or refusal the test resolved (a «Bruk deres» in the audit log, a «Behold
+///   min» as a new operation that resolves it);
+/// - no audit entry names an operation that was not applied;
+/// - no version in any replica went backwards across the seed;
+/// - every edit the test made is accounted for: it reached the server as an operation,
+///   was overwritten in the outbox by the same desktop's later edit of the cell before it
+///   was sent, or went into a conflict the test resolved — none vanished.
+///
+/// `MALKART_REPLICA_SEEDS` (default 200) seeds from `MALKART_REPLICA_SEED` (default 1),
+/// `MALKART_REPLICA_STEPS` steps each (default 8). A failure names its seed and the
+/// command that runs it alone.
 #[test]
-fn random_edits_syncs_and_lost_replies_on_three_desktops_end_equal() {
+fn random_edits_on_four_to_eight_desktops_end_equal_and_lose_no_edit() {
+    let Some(world) = RandomWorld::new() else {
+        return;
+    };
+    let first = env_number("MALKART_REPLICA_SEED", 1);
+    let seeds = env_number("MALKART_REPLICA_SEEDS", 200);
+    let steps = env_number("MALKART_REPLICA_STEPS", 8) as usize;
+    let started = std::time::Instant::now();
+    let mut total = SeedTally::default();
+    for seed in first..first + seeds {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            random_seed(&world, seed, steps)
+        }));
+        match run {
+            Ok(tally) => {
+                total.edits += tally.edits;
+                total.refused_locally += tally.refused_locally;
+                total.applied += tally.applied;
+                total.conflicts += tally.conflicts;
+                total.refusals += tally.refusals;
+                total.lost_replies += tally.lost_replies;
+                total.killed_clients += tally.killed_clients;
+                total.server_restarts += tally.server_restarts;
+                total.postgres_restarts += tally.postgres_restarts;
+            }
+            Err(panic) => {
+                eprintln!(
+                    "frø {seed} feilet; kjør det alene med \
+                     MALKART_REPLICA_SEED={seed} MALKART_REPLICA_SEEDS=1 \
+                     MALKART_REPLICA_STEPS={steps} cargo test -p malkart-server --test replicas \
+                     random_edits_on_four_to_eight_desktops"
+                );
+                std::panic::resume_unwind(panic);
+            }
+        }
+    }
+    eprintln!(
+        "{seeds} frø à {steps} steg på {:.1} s: {total:?}",
+        started.elapsed().as_secs_f64()
+    );
+    if seeds >= 100 {
+        // The run must have exercised what it checks.
+        assert!(total.conflicts > 0, "{total:?}");
+        assert!(total.refusals > 0, "{total:?}");
+        assert!(
+            total.lost_replies > 0 && total.killed_clients > 0,
+            "{total:?}"
+        );
+        assert!(total.server_restarts > 0, "{total:?}");
+    }
+}
+
+/// The cells a random edit may touch, as (entity, key in the replica's words, field).
+#[derive(Clone, Copy, Debug)]
+enum RandomCell {
+    Economy(&'static str, u32, &'static str),
+    SickLeave(u32, &'static str),
+    Measurement(&'static str, u32),
+    Target,
+}
+
+fn random_seed(world: &RandomWorld, seed: u64, steps: usize) -> SeedTally {
     use malkart::changes::ChangeSet;
     use malkart::model::{
         EconomyChange, FieldChange, Figure, Measurement, SickLeave, SickLeaveChange, Target,
     };
     use malkart::period::{Month, Period};
-    use malkart::storage::Store;
+    use malkart::service::conflicts::{self, Which};
+    use malkart::storage::{Choice, Store};
+    use std::collections::HashMap;
 
-    let Some(setup) = Setup::new() else {
-        return;
+    let audit_start = world.reset();
+    let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let mut tally = SeedTally::default();
+    // 4–8 of the eight desktops, in a seeded order.
+    let mut order: Vec<usize> = (0..RANDOM_DESKTOPS.len()).collect();
+    for i in (1..order.len()).rev() {
+        order.swap(i, rng.below(i as u64 + 1) as usize);
+    }
+    let chosen: Vec<usize> = order[..4 + rng.below(5) as usize].to_vec();
+    let here = |step: usize| format!("frø {seed}, steg {step}");
+    let month = |m: u32| Month::new(2026, m).unwrap();
+    let role = |d: usize| RANDOM_DESKTOPS[d].1;
+    let mut offline_until = vec![0usize; RANDOM_DESKTOPS.len()];
+    let mut versions: Vec<HashMap<(String, String), i64>> =
+        vec![HashMap::new(); RANDOM_DESKTOPS.len()];
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut resolutions: HashMap<String, Resolution> = HashMap::new();
+    let mut counter = 0u32;
+
+    // A sync in this process; on success no version of the replica went backwards.
+    let sync_now = |d: usize,
+                    versions: &mut [HashMap<(String, String), i64>],
+                    at: &str|
+     -> Result<malkart::sync::SyncReport, malkart::sync::Error> {
+        let result = malkart::sync::sync(&world.desktops[d].replica());
+        if result.is_ok() {
+            let now: Vec<String> =
+                world.desktops[d].query("SELECT entity, key, version FROM row_versions");
+            for row in now {
+                let mut parts = row.rsplitn(2, '|');
+                let version: i64 = parts.next().unwrap().parse().unwrap();
+                let rest = parts.next().unwrap();
+                let (entity, key) = rest.split_once('|').unwrap();
+                let cell = (entity.to_string(), key.to_string());
+                if let Some(before) = versions[d].get(&cell) {
+                    assert!(
+                        version >= *before,
+                        "{at}: versjonen av {cell:?} gikk tilbake fra {before} til {version} \
+                         hos skrivebord {d}"
+                    );
+                }
+                versions[d].insert(cell, version);
+            }
+        }
+        result
     };
-    let seed: u64 = std::env::var("MALKART_REPLICA_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(2);
-    let steps: usize = std::env::var("MALKART_REPLICA_STEPS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(80);
-    eprintln!("MALKART_REPLICA_SEED={seed} MALKART_REPLICA_STEPS={steps}");
-    let mut rng = Rng(seed | 1);
-    let (eva, lise) = (Desktop::new(), Desktop::new());
-    eva.connect(&setup.url(), "eva");
-    lise.connect(&setup.url(), "lise");
-    let desktops = [(&setup.ada, "ada"), (&eva, "eva"), (&lise, "lise")];
-    let month = |m: u64| Month::new(2026, 1 + m as u32).unwrap();
 
     for step in 0..steps {
-        let who = rng.below(3) as usize;
-        let (desktop, user) = desktops[who];
-        match rng.below(10) {
-            // An edit in the replica (into its outbox), as a grid or an import writes it.
-            0..=5 => {
-                let mut store = Store::open_existing(&desktop.replica()).unwrap();
-                let changes = match user {
-                    "ada" if rng.below(4) == 0 => ChangeSet::Targets(vec![Target {
-                        indicator: "BR-VENT".into(),
-                        unit: Some("3200".into()),
-                        year: 2026,
-                        target: 5.0 + rng.below(5) as f64,
-                        red_limit: Some(20.0),
-                    }]),
-                    "ada" => ChangeSet::Measurements(vec![Measurement {
-                        indicator: "BR-VENT".into(),
-                        unit: "3200".into(),
-                        span: Period::month(month(3 + rng.below(6))),
-                        figure: Figure::Value {
-                            value: rng.below(200) as f64 / 10.0,
-                        },
-                    }]),
-                    "lise" => ChangeSet::SickLeave(vec![SickLeaveChange::Set(SickLeave {
-                        unit: "2100".into(),
-                        month: month(2 + rng.below(6)),
-                        contracted_days: 800.0 + rng.below(100) as f64,
-                        self_certified: rng.below(30) as f64,
-                        doctor_certified: rng.below(60) as f64,
-                        employees: Some(42),
-                        split: None,
-                    })]),
-                    _ => ChangeSet::Economy(vec![EconomyChange {
-                        unit: ["2100", "3100", "3200"][rng.below(3) as usize].into(),
-                        month: month(rng.below(10)),
-                        budget: FieldChange::Keep,
-                        actual: FieldChange::Set(10_000_000 + rng.below(1000) as i64 * 100),
-                        forecast: if rng.below(3) == 0 {
-                            FieldChange::Clear
-                        } else {
-                            FieldChange::Keep
-                        },
-                    }]),
-                };
-                store.apply(&changes, "test", false).unwrap();
-            }
-            // A sync; now and then its answers are lost, and now and then the server is
-            // killed after the push was applied and before its answer went out.
-            6..=8 => {
-                let lost = rng.below(4) == 0;
-                let kill = lost && rng.below(2) == 0;
-                if lost {
-                    setup.proxy.set(Mode::Swallow);
-                }
-                let out = desktop.run(&["sync"], "");
-                if lost {
-                    assert_eq!(out.status.code(), Some(1), "step {step}: {}", stderr(&out));
-                    setup.proxy.wait_answered();
-                    if kill {
-                        setup.kill_server();
-                        setup.start_server();
+        let d = chosen[rng.below(chosen.len() as u64) as usize];
+        let desktop = &world.desktops[d];
+        let action = rng.below(40);
+        let editor = role(d) != "leser";
+        match action {
+            // An edit in the replica, into its outbox (offline or not).
+            0..=19 if editor => {
+                counter += 1;
+                let c = f64::from(counter);
+                let cell = match role(d) {
+                    "administrator" => match rng.below(4) {
+                        0 => RandomCell::Economy(
+                            "2100",
+                            1 + rng.below(2) as u32,
+                            ["budget", "actual", "forecast"][rng.below(3) as usize],
+                        ),
+                        1 => RandomCell::SickLeave(
+                            3 + rng.below(2) as u32,
+                            ["contracted_days", "self_certified", "doctor_certified"]
+                                [rng.below(3) as usize],
+                        ),
+                        2 => RandomCell::Measurement(
+                            ["2100", "3200"][rng.below(2) as usize],
+                            3 + rng.below(2) as u32,
+                        ),
+                        _ => RandomCell::Target,
+                    },
+                    // An economist now and then writes a measurement: `ingen tilgang`.
+                    "økonom" if rng.below(4) == 0 => {
+                        RandomCell::Measurement("2100", 3 + rng.below(2) as u32)
                     }
-                    setup.proxy.set(Mode::Pass);
-                } else {
-                    assert!(out.status.success(), "step {step} {user}: {}", stderr(&out));
+                    "økonom" => RandomCell::Economy(
+                        "2100",
+                        1 + rng.below(2) as u32,
+                        ["budget", "actual", "forecast"][rng.below(3) as usize],
+                    ),
+                    _ if rng.below(3) == 0 => {
+                        RandomCell::Measurement("2100", 3 + rng.below(2) as u32)
+                    }
+                    _ => RandomCell::SickLeave(
+                        3 + rng.below(2) as u32,
+                        ["contracted_days", "self_certified", "doctor_certified"]
+                            [rng.below(3) as usize],
+                    ),
+                };
+                // Values no earlier edit of the seed wrote, so the operation is found by
+                // its value and never equals the cell's value before.
+                let (changes, entity, field, value) = match cell {
+                    RandomCell::Economy(unit, m, field) => {
+                        let amount = 2_000_000 + i64::from(counter) * 100;
+                        let set = |f: &str| {
+                            if f == field {
+                                FieldChange::Set(amount)
+                            } else {
+                                FieldChange::Keep
+                            }
+                        };
+                        (
+                            ChangeSet::Economy(vec![EconomyChange {
+                                unit: unit.into(),
+                                month: month(m),
+                                budget: set("budget"),
+                                actual: set("actual"),
+                                forecast: set("forecast"),
+                            }]),
+                            "economy",
+                            field,
+                            amount as f64,
+                        )
+                    }
+                    RandomCell::SickLeave(m, field) => {
+                        let row = desktop.query(&format!(
+                            "SELECT contracted_days, self_certified, doctor_certified FROM sick_leave \
+                             WHERE unit = '2100' AND month = {}",
+                            2026 * 12 + m - 1
+                        ));
+                        let now: Vec<f64> = row[0].split('|').map(|v| v.parse().unwrap()).collect();
+                        let value = if field == "contracted_days" {
+                            500.0 + c / 10.0
+                        } else {
+                            100.0 + c / 10.0
+                        };
+                        let pick = |f: &str, i: usize| if f == field { value } else { now[i] };
+                        (
+                            ChangeSet::SickLeave(vec![SickLeaveChange::Set(SickLeave {
+                                unit: "2100".into(),
+                                month: month(m),
+                                contracted_days: pick("contracted_days", 0),
+                                self_certified: pick("self_certified", 1),
+                                doctor_certified: pick("doctor_certified", 2),
+                                employees: Some(42),
+                                split: None,
+                            })]),
+                            "sick_leave",
+                            field,
+                            value,
+                        )
+                    }
+                    RandomCell::Measurement(unit, m) => {
+                        let value = 100.0 + c / 10.0;
+                        (
+                            ChangeSet::Measurements(vec![Measurement {
+                                indicator: "BR-VENT".into(),
+                                unit: unit.into(),
+                                span: Period::month(month(m)),
+                                figure: Figure::Value { value },
+                            }]),
+                            "measurements",
+                            "value",
+                            value,
+                        )
+                    }
+                    RandomCell::Target => {
+                        let value = 10.0 + c / 100.0;
+                        (
+                            ChangeSet::Targets(vec![Target {
+                                indicator: "BR-VENT".into(),
+                                unit: Some("2100".into()),
+                                year: 2026,
+                                target: value,
+                                red_limit: Some(1000.0),
+                            }]),
+                            "targets",
+                            "target",
+                            value,
+                        )
+                    }
+                };
+                let outbox_before =
+                    desktop.query("SELECT op_id, new_value, state FROM outbox ORDER BY seq");
+                let mut store = Store::open_existing(&desktop.replica()).unwrap();
+                let applied = store.apply(&changes, "tilfeldig", false);
+                drop(store);
+                if let Err(e) = applied {
+                    // Refused by the core (a rule, a locked month): nothing changed.
+                    tally.refused_locally += 1;
+                    assert_eq!(
+                        desktop.query("SELECT op_id, new_value, state FROM outbox ORDER BY seq"),
+                        outbox_before,
+                        "{}: {e}",
+                        here(step)
+                    );
+                    continue;
                 }
+                let found: Vec<String> = desktop
+                    .query(&format!(
+                        "SELECT op_id, new_value, key FROM outbox \
+                         WHERE entity = '{entity}' AND field = '{field}' \
+                           AND state IN ('pending', 'sent', 'conflict')"
+                    ))
+                    .into_iter()
+                    .filter(|row| {
+                        row.split('|')
+                            .nth(1)
+                            .and_then(|v| v.parse::<f64>().ok())
+                            .is_some_and(|v| v == value)
+                    })
+                    .collect();
+                assert_eq!(
+                    found.len(),
+                    1,
+                    "{}: one operation carries the edit {cell:?} = {value}: {found:?}",
+                    here(step)
+                );
+                let mut parts = found[0].splitn(3, '|');
+                let op_id = parts.next().unwrap().to_string();
+                tally.edits += 1;
+                edits.push(Edit {
+                    desktop: d,
+                    step,
+                    op_id,
+                    cell: format!("{entity} {} {field}", parts.nth(1).unwrap()),
+                    value,
+                });
             }
-            // A killed desktop: a sync process killed at once (whatever it had done).
-            _ => {
+            // Offline for a while: its syncs find no server.
+            20 | 21 => offline_until[d] = step + 2 + rng.below(10) as usize,
+            // A desktop's sync killed (kill -9) after marking its outbox sent: before the
+            // server saw the request, or after the server committed it.
+            22 | 23 if offline_until[d] <= step => {
+                let before_server = action == 22;
+                world.proxy.set(if before_server {
+                    Mode::Hold
+                } else {
+                    Mode::StallAfter(0)
+                });
                 let mut child = desktop
                     .command(&["sync"])
                     .stdout(Stdio::null())
                     .stderr(Stdio::null())
                     .spawn()
                     .unwrap();
-                let _ = child.kill();
+                world.proxy.wait_answered();
+                child.kill().unwrap();
                 let _ = child.wait();
+                world.proxy.set(Mode::Pass);
+                tally.killed_clients += 1;
+            }
+            // The server killed and started again; rarely PostgreSQL stopped at once too.
+            24 => {
+                if rng.below(8) == 0 {
+                    world.server.borrow_mut().take().unwrap().kill_9();
+                    world.cluster.stop_immediately();
+                    world.cluster.restart();
+                    let server = Server::start(&world.config, T0);
+                    world.proxy.point_to(&server.addr);
+                    *world.server.borrow_mut() = Some(server);
+                    tally.postgres_restarts += 1;
+                } else {
+                    world.restart_server();
+                }
+                tally.server_restarts += 1;
+            }
+            // A sync: offline it fails and changes nothing but the error it notes; now and
+            // then its answer is lost after the server committed (and the server killed).
+            _ => {
+                if offline_until[d] > step {
+                    world.proxy.set(Mode::Refuse);
+                    // (Operations are marked sent before a push tries: that may change.)
+                    let outbox = desktop.query("SELECT op_id, new_value FROM outbox ORDER BY seq");
+                    let tables = desktop.tables();
+                    let e = sync_now(d, &mut versions, &here(step)).unwrap_err();
+                    assert!(e.is_offline(), "{}: {e}", here(step));
+                    assert_eq!(
+                        desktop.query("SELECT op_id, new_value FROM outbox ORDER BY seq"),
+                        outbox,
+                        "{}",
+                        here(step)
+                    );
+                    assert_eq!(desktop.tables(), tables, "{}", here(step));
+                    world.proxy.set(Mode::Pass);
+                } else if rng.below(4) == 0 {
+                    world.proxy.set(Mode::Swallow);
+                    let e = sync_now(d, &mut versions, &here(step)).unwrap_err();
+                    assert!(e.is_offline(), "{}: {e}", here(step));
+                    world.proxy.wait_answered();
+                    if rng.below(4) == 0 {
+                        world.restart_server();
+                        tally.server_restarts += 1;
+                    }
+                    world.proxy.set(Mode::Pass);
+                    tally.lost_replies += 1;
+                } else {
+                    sync_now(d, &mut versions, &here(step))
+                        .unwrap_or_else(|e| panic!("{}: sync {d}: {e}", here(step)));
+                }
             }
         }
     }
 
-    // Quiet: every desktop syncs until nothing waits, then once more to pull the others'.
-    for _ in 0..2 {
-        for (desktop, user) in desktops {
-            let text = desktop.ok(&["sync"], "");
-            assert!(!text.contains("ikke lagret"), "{user}: {text}");
+    // Quiet: back online; each desktop syncs, resolves what it keeps (randomly «Behold
+    // min» / «Bruk deres», one at a time or a whole batch) and syncs, until nothing waits.
+    world.proxy.set(Mode::Pass);
+    let quiet = |d: usize, versions: &mut [HashMap<(String, String), i64>]| {
+        sync_now(d, versions, &format!("frø {seed}, stille"))
+            .unwrap_or_else(|e| panic!("frø {seed}, stille: sync {d}: {e}"))
+    };
+    let mut settled = false;
+    for _round in 0..12 {
+        // Everyone pushes what waits and pulls; a round in which nobody pushed anything and
+        // nobody keeps a conflict leaves every replica with the server's last state.
+        let mut pushed = 0;
+        for &d in &chosen {
+            pushed += quiet(d, &mut versions).pushed;
+        }
+        let mut open = 0;
+        for &d in &chosen {
+            let mut store = Store::open_existing(&world.desktops[d].replica()).unwrap();
+            let kept = conflicts::list(&store).unwrap();
+            if kept.is_empty() {
+                continue;
+            }
+            open += kept.len();
+            let mut done = std::collections::HashSet::new();
+            for conflict in &kept {
+                if done.contains(&conflict.id) {
+                    continue;
+                }
+                let refusal = conflict.kind != "conflict";
+                let choice = if refusal || rng.below(2) == 0 {
+                    Choice::Theirs
+                } else {
+                    Choice::Mine
+                };
+                let batch: Vec<_> = kept.iter().filter(|k| k.batch == conflict.batch).collect();
+                let whole = rng.below(3) == 0
+                    && (choice == Choice::Theirs || batch.iter().all(|k| k.kind == "conflict"));
+                let (which, these) = if whole {
+                    (Which::Batch(conflict.batch.clone()), batch)
+                } else {
+                    (Which::One(conflict.id.clone()), vec![conflict])
+                };
+                conflicts::resolve(&mut store, &which, choice)
+                    .unwrap_or_else(|e| panic!("frø {seed}: resolve {which:?}: {e}"));
+                for k in these {
+                    done.insert(k.id.clone());
+                    let new_op = (choice == Choice::Mine).then(|| {
+                        world.desktops[d].query(&format!(
+                            "SELECT op_id FROM outbox WHERE resolves = '{}'",
+                            k.id
+                        ))[0]
+                            .clone()
+                    });
+                    resolutions.insert(
+                        k.id.clone(),
+                        Resolution {
+                            theirs: choice == Choice::Theirs,
+                            mine: k.mine.as_deref().and_then(|v| v.parse().ok()),
+                            new_op,
+                        },
+                    );
+                }
+            }
+            drop(store);
+            quiet(d, &mut versions);
+        }
+        if open == 0 && pushed == 0 {
+            settled = true;
+            break;
         }
     }
-    for (desktop, user) in desktops {
+    assert!(
+        settled,
+        "frø {seed}: konfliktene ble ikke løst på tolv runder"
+    );
+    for &d in &chosen {
         assert_eq!(
-            desktop.query("SELECT COUNT(*) FROM outbox"),
+            world.desktops[d].query("SELECT COUNT(*) FROM outbox"),
             ["0"],
-            "{user}"
+            "frø {seed}: skrivebord {d} har noe igjen i utboksen"
         );
-        let fresh = Desktop::new();
-        fresh.connect(&setup.url(), user);
-        assert_eq!(desktop.tables(), fresh.tables(), "{user}");
     }
-    let applied = setup
+
+    // Every replica equals the server within its user's rights (the server's four tables
+    // read in one go, each row as its table's name and its columns as text).
+    let widest = RANDOM_TABLES
+        .iter()
+        .map(|(_, _, c)| c.split(',').count())
+        .max()
+        .unwrap();
+    let everything = RANDOM_TABLES
+        .iter()
+        .map(|(table, _, columns)| {
+            let mut cells: Vec<String> = columns
+                .split(',')
+                .map(|c| format!("{}::text", c.trim()))
+                .collect();
+            cells.resize(widest, "NULL::text".into());
+            format!("SELECT '{table}', {} FROM {table}", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ALL ");
+    let on_server = world.cluster.psql(&everything);
+    for &d in &chosen {
+        let desktop = &world.desktops[d];
+        let units: std::collections::HashSet<String> = desktop
+            .query("SELECT code FROM units")
+            .into_iter()
+            .collect();
+        for (table, _, columns) in RANDOM_TABLES {
+            let width = columns.split(',').count();
+            let mut replica: Vec<String> = desktop
+                .query(&format!("SELECT {columns} FROM {table}"))
+                .iter()
+                .map(|r| normalise(r))
+                .collect();
+            let unit_at = match table {
+                "measurements" => 2,
+                "targets" => 1,
+                _ => 0,
+            };
+            let mut server: Vec<String> = on_server
+                .lines()
+                .filter_map(|r| {
+                    let (name, rest) = r.split_once('|')?;
+                    (name == table)
+                        .then(|| rest.split('|').take(width).collect::<Vec<_>>().join("|"))
+                })
+                .filter(|r| {
+                    let unit = r.split('|').nth(unit_at).unwrap_or_default();
+                    (unit.is_empty() || units.contains(unit))
+                        && !(table == "sick_leave" && role(d) == "leser")
+                })
+                .map(|r| normalise(&r))
+                .collect();
+            replica.sort();
+            server.sort();
+            assert_eq!(
+                replica, server,
+                "frø {seed}: {table} hos skrivebord {d} ({}) er ikke serverens",
+                RANDOM_DESKTOPS[d].0
+            );
+        }
+    }
+
+    // Every operation applied once (one audit entry) or answered and resolved.
+    let operations: HashMap<String, (String, Option<f64>)> = world
         .cluster
-        .psql("SELECT COUNT(*) FROM operations WHERE status = 'applied'");
-    let audited = setup
+        .psql("SELECT op_id, status, new_value::text FROM operations")
+        .lines()
+        .map(|r| {
+            let mut p = r.splitn(3, '|');
+            let id = p.next().unwrap().to_string();
+            let status = p.next().unwrap().to_string();
+            let value = p.next().and_then(|v| v.parse().ok());
+            (id, (status, value))
+        })
+        .collect();
+    let audit: Vec<(String, String)> = world
         .cluster
-        .psql("SELECT COUNT(*) FROM audit WHERE op_id IS NOT NULL");
-    assert_eq!(applied, audited, "one audit entry per applied operation");
-    let unanswered = setup
-        .cluster
-        .psql("SELECT COUNT(*) FROM operations WHERE status <> 'applied'");
-    assert_eq!(unanswered, "0");
+        .psql(&format!(
+            "SELECT COALESCE(op_id::text, ''), COALESCE(resolves::text, '') FROM audit \
+             WHERE id > {audit_start}"
+        ))
+        .lines()
+        .map(|r| {
+            let (a, b) = r.split_once('|').unwrap();
+            (a.to_string(), b.to_string())
+        })
+        .collect();
+    for (op, (status, _)) in &operations {
+        let entries = audit.iter().filter(|(o, _)| o == op).count();
+        if status == "applied" {
+            tally.applied += 1;
+            assert_eq!(
+                entries, 1,
+                "frø {seed}: operasjon {op} har {entries} revisjonsoppføringer"
+            );
+            continue;
+        }
+        if status == "conflict" {
+            tally.conflicts += 1;
+        } else {
+            tally.refusals += 1;
+        }
+        assert_eq!(entries, 0, "frø {seed}: {status} {op} er i revisjonsloggen");
+        let resolution = resolutions
+            .get(op)
+            .unwrap_or_else(|| panic!("frø {seed}: {status} {op} ble aldri løst"));
+        if resolution.theirs {
+            assert!(
+                audit.iter().any(|(_, r)| r == op),
+                "frø {seed}: «Bruk deres» for {op} mangler i serverens revisjonslogg"
+            );
+        } else {
+            let new_op = resolution.new_op.as_ref().unwrap();
+            let (status, _) = operations.get(new_op).unwrap_or_else(|| {
+                panic!("frø {seed}: «Behold min» {new_op} for {op} nådde aldri serveren")
+            });
+            if status == "applied" {
+                assert!(
+                    audit.iter().any(|(o, r)| o == new_op && r == op),
+                    "frø {seed}: «Behold min» {new_op} løser {op} uten å si det i revisjonsloggen"
+                );
+            }
+        }
+    }
+    for (op, _) in audit.iter().filter(|(o, _)| !o.is_empty()) {
+        assert!(
+            operations.get(op).is_some_and(|(s, _)| s == "applied"),
+            "frø {seed}: revisjonsloggen nevner {op}, som ikke ble utført"
+        );
+    }
+
+    // No edit vanished: each reached the server, was overwritten by the same desktop's
+    // later edit of the cell before it was sent, or went into a conflict the test resolved.
+    for (i, edit) in edits.iter().enumerate() {
+        let overwritten = edits[i + 1..]
+            .iter()
+            .any(|later| later.desktop == edit.desktop && later.op_id == edit.op_id);
+        let on_server = operations
+            .get(&edit.op_id)
+            .is_some_and(|(_, v)| *v == Some(edit.value));
+        let resolved = resolutions.get(&edit.op_id).is_some_and(|r| {
+            r.mine == Some(edit.value)
+                && (r.theirs
+                    || r.new_op.as_ref().is_some_and(|n| {
+                        operations
+                            .get(n)
+                            .is_some_and(|(_, v)| *v == Some(edit.value))
+                    }))
+        });
+        assert!(
+            overwritten || on_server || resolved,
+            "frø {seed}: endringen i steg {} ({} = {}) hos skrivebord {} forsvant: \
+             operasjon {} er {:?} på serveren",
+            edit.step,
+            edit.cell,
+            edit.value,
+            edit.desktop,
+            edit.op_id,
+            operations.get(&edit.op_id)
+        );
+    }
+    tally
 }

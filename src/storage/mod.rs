@@ -679,6 +679,12 @@ impl Store {
         replica::conflicts(&self.conn)
     }
 
+    /// The waiting edits whose cell the server changed since they were made, in words
+    /// (after a pull; `replica::changed_underneath`).
+    pub fn changed_underneath(&self) -> Result<Vec<String>> {
+        replica::changed_underneath(&self.conn)
+    }
+
     /// Resolves the kept conflicts `ids` as `choice` in one transaction, all or none, each
     /// audited (sharing.md §4; `replica::resolve`). Answers the conflicts resolved.
     pub fn resolve_conflicts(

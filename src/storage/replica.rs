@@ -649,6 +649,33 @@ pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
         })?)
 }
 
+/// The waiting edits (never sent) whose cell changed on the server since they were made:
+/// after a pull, the cell's version in `row_versions` is not the operation's base. The
+/// cells in words, oldest first; each becomes a conflict when pushed. An edit waiting
+/// behind a sent one of the same cell is left out (that one's own answer moves the base).
+pub fn changed_underneath(conn: &Connection) -> Result<Vec<String>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT o.entity, o.key, o.field FROM outbox o
+             LEFT JOIN row_versions v ON v.entity = o.entity AND v.key = o.row_key
+             WHERE o.state = 'pending'
+               AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.entity = o.entity
+                                 AND s.row_key = o.row_key AND s.field = o.field
+                                 AND s.state = 'sent')
+               AND (CASE WHEN v.cells = '' THEN v.version
+                         ELSE json_extract(v.cells, '$.' || o.field) END) IS NOT o.base_version
+             ORDER BY o.seq",
+        )?
+        .query_map([], |r| {
+            Ok(cell_words(
+                &r.get::<_, String>(0)?,
+                &r.get::<_, String>(1)?,
+                &r.get::<_, String>(2)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// The columns `read_conflict` reads, in its order.
 const CONFLICT_COLUMNS: &str = "op_id, batch, batch_label, entity, key, field, kind, base_value,
     new_value, their_value, their_by, their_at, reason";

@@ -122,6 +122,26 @@ pub struct SyncReport {
     pub resolutions: u64,
     pub pulled_rows: u64,
     pub at: String,
+    /// Pulled before pushing: edits waited and the last pull was long ago (`PULL_FIRST_AFTER_MINUTES`).
+    pub pulled_first: bool,
+    /// Then: the cells of the waiting edits the server changed meanwhile, in words
+    /// («sykefravær 2100 2026-03 egenmeldt»); each is answered as a conflict by the push.
+    pub changed_underneath: Vec<String>,
+}
+
+/// A desktop whose last pull is older than this, with edits waiting, pulls before it
+/// pushes and says what changed underneath them (docs/decisions.md "Pull before push").
+/// The app pulls every minute while online, so ten minutes without one means it was
+/// offline.
+pub const PULL_FIRST_AFTER_MINUTES: i64 = 10;
+
+/// Whether a desktop last synced at `last` (RFC 3339; `None`: never) has been away so long,
+/// at `now`, that it pulls before it pushes.
+pub fn pulls_first(last: Option<&str>, now: chrono::DateTime<chrono::FixedOffset>) -> bool {
+    match last.and_then(|l| chrono::DateTime::parse_from_rfc3339(l).ok()) {
+        Some(last) => now - last > chrono::Duration::minutes(PULL_FIRST_AFTER_MINUTES),
+        None => true,
+    }
 }
 
 /// Operations per push request.
@@ -333,6 +353,22 @@ fn sync_with(store: &mut Store, client: &Client) -> Result<SyncReport> {
 fn push_and_pull(store: &mut Store, client: &Client) -> Result<SyncReport> {
     let device = device();
     let mut report = SyncReport::default();
+    // Back after a long time away with edits waiting: pull first, so the replica shows
+    // the server's figures around them and the user is told which of her edits the server
+    // changed meanwhile (they come back as conflicts from the push below).
+    let info = store.replica()?.unwrap_or_default();
+    if store.outbox_counts()?.pending > 0
+        && pulls_first(
+            info.last_sync_at.as_deref(),
+            chrono::Local::now().fixed_offset(),
+        )
+    {
+        let body = client.pull(info.watermark.as_deref(), info.scope.as_deref())?;
+        let summary = pull_into(store, client, body, &now())?;
+        report.pulled_first = true;
+        report.pulled_rows += summary.rows;
+        report.changed_underneath = store.changed_underneath()?;
+    }
     // Push: oldest first, until nothing unanswered is left (answered conflicts stay).
     let mut sent_before = std::collections::HashSet::new();
     loop {
@@ -373,7 +409,7 @@ fn push_and_pull(store: &mut Store, client: &Client) -> Result<SyncReport> {
     let body = client.pull(info.watermark.as_deref(), info.scope.as_deref())?;
     let at = now();
     let summary = pull_into(store, client, body, &at)?;
-    report.pulled_rows = summary.rows;
+    report.pulled_rows += summary.rows;
     report.at = at;
     Ok(report)
 }
@@ -476,6 +512,20 @@ pub fn publish(url: &str, user: &str, password: &str, db: &Path) -> Result<SyncR
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_desktop_away_more_than_ten_minutes_pulls_first() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-11-15T14:32:00+01:00").unwrap();
+        // 14:22:00 is exactly ten minutes before: not yet; 14:21:59 is more.
+        assert!(!pulls_first(Some("2026-11-15T14:22:00+01:00"), now));
+        assert!(pulls_first(Some("2026-11-15T14:21:59+01:00"), now));
+        // The same moment in another offset: 13:25 UTC is 14:25 here, seven minutes ago.
+        assert!(!pulls_first(Some("2026-11-15T13:25:00+00:00"), now));
+        // Weeks away, never synced, or a time that cannot be read: pull first.
+        assert!(pulls_first(Some("2026-10-20T09:00:00+02:00"), now));
+        assert!(pulls_first(None, now));
+        assert!(pulls_first(Some("i går"), now));
+    }
 
     #[test]
     fn a_server_is_named_by_host_and_port() {

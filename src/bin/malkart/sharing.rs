@@ -215,7 +215,24 @@ pub fn publish(url: &str, user: &str, db: &Path) -> Result<String> {
 }
 
 fn describe(report: &SyncReport, status: &sync::SyncStatus) -> String {
-    let mut text = format!(
+    let mut text = String::new();
+    if report.pulled_first {
+        text.push_str(&format!(
+            "Hentet endringer fra serveren før sending, siden forrige synkronisering er mer \
+             enn {} minutter siden.\n",
+            sync::PULL_FIRST_AFTER_MINUTES
+        ));
+        if !report.changed_underneath.is_empty() {
+            text.push_str(&format!(
+                "Endret på serveren mens du var borte, under dine ventende endringer ({}):\n",
+                report.changed_underneath.len()
+            ));
+            for cell in &report.changed_underneath {
+                text.push_str(&format!("  {cell}\n"));
+            }
+        }
+    }
+    text.push_str(&format!(
         "Synkronisert {}: {} sendt ({} lagret, {} i konflikt, {} avvist), {} rader hentet.\n",
         report.at,
         report.pushed,
@@ -223,7 +240,7 @@ fn describe(report: &SyncReport, status: &sync::SyncStatus) -> String {
         report.conflicts,
         report.refused,
         report.pulled_rows
-    );
+    ));
     if report.resolutions > 0 {
         text.push_str(&format!(
             "{} konflikter løst med «Bruk deres» er skrevet i serverens endringslogg.\n",

@@ -7,4 +7,13 @@ export type SyncReport = { pushed: number, applied: number, conflicts: number, r
 /**
  * Conflicts resolved with «Bruk deres» reported to the server's audit log.
  */
-resolutions: number, pulled_rows: number, at: string, };
+resolutions: number, pulled_rows: number, at: string, 
+/**
+ * Pulled before pushing: edits waited and the last pull was long ago (`PULL_FIRST_AFTER_MINUTES`).
+ */
+pulled_first: boolean, 
+/**
+ * Then: the cells of the waiting edits the server changed meanwhile, in words
+ * («sykefravær 2100 2026-03 egenmeldt»); each is answered as a conflict by the push.
+ */
+changed_underneath: Array<string>, };
