@@ -650,7 +650,8 @@ pub fn counts(conn: &Connection) -> Result<OutboxCounts> {
 }
 
 /// The waiting edits (never sent) whose cell changed on the server since they were made:
-/// after a pull, the cell's version in `row_versions` is not the operation's base. The
+/// after a pull, the cell's version in `row_versions` (or, for a row of the last reset,
+/// `reset_versions`) is not the operation's base. The
 /// cells in words, oldest first; each becomes a conflict when pushed. An edit waiting
 /// behind a sent one of the same cell is left out (that one's own answer moves the base).
 pub fn changed_underneath(conn: &Connection) -> Result<Vec<String>> {
@@ -662,7 +663,9 @@ pub fn changed_underneath(conn: &Connection) -> Result<Vec<String>> {
                AND NOT EXISTS (SELECT 1 FROM outbox s WHERE s.entity = o.entity
                                  AND s.row_key = o.row_key AND s.field = o.field
                                  AND s.state = 'sent')
-               AND (CASE WHEN v.cells = '' THEN v.version
+               AND (CASE WHEN v.key IS NULL
+                              THEN (SELECT r.version FROM reset_versions r WHERE r.entity = o.entity)
+                         WHEN v.cells = '' THEN v.version
                          ELSE json_extract(v.cells, '$.' || o.field) END) IS NOT o.base_version
              ORDER BY o.seq",
         )?
