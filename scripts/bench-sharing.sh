@@ -4,9 +4,10 @@
 # measures time, so it is run by hand:
 #
 #   nice cargo build --release -p malkart -p malkart-server
-#   scripts/bench-sharing.sh            # all four
+#   scripts/bench-sharing.sh            # all five
 #   scripts/bench-sharing.sh 1 3        # only some: 1 first pull, 2 incremental pull,
-#                                       # 3 push round trip, 4 200 desktops (1 is always set up)
+#                                       # 3 push round trip, 4 200 desktops, 5 a push of
+#                                       # 10 000 queued operations (1 is always set up)
 #
 # It starts its own PostgreSQL cluster (scripts/pg.sh, in a temporary folder), makes the
 # `large` demo (malkart init --demo --size large), loads it into the server's tables
@@ -23,7 +24,7 @@ bin=$target/release
 for b in malkart malkart-server; do
   [ -x "$bin/$b" ] || { echo "bench-sharing: $bin/$b mangler; bygg med «cargo build --release -p malkart -p malkart-server»" >&2; exit 1; }
 done
-want=" ${*:-1 2 3 4} "
+want=" ${*:-1 2 3 4 5} "
 runs() { [[ $want == *" $1 "* ]]; }
 
 work=$(mktemp -d /tmp/malkart-bench-XXXXXX)
@@ -122,4 +123,23 @@ fi
 if runs 4; then
   say "4. 200 desktops pulling every 10 s for 2 minutes"
   python3 scripts/bench_sharing.py clients "$url" "$pw" "$server_pid" 200 10 120 "${leaders[@]}"
+fi
+
+if runs 5; then
+  say "5. pushing 10 000 queued operations after a long offline period"
+  # The economist, offline, imports seven months of accounts for every unit (1 497 units ×
+  # 7 = 10 479 lines, one `actual` cell each: May–October replace figures the server
+  # has, November is new); her outbox queues them; then she comes back and syncs.
+  [ -d "$work/eva" ] || echo "$pw" | desk eva "$bin/malkart" connect "$url" --user eva >/dev/null
+  file=$work/økonomi-borte.csv
+  python3 scripts/bench_sharing.py economy "$work/large.db" 2026-05 >"$file"
+  for m in 06 07 08 09 10 11; do
+    python3 scripts/bench_sharing.py economy "$work/large.db" "2026-$m" | tail -n +2 >>"$file"
+  done
+  desk eva "$bin/malkart" --server "$name" import økonomi "$file" | tail -1
+  replica=$work/eva/no.malkart.app/servers/$name/replica.db
+  echo "queued in her outbox: $(sqlite3 "$replica" "SELECT COUNT(*) FROM outbox") operations"
+  echo "her sync (the push of the queue, then the pull of what changed):"
+  desk eva timed "$bin/malkart" --server "$name" sync
+  echo "left in her outbox: $(sqlite3 "$replica" "SELECT COUNT(*) FROM outbox")"
 fi
