@@ -155,6 +155,14 @@ impl Backend {
         self.sync_state()
     }
 
+    /// Reads the open replica's status again (after a write that changed what waits, such
+    /// as a resolved conflict), so the sync line does not wait for the next sync to say it.
+    pub(crate) fn refresh_status(&self) {
+        if let Some(replica) = self.replica_path() {
+            self.remember_status(&replica);
+        }
+    }
+
     fn remember_status(&self, replica: &Path) {
         let status = malkart::sync::status(replica).ok();
         *lock(&self.syncing.status) = Some((replica.to_path_buf(), status));
