@@ -88,7 +88,7 @@ pub struct Syncing {
     error: Mutex<Option<String>>,
     /// The open database's status read after the last sync (or when first asked; `None`
     /// for a local file), so that the UI's polling reads memory, not the file.
-    status: Mutex<Option<(PathBuf, Option<SyncStatus>)>>,
+    pub(crate) status: Mutex<Option<(PathBuf, Option<SyncStatus>)>>,
 }
 
 impl Syncing {
