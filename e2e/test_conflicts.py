@@ -140,7 +140,8 @@ def test_two_leaders_edit_the_same_cell_offline_and_the_second_keeps_hers(server
         type_into(second, 1, ["14", Keys.ENTER])
         save(second)
         for app in (first, second):
-            app.wait_text("[data-testid=sync-waiting]", "1 endring venter på å bli sendt")
+            # The words after the symbol ↑ (a symbol as well as the colour).
+            app.wait_text("[data-testid=sync-waiting]", lambda t: t.endswith(" 1 endring venter på å bli sendt"))
             app.wait_value(lambda: app.find("[data-testid=sync]").get_attribute("data-state"), "offline")
             app.wait_value(lambda: cell(app, 1).get_attribute("data-mark"), "pending")
             label = cell(app, 1).find_element(By.CSS_SELECTOR, "[data-testid=cell-flag]").get_attribute("aria-label")
@@ -158,7 +159,7 @@ def test_two_leaders_edit_the_same_cell_offline_and_the_second_keeps_hers(server
         # Lars syncs: his 14 meets Lise's 12, a conflict kept on his desktop and marked on
         # the cell, with «Konflikter (1)» in the top bar. His 14 stays in his cell.
         sync_now(second)
-        second.wait_text("[data-testid=conflicts-open]", "Konflikter (1)")
+        second.wait_text("[data-testid=conflicts-open]", "⚠ Konflikter (1)")
         second.wait_value(lambda: cell(second, 1).get_attribute("data-mark"), "conflict")
         label = cell(second, 1).find_element(By.CSS_SELECTOR, "[data-testid=cell-flag]").get_attribute("aria-label")
         assert label.startswith("Konflikt:"), label
@@ -186,8 +187,7 @@ def test_two_leaders_edit_the_same_cell_offline_and_the_second_keeps_hers(server
         assert c.find_element(By.CSS_SELECTOR, "[data-testid=conflict-who]").text.startswith("lise, ")
         assert c.find_element(By.CSS_SELECTOR, "[data-testid=conflict-kind]").text.endswith("Konflikt")
         # Keyboard only: the focus starts on «Behold min»; Enter chooses it.
-        focused = second.driver.switch_to.active_element
-        assert focused.get_attribute("data-testid") == "conflict-mine-button", focused.get_attribute("outerHTML")
+        second.wait_value(lambda: second.driver.switch_to.active_element.get_attribute("data-testid"), "conflict-mine-button")
         second.screenshots("73-konflikter")
         ActionChains(second.driver).send_keys(Keys.ENTER).perform()
         second.wait_text("[data-testid=conflicts-said]", lambda t: t.startswith("Behold min: sykefravær 3100"))
