@@ -44,6 +44,10 @@ const COMMANDS: &[&str] = &[
     "sync_now",
     "sync_status",
     "use_local_database",
+    "conflicts",
+    "resolve_conflict",
+    "resolve_batch",
+    "cell_marks",
 ];
 
 fn main() {

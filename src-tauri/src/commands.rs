@@ -16,6 +16,7 @@ use malkart::import::ImportKind;
 use malkart::model::{Comment, LockedMonth, Target};
 use malkart::service::admin::TargetInput;
 use malkart::service::audit::AuditRow;
+use malkart::service::conflicts::{CellMark, Resolved, Which};
 use malkart::service::detail::{IndicatorDetail, Sparkline};
 use malkart::service::economy_grid::{
     EconomyGrid, EconomySave, EconomySaved, Measure, Spread, SpreadInput,
@@ -24,7 +25,7 @@ use malkart::service::grid::CellProblem;
 use malkart::service::imports::ImportOutcome;
 use malkart::service::overview::{Overview, UnitStatus};
 use malkart::service::sickleave_grid::{SickLeaveGrid, SickLeaveSave, SickLeaveSaved};
-use malkart::storage::AuditFilter;
+use malkart::storage::{AuditFilter, Choice, OutboxConflict};
 use tauri::State;
 
 use crate::backend::{AppInfo, Backend};
@@ -392,4 +393,38 @@ pub async fn sync_status(backend: Shared<'_>) -> Result<SyncState, IpcError> {
 #[tauri::command]
 pub async fn use_local_database(backend: Shared<'_>) -> Result<AppInfo, IpcError> {
     blocking(&backend, |b| b.use_local_database()).await
+}
+
+// Conflicts and local-first states (`conflicts.rs`, issue 14).
+
+/// «Konflikter (n)»: the kept conflicts and refusals, oldest first.
+#[tauri::command]
+pub async fn conflicts(backend: Shared<'_>) -> Result<Vec<OutboxConflict>, IpcError> {
+    blocking(&backend, |b| b.conflicts()).await
+}
+
+/// «Behold min» / «Bruk deres» for one conflict.
+#[tauri::command]
+pub async fn resolve_conflict(
+    backend: Shared<'_>,
+    id: String,
+    choice: Choice,
+) -> Result<Resolved, IpcError> {
+    blocking(&backend, move |b| b.resolve(&Which::One(id), choice)).await
+}
+
+/// «Behold min» / «Bruk deres» for every conflict of one batch (an import), all or none.
+#[tauri::command]
+pub async fn resolve_batch(
+    backend: Shared<'_>,
+    batch: String,
+    choice: Choice,
+) -> Result<Resolved, IpcError> {
+    blocking(&backend, move |b| b.resolve(&Which::Batch(batch), choice)).await
+}
+
+/// The cells with a change waiting to be sent or in conflict: the marks where they show.
+#[tauri::command]
+pub async fn cell_marks(backend: Shared<'_>) -> Result<Vec<CellMark>, IpcError> {
+    blocking(&backend, |b| b.cell_marks()).await
 }

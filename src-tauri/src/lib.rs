@@ -6,12 +6,15 @@
 
 pub mod backend;
 pub mod commands;
+pub mod conflicts;
 pub mod dbpath;
 pub mod grids;
 pub mod reports;
 pub mod sync;
 
 use std::sync::Arc;
+
+use tauri::{Emitter, Manager};
 
 use backend::Backend;
 
@@ -65,7 +68,23 @@ pub fn builder<R: tauri::Runtime>(
             commands::sync_now,
             commands::sync_status,
             commands::use_local_database,
+            commands::conflicts,
+            commands::resolve_conflict,
+            commands::resolve_batch,
+            commands::cell_marks,
         ])
+        .on_window_event(|window, event| {
+            // Closing with changes waiting is allowed; the window is told first so that it
+            // can say they are safe on disk and sent at the next sync, and then closes
+            // itself (docs/decisions.md, "Closing with changes waiting").
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event {
+                let pending = window.state::<Arc<Backend>>().pending_for_close();
+                if conflicts::hold_close(pending) {
+                    api.prevent_close();
+                    let _ = window.emit(conflicts::CLOSE_HELD, pending);
+                }
+            }
+        })
 }
 
 /// Opens the database (`--db`, else `MALKART_DB`, else the file last chosen with «Velg en

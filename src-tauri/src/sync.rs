@@ -88,7 +88,7 @@ pub struct Syncing {
     error: Mutex<Option<String>>,
     /// The open database's status read after the last sync (or when first asked; `None`
     /// for a local file), so that the UI's polling reads memory, not the file.
-    status: Mutex<Option<(PathBuf, Option<SyncStatus>)>>,
+    pub(crate) status: Mutex<Option<(PathBuf, Option<SyncStatus>)>>,
 }
 
 impl Syncing {
@@ -153,6 +153,14 @@ impl Backend {
             self.syncing.running.store(false, Ordering::SeqCst);
         }
         self.sync_state()
+    }
+
+    /// Reads the open replica's status again (after a write that changed what waits, such
+    /// as a resolved conflict), so the sync line does not wait for the next sync to say it.
+    pub(crate) fn refresh_status(&self) {
+        if let Some(replica) = self.replica_path() {
+            self.remember_status(&replica);
+        }
     }
 
     fn remember_status(&self, replica: &Path) {

@@ -7,8 +7,13 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::engine::sickleave::CODES as SICK_LEAVE_CODES;
 use crate::error::{Error, Result};
-use crate::storage::{Choice, OutboxConflict, Store};
+use crate::storage::{cell_words, Choice, OutboxCell, OutboxConflict, Store};
+
+/// The built-in economy indicators (economy.md): a budget, accounts or forecast cell is
+/// behind each of them.
+const ECONOMY_CODES: [&str; 3] = ["OK-AVVIK", "OK-FORBRUK", "OK-PROGNOSE"];
 
 /// Which conflicts to resolve.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +32,65 @@ pub struct Resolved {
     pub choice: Choice,
     /// The conflicts resolved, as they were listed.
     pub conflicts: Vec<OutboxConflict>,
+}
+
+/// A cell with a change not yet settled with the server, for the marks where the cell is
+/// shown: the registration grids (unit × month × field) and the målkart (its indicators).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, TS)]
+#[ts(export)]
+pub struct CellMark {
+    /// `pending`: saved on this desktop, not yet on the server; `conflict`: the server
+    /// answered with a conflict or a refusal, kept until the user resolves it.
+    pub state: String,
+    /// The operation's id (for a conflict: what «Behold min» / «Bruk deres» name).
+    pub id: String,
+    /// The table: `sick_leave`, `economy`, `measurements`, `targets`, …
+    pub entity: String,
+    /// The unit the cell belongs to, when it belongs to one.
+    pub unit: Option<String>,
+    /// The cell's month (`2026-03`) or period (`2026-K1`), or a target's year.
+    pub period: Option<String>,
+    /// The column as stored (`self_certified`, `budget`, `value`, …).
+    pub field: String,
+    /// The målkart's indicators the cell is behind: a measurement's, target's or comment's
+    /// own indicator; every `SF*` for sick leave; every `OK-*` for economy.
+    pub indicators: Vec<String>,
+    /// The cell in words: «sykefravær 3100 2026-03 egenmeldt».
+    pub cell: String,
+}
+
+/// Every cell with a change waiting to be sent or in conflict (none in a single-user
+/// file), oldest first.
+pub fn marks(store: &Store) -> Result<Vec<CellMark>> {
+    Ok(store.outbox_cells()?.into_iter().map(mark).collect())
+}
+
+fn mark(c: OutboxCell) -> CellMark {
+    let key: serde_json::Value = serde_json::from_str(&c.key).unwrap_or_default();
+    let text = |name: &str| match key.get(name) {
+        Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let indicators: Vec<String> = match c.entity.as_str() {
+        "sick_leave" => SICK_LEAVE_CODES.iter().map(|s| s.to_string()).collect(),
+        "economy" => ECONOMY_CODES.iter().map(|s| s.to_string()).collect(),
+        "measurements" | "targets" | "comments" => text("indicator").into_iter().collect(),
+        _ => Vec::new(),
+    };
+    let period = text("month")
+        .or_else(|| text("period"))
+        .or_else(|| text("year"));
+    CellMark {
+        cell: cell_words(&c.entity, &c.key, &c.field),
+        unit: text("unit"),
+        period,
+        indicators,
+        state: c.state,
+        id: c.op_id,
+        entity: c.entity,
+        field: c.field,
+    }
 }
 
 /// The kept conflicts and refusals, oldest first (none in a single-user file).
@@ -506,7 +570,46 @@ mod tests {
     }
 
     #[test]
+    fn marks_name_the_cells_waiting_and_in_conflict_with_their_indicators() {
+        let mut store = replica();
+        // Egenmeldt 4,0 → 5,0 and legemeldt 10,0 → 12,0: two cells waiting.
+        save(&mut store, sick(5.0, 12.0), "manuell");
+        let waiting = marks(&store).unwrap();
+        assert_eq!(waiting.len(), 2);
+        let m = &waiting[0];
+        assert_eq!(m.state, "pending");
+        assert_eq!(m.entity, "sick_leave");
+        assert_eq!(m.unit.as_deref(), Some("3100"));
+        assert_eq!(m.period.as_deref(), Some("2026-03"));
+        assert_eq!(m.field, "self_certified");
+        assert_eq!(m.cell, "sykefravær 3100 2026-03 egenmeldt");
+        assert_eq!(
+            m.indicators,
+            ["SF", "SF-E", "SF-L", "SF-KORT", "SF-LANG", "SF-N"]
+        );
+        assert_eq!(waiting[1].field, "doctor_certified");
+        // Sent and not answered: still waiting (pending), not yet on the server.
+        let ops = store.outbox_to_send(10).unwrap();
+        assert!(marks(&store).unwrap().iter().all(|m| m.state == "pending"));
+        // Eva's conflict on both: two conflict marks, each with its conflict's id.
+        let answers: Vec<PushAnswer> = ops.iter().map(eva_conflict).collect();
+        store.record_push(&answers).unwrap();
+        let kept = marks(&store).unwrap();
+        let ids: Vec<String> = list(&store).unwrap().into_iter().map(|c| c.id).collect();
+        assert_eq!(
+            kept.iter().map(|m| m.state.as_str()).collect::<Vec<_>>(),
+            ["conflict", "conflict"]
+        );
+        assert_eq!(kept.iter().map(|m| m.id.clone()).collect::<Vec<_>>(), ids);
+        // «Bruk deres» for both: nothing left to mark.
+        let batch = list(&store).unwrap()[0].batch.clone();
+        resolve(&mut store, &Which::Batch(batch), Choice::Theirs).unwrap();
+        assert!(marks(&store).unwrap().is_empty());
+    }
+
+    #[test]
     fn a_single_user_file_has_no_conflicts_to_resolve() {
+        assert!(marks(&Store::open_in_memory().unwrap()).unwrap().is_empty());
         let mut store = Store::open_in_memory().unwrap();
         assert!(list(&store).unwrap().is_empty());
         let e = resolve(&mut store, &Which::One("x".into()), Choice::Theirs).unwrap_err();

@@ -65,8 +65,9 @@ pub use pull_answer::{
     read_pull, Changes, Deletion, Pull, PullHead, PullPart, PulledRow, CHUNK_ROWS,
 };
 pub use replica::{
-    cell_words, mine_refused, replicated_cells, Choice, OutboxConflict, OutboxCounts, OutboxOp,
-    PullSummary, PushAnswer, PushTally, ReplicaInfo, ResolvedTheirs, Theirs, CONFLICT_ENTITY,
+    cell_words, mine_refused, replicated_cells, Choice, OutboxCell, OutboxConflict, OutboxCounts,
+    OutboxOp, PullSummary, PushAnswer, PushTally, ReplicaInfo, ResolvedTheirs, Theirs,
+    CONFLICT_ENTITY,
 };
 
 /// An open database.
@@ -672,6 +673,11 @@ impl Store {
     /// The whole database as `malkart publish` sends it to an empty server.
     pub fn publish_snapshot(&self) -> Result<serde_json::Value> {
         replica::snapshot(&self.conn)
+    }
+
+    /// Every cell with an operation waiting to be sent or kept in conflict.
+    pub fn outbox_cells(&self) -> Result<Vec<OutboxCell>> {
+        replica::cells(&self.conn)
     }
 
     /// The operations the server answered with a conflict or a refusal.

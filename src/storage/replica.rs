@@ -715,6 +715,40 @@ pub fn conflicts(conn: &Connection) -> Result<Vec<OutboxConflict>> {
         .collect::<rusqlite::Result<_>>()?)
 }
 
+/// A cell with an unsettled operation, for the marks where the cell is shown.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutboxCell {
+    pub entity: String,
+    /// The key as push names it, as JSON text.
+    pub key: String,
+    pub field: String,
+    /// `pending` (never sent, or sent and not answered) or `conflict` (kept until resolved).
+    pub state: String,
+    /// The operation's id (a conflict's id for `resolve`).
+    pub op_id: String,
+}
+
+/// Every cell with an operation waiting or in conflict, oldest first; a cell with both
+/// (edited again after a sent operation) is listed once per operation.
+pub fn cells(conn: &Connection) -> Result<Vec<OutboxCell>> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT entity, key, field,
+                    CASE WHEN state = 'conflict' THEN 'conflict' ELSE 'pending' END, op_id
+             FROM outbox WHERE state IN ('pending', 'sent', 'conflict') ORDER BY seq",
+        )?
+        .query_map([], |r| {
+            Ok(OutboxCell {
+                entity: r.get(0)?,
+                key: r.get(1)?,
+                field: r.get(2)?,
+                state: r.get(3)?,
+                op_id: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 /// A cell in the words a user knows it by: «sykefravær 3100 2026-03 egenmeldt»,
 /// «måling BRUK 3100 2026-K1 verdi», «mål BRUK alle enheter 2026 rødgrense», «lås 2026-03».
 pub fn cell_words(entity: &str, key: &str, field: &str) -> String {

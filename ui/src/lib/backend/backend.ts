@@ -32,6 +32,10 @@ import type { ReportFormat } from "../../bindings/ReportFormat";
 import type { Measure } from "../../bindings/Measure";
 import type { SyncState } from "../../bindings/SyncState";
 import type { KnownServer } from "../../bindings/KnownServer";
+import type { OutboxConflict } from "../../bindings/OutboxConflict";
+import type { Resolved } from "../../bindings/Resolved";
+import type { Choice } from "../../bindings/Choice";
+import type { CellMark } from "../../bindings/CellMark";
 
 // The enums the commands take are generated from Rust (never copied here): the import
 // kinds, the report formats and the economy measures.
@@ -124,6 +128,21 @@ export interface Backend {
   syncStatus(): Promise<SyncState>;
   /** «Bruk lokal fil»: back from a server's replica to the local database. */
   useLocalDatabase(): Promise<AppInfo>;
+
+  // Conflicts and local-first states (sharing.md §4).
+  /** The kept conflicts and refusals, oldest first (none for a local file). */
+  conflicts(): Promise<OutboxConflict[]>;
+  /** «Behold min» (`mine`) or «Bruk deres» (`theirs`) for one conflict; audited. */
+  resolveConflict(id: string, choice: Choice): Promise<Resolved>;
+  /** The same for every conflict of one batch (an import), all or none. */
+  resolveBatch(batch: string, choice: Choice): Promise<Resolved>;
+  /** The cells with a change waiting to be sent or in conflict: their marks. */
+  cellMarks(): Promise<CellMark[]>;
+  /** Calls `held(pending)` when the window's close was held back because changes wait to
+   *  be sent; resolves to a function that stops listening. Not a command. */
+  onCloseHeld(held: (pending: number) => void): Promise<() => void>;
+  /** Closes the window (after the person was told what waits); the app ends. Not a command. */
+  closeWindow(): Promise<void>;
 }
 
 /** An error from the Rust side (`IpcError`): `kind` to react to, `message` (Norwegian) to

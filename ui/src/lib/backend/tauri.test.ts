@@ -19,7 +19,10 @@ describe("the Tauri backend", () => {
     // functions (argument names as Tauri expects them from JavaScript: camelCase).
     const { calls, invoke } = recorder(() => null);
     const b = createTauriBackend(invoke, { open: async () => null, save: async () => null });
+    // The window's close is no command (an event and the window's own API).
+    const notCommands = new Set(["onCloseHeld", "closeWindow"]);
     for (const [method, fn] of Object.entries(b) as [string, (...a: unknown[]) => Promise<unknown>][]) {
+      if (notCommands.has(method)) continue;
       // Distinct placeholder arguments, as many as the method takes.
       const args = Array.from({ length: fn.length }, (_, i) => `${method}-${i}`);
       await fn(...args);
@@ -71,6 +74,45 @@ describe("the Tauri backend", () => {
       title: "Velg fil", multiple: false, directory: false,
       filters: [{ name: "Importfil", extensions: ["csv", "xlsx"] }],
     });
+  });
+
+  it("resolves conflicts by id or batch with the choice as Rust names it, and asks for the marks", async () => {
+    const { calls, invoke } = recorder(() => null);
+    const b = createTauriBackend(invoke);
+    await b.conflicts();
+    await b.resolveConflict("op-1", "mine");
+    await b.resolveBatch("b-1", "theirs");
+    await b.cellMarks();
+    expect(calls).toEqual([
+      { cmd: "conflicts", args: undefined },
+      { cmd: "resolve_conflict", args: { id: "op-1", choice: "mine" } },
+      { cmd: "resolve_batch", args: { batch: "b-1", choice: "theirs" } },
+      { cmd: "cell_marks", args: undefined },
+    ]);
+  });
+
+  it("hands the held close to the window and closes through the window, not a command", async () => {
+    const { calls, invoke } = recorder(() => null);
+    const heard: number[] = [];
+    let closed = 0;
+    let fire: (pending: number) => void = () => {};
+    const b = createTauriBackend(invoke, undefined, {
+      onCloseHeld: async (held) => {
+        fire = held;
+        return () => (fire = () => {});
+      },
+      close: async () => {
+        closed += 1;
+      },
+    });
+    const stop = await b.onCloseHeld((n) => heard.push(n));
+    fire(3);
+    stop();
+    fire(4);
+    await b.closeWindow();
+    expect(heard).toEqual([3]);
+    expect(closed).toBe(1);
+    expect(calls).toEqual([]);
   });
 
   it("returns what the command returned", async () => {

@@ -4,6 +4,8 @@
 
 import { invoke as tauriInvoke } from "@tauri-apps/api/core";
 import { open as tauriOpen, save as tauriSave } from "@tauri-apps/plugin-dialog";
+import { listen } from "@tauri-apps/api/event";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { Backend } from "./backend";
 import { toBackendError } from "./backend";
 
@@ -20,7 +22,19 @@ const tauriDialogs: Dialogs = {
   save: (options) => tauriSave(options),
 };
 
-export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialogs = tauriDialogs): Backend {
+/** The window's close, outside the commands: the event the Rust side sends when it held a
+ *  close back (`malkart://close-held`, src-tauri/src/conflicts.rs) and closing for good. */
+export interface WindowControl {
+  onCloseHeld(held: (pending: number) => void): Promise<() => void>;
+  close(): Promise<void>;
+}
+
+const tauriWindow: WindowControl = {
+  onCloseHeld: (held) => listen<number>("malkart://close-held", (e) => held(Number(e.payload))),
+  close: () => getCurrentWindow().destroy(),
+};
+
+export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialogs = tauriDialogs, win: WindowControl = tauriWindow): Backend {
   async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
     try {
       return (await invoke(cmd, args)) as T;
@@ -64,6 +78,24 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     syncNow: () => call("sync_now"),
     syncStatus: () => call("sync_status"),
     useLocalDatabase: () => call("use_local_database"),
+    conflicts: () => call("conflicts"),
+    resolveConflict: (id, choice) => call("resolve_conflict", { id, choice }),
+    resolveBatch: (batch, choice) => call("resolve_batch", { batch, choice }),
+    cellMarks: () => call("cell_marks"),
+    onCloseHeld: async (held) => {
+      try {
+        return await win.onCloseHeld(held);
+      } catch (reason) {
+        throw toBackendError(reason);
+      }
+    },
+    closeWindow: async () => {
+      try {
+        await win.close();
+      } catch (reason) {
+        throw toBackendError(reason);
+      }
+    },
     chooseFile: async (title, extensions) => {
       try {
         const chosen = await dialogs.open({
