@@ -2432,6 +2432,13 @@ mod tests {
         );
     }
 
+    /// Each operation's cell and base version.
+    fn field_bases(ops: &[OutboxOp]) -> Vec<(&str, Option<i64>)> {
+        ops.iter()
+            .map(|o| (o.field.as_str(), o.base_version))
+            .collect()
+    }
+
     fn applied(store: &mut Store, op: &OutboxOp, version: i64) {
         store
             .record_push(&[PushAnswer {
@@ -2494,10 +2501,7 @@ mod tests {
         applied(&mut store, &op, 20);
         as_fraction(&mut store, 6);
         let ops = store.outbox_to_send(10).unwrap();
-        let bases: Vec<_> = ops
-            .iter()
-            .map(|o| (o.field.as_str(), o.base_version))
-            .collect();
+        let bases = field_bases(&ops);
         assert_eq!(
             bases,
             vec![
@@ -2553,10 +2557,7 @@ mod tests {
             Month::new(2026, 7).unwrap().index(),
         );
         let ops = fresh.outbox_to_send(10).unwrap();
-        let bases: Vec<_> = ops
-            .iter()
-            .map(|o| (o.field.as_str(), o.base_version))
-            .collect();
+        let bases = field_bases(&ops);
         assert_eq!(
             bases,
             vec![
