@@ -140,6 +140,21 @@ if runs 5; then
   replica=$work/eva/no.malkart.app/servers/$name/replica.db
   echo "queued in her outbox: $(sqlite3 "$replica" "SELECT COUNT(*) FROM outbox") operations"
   echo "her sync (the push of the queue, then the pull of what changed):"
+  before=$(wc -l <"$work/server.log")
   desk eva timed "$bin/malkart" --server "$name" sync
   echo "left in her outbox: $(sqlite3 "$replica" "SELECT COUNT(*) FROM outbox")"
+  # The server's own time for each request of that sync (its log line per request: the
+  # push requests' whole time; the pull's until its answer starts streaming).
+  tail -n +"$((before + 1))" "$work/server.log" | python3 -c '
+import re, sys
+push = []
+for line in sys.stdin:
+    m = re.search(r"path=\S*?/api/v1/(\w+).*?ms=([0-9.]+)", line)
+    if m:
+        print(f"  server: {m.group(1)} {float(m.group(2)):.0f} ms")
+        if m.group(1) == "push":
+            push.append(float(m.group(2)))
+print(f"  server: the push requests together {sum(push) / 1000:.2f} s")
+'
+
 fi

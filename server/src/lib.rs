@@ -8,7 +8,8 @@
 //! - `access` — the roles table as code: what a caller may read (`Rights`).
 //! - `pull` — the change feed (xid8 / `pg_snapshot_xmin`): every replicated table.
 //! - `push` — operations from a desktop's outbox, per cell: rights, locks, versions, the
-//!   core's rules, idempotent by operation id (`POST /api/v1/push`).
+//!   core's rules, idempotent by operation id (`POST /api/v1/push`); `push_rows` — how a
+//!   batch's rows are locked, read and written in a few statements, not a few per row.
 //! - `publish` — a whole single-user database onto an empty server, with its history
 //!   (`POST /api/v1/publish`, administrators).
 //! - `resolve` — conflicts resolved with «Bruk deres» on a desktop, for the audit log
@@ -31,6 +32,7 @@ pub mod http;
 pub mod publish;
 pub mod pull;
 pub mod push;
+mod push_rows;
 pub mod resolve;
 pub mod sessions;
 pub mod sick_summary;

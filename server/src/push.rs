@@ -51,6 +51,7 @@ use uuid::Uuid;
 
 use crate::access::{Rights, Write};
 use crate::error::{Error, Result};
+use crate::push_rows::{self, Deferred, Prefetched};
 use crate::sessions::Caller;
 
 /// The most operations one request may carry (an import of a year of economy for 800
@@ -605,14 +606,7 @@ async fn push_batch(
         .iter()
         .filter_map(|g| g.key.as_ref().ok().map(RowKey::lock_id))
         .collect();
-    for id in locks {
-        tx.execute(
-            &tx.prepare_cached("SELECT pg_advisory_xact_lock($1)")
-                .await?,
-            &[&id],
-        )
-        .await?;
-    }
+    push_rows::lock_rows(tx, &locks).await?;
     let mut state = BatchState::default();
     let mut out = Vec::new();
     let all: Vec<(usize, &Operation)> = groups
@@ -620,7 +614,8 @@ async fn push_batch(
         .flat_map(|g| g.ops.iter().map(|(i, op)| (*i, op)))
         .collect();
     let mut resent = claim_all(tx, pusher, &all).await?;
-    let mut stored_answers: Vec<(Uuid, Value)> = Vec::new();
+    // Each group's new operations (a resend is answered as stored).
+    let mut work: Vec<Group> = Vec::new();
     for group in groups {
         let mut fresh = Vec::new();
         for (i, op) in group.ops {
@@ -629,10 +624,19 @@ async fn push_batch(
                 Some(answer) => out.push((i, answer)),
             }
         }
-        if fresh.is_empty() {
-            continue;
+        if !fresh.is_empty() {
+            work.push(Group {
+                key: group.key,
+                ops: fresh,
+            });
         }
-        let answers = match &group.key {
+    }
+    // Every row the new operations change, read at once now that its lock is held.
+    let keys: Vec<&RowKey> = work.iter().filter_map(|g| g.key.as_ref().ok()).collect();
+    state.rows = Prefetched::load(tx, &keys).await?;
+    let mut stored_answers: Vec<(Uuid, Value)> = Vec::new();
+    for Group { key, ops: fresh } in work {
+        let answers = match &key {
             Err(reason) => fresh
                 .iter()
                 .map(|(_, op)| refused(op.op_id, "ugyldig", reason))
@@ -654,6 +658,7 @@ async fn push_batch(
             out.push((*i, result));
         }
     }
+    state.deferred.flush(tx).await?;
     if state.tree_changed {
         if let Some(reason) = tree_problem(tx).await? {
             return Ok(BatchOutcome::Refused(reason));
@@ -988,6 +993,12 @@ struct BatchState {
     audit: Vec<AuditRow>,
     /// The versions this batch applied.
     applied: BTreeSet<i64>,
+    /// The rows the batch changes, read when its locks were taken.
+    rows: Prefetched,
+    /// Upserts of figures waiting for the batch's end (`push_rows::deferrable`).
+    deferred: Deferred,
+    /// Indicators as stored, by code, read once per batch (again after one is written).
+    indicators: IndicatorCache,
 }
 
 enum GroupError {
@@ -1087,7 +1098,18 @@ async fn apply_group(
     ops: &[(usize, Operation)],
 ) -> std::result::Result<Vec<Value>, GroupError> {
     let kind = key.kind;
-    let (mut stored, version) = read_row_for_change(tx, key).await?;
+    // What another table's group checks may read the waiting upserts: they go first.
+    if !push_rows::deferrable(kind) {
+        state.deferred.flush(tx).await.map_err(GroupError::Failed)?;
+    }
+    let (mut stored, version) = match state.rows.take(key) {
+        Some(read) => read,
+        // The row again (a cell repeated in the batch): as the writes before left it.
+        None => {
+            state.deferred.flush(tx).await.map_err(GroupError::Failed)?;
+            read_row_for_change(tx, key).await?
+        }
+    };
     // A lock's one cell is whether its row exists.
     if kind == Kind::Lock {
         if let Some(row) = &mut stored {
@@ -1217,7 +1239,7 @@ async fn apply_group(
         }
         let verdict = match check_types(kind, &applying) {
             Err(m) => Err(m),
-            Ok(()) => check_row(tx, &key, &row).await?,
+            Ok(()) => check_row(tx, &mut state.indicators, &key, &row).await?,
         };
         match verdict {
             Err(message) => {
@@ -1235,7 +1257,20 @@ async fn apply_group(
                 }
             }
             Ok(()) => {
-                write_row(tx, pusher, &key, stored.as_ref(), row, &applying, version).await?;
+                write_row(
+                    tx,
+                    pusher,
+                    &mut state.deferred,
+                    &key,
+                    stored.as_ref(),
+                    row,
+                    &applying,
+                    version,
+                )
+                .await?;
+                if kind == Kind::Indicator {
+                    state.indicators.clear();
+                }
                 if kind == Kind::Lock {
                     state.locked = None;
                 }
@@ -1425,6 +1460,7 @@ pub(crate) fn all_empty(kind: Kind, row: &Map<String, Value>) -> bool {
 /// The row after the change against the core's rules; `Err` with the core's message.
 async fn check_row(
     tx: &Transaction<'_>,
+    indicators: &mut IndicatorCache,
     key: &RowKey,
     row: &Map<String, Value>,
 ) -> std::result::Result<std::result::Result<(), String>, GroupError> {
@@ -1453,7 +1489,14 @@ async fn check_row(
         },
         Kind::Measurement | Kind::Target => {
             let indicator = match &key.indicator {
-                Some(code) => stored_indicator(tx, code).await?,
+                Some(code) => match indicators.get(code) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let read = stored_indicator(tx, code).await?;
+                        indicators.insert(code.clone(), read.clone());
+                        read
+                    }
+                },
                 None => None,
             };
             match indicator {
@@ -1465,6 +1508,10 @@ async fn check_row(
         _ => check_row_with(key, row, None),
     })
 }
+
+/// Indicators as stored, by code: `None` there is none, `Err` its row is not one.
+type IndicatorCache =
+    HashMap<String, Option<std::result::Result<malkart::model::Indicator, String>>>;
 
 /// An indicator as stored, as the core's `Indicator` (`None`: there is none).
 async fn stored_indicator(
@@ -1857,9 +1904,11 @@ pub(crate) fn check_sick_leave(
 }
 
 /// Writes the row (or removes it, every cell empty) at a new version; returns it.
+#[allow(clippy::too_many_arguments)]
 async fn write_row(
     tx: &Transaction<'_>,
     pusher: &Pusher<'_>,
+    deferred: &mut Deferred,
     key: &RowKey,
     stored: Option<&Map<String, Value>>,
     mut row: Map<String, Value>,
@@ -1965,22 +2014,14 @@ async fn write_row(
     // Not written: the xid (the trigger stamps it) and a target's generated id.
     row.remove("xid");
     row.remove("id");
-    let table = kind.table();
+    if push_rows::deferrable(kind) {
+        deferred.push(kind, row);
+        return Ok(version);
+    }
     // Every column the row has (the stored row merged with the change, or a new one):
     // inserted, or on the key's conflict every non-key column updated.
     let columns: Vec<String> = row.keys().cloned().collect();
-    let updates = columns
-        .iter()
-        .filter(|c| !kind.key_columns().contains(&c.as_str()))
-        .map(|c| format!("{c} = EXCLUDED.{c}"))
-        .collect::<Vec<_>>()
-        .join(", ");
-    let list = columns.join(", ");
-    let sql = format!(
-        "INSERT INTO {table} ({list}) SELECT {list} FROM jsonb_populate_record(NULL::{table}, $1)
-         ON CONFLICT ({}) DO UPDATE SET {updates}",
-        kind.key_columns().join(", ")
-    );
+    let sql = push_rows::upsert_sql(kind, kind.table(), &columns, "jsonb_populate_record");
     tx.execute(&tx.prepare_cached(&sql).await?, &[&Value::Object(row)])
         .await?;
     Ok(version)

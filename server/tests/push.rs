@@ -1378,6 +1378,134 @@ impl Rng {
     }
 }
 
+/// A batch's figures are read at once and written at its end (server/src/push_rows.rs);
+/// what a group decides must still see every write before it in the batch: a cell repeated
+/// in the batch sees the first value, an indicator's check sees the measurements the batch
+/// wrote before it, and a measurement's check sees the indicator as the batch left it.
+#[test]
+fn a_batch_sees_its_own_earlier_writes_though_its_figures_are_written_at_its_end() {
+    let Some((cluster, server)) = ready() else {
+        return;
+    };
+    let ada = token(&server, "ada");
+    let a = month("3110", "2026-03");
+    let b = month("4000", "2026-03");
+    let ops = [
+        // BRUK for 3110 in February: applied (BRUK is monthly).
+        op(
+            1,
+            1,
+            "measurements",
+            measurement("3110", "2026-02"),
+            "value",
+            Value::Null,
+            json!(4.0),
+        ),
+        // BRUK to quarterly would strand op 1's monthly figure: refused, so op 1 must be
+        // in the table when the indicator is checked.
+        op(
+            2,
+            1,
+            "indicators",
+            json!({ "code": "BRUK" }),
+            "frequency",
+            Value::Null,
+            json!("kvartal"),
+        ),
+        // So BRUK is still monthly and March is a span it takes.
+        op(
+            3,
+            1,
+            "measurements",
+            measurement("3110", "2026-03"),
+            "value",
+            Value::Null,
+            json!(4.5),
+        ),
+        op(
+            4,
+            1,
+            "economy",
+            a.clone(),
+            "budget",
+            Value::Null,
+            json!(100),
+        ),
+        op(
+            5,
+            1,
+            "economy",
+            b.clone(),
+            "budget",
+            Value::Null,
+            json!(200),
+        ),
+        // The same cell again from the same empty base: op 4 wrote it, so a conflict with
+        // theirs = 100 by ada herself; op 7 on the same row joins op 6's group and applies.
+        op(
+            6,
+            1,
+            "economy",
+            a.clone(),
+            "budget",
+            Value::Null,
+            json!(300),
+        ),
+        op(7, 1, "economy", a.clone(), "actual", Value::Null, json!(50)),
+    ];
+    let results = push(&server, &ada, &ops);
+    let status: Vec<&str> = results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        status,
+        ["applied", "ugyldig", "applied", "applied", "applied", "conflict", "applied"],
+        "{results:?}"
+    );
+    assert!(
+        results[1]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("frekvens fra måned til kvartal"),
+        "{:?}",
+        results[1]
+    );
+    assert_eq!(
+        results[5]["theirs"]["value"],
+        json!(100),
+        "{:?}",
+        results[5]
+    );
+    assert_eq!(results[5]["theirs"]["by"], json!("ada"), "{:?}", results[5]);
+    assert_eq!(results[5]["theirs"]["version"], results[3]["version"]);
+    // Op 7 wrote row a again after op 4: a newer version, budget kept from op 4.
+    assert!(results[6]["version"].as_i64() > results[3]["version"].as_i64());
+    let stored = cluster.psql(
+        "SELECT unit || ' ' || budget || ' ' || coalesce(actual::text, '-') FROM economy
+         WHERE month = 24314 ORDER BY unit",
+    );
+    assert_eq!(stored.trim(), "3110 100 50\n4000 200 -");
+    let figures = cluster.psql(
+        "SELECT span_first || ' ' || value FROM measurements WHERE indicator = 'BRUK' ORDER BY span_first",
+    );
+    // 2026-02 is month index 2026 × 12 + 1 = 24313, 2026-03 is 24314.
+    assert_eq!(figures.trim(), "24313 4\n24314 4.5");
+    assert_eq!(
+        cluster
+            .psql("SELECT frequency FROM indicators WHERE code = 'BRUK'")
+            .trim(),
+        "måned"
+    );
+    // One audit entry per applied cell: ops 1, 3, 4, 5, 7.
+    assert_eq!(
+        cluster
+            .psql("SELECT string_agg(right(op_id::text, 1), ' ' ORDER BY op_id) FROM audit WHERE op_id IS NOT NULL")
+            .trim(),
+        "1 3 4 5 7"
+    );
+}
+
 #[test]
 fn random_pushes_from_three_users_are_answered_exactly_as_a_model_predicts() {
     let Some((cluster, server)) = ready() else {
