@@ -51,12 +51,13 @@ WITH RECURSIVE subtree (code) AS (
     SELECT u.code FROM units u JOIN subtree s ON u.parent = s.code
 )
 SELECT m.indicator, {value("p")}, {value("prev")}, {value("ly")}
-FROM measurements m
-JOIN subtree s ON s.code = m.unit
-JOIN indicators i ON i.code = m.indicator
+FROM indicators i
+JOIN measurements m ON m.indicator = i.code
 WHERE i.aggregation IN ('sum', 'brøk') AND i.unit_rollup = 'sum'
   AND i.frequency IN ('måned', 'kvartal')
+  AND m.span_first BETWEEN {spans["ly"][0]} AND {spans["p"][1]}
   AND ({inside("p")} OR {inside("prev")} OR {inside("ly")})
+  AND m.unit IN (SELECT code FROM subtree)
 GROUP BY m.indicator
 ORDER BY m.indicator;
 """
