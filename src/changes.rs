@@ -27,6 +27,24 @@ pub enum ChangeSet {
     Economy(Vec<EconomyChange>),
 }
 
+impl ChangeSet {
+    /// How many rows it names.
+    pub fn len(&self) -> usize {
+        match self {
+            ChangeSet::Units(v) => v.len(),
+            ChangeSet::Indicators(v) => v.len(),
+            ChangeSet::Targets(v) => v.len(),
+            ChangeSet::Measurements(v) => v.len(),
+            ChangeSet::SickLeave(v) => v.len(),
+            ChangeSet::Economy(v) => v.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
 /// How many rows a `ChangeSet` created, changed or left as they were.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, TS)]
 #[ts(export)]
@@ -52,6 +70,19 @@ pub trait ChangeStore {
     /// Checks and writes `changes` (or, for a dry run, only checks them); `source` names the
     /// file or the screen in the audit log.
     fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary>;
+    /// As `apply`, for a file: `lines` gives the line each change came from (in the change
+    /// set's order; empty when unknown). A store that queues its writes for a server keeps
+    /// them, so a conflict names its line; others ignore them.
+    fn apply_lines(
+        &mut self,
+        changes: &ChangeSet,
+        lines: &[u64],
+        source: &str,
+        dry_run: bool,
+    ) -> Result<ApplySummary> {
+        let _ = lines;
+        self.apply(changes, source, dry_run)
+    }
 }
 
 /// One wrong line: `linje 14, kolonne «verdi»: «7,3,1» er ikke et tall`.

@@ -114,6 +114,31 @@ fn conflicts(d: &Desktop) -> Vec<Value> {
         .clone()
 }
 
+/// A save in the sick-leave grid of `d`'s app: 2100's row of `month` with 880 avtalte
+/// dagsverk, 42 employees and the given egenmeldt and legemeldt (as typed, decimal comma).
+fn grid_save(d: &Desktop, month: &str, egenmeldt: &str, legemeldt: &str) {
+    use malkart::service::sickleave_grid::{
+        save, SickLeaveCells, SickLeaveRowInput, SickLeaveSave, SickLeaveSaved,
+    };
+    let mut store = malkart::storage::Store::open_existing(&d.replica()).unwrap();
+    let input = SickLeaveSave {
+        month: month.into(),
+        rows: vec![SickLeaveRowInput {
+            unit: "2100".into(),
+            cells: SickLeaveCells {
+                avtalte_dagsverk: "880,0".into(),
+                egenmeldt: egenmeldt.into(),
+                legemeldt: legemeldt.into(),
+                ansatte: "42".into(),
+                ..SickLeaveCells::default()
+            },
+        }],
+        undo: false,
+    };
+    let saved = save(&mut store, &input).unwrap();
+    assert!(matches!(saved, SickLeaveSaved::Saved { .. }), "{saved:?}");
+}
+
 /// A sick-leave figure of 2100 in `d`'s replica.
 fn local_figure(d: &Desktop, month: (i32, u32), column: &str) -> String {
     let index = Month::new(month.0, month.1).unwrap().index();
@@ -259,7 +284,9 @@ fn two_desktops_edit_different_cells_of_the_same_row_without_a_conflict() {
 fn an_offline_import_overlapping_a_colleagues_save_is_listed_per_line_and_resolved_at_once() {
     let Some(s) = Shared::start() else { return };
     let lise = s.desktop("lise");
-    // Lise imports three months offline; ada corrects March and April meanwhile.
+    // Lise imports three months offline (her file: the header on line 1, March on line 2,
+    // April on line 3, May on line 4); ada corrects March and April meanwhile in the
+    // sick-leave grid (one save per month, as the app's grid shows one month).
     import(
         &lise,
         "fravær-lise.csv",
@@ -267,11 +294,8 @@ fn an_offline_import_overlapping_a_colleagues_save_is_listed_per_line_and_resolv
          2100;2026-04;880,0;12,5;30,0;42;;;;\n\
          2100;2026-05;880,0;11,0;20,0;42;;;;\n",
     );
-    import(
-        &s.ada,
-        "rettelse.csv",
-        "2100;2026-03;880,0;17,0;40,0;42;;;;\n2100;2026-04;880,0;18,0;30,0;42;;;;\n",
-    );
+    grid_save(&s.ada, "2026-03", "17,0", "40,0");
+    grid_save(&s.ada, "2026-04", "18,0", "30,0");
     sync(&s.ada);
     let text = sync(&lise);
     // May is new (four cells) and stored; March and April conflict, one per line of
@@ -281,12 +305,13 @@ fn an_offline_import_overlapping_a_colleagues_save_is_listed_per_line_and_resolv
         "{text}"
     );
     let list = conflicts(&lise);
-    let cells: Vec<(&str, &str, &str, &str)> = list
+    let cells: Vec<(&str, &str, u64, &str, &str)> = list
         .iter()
         .map(|c| {
             (
                 c["cell"].as_str().unwrap(),
                 c["batch_label"].as_str().unwrap(),
+                c["line"].as_u64().unwrap(),
                 c["mine"].as_str().unwrap(),
                 c["theirs"].as_str().unwrap(),
             )
@@ -298,12 +323,14 @@ fn an_offline_import_overlapping_a_colleagues_save_is_listed_per_line_and_resolv
             (
                 "sykefravær 2100 2026-03 egenmeldt",
                 "fravær-lise.csv",
+                2,
                 "14.5",
                 "17"
             ),
             (
                 "sykefravær 2100 2026-04 egenmeldt",
                 "fravær-lise.csv",
+                3,
                 "12.5",
                 "18"
             ),
@@ -312,7 +339,14 @@ fn an_offline_import_overlapping_a_colleagues_save_is_listed_per_line_and_resolv
     assert_eq!(list[0]["batch"], list[1]["batch"]);
     let table = lise.ok(&["conflicts"], "");
     assert!(table.starts_with("Konflikter (2):"), "{table}");
-    assert!(table.contains("fra «fravær-lise.csv»"), "{table}");
+    assert!(
+        table.contains("fra «fravær-lise.csv» linje 2 (batch"),
+        "{table}"
+    );
+    assert!(
+        table.contains("fra «fravær-lise.csv» linje 3 (batch"),
+        "{table}"
+    );
 
     // «Bruk deres» for the whole import at once.
     let text = lise.ok(&["resolve", "--batch", "fravær-lise.csv", "theirs"], "");

@@ -44,6 +44,8 @@ struct Group {
     sums: [Option<i64>; 3],
     /// The first line that gave a budget.
     budget_line: u64,
+    /// The first line of the group (0: none yet; a file's lines start at 2).
+    first_line: u64,
 }
 
 /// A cell in kroner as whole øre, exactly; `None` when empty.
@@ -77,6 +79,7 @@ pub fn parse(
     catalog: &Catalog,
     problems: &mut Problems,
     warnings: &mut Vec<String>,
+    lines: &mut Vec<u64>,
 ) -> Vec<EconomyChange> {
     let units: HashMap<&str, u32, Fx> = (0u32..)
         .zip(&catalog.units)
@@ -163,6 +166,9 @@ pub fn parse(
         };
         let groups = if is_year { &mut years } else { &mut months };
         let group = groups.entry(key).or_default();
+        if group.first_line == 0 {
+            group.first_line = c.line();
+        }
         for (k, value) in values.into_iter().enumerate() {
             let Some(v) = value else { continue };
             if k == 0 && group.sums[0].is_none() {
@@ -214,6 +220,9 @@ pub fn parse(
             }
             group.sums[0] = Some(part);
             group.budget_line = year.budget_line;
+            if group.first_line == 0 {
+                group.first_line = year.first_line;
+            }
         }
     }
     if spread_units > 0 {
@@ -229,6 +238,7 @@ pub fn parse(
     keys.into_iter()
         .filter_map(|(m, u)| {
             let g = months.get(&(u, m))?;
+            lines.push(g.first_line);
             Some(EconomyChange {
                 unit: catalog.units[u as usize].code.clone(),
                 month: Month::from_index(m),

@@ -120,6 +120,10 @@ pub struct Parsed {
     /// Non-empty lines after the header.
     pub rows_read: u64,
     pub warnings: Vec<String>,
+    /// The line each change came from, in the change set's order (for the economy import,
+    /// which sums many lines into one month, the first of them); a replica's outbox keeps
+    /// it, so a conflict from an import names its line (sharing.md §4).
+    pub lines: Vec<u64>,
 }
 
 /// Reads `bytes` as a file of `kind` and checks every line against `catalog` (and the file
@@ -152,6 +156,7 @@ pub fn parse(
     problems.count_more(table.more_bad_lines);
     let rows_read = (table.records.len() as u64) + table.bad_line_count();
     let table = refuse_invisible(table, &columns, &mut problems);
+    let mut economy_lines = Vec::new();
     let changes = match kind {
         ImportKind::Units => {
             ChangeSet::Units(units::parse(&table, &columns, catalog, &mut problems))
@@ -181,15 +186,29 @@ pub fn parse(
             catalog,
             &mut problems,
             &mut warnings,
+            &mut economy_lines,
         )),
     };
     if !problems.is_empty() {
         return Err(problems.into_failure(file_name));
     }
+    // Every other kind makes one change of each line, in the file's order (a file with a
+    // wrong line is refused whole, so every line made one).
+    let lines = if kind == ImportKind::Economy {
+        economy_lines
+    } else {
+        table.records.iter().map(|r| r.line).collect()
+    };
+    let lines = if lines.len() == changes.len() {
+        lines
+    } else {
+        Vec::new()
+    };
     Ok(Parsed {
         changes,
         rows_read,
         warnings,
+        lines,
     })
 }
 
@@ -281,7 +300,7 @@ pub fn import_bytes(
 ) -> Result<ImportReport> {
     let catalog = store.catalog()?;
     let parsed = parse(kind, file_name, bytes, &catalog)?;
-    let summary = store.apply(&parsed.changes, file_name, dry_run)?;
+    let summary = store.apply_lines(&parsed.changes, &parsed.lines, file_name, dry_run)?;
     Ok(ImportReport {
         file: file_name.to_string(),
         kind,

@@ -96,6 +96,15 @@ impl crate::changes::ChangeStore for Store {
     fn apply(&mut self, changes: &ChangeSet, source: &str, dry_run: bool) -> Result<ApplySummary> {
         Store::apply(self, changes, source, dry_run)
     }
+    fn apply_lines(
+        &mut self,
+        changes: &ChangeSet,
+        lines: &[u64],
+        source: &str,
+        dry_run: bool,
+    ) -> Result<ApplySummary> {
+        Store::apply_lines(self, changes, lines, source, dry_run)
+    }
 }
 
 /// The result of `check`: SQLite's integrity check and the schema version.
@@ -365,7 +374,20 @@ impl Store {
         source: &str,
         dry_run: bool,
     ) -> Result<ApplySummary> {
+        self.apply_lines(changes, &[], source, dry_run)
+    }
+    /// As `apply`, for a file: `lines[i]` is the line the change set's `i`-th row came
+    /// from (empty: unknown). In a replica each outbox operation keeps its row's line, so a
+    /// conflict from an import names it.
+    pub fn apply_lines(
+        &mut self,
+        changes: &ChangeSet,
+        lines: &[u64],
+        source: &str,
+        dry_run: bool,
+    ) -> Result<ApplySummary> {
         let tx = db::begin_write(&mut self.conn)?;
+        replica::note_lines(&tx, changes, lines)?;
         let log = audit::Writer::new(&self.user, source);
         let summary = apply::change_set(&tx, changes, Some(&log))?;
         db::finish_write(tx, dry_run)?;

@@ -97,6 +97,11 @@ pub struct OutboxConflict {
     pub who: Option<String>,
     pub when: Option<String>,
     pub reason: Option<String>,
+    /// The line of the imported file the cell came from (the header is line 1; for an
+    /// economy file, the first of the lines summed into it); `None` for a grid save or
+    /// any other write.
+    #[ts(type = "number | null")]
+    pub line: Option<u64>,
 }
 
 /// How a kept conflict is resolved: «Behold min» or «Bruk deres».
@@ -256,6 +261,80 @@ pub fn make(conn: &Connection, info: &ReplicaInfo) -> Result<()> {
     Ok(())
 }
 
+/// Before a file's change set is written in a replica: the line each of its rows came from,
+/// by the row's table and key as `collect` sees them (a connection's temporary table,
+/// emptied by `collect`). The first line wins where two rows share a key. Nothing for a
+/// single-user file or a change set without lines.
+pub(super) fn note_lines(
+    conn: &Connection,
+    changes: &crate::changes::ChangeSet,
+    lines: &[u64],
+) -> Result<()> {
+    if lines.is_empty() || lines.len() != changes.len() || !info_exists(conn)? {
+        return Ok(());
+    }
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS source_lines (
+             entity TEXT NOT NULL, row_key TEXT NOT NULL, line INTEGER NOT NULL,
+             PRIMARY KEY (entity, row_key)) WITHOUT ROWID;
+         DELETE FROM temp.source_lines;",
+    )?;
+    let mut insert = conn.prepare_cached(
+        "INSERT OR IGNORE INTO temp.source_lines (entity, row_key, line) VALUES (?1, ?2, ?3)",
+    )?;
+    for ((entity, key), line) in change_keys(changes).into_iter().zip(lines) {
+        insert.execute(params![entity, key.to_string(), i64::try_from(*line).ok()])?;
+    }
+    Ok(())
+}
+
+/// Each row of a change set as `collect` names it: its table and the JSON array of its
+/// primary key (`Table::key`, months as their index).
+fn change_keys(changes: &crate::changes::ChangeSet) -> Vec<(&'static str, Value)> {
+    use crate::changes::ChangeSet;
+    use crate::model::SickLeaveChange;
+    match changes {
+        ChangeSet::Units(v) => v.iter().map(|u| ("units", json!([u.code]))).collect(),
+        ChangeSet::Indicators(v) => v.iter().map(|i| ("indicators", json!([i.code]))).collect(),
+        ChangeSet::Targets(v) => v
+            .iter()
+            .map(|t| ("targets", json!([t.indicator, t.unit, t.year])))
+            .collect(),
+        ChangeSet::Measurements(v) => v
+            .iter()
+            .map(|m| {
+                let first = m.span.first().index();
+                ("measurements", json!([m.indicator, first, m.unit]))
+            })
+            .collect(),
+        ChangeSet::SickLeave(v) => v
+            .iter()
+            .map(|c| {
+                let (unit, month) = match c {
+                    SickLeaveChange::Set(s) | SickLeaveChange::Update(s) => (&s.unit, s.month),
+                    SickLeaveChange::Remove { unit, month } => (unit, *month),
+                };
+                ("sick_leave", json!([month.index(), unit]))
+            })
+            .collect(),
+        ChangeSet::Economy(v) => v
+            .iter()
+            .map(|e| ("economy", json!([e.month.index(), e.unit])))
+            .collect(),
+    }
+}
+
+/// The file line `note_lines` gave the row, if any.
+fn noted_line(conn: &Connection, noted: bool, entity: &str, row_key: &str) -> Result<Option<i64>> {
+    if !noted {
+        return Ok(None);
+    }
+    Ok(conn
+        .prepare_cached("SELECT line FROM temp.source_lines WHERE entity = ?1 AND row_key = ?2")?
+        .query_row(params![entity, row_key], |r| r.get(0))
+        .optional()?)
+}
+
 fn info_exists(conn: &Connection) -> Result<bool> {
     Ok(conn
         .prepare_cached("SELECT EXISTS (SELECT 1 FROM replica WHERE id = 1)")?
@@ -299,6 +378,12 @@ pub fn collect(conn: &Connection) -> Result<()> {
         .unwrap_or_else(|| "endring".into());
     let batch = super::new_uid();
     let now = super::db::now();
+    let noted: bool = conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM temp.sqlite_master
+                            WHERE type = 'table' AND name = 'source_lines')",
+        )?
+        .query_row([], |r| r.get(0))?;
     for (entity, old, new) in &changes {
         let Some(table) = table(entity) else {
             continue;
@@ -313,6 +398,7 @@ pub fn collect(conn: &Connection) -> Result<()> {
         if old.is_none() {
             mark_new(conn, table.name, &row_key)?;
         }
+        let line = noted_line(conn, noted, table.name, &row_key)?;
         for field in table.cells {
             let (before, after) = if table.name == "locked_months" {
                 (json!(old.is_some()), json!(new.is_some()))
@@ -334,12 +420,17 @@ pub fn collect(conn: &Connection) -> Result<()> {
                     before: &before,
                     after: &after,
                     now: &now,
+                    line,
                 },
             )?;
         }
     }
     conn.prepare_cached("DELETE FROM row_changes")?
         .execute([])?;
+    if noted {
+        conn.prepare_cached("DELETE FROM temp.source_lines")?
+            .execute([])?;
+    }
     Ok(())
 }
 
@@ -353,6 +444,8 @@ struct Op<'a> {
     before: &'a Value,
     after: &'a Value,
     now: &'a str,
+    /// The file line the row came from (an import), else `None`.
+    line: Option<i64>,
 }
 
 fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
@@ -387,8 +480,8 @@ fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
         .flatten();
     conn.prepare_cached(
         "INSERT INTO outbox (op_id, batch, batch_label, entity, key, row_key, field,
-                             base_version, base_value, new_value, created_at, state)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending')",
+                             base_version, base_value, new_value, created_at, state, line)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'pending', ?12)",
     )?
     .execute(params![
         super::new_uid(),
@@ -402,6 +495,7 @@ fn record_op(conn: &Connection, op: Op<'_>) -> Result<()> {
         json_text(op.before),
         new_value,
         op.now,
+        op.line,
     ])?;
     Ok(())
 }
@@ -681,7 +775,7 @@ pub fn changed_underneath(conn: &Connection) -> Result<Vec<String>> {
 
 /// The columns `read_conflict` reads, in its order.
 const CONFLICT_COLUMNS: &str = "op_id, batch, batch_label, entity, key, field, kind, base_value,
-    new_value, their_value, their_by, their_at, reason";
+    new_value, their_value, their_by, their_at, reason, line";
 
 fn read_conflict(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxConflict> {
     let entity: String = r.get(3)?;
@@ -702,14 +796,21 @@ fn read_conflict(r: &rusqlite::Row<'_>) -> rusqlite::Result<OutboxConflict> {
         who: r.get(10)?,
         when: r.get(11)?,
         reason: r.get(12)?,
+        line: r
+            .get::<_, Option<i64>>(13)?
+            .and_then(|l| u64::try_from(l).ok()),
     })
 }
 
-/// Every kept conflict and refusal, oldest first.
+/// Every kept conflict and refusal: batch by batch, oldest first; within a batch from a
+/// file, by the file's line.
 pub fn conflicts(conn: &Connection) -> Result<Vec<OutboxConflict>> {
     Ok(conn
         .prepare_cached(&format!(
-            "SELECT {CONFLICT_COLUMNS} FROM outbox WHERE state = 'conflict' ORDER BY seq"
+            "SELECT {CONFLICT_COLUMNS} FROM (
+                 SELECT *, MIN(seq) OVER (PARTITION BY batch) AS batch_seq
+                 FROM outbox WHERE state = 'conflict')
+             ORDER BY batch_seq, line, seq"
         ))?
         .query_map([], read_conflict)?
         .collect::<rusqlite::Result<_>>()?)
@@ -853,9 +954,9 @@ fn kept(conn: &Connection, id: &str) -> Result<Option<Kept>> {
         .query_row([id], |r| {
             Ok(Kept {
                 conflict: read_conflict(r)?,
-                seq: r.get(13)?,
-                row_key: r.get(14)?,
-                their_version: r.get(15)?,
+                seq: r.get(14)?,
+                row_key: r.get(15)?,
+                their_version: r.get(16)?,
             })
         })
         .optional()?)
@@ -2111,6 +2212,103 @@ mod tests {
             parts.push(PullPart::End);
         }
         parts
+    }
+
+    /// The outbox's line of each cell, by table, key and field.
+    fn outbox_lines(store: &Store) -> Vec<(String, String, String, Option<i64>)> {
+        store
+            .conn
+            .prepare("SELECT entity, key, field, line FROM outbox ORDER BY entity, key, field")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn an_imports_operations_keep_the_line_each_cell_came_from() {
+        use crate::import::{import_bytes, ImportKind};
+        let mut store = replica();
+        // Line 1 the header; line 4 empty (skipped by the reader), so the third figure is
+        // on line 5. March replaces the pulled 80, April and May are new.
+        let file = "indikator;enhet;periode;verdi\nBRUK;3100;2026-03;81\nBRUK;3100;2026-04;70\n\nBRUK;3100;2026-05;60\n";
+        import_bytes(
+            &mut store,
+            ImportKind::Measurements,
+            "bruk.csv",
+            file.as_bytes(),
+            false,
+        )
+        .unwrap();
+        // The accounting export: lines 2 and 3 are both 3100 in March (summed into one
+        // cell, which names the first), line 4 is April.
+        let economy = "ansvar;periode;art;regnskap\n3100;2026-03;10100;100\n3100;2026-03;10200;50\n3100;2026-04;10100;70\n";
+        import_bytes(
+            &mut store,
+            ImportKind::Economy,
+            "regnskap.csv",
+            economy.as_bytes(),
+            false,
+        )
+        .unwrap();
+        // A save in a grid has no line; an import over a waiting cell keeps its line.
+        let m = |month: &str, value: f64| Measurement {
+            indicator: "BRUK".into(),
+            unit: "3100".into(),
+            span: Period::parse(month).unwrap(),
+            figure: Figure::Value { value },
+        };
+        store
+            .apply(
+                &ChangeSet::Measurements(vec![m("2026-06", 50.0), m("2026-03", 82.0)]),
+                "manuell",
+                false,
+            )
+            .unwrap();
+        let lines: Vec<(String, Option<i64>)> = outbox_lines(&store)
+            .into_iter()
+            .map(|(entity, key, field, line)| (format!("{entity} {key} {field}"), line))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    r#"economy {"month":"2026-03","unit":"3100"} actual"#.to_string(),
+                    Some(2)
+                ),
+                (
+                    r#"economy {"month":"2026-04","unit":"3100"} actual"#.to_string(),
+                    Some(4)
+                ),
+                (
+                    r#"measurements {"indicator":"BRUK","period":"2026-03","unit":"3100"} value"#
+                        .to_string(),
+                    Some(2)
+                ),
+                (
+                    r#"measurements {"indicator":"BRUK","period":"2026-04","unit":"3100"} value"#
+                        .to_string(),
+                    Some(3)
+                ),
+                (
+                    r#"measurements {"indicator":"BRUK","period":"2026-05","unit":"3100"} value"#
+                        .to_string(),
+                    Some(5)
+                ),
+                (
+                    r#"measurements {"indicator":"BRUK","period":"2026-06","unit":"3100"} value"#
+                        .to_string(),
+                    None
+                ),
+            ]
+        );
+        // The lines are the file's alone: nothing is left for the next write.
+        let left: i64 = store
+            .conn
+            .query_row("SELECT COUNT(*) FROM temp.source_lines", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
     }
 
     #[test]

@@ -111,8 +111,10 @@ pub fn render_conflicts(conflicts: &[OutboxConflict]) -> String {
     }
     let mut text = format!("Konflikter ({}):\n", conflicts.len());
     for (n, c) in conflicts.iter().enumerate() {
+        // A conflict from an imported file names its line: «fra «fravær.csv» linje 14».
+        let line = c.line.map(|l| format!(" linje {l}")).unwrap_or_default();
         text.push_str(&format!(
-            "{}. {} — {}\n   id {} · fra «{}» (batch {})\n   grunnlag {} · din {} · deres {}",
+            "{}. {} — {}\n   id {} · fra «{}»{line} (batch {})\n   grunnlag {} · din {} · deres {}",
             n + 1,
             c.cell,
             kind_words(&c.kind),

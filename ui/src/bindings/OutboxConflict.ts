@@ -36,4 +36,10 @@ base: string | null, mine: string | null, theirs: string | null,
 /**
  * Who wrote theirs and when (RFC 3339); unknown for a refusal.
  */
-who: string | null, when: string | null, reason: string | null, };
+who: string | null, when: string | null, reason: string | null, 
+/**
+ * The line of the imported file the cell came from (the header is line 1; for an
+ * economy file, the first of the lines summed into it); `None` for a grid save or
+ * any other write.
+ */
+line: number | null, };

@@ -12,6 +12,7 @@ import {
   indicatorMarkLabel,
   indicatorMarks,
   kindLabel,
+  lineText,
   preview,
   previewTitle,
   refusalText,
@@ -38,6 +39,7 @@ function conflict(over: Partial<OutboxConflict>): OutboxConflict {
     who: "eva",
     when: "2026-04-02T09:00:00+02:00",
     reason: null,
+    line: null,
     ...over,
   };
 }
@@ -151,6 +153,13 @@ describe("batches", () => {
     expect(conflictsButton(0)).toBeNull();
     expect(conflictsButton(1)).toBe("Konflikter (1)");
     expect(conflictsButton(200)).toBe("Konflikter (200)");
+  });
+});
+
+describe("a conflict from an imported file names its line", () => {
+  it("says «linje 14» for a cell from line 14, nothing for a grid save", () => {
+    expect(lineText(conflict({ batch_label: "fravær-mars.csv", line: 14 }))).toBe("linje 14");
+    expect(lineText(conflict({}))).toBeNull();
   });
 });
 

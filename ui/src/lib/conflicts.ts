@@ -96,6 +96,12 @@ export function refusalText(kind: string, reason: string | null): string | null 
   }
 }
 
+/** Where in an imported file the conflict's cell came from: «linje 14»; `null` for a
+ *  save in a grid or another change made in the app. */
+export function lineText(c: OutboxConflict): string | null {
+  return c.line === null ? null : `linje ${c.line}`;
+}
+
 /** What is copied with «Kopier verdien»: the cell and this desktop's value. */
 export function copiedText(c: OutboxConflict): string {
   return `${c.cell}: ${conflictValues(c).mine.replace(/\u00a0/g, " ")}`;
