@@ -174,6 +174,14 @@ def test_two_leaders_edit_the_same_cell_offline_and_the_second_keeps_hers(server
         assert mark.get_attribute("data-state") == "conflict"
         assert "1 konflikt i tallene bak indikatoren" in mark.text
         second.show("[data-testid=scorecard] tr[data-indicator='SF']")
+        # At 1280 px the header keeps «⚠ Konflikter (1)» whole inside the window (the
+        # målkart's header is the fullest: the period picker is in it too).
+        size = second.driver.get_window_size()
+        second.resize(1280, 720)
+        right = second.driver.execute_script(
+            "return document.querySelector('[data-testid=conflicts-open]').getBoundingClientRect().right")
+        assert right <= 1280 - 4, right
+        second.resize(size["width"], size["height"])
         second.screenshots("72-konflikt-i-maalkartet")
 
         # «Konflikter (1)»: the cell, the value it was edited from, his, theirs, who.
