@@ -11,8 +11,10 @@ import {
   groupByBatch,
   indicatorMarkLabel,
   indicatorMarks,
+  firstConflicts,
   kindLabel,
   lineText,
+  shownText,
   preview,
   previewTitle,
   refusalText,
@@ -153,6 +155,28 @@ describe("batches", () => {
     expect(conflictsButton(0)).toBeNull();
     expect(conflictsButton(1)).toBe("Konflikter (1)");
     expect(conflictsButton(200)).toBe("Konflikter (200)");
+  });
+});
+
+describe("a long list is drawn a page at a time", () => {
+  it("draws the first conflicts in order across batches and says how many are shown", () => {
+    // Batch a has 3 conflicts, batch b 2: a limit of 4 draws a's three and b's first.
+    const list = [
+      conflict({ id: "a1", batch: "a" }),
+      conflict({ id: "a2", batch: "a" }),
+      conflict({ id: "b1", batch: "b" }),
+      conflict({ id: "a3", batch: "a" }),
+      conflict({ id: "b2", batch: "b" }),
+    ];
+    const drawn = firstConflicts(groupByBatch(list), 4);
+    expect(drawn.map((d) => [d.batch.batch, d.shown.map((c) => c.id)])).toEqual([
+      ["a", ["a1", "a2", "a3"]],
+      ["b", ["b1"]],
+    ]);
+    // The batch keeps all its conflicts: its choice for all covers the whole batch.
+    expect(drawn[1].batch.conflicts.length).toBe(2);
+    expect(firstConflicts(groupByBatch(list), 3).map((d) => d.batch.batch)).toEqual(["a"]);
+    expect(shownText(50, 1000)).toBe("Viser 50 av 1000 konflikter.");
   });
 });
 

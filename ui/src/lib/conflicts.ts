@@ -132,6 +132,30 @@ export function groupByBatch(list: OutboxConflict[]): ConflictBatch[] {
   return [...out.values()];
 }
 
+/** How many conflicts the list shows at first, and adds with «Vis flere»: 1 000 conflicts
+ *  of one import drawn at once took about a second to show in the window and scrolled in
+ *  jerks (docs/benchmarks.md §15); a batch's choice for all still covers the whole batch. */
+export const PAGE = 50;
+
+/** The batches as the list draws them: the first `limit` conflicts in order, each batch with
+ *  the ones of it that fit (a batch past the limit is left out until «Vis flere»). */
+export function firstConflicts(batches: ConflictBatch[], limit: number): { batch: ConflictBatch; shown: OutboxConflict[] }[] {
+  const out = [];
+  let left = limit;
+  for (const batch of batches) {
+    if (left <= 0) break;
+    const shown = batch.conflicts.slice(0, left);
+    left -= shown.length;
+    out.push({ batch, shown });
+  }
+  return out;
+}
+
+/** Below the list when not all are drawn: «Viser 50 av 1000 konflikter.» */
+export function shownText(shown: number, total: number): string {
+  return `Viser ${shown} av ${total} konflikter.`;
+}
+
 /** A batch's source as the list heads it: «Lagret i Målkart: sykefravær» for a save in
  *  the app (`appen: sykefravær`), «Endret i Målkart» for another change made here, else
  *  the imported file's name; then how many conflicts it has. */
