@@ -231,3 +231,86 @@ def test_two_leaders_edit_the_same_cell_offline_and_the_second_keeps_hers(server
             app.quit()
         for d in drivers:
             d.stop()
+
+
+@pytest.mark.any_date
+def test_an_imports_conflicts_show_their_lines_and_bruk_deres_for_all_is_previewed_first(server, tmp_path: Path, request):
+    """Three conflicts from one imported file: the list names each one's line, «Bruk deres
+    for alle …» shows a preview of every cell (from his value to theirs) before anything is
+    changed, and «Bruk deres for 3» resolves them all."""
+    import os
+    import subprocess
+
+    from conftest import CLI
+
+    server.add_user("ada", "administrator")
+    server.add_user("bo", "administrator")
+    url = server.run()
+    batch = str(uuid.uuid4())
+    ops = [{"op_id": str(uuid.uuid4()), "batch": batch, "entity": "units", "key": {"code": code}, "field": field,
+            "base_version": None, "base_value": None, "new_value": value}
+           for code, field, value in (("1000", "name", "Demo kommune"), ("3100", "name", "Solbakken skole"),
+                                      ("3100", "parent", "1000"))]
+    server.call("POST", "/api/v1/push", server.token("ada"), {"device": "e2e", "operations": ops})
+
+    home = tmp_path / "bo"
+    driver = sharing.Driver(DRIVER_PORT + 24, {"MALKART_SYNC_SECONDS": "3600", "XDG_DATA_HOME": str(home)})
+    app = None
+    try:
+        app = sharing.DesktopApp(driver).start()
+        app.find("[data-testid=welcome]")
+        app.connect(url, "bo", sharing.PASSWORD)
+        app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid=connect-dialog]"))
+        app.wait_text("[data-testid=sync-line]", lambda t: t.startswith("Sist synkronisert "))
+
+        # His accounts for March–May (lines 2–4 of the file, 1 500 kr each) wait in his
+        # outbox; ada writes 1 000 kr in the same cells on the server meanwhile.
+        months = ["2026-03", "2026-04", "2026-05"]
+        csv = tmp_path / "regnskap-bo.csv"
+        csv.write_text("ansvar;periode;regnskap\n" + "".join(f"3100;{m};1500,00\n" for m in months), encoding="utf-8")
+        name = url.removeprefix("http://").replace(":", "_")
+        out = subprocess.run([str(CLI), "--server", name, "import", "økonomi", str(csv)],
+                             env={**os.environ, "XDG_DATA_HOME": str(home), "HOME": str(home)},
+                             capture_output=True, text=True)
+        assert out.returncode == 0, out.stdout + out.stderr
+        batch = str(uuid.uuid4())
+        ops = [{"op_id": str(uuid.uuid4()), "batch": batch, "entity": "economy", "key": {"unit": "3100", "month": m},
+                "field": "actual", "base_version": None, "base_value": None, "new_value": 100_000} for m in months]
+        results = server.call("POST", "/api/v1/push", server.token("ada"), {"device": "e2e", "operations": ops})["results"]
+        assert [r["status"] for r in results] == ["applied"] * 3, results
+
+        app.find("[data-testid=sync-now]").click()
+        app.wait_text("[data-testid=conflicts-open]", "⚠ Konflikter (3)")
+        app.find("[data-testid=conflicts-open]").click()
+        app.find("[data-testid=conflicts-dialog]")
+        app.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid=conflict]")) == 3)
+        heading = app.find("[data-testid=conflict-batch] h3").text
+        assert "regnskap-bo.csv" in heading and "3 konflikter" in heading, heading
+        lines = [e.text for e in app.driver.find_elements(By.CSS_SELECTOR, "[data-testid=conflict-line]")]
+        assert lines == ["· linje 2", "· linje 3", "· linje 4"], lines
+
+        # «Bruk deres for alle …»: first a preview, nothing changed yet.
+        app.find("[data-testid=batch-theirs]").click()
+        app.find("[data-testid=batch-preview]")
+        rows = [[td.text.replace(NBSP, " ") for td in tr.find_elements(By.TAG_NAME, "td")]
+                for tr in app.driver.find_elements(By.CSS_SELECTOR, "[data-testid=preview-line]")]
+        assert [r[1:] for r in rows] == [["1 500,00 kr", "1 000,00 kr"]] * 3, rows
+        assert len(app.driver.find_elements(By.CSS_SELECTOR, "[data-testid=conflict]")) == 3
+        app.screenshots("76-forhaandsvisning-bruk-deres-for-alle")
+        confirm = app.find("[data-testid=batch-confirm]")
+        assert confirm.text == "Bruk deres for 3", confirm.text
+        confirm.click()
+        app.find("[data-testid=conflicts-none]")
+        app.find("[data-testid=conflicts-close]").click()
+        app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid=conflicts-open]"))
+    except Exception:
+        if app is not None and app.driver is not None:
+            try:
+                app.screenshot(f"FEIL-{request.node.name}")
+            except Exception:  # the window may be gone; the test's own error says why
+                pass
+        raise
+    finally:
+        if app is not None:
+            app.quit()
+        driver.stop()
