@@ -156,11 +156,17 @@ pub fn parse(
     problems.count_more(table.more_bad_lines);
     let rows_read = (table.records.len() as u64) + table.bad_line_count();
     let table = refuse_invisible(table, &columns, &mut problems);
-    let mut economy_lines = Vec::new();
+    // The line of each change, from the kinds that do not make one change per line in
+    // the file's order: units (parents first) and economy (sums).
+    let mut own_lines = Vec::new();
     let changes = match kind {
-        ImportKind::Units => {
-            ChangeSet::Units(units::parse(&table, &columns, catalog, &mut problems))
-        }
+        ImportKind::Units => ChangeSet::Units(units::parse(
+            &table,
+            &columns,
+            catalog,
+            &mut problems,
+            &mut own_lines,
+        )),
         ImportKind::Indicators => ChangeSet::Indicators(indicators::parse(
             &table,
             &columns,
@@ -186,7 +192,7 @@ pub fn parse(
             catalog,
             &mut problems,
             &mut warnings,
-            &mut economy_lines,
+            &mut own_lines,
         )),
     };
     if !problems.is_empty() {
@@ -194,8 +200,8 @@ pub fn parse(
     }
     // Every other kind makes one change of each line, in the file's order (a file with a
     // wrong line is refused whole, so every line made one).
-    let lines = if kind == ImportKind::Economy {
-        economy_lines
+    let lines = if matches!(kind, ImportKind::Units | ImportKind::Economy) {
+        own_lines
     } else {
         table.records.iter().map(|r| r.line).collect()
     };

@@ -109,6 +109,9 @@ fn units_may_name_a_parent_further_down_and_come_out_parents_first() {
         "kode;navn;overordnet;nivå\n4100;Skole;4000;virksomhet\n4000;Kultur;1000;sektor\n",
     );
     assert_eq!(p.rows_read, 2);
+    // Each change keeps its own line (4000 is on line 3, 4100 on line 2), not the file's
+    // order of lines (a replica's conflict names it).
+    assert_eq!(p.lines, vec![3, 2]);
     let ChangeSet::Units(units) = p.changes else {
         panic!()
     };
@@ -124,6 +127,8 @@ fn a_chain_written_bottom_up_comes_out_top_down() {
         ImportKind::Units,
         "kode;navn;overordnet\n4110;C;4100\n5000;X;\n4100;B;4000\n4000;A;1000\n",
     );
+    // 4000 line 5, 4100 line 4, 4110 line 2, 5000 line 3.
+    assert_eq!(p.lines, vec![5, 4, 2, 3]);
     let ChangeSet::Units(units) = p.changes else {
         panic!()
     };

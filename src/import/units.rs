@@ -25,6 +25,7 @@ pub fn parse(
     columns: &Columns,
     catalog: &Catalog,
     problems: &mut Problems,
+    lines: &mut Vec<u64>,
 ) -> Vec<Unit> {
     let existing: HashMap<&str, &Unit> =
         catalog.units.iter().map(|u| (u.code.as_str(), u)).collect();
@@ -99,7 +100,9 @@ pub fn parse(
     if !dangling {
         report_cycles(&rows, catalog, problems);
     }
-    parents_first(rows)
+    let rows = parents_first(rows);
+    lines.extend(rows.iter().map(|(_, line)| *line));
+    rows.into_iter().map(|(unit, _)| unit).collect()
 }
 
 /// Every cycle in the tree that results, once, on the line of its first row in the file.
@@ -134,8 +137,9 @@ fn report_cycles(rows: &[(Unit, u64)], catalog: &Catalog, problems: &mut Problem
     }
 }
 
-/// The rows ordered so that a parent named in the file comes before its children.
-fn parents_first(rows: Vec<(Unit, u64)>) -> Vec<Unit> {
+/// The rows ordered so that a parent named in the file comes before its children, each
+/// with its line.
+fn parents_first(rows: Vec<(Unit, u64)>) -> Vec<(Unit, u64)> {
     let index: HashMap<String, usize> = rows
         .iter()
         .enumerate()
@@ -164,6 +168,6 @@ fn parents_first(rows: Vec<(Unit, u64)>) -> Vec<Unit> {
             order.push(i);
         }
     }
-    let mut slots: Vec<Option<Unit>> = rows.into_iter().map(|(u, _)| Some(u)).collect();
+    let mut slots: Vec<Option<(Unit, u64)>> = rows.into_iter().map(Some).collect();
     order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
