@@ -1013,17 +1013,18 @@ impl From<tokio_postgres::Error> for GroupError {
     }
 }
 
-fn where_clause(kind: Kind, first: usize) -> String {
+/// `col = (text)::type AND …` for a table's key columns, each compared with the text
+/// `value(n)` gives for the `n`-th: the one comparison of a key push and `push_rows` share.
+pub(crate) fn key_match(kind: Kind, prefix: &str, value: impl Fn(usize) -> String) -> String {
     kind.key_columns()
         .iter()
         .enumerate()
         .map(|(n, c)| {
             let cast = match *c {
-                "span_first" | "month" => "::integer",
+                "span_first" | "month" | "year" => "::integer",
                 "uid" => "::uuid",
                 _ => "",
             };
-            let cast = if *c == "year" { "::integer" } else { cast };
             // A default target's unit is NULL: compared with IS NOT DISTINCT FROM (only
             // there: `=` keeps the primary-key index for every other table).
             let op = if kind == Kind::Target && *c == "unit" {
@@ -1031,10 +1032,14 @@ fn where_clause(kind: Kind, first: usize) -> String {
             } else {
                 "="
             };
-            format!("{c} {op} (${}::jsonb #>> '{{}}'){cast}", first + n)
+            format!("{prefix}{c} {op} ({}){cast}", value(n))
         })
         .collect::<Vec<_>>()
         .join(" AND ")
+}
+
+fn where_clause(kind: Kind, first: usize) -> String {
+    key_match(kind, "", |n| format!("${}::jsonb #>> '{{}}'", first + n))
 }
 
 /// The row as stored, as JSON (`to_jsonb`), or `None`.

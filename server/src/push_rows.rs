@@ -121,27 +121,9 @@ impl Prefetched {
     }
 }
 
-/// `t.col = (k.pk->>n)::type AND …`: the row whose primary key is the array `k.pk` (a
-/// default target's unit is `null`, compared with IS NOT DISTINCT FROM).
+/// `t.col = (k.pk->>n)::type AND …`: the row whose primary key is the array `k.pk`.
 fn join_clause(kind: Kind) -> String {
-    kind.key_columns()
-        .iter()
-        .enumerate()
-        .map(|(n, c)| {
-            let cast = match *c {
-                "span_first" | "month" | "year" => "::integer",
-                "uid" => "::uuid",
-                _ => "",
-            };
-            let op = if kind == Kind::Target && *c == "unit" {
-                "IS NOT DISTINCT FROM"
-            } else {
-                "="
-            };
-            format!("t.{c} {op} (k.pk ->> {n}){cast}")
-        })
-        .collect::<Vec<_>>()
-        .join(" AND ")
+    crate::push::key_match(kind, "t.", |n| format!("k.pk ->> {n}"))
 }
 
 /// Whether a table's upserts may wait for the batch's end: the figures an import writes,
