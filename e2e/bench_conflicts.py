@@ -19,15 +19,14 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
 
 import test_sharing as sharing
-from conftest import CLI, DRIVER_PORT
+from conftest import DRIVER_PORT
+from test_conflicts import economy_conflicts
 
 UNITS = [("1000", "Demo kommune", None)] + [(f"31{n:02}", f"Skole {n + 1}", "1000") for n in range(10)]
 MONTHS = [f"{2018 + m // 12}-{m % 12 + 1:02}" for m in range(100)]
@@ -101,47 +100,11 @@ def server():
 
 
 def test_the_conflict_list_of_1000(server, tmp_path: Path):
-    server.add_user("ada", "administrator")
-    server.add_user("bo", "administrator")
-    url = server.run()
-    batch = str(uuid.uuid4())
-    ops = []
-    for code, name, parent in UNITS:
-        for field, value in (("name", name), ("parent", parent)):
-            if value is not None:
-                ops.append({"op_id": str(uuid.uuid4()), "batch": batch, "entity": "units", "key": {"code": code},
-                            "field": field, "base_version": None, "base_value": None, "new_value": value})
-    server.call("POST", "/api/v1/push", server.token("ada"), {"device": "benk", "operations": ops})
-
-    home = tmp_path / "bo"
-    driver = sharing.Driver(DRIVER_PORT + 30, {"MALKART_SYNC_SECONDS": "3600", "XDG_DATA_HOME": str(home)})
-    app = None
+    # His file: 1 000 cells of `regnskap` (10 units × 100 months).
+    cells = [(code, month) for code, _, parent in UNITS if parent for month in MONTHS]
+    assert len(cells) == 1000
+    driver, app = economy_conflicts(server, tmp_path, DRIVER_PORT + 30, UNITS, cells)
     try:
-        app = sharing.DesktopApp(driver).start()
-        app.find("[data-testid=welcome]")
-        app.connect(url, "bo", sharing.PASSWORD)
-        app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid=connect-dialog]"))
-        app.wait_text("[data-testid=sync-line]", lambda t: t.startswith("Sist synkronisert "))
-
-        # His file: 1 000 cells of `regnskap`, 1 500 kr each, waiting in his outbox.
-        cells = [(code, month) for code, _, parent in UNITS if parent for month in MONTHS]
-        assert len(cells) == 1000
-        csv = tmp_path / "regnskap-bo.csv"
-        csv.write_text("ansvar;periode;regnskap\n" + "".join(f"{c};{m};1500,00\n" for c, m in cells), encoding="utf-8")
-        name = url.removeprefix("http://").replace(":", "_")
-        out = subprocess.run([str(CLI), "--server", name, "import", "økonomi", str(csv)],
-                             env={**os.environ, "XDG_DATA_HOME": str(home), "HOME": str(home)},
-                             capture_output=True, text=True)
-        assert out.returncode == 0, out.stdout + out.stderr
-        # Ada's 1 000 kr in the same cells on the server meanwhile.
-        batch = str(uuid.uuid4())
-        ops = [{"op_id": str(uuid.uuid4()), "batch": batch, "entity": "economy", "key": {"unit": c, "month": m},
-                "field": "actual", "base_version": None, "base_value": None, "new_value": 100_000} for c, m in cells]
-        results = server.call("POST", "/api/v1/push", server.token("ada"), {"device": "benk", "operations": ops})["results"]
-        assert all(r["status"] == "applied" for r in results)
-
-        app.find("[data-testid=sync-now]").click()
-        app.wait_text("[data-testid=conflicts-open]", "⚠ Konflikter (1000)", timeout=60)
         app.resize(1280, 720)
 
         # The list draws its first page (PAGE in ui/src/lib/conflicts.ts) and says how many
@@ -187,6 +150,5 @@ def test_the_conflict_list_of_1000(server, tmp_path: Path):
                   f"p95 {p95:.1f} ms, maks {frames[-1]:.1f} ms; over 50 ms: {sum(f > 50 for f in frames)} "
                   f"(listen er {scrolled['height']} px høy)")
     finally:
-        if app is not None and getattr(app, "driver", None) is not None:
-            app.driver.quit()
+        app.quit()
         driver.stop()

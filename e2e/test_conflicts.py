@@ -233,11 +233,13 @@ def test_two_leaders_edit_the_same_cell_offline_and_the_second_keeps_hers(server
             d.stop()
 
 
-@pytest.mark.any_date
-def test_an_imports_conflicts_show_their_lines_and_bruk_deres_for_all_is_previewed_first(server, tmp_path: Path, request):
-    """Three conflicts from one imported file: the list names each one's line, «Bruk deres
-    for alle …» shows a preview of every cell (from his value to theirs) before anything is
-    changed, and «Bruk deres for 3» resolves them all."""
+def economy_conflicts(server, tmp_path: Path, port: int, units, cells):
+    """An administrator's app («bo», its own driver on `port`) connected to `server`, with
+    one conflict per (unit, month) of `cells` from one imported file: ada pushes `units`
+    ((code, name, parent)), the command line imports `regnskap` 1 500 kr for every cell into
+    bo's replica (the file's lines 2, 3, … in `cells` order; not sent: the app syncs only on
+    its own writes), ada writes 1 000 kr in the same cells on the server, and bo's
+    «Synkroniser nå» brings the conflicts back. Answers the driver and the app."""
     import os
     import subprocess
 
@@ -246,41 +248,53 @@ def test_an_imports_conflicts_show_their_lines_and_bruk_deres_for_all_is_preview
     server.add_user("ada", "administrator")
     server.add_user("bo", "administrator")
     url = server.run()
-    batch = str(uuid.uuid4())
-    ops = [{"op_id": str(uuid.uuid4()), "batch": batch, "entity": "units", "key": {"code": code}, "field": field,
-            "base_version": None, "base_value": None, "new_value": value}
-           for code, field, value in (("1000", "name", "Demo kommune"), ("3100", "name", "Solbakken skole"),
-                                      ("3100", "parent", "1000"))]
-    server.call("POST", "/api/v1/push", server.token("ada"), {"device": "e2e", "operations": ops})
 
+    def push(entity: str, rows):
+        batch = str(uuid.uuid4())
+        ops = [{"op_id": str(uuid.uuid4()), "batch": batch, "entity": entity, "key": key, "field": field,
+                "base_version": None, "base_value": None, "new_value": value} for key, field, value in rows]
+        results = server.call("POST", "/api/v1/push", server.token("ada"), {"device": "e2e", "operations": ops})["results"]
+        assert [r["status"] for r in results] == ["applied"] * len(ops), results
+
+    push("units", [({"code": code}, field, value) for code, name, parent in units
+                   for field, value in (("name", name), ("parent", parent)) if value is not None])
     home = tmp_path / "bo"
-    driver = sharing.Driver(DRIVER_PORT + 24, {"MALKART_SYNC_SECONDS": "3600", "XDG_DATA_HOME": str(home)})
-    app = None
+    driver = sharing.Driver(port, {"MALKART_SYNC_SECONDS": "3600", "XDG_DATA_HOME": str(home)})
+    app = sharing.DesktopApp(driver)
     try:
-        app = sharing.DesktopApp(driver).start()
+        app.start()
         app.find("[data-testid=welcome]")
         app.connect(url, "bo", sharing.PASSWORD)
         app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid=connect-dialog]"))
         app.wait_text("[data-testid=sync-line]", lambda t: t.startswith("Sist synkronisert "))
-
-        # His accounts for March–May (lines 2–4 of the file, 1 500 kr each) wait in his
-        # outbox; ada writes 1 000 kr in the same cells on the server meanwhile.
-        months = ["2026-03", "2026-04", "2026-05"]
         csv = tmp_path / "regnskap-bo.csv"
-        csv.write_text("ansvar;periode;regnskap\n" + "".join(f"3100;{m};1500,00\n" for m in months), encoding="utf-8")
+        csv.write_text("ansvar;periode;regnskap\n" + "".join(f"{c};{m};1500,00\n" for c, m in cells), encoding="utf-8")
         name = url.removeprefix("http://").replace(":", "_")
         out = subprocess.run([str(CLI), "--server", name, "import", "økonomi", str(csv)],
                              env={**os.environ, "XDG_DATA_HOME": str(home), "HOME": str(home)},
                              capture_output=True, text=True)
         assert out.returncode == 0, out.stdout + out.stderr
-        batch = str(uuid.uuid4())
-        ops = [{"op_id": str(uuid.uuid4()), "batch": batch, "entity": "economy", "key": {"unit": "3100", "month": m},
-                "field": "actual", "base_version": None, "base_value": None, "new_value": 100_000} for m in months]
-        results = server.call("POST", "/api/v1/push", server.token("ada"), {"device": "e2e", "operations": ops})["results"]
-        assert [r["status"] for r in results] == ["applied"] * 3, results
-
+        push("economy", [({"unit": c, "month": m}, "actual", 100_000) for c, m in cells])
         app.find("[data-testid=sync-now]").click()
-        app.wait_text("[data-testid=conflicts-open]", "⚠ Konflikter (3)")
+        app.wait_text("[data-testid=conflicts-open]", f"⚠ Konflikter ({len(cells)})", timeout=60)
+    except Exception:
+        if app.driver is not None:
+            app.quit()
+        driver.stop()
+        raise
+    return driver, app
+
+
+@pytest.mark.any_date
+def test_an_imports_conflicts_show_their_lines_and_bruk_deres_for_all_is_previewed_first(server, tmp_path: Path, request):
+    """Three conflicts from one imported file: the list names each one's line, «Bruk deres
+    for alle …» shows a preview of every cell (from his value to theirs) before anything is
+    changed, and «Bruk deres for 3» resolves them all."""
+    months = ["2026-03", "2026-04", "2026-05"]
+    driver, app = economy_conflicts(server, tmp_path, DRIVER_PORT + 24,
+                                    [("1000", "Demo kommune", None), ("3100", "Solbakken skole", "1000")],
+                                    [("3100", m) for m in months])
+    try:
         app.find("[data-testid=conflicts-open]").click()
         app.find("[data-testid=conflicts-dialog]")
         app.wait(lambda d: len(d.find_elements(By.CSS_SELECTOR, "[data-testid=conflict]")) == 3)
@@ -304,13 +318,11 @@ def test_an_imports_conflicts_show_their_lines_and_bruk_deres_for_all_is_preview
         app.find("[data-testid=conflicts-close]").click()
         app.wait(lambda d: not d.find_elements(By.CSS_SELECTOR, "[data-testid=conflicts-open]"))
     except Exception:
-        if app is not None and app.driver is not None:
-            try:
-                app.screenshot(f"FEIL-{request.node.name}")
-            except Exception:  # the window may be gone; the test's own error says why
-                pass
+        try:
+            app.screenshot(f"FEIL-{request.node.name}")
+        except Exception:  # the window may be gone; the test's own error says why
+            pass
         raise
     finally:
-        if app is not None:
-            app.quit()
+        app.quit()
         driver.stop()
