@@ -4,6 +4,16 @@
 
 const COMMANDS: &[&str] = &[
     "app_info",
+    "actions",
+    "action",
+    "indicator_actions",
+    "new_action_code",
+    "save_action",
+    "add_action_comment",
+    "update_action_comment",
+    "delete_action_comment",
+    "actions_report",
+    "export_actions",
     "load_demo",
     "units",
     "scorecard",

@@ -11,7 +11,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::model::{EconomyChange, Indicator, Measurement, SickLeaveChange, Target, Unit};
+use crate::model::{Action, EconomyChange, Indicator, Measurement, SickLeaveChange, Target, Unit};
 use crate::period::Month;
 
 /// What a batch of rows does to the database; one import file or one save in a grid.
@@ -25,6 +25,8 @@ pub enum ChangeSet {
     SickLeave(Vec<SickLeaveChange>),
     /// Economy figures per (unit, month), figure by figure (economy.md).
     Economy(Vec<EconomyChange>),
+    /// Tiltak, each set whole (tiltak.md).
+    Actions(Vec<Action>),
 }
 
 impl ChangeSet {
@@ -37,6 +39,7 @@ impl ChangeSet {
             ChangeSet::Measurements(v) => v.len(),
             ChangeSet::SickLeave(v) => v.len(),
             ChangeSet::Economy(v) => v.len(),
+            ChangeSet::Actions(v) => v.len(),
         }
     }
 
@@ -60,6 +63,8 @@ pub struct Catalog {
     pub units: Vec<Unit>,
     pub indicators: Vec<Indicator>,
     pub locked: BTreeSet<Month>,
+    /// The stored tiltak (a tiltak file's absent columns keep their values).
+    pub actions: Vec<Action>,
 }
 
 /// Where a `ChangeSet` goes: what it is checked against and what applies it, in one

@@ -53,6 +53,9 @@ pub enum Error {
     /// A comment that is not there (deleted, or a wrong number).
     #[error("fant ingen kommentar med nummer {0}")]
     CommentNotFound(i64),
+    /// A tiltak that is not there (a wrong code, or not pulled yet).
+    #[error("fant ikke tiltaket «{0}»")]
+    UnknownAction(String),
     /// The change contradicts what is stored; the message says what to change first.
     #[error("{0}")]
     Conflict(String),
@@ -192,7 +195,7 @@ impl Error {
             Error::Invalid(_) | Error::Validation { .. } => "invalid",
             Error::Duplicate(_) => "duplicate",
             Error::BuiltIn(_) | Error::BuiltInMeasured(_) => "built_in",
-            Error::CommentNotFound(_) => "not_found",
+            Error::CommentNotFound(_) | Error::UnknownAction(_) => "not_found",
             Error::Conflict(_) | Error::NotEmpty => "conflict",
             Error::Corrupt(_) => "damaged",
             Error::Render(_) => "io",
@@ -235,6 +238,7 @@ impl Error {
             | Error::BuiltIn(_)
             | Error::BuiltInMeasured(_)
             | Error::CommentNotFound(_)
+            | Error::UnknownAction(_)
             | Error::Conflict(_)
             | Error::NotEmpty
             | Error::Corrupt(_)

@@ -1,12 +1,15 @@
 //! The data model (engine.md §1): units, perspectives, goals, indicators, measurements,
-//! targets, comments and audit entries. Plain data; the rules that relate them live in the
+//! targets, comments, tiltak (`action.rs`) and audit entries. Plain data; the rules that relate them live in the
 //! engine, the checks on input in `import`, and persistence in `storage`.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+mod action;
+
 pub use crate::period::Frequency;
 use crate::period::{Month, Period};
+pub use action::{Action, ActionComment, ActionKind, ActionStatus};
 
 /// An organisation unit (`enhet`); an ansvar in the accounts has the same code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]

@@ -63,6 +63,11 @@ impl Month {
     pub fn name(self) -> &'static str {
         MONTH_NAMES[self.0.rem_euclid(12) as usize]
     }
+    /// A month as written in a file or a form: `2026-03`, `2026-3`, `202603` (surrounding
+    /// spaces ignored); `None` for anything else.
+    pub fn parse_id(text: &str) -> Option<Month> {
+        parse_month(text.trim())
+    }
     /// `2026-09`.
     pub fn id(self) -> String {
         format!("{:04}-{:02}", self.year(), self.month())

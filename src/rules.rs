@@ -13,13 +13,16 @@
 //! - definition changes that would strand measurements: `stranding`;
 //! - targets: `target` (year, numbers, red limit), `red_limit` — a red limit equal to the
 //!   target is allowed (`Target::red_limit_on_wrong_side`);
-//! - measurements: `measurement` (span of the frequency, kind of figure, locked months).
+//! - measurements: `measurement` (span of the frequency, kind of figure, locked months);
+//! - tiltak: `action` (own fields), `action_progress`, `action_refs` (goal, unit,
+//!   indicators known).
 
 use std::collections::{BTreeSet, HashMap};
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Aggregation, Direction, Figure, Frequency, Indicator, Measurement, Target, Unit,
+    Action, ActionStatus, Aggregation, Direction, Figure, Frequency, Indicator, Measurement,
+    Target, Unit,
 };
 use crate::period::{Month, MAX_YEAR, MIN_YEAR};
 use crate::text::invisible_message;
@@ -520,4 +523,122 @@ mod tests {
             Some(("built_in", None))
         );
     }
+}
+
+/// A tiltak's own fields (tiltak.md §1): a valid code, a title, a goal, a unit and who is
+/// responsible; months that are months, the deadline not before the start; progress 0–100
+/// and 100 when `fullført`; a cost within the economy's bounds; indicator codes that are
+/// codes, each once. The field names are the import file's columns.
+pub fn action(a: &Action) -> Result<()> {
+    if let Some(message) = invisible_message(&a.code) {
+        return Err(Error::invalid_field(
+            "kode",
+            format!("tiltakskoden {message}"),
+        ));
+    }
+    if !is_valid_unit_code(&a.code) {
+        return Err(Error::invalid_field(
+            "kode",
+            format!("«{}» er ikke en gyldig tiltakskode (1–32 tegn)", a.code),
+        ));
+    }
+    for (field, value) in [
+        ("tittel", &a.title),
+        ("mål", &a.goal),
+        ("enhet", &a.unit),
+        ("ansvarlig", &a.responsible),
+    ] {
+        if value.trim().is_empty() {
+            return Err(Error::invalid_field(
+                field,
+                format!("tiltak «{}» mangler {field}", a.code),
+            ));
+        }
+    }
+    let month = |field: &str, text: &Option<String>| -> Result<Option<Month>> {
+        match text {
+            None => Ok(None),
+            Some(t) => Month::parse_id(t).map(Some).ok_or_else(|| {
+                Error::invalid_field(
+                    field,
+                    format!("«{t}» er ikke en måned; skriv for eksempel 2026-03"),
+                )
+            }),
+        }
+    };
+    let start = month("start", &a.start)?;
+    let deadline = month("frist", &a.deadline)?;
+    if let (Some(s), Some(d)) = (start, deadline) {
+        if d < s {
+            return Err(Error::invalid_field(
+                "frist",
+                format!("fristen {d} er før start {s}"),
+            ));
+        }
+    }
+    action_progress(a.status, i64::from(a.progress))
+        .map_err(|message| Error::invalid_field("fremdrift", message))?;
+    if let Some(why) = a.cost_ore.and_then(crate::model::amount_out_of_range) {
+        return Err(Error::invalid_field("kostnad", why));
+    }
+    let mut seen = BTreeSet::new();
+    for code in &a.indicators {
+        if !is_valid_indicator_code(code) {
+            return Err(Error::invalid_field(
+                "indikatorer",
+                format!("«{code}» er ikke en gyldig indikatorkode"),
+            ));
+        }
+        if !seen.insert(code.as_str()) {
+            return Err(Error::invalid_field(
+                "indikatorer",
+                format!("indikator «{code}» står mer enn én gang"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Progress in whole per cent, 0–100, and 100 when the status is `fullført`; the message
+/// when not.
+pub fn action_progress(status: ActionStatus, progress: i64) -> std::result::Result<(), String> {
+    if !(0..=100).contains(&progress) {
+        return Err(format!(
+            "fremdriften må være et helt antall prosent fra 0 til 100, ikke {progress}"
+        ));
+    }
+    if status == ActionStatus::Fullfort && progress != 100 {
+        return Err(format!(
+            "et fullført tiltak har fremdrift 100 %, ikke {progress} %; sett fremdriften til \
+             100 eller velg en annen status"
+        ));
+    }
+    Ok(())
+}
+
+/// A tiltak's references: its goal is a goal of the indicator catalogue (spelled as
+/// there), its unit and every indicator it names are known.
+pub fn action_refs(
+    a: &Action,
+    goal_known: impl Fn(&str) -> bool,
+    unit_known: impl Fn(&str) -> bool,
+    indicator_known: impl Fn(&str) -> bool,
+) -> Result<()> {
+    if !goal_known(&a.goal) {
+        return Err(Error::invalid_field(
+            "mål",
+            format!(
+                "ukjent mål «{}»: et tiltak hører til et mål (fokusområde) som indikatorene \
+                 har",
+                a.goal
+            ),
+        ));
+    }
+    if !unit_known(&a.unit) {
+        return Err(Error::UnknownUnit(a.unit.clone()));
+    }
+    if let Some(code) = a.indicators.iter().find(|c| !indicator_known(c)) {
+        return Err(Error::UnknownIndicator(code.clone()));
+    }
+    Ok(())
 }

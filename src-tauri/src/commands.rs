@@ -7,13 +7,15 @@
 
 use std::sync::Arc;
 
+use malkart::engine::actions::{ActionLine, ActionsReport};
 use malkart::engine::economy::EconomyReport;
 use malkart::engine::sickleave::SickLeaveSummary;
 use malkart::engine::{Scorecard, UnitNode};
 use malkart::error::IpcError;
 use malkart::export::Format;
 use malkart::import::ImportKind;
-use malkart::model::{Comment, LockedMonth, Target};
+use malkart::model::{Action, ActionComment, Comment, LockedMonth, Target};
+use malkart::service::actions::{ActionDetail, ActionFilter, ActionInput, ActionList};
 use malkart::service::admin::TargetInput;
 use malkart::service::audit::AuditRow;
 use malkart::service::conflicts::{CellMark, Resolved, Which};
@@ -427,4 +429,102 @@ pub async fn resolve_batch(
 #[tauri::command]
 pub async fn cell_marks(backend: Shared<'_>) -> Result<Vec<CellMark>, IpcError> {
     blocking(&backend, |b| b.cell_marks()).await
+}
+
+// Tiltak (tiltak.md): `src-tauri/src/actions.rs`.
+
+#[tauri::command]
+pub async fn actions(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    filter: ActionFilter,
+) -> Result<ActionList, IpcError> {
+    blocking(&backend, move |b| b.actions(&unit, &period, &filter)).await
+}
+
+#[tauri::command]
+pub async fn action(
+    backend: Shared<'_>,
+    code: String,
+    period: String,
+) -> Result<ActionDetail, IpcError> {
+    blocking(&backend, move |b| b.action(&code, &period)).await
+}
+
+#[tauri::command]
+pub async fn indicator_actions(
+    backend: Shared<'_>,
+    indicator: String,
+    unit: String,
+    period: String,
+) -> Result<Vec<ActionLine>, IpcError> {
+    blocking(&backend, move |b| {
+        b.indicator_actions(&indicator, &unit, &period)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn new_action_code(backend: Shared<'_>) -> Result<String, IpcError> {
+    blocking(&backend, move |b| b.new_action_code()).await
+}
+
+#[tauri::command]
+pub async fn save_action(
+    backend: Shared<'_>,
+    input: ActionInput,
+    creating: bool,
+) -> Result<Action, IpcError> {
+    blocking(&backend, move |b| b.save_action(&input, creating)).await
+}
+
+#[tauri::command]
+pub async fn add_action_comment(
+    backend: Shared<'_>,
+    code: String,
+    period: String,
+    text: String,
+) -> Result<ActionComment, IpcError> {
+    blocking(&backend, move |b| {
+        b.add_action_comment(&code, &period, &text)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn update_action_comment(
+    backend: Shared<'_>,
+    id: i64,
+    text: String,
+) -> Result<ActionComment, IpcError> {
+    blocking(&backend, move |b| b.update_action_comment(id, &text)).await
+}
+
+#[tauri::command]
+pub async fn delete_action_comment(backend: Shared<'_>, id: i64) -> Result<(), IpcError> {
+    blocking(&backend, move |b| b.delete_action_comment(id)).await
+}
+
+#[tauri::command]
+pub async fn actions_report(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<ActionsReport, IpcError> {
+    blocking(&backend, move |b| b.actions_report(&unit, &period)).await
+}
+
+#[tauri::command]
+pub async fn export_actions(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    format: Format,
+    path: String,
+) -> Result<String, IpcError> {
+    blocking(&backend, move |b| {
+        b.export_actions(&unit, &period, format, &path)
+    })
+    .await
 }

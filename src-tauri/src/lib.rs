@@ -4,6 +4,7 @@
 //! reports, `commands` exposes it all to the web UI in `ui/`, and `dbpath` reads `--db` so
 //! the app opens the same database as the command line.
 
+pub mod actions;
 pub mod backend;
 pub mod commands;
 pub mod conflicts;
@@ -28,6 +29,16 @@ pub fn builder<R: tauri::Runtime>(
         .manage(backend)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::actions,
+            commands::action,
+            commands::indicator_actions,
+            commands::new_action_code,
+            commands::save_action,
+            commands::add_action_comment,
+            commands::update_action_comment,
+            commands::delete_action_comment,
+            commands::actions_report,
+            commands::export_actions,
             commands::load_demo,
             commands::units,
             commands::scorecard,

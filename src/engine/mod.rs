@@ -34,6 +34,7 @@
 //! - `series` steps back from the evaluated period, so that a quarterly indicator's
 //!   sparkline asked for a month shows quarters, not the same quarter repeated.
 
+pub mod actions;
 pub mod economy;
 mod exact;
 pub mod progress;
@@ -79,6 +80,8 @@ pub struct Engine {
     sick_leave: sickleave::SickLeaveIndex,
     /// The economy rows by unit (the `OK-*` indicators' and the report's source).
     economy: economy::EconomyIndex,
+    /// The tiltak by unit (`actions.rs`).
+    actions: actions::ActionIndex,
 }
 
 impl Engine {
@@ -92,6 +95,7 @@ impl Engine {
             measurements,
             sick_leave,
             economy,
+            actions,
         } = data;
         let tree = UnitTree::new(units)?;
 
@@ -192,6 +196,7 @@ impl Engine {
                 .find(|(key, _)| *key == p)
                 .map_or_else(|| p.default_name().to_string(), |(_, name)| name.clone())
         });
+        let actions = actions::ActionIndex::new(actions, &tree);
         Ok(Engine {
             tree,
             indicators,
@@ -202,6 +207,7 @@ impl Engine {
             perspective_names,
             sick_leave,
             economy,
+            actions,
         })
     }
 
@@ -253,6 +259,9 @@ impl Engine {
             months_covered: months,
             months_total: months,
             last_month_with_data: None,
+            // Without a month "now" no tiltak is judged; `mark_actions` counts them.
+            actions: actions::ActionCounts::default(),
+            red_without_action: 0,
         })
     }
 
@@ -349,6 +358,12 @@ impl Engine {
         let list = &self.target_units[ii];
         list.get(list.partition_point(|&t| t < units.start))
             .is_some_and(|&t| t < units.end)
+    }
+
+    /// The perspective's display name (editable; the default when none is set).
+    pub fn perspective_name(&self, p: Perspective) -> &str {
+        let k = Perspective::ALL.iter().position(|&q| q == p).unwrap_or(0);
+        &self.perspective_names[k]
     }
 
     fn unit_ref(&self, u: usize) -> UnitRef {
@@ -502,6 +517,8 @@ impl Engine {
             provisional: false,
             months_covered: evaluated.len_months().max(0) as u32,
             months_total: evaluated.len_months().max(0) as u32,
+            // Marked with the subtree's tiltak by `actions::mark_actions`.
+            red_without_action: false,
         }
     }
 }

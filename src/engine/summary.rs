@@ -62,6 +62,7 @@ pub(crate) fn perspective(
                 name: g.to_string(),
                 status: overall(&counts),
                 counts,
+                actions: Default::default(),
             }
         })
         .collect();

@@ -560,6 +560,7 @@ fn scorecard_groups_perspectives_goals_and_relevant_indicators() {
         ],
         sick_leave: Vec::new(),
         economy: Vec::new(),
+        actions: Vec::new(),
         perspective_names: vec![(Perspective::Brukere, "Brukerne våre".into())],
         targets: vec![
             target("O1", None, 2026, 10.0, None),
@@ -830,4 +831,178 @@ proptest! {
         prop_assert!(got.is_some_and(|v| (v - expected).abs() <= 1e-9 * expected.abs().max(1e-12)),
             "got {got:?}, expected {expected}");
     }
+}
+
+/// Tiltak in the målkart (tiltak.md §2): counted per goal over the subtree, late judged by
+/// the period shown, and `rød uten tiltak` on a red indicator no open tiltak names.
+#[test]
+fn tiltak_are_counted_per_goal_over_the_subtree_and_answer_for_red_indicators() {
+    use crate::model::{Action, ActionKind, ActionStatus};
+    let ind = |code: &str, goal: &str| {
+        let mut i = indicator(code, Direction::Hoy, Frequency::Maned, Aggregation::Sum);
+        i.perspective = Perspective::Organisasjon;
+        i.goal = Some(goal.into());
+        i
+    };
+    let action =
+        |code: &str, unit: &str, goal: &str, status, deadline: &str, inds: &[&str]| Action {
+            code: code.into(),
+            title: format!("Tiltak {code}"),
+            description: None,
+            goal: goal.into(),
+            success_factor: None,
+            unit: unit.into(),
+            responsible: "Leder".into(),
+            kind: ActionKind::Tiltak,
+            decision_ref: None,
+            start: None,
+            deadline: Some(deadline.into()),
+            status,
+            progress: if status == ActionStatus::Fullfort {
+                100
+            } else {
+                30
+            },
+            cost_ore: None,
+            indicators: inds.iter().map(|s| s.to_string()).collect(),
+        };
+    let data = |actions: Vec<Action>| Dataset {
+        units: vec![
+            unit("K", None),
+            unit("S1", Some("K")),
+            unit("S2", Some("K")),
+            unit("A", Some("S1")),
+        ],
+        indicators: vec![
+            ind("N1", "Nærvær"),
+            ind("N2", "Nærvær"),
+            ind("K1", "Kompetanse"),
+        ],
+        targets: vec![
+            target("N1", None, 2026, 10.0, Some(5.0)),
+            target("N2", None, 2026, 10.0, Some(5.0)),
+            target("K1", None, 2026, 10.0, Some(5.0)),
+        ],
+        measurements: vec![
+            value("N1", "A", "2026-04", 1.0),  // red (below 5)
+            value("N2", "A", "2026-04", 12.0), // green
+            value("K1", "A", "2026-04", 2.0),  // red
+            value("K1", "S2", "2026-04", 2.0), // red in the other sector
+        ],
+        actions,
+        ..Dataset::default()
+    };
+    let both = vec![
+        // A is under S1: counted for A, S1 and K.
+        action("T1", "A", "Nærvær", ActionStatus::Pagar, "2026-03", &["N1"]),
+        action(
+            "T2",
+            "S1",
+            "Nærvær",
+            ActionStatus::IkkeStartet,
+            "2026-06",
+            &[],
+        ),
+        action(
+            "T3",
+            "S1",
+            "Kompetanse",
+            ActionStatus::Fullfort,
+            "2026-04",
+            &["K1"],
+        ),
+        // S2's tiltak: only K sees it.
+        action(
+            "T4",
+            "S2",
+            "Kompetanse",
+            ActionStatus::Utsatt,
+            "2026-02",
+            &["K1"],
+        ),
+    ];
+    let e = engine(data(both.clone()));
+    // Looked at in April 2026, long after it ended ("now": last full month November).
+    let now = crate::period::Month::new(2026, 11).unwrap();
+    let card = |e: &Engine, unit: &str| {
+        let mut card = e.scorecard(unit, &p("2026-04")).unwrap();
+        e.mark_actions(&mut card, &p("2026-04"), now);
+        card
+    };
+    let goal = |c: &Scorecard, name: &str| {
+        c.perspectives
+            .iter()
+            .flat_map(|p| &p.goals)
+            .find(|g| g.name == name)
+            .map(|g| (g.actions.total, g.actions.late))
+            .unwrap()
+    };
+    let flag = |c: &Scorecard, code: &str| {
+        c.perspectives
+            .iter()
+            .flat_map(|p| &p.indicators)
+            .find(|r| r.code == code)
+            .map(|r| (r.status, r.red_without_action))
+            .unwrap()
+    };
+    // S1 (S1 + A): Nærvær has T1 and T2; T1's deadline March ended before April → 1 late.
+    // Kompetanse has T3 (fullført, never late).
+    let s1 = card(&e, "S1");
+    assert_eq!(goal(&s1, "Nærvær"), (2, 1));
+    assert_eq!(goal(&s1, "Kompetanse"), (1, 0));
+    // N1 is red and T1 (pågår) names it; K1 is red and only the finished T3 names it.
+    assert_eq!(flag(&s1, "N1"), (Status::Red, false));
+    assert_eq!(flag(&s1, "K1"), (Status::Red, true));
+    assert_eq!(flag(&s1, "N2"), (Status::Green, false));
+    assert_eq!(
+        (s1.actions.total, s1.actions.late, s1.red_without_action),
+        (3, 1, 1)
+    );
+    // K sees all four: Kompetanse has T3 and T4 (utsatt, deadline February → late); K1 is
+    // answered by T4, which is open.
+    let k = card(&e, "K");
+    assert_eq!(goal(&k, "Nærvær"), (2, 1));
+    assert_eq!(goal(&k, "Kompetanse"), (2, 1));
+    assert_eq!(flag(&k, "K1"), (Status::Red, false));
+    assert_eq!(
+        (k.actions.total, k.actions.late, k.red_without_action),
+        (4, 2, 0)
+    );
+    // In March T1 is not late yet: its deadline month has not ended by the period shown.
+    let mut march = e.scorecard("S1", &p("2026-03")).unwrap();
+    e.mark_actions(&mut march, &p("2026-03"), now);
+    assert_eq!(march.actions.late, 0);
+
+    // Linking an open tiltak to K1 in S1 takes the flag away; completing it brings it back.
+    let mut linked = both.clone();
+    linked.push(action(
+        "T5",
+        "A",
+        "Kompetanse",
+        ActionStatus::Pagar,
+        "2026-12",
+        &["K1"],
+    ));
+    assert_eq!(
+        flag(&card(&engine(data(linked.clone())), "S1"), "K1"),
+        (Status::Red, false)
+    );
+    let done = linked
+        .into_iter()
+        .map(|a| {
+            if a.code == "T5" {
+                Action {
+                    status: ActionStatus::Fullfort,
+                    progress: 100,
+                    ..a
+                }
+            } else {
+                a
+            }
+        })
+        .collect();
+    assert_eq!(
+        flag(&card(&engine(data(done)), "S1"), "K1"),
+        (Status::Red, true)
+    );
 }

@@ -5,9 +5,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::actions::ActionCounts;
 use super::sickleave::MaskReason;
 use crate::model::{
-    Aggregation, Direction, EconomyMonth, Frequency, Indicator, Measurement, Perspective,
+    Action, Aggregation, Direction, EconomyMonth, Frequency, Indicator, Measurement, Perspective,
     SickLeave, Target, Unit,
 };
 
@@ -26,6 +27,8 @@ pub struct Dataset {
     /// The economy rows the `OK-*` indicators and the economy report are computed from; the
     /// whole year of the last asked month.
     pub economy: Vec<EconomyMonth>,
+    /// Every tiltak (tiltak.md): counted per goal in each målkart over the unit's subtree.
+    pub actions: Vec<Action>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -149,6 +152,10 @@ pub struct IndicatorResult {
     /// The evaluated period's length in months.
     #[serde(default)]
     pub months_total: u32,
+    /// Red, and no open tiltak of the subtree names this indicator (`rød uten tiltak`;
+    /// `engine::actions`). False until the service marks the målkart's tiltak.
+    #[serde(default)]
+    pub red_without_action: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -167,6 +174,9 @@ pub struct GoalSummary {
     pub name: String,
     pub status: Status,
     pub counts: StatusCounts,
+    /// The goal's tiltak in the subtree, by status, and how many are late.
+    #[serde(default)]
+    pub actions: ActionCounts,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -204,6 +214,12 @@ pub struct Scorecard {
     /// measurement's span ending in it, sick leave, or an economy account); `None` when
     /// there is none or it was not asked (the service fills it from the store).
     pub last_month_with_data: Option<String>,
+    /// Every tiltak the målkart shows (`engine::actions`), by status, and how many are late.
+    #[serde(default)]
+    pub actions: ActionCounts,
+    /// How many of its indicators are `rød uten tiltak`.
+    #[serde(default)]
+    pub red_without_action: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -1,10 +1,12 @@
-//! Report exports: the sick-leave summary and the economy report as CSV, XLSX, PDF and JSON.
+//! Report exports: the sick-leave summary, the economy report, the målkart and the actions
+//! report (`actions.rs`) as CSV, XLSX, PDF and JSON.
 //!
 //! A report is first turned into a `Document` — a title, the facts about it, typed columns,
 //! rows with a depth, and notes — by `sickleave::document` or `economy::document`; `csv`,
 //! `xlsx` and `pdf` render any `Document`, so both reports look and behave alike. JSON is
 //! the report type itself (cli.md), unrounded.
 
+pub mod actions;
 mod csv;
 pub mod economy;
 mod pdf;
@@ -219,6 +221,21 @@ pub fn scorecard(
         Format::Json => json(card),
         _ => render(
             &scorecard::document(card, path, deviations_only, &time_text(exported_at)),
+            format,
+        ),
+    }
+}
+
+/// The actions report in `format`; JSON is the report itself.
+pub fn actions(
+    report: &crate::engine::actions::ActionsReport,
+    format: Format,
+    exported_at: NaiveDateTime,
+) -> Result<Vec<u8>> {
+    match format {
+        Format::Json => json(report),
+        _ => render(
+            &actions::document(report, &report.unit.name, &time_text(exported_at)),
             format,
         ),
     }

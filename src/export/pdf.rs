@@ -776,7 +776,7 @@ mod tests {
         let fonts = Fonts::load().unwrap();
         for face in [&fonts.regular_ref, &fonts.bold_ref] {
             let charmap = face.charmap();
-            for c in "æøåÆØÅ●▲■○◔–−…·†↑↓→›".chars() {
+            for c in "æøåÆØÅ●▲■○◔–−…·†↑↓→›◐‖✕⚠".chars() {
                 assert!(charmap.map(c).is_some(), "DejaVu mangler «{c}»");
             }
         }

@@ -276,6 +276,7 @@ mod tests {
                 .map(|m| crate::period::Period::parse(m).map(|p| p.first()))
                 .collect::<Result<BTreeSet<Month>, _>>()
                 .unwrap_or_default(),
+            actions: Vec::new(),
         }
     }
 

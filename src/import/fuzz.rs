@@ -43,6 +43,7 @@ fn catalog() -> Catalog {
             Aggregation::Snitt,
         )],
         locked: BTreeSet::from([Month::new(2026, 3).unwrap_or_else(|| unreachable!())]),
+        actions: Vec::new(),
     }
 }
 

@@ -50,6 +50,7 @@ fn catalog() -> Catalog {
             sf,
         ],
         locked: BTreeSet::from([Month::new(2026, 3).unwrap_or_else(|| unreachable!())]),
+        actions: Vec::new(),
     }
 }
 

@@ -76,7 +76,8 @@ pub struct IndicatorDetail {
 /// The målkart of `unit` for `period`, judged against `last_full` (the last full month by
 /// the door's clock): whether the period is complete, how many of its months have ended,
 /// each result provisional or not (`engine::progress`), and the latest month with figures
-/// in `store` (where the app offers to go when a month has none yet).
+/// in `store` (where the app offers to go when a month has none yet); its tiltak counted
+/// per goal, late ones judged in the same month (`engine::actions`).
 pub fn scorecard(
     engine: &Engine,
     store: &Store,
@@ -87,6 +88,7 @@ pub fn scorecard(
 ) -> Result<Scorecard> {
     let mut card = engine.scorecard_with(unit, period, privacy)?;
     engine.mark_progress(&mut card, period, last_full);
+    engine.mark_actions(&mut card, period, last_full);
     card.last_month_with_data = store.last_month_with_figures(last_full)?.map(Month::id);
     Ok(card)
 }

@@ -15,11 +15,14 @@
 //! - [`overview`] — the director's overview: a status per unit and per (unit, perspective)
 //! - [`reports`] — the sick-leave summary and the economy report, and their exports
 //! - [`imports`] — a file imported (or tried) as an outcome the UI lists
+//! - [`actions`] — tiltak: the list, one tiltak, the form's save, status comments, the
+//!   actions report and its exports
 //! - [`admin`] — targets, comments, locks, the audit log, privacy, the demo, backup/restore
 //! - [`audit`] — the audit log in Norwegian words (labels, names, local time, what changed)
 //! - [`conflicts`] — a replica's kept conflicts: list, resolve one or a batch (mine/theirs)
 //! - [`files`] — writing a file atomically
 
+pub mod actions;
 pub mod admin;
 pub mod audit;
 pub mod conflicts;

@@ -3,7 +3,7 @@
 //! changes that would strand measurements), then created, changed or left alone, with one
 //! audit entry per created or changed row. Any error leaves the caller's transaction to roll
 //! back, so nothing of the set is stored. One module per kind of row: `units`,
-//! `indicators`, `targets`, `measurements`, `sickleave`, `economy`.
+//! `indicators`, `targets`, `measurements`, `sickleave`, `economy`, `actions`.
 
 use rusqlite::Connection;
 
@@ -25,6 +25,7 @@ pub fn change_set(
         ChangeSet::Measurements(rows) => super::measurements::apply(conn, rows, log),
         ChangeSet::SickLeave(rows) => super::sickleave::apply(conn, rows, log),
         ChangeSet::Economy(rows) => super::economy::apply(conn, rows, log),
+        ChangeSet::Actions(rows) => super::actions::apply(conn, rows, log),
     }
 }
 

@@ -1,5 +1,5 @@
-//! Loading what the engine needs for one period in seven queries: units, indicators,
-//! perspective names, all targets, and the measurements, sick leave and economy of a window
+//! Loading what the engine needs for one period in eight queries: units, indicators,
+//! perspective names, all targets, every tiltak, and the measurements, sick leave and economy of a window
 //! of months (through December of the period's last year, for coverage and the annual
 //! budget).
 
@@ -75,6 +75,8 @@ pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
         perspective_names: rows::perspective_names(conn)?,
         targets,
         measurements,
+        // Every tiltak: a few thousand at most, and the målkart of any period counts them.
+        actions: super::actions::load(conn)?,
     })
 }
 

@@ -6,11 +6,13 @@
 //! - `db` opening, pragmas, the write transaction (which bumps the revision);
 //!   `migrate` the embedded migrations and the newer-schema refusal;
 //! - `apply` change sets with all their checks; `audit` the log (one batch per
-//!   transaction, one entry per row); `locks`, `comments`;
+//!   transaction, one entry per row); `locks`, `comments`; `actions` tiltak and their
+//!   status comments;
 //! - `dataset` what the engine needs for a period; `rows` reading the model back;
 //! - `backup` backup, restore and the integrity check; `tempfiles` the temporary files
 //!   written before a rename, and removing those a killed process left.
 
+mod actions;
 mod apply;
 mod audit;
 mod backup;
@@ -40,8 +42,8 @@ use ts_rs::TS;
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
 use crate::model::{
-    AuditEntry, Comment, EconomyChange, EconomyMonth, Indicator, LockedMonth, Perspective,
-    SickLeave, SickLeaveChange, Target, Unit,
+    Action, ActionComment, AuditEntry, Comment, EconomyChange, EconomyMonth, Indicator,
+    LockedMonth, Perspective, SickLeave, SickLeaveChange, Target, Unit,
 };
 use crate::period::{Month, Period};
 
@@ -354,6 +356,7 @@ impl Store {
             units: self.units()?,
             indicators: self.indicators()?,
             locked: rows::locked_set(&self.conn)?,
+            actions: self.actions()?,
         })
     }
     /// Everything the engine needs to answer questions about `period`: all units,
@@ -423,6 +426,42 @@ impl Store {
     }
     pub fn delete_comment(&mut self, id: i64) -> Result<()> {
         self.write(|tx, log| comments::delete(tx, id, log))
+    }
+    /// Every tiltak, by code.
+    pub fn actions(&self) -> Result<Vec<Action>> {
+        actions::load(&self.conn)
+    }
+    /// One tiltak; `UnknownAction` when there is none with `code`.
+    pub fn action(&self, code: &str) -> Result<Action> {
+        actions::get(&self.conn, code)?.ok_or_else(|| Error::UnknownAction(code.to_string()))
+    }
+    /// The goals of the indicator catalogue, as spelled there (what a tiltak may serve).
+    pub fn goals(&self) -> Result<std::collections::HashSet<String>> {
+        actions::goals(&self.conn)
+    }
+    /// The status comments of one tiltak, in period order.
+    pub fn action_comments(&self, code: &str) -> Result<Vec<ActionComment>> {
+        actions::comments(&self.conn, code)
+    }
+    /// Every status comment of every tiltak.
+    pub fn all_action_comments(&self) -> Result<Vec<ActionComment>> {
+        actions::all_comments(&self.conn)
+    }
+    /// A status comment on a tiltak for a period; refused when the period's last month is
+    /// locked.
+    pub fn add_action_comment(
+        &mut self,
+        code: &str,
+        period: &Period,
+        text: &str,
+    ) -> Result<ActionComment> {
+        self.write(|tx, log| actions::add_comment(tx, code, period, text, log))
+    }
+    pub fn update_action_comment(&mut self, id: i64, text: &str) -> Result<ActionComment> {
+        self.write(|tx, log| actions::update_comment(tx, id, text, log))
+    }
+    pub fn delete_action_comment(&mut self, id: i64) -> Result<()> {
+        self.write(|tx, log| actions::delete_comment(tx, id, log))
     }
     /// Sets one target (created or replaced), validated like `apply` and audited.
     pub fn set_target(&mut self, target: &Target) -> Result<()> {

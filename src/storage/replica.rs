@@ -321,6 +321,7 @@ fn change_keys(changes: &crate::changes::ChangeSet) -> Vec<(&'static str, Value)
             .iter()
             .map(|e| ("economy", json!([e.month.index(), e.unit])))
             .collect(),
+        ChangeSet::Actions(v) => v.iter().map(|a| ("actions", json!([a.code]))).collect(),
     }
 }
 

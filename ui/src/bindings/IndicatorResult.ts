@@ -66,4 +66,9 @@ months_covered: number,
 /**
  * The evaluated period's length in months.
  */
-months_total: number, };
+months_total: number, 
+/**
+ * Red, and no open tiltak of the subtree names this indicator (`rød uten tiltak`;
+ * `engine::actions`). False until the service marks the målkart's tiltak.
+ */
+red_without_action: boolean, };

@@ -36,6 +36,14 @@ import type { OutboxConflict } from "../../bindings/OutboxConflict";
 import type { Resolved } from "../../bindings/Resolved";
 import type { Choice } from "../../bindings/Choice";
 import type { CellMark } from "../../bindings/CellMark";
+import type { Action } from "../../bindings/Action";
+import type { ActionComment } from "../../bindings/ActionComment";
+import type { ActionDetail } from "../../bindings/ActionDetail";
+import type { ActionFilter } from "../../bindings/ActionFilter";
+import type { ActionInput } from "../../bindings/ActionInput";
+import type { ActionLine } from "../../bindings/ActionLine";
+import type { ActionList } from "../../bindings/ActionList";
+import type { ActionsReport } from "../../bindings/ActionsReport";
 
 // The enums the commands take are generated from Rust (never copied here): the import
 // kinds, the report formats and the economy measures.
@@ -138,6 +146,26 @@ export interface Backend {
   resolveBatch(batch: string, choice: Choice): Promise<Resolved>;
   /** The cells with a change waiting to be sent or in conflict: their marks. */
   cellMarks(): Promise<CellMark[]>;
+
+  // Tiltak (tiltak.md): actions linked to goals and indicators.
+  /** The tiltak of `unit`'s subtree shown in `period`, filtered, by deadline. */
+  actions(unit: string, period: string, filter: ActionFilter): Promise<ActionList>;
+  /** One tiltak with its status comments; `late` judged for `period`. */
+  action(code: string, period: string): Promise<ActionDetail>;
+  /** The tiltak of `unit`'s subtree that name `indicator` (the indicator detail). */
+  indicatorActions(indicator: string, unit: string, period: string): Promise<ActionLine[]>;
+  /** A free code for a new tiltak (`T-007`). */
+  newActionCode(): Promise<string>;
+  /** The form as typed; `creating` refuses a code in use. A wrong field is a
+   *  `BackendError` with `field` (`fremdrift`, `frist`, `kostnad`, …). */
+  saveAction(input: ActionInput, creating: boolean): Promise<Action>;
+  /** A status comment for a period (refused when the period's last month is locked). */
+  addActionComment(code: string, period: string, text: string): Promise<ActionComment>;
+  updateActionComment(id: number, text: string): Promise<ActionComment>;
+  deleteActionComment(id: number): Promise<void>;
+  /** The actions report: per goal, tiltak | ansvarlig | frist | status | fremdrift | siste kommentar. */
+  actionsReport(unit: string, period: string): Promise<ActionsReport>;
+  exportActions(unit: string, period: string, format: ReportFormat, path: string): Promise<string>;
   /** Calls `held(pending)` when the window's close was held back because changes wait to
    *  be sent; resolves to a function that stops listening. Not a command. */
   onCloseHeld(held: (pending: number) => void): Promise<() => void>;

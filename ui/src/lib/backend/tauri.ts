@@ -82,6 +82,17 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     resolveConflict: (id, choice) => call("resolve_conflict", { id, choice }),
     resolveBatch: (batch, choice) => call("resolve_batch", { batch, choice }),
     cellMarks: () => call("cell_marks"),
+    actions: (unit, period, filter) => call("actions", { unit, period, filter }),
+    action: (code, period) => call("action", { code, period }),
+    indicatorActions: (indicator, unit, period) =>
+      call("indicator_actions", { indicator, unit, period }),
+    newActionCode: () => call("new_action_code"),
+    saveAction: (input, creating) => call("save_action", { input, creating }),
+    addActionComment: (code, period, text) => call("add_action_comment", { code, period, text }),
+    updateActionComment: (id, text) => call("update_action_comment", { id, text }),
+    deleteActionComment: (id) => call("delete_action_comment", { id }),
+    actionsReport: (unit, period) => call("actions_report", { unit, period }),
+    exportActions: (unit, period, format, path) => call("export_actions", { unit, period, format, path }),
     onCloseHeld: async (held) => {
       try {
         return await win.onCloseHeld(held);
