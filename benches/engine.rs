@@ -11,7 +11,8 @@ use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 use malkart::engine::{Dataset, Engine};
 use malkart::model::{
-    Aggregation, Direction, Figure, Frequency, Indicator, Measurement, Perspective, Target, Unit,
+    Action, ActionKind, ActionStatus, Aggregation, Direction, Figure, Frequency, Indicator,
+    Measurement, Perspective, Target, Unit,
 };
 use malkart::period::{Month, Period};
 
@@ -172,7 +173,49 @@ fn dataset() -> Dataset {
         measurements,
         sick_leave: Vec::new(),
         economy: Vec::new(),
+        actions: Vec::new(),
     }
+}
+
+/// `n` tiltak on every unit in turn, each naming one or two indicators; a third of them
+/// finished, deadlines over 2025–2027.
+fn actions(data: &Dataset, n: usize) -> Vec<Action> {
+    let statuses = [
+        ActionStatus::IkkeStartet,
+        ActionStatus::Pagar,
+        ActionStatus::Fullfort,
+        ActionStatus::Utsatt,
+        ActionStatus::Avbrutt,
+        ActionStatus::Pagar,
+    ];
+    (0..n)
+        .map(|i| {
+            let ind = &data.indicators[i % data.indicators.len()];
+            let other = &data.indicators[(i * 7 + 3) % data.indicators.len()];
+            let status = statuses[i % statuses.len()];
+            Action {
+                code: format!("T-{i:05}"),
+                title: format!("Tiltak {i}"),
+                description: None,
+                goal: ind.goal.clone().unwrap_or_else(|| format!("Mål {}", i % 8)),
+                success_factor: None,
+                unit: data.units[(i * 13) % data.units.len()].code.clone(),
+                responsible: "Enhetsleder".into(),
+                kind: ActionKind::Tiltak,
+                decision_ref: None,
+                start: Some("2025-01".into()),
+                deadline: Some(format!("{}-{:02}", 2025 + i % 3, 1 + i % 12)),
+                status,
+                progress: if status == ActionStatus::Fullfort {
+                    100
+                } else {
+                    (i % 10 * 10) as u8
+                },
+                cost_ore: None,
+                indicators: vec![ind.code.clone(), other.code.clone()],
+            }
+        })
+        .collect()
 }
 
 fn bench(c: &mut Criterion) {
@@ -197,12 +240,30 @@ fn bench(c: &mut Criterion) {
     });
     group.finish();
 
+    // The same municipality with 5 000 tiltak spread over its units (issue 15: the root
+    // målkart with its tiltak counted stays within 10 % of the målkart without them).
+    let with_actions = {
+        let mut d = data.clone();
+        d.actions = actions(&d, 5_000);
+        match Engine::new(d) {
+            Ok(engine) => engine,
+            Err(e) => panic!("the synthetic dataset must index: {e}"),
+        }
+    };
     let engine = match Engine::new(data) {
         Ok(engine) => engine,
         Err(e) => panic!("the synthetic dataset must index: {e}"),
     };
     c.bench_function("scorecard(root, 2026-K3) warm", |b| {
         b.iter(|| engine.scorecard(black_box("1000"), black_box(&period)))
+    });
+    let now = Month::from_index(2026 * 12 + 10);
+    c.bench_function("scorecard(root, 2026-K3) + 5 000 tiltak warm", |b| {
+        b.iter(|| {
+            let mut card = with_actions.scorecard(black_box("1000"), black_box(&period))?;
+            with_actions.mark_actions(&mut card, &period, now);
+            Ok::<_, malkart::engine::EngineError>(card)
+        })
     });
     c.bench_function("scorecard(virksomhet, 2026-K3) warm", |b| {
         b.iter(|| engine.scorecard(black_box("S3V07"), black_box(&period)))

@@ -7,6 +7,7 @@
 //! months, one in twenty has not yet reported its latest span, and a few cells are missing
 //! here and there, so that the målkart shows red figures, comments and coverage below 1.
 
+mod actions;
 mod catalog;
 mod economy;
 mod rng;
@@ -16,8 +17,11 @@ mod tree;
 use std::f64::consts::TAU;
 
 use crate::format::round_half_away;
+pub use actions::plan as plan_actions;
+
 use crate::model::{
-    Comment, Direction, EconomyMonth, Figure, Indicator, Measurement, SickLeave, Target, Unit,
+    Action, ActionComment, Comment, Direction, EconomyMonth, Figure, Indicator, Measurement,
+    SickLeave, Target, Unit,
 };
 use crate::period::{Month, Period};
 
@@ -97,6 +101,10 @@ pub struct DemoData {
     pub sick_leave: Vec<SickLeave>,
     /// Budget, accounts and forecasts per unit and month (`demo/economy.rs`).
     pub economy: Vec<EconomyMonth>,
+    /// Tiltak and their status comments (`demo/actions.rs`), planned from the målkart once
+    /// the rest is loaded (`service::admin::load_demo`); empty from `generate`.
+    pub actions: Vec<Action>,
+    pub action_comments: Vec<ActionComment>,
 }
 
 /// Share of (indicator, unit) pairs that drift past the red limit at the end.

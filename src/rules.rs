@@ -24,6 +24,7 @@ use crate::model::{
     Action, ActionStatus, Aggregation, Direction, Figure, Frequency, Indicator, Measurement,
     Target, Unit,
 };
+use crate::number::parse_decimal;
 use crate::period::{Month, MAX_YEAR, MIN_YEAR};
 use crate::text::invisible_message;
 
@@ -344,6 +345,155 @@ pub fn measurement(m: &Measurement, def: &Measured, locked: &BTreeSet<Month>) ->
     Ok(())
 }
 
+/// A tiltak's own fields (tiltak.md §1): a valid code, a title, a goal, a unit and who is
+/// responsible; months that are months, the deadline not before the start; progress 0–100
+/// and 100 when `fullført`; a cost within the economy's bounds; indicator codes that are
+/// codes, each once. The field names are the import file's columns.
+pub fn action(a: &Action) -> Result<()> {
+    if let Some(message) = invisible_message(&a.code) {
+        return Err(Error::invalid_field(
+            "kode",
+            format!("tiltakskoden {message}"),
+        ));
+    }
+    if !is_valid_unit_code(&a.code) {
+        return Err(Error::invalid_field(
+            "kode",
+            format!("«{}» er ikke en gyldig tiltakskode (1–32 tegn)", a.code),
+        ));
+    }
+    for (field, value) in [
+        ("tittel", &a.title),
+        ("mål", &a.goal),
+        ("enhet", &a.unit),
+        ("ansvarlig", &a.responsible),
+    ] {
+        if value.trim().is_empty() {
+            return Err(Error::invalid_field(
+                field,
+                format!("tiltak «{}» mangler {field}", a.code),
+            ));
+        }
+    }
+    let month = |field: &str, text: &Option<String>| -> Result<Option<Month>> {
+        match text {
+            None => Ok(None),
+            Some(t) => Month::parse_id(t).map(Some).ok_or_else(|| {
+                Error::invalid_field(
+                    field,
+                    format!("«{t}» er ikke en måned; skriv for eksempel 2026-03"),
+                )
+            }),
+        }
+    };
+    let start = month("start", &a.start)?;
+    let deadline = month("frist", &a.deadline)?;
+    if let (Some(s), Some(d)) = (start, deadline) {
+        if d < s {
+            return Err(Error::invalid_field(
+                "frist",
+                format!("fristen {d} er før start {s}"),
+            ));
+        }
+    }
+    action_progress(a.status, i64::from(a.progress))
+        .map_err(|message| Error::invalid_field("fremdrift", message))?;
+    if let Some(why) = a.cost_ore.and_then(crate::model::amount_out_of_range) {
+        return Err(Error::invalid_field("kostnad", why));
+    }
+    let mut seen = BTreeSet::new();
+    for code in &a.indicators {
+        if !is_valid_indicator_code(code) {
+            return Err(Error::invalid_field(
+                "indikatorer",
+                format!("«{code}» er ikke en gyldig indikatorkode"),
+            ));
+        }
+        if !seen.insert(code.as_str()) {
+            return Err(Error::invalid_field(
+                "indikatorer",
+                format!("indikator «{code}» står mer enn én gang"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Progress in whole per cent, 0–100, and 100 when the status is `fullført`; the message
+/// when not.
+pub fn action_progress(status: ActionStatus, progress: i64) -> std::result::Result<(), String> {
+    if !(0..=100).contains(&progress) {
+        return Err(format!(
+            "fremdriften må være et helt antall prosent fra 0 til 100, ikke {progress}"
+        ));
+    }
+    if status == ActionStatus::Fullfort && progress != 100 {
+        return Err(format!(
+            "et fullført tiltak har fremdrift 100 %, ikke {progress} %; sett fremdriften til \
+             100 eller velg en annen status"
+        ));
+    }
+    Ok(())
+}
+
+/// A tiltak's references: its goal is a goal of the indicator catalogue (spelled as
+/// there), its unit and every indicator it names are known.
+pub fn action_refs(
+    a: &Action,
+    goal_known: impl Fn(&str) -> bool,
+    unit_known: impl Fn(&str) -> bool,
+    indicator_known: impl Fn(&str) -> bool,
+) -> Result<()> {
+    if !goal_known(&a.goal) {
+        return Err(Error::invalid_field(
+            "mål",
+            format!(
+                "ukjent mål «{}»: et tiltak hører til et mål (fokusområde) som indikatorene \
+                 har",
+                a.goal
+            ),
+        ));
+    }
+    if !unit_known(&a.unit) {
+        return Err(Error::UnknownUnit(a.unit.clone()));
+    }
+    if let Some(code) = a.indicators.iter().find(|c| !indicator_known(c)) {
+        return Err(Error::UnknownIndicator(code.clone()));
+    }
+    Ok(())
+}
+
+/// Whole per cent as typed: `40`, `40 %`, `40%`; empty is 0.
+pub fn whole_percent(text: &str) -> std::result::Result<i64, String> {
+    let t = text.trim().trim_end_matches('%').trim();
+    if t.is_empty() {
+        return Ok(0);
+    }
+    let d = parse_decimal(t).map_err(|e| e.to_string())?;
+    d.to_integer()
+        .and_then(|n| i64::try_from(n).ok())
+        .ok_or_else(|| format!("«{}» er ikke et helt antall prosent", text.trim()))
+}
+
+/// Kroner as typed (`1 250 000,50`, `12 kr`), to whole øre exactly; `None` when empty.
+pub fn kroner(text: &str) -> std::result::Result<Option<i64>, String> {
+    let t = text.trim().trim_end_matches("kr").trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let d = parse_decimal(t).map_err(|e| e.to_string())?;
+    let ore = d.to_ore().ok_or_else(|| {
+        format!(
+            "«{}» er ikke et beløp i hele øre (høyst to desimaler)",
+            text.trim()
+        )
+    })?;
+    match crate::model::amount_out_of_range(ore) {
+        Some(why) => Err(why),
+        None => Ok(Some(ore)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,122 +673,4 @@ mod tests {
             Some(("built_in", None))
         );
     }
-}
-
-/// A tiltak's own fields (tiltak.md §1): a valid code, a title, a goal, a unit and who is
-/// responsible; months that are months, the deadline not before the start; progress 0–100
-/// and 100 when `fullført`; a cost within the economy's bounds; indicator codes that are
-/// codes, each once. The field names are the import file's columns.
-pub fn action(a: &Action) -> Result<()> {
-    if let Some(message) = invisible_message(&a.code) {
-        return Err(Error::invalid_field(
-            "kode",
-            format!("tiltakskoden {message}"),
-        ));
-    }
-    if !is_valid_unit_code(&a.code) {
-        return Err(Error::invalid_field(
-            "kode",
-            format!("«{}» er ikke en gyldig tiltakskode (1–32 tegn)", a.code),
-        ));
-    }
-    for (field, value) in [
-        ("tittel", &a.title),
-        ("mål", &a.goal),
-        ("enhet", &a.unit),
-        ("ansvarlig", &a.responsible),
-    ] {
-        if value.trim().is_empty() {
-            return Err(Error::invalid_field(
-                field,
-                format!("tiltak «{}» mangler {field}", a.code),
-            ));
-        }
-    }
-    let month = |field: &str, text: &Option<String>| -> Result<Option<Month>> {
-        match text {
-            None => Ok(None),
-            Some(t) => Month::parse_id(t).map(Some).ok_or_else(|| {
-                Error::invalid_field(
-                    field,
-                    format!("«{t}» er ikke en måned; skriv for eksempel 2026-03"),
-                )
-            }),
-        }
-    };
-    let start = month("start", &a.start)?;
-    let deadline = month("frist", &a.deadline)?;
-    if let (Some(s), Some(d)) = (start, deadline) {
-        if d < s {
-            return Err(Error::invalid_field(
-                "frist",
-                format!("fristen {d} er før start {s}"),
-            ));
-        }
-    }
-    action_progress(a.status, i64::from(a.progress))
-        .map_err(|message| Error::invalid_field("fremdrift", message))?;
-    if let Some(why) = a.cost_ore.and_then(crate::model::amount_out_of_range) {
-        return Err(Error::invalid_field("kostnad", why));
-    }
-    let mut seen = BTreeSet::new();
-    for code in &a.indicators {
-        if !is_valid_indicator_code(code) {
-            return Err(Error::invalid_field(
-                "indikatorer",
-                format!("«{code}» er ikke en gyldig indikatorkode"),
-            ));
-        }
-        if !seen.insert(code.as_str()) {
-            return Err(Error::invalid_field(
-                "indikatorer",
-                format!("indikator «{code}» står mer enn én gang"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Progress in whole per cent, 0–100, and 100 when the status is `fullført`; the message
-/// when not.
-pub fn action_progress(status: ActionStatus, progress: i64) -> std::result::Result<(), String> {
-    if !(0..=100).contains(&progress) {
-        return Err(format!(
-            "fremdriften må være et helt antall prosent fra 0 til 100, ikke {progress}"
-        ));
-    }
-    if status == ActionStatus::Fullfort && progress != 100 {
-        return Err(format!(
-            "et fullført tiltak har fremdrift 100 %, ikke {progress} %; sett fremdriften til \
-             100 eller velg en annen status"
-        ));
-    }
-    Ok(())
-}
-
-/// A tiltak's references: its goal is a goal of the indicator catalogue (spelled as
-/// there), its unit and every indicator it names are known.
-pub fn action_refs(
-    a: &Action,
-    goal_known: impl Fn(&str) -> bool,
-    unit_known: impl Fn(&str) -> bool,
-    indicator_known: impl Fn(&str) -> bool,
-) -> Result<()> {
-    if !goal_known(&a.goal) {
-        return Err(Error::invalid_field(
-            "mål",
-            format!(
-                "ukjent mål «{}»: et tiltak hører til et mål (fokusområde) som indikatorene \
-                 har",
-                a.goal
-            ),
-        ));
-    }
-    if !unit_known(&a.unit) {
-        return Err(Error::UnknownUnit(a.unit.clone()));
-    }
-    if let Some(code) = a.indicators.iter().find(|c| !indicator_known(c)) {
-        return Err(Error::UnknownIndicator(code.clone()));
-    }
-    Ok(())
 }

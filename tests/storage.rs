@@ -1124,6 +1124,8 @@ fn small_demo() -> DemoData {
             created_at: "2026-02-03T10:00:00+01:00".into(),
             updated_at: None,
         }],
+        actions: Vec::new(),
+        action_comments: Vec::new(),
     }
 }
 

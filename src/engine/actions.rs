@@ -9,8 +9,9 @@
 //!   late when it is open (`ikke startet`, `pågår`, `utsatt`) and its deadline is before R.
 //!   On the deadline month's last day it is not late; from the first day after, it is.
 //! - **Which tiltak a period shows**: every tiltak of the subtree, except one that was
-//!   closed (`fullført`, `avbrutt`) with a deadline before the period began — last year's
-//!   finished work does not crowd this year's målkart. A tiltak's status is its status now:
+//!   closed (`fullført`, `avbrutt`) with a deadline before January of the period's year —
+//!   last year's finished work does not crowd this year's målkart, and this year's stays
+//!   in every month of it. A tiltak's status is its status now:
 //!   Målkart keeps no history of statuses (the audit log does).
 //! - **Open tiltak answer for a red indicator**: `ikke startet`, `pågår` and `utsatt` do;
 //!   `fullført` and `avbrutt` do not (the work is over and the indicator is still red).
@@ -86,9 +87,10 @@ pub fn judged_in(period: &Period, last_full: Month) -> Month {
 }
 
 /// Does `action` belong in the målkart of `period`? Every tiltak but one closed with a
-/// deadline before the period began.
+/// deadline before January of the period's (first) year.
 pub fn shown_in(action: &Action, period: &Period) -> bool {
-    action.status.is_open() || action.deadline_month().is_none_or(|d| d >= period.first())
+    let january = period.first().plus(1 - period.first().month() as i32);
+    action.status.is_open() || action.deadline_month().is_none_or(|d| d >= january)
 }
 
 impl Engine {

@@ -10,6 +10,7 @@
 //! writes it. Import knows nothing of storage. A new kind is a new module
 //! with its `COLUMNS` and `parse`, and one arm in [`parse`].
 
+mod actions;
 mod cells;
 mod economy;
 mod header;
@@ -42,11 +43,13 @@ pub enum ImportKind {
     Measurements,
     SickLeave,
     Economy,
+    /// Tiltak (tiltak.md §3).
+    Actions,
 }
 
 impl ImportKind {
     /// `enheter`/`units`, `indikatorer`/`indicators`, `mål`/`targets`, `målinger`/`measurements`,
-    /// `sykefravær`/`sick-leave`, `økonomi`/`economy`.
+    /// `sykefravær`/`sick-leave`, `økonomi`/`economy`, `tiltak`/`actions`.
     /// Case-insensitive; `mal`, `malinger`, `sykefravaer` and `okonomi` are accepted for
     /// keyboards without `å`, `æ` and `ø`.
     pub fn parse(text: &str) -> Option<ImportKind> {
@@ -59,17 +62,19 @@ impl ImportKind {
                 Some(ImportKind::SickLeave)
             }
             "økonomi" | "okonomi" | "economy" => Some(ImportKind::Economy),
+            "tiltak" | "actions" => Some(ImportKind::Actions),
             _ => None,
         }
     }
 
-    pub const ALL: [ImportKind; 6] = [
+    pub const ALL: [ImportKind; 7] = [
         ImportKind::Units,
         ImportKind::Indicators,
         ImportKind::Targets,
         ImportKind::Measurements,
         ImportKind::SickLeave,
         ImportKind::Economy,
+        ImportKind::Actions,
     ];
 
     /// The columns a file of this kind has.
@@ -81,6 +86,7 @@ impl ImportKind {
             ImportKind::Measurements => measurements::COLUMNS,
             ImportKind::SickLeave => sickleave::COLUMNS,
             ImportKind::Economy => economy::COLUMNS,
+            ImportKind::Actions => actions::COLUMNS,
         }
     }
 
@@ -93,6 +99,7 @@ impl ImportKind {
             ImportKind::Measurements => "målinger",
             ImportKind::SickLeave => "sykefravær",
             ImportKind::Economy => "økonomi",
+            ImportKind::Actions => "tiltak",
         }
     }
 }
@@ -194,6 +201,9 @@ pub fn parse(
             &mut warnings,
             &mut own_lines,
         )),
+        ImportKind::Actions => {
+            ChangeSet::Actions(actions::parse(&table, &columns, catalog, &mut problems))
+        }
     };
     if !problems.is_empty() {
         return Err(problems.into_failure(file_name));

@@ -15,7 +15,6 @@ use crate::engine::{Engine, UnitRef};
 use crate::error::{Error, Result};
 use crate::export::{self, Format};
 use crate::model::{Action, ActionComment, ActionKind, ActionStatus, Indicator};
-use crate::number::parse_decimal;
 use crate::period::{Month, Period};
 use crate::storage::Store;
 
@@ -239,45 +238,15 @@ fn form_month(field: &str, text: &str) -> Result<Option<String>> {
     })
 }
 
-/// Whole per cent: `40`, `40 %`, `40%`.
-pub fn progress_of(text: &str) -> std::result::Result<i64, String> {
-    let t = text.trim().trim_end_matches('%').trim();
-    if t.is_empty() {
-        return Ok(0);
-    }
-    let d = parse_decimal(t).map_err(|e| e.to_string())?;
-    d.to_integer()
-        .and_then(|n| i64::try_from(n).ok())
-        .ok_or_else(|| format!("«{}» er ikke et helt antall prosent", text.trim()))
-}
-
-/// Kroner as typed, to whole øre; `None` when empty.
-pub fn cost_of(text: &str) -> std::result::Result<Option<i64>, String> {
-    let t = text.trim().trim_end_matches("kr").trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let d = parse_decimal(t).map_err(|e| e.to_string())?;
-    let ore = d.to_ore().ok_or_else(|| {
-        format!(
-            "«{}» er ikke et beløp i hele øre (høyst to desimaler)",
-            text.trim()
-        )
-    })?;
-    match crate::model::amount_out_of_range(ore) {
-        Some(why) => Err(why),
-        None => Ok(Some(ore)),
-    }
-}
-
 impl ActionInput {
     /// The tiltak the form describes; a field that is not what it should be is named.
     pub fn to_action(&self) -> Result<Action> {
-        let progress =
-            progress_of(&self.progress).map_err(|m| Error::invalid_field("fremdrift", m))?;
+        let progress = crate::rules::whole_percent(&self.progress)
+            .map_err(|m| Error::invalid_field("fremdrift", m))?;
         crate::rules::action_progress(self.status, progress)
             .map_err(|m| Error::invalid_field("fremdrift", m))?;
-        let cost_ore = cost_of(&self.cost).map_err(|m| Error::invalid_field("kostnad", m))?;
+        let cost_ore =
+            crate::rules::kroner(&self.cost).map_err(|m| Error::invalid_field("kostnad", m))?;
         Ok(Action {
             code: self.code.trim().to_string(),
             title: self.title.trim().to_string(),
@@ -363,17 +332,16 @@ pub fn delete_comment(store: &mut Store, id: i64) -> Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn progress_and_cost_are_read_as_typed() {
-        assert_eq!(progress_of("40 %"), Ok(40));
-        assert_eq!(progress_of(""), Ok(0));
-        assert!(progress_of("40,5").is_err());
+        use crate::rules::{kroner, whole_percent};
+        assert_eq!(whole_percent("40 %"), Ok(40));
+        assert_eq!(whole_percent(""), Ok(0));
+        assert!(whole_percent("40,5").is_err());
         // 1 250 000,50 kr = 125 000 050 øre.
-        assert_eq!(cost_of("1 250 000,50"), Ok(Some(125_000_050)));
-        assert_eq!(cost_of("12 kr"), Ok(Some(1_200)));
-        assert_eq!(cost_of(" "), Ok(None));
-        assert!(cost_of("1,005").is_err());
+        assert_eq!(kroner("1 250 000,50"), Ok(Some(125_000_050)));
+        assert_eq!(kroner("12 kr"), Ok(Some(1_200)));
+        assert_eq!(kroner(" "), Ok(None));
+        assert!(kroner("1,005").is_err());
     }
 }

@@ -142,14 +142,19 @@ pub fn unmasked_view(
 }
 
 /// Fills the database with the demo municipality of `size` through `through` (the door
-/// passes the last full month by its clock). Only into an empty database: one with data
-/// is refused and left unchanged.
+/// passes the last full month by its clock), with tiltak for most of what is red in that
+/// month (`demo::plan_actions`). Only into an empty database: one with data is refused and
+/// left unchanged.
 pub fn load_demo(store: &mut Store, size: DemoSize, through: Month) -> Result<demo::DemoData> {
     if !store.is_empty()? {
         return Err(Error::NotEmpty);
     }
-    let data = demo::generate(size, through);
+    let mut data = demo::generate(size, through);
     store.load_demo(&data)?;
+    // The tiltak answer the målkart as loaded: planned from its red indicators.
+    let engine = crate::engine::Engine::new(store.dataset_for(&Period::month(through))?)?;
+    (data.actions, data.action_comments) = demo::plan_actions(&engine, through);
+    store.load_demo_actions(&data.actions, &data.action_comments)?;
     Ok(data)
 }
 

@@ -577,6 +577,34 @@ impl Store {
         }
         db::finish_write(tx, false)
     }
+    /// The demo's tiltak and their status comments, in one transaction, with one audit entry
+    /// (as `load_demo`'s other rows).
+    pub fn load_demo_actions(
+        &mut self,
+        actions: &[Action],
+        comments: &[ActionComment],
+    ) -> Result<()> {
+        let tx = db::begin_write(&mut self.conn)?;
+        let log = audit::Writer::new(&self.user, "demo");
+        let summary = actions::apply(&tx, actions, None)?;
+        for c in comments {
+            actions::insert_comment(&tx, c)?;
+        }
+        let key = format!(
+            "tiltak: {} rader, {} statuskommentarer",
+            summary.created,
+            comments.len()
+        );
+        log.write_one(
+            &tx,
+            &audit::Change {
+                entity: "demo",
+                key: &key,
+                ..audit::Change::default()
+            },
+        )?;
+        db::finish_write(tx, false)
+    }
     /// The sick-leave rows of the months `first..=last`, by (month, unit).
     pub fn sick_leave(&self, first: Month, last: Month) -> Result<Vec<SickLeave>> {
         sickleave::load(&self.conn, first, last)

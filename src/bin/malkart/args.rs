@@ -60,7 +60,8 @@ pub enum Command {
     /// Importerer en fil (CSV eller XLSX): alt eller ingenting
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Import {
-        /// enheter/units, indikatorer/indicators, mål/targets, målinger/measurements
+        /// enheter/units, indikatorer/indicators, mål/targets, målinger/measurements,
+        /// sykefravær/sick-leave, økonomi/economy, tiltak/actions
         #[arg(value_name = "TYPE")]
         kind: String,
         /// CSV- eller XLSX-filen
@@ -124,7 +125,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
-    /// Eksporterer sykefraværsrapporten, økonomirapporten eller målkartet (CSV, XLSX, PDF eller JSON)
+    /// Eksporterer sykefraværsrapporten, økonomirapporten, målkartet eller tiltaksrapporten
+    /// (CSV, XLSX, PDF eller JSON)
     #[command(
         help_template = TEMPLATE,
         next_help_heading = "Valg",
@@ -272,6 +274,13 @@ pub enum Report {
         /// Bare avvik: bare indikatorer med status gul eller rød
         #[arg(long)]
         deviations_only: bool,
+    },
+    /// Tiltaksrapporten: tiltakene i enheten og enhetene under den, per mål, med ansvarlig,
+    /// frist, status, fremdrift og siste kommentar
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    Actions {
+        #[command(flatten)]
+        target: ExportTarget,
     },
 }
 

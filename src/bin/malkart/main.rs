@@ -22,7 +22,7 @@ use malkart::format::group_digits;
 use malkart::import::{self, ImportKind, ImportReport};
 use malkart::period::Period;
 use malkart::service::files::write_atomically;
-use malkart::service::{self, admin, detail, reports, EngineCache};
+use malkart::service::{self, actions, admin, detail, reports, EngineCache};
 use malkart::storage::{self, AuditFilter, Store};
 use malkart::{Error, Result};
 
@@ -239,7 +239,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
     }
 }
 
-/// `export sick-leave|economy`: the report in the chosen format, to `--out` (written
+/// `export sick-leave|economy|scorecard|actions`: the report in the chosen format, to `--out` (written
 /// atomically) or, for csv and json, to standard output.
 fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
     let (target, min_employees) = match &report {
@@ -247,7 +247,9 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
             target,
             min_employees,
         } => (target, *min_employees),
-        Report::Economy { target } | Report::Scorecard { target, .. } => (target, None),
+        Report::Economy { target }
+        | Report::Scorecard { target, .. }
+        | Report::Actions { target } => (target, None),
     };
     let ExportTarget {
         unit,
@@ -311,6 +313,13 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
                 "Målkartet",
             )
         }
+        Report::Actions { .. } => {
+            let report = actions::report(&engine, &store, unit, &period, last_full_month())?;
+            (
+                export::actions(&report, format, malkart::clock::now())?,
+                "Tiltaksrapporten",
+            )
+        }
     };
     match out {
         None => Ok(bytes),
@@ -345,8 +354,8 @@ fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> R
     let n = |x: usize| group_digits(&x.to_string());
     Ok(format!(
         "Databasen {} er fylt med Demo kommune ({}): {} enheter, {} indikatorer, {} mål, \
-         {} målinger, {} sykefraværsrader, {} økonomirader og {} kommentarer, fra {} til \
-         og med {}.\n",
+         {} målinger, {} sykefraværsrader, {} økonomirader, {} tiltak og {} kommentarer, fra \
+         {} til og med {}.\n",
         path.display(),
         size.key(),
         n(data.units.len()),
@@ -355,6 +364,7 @@ fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> R
         n(data.measurements.len()),
         n(data.sick_leave.len()),
         n(data.economy.len()),
+        n(data.actions.len()),
         n(data.comments.len()),
         Period::month(size.first_month(through)).label(),
         Period::month(through).label(),
@@ -364,8 +374,9 @@ fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> R
 fn parse_kind(text: &str) -> Result<ImportKind> {
     ImportKind::parse(text).ok_or_else(|| {
         Error::Invalid(format!(
-            "ukjent importtype «{text}»; bruk enheter, indikatorer, mål, målinger, sykefravær \
-             eller økonomi (units, indicators, targets, measurements, sick-leave, economy)"
+            "ukjent importtype «{text}»; bruk enheter, indikatorer, mål, målinger, sykefravær, \
+             økonomi eller tiltak (units, indicators, targets, measurements, sick-leave, economy, \
+             actions)"
         ))
     })
 }
