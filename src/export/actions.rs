@@ -14,7 +14,7 @@ pub const LATE_MARK: char = '⚠';
 
 /// A status comment longer than this is cut with `…` in the report (the whole text is in
 /// Målkart); a table row stays one line on an A4 page.
-const COMMENT_CHARS: usize = 90;
+const COMMENT_CHARS: usize = 70;
 
 const COLUMNS: [(&str, ColumnKind); 6] = [
     ("Tiltak", ColumnKind::Name),

@@ -182,6 +182,10 @@ enum Kind {
     YesNo,
     Direction,
     Perspective,
+    /// Whole øre as stored (`125000050`): kroner with øre, grouped, with `kr`.
+    Ore,
+    /// A tiltak's status key (`pagar`): its word (`pågår`).
+    ActionStatus,
 }
 
 /// (JSON key, label, kind) per entity, in the order shown; `identity` keys are in the
@@ -280,6 +284,41 @@ const LOCK: Fields = Fields {
     identity: &["month"],
 };
 
+const ACTION: Fields = Fields {
+    fields: &[
+        ("code", "Kode", Kind::Text),
+        ("title", "Tittel", Kind::Text),
+        ("description", "Beskrivelse", Kind::Text),
+        ("goal", "Mål", Kind::Text),
+        ("success_factor", "Suksessfaktor", Kind::Text),
+        ("unit", "Enhet", Kind::Unit),
+        ("responsible", "Ansvarlig", Kind::Text),
+        ("kind", "Type", Kind::Text),
+        ("decision_ref", "Vedtak", Kind::Text),
+        ("start", "Start", Kind::Period),
+        ("deadline", "Frist", Kind::Period),
+        ("status", "Status", Kind::ActionStatus),
+        ("progress", "Fremdrift %", Kind::Number),
+        ("cost_ore", "Kostnad", Kind::Ore),
+        ("indicators", "Indikatorer", Kind::Text),
+    ],
+    identity: &["code"],
+};
+
+const ACTION_COMMENT: Fields = Fields {
+    fields: &[
+        ("id", "Nummer", Kind::Text),
+        ("uid", "Id", Kind::Text),
+        ("action", "Tiltak", Kind::Text),
+        ("period", "Periode", Kind::Period),
+        ("author", "Skrevet av", Kind::Text),
+        ("text", "Tekst", Kind::Text),
+        ("created_at", "Skrevet", Kind::Time),
+        ("updated_at", "Sist endret", Kind::Time),
+    ],
+    identity: &["action", "period"],
+};
+
 const COMMENT: Fields = Fields {
     fields: &[
         ("id", "Nummer", Kind::Text),
@@ -314,6 +353,32 @@ where
             Value::String(s) if s.is_empty() => return None,
             Value::String(s) => s.clone(),
             Value::Bool(b) => return Some(if *b { "ja" } else { "nei" }.to_string()),
+            // A list of codes (a tiltak's indicators): `SF, SF-KORT`.
+            Value::Array(items) if items.is_empty() => return None,
+            Value::Array(items) => {
+                return Some(
+                    items
+                        .iter()
+                        .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                )
+            }
+            Value::Number(n) if matches!(kind, Kind::Ore) => {
+                return Some(match n.as_i64() {
+                    Some(ore) => format!(
+                        "{} kr",
+                        crate::format::decimal(
+                            crate::number::Decimal {
+                                digits: i128::from(ore),
+                                scale: 2,
+                            },
+                            2,
+                        )
+                    ),
+                    None => n.to_string(),
+                })
+            }
             Value::Number(n) => {
                 let grouped = n.as_f64().map_or_else(|| n.to_string(), number);
                 return Some(match kind {
@@ -349,7 +414,10 @@ where
             Kind::Perspective => {
                 Perspective::parse(&text).map_or(text, |p| p.default_name().to_string())
             }
-            Kind::Text | Kind::Number | Kind::Measured | Kind::YesNo => text,
+            Kind::ActionStatus => {
+                crate::model::ActionStatus::parse(&text).map_or(text, |s| s.word().to_string())
+            }
+            Kind::Text | Kind::Number | Kind::Measured | Kind::YesNo | Kind::Ore => text,
         })
     };
     let parse = |json: &Option<String>| -> Option<Value> {
@@ -428,6 +496,21 @@ where
                 "Kommentar",
                 join(&[indicator_name, unit, period]),
                 Some(&COMMENT),
+                action.to_string(),
+            ),
+            "tiltak" => (
+                "Tiltak",
+                join(&[Some(e.key.clone()), unit]),
+                Some(&ACTION),
+                action.to_string(),
+            ),
+            "tiltakskommentar" => (
+                "Statuskommentar",
+                join(&[
+                    Some(e.key.split(" / ").next().unwrap_or("").to_string()),
+                    period,
+                ]),
+                Some(&ACTION_COMMENT),
                 action.to_string(),
             ),
             "perspektiv" => (

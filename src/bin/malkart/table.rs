@@ -112,6 +112,11 @@ fn row(r: &IndicatorResult) -> [String; 9] {
             format!("* skjult ({})", reason.word()),
             "·".to_string(),
         ),
+        None if r.red_without_action => (
+            optional(r.value, r),
+            format!("{} · ⚑ uten tiltak", result_status_text(r)),
+            trend_text(r),
+        ),
         None => (optional(r.value, r), result_status_text(r), trend_text(r)),
     };
     [
@@ -146,6 +151,22 @@ fn perspective(out: &mut String, p: &PerspectiveResult, complete: bool) {
     }
     let rows: Vec<[String; 9]> = p.indicators.iter().map(row).collect();
     columns(out, &HEADER, &rows, &RIGHT);
+    // Each goal's tiltak: `Tiltak: Nærvær 3 tiltak · 1 forsinket; Kompetanse 1 tiltak`.
+    let goals: Vec<String> = p
+        .goals
+        .iter()
+        .filter(|g| g.actions.total > 0)
+        .map(|g| {
+            format!(
+                "{} {}",
+                g.name,
+                malkart::export::actions::counts_text(&g.actions)
+            )
+        })
+        .collect();
+    if !goals.is_empty() {
+        out.push_str(&format!("  Tiltak: {}\n", goals.join("; ")));
+    }
 }
 
 /// A table in plain text: a header line and a line per row, each column as wide as its
@@ -203,8 +224,19 @@ pub fn render(card: &Scorecard, min_employees: u32, unmasked: bool) -> String {
     for p in &card.perspectives {
         perspective(&mut out, p, card.complete);
     }
+    out.push_str(&format!(
+        "\nTiltak i målkartet: {}; {} {} uten tiltak (⚑: rød, og ingen åpne tiltak er \
+         knyttet til indikatoren).\n",
+        malkart::export::actions::counts_text(&card.actions),
+        card.red_without_action,
+        if card.red_without_action == 1 {
+            "rød indikator"
+        } else {
+            "røde indikatorer"
+        }
+    ));
     out.push_str(
-        "\nPeriode er perioden tallet gjelder (en årlig indikator viser siste hele år). \
+        "Periode er perioden tallet gjelder (en årlig indikator viser siste hele år). \
          Dekning er rapporterte av forventede tall.\n",
     );
     let masked = card
