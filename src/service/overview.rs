@@ -17,6 +17,7 @@ use ts_rs::TS;
 use crate::engine::sickleave::Privacy;
 use crate::engine::{progress, Engine, GroupStatus, Scorecard, Status, UnitRef};
 use crate::error::{Error, Result};
+use crate::engine::actions::ActionCounts;
 use crate::model::Perspective;
 use crate::period::{Month, Period};
 
@@ -55,6 +56,10 @@ pub struct Overview {
     pub perspectives: Vec<OverviewColumn>,
     /// The unit's children in tree order (by code); empty for a unit without children.
     pub rows: Vec<OverviewRow>,
+    /// The tiltak of the unit's subtree shown in the period, and how many are late.
+    pub actions: ActionCounts,
+    /// How many of the unit's red indicators no open tiltak answers (`rød uten tiltak`).
+    pub red_without_action: u32,
 }
 
 /// The status of one unit's whole målkart, for its mark in the tree.
@@ -94,7 +99,8 @@ pub fn overview(
     privacy: Privacy,
     last_full: Month,
 ) -> Result<Overview> {
-    let own = card(engine, unit, period, privacy, last_full)?;
+    let mut own = card(engine, unit, period, privacy, last_full)?;
+    engine.mark_actions(&mut own, period, last_full);
     let tree = engine.unit_tree();
     let mut rows = Vec::new();
     for child in tree.iter().filter(|u| u.parent.as_deref() == Some(unit)) {
@@ -113,6 +119,8 @@ pub fn overview(
         });
     }
     Ok(Overview {
+        actions: own.actions.clone(),
+        red_without_action: own.red_without_action,
         overall: overall(&own),
         perspectives: own
             .perspectives
