@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::tree::UnitTree;
-use super::{Engine, EngineError, Scorecard, Status, UnitRef};
+use super::{Engine, EngineError, IndicatorResult, Scorecard, Status, UnitRef};
 use crate::model::{Action, ActionComment, ActionKind, ActionStatus, Perspective};
 use crate::period::{Month, Period};
 
@@ -106,6 +106,16 @@ impl Engine {
             .map(|(_, a)| a)
             .filter(|a| shown_in(a, period))
             .collect()
+    }
+
+    /// Marks one result (the indicator detail's, a unit below it) `rød uten tiltak` when it
+    /// is red and no open tiltak of `unit`'s subtree names its indicator.
+    pub fn mark_result_actions(&self, r: &mut IndicatorResult, unit: &str, period: &Period) {
+        r.red_without_action = r.status == Status::Red
+            && !self
+                .actions_for(unit, period)
+                .iter()
+                .any(|a| a.status.is_open() && a.indicators.contains(&r.code));
     }
 
     /// Marks `card` with its tiltak: each goal's counts (and the målkart's), and

@@ -43,6 +43,8 @@ pub struct ActionList {
     pub total: u32,
     pub lines: Vec<ActionLine>,
     pub goals: Vec<String>,
+    /// Every indicator of the catalogue (code and name), for the form's links.
+    pub indicators: Vec<UnitRef>,
 }
 
 /// The report's lines of every goal, filtered and sorted by deadline, then code.
@@ -78,6 +80,14 @@ pub fn list(
         total,
         lines,
         goals: goals(engine),
+        indicators: engine
+            .indicators()
+            .iter()
+            .map(|i| UnitRef {
+                code: i.code.clone(),
+                name: i.name.clone(),
+            })
+            .collect(),
     })
 }
 

@@ -71,6 +71,8 @@ pub struct IndicatorDetail {
     pub history: Vec<HistoryPoint>,
     pub children: Vec<ChildResult>,
     pub targets: Vec<Target>,
+    /// The tiltak of the unit's subtree that name this indicator, by deadline (tiltak.md).
+    pub actions: Vec<crate::engine::actions::ActionLine>,
 }
 
 /// The målkart of `unit` for `period`, judged against `last_full` (the last full month by
@@ -141,6 +143,7 @@ pub fn indicator_detail(
     let mut result = engine.evaluate_with(indicator, unit, period, privacy)?;
     progress::mark_result(&mut result, last_full);
     engine.ended_coverage(&mut result, unit, last_full);
+    engine.mark_result_actions(&mut result, unit, period);
     let anchor = window::history_anchor(period, definition.frequency);
     let mut history = Vec::new();
     for p in window::history_periods(&anchor) {
@@ -162,6 +165,7 @@ pub fn indicator_detail(
         .map(|(unit, mut result)| {
             progress::mark_result(&mut result, last_full);
             engine.ended_coverage(&mut result, &unit.code, last_full);
+            engine.mark_result_actions(&mut result, &unit.code, period);
             ChildResult {
                 has_children: with_children.contains(unit.code.as_str()),
                 unit,
@@ -186,6 +190,7 @@ pub fn indicator_detail(
         history,
         children,
         targets,
+        actions: super::actions::for_indicator(engine, store, indicator, unit, period, last_full)?,
     })
 }
 

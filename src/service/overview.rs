@@ -14,10 +14,10 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::engine::actions::ActionCounts;
 use crate::engine::sickleave::Privacy;
 use crate::engine::{progress, Engine, GroupStatus, Scorecard, Status, UnitRef};
 use crate::error::{Error, Result};
-use crate::engine::actions::ActionCounts;
 use crate::model::Perspective;
 use crate::period::{Month, Period};
 

@@ -234,7 +234,7 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
         Command::Bench { unit, period, repeat, cold } => {
             let period = Period::parse(&period)?;
             let store = Store::open_existing(&path)?;
-            bench::run(&store, &unit, &period, repeat, cold)
+            bench::run(&store, &unit, &period, repeat, cold, last_full_month())
         }
     }
 }

@@ -10,4 +10,8 @@ export type ActionList = { unit: UnitRef, period: string, judged_in: string,
 /**
  * How many tiltak the subtree has in the period before the filter.
  */
-total: number, lines: Array<ActionLine>, goals: Array<string>, };
+total: number, lines: Array<ActionLine>, goals: Array<string>, 
+/**
+ * Every indicator of the catalogue (code and name), for the form's links.
+ */
+indicators: Array<UnitRef>, };

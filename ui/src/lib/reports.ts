@@ -163,7 +163,10 @@ function safe(part: string): string {
 }
 
 /** `sykefravær-2000-2026-K3.csv`, `økonomi-1000-2026-T2.xlsx`. */
-export function defaultFileName(report: "sykefravær" | "økonomi", unit: string, period: string, format: ExportFormat): string {
+/** The reports with an export row, as their files are named. */
+export type ReportName = "sykefravær" | "økonomi" | "tiltak";
+
+export function defaultFileName(report: ReportName, unit: string, period: string, format: ExportFormat): string {
   return `${report}-${safe(unit)}-${safe(period)}.${format}`;
 }
 

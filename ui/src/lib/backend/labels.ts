@@ -13,6 +13,7 @@ export const IMPORT_KIND_LABEL = {
   measurements: "Målinger",
   sick_leave: "Sykefravær",
   economy: "Økonomi",
+  actions: "Tiltak",
 } as const satisfies Record<ImportKind, string>;
 
 /** The import kinds in the order the import panel offers them. */
