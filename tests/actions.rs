@@ -82,6 +82,75 @@ fn the_example_file_imports_whole_and_a_second_import_changes_nothing() {
 }
 
 #[test]
+fn an_excel_file_with_typed_months_numbers_and_a_cost_imports_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = examples();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let month = rust_xlsxwriter::Format::new().set_num_format("mmm yyyy");
+    let written = (|| -> Result<(), rust_xlsxwriter::XlsxError> {
+        let header = [
+            "kode",
+            "tittel",
+            "mål",
+            "enhet",
+            "ansvarlig",
+            "frist",
+            "start",
+            "status",
+            "fremdrift",
+            "kostnad",
+            "indikatorer",
+        ];
+        for (col, name) in header.iter().enumerate() {
+            sheet.write_string(0, col as u16, *name)?;
+        }
+        sheet.write_string(1, 0, "T-10")?;
+        sheet.write_string(1, 1, "Nytt ventilasjonsanlegg")?;
+        // The goal in another case than the catalogue's: stored as the catalogue spells it.
+        sheet.write_string(1, 2, "gode tjenester")?;
+        // A unit code typed as a number, months typed as dates (Excel makes `2026-03` the
+        // 1st of March), progress and cost as numbers.
+        sheet.write_number(1, 3, 2100.0)?;
+        sheet.write_string(1, 4, "Rektor")?;
+        sheet.write_datetime_with_format(
+            1,
+            5,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2027, 8, 1)?,
+            &month,
+        )?;
+        sheet.write_datetime_with_format(
+            1,
+            6,
+            rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 3, 1)?,
+            &month,
+        )?;
+        sheet.write_string(1, 7, "Pågår")?;
+        sheet.write_number(1, 8, 15.0)?;
+        sheet.write_number(1, 9, 4_250_000.5)?;
+        sheet.write_string(1, 10, "BR-TILF, BR-VENT")?;
+        Ok(())
+    })();
+    written.unwrap();
+    let path = dir.path().join("tiltak.xlsx");
+    book.save(&path).unwrap();
+    let report = import(&mut store, ImportKind::Actions, &path);
+    assert_eq!(report.created, 1);
+    let a = store.action("T-10").unwrap();
+    assert_eq!(a.goal, "Gode tjenester");
+    assert_eq!(
+        (a.start.as_deref(), a.deadline.as_deref()),
+        (Some("2026-03"), Some("2027-08"))
+    );
+    assert_eq!((a.status, a.progress), (ActionStatus::Pagar, 15));
+    // 4 250 000,5 kr = 425 000 050 øre.
+    assert_eq!(a.cost_ore, Some(425_000_050));
+    assert_eq!(a.indicators, ["BR-TILF", "BR-VENT"]);
+    // Absent columns (type, vedtak, …) leave a new tiltak at their defaults.
+    assert_eq!((a.kind, a.decision_ref), (ActionKind::Tiltak, None));
+}
+
+#[test]
 fn a_file_with_wrong_lines_is_refused_whole_and_every_line_is_named() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = examples();
