@@ -38,6 +38,8 @@ pub enum Write {
     Comment,
     Lock,
     Setting,
+    /// Tiltak (tiltak.md): the unit's own work, written by its leader.
+    Action,
 }
 
 impl Write {
@@ -49,6 +51,7 @@ impl Write {
             Write::Measurement => "målinger",
             Write::SickLeave => "sykefravær",
             Write::Economy => "økonomi",
+            Write::Action => "tiltak",
             Write::Comment => "kommentarer",
             Write::Lock => "låste måneder",
             Write::Setting => "innstillinger",
@@ -62,7 +65,9 @@ impl Write {
 pub fn audit_read(entity: &str) -> Option<Read> {
     match entity {
         "indikator" | "perspektiv" | "innstilling" | "lås" | "demo" => Some(Read::Everyone),
-        "enhet" | "mål" | "måling" | "kommentar" | "økonomi" => Some(Read::ByUnit),
+        "enhet" | "mål" | "måling" | "kommentar" | "økonomi" | "tiltak" | "tiltakskommentar" => {
+            Some(Read::ByUnit)
+        }
         // A resolved conflict holds the cell's values: raw sick leave among them, so read
         // as strictly as that (never by a leser), by its unit.
         "sykefravær" | "konflikt" => Some(Read::RawSickLeave),
@@ -145,7 +150,10 @@ impl Rights {
             Role::Administrator => true,
             Role::Okonom => matches!(what, Write::Economy | Write::Comment),
             Role::Enhetsleder => {
-                matches!(what, Write::SickLeave | Write::Measurement | Write::Comment)
+                matches!(
+                    what,
+                    Write::SickLeave | Write::Measurement | Write::Comment | Write::Action
+                )
             }
             Role::Leser => what == Write::Comment,
         };

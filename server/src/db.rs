@@ -20,6 +20,7 @@ use crate::error::{unavailable, Error, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_push.sql"),
+    include_str!("../migrations/0003_actions.sql"),
 ];
 
 /// The schema version this build writes and reads.

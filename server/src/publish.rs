@@ -155,6 +155,16 @@ const TABLES: &[Table] = &[
         ("id", Col::Ignored), ("uid", Col::Uid), ("indicator", Col::Text), ("unit", Col::Text),
         ("period", Col::Text), ("author", Col::Text), ("text", Col::Text),
         ("created_at", Col::Time), ("updated_at", Col::OptTime)] },
+    Table { name: "actions", kind: Some(Kind::Action), columns: &[
+        ("code", Col::Text), ("title", Col::Text), ("description", Col::OptText),
+        ("goal", Col::Text), ("success_factor", Col::OptText), ("unit", Col::Text),
+        ("responsible", Col::Text), ("kind", Col::Text), ("decision_ref", Col::OptText),
+        ("start", Col::OptText), ("deadline", Col::OptText), ("status", Col::Text),
+        ("progress", Col::Whole), ("cost_ore", Col::OptWhole), ("indicators", Col::Text)] },
+    Table { name: "action_comments", kind: Some(Kind::ActionComment), columns: &[
+        ("id", Col::Ignored), ("uid", Col::Uid), ("action", Col::Text), ("period", Col::Text),
+        ("author", Col::Text), ("text", Col::Text), ("created_at", Col::Time),
+        ("updated_at", Col::OptTime)] },
     Table { name: "locked_months", kind: Some(Kind::Lock), columns: &[
         ("month", Col::Whole), ("locked_by", Col::Text), ("locked_at", Col::Time)] },
     Table { name: "settings", kind: Some(Kind::Setting), columns: &[
@@ -442,7 +452,8 @@ fn check_file(
             // Every unit a row names is in the file.
             let unit = match kind {
                 Kind::Unit => row.get("parent").and_then(Value::as_str),
-                Kind::Indicator | Kind::Setting | Kind::Lock => None,
+                // A status comment's tiltak is in the file (its foreign key says so).
+                Kind::Indicator | Kind::Setting | Kind::Lock | Kind::ActionComment => None,
                 _ => key.unit(),
             };
             if let Some(unit) = unit {
@@ -556,6 +567,9 @@ fn key_object(kind: Kind, row: &Row) -> std::result::Result<Value, String> {
         Kind::Setting => json!({ "key": row.get("key") }),
         Kind::Comment => json!({ "uid": row.get("uid"), "indicator": row.get("indicator"),
                                  "unit": row.get("unit"), "period": row.get("period") }),
+        Kind::Action => json!({ "code": row.get("code"), "unit": row.get("unit") }),
+        Kind::ActionComment => json!({ "uid": row.get("uid"), "action": row.get("action"),
+                                       "period": row.get("period") }),
     })
 }
 

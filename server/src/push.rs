@@ -109,6 +109,10 @@ pub(crate) enum Kind {
     Unit,
     Indicator,
     Setting,
+    /// A tiltak (keyed by code, read and written by its unit).
+    Action,
+    /// A tiltak's status comment (keyed by uid, read and written by its tiltak's unit).
+    ActionComment,
 }
 
 /// A number cell (`f64`), a whole number (`i64`), or text.
@@ -133,6 +137,8 @@ impl Kind {
             "units" => Kind::Unit,
             "indicators" => Kind::Indicator,
             "settings" => Kind::Setting,
+            "actions" => Kind::Action,
+            "action_comments" => Kind::ActionComment,
             _ => return None,
         })
     }
@@ -148,6 +154,8 @@ impl Kind {
             Kind::Unit => "units",
             Kind::Indicator => "indicators",
             Kind::Setting => "settings",
+            Kind::Action => "actions",
+            Kind::ActionComment => "action_comments",
         }
     }
 
@@ -161,6 +169,8 @@ impl Kind {
             Kind::Lock => Write::Lock,
             Kind::Unit | Kind::Indicator => Write::Definition,
             Kind::Setting => Write::Setting,
+            Kind::Action => Write::Action,
+            Kind::ActionComment => Write::Comment,
         }
     }
 
@@ -176,6 +186,8 @@ impl Kind {
             Kind::Unit => "enhet",
             Kind::Indicator => "indikator",
             Kind::Setting => "innstilling",
+            Kind::Action => "tiltak",
+            Kind::ActionComment => "tiltakskommentar",
         }
     }
 
@@ -229,6 +241,23 @@ impl Kind {
                 ("factor", CellType::Real, "faktor"),
             ],
             Kind::Setting => &[("value", CellType::Text, "verdi")],
+            Kind::Action => &[
+                ("title", CellType::Text, "tittel"),
+                ("description", CellType::Text, "beskrivelse"),
+                ("goal", CellType::Text, "mål"),
+                ("success_factor", CellType::Text, "suksessfaktor"),
+                ("unit", CellType::Text, "enhet"),
+                ("responsible", CellType::Text, "ansvarlig"),
+                ("kind", CellType::Text, "type"),
+                ("decision_ref", CellType::Text, "vedtak"),
+                ("start", CellType::Text, "start"),
+                ("deadline", CellType::Text, "frist"),
+                ("status", CellType::Text, "status"),
+                ("progress", CellType::Whole, "fremdrift"),
+                ("cost_ore", CellType::Whole, "kostnad"),
+                ("indicators", CellType::Text, "indikatorer"),
+            ],
+            Kind::ActionComment => &[("text", CellType::Text, "tekst")],
         }
     }
 
@@ -242,6 +271,8 @@ impl Kind {
             Kind::Lock => &["month"],
             Kind::Unit | Kind::Indicator => &["code"],
             Kind::Setting => &["key"],
+            Kind::Action => &["code"],
+            Kind::ActionComment => &["uid"],
         }
     }
 }
@@ -256,8 +287,11 @@ pub(crate) struct RowKey {
     /// counts when the comment exists).
     pub(crate) unit: String,
     pub(crate) indicator: Option<String>,
-    /// Measurements: the span; sick leave and economy: the month.
+    /// Measurements: the span; sick leave and economy: the month; a comment or a status
+    /// comment: its period.
     pub(crate) period: Option<Period>,
+    /// A status comment's tiltak (its code).
+    pub(crate) action: Option<String>,
     /// For the audit log and messages: `SF / 3100 / 2026-03`.
     pub(crate) text: String,
 }
@@ -300,9 +334,16 @@ impl RowKey {
 
     fn months(&self) -> Option<(i32, i32)> {
         // A lock is not refused by a lock; a target is for a year, not its months; a
-        // comment may be written in a locked month (as in the core).
-        if matches!(self.kind, Kind::Lock | Kind::Target | Kind::Comment) {
+        // comment may be written in a locked month (as in the core); a tiltak is no figure.
+        if matches!(
+            self.kind,
+            Kind::Lock | Kind::Target | Kind::Comment | Kind::Action
+        ) {
             return None;
+        }
+        // A status comment: its period is closed when its last month is (as in the core).
+        if self.kind == Kind::ActionComment {
+            return self.period.map(|p| (p.last().index(), p.last().index()));
         }
         self.period.map(|p| (p.first().index(), p.last().index()))
     }
@@ -328,7 +369,7 @@ fn month_of(text: &str) -> std::result::Result<Month, String> {
 fn row_key(op: &Operation) -> std::result::Result<RowKey, String> {
     let kind = Kind::parse(&op.entity).ok_or_else(|| {
         format!(
-            "«{}» kan ikke sendes til serveren ennå; kjente er measurements, sick_leave, economy og comments",
+            "«{}» kan ikke sendes til serveren; kjente er measurements, sick_leave, economy, comments, targets, locked_months, units, indicators, settings, actions og action_comments",
             op.entity
         )
     })?;
@@ -364,6 +405,7 @@ pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, Str
                 unit,
                 indicator: Some(indicator),
                 period: Some(period),
+                action: None,
             }
         }
         Kind::SickLeave | Kind::Economy => {
@@ -376,6 +418,7 @@ pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, Str
                 unit,
                 indicator: None,
                 period: Some(Period::month(month)),
+                action: None,
             }
         }
         Kind::Target => {
@@ -404,6 +447,7 @@ pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, Str
                 unit: unit.unwrap_or_default(),
                 indicator: Some(indicator),
                 period: Period::year(year),
+                action: None,
             }
         }
         Kind::Unit => {
@@ -415,6 +459,7 @@ pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, Str
                 unit: code,
                 indicator: None,
                 period: None,
+                action: None,
             }
         }
         Kind::Indicator | Kind::Setting => {
@@ -431,6 +476,7 @@ pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, Str
                 unit: String::new(),
                 indicator: None,
                 period: None,
+                action: None,
             }
         }
         Kind::Lock => {
@@ -442,6 +488,7 @@ pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, Str
                 unit: String::new(),
                 indicator: None,
                 period: Some(Period::month(month)),
+                action: None,
             }
         }
         Kind::Comment => {
@@ -467,6 +514,49 @@ pub(crate) fn key_of(kind: Kind, key: &Value) -> std::result::Result<RowKey, Str
                     .and_then(Value::as_str)
                     .map(str::to_string),
                 period,
+                action: None,
+            }
+        }
+        Kind::Action => {
+            let code = text_of(key, "code")?;
+            RowKey {
+                kind,
+                pk: vec![json!(code)],
+                text: code,
+                // The unit the desktop names (a new tiltak's); a stored one's counts.
+                unit: key
+                    .get("unit")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                indicator: None,
+                period: None,
+                action: None,
+            }
+        }
+        Kind::ActionComment => {
+            let uid = text_of(key, "uid")?;
+            let uid = Uuid::parse_str(&uid)
+                .map_err(|_| format!("statuskommentarens «uid» «{uid}» er ikke en UUID"))?;
+            let period = match key.get("period") {
+                None | Some(Value::Null) => None,
+                Some(Value::String(text)) => {
+                    Some(Period::parse(text).map_err(|e| format!("perioden «{text}»: {e}"))?)
+                }
+                Some(_) => return Err("statuskommentarens «period» er en periode som tekst".into()),
+            };
+            RowKey {
+                kind,
+                pk: vec![json!(uid.to_string())],
+                text: uid.to_string(),
+                // The tiltak's unit, looked up when the row is decided.
+                unit: String::new(),
+                indicator: None,
+                period,
+                action: key
+                    .get("action")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
             }
         }
     })
@@ -1130,15 +1220,48 @@ async fn apply_group(
         if let Some(indicator) = row.get("indicator").and_then(Value::as_str) {
             key.indicator = Some(indicator.to_string());
         }
-        if kind == Kind::Comment {
+        if matches!(kind, Kind::Comment | Kind::ActionComment) {
             key.period = row
                 .get("period")
                 .and_then(Value::as_str)
                 .and_then(|p| Period::parse(p).ok());
         }
+        if let Some(action) = row.get("action").and_then(Value::as_str) {
+            key.action = Some(action.to_string());
+        }
+    }
+    // A status comment belongs to its tiltak's unit.
+    if kind == Kind::ActionComment {
+        if let Some(action) = &key.action {
+            let unit: Option<String> = tx
+                .query_opt(
+                    &tx.prepare_cached("SELECT unit FROM actions WHERE code = $1")
+                        .await?,
+                    &[action],
+                )
+                .await?
+                .map(|r| r.get(0));
+            match unit {
+                Some(unit) => key.unit = unit,
+                None => {
+                    let message = malkart::Error::UnknownAction(action.clone()).to_string();
+                    return Err(GroupError::Refused("ugyldig", message));
+                }
+            }
+        }
     }
     if let Err(reason) = pusher.rights.may_write(kind.write(), key.unit()) {
         return Err(GroupError::Refused("ingen tilgang", reason));
+    }
+    // A tiltak moved to another unit: the writer must have that unit too.
+    if kind == Kind::Action {
+        for (_, op) in ops.iter().filter(|(_, op)| op.field == "unit") {
+            if let Some(unit) = op.new_value.as_str() {
+                if let Err(reason) = pusher.rights.may_write(kind.write(), Some(unit)) {
+                    return Err(GroupError::Refused("ingen tilgang", reason));
+                }
+            }
+        }
     }
     if let Some((first, last)) = key.months() {
         if state.locked.is_none() {
@@ -1172,7 +1295,9 @@ async fn apply_group(
         Some(unit) => state.units.as_ref().is_some_and(|u| u.contains(unit)),
     };
     if !unit_known {
-        let message = if key.unit.is_empty() {
+        let message = if key.unit.is_empty() && kind == Kind::ActionComment {
+            "en ny statuskommentar trenger «action» og «period» i nøkkelen".to_string()
+        } else if key.unit.is_empty() {
             "en ny kommentar trenger «unit», «indicator» og «period» i nøkkelen".to_string()
         } else {
             malkart::Error::UnknownUnit(key.unit.clone()).to_string()
@@ -1487,6 +1612,11 @@ async fn check_row(
     }
     Ok(match key.kind {
         Kind::Indicator => check_indicator(tx, key, row).await?,
+        Kind::Action => check_action(tx, key, row).await?,
+        Kind::ActionComment if row.get("uid").is_none() => match check_row_with(key, row, None) {
+            Ok(()) => check_new_action_comment(tx, key).await?,
+            Err(m) => Err(m),
+        },
         Kind::Comment if row.get("uid").is_none() => match check_row_with(key, row, None) {
             // A new comment: its indicator and period must be real.
             Ok(()) => check_new_comment(tx, key).await?,
@@ -1635,6 +1765,16 @@ pub(crate) fn check_row_with(
             .map_err(|e| e.to_string())
         }
         Kind::Target => check_target(key, row, indicator),
+        // A tiltak's own fields by the core's rules (its references: `check_action`).
+        Kind::Action => action_of(key, row).and_then(|a| rules::action(&a).map_err(|e| e.to_string())),
+        Kind::ActionComment => {
+            let text = row.get("text").and_then(Value::as_str).unwrap_or_default();
+            if text.trim().is_empty() {
+                Err("statuskommentaren er tom; skriv noe før du lagrer".into())
+            } else {
+                Ok(())
+            }
+        }
         Kind::Comment => {
             let text = row.get("text").and_then(Value::as_str).unwrap_or_default();
             if text.trim().is_empty() {
@@ -1644,6 +1784,110 @@ pub(crate) fn check_row_with(
             }
         }
     }
+}
+
+/// A tiltak row (the cells as stored or pushed) as the core's `Action`; a value the core
+/// cannot read is named.
+pub(crate) fn action_of(
+    key: &RowKey,
+    row: &Map<String, Value>,
+) -> std::result::Result<malkart::model::Action, String> {
+    use malkart::model::{Action, ActionKind, ActionStatus};
+    let text = |f: &str| row.get(f).and_then(Value::as_str).map(str::to_string);
+    let kind_text = text("kind").unwrap_or_else(|| "tiltak".into());
+    let kind = ActionKind::parse(&kind_text)
+        .ok_or_else(|| format!("tiltak «{}»: ukjent type «{kind_text}»", key.text))?;
+    let status_text = text("status").unwrap_or_default();
+    let status = ActionStatus::parse(&status_text)
+        .ok_or_else(|| format!("tiltak «{}»: ukjent status «{status_text}»", key.text))?;
+    let progress = whole(row, "progress").unwrap_or_default();
+    rules::action_progress(status, progress).map_err(|m| format!("tiltak «{}»: {m}", key.text))?;
+    let indicators_text = text("indicators").unwrap_or_else(|| "[]".into());
+    let indicators: Vec<String> = serde_json::from_str(&indicators_text).map_err(|_| {
+        format!(
+            "tiltak «{}»: indikatorene «{indicators_text}» er ikke en liste av koder",
+            key.text
+        )
+    })?;
+    Ok(Action {
+        code: key.text.clone(),
+        title: text("title").unwrap_or_default(),
+        description: text("description"),
+        goal: text("goal").unwrap_or_default(),
+        success_factor: text("success_factor"),
+        unit: text("unit").unwrap_or_default(),
+        responsible: text("responsible").unwrap_or_default(),
+        kind,
+        decision_ref: text("decision_ref"),
+        start: text("start"),
+        deadline: text("deadline"),
+        status,
+        progress: u8::try_from(progress).unwrap_or(100),
+        cost_ore: whole(row, "cost_ore"),
+        indicators,
+    })
+}
+
+/// A tiltak's references as the core's `rules::action_refs` checks them: its goal is a goal
+/// of the indicators, its unit and every indicator it names exist.
+async fn check_action(
+    tx: &Transaction<'_>,
+    key: &RowKey,
+    row: &Map<String, Value>,
+) -> std::result::Result<std::result::Result<(), String>, GroupError> {
+    let action = match action_of(key, row).and_then(|a| {
+        rules::action(&a).map_err(|e| e.to_string())?;
+        Ok(a)
+    }) {
+        Ok(a) => a,
+        Err(m) => return Ok(Err(m)),
+    };
+    let known = tx
+        .query_one(
+            &tx.prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM indicators WHERE goal = $1),
+                        EXISTS (SELECT 1 FROM units WHERE code = $2),
+                        (SELECT array_agg(code) FROM indicators WHERE code = ANY($3))",
+            )
+            .await?,
+            &[&action.goal, &action.unit, &action.indicators],
+        )
+        .await?;
+    let (goal, unit): (bool, bool) = (known.get(0), known.get(1));
+    let found: Vec<String> = known.get::<_, Option<Vec<String>>>(2).unwrap_or_default();
+    Ok(rules::action_refs(
+        &action,
+        |_| goal,
+        |_| unit,
+        |c| found.iter().any(|f| f == c),
+    )
+    .map_err(|e| e.to_string()))
+}
+
+/// A new status comment: its tiltak exists and its period is one.
+async fn check_new_action_comment(
+    tx: &Transaction<'_>,
+    key: &RowKey,
+) -> std::result::Result<std::result::Result<(), String>, GroupError> {
+    let (Some(action), Some(_)) = (&key.action, key.period) else {
+        return Ok(Err(
+            "en ny statuskommentar trenger «action» og «period» i nøkkelen".into(),
+        ));
+    };
+    let known: bool = tx
+        .query_one(
+            &tx.prepare_cached("SELECT EXISTS (SELECT 1 FROM actions WHERE code = $1)")
+                .await?,
+            &[action],
+        )
+        .await?
+        .get(0);
+    if !known {
+        return Ok(Err(
+            malkart::Error::UnknownAction(action.clone()).to_string()
+        ));
+    }
+    Ok(Ok(()))
 }
 
 /// A target against its indicator's direction (`rules::target`): a year in range, numbers,
@@ -1949,7 +2193,12 @@ async fn write_row(
     }
     if !matches!(
         kind,
-        Kind::Lock | Kind::Unit | Kind::Indicator | Kind::Setting
+        Kind::Lock
+            | Kind::Unit
+            | Kind::Indicator
+            | Kind::Setting
+            | Kind::Action
+            | Kind::ActionComment
     ) {
         row.insert("unit".into(), json!(key.unit()));
     }
@@ -1979,6 +2228,18 @@ async fn write_row(
         }
         Kind::Comment => {
             row.insert("updated_at".into(), json!(pusher.now.to_rfc3339()));
+        }
+        Kind::ActionComment if stored.is_none() => {
+            row.insert("action".into(), json!(key.action));
+            row.insert("period".into(), json!(key.period.map(|p| p.to_string())));
+            row.insert("author".into(), json!(pusher.caller.name));
+            row.insert("created_at".into(), json!(pusher.now.to_rfc3339()));
+        }
+        Kind::ActionComment => {
+            row.insert("updated_at".into(), json!(pusher.now.to_rfc3339()));
+        }
+        Kind::Action if row.get("indicators").is_none_or(Value::is_null) => {
+            row.insert("indicators".into(), json!("[]"));
         }
         Kind::Unit => {
             if row.get("parent").and_then(Value::as_str) == Some("") {

@@ -563,3 +563,69 @@ fn a_desktop_back_after_weeks_pulls_first_and_names_what_changed_underneath() {
     assert_eq!(s.server_figure(APRIL, "doctor_certified"), "33");
     assert_eq!(s.server_figure(APRIL, "self_certified"), "11");
 }
+
+/// Tiltak between desktops (issue 15 §6): the administrator imports the tiltak file into
+/// her replica and syncs; the unit leader's replica gets her own unit's tiltak only; both
+/// change the same tiltak's status offline: one conflict, named in words, «Bruk deres»
+/// takes the server's value.
+#[test]
+fn tiltak_reach_the_unit_leaders_replica_and_a_status_edited_twice_is_one_conflict() {
+    let Some(s) = Shared::start() else { return };
+    let file = |d: &Desktop, name: &str, text: &str| {
+        let path = d.home.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let indicators = format!("{EXAMPLES}/indikatorer.csv");
+    let out = s.ada.on_server(&["import", "indikatorer", &indicators]);
+    assert!(out.status.success(), "indikatorer: {}", stderr(&out));
+    let tiltak = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/tiltak.csv");
+    let out = s.ada.on_server(&["import", "tiltak", tiltak]);
+    assert!(out.status.success(), "tiltak: {}", stderr(&out));
+    let text = sync(&s.ada);
+    assert!(text.contains("0 avvist"), "{text}");
+    assert_eq!(s.cluster.psql("SELECT count(*) FROM actions").trim(), "5");
+
+    // Lise leads 2100: of the five she reads T-004 (Bakken skole, 2100) alone.
+    let lise = s.desktop("lise");
+    assert_eq!(
+        lise.query("SELECT code, status, cost_ore FROM actions"),
+        ["T-004|utsatt|425000050"]
+    );
+
+    // Both change T-004's status offline: ada «pågår» at 20 %, lise «avbrutt».
+    let header = "kode;tittel;mål;enhet;ansvarlig;status;fremdrift\n";
+    let ada_file = file(&s.ada, "ada-tiltak.csv", &format!("{header}T-004;Nytt ventilasjonsanlegg Bakken skole;Gode tjenester;2100;Rektor;pågår;20\n"));
+    let lise_file = file(&lise, "lise-tiltak.csv", &format!("{header}T-004;Nytt ventilasjonsanlegg Bakken skole;Gode tjenester;2100;Rektor;avbrutt;10\n"));
+    let out = s.ada.on_server(&["import", "tiltak", &ada_file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = lise.on_server(&["import", "tiltak", &lise_file]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    sync(&s.ada);
+    let text = sync(&lise);
+    assert!(text.contains("i konflikt"), "{text}");
+    let list = conflicts(&lise);
+    let status = list
+        .iter()
+        .find(|c| c["cell"] == "tiltak T-004 status")
+        .unwrap_or_else(|| panic!("{list:?}"));
+    assert_eq!(
+        (&status["mine"], &status["theirs"]),
+        (&Value::from("\"avbrutt\""), &Value::from("\"pagar\""))
+    );
+    assert_eq!(status["line"], 2);
+    // «Bruk deres» for the file: the server's values stand on her replica too.
+    let batch = status["batch"].as_str().unwrap();
+    lise.ok(&["resolve", "--batch", batch, "theirs"], "");
+    sync(&lise);
+    assert_eq!(
+        lise.query("SELECT status, progress FROM actions"),
+        ["pagar|20"]
+    );
+    assert_eq!(
+        s.cluster
+            .psql("SELECT status, progress FROM actions WHERE code = 'T-004'")
+            .trim(),
+        "pagar|20"
+    );
+}

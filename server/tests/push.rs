@@ -1727,3 +1727,238 @@ fn measure_a_push_of_10000_cells() {
         eprintln!("push of 10 000 cells, {label}: {:.2} s", took.as_secs_f64());
     }
 }
+
+/// A tiltak's every cell, as a desktop's outbox sends a new one: ops `n..n+14`.
+fn action_ops(n: u32, batch: u32, code: &str, unit: &str, cells: &[(&str, Value)]) -> Vec<Value> {
+    let key = json!({ "code": code, "unit": unit });
+    let mut all = vec![
+        ("title", json!("Tett oppfølging")),
+        ("goal", json!("Gode tjenester")),
+        ("unit", json!(unit)),
+        ("responsible", json!("Rektor")),
+        ("kind", json!("tiltak")),
+        ("start", json!("2026-01")),
+        ("deadline", json!("2026-06")),
+        ("status", json!("pagar")),
+        ("progress", json!(40)),
+        ("indicators", json!("[\"BRUK\"]")),
+    ];
+    for (field, value) in cells {
+        match all.iter_mut().find(|(f, _)| f == field) {
+            Some(slot) => slot.1 = value.clone(),
+            None => all.push((field, value.clone())),
+        }
+    }
+    all.into_iter()
+        .enumerate()
+        .map(|(i, (field, value))| {
+            op(
+                n + i as u32,
+                batch,
+                "actions",
+                key.clone(),
+                field,
+                Value::Null,
+                value,
+            )
+        })
+        .collect()
+}
+
+/// Tiltak and their status comments through push and pull (issue 15 §6): written by who
+/// may write their unit, read by who may read it, checked by the core's rules, a status
+/// comment refused in a locked period, and a stale cell a conflict like any other.
+#[test]
+fn tiltak_and_their_status_comments_travel_by_unit_with_every_refusal() {
+    let Some((cluster, server)) = ready() else {
+        return;
+    };
+    // BRUK serves the goal «Gode tjenester»; March 2026 is locked too.
+    cluster.psql(
+        "UPDATE indicators SET goal = 'Gode tjenester' WHERE code = 'BRUK';
+         INSERT INTO locked_months (month, locked_by, locked_at, version, cell_versions)
+         VALUES (24314, 'ada', '2026-04-10T10:00:00Z', nextval('malkart_version'), '{}');",
+    );
+    let (ada, lise, dina, eva) = (
+        token(&server, "ada"),
+        token(&server, "lise"),
+        token(&server, "dina"),
+        token(&server, "eva"),
+    );
+    // The unit leader of 3100 writes her school's tiltak: every cell applied.
+    let results = push(&server, &lise, &action_ops(1, 1, "T-1", "3110", &[]));
+    assert!(
+        results.iter().all(|r| r["status"] == "applied"),
+        "{results:?}"
+    );
+    // Read by whoever reads 3110: the leser of 1000 and the administrator; with its cells.
+    let pulled = everything(&server, &dina);
+    let t1 = &rows(&pulled, "actions")[0];
+    assert_eq!(
+        (
+            t1["code"].as_str(),
+            t1["status"].as_str(),
+            t1["progress"].as_i64()
+        ),
+        (Some("T-1"), Some("pagar"), Some(40))
+    );
+    assert_eq!(t1["indicators"], "[\"BRUK\"]");
+    let before = everything(&server, &ada);
+
+    // Refusals, each changing nothing: another unit for her, no such rights for the økonom
+    // or the leser, the core's rules (an unknown goal, progress 120, `fullført` at 80 %).
+    let other = push(&server, &lise, &action_ops(100, 2, "T-2", "4000", &[]));
+    assert_eq!(other[0]["status"], "ingen tilgang", "{other:?}");
+    for (user, n) in [(&eva, 200), (&dina, 300)] {
+        let refused = push(&server, user, &action_ops(n, 3, "T-3", "1000", &[]));
+        assert_eq!(refused[0]["status"], "ingen tilgang", "{refused:?}");
+        assert!(
+            refused[0]["reason"].as_str().unwrap().contains("tiltak"),
+            "{refused:?}"
+        );
+    }
+    for (n, cells, words) in [
+        (
+            400,
+            vec![("goal", json!("Bedre vær"))],
+            "ukjent mål «Bedre vær»",
+        ),
+        (500, vec![("progress", json!(120))], "ikke 120"),
+        (
+            600,
+            vec![("status", json!("fullfort")), ("progress", json!(80))],
+            "fullført tiltak har fremdrift 100 %",
+        ),
+        (
+            700,
+            vec![("start", json!("2026-07"))],
+            "fristen 2026-06 er før start 2026-07",
+        ),
+        (
+            800,
+            vec![("indicators", json!("[\"UKJENT\"]"))],
+            "ukjent indikator «UKJENT»",
+        ),
+    ] {
+        let refused = push(&server, &ada, &action_ops(n, 4, "T-4", "1000", &cells));
+        assert_eq!(refused[0]["status"], "ugyldig", "{refused:?}");
+        assert!(
+            refused[0]["reason"].as_str().unwrap().contains(words),
+            "{words}: {refused:?}"
+        );
+    }
+    assert_eq!(
+        everything(&server, &ada),
+        before,
+        "a refusal changes nothing"
+    );
+
+    // A status comment on T-1 for April, by the leser (comments are every reader's);
+    // one for March is refused: March is locked, the first quarter's period closed.
+    let uid = "0190b000-0000-7000-8000-00000000a001";
+    let comment = |n: u32, uid: &str, period: &str| {
+        op(
+            n,
+            5,
+            "action_comments",
+            json!({ "uid": uid, "action": "T-1", "period": period }),
+            "text",
+            Value::Null,
+            json!("Godt i gang"),
+        )
+    };
+    let results = push(&server, &dina, &[comment(900, uid, "2026-04")]);
+    assert_eq!(results[0]["status"], "applied", "{results:?}");
+    let locked = push(
+        &server,
+        &lise,
+        &[comment(
+            901,
+            "0190b000-0000-7000-8000-00000000a002",
+            "2026-K1",
+        )],
+    );
+    assert_eq!(locked[0]["status"], "låst", "{locked:?}");
+    let unknown = push(
+        &server,
+        &ada,
+        &[op(
+            902,
+            6,
+            "action_comments",
+            json!({ "uid": "0190b000-0000-7000-8000-00000000a003", "action": "T-9", "period": "2026-04" }),
+            "text",
+            Value::Null,
+            json!("Hei"),
+        )],
+    );
+    assert_eq!(unknown[0]["status"], "ugyldig", "{unknown:?}");
+    let pulled = everything(&server, &lise);
+    let comments = rows(&pulled, "action_comments");
+    assert_eq!(comments.len(), 1);
+    assert_eq!(
+        (
+            comments[0]["action"].as_str(),
+            comments[0]["author"].as_str()
+        ),
+        (Some("T-1"), Some("dina"))
+    );
+
+    // The same cell from a stale base: a conflict with theirs; another cell of the row: no
+    // conflict. `status` was written at T-1's creation (its version is in cell_versions).
+    let version = everything(&server, &ada)["changes"]["actions"][0]["cell_versions"].clone();
+    let status_version = if version == Value::Bool(true) {
+        everything(&server, &ada)["changes"]["actions"][0]["version"].clone()
+    } else {
+        version["status"].clone()
+    };
+    let key = json!({ "code": "T-1", "unit": "3110" });
+    let first = push(
+        &server,
+        &ada,
+        &[op(
+            1000,
+            7,
+            "actions",
+            key.clone(),
+            "status",
+            status_version.clone(),
+            json!("utsatt"),
+        )],
+    );
+    assert_eq!(first[0]["status"], "applied", "{first:?}");
+    let second = push(
+        &server,
+        &lise,
+        &[
+            op(
+                1001,
+                8,
+                "actions",
+                key.clone(),
+                "status",
+                status_version.clone(),
+                json!("avbrutt"),
+            ),
+            op(
+                1002,
+                8,
+                "actions",
+                key.clone(),
+                "responsible",
+                status_version,
+                json!("Rektor Hansen"),
+            ),
+        ],
+    );
+    assert_eq!(second[0]["status"], "conflict", "{second:?}");
+    assert_eq!(second[0]["theirs"]["value"], "utsatt", "{second:?}");
+    assert_eq!(second[1]["status"], "applied", "{second:?}");
+    // Audited as the core names it.
+    assert_eq!(
+        cluster
+            .psql("SELECT count(*) FROM audit WHERE entity = 'tiltak'")
+            .trim(),
+        "12"
+    );
+}

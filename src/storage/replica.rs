@@ -196,6 +196,16 @@ const TABLES: &[Table] = &[
     Table { name: "comments", key: &["uid"],
             columns: &["uid", "indicator", "unit", "period", "author", "text", "created_at", "updated_at"],
             cells: &["text"] },
+    Table { name: "actions", key: &["code"],
+            columns: &["code", "title", "description", "goal", "success_factor", "unit",
+                       "responsible", "kind", "decision_ref", "start", "deadline", "status",
+                       "progress", "cost_ore", "indicators"],
+            cells: &["title", "description", "goal", "success_factor", "unit", "responsible",
+                     "kind", "decision_ref", "start", "deadline", "status", "progress",
+                     "cost_ore", "indicators"] },
+    Table { name: "action_comments", key: &["uid"],
+            columns: &["uid", "action", "period", "author", "text", "created_at", "updated_at"],
+            cells: &["text"] },
     Table { name: "locked_months", key: &["month"], columns: &["month", "locked_by", "locked_at"],
             cells: &["locked"] },
     Table { name: "settings", key: &["key"], columns: &["key", "value"], cells: &["value"] },
@@ -578,6 +588,11 @@ fn push_key(table: &Table, row: &Map<String, Value>) -> Value {
         }),
         "locked_months" => json!({ "month": month("month") }),
         "settings" => json!({ "key": text("key") }),
+        // The unit is the one the rights are asked about (a new tiltak's own).
+        "actions" => json!({ "code": text("code"), "unit": text("unit") }),
+        "action_comments" => json!({
+            "uid": text("uid"), "action": text("action"), "period": text("period"),
+        }),
         _ => json!({ "code": text("code") }),
     }
 }
@@ -875,7 +890,19 @@ pub fn cell_words(entity: &str, key: &str, field: &str) -> String {
         (_, "budget") => "budsjett",
         (_, "actual") => "regnskap",
         (_, "forecast") => "prognose",
-        ("comments", "text") => "tekst",
+        ("comments", "text") | ("action_comments", "text") => "tekst",
+        ("actions", "title") => "tittel",
+        ("actions", "goal") => "mål",
+        ("actions", "success_factor") => "suksessfaktor",
+        ("actions", "unit") => "enhet",
+        ("actions", "kind") => "type",
+        ("actions", "decision_ref") => "vedtak",
+        ("actions", "start") => "start",
+        ("actions", "deadline") => "frist",
+        ("actions", "status") => "status",
+        ("actions", "progress") => "fremdrift",
+        ("actions", "cost_ore") => "kostnad",
+        ("actions", "indicators") => "indikatorer",
         ("targets", "target") => "mål",
         ("targets", "red_limit") => "rødgrense",
         ("locked_months", _) => "",
@@ -928,6 +955,12 @@ pub fn cell_words(entity: &str, key: &str, field: &str) -> String {
         "units" => vec!["enhet".into(), part("code")],
         "indicators" => vec!["indikator".into(), part("code")],
         "settings" => vec!["innstilling".into(), part("key")],
+        "actions" => vec!["tiltak".into(), part("code")],
+        "action_comments" => vec![
+            "statuskommentar til tiltak".into(),
+            part("action"),
+            part("period"),
+        ],
         other => vec![other.to_string()],
     };
     parts
@@ -1867,7 +1900,10 @@ fn guarded(conn: &Connection) -> Result<HashMap<(&'static str, String), Vec<Stri
 /// Before a reset pull: every row goes except those an unsent edit is waiting on (units
 /// and indicators are removed after, see `apply_pull`).
 /// The tables a reset pull empties first (but for rows an unsent edit waits on).
-const CLEARED: [&str; 6] = [
+const CLEARED: [&str; 8] = [
+    // Status comments before their tiltak, tiltak before the units they name.
+    "action_comments",
+    "actions",
     "comments",
     "measurements",
     "sick_leave",
