@@ -635,6 +635,26 @@ fn the_command_line_imports_tiltak_and_exports_the_actions_report() {
         Err(e) => panic!("pdftotext: {e}"),
     }
 
+    // XLSX: a workbook (a zip), written whole.
+    let xlsx = dir.path().join("tiltak.xlsx");
+    let (code, _, err) = malkart(
+        &db,
+        &[
+            "export",
+            "actions",
+            "--unit",
+            "1000",
+            "--period",
+            "2026-11",
+            "--format",
+            "xlsx",
+            "--out",
+            xlsx.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&xlsx).unwrap().starts_with(b"PK"));
+
     // The målkart's JSON carries each goal's tiltak.
     let (_, out, _) = malkart(
         &db,

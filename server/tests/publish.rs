@@ -18,7 +18,7 @@ use serde_json::{json, Map, Value};
 
 const T0: &str = "2026-11-15T10:00:00Z";
 const PASSWORD: &str = "riktig hest batteri";
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 12] = [
     "perspectives",
     "units",
     "indicators",
@@ -27,6 +27,8 @@ const TABLES: [&str; 10] = [
     "sick_leave",
     "economy",
     "comments",
+    "actions",
+    "action_comments",
     "locked_months",
     "settings",
 ];
@@ -378,6 +380,7 @@ fn row_count(cluster: &Cluster) -> String {
                   + (SELECT count(*) FROM sick_leave) + (SELECT count(*) FROM economy)
                   + (SELECT count(*) FROM targets) + (SELECT count(*) FROM comments)
                   + (SELECT count(*) FROM locked_months) + (SELECT count(*) FROM indicators)
+                  + (SELECT count(*) FROM actions) + (SELECT count(*) FROM action_comments)
                   + (SELECT count(*) FROM audit_batches)
                   || ' ' || (SELECT string_agg(key || '=' || value, ',') FROM settings)",
         )
@@ -500,7 +503,7 @@ fn only_an_administrator_publishes_and_a_bad_file_stores_nothing() {
                 b["tables"]["budsjett"] = json!([]);
             }),
             format!(
-                "{prefix}Målkart har ingen tabell «budsjett»; tabellene er perspectives, units, indicators, targets, measurements, sick_leave, economy, comments, locked_months, settings"
+                "{prefix}Målkart har ingen tabell «budsjett»; tabellene er perspectives, units, indicators, targets, measurements, sick_leave, economy, comments, actions, action_comments, locked_months, settings"
             ),
         ),
         (

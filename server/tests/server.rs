@@ -10,6 +10,8 @@ mod common;
 use common::{cli, stderr, Cluster, Server};
 use serde_json::json;
 
+/// The schema this build migrates to.
+const SCHEMA: i64 = malkart_server::db::SUPPORTED_VERSION;
 const T0: &str = "2026-11-15T10:00:00Z";
 const PASSWORD: &str = "riktig hest batteri";
 
@@ -43,12 +45,12 @@ fn init_twice_is_harmless_and_a_newer_schema_is_refused_untouched() {
     let c = config.to_str().unwrap();
     let first = cli(&["init", "--config", c], "", T0);
     assert!(first.status.success(), "{}", stderr(&first));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("fra skjema 0 til 2"));
+    assert!(String::from_utf8_lossy(&first.stdout).contains(&format!("fra skjema 0 til {SCHEMA}")));
     let tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'";
     let count = cluster.psql(tables);
     let second = cli(&["init", "--config", c], "", T0);
     assert!(second.status.success(), "{}", stderr(&second));
-    assert!(String::from_utf8_lossy(&second.stdout).contains("allerede skjema 2"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains(&format!("allerede skjema {SCHEMA}")));
     assert_eq!(cluster.psql(tables), count);
     assert_eq!(cluster.psql("SELECT version FROM malkart_schema"), "2");
     // The seeds are there once: 4 perspectives, 9 built-in indicators, 1 setting.
@@ -91,7 +93,7 @@ fn login_opens_the_protected_routes_until_logout() {
 
     let health = server.get("/api/v1/health", None);
     assert_eq!(health.status, 200, "{}", health.body);
-    assert_eq!(health.json()["schema"], 2);
+    assert_eq!(health.json()["schema"], SCHEMA);
 
     let token = token_of(&server.login("ada", PASSWORD));
     let login = server.login("ada", PASSWORD).json();
@@ -712,14 +714,24 @@ fn two_inits_at_once_both_succeed_and_migrate_once() {
     let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
     assert!(a.status.success(), "{}", stderr(&a));
     assert!(b.status.success(), "{}", stderr(&b));
-    // One of them migrated (0 → 2), the other found the work done under the lock.
+    // One of them migrated (0 → the newest), the other found the work done under the lock.
     let said = format!(
         "{}{}",
         String::from_utf8_lossy(&a.stdout),
         String::from_utf8_lossy(&b.stdout)
     );
-    assert_eq!(said.matches("fra skjema 0 til 2").count(), 1, "{said}");
-    assert_eq!(said.matches("allerede skjema 2").count(), 1, "{said}");
+    assert_eq!(
+        said.matches(format!("fra skjema 0 til {SCHEMA}").as_str())
+            .count(),
+        1,
+        "{said}"
+    );
+    assert_eq!(
+        said.matches(format!("allerede skjema {SCHEMA}").as_str())
+            .count(),
+        1,
+        "{said}"
+    );
     assert_eq!(cluster.psql("SELECT count(*) FROM perspectives"), "4");
 }
 
