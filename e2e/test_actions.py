@@ -78,6 +78,8 @@ def test_a_director_answers_a_red_indicator_with_a_tiltak_and_exports_the_action
     responsible.send_keys(Keys.ENTER)
     refused = app.find("#f-fremdrift-feil").text
     assert "fra 0 til 100" in refused, refused
+    # The focus is on the refused field, for the keyboard to fix it there.
+    app.wait(lambda d: d.switch_to.active_element.get_attribute("id") == "f-fremdrift")
     app.screenshot("81-tiltak-skjema-feil")
     progress = app.find("[data-testid=f-fremdrift]")
     progress.clear()
@@ -107,15 +109,24 @@ def test_a_director_answers_a_red_indicator_with_a_tiltak_and_exports_the_action
     app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=actions-view] tr[data-action='{new_code}']"))
     count = app.find("[data-testid=actions-count]").text
     assert count.startswith("Viser "), count
-    app.find(f"[data-testid=actions-view] tr[data-action='{new_code}'] [data-testid=open-action]").click()
+    # Opened by the keyboard: Enter on the row's title.
+    app.find(f"[data-testid=actions-view] tr[data-action='{new_code}'] [data-testid=open-action]").send_keys(Keys.ENTER)
     detail = app.find("[data-testid=action-detail]")
     assert title in detail.text
+    assert "○ ikke startet" in app.find("[data-testid=action-detail-status]").text
+    # A status comment for the month shown; the report shows it as the latest.
+    note = "Kartleggingen er i gang."
+    app.find("[data-testid=new-action-comment]").send_keys(note)
+    app.find("[data-testid=add-action-comment]").click()
+    app.wait(lambda d: any(note in e.text for e in d.find_elements(By.CSS_SELECTOR, "[data-testid=action-comment-text]")))
     app.screenshot("83-tiltak-liste")
 
     # The actions report, exported as PDF and read back.
     app.find("[data-testid=nav-reports]").click()
     app.find("[data-testid=tab-actions]").click()
-    app.find(f"[data-testid=actions-report] tr[data-action='{new_code}']")
+    line = app.find(f"[data-testid=actions-report] tr[data-action='{new_code}']")
+    assert note in line.find_element(By.CSS_SELECTOR, "[data-testid=last-comment]").text
+    assert "○ ikke startet" in line.text and "10 %" in line.text, line.text
     app.screenshot("84-tiltak-rapport")
     out = tmp_path / f"tiltak-{root}-{period}.pdf"
     done = export_to(app, "[data-testid=actions-report]", out, "pdf")

@@ -41,6 +41,10 @@ export const ACTION_KINDS = Object.keys(ACTION_KIND_WORD) as ActionKind[];
 export const LATE_MARK = "⚠";
 /** The mark of a red indicator no open tiltak answers. */
 export const NO_ACTION_MARK = "⚑";
+/** A late tiltak in words, as the core prints it. */
+export const LATE_TEXT = `${LATE_MARK} forsinket`;
+/** A red indicator without an open tiltak, as the målkart marks it. */
+export const NO_ACTION_TEXT = `${NO_ACTION_MARK} rød uten tiltak`;
 
 /** `◐ pågår`. */
 export function statusText(status: ActionStatus): string {
@@ -71,6 +75,26 @@ export function costInput(ore: number | null): string {
 /** `1 250 000,50 kr`; `–` for none. */
 export function costText(ore: number | null): string {
   return ore === null ? "–" : `${costInput(ore)} kr`;
+}
+
+/** `40 %`. */
+export function progressText(progress: number): string {
+  return `${progress} %`;
+}
+
+/** A status comment's author may change or remove it (others' are shown, not offered). */
+export function isOwnComment(author: string, user: string): boolean {
+  return user !== "" && author === user;
+}
+
+/** The form as it was opened: saving it would change nothing. */
+export function sameInput(a: ActionInput, b: ActionInput): boolean {
+  const keys = Object.keys(a) as (keyof ActionInput)[];
+  return keys.every((k) =>
+    k === "indicators"
+      ? a.indicators.length === b.indicators.length && a.indicators.every((c, i) => c === b.indicators[i])
+      : String(a[k]).trim() === String(b[k]).trim(),
+  );
 }
 
 /** The form filled from a stored tiltak. */

@@ -156,6 +156,7 @@ describe("report periods and files", () => {
   it("names the file after the report, the unit and the period", () => {
     expect(defaultFileName("sykefravær", "2000", "2026-K3", "csv")).toBe("sykefravær-2000-2026-K3.csv");
     expect(defaultFileName("økonomi", "1000", "2026-T2", "xlsx")).toBe("økonomi-1000-2026-T2.xlsx");
+    expect(defaultFileName("tiltak", "1000", "2026-10", "pdf")).toBe("tiltak-1000-2026-10.pdf");
     // Nothing a file system refuses: a range and a code with a slash.
     expect(defaultFileName("økonomi", "A/B 1", "2026-01..2026-09", "pdf")).toBe("økonomi-A_B_1-2026-01_2026-09.pdf");
   });

@@ -58,6 +58,41 @@ describe("the Tauri backend", () => {
     ]);
   });
 
+  it("calls the tiltak commands with the form, the filter and the comment as Rust names them", async () => {
+    const { calls, invoke } = recorder(() => null);
+    const b = createTauriBackend(invoke);
+    const filter = { status: "pagar" as const, goal: "Sykefravær", late_only: true };
+    const input = {
+      code: "T-013", title: "Nærværsprosjekt", description: "", goal: "Sykefravær", success_factor: "", unit: "3100",
+      responsible: "Enhetsleder", kind: "tiltak" as const, decision_ref: "KST 45/26", start: "2026-03", deadline: "2026-12",
+      status: "ikke_startet" as const, progress: "0", cost: "1 234 567,50", indicators: ["SF"],
+    };
+    await b.actions("3000", "2026-10", filter);
+    await b.action("T-013", "2026-T2");
+    await b.indicatorActions("SF", "3000", "2026-10");
+    await b.newActionCode();
+    await b.saveAction(input, true);
+    await b.saveAction(input, false);
+    await b.addActionComment("T-013", "2026-10", "Startet i oktober.");
+    await b.updateActionComment(7, "Startet i november.");
+    await b.deleteActionComment(7);
+    await b.actionsReport("1000", "2026-T2");
+    await b.exportActions("1000", "2026-T2", "pdf", "/tmp/tiltak-1000-2026-T2.pdf");
+    expect(calls).toEqual([
+      { cmd: "actions", args: { unit: "3000", period: "2026-10", filter } },
+      { cmd: "action", args: { code: "T-013", period: "2026-T2" } },
+      { cmd: "indicator_actions", args: { indicator: "SF", unit: "3000", period: "2026-10" } },
+      { cmd: "new_action_code", args: undefined },
+      { cmd: "save_action", args: { input, creating: true } },
+      { cmd: "save_action", args: { input, creating: false } },
+      { cmd: "add_action_comment", args: { code: "T-013", period: "2026-10", text: "Startet i oktober." } },
+      { cmd: "update_action_comment", args: { id: 7, text: "Startet i november." } },
+      { cmd: "delete_action_comment", args: { id: 7 } },
+      { cmd: "actions_report", args: { unit: "1000", period: "2026-T2" } },
+      { cmd: "export_actions", args: { unit: "1000", period: "2026-T2", format: "pdf", path: "/tmp/tiltak-1000-2026-T2.pdf" } },
+    ]);
+  });
+
   it("returns the chosen file, or null when the dialog is cancelled", async () => {
     const opened: unknown[] = [];
     const dialogs = {
