@@ -127,13 +127,7 @@ pub fn document(report: &ActionsReport, path: &str, exported_at: &str) -> Docume
         unit: path.to_string(),
         period: period_text(&report.period),
         exported_at: exported_at.to_string(),
-        columns: COLUMNS
-            .iter()
-            .map(|&(header, kind)| Column {
-                header: header.to_string(),
-                kind,
-            })
-            .collect(),
+        columns: Column::list(&COLUMNS),
         rows,
         groups,
         notes,

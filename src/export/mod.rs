@@ -87,6 +87,19 @@ pub struct Column {
     pub kind: ColumnKind,
 }
 
+impl Column {
+    /// A report's columns from its (header, kind) table.
+    pub fn list(columns: &[(&str, ColumnKind)]) -> Vec<Column> {
+        columns
+            .iter()
+            .map(|&(header, kind)| Column {
+                header: header.to_string(),
+                kind,
+            })
+            .collect()
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Cell {
     /// No value.

@@ -211,13 +211,7 @@ pub fn document(
         unit: path.to_string(),
         period,
         exported_at: exported_at.to_string(),
-        columns: COLUMNS
-            .iter()
-            .map(|&(header, kind)| Column {
-                header: header.to_string(),
-                kind,
-            })
-            .collect(),
+        columns: Column::list(&COLUMNS),
         rows,
         groups,
         notes,

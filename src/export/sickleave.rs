@@ -138,13 +138,7 @@ pub fn document(summary: &SickLeaveSummary, exported_at: &str) -> Document {
         unit: format!("{} {}", summary.unit.code, summary.unit.name),
         period: period_text(&summary.period),
         exported_at: exported_at.to_string(),
-        columns: COLUMNS
-            .iter()
-            .map(|&(header, kind)| Column {
-                header: header.to_string(),
-                kind,
-            })
-            .collect(),
+        columns: Column::list(&COLUMNS),
         rows: summary
             .rows
             .iter()

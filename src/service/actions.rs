@@ -58,20 +58,10 @@ pub fn list(
 ) -> Result<ActionList> {
     let report = report(engine, store, unit, period, last_full)?;
     let total = report.counts.total;
-    let mut lines: Vec<ActionLine> = report
-        .goals
-        .into_iter()
-        .flat_map(|g| g.lines)
-        .filter(|l| filter.status.is_none_or(|s| l.status == s))
-        .filter(|l| filter.goal.as_ref().is_none_or(|g| &l.goal == g))
-        .filter(|l| !filter.late_only || l.late)
-        .collect();
-    lines.sort_by(|a, b| {
-        (a.deadline.is_none(), &a.deadline, &a.code).cmp(&(
-            b.deadline.is_none(),
-            &b.deadline,
-            &b.code,
-        ))
+    let lines = by_deadline(report.goals, |l| {
+        filter.status.is_none_or(|s| l.status == s)
+            && filter.goal.as_ref().is_none_or(|g| &l.goal == g)
+            && (!filter.late_only || l.late)
     });
     Ok(ActionList {
         unit: report.unit,
@@ -89,6 +79,23 @@ pub fn list(
             })
             .collect(),
     })
+}
+
+/// The lines of every goal that `keep` keeps, by deadline (none last), then code.
+fn by_deadline(
+    goals: Vec<crate::engine::actions::ActionGoal>,
+    keep: impl Fn(&ActionLine) -> bool,
+) -> Vec<ActionLine> {
+    let mut lines: Vec<ActionLine> = goals
+        .into_iter()
+        .flat_map(|g| g.lines)
+        .filter(|l| keep(l))
+        .collect();
+    lines.sort_by(|a, b| {
+        let key = |l: &ActionLine| (l.deadline.is_none(), l.deadline.clone(), l.code.clone());
+        key(a).cmp(&key(b))
+    });
+    lines
 }
 
 /// The goals of the catalogue in the målkart's order (perspective, then first indicator).
@@ -190,20 +197,9 @@ pub fn for_indicator(
     last_full: Month,
 ) -> Result<Vec<ActionLine>> {
     let report = report(engine, store, unit, period, last_full)?;
-    let mut lines: Vec<ActionLine> = report
-        .goals
-        .into_iter()
-        .flat_map(|g| g.lines)
-        .filter(|l| l.indicators.iter().any(|i| i == indicator))
-        .collect();
-    lines.sort_by(|a, b| {
-        (a.deadline.is_none(), &a.deadline, &a.code).cmp(&(
-            b.deadline.is_none(),
-            &b.deadline,
-            &b.code,
-        ))
-    });
-    Ok(lines)
+    Ok(by_deadline(report.goals, |l| {
+        l.indicators.iter().any(|i| i == indicator)
+    }))
 }
 
 /// The form as typed: numbers and months as text, checked here and named by field.
