@@ -82,6 +82,13 @@ describe("a conflict's values in words", () => {
     expect(valueText(null, "sick_leave")).toBe("tom");
     expect(valueText("null", "sick_leave")).toBe("tom");
     expect(valueText("true", "locked_months")).toBe("låst");
+    // A tiltak's cells as the tiltak screens write them.
+    expect(valueText('"pagar"', "actions", 0, "status")).toBe("◐ pågår");
+    expect(valueText('"2026-03"', "actions", 0, "deadline")).toBe("mars 2026");
+    expect(valueText("40", "actions", 0, "progress")).toBe("40 %");
+    expect(valueText("125000050", "actions", 0, "cost_ore")).toBe(`1${NBSP}250${NBSP}000,50${NBSP}kr`);
+    expect(valueText('"[\\"SF\\",\\"SF-L\\"]"', "actions", 0, "indicators")).toBe("SF, SF-L");
+    expect(valueText('"Rektor"', "actions", 0, "responsible")).toBe("«Rektor»");
     expect(valueText("false", "locked_months")).toBe("ikke låst");
     expect(valueText('"Tiltak satt i gang"', "comments")).toBe("«Tiltak satt i gang»");
   });

@@ -8,7 +8,9 @@ import type { OutboxConflict } from "../bindings/OutboxConflict";
 import type { CellMark } from "../bindings/CellMark";
 import type { Choice } from "../bindings/Choice";
 import type { SickLeaveCells } from "../bindings/SickLeaveCells";
+import type { ActionStatus } from "../bindings/ActionStatus";
 import { formatDateTime, formatNumber, keepNumbersTogether } from "./format";
+import { ACTION_STATUS_WORD, costText, monthText, statusText } from "./actions";
 
 /** The mark on a cell in conflict and on one waiting to be sent: a symbol as well as a
  *  colour, never a colour alone. */
@@ -25,13 +27,17 @@ function decimalsOf(text: string): number {
  *  person reads it: `4,0`, `1 234,50 kr` (economy is kept in øre), «tekst», `låst`. A
  *  number gets its own decimals, or `decimals` when given (the most of a conflict's three
  *  values, so `12` from the server and `14.0` from here read `12,0` and `14,0`). */
-export function valueText(json: string | null, entity: string, decimals?: number): string {
+export function valueText(json: string | null, entity: string, decimals?: number, field = ""): string {
   if (json === null || json === "null") return "tom";
   let value: unknown;
   try {
     value = JSON.parse(json);
   } catch {
     return json;
+  }
+  if (entity === "actions") {
+    const words = actionValueText(field, value);
+    if (words !== null) return words;
   }
   if (typeof value === "number") {
     if (entity === "economy") return keepNumbersTogether(`${formatNumber(value / 100, 2)} kr`);
@@ -45,6 +51,27 @@ export function valueText(json: string | null, entity: string, decimals?: number
   return json;
 }
 
+/** A tiltak's cell as the tiltak screens write it: the status as mark and word, the type,
+ *  the month, progress in per cent, the cost in kroner, the indicators as a list; `null`
+ *  for a cell shown as any other (title, responsible, …). */
+function actionValueText(field: string, value: unknown): string | null {
+  if (field === "status" && typeof value === "string" && value in ACTION_STATUS_WORD) {
+    return statusText(value as ActionStatus);
+  }
+  if ((field === "start" || field === "deadline") && typeof value === "string") return monthText(value);
+  if (field === "progress" && typeof value === "number") return `${value} %`;
+  if (field === "cost_ore" && typeof value === "number") return keepNumbersTogether(costText(value));
+  if (field === "indicators" && typeof value === "string") {
+    try {
+      const codes: unknown = JSON.parse(value);
+      if (Array.isArray(codes)) return codes.length === 0 ? "ingen" : codes.join(", ");
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 /** The decimals a conflict's numbers are shown with: the most any of its values has. */
 export function conflictDecimals(c: OutboxConflict): number {
   return Math.max(...[c.base, c.mine, c.theirs].map((v) => (v === null ? 0 : decimalsOf(v.trim()))));
@@ -53,7 +80,11 @@ export function conflictDecimals(c: OutboxConflict): number {
 /** A conflict's base, mine and theirs in words, with the same decimals. */
 export function conflictValues(c: OutboxConflict): { base: string; mine: string; theirs: string } {
   const d = conflictDecimals(c);
-  return { base: valueText(c.base, c.entity, d), mine: valueText(c.mine, c.entity, d), theirs: valueText(c.theirs, c.entity, d) };
+  return {
+    base: valueText(c.base, c.entity, d, c.field),
+    mine: valueText(c.mine, c.entity, d, c.field),
+    theirs: valueText(c.theirs, c.entity, d, c.field),
+  };
 }
 
 /** «eva, 02.04.2026 kl. 09:00»; what is known of who and when, or `null`. */
