@@ -152,6 +152,7 @@ fn dataset() -> Dataset {
                 } else {
                     60.0
                 }),
+                reference: None,
             });
         }
         // A few units with their own targets.
@@ -162,6 +163,7 @@ fn dataset() -> Dataset {
                 year: 2026,
                 target: 45.0,
                 red_limit: None,
+                reference: None,
             });
         }
     }
@@ -174,6 +176,7 @@ fn dataset() -> Dataset {
         sick_leave: Vec::new(),
         economy: Vec::new(),
         actions: Vec::new(),
+        ..Dataset::default()
     }
 }
 

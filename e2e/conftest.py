@@ -281,7 +281,9 @@ class App:
         self.wait(ready)
         return self.find("[data-testid=scorecard]")
 
-    def choose_unit_by_name(self, name: str) -> str:
+    def choose_unit_by_name(self, name: str, scorecard: bool = True) -> str:
+        """Finds a unit in the tree's search and chooses it; waits for its målkart unless
+        another view is shown (`scorecard=False`)."""
         search = self.find("[data-testid=unit-search]")
         search.clear()
         search.send_keys(name)
@@ -297,7 +299,8 @@ class App:
         )
         code = item.get_attribute("data-unit")
         item.click()
-        self.wait_for_scorecard(unit=code)
+        if scorecard:
+            self.wait_for_scorecard(unit=code)
         return code
 
     def choose_period_kind(self, kind: str):

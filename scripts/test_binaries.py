@@ -71,6 +71,8 @@ def main():
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--only", help="bare pakkemappen")
     group.add_argument("--except", dest="skip", help="alle pakkemapper unntatt denne")
+    parser.add_argument("--keep-going", action="store_true",
+                        help="kjør alle programmene og list dem som feilet til slutt")
     parser.add_argument("args", nargs="*")
     opts = parser.parse_args()
     workspace = os.getcwd()
@@ -80,6 +82,7 @@ def main():
         return 1
     base_env = dict(os.environ, **config_env(workspace))
     ran = 0
+    failed = []
     for package, target, exe in found:
         if opts.only is not None and os.path.normpath(package) != os.path.normpath(opts.only):
             continue
@@ -91,8 +94,13 @@ def main():
         if done.returncode != 0:
             print(f"test_binaries: {target} i {package} feilet (kode {done.returncode})",
                   file=sys.stderr)
-            return done.returncode or 1
+            if not opts.keep_going:
+                return done.returncode or 1
+            failed.append(f"{target} i {package}")
         ran += 1
+    if failed:
+        print(f"test_binaries: {len(failed)} feilet: {', '.join(failed)}", file=sys.stderr)
+        return 1
     if ran == 0:
         print("test_binaries: valget traff ingen testprogrammer", file=sys.stderr)
         return 1

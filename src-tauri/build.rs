@@ -14,6 +14,8 @@ const COMMANDS: &[&str] = &[
     "delete_action_comment",
     "actions_report",
     "export_actions",
+    "survey_view",
+    "export_survey",
     "load_demo",
     "units",
     "scorecard",

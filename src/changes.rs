@@ -11,7 +11,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::error::Result;
-use crate::model::{Action, EconomyChange, Indicator, Measurement, SickLeaveChange, Target, Unit};
+use crate::model::{
+    Action, EconomyChange, Indicator, Measurement, ReferenceValue, SickLeaveChange, SurveyResult,
+    Target, Unit,
+};
 use crate::period::Month;
 
 /// What a batch of rows does to the database; one import file or one save in a grid.
@@ -27,6 +30,16 @@ pub enum ChangeSet {
     Economy(Vec<EconomyChange>),
     /// Tiltak, each set whole (tiltak.md).
     Actions(Vec<Action>),
+    /// Survey results, each set whole (surveys.md).
+    SurveyResults(Vec<SurveyResult>),
+    /// Values of reference series, each set whole (surveys.md §2).
+    References(Vec<ReferenceValue>),
+    /// A KOSTRA file: the municipality's own figures and the other regions' as reference
+    /// series, in one transaction (surveys.md §3).
+    Kostra {
+        measurements: Vec<Measurement>,
+        references: Vec<ReferenceValue>,
+    },
 }
 
 impl ChangeSet {
@@ -40,6 +53,12 @@ impl ChangeSet {
             ChangeSet::SickLeave(v) => v.len(),
             ChangeSet::Economy(v) => v.len(),
             ChangeSet::Actions(v) => v.len(),
+            ChangeSet::SurveyResults(v) => v.len(),
+            ChangeSet::References(v) => v.len(),
+            ChangeSet::Kostra {
+                measurements,
+                references,
+            } => measurements.len() + references.len(),
         }
     }
 

@@ -12,6 +12,7 @@ mod catalog;
 mod economy;
 mod rng;
 mod sickleave;
+mod surveys;
 mod tree;
 
 use std::f64::consts::TAU;
@@ -21,7 +22,7 @@ pub use actions::plan as plan_actions;
 
 use crate::model::{
     Action, ActionComment, Comment, Direction, EconomyMonth, Figure, Indicator, Measurement,
-    SickLeave, Target, Unit,
+    ReferenceValue, SickLeave, SurveyResult, Target, Unit,
 };
 use crate::period::{Month, Period};
 
@@ -105,6 +106,10 @@ pub struct DemoData {
     /// the rest is loaded (`service::admin::load_demo`); empty from `generate`.
     pub actions: Vec<Action>,
     pub action_comments: Vec<ActionComment>,
+    /// Two rounds of 10-FAKTOR and one bedrekommune survey (`demo/surveys.rs`).
+    pub survey_results: Vec<SurveyResult>,
+    /// The national averages of the surveys (`Landet`).
+    pub references: Vec<ReferenceValue>,
 }
 
 /// Share of (indicator, unit) pairs that drift past the red limit at the end.
@@ -198,6 +203,11 @@ pub fn generate(size: DemoSize, through: Month) -> DemoData {
         .extend(sickleave::targets(&units, start, through));
     data.economy = economy::generate(&units, start, through);
     data.targets.extend(economy::targets(start, through));
+    let surveys = surveys::generate(&units, through);
+    data.indicators.extend(surveys.indicators);
+    data.targets.extend(surveys.targets);
+    data.survey_results = surveys.results;
+    data.references = surveys.references;
     data
 }
 
@@ -274,6 +284,7 @@ fn add_targets(
                 year,
                 target: scaled_target(def, t, w.population),
                 red_limit: Some(scaled_target(def, r, w.population)),
+                reference: None,
             });
         }
         if let Some((_, t, r)) = def.own_target {
@@ -284,6 +295,7 @@ fn add_targets(
                     year,
                     target: t,
                     red_limit: Some(r),
+                    reference: None,
                 });
             }
         }
@@ -556,7 +568,11 @@ mod tests {
             "{size:?}: {} units",
             d.units.len()
         );
-        assert_eq!(d.indicators.len(), indicators, "{size:?}");
+        // The survey indicators (BK-HJEM) come on top of the measured ones.
+        let surveyed = |code: &str| d.survey_results.iter().any(|r| r.indicator == code);
+        let measured = d.indicators.iter().filter(|i| !surveyed(&i.code)).count();
+        assert_eq!(measured, indicators, "{size:?}");
+        assert_eq!(d.indicators.len() - measured, 1, "{size:?}: BK-HJEM");
         let first = d.measurements.iter().map(|m| m.span.last()).min();
         let last = d.measurements.iter().map(|m| m.span.last()).max();
         assert_eq!(last, Some(through()), "{size:?}");
@@ -688,7 +704,8 @@ mod tests {
             );
             *count.entry(m.indicator.as_str()).or_default() += 1;
         }
-        for i in &d.indicators {
+        let surveyed = |code: &str| d.survey_results.iter().any(|r| r.indicator == code);
+        for i in d.indicators.iter().filter(|i| !surveyed(&i.code)) {
             assert!(
                 count.get(i.code.as_str()).is_some_and(|&n| n > 0),
                 "{} has measurements",

@@ -84,9 +84,36 @@ fn labelled(n: String, unit_label: &str) -> String {
     }
 }
 
+/// A reference series beside a value: `landet 4,3`. A name that starts with a common noun
+/// (`Landet`, `Landet uten Oslo`, `Snitt barnehager`, `Fylket`) starts in lower case, as it
+/// follows a value mid-sentence; a place or a group keeps its capitals (`Bærum 4,0`,
+/// `KOSTRA-gruppe 13 4,0`).
+pub fn reference_label(series: &str, display: &str) -> String {
+    const COMMON: [&str; 6] = ["Landet", "Snitt", "Gjennomsnitt", "Fylket", "Kommunen", "Median"];
+    let first = series.split_whitespace().next().unwrap_or("");
+    let name = if COMMON.contains(&first) {
+        let mut chars = series.chars();
+        chars
+            .next()
+            .map(|c| c.to_lowercase().chain(chars).collect())
+            .unwrap_or_default()
+    } else {
+        series.to_string()
+    };
+    format!("{name} {display}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reference_series_follows_the_value_in_lower_case_unless_an_abbreviation() {
+        assert_eq!(reference_label("Landet", "4,3"), "landet 4,3");
+        assert_eq!(reference_label("KOSTRA-gruppe 13", "7,3 %"), "KOSTRA-gruppe 13 7,3 %");
+        assert_eq!(reference_label("Bærum", "4,0"), "Bærum 4,0");
+        assert_eq!(reference_label("Landet uten Oslo", "4,2"), "landet uten Oslo 4,2");
+    }
 
     #[test]
     fn rounds_half_away_from_zero_despite_binary_noise() {

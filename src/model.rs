@@ -6,10 +6,15 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 mod action;
+mod survey;
 
 pub use crate::period::Frequency;
 use crate::period::{Month, Period};
 pub use action::{Action, ActionComment, ActionKind, ActionStatus};
+pub use survey::{
+    ten_factor_code, ReferenceValue, Survey, SurveyKind, SurveyResult, TEN_FACTOR, TEN_FACTORS,
+    TEN_FACTOR_TARGET,
+};
 
 /// An organisation unit (`enhet`); an ansvar in the accounts has the same code.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -274,11 +279,20 @@ pub struct Target {
     pub year: i32,
     pub target: f64,
     pub red_limit: Option<f64>,
+    /// A target relative to a reference series (`≥ landet`, surveys.md §2): the series'
+    /// displayed value for the evaluated period is the target, `target` is then not used
+    /// (stored as 0). At least as good as the series is green.
+    #[serde(default)]
+    pub reference: Option<String>,
 }
 
 impl Target {
     /// A red limit on the wrong side of the target (`høy` with R > T, `lav` with R < T).
+    /// Not known for a target relative to a series: its value changes with the period.
     pub fn red_limit_on_wrong_side(&self, direction: Direction) -> bool {
+        if self.reference.is_some() {
+            return false;
+        }
         match (self.red_limit, direction) {
             (Some(r), Direction::Hoy) => r > self.target,
             (Some(r), Direction::Lav) => r < self.target,

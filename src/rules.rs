@@ -22,7 +22,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::error::{Error, Result};
 use crate::model::{
     Action, ActionStatus, Aggregation, Direction, Figure, Frequency, Indicator, Measurement,
-    Target, Unit,
+    ReferenceValue, SurveyKind, SurveyResult, Target, Unit,
 };
 use crate::number::parse_decimal;
 use crate::period::{Month, MAX_YEAR, MIN_YEAR};
@@ -278,7 +278,25 @@ pub fn target(t: &Target, direction: Direction) -> Result<()> {
             format!("mål {}: målet og rødgrensen må være tall", target_key(t)),
         ));
     }
+    if let Some(series) = &t.reference {
+        // The series' value is the target; a red limit's side is judged per period.
+        return series_name(series, "målverdi", "referanseserien");
+    }
     red_limit(t, direction)
+}
+
+/// A target typed relative to a reference series: `≥ landet`, `>= Landet`, `landet`
+/// (`≤ …` for an indicator where lower is better) gives the series' name as typed after
+/// the sign; `None` for a number.
+pub fn relative_target(text: &str) -> Option<String> {
+    let t = text.trim();
+    let rest = ["≥", ">=", "≤", "<="]
+        .iter()
+        .find_map(|sign| t.strip_prefix(sign))
+        .unwrap_or(t)
+        .trim();
+    let starts_with_letter = rest.chars().next().is_some_and(char::is_alphabetic);
+    (starts_with_letter && parse_decimal(t).is_err()).then(|| rest.to_string())
 }
 
 /// What a measurement is checked against: its indicator's definition.
@@ -341,6 +359,136 @@ pub fn measurement(m: &Measurement, def: &Measured, locked: &BTreeSet<Month>) ->
     }
     if let Some(month) = locked.range(m.span.first()..=m.span.last()).next() {
         return Err(Error::LockedMonth(month.id()));
+    }
+    Ok(())
+}
+
+/// What a survey result is checked against: its indicator and survey.
+#[derive(Clone, Copy, Debug)]
+pub struct Surveyed<'a> {
+    pub frequency: Frequency,
+    pub aggregation: Aggregation,
+    /// A 10-FAKTOR factor (`TF-n`).
+    pub ten_factor: bool,
+    pub kind: SurveyKind,
+    /// The survey this indicator's stored results belong to, if any.
+    pub stored_survey: Option<&'a str>,
+}
+
+/// One survey result (surveys.md §1): a yearly indicator that is not a ratio, a 10-FAKTOR
+/// factor only in 10-FAKTOR and nothing else there, one survey per indicator, a round that
+/// is a year, a score on the survey's scale, at least one respondent, no locked month in
+/// the round. The field names are the import file's columns.
+pub fn survey_result(r: &SurveyResult, def: &Surveyed<'_>, locked: &BTreeSet<Month>) -> Result<()> {
+    let what = format!("{} / {} / {}", r.indicator, r.unit, r.year);
+    if def.frequency != Frequency::Ar || def.aggregation == Aggregation::Brok {
+        return Err(Error::invalid_field(
+            "faktor",
+            format!(
+                "{what}: indikatoren {} må være årlig og ikke en brøk for å ta \
+                 undersøkelsesresultater (den er {}, {})",
+                r.indicator,
+                def.frequency.key(),
+                def.aggregation.key()
+            ),
+        ));
+    }
+    if def.ten_factor != (def.kind == SurveyKind::TenFactor) {
+        return Err(Error::invalid_field(
+            "faktor",
+            if def.ten_factor {
+                format!("{what}: {} er en 10-FAKTOR-faktor og hører ikke til «{}»", r.indicator, r.survey)
+            } else {
+                format!(
+                    "{what}: 10-FAKTOR har bare de ti faktorene TF-1 … TF-10, ikke {}",
+                    r.indicator
+                )
+            },
+        ));
+    }
+    if let Some(other) = def.stored_survey.filter(|s| *s != r.survey) {
+        return Err(Error::invalid_field(
+            "undersøkelse",
+            format!(
+                "{what}: indikatoren {} har resultater fra undersøkelsen «{other}» fra før; én \
+                 indikator hører til én undersøkelse",
+                r.indicator
+            ),
+        ));
+    }
+    if !(MIN_YEAR..=MAX_YEAR).contains(&r.year) {
+        return Err(Error::invalid_field(
+            "år",
+            format!("{what}: året må ligge mellom {MIN_YEAR} og {MAX_YEAR}"),
+        ));
+    }
+    let (low, high) = def.kind.scale();
+    if !r.score.is_finite() || r.score < low || r.score > high {
+        return Err(Error::invalid_field(
+            "snitt",
+            format!(
+                "{what}: snittet må ligge på skalaen {} (fikk {})",
+                scale_words(low, high),
+                nb(r.score)
+            ),
+        ));
+    }
+    if r.respondents == 0 {
+        return Err(Error::invalid_field(
+            "antall_svar",
+            format!("{what}: antall svar må være minst 1"),
+        ));
+    }
+    let first = Month::new(r.year, 1).unwrap_or(Month::from_index(r.year * 12));
+    if let Some(month) = locked.range(first..=first.plus(11)).next() {
+        return Err(Error::LockedMonth(month.id()));
+    }
+    Ok(())
+}
+
+fn scale_words(low: f64, high: f64) -> String {
+    format!("{}–{}", nb(low), nb(high))
+}
+
+/// A number as typed in Norwegian: `4,25`.
+fn nb(x: f64) -> String {
+    x.to_string().replace('.', ",")
+}
+
+/// The longest name of a survey or a reference series.
+pub const MAX_SERIES_NAME: usize = 80;
+
+/// A survey's or a reference series' name: text people can see, at most 80 characters.
+pub fn series_name(name: &str, field: &str, what: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::invalid_field(field, format!("{what} mangler navn")));
+    }
+    if let Some(message) = invisible_message(name) {
+        return Err(Error::invalid_field(field, format!("navnet på {what} {message}")));
+    }
+    if name.chars().count() > MAX_SERIES_NAME {
+        return Err(Error::invalid_field(
+            field,
+            format!("navnet på {what} er lengre enn {MAX_SERIES_NAME} tegn"),
+        ));
+    }
+    Ok(())
+}
+
+/// One value of a reference series (surveys.md §2): a name, a canonical period, a number.
+pub fn reference_value(r: &ReferenceValue) -> Result<()> {
+    series_name(&r.series, "serie", "referanseserien")?;
+    if crate::period::Period::parse(&r.period).is_err() {
+        return Err(Error::invalid_field(
+            "periode",
+            format!("{} / {}: «{}» er ingen periode", r.indicator, r.series, r.period),
+        ));
+    }
+    if !r.value.is_finite() {
+        return Err(Error::invalid_field(
+            "verdi",
+            format!("{} / {} / {}: verdien må være et tall", r.indicator, r.series, r.period),
+        ));
     }
     Ok(())
 }
@@ -548,6 +696,7 @@ mod tests {
             year: 2026,
             target,
             red_limit: red,
+            reference: None,
         };
         let d = if direction_good_high {
             Direction::Hoy

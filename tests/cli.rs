@@ -176,7 +176,8 @@ fn init_demo_through(today: &str, extra: &[&str], (y, m): (i32, u32)) {
     let r = run_with(cmd, &args);
     ok(&r);
     assert!(
-        r.stdout.contains("30 enheter, 16 indikatorer"),
+        // 16 measured indicators and the bedrekommune indicator the demo defines.
+        r.stdout.contains("30 enheter, 17 indikatorer") && r.stdout.contains("undersøkelsesresultater"),
         "{}",
         r.stdout
     );

@@ -66,6 +66,10 @@ fn a_red_limit_equal_to_the_target_is_allowed_and_the_wrong_side_is_refused_by_t
     assert_eq!(store.targets("SF").expect("targets"), vec![set]);
     let err = admin::set_target(&mut store, &target("6,5,1", "")).expect_err("not a number");
     assert!(err.to_string().starts_with("målverdien: "), "{err}");
+    // `≤ landet` (lower is better) follows the series; the stored number is unused.
+    let relative = admin::set_target(&mut store, &target("≤ Landet", "")).expect("relative");
+    assert_eq!(relative.reference.as_deref(), Some("Landet"));
+    assert_eq!(store.targets("SF").expect("targets"), vec![relative]);
 }
 
 #[test]

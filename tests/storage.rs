@@ -579,6 +579,7 @@ fn a_red_limit_on_the_wrong_side_is_refused_in_norwegian() {
         year: 2026,
         target: 7.0,
         red_limit: Some(6.5),
+        reference: None,
     };
     let err = store
         .apply(&ChangeSet::Targets(vec![wrong.clone()]), "mål.csv", false)
@@ -615,6 +616,7 @@ fn targets_per_unit_and_default_are_kept_apart_and_counted() {
         year: 2026,
         target: 7.0,
         red_limit: Some(8.0),
+        reference: None,
     };
     let own = Target {
         unit: Some("2100".into()),
@@ -973,6 +975,7 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
             year: 2020,
             target: 7.0,
             red_limit: None,
+            reference: None,
         })
         .unwrap();
     // 2026-K3: previous 2026-K2, last year 2025-K3 → from January 2024 through December 2026
@@ -997,9 +1000,10 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
         ]
     );
     assert_eq!(data.units.len(), 4);
-    // The two registered ones and the nine built-ins of the migration (SF*, OK-*).
+    // The two registered ones and the nineteen built-ins of the migrations (SF*, OK-*, and
+    // the ten 10-FAKTOR factors TF-1 … TF-10).
     assert_eq!(data.indicators.iter().filter(|i| !i.builtin).count(), 2);
-    assert_eq!(data.indicators.len(), 11);
+    assert_eq!(data.indicators.len(), 21);
     assert_eq!(data.targets.len(), 1, "targets of every year");
     assert_eq!(data.perspective_names.len(), 4);
     assert_eq!(
@@ -1106,6 +1110,7 @@ fn small_demo() -> DemoData {
             year: 2026,
             target: 7.0,
             red_limit: Some(8.0),
+            reference: None,
         }],
         measurements: vec![
             ratio("2100", "2026-01", 1.0, 10.0),
@@ -1113,6 +1118,8 @@ fn small_demo() -> DemoData {
         ],
         sick_leave: Vec::new(),
         economy: Vec::new(),
+        survey_results: Vec::new(),
+        references: Vec::new(),
         comments: vec![Comment {
             id: 0,
             uid: String::new(),
@@ -1150,14 +1157,16 @@ fn the_demo_loads_into_an_empty_database_with_one_audit_entry_per_kind() {
             "målinger: 2 rader",
             "kommentarer: 1 rader",
             "sykefravær: 0 rader",
-            "økonomi: 0 rader"
+            "økonomi: 0 rader",
+            "undersøkelsesresultater: 0 rader",
+            "referanseverdier: 0 rader"
         ]
     );
     assert!(log.iter().all(|e| e.entity == "demo" && e.source == "demo"));
 
     let err = store.load_demo(&small_demo()).expect_err("refused");
     assert!(err.to_string().contains("ikke tom"), "{err}");
-    assert_eq!(all_audit(&store).len(), 7);
+    assert_eq!(all_audit(&store).len(), 9);
 }
 
 // --- backup and restore ---------------------------------------------------------------------

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_initial.sql"),
     include_str!("../migrations/0002_push.sql"),
     include_str!("../migrations/0003_actions.sql"),
+    include_str!("../migrations/0004_surveys.sql"),
 ];
 
 /// The schema version this build writes and reads.

@@ -1917,6 +1917,7 @@ fn check_target(
         year: i32::try_from(year).unwrap_or(i32::MAX),
         target,
         red_limit: real(row, "red_limit"),
+        reference: None,
     };
     rules::target(&t, direction).map_err(|e| e.to_string())
 }
@@ -2065,6 +2066,7 @@ async fn check_indicator(
             year: r.get(1),
             target: r.get(2),
             red_limit: r.get(3),
+            reference: None,
         })
         .collect::<Vec<_>>();
     Ok(rules::direction_change(&old, &new, &targets).map_err(|e| e.to_string()))

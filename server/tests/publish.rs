@@ -117,10 +117,13 @@ fn publish_body(path: &Path) -> Value {
     let conn = rusqlite::Connection::open(path).unwrap();
     let mut tables = Map::new();
     for table in TABLES {
-        tables.insert(
-            table.to_string(),
-            json!(sqlite_rows(&conn, &format!("SELECT * FROM {table}"))),
-        );
+        let mut rows = sqlite_rows(&conn, &format!("SELECT * FROM {table}"));
+        // A target's reference series is never sent: the desktop refuses to publish a
+        // relative target (sharing does not carry surveys yet).
+        for row in &mut rows {
+            row.remove("reference");
+        }
+        tables.insert(table.to_string(), json!(rows));
     }
     let batches = sqlite_rows(
         &conn,

@@ -844,6 +844,7 @@ impl RandomWorld {
             year: 2026,
             target: 5.0,
             red_limit: Some(1000.0),
+            reference: None,
         }];
         for changes in [
             ChangeSet::Economy(economy),
@@ -1236,6 +1237,7 @@ fn random_seed(world: &RandomWorld, seed: u64, steps: usize) -> SeedTally {
                                 year: 2026,
                                 target: value,
                                 red_limit: Some(1000.0),
+                                reference: None,
                             }]),
                             "targets",
                             "target",

@@ -56,14 +56,15 @@ fn init_twice_is_harmless_and_a_newer_schema_is_refused_untouched() {
         cluster.psql("SELECT version FROM malkart_schema"),
         SCHEMA.to_string()
     );
-    // The seeds are there once: 4 perspectives, 9 built-in indicators, 1 setting.
+    // The seeds are there once: 4 perspectives, 9 + 10 built-in indicators (the ten
+    // 10-FAKTOR factors), 1 setting.
     assert_eq!(
         cluster.psql(
             "SELECT (SELECT count(*) FROM perspectives) || ',' || \
              (SELECT count(*) FROM indicators WHERE builtin) || ',' || \
              (SELECT count(*) FROM settings)"
         ),
-        "4,9,1"
+        "4,19,1"
     );
 
     // A database from a newer version: init, add-user and run all refuse, and change nothing.
@@ -501,7 +502,7 @@ fn pull_gives_each_role_only_the_units_it_may_read_then_only_what_changed() {
     let ada = token_of(&server.login("ada", PASSWORD));
 
     // First pulls: the leader her subtree (3100 at its top, its parent not sent), the
-    // reader of 1000 everything below it, the administrator everything; all the 9 built-in
+    // reader of 1000 everything below it, the administrator everything; all the 19 built-in
     // indicators.
     let first = pull(&server, &lise, None);
     assert_eq!(first["reset"], true);
@@ -511,7 +512,8 @@ fn pull_gives_each_role_only_the_units_it_may_read_then_only_what_changed() {
         serde_json::Value::Null
     );
     assert_eq!(first["changes"]["units"][1]["parent"], "3100");
-    assert_eq!(first["changes"]["indicators"].as_array().unwrap().len(), 9);
+    // The 9 built-in indicators and the ten 10-FAKTOR factors.
+    assert_eq!(first["changes"]["indicators"].as_array().unwrap().len(), 19);
     let sf = &first["changes"]["indicators"].as_array().unwrap()[0];
     assert_eq!(
         (sf["code"].as_str(), sf["factor"].as_f64()),
@@ -874,9 +876,10 @@ fn pull_sends_figures_only_of_readable_units_and_raw_sick_leave_never_to_a_reade
     assert_eq!(field_of(&lise, "comments", "text"), ["Ny rektor"]);
     assert_eq!(lise["deletions"].as_array().unwrap().len(), 1);
     assert_eq!(lise["deletions"][0]["key"]["unit"], "3110");
-    // Definitions are everyone's: 4 perspectives, 10 indicators, the lock, the setting.
+    // Definitions are everyone's: 4 perspectives, 10 + the ten 10-FAKTOR indicators, the
+    // lock, the setting.
     assert_eq!(field_of(&lise, "perspectives", "key").len(), 4);
-    assert_eq!(field_of(&lise, "indicators", "code").len(), 10);
+    assert_eq!(field_of(&lise, "indicators", "code").len(), 20);
     assert_eq!(field_of(&lise, "locked_months", "month"), ["24312"]);
     assert_eq!(field_of(&lise, "settings", "value"), ["5"]);
 

@@ -8,6 +8,7 @@
 use std::sync::Arc;
 
 use malkart::engine::actions::{ActionLine, ActionsReport};
+use malkart::service::surveys::SurveyView;
 use malkart::engine::economy::EconomyReport;
 use malkart::engine::sickleave::SickLeaveSummary;
 use malkart::engine::{Scorecard, UnitNode};
@@ -513,6 +514,34 @@ pub async fn actions_report(
     period: String,
 ) -> Result<ActionsReport, IpcError> {
     blocking(&backend, move |b| b.actions_report(&unit, &period)).await
+}
+
+#[tauri::command]
+pub async fn survey_view(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    survey: Option<String>,
+) -> Result<SurveyView, IpcError> {
+    blocking(&backend, move |b| {
+        b.survey_view(&unit, &period, survey.as_deref())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn export_survey(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+    survey: Option<String>,
+    format: Format,
+    path: String,
+) -> Result<String, IpcError> {
+    blocking(&backend, move |b| {
+        b.export_survey(&unit, &period, survey.as_deref(), format, &path)
+    })
+    .await
 }
 
 #[tauri::command]

@@ -11,6 +11,7 @@ pub mod conflicts;
 pub mod dbpath;
 pub mod grids;
 pub mod reports;
+pub mod surveys;
 pub mod sync;
 
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::delete_action_comment,
             commands::actions_report,
             commands::export_actions,
+            commands::survey_view,
+            commands::export_survey,
             commands::load_demo,
             commands::units,
             commands::scorecard,

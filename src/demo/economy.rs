@@ -128,6 +128,7 @@ pub(crate) fn targets(start: Month, through: Month) -> Vec<Target> {
             year,
             target: 0.0,
             red_limit: Some(-2.0),
+            reference: None,
         })
         .collect()
 }

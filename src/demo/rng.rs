@@ -26,6 +26,7 @@ pub(crate) enum Purpose {
     Budget = 15,
     Actual = 16,
     Forecast = 17,
+    Survey = 18,
 }
 
 fn splitmix(mut z: u64) -> u64 {

@@ -145,6 +145,7 @@ pub(crate) fn targets(units: &[DemoUnit], start: Month, through: Month) -> Vec<T
             year,
             target: 7.0,
             red_limit: Some(8.5),
+            reference: None,
         });
         if units.iter().any(|u| u.code == "3000") {
             out.push(Target {
@@ -153,6 +154,7 @@ pub(crate) fn targets(units: &[DemoUnit], start: Month, through: Month) -> Vec<T
                 year,
                 target: 8.5,
                 red_limit: Some(10.0),
+                reference: None,
             });
         }
     }

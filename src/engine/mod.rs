@@ -43,6 +43,7 @@ mod rows;
 pub mod sickleave;
 mod status;
 mod summary;
+pub mod surveys;
 mod tree;
 mod types;
 
@@ -53,7 +54,7 @@ pub use types::*;
 use std::collections::HashMap;
 
 use crate::format;
-use crate::model::{Aggregation, Figure, Indicator, Perspective, Unit};
+use crate::model::{Aggregation, Figure, Indicator, Perspective, Unit, UnitRollup};
 use crate::number::Decimal;
 use crate::period::Period;
 use rollup::Rolled;
@@ -82,6 +83,8 @@ pub struct Engine {
     economy: economy::EconomyIndex,
     /// The tiltak by unit (`actions.rs`).
     actions: actions::ActionIndex,
+    /// Survey results' respondents and masking, reference series (`surveys.rs`).
+    surveys: surveys::SurveyIndex,
 }
 
 impl Engine {
@@ -96,6 +99,9 @@ impl Engine {
             sick_leave,
             economy,
             actions,
+            surveys,
+            survey_results,
+            references,
         } = data;
         let tree = UnitTree::new(units)?;
 
@@ -162,6 +168,29 @@ impl Engine {
                 raw[ii].extend(sick_leave.indicator_rows(&ind.code));
             }
         }
+        // Survey scores after everything else: a round's result wins over a value typed in
+        // as a measurement. A survey indicator never rolls up over units.
+        let survey_index = surveys::SurveyIndex::new(
+            &indicators,
+            &by_code,
+            &tree,
+            &surveys,
+            &survey_results,
+            references,
+        );
+        for r in &survey_results {
+            if let (Some(&ii), Some(u)) = (by_code.get(&r.indicator), tree.find(&r.unit)) {
+                if survey_index.series(ii).is_some() && indicators[ii].aggregation != Aggregation::Brok
+                {
+                    raw[ii].push((u as u32, r.year * 12, r.score, 0.0));
+                }
+            }
+        }
+        for (ii, ind) in indicators.iter_mut().enumerate() {
+            if survey_index.series(ii).is_some() {
+                ind.unit_rollup = UnitRollup::Ingen;
+            }
+        }
         let economy = economy::EconomyIndex::new(economy, &tree);
         let rows: Vec<IndicatorRows> = raw
             .into_iter()
@@ -182,7 +211,7 @@ impl Engine {
                     None => continue,
                 },
             };
-            index.insert(ii, unit, t.year, (t.target, t.red_limit));
+            index.insert(ii, unit, t.year, (t.target, t.red_limit), t.reference.as_deref());
             target_units[ii].extend(unit);
         }
         for list in &mut target_units {
@@ -208,6 +237,7 @@ impl Engine {
             sick_leave,
             economy,
             actions,
+            surveys: survey_index,
         })
     }
 
@@ -226,10 +256,21 @@ impl Engine {
         let mut by_perspective: [Vec<IndicatorResult>; 4] = Default::default();
         let mut left_out = 0u32;
         for (ii, ind) in self.indicators.iter().enumerate() {
-            let relevant = is_root
-                || ind.builtin
-                || self.has_target_within(ii, &subtree)
-                || self.rows[ii].any_in(subtree.clone(), first, last);
+            // A survey indicator, even at the root, only where a unit of the subtree has a
+            // target or a result of a round in those years: a municipality that does not
+            // take 10-FAKTOR is not shown ten lines of «ingen data».
+            let survey = self.surveys.series(ii);
+            let relevant = if survey.is_some() || surveys::is_ten_factor(ind) {
+                self.has_target_within(ii, &subtree)
+                    || survey.is_some_and(|s| {
+                        s.any_in(&subtree, period.first().year() - 2, period.last().year())
+                    })
+            } else {
+                is_root
+                    || ind.builtin
+                    || self.has_target_within(ii, &subtree)
+                    || self.rows[ii].any_in(subtree.clone(), first, last)
+            };
             if !relevant {
                 left_out += 1;
             } else {
@@ -239,6 +280,10 @@ impl Engine {
                     .unwrap_or(0);
                 by_perspective[slot].push(self.result(ii, u, period));
             }
+        }
+        // Codes in natural order within a perspective: TF-2 before TF-10.
+        for results in &mut by_perspective {
+            results.sort_by_key(|r| natural(&r.code));
         }
         let perspectives = Perspective::ALL
             .iter()
@@ -312,7 +357,8 @@ impl Engine {
         let mut p = end;
         for _ in 0..count {
             periods.push(p);
-            p = p.previous();
+            // A survey steps from round to round.
+            p = self.evaluated_period(ii, &p.previous());
         }
         periods.reverse();
         Ok(periods
@@ -376,7 +422,16 @@ impl Engine {
 
     /// `period` itself when it is a union of the indicator's whole spans, else the latest
     /// span ending by its last month (engine.md §3).
+    /// For a survey indicator, its latest round up to the period's last year.
     fn evaluated_period(&self, ii: usize, period: &Period) -> Period {
+        if let Some(round) = self
+            .surveys
+            .series(ii)
+            .and_then(|s| s.round_by(period.last().year()))
+            .and_then(Period::year)
+        {
+            return round;
+        }
         let f = self.indicators[ii].frequency;
         let whole = Period::span_of(f, period.first()).first() == period.first()
             && Period::span_of(f, period.last()).last() == period.last();
@@ -412,11 +467,13 @@ impl Engine {
 
     fn period_value(&self, ii: usize, u: usize, period: &Period) -> PeriodValue {
         let evaluated = self.evaluated_period(ii, period);
-        PeriodValue {
+        let mut point = PeriodValue {
             period: evaluated.to_string(),
             value: self.roll(ii, u, &evaluated).value,
             masked: None,
-        }
+        };
+        self.protect_survey_point(ii, u, &mut point);
+        point
     }
 
     fn result(&self, ii: usize, u: usize, period: &Period) -> IndicatorResult {
@@ -449,7 +506,31 @@ impl Engine {
         };
 
         let applied = self.targets.lookup(ii, u, evaluated.last().year());
-        let scale = if ind.aggregation == Aggregation::Sum {
+        // A target relative to a reference series: the series' displayed value for the
+        // evaluated period; none when the series has no value then. A red limit on the
+        // wrong side of that value is not used.
+        let target_reference = applied
+            .and_then(|a| a.reference)
+            .map(|k| self.targets.series(k).to_string());
+        let applied = match (&target_reference, applied) {
+            (Some(name), Some(a)) => self
+                .surveys
+                .reference_shown(ii, name, &evaluated, ind.decimals)
+                .map(|d| {
+                    let target = d.to_f64();
+                    let wrong = |r: &f64| match ind.direction {
+                        crate::model::Direction::Hoy => *r > target,
+                        crate::model::Direction::Lav => *r < target,
+                    };
+                    status::Applied {
+                        target,
+                        red_limit: a.red_limit.filter(|r| !wrong(r)),
+                        ..a
+                    }
+                }),
+            (_, applied) => applied,
+        };
+        let scale = if ind.aggregation == Aggregation::Sum && target_reference.is_none() {
             spans
         } else {
             1
@@ -483,7 +564,7 @@ impl Engine {
             shown.zip(previous_shown).map(|(c, e)| c.cmp_exact(e)),
         );
 
-        IndicatorResult {
+        let mut result = IndicatorResult {
             code: ind.code.clone(),
             name: ind.name.clone(),
             goal: ind.goal.clone(),
@@ -519,7 +600,12 @@ impl Engine {
             months_total: evaluated.len_months().max(0) as u32,
             // Marked with the subtree's tiltak by `actions::mark_actions`.
             red_without_action: false,
-        }
+            survey: None,
+            references: self.surveys.references(ind, ii, &evaluated),
+            target_reference,
+        };
+        self.protect_survey(ii, u, &evaluated, &mut result);
+        result
     }
 }
 
@@ -531,6 +617,28 @@ fn shown(rolled: &Rolled, decimals: u8) -> Option<Decimal> {
         .exact
         .and_then(|r| r.round(decimals))
         .or_else(|| Decimal::from_f64(value).map(|d| d.round(u32::from(decimals))))
+}
+
+/// A code as its natural order sees it: runs of digits compared as numbers (`TF-2` before
+/// `TF-10`), the rest as text.
+fn natural(code: &str) -> Vec<(String, u64)> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            let mut n = u64::from(c.to_digit(10).unwrap_or(0));
+            while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                n = n.saturating_mul(10).saturating_add(u64::from(d));
+                chars.next();
+            }
+            out.push((std::mem::take(&mut text), n));
+        } else {
+            text.push(c);
+        }
+    }
+    out.push((text, u64::MAX));
+    out
 }
 
 /// The months a span of the evaluated period may start in.

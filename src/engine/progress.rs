@@ -21,6 +21,12 @@ pub fn mark_result(r: &mut IndicatorResult, last_full: Month) {
         return;
     };
     r.months_total = period.len_months().max(0) as u32;
+    // A survey round is complete once it is stored (engine::surveys).
+    if r.survey.is_some() {
+        r.months_covered = r.months_total;
+        r.provisional = false;
+        return;
+    }
     r.months_covered = period.months_ended_by(last_full);
     r.provisional = !period.is_complete_by(last_full);
     if r.provisional {
@@ -154,6 +160,7 @@ mod tests {
                 year: 2026,
                 target: 8.0,
                 red_limit: None,
+                reference: None,
             }],
             measurements,
             ..Dataset::default()

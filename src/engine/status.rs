@@ -14,13 +14,23 @@ pub(crate) struct Applied {
     pub target: f64,
     pub red_limit: Option<f64>,
     pub source: TargetSource,
+    /// A target relative to a reference series: the series' number in
+    /// `TargetIndex::series` (`target` is then not used).
+    pub reference: Option<u32>,
 }
 
 /// Targets by (indicator index, unit pre-order index or `DEFAULT`, year).
 #[derive(Debug, Default)]
 pub(crate) struct TargetIndex {
-    map: HashMap<(u32, u32, i32), (f64, Option<f64>)>,
+    map: HashMap<TargetKey, TargetEntry>,
+    /// The names of the series relative targets refer to.
+    series: Vec<String>,
 }
+
+/// (indicator index, unit pre-order index or `DEFAULT`, year).
+type TargetKey = (u32, u32, i32);
+/// (target, red limit, reference series number).
+type TargetEntry = (f64, Option<f64>, Option<u32>);
 
 const DEFAULT: u32 = u32::MAX;
 
@@ -33,27 +43,45 @@ impl TargetIndex {
         unit: Option<usize>,
         year: i32,
         t: (f64, Option<f64>),
+        reference: Option<&str>,
     ) {
         let unit = unit.map_or(DEFAULT, |u| u as u32);
-        self.map.insert((indicator as u32, unit, year), t);
+        let reference = reference.map(|name| {
+            match self.series.iter().position(|s| s == name) {
+                Some(k) => k as u32,
+                None => {
+                    self.series.push(name.to_string());
+                    (self.series.len() - 1) as u32
+                }
+            }
+        });
+        self.map
+            .insert((indicator as u32, unit, year), (t.0, t.1, reference));
+    }
+
+    /// The name of relative targets' series number `k`.
+    pub(crate) fn series(&self, k: u32) -> &str {
+        self.series.get(k as usize).map_or("", String::as_str)
     }
 
     /// The unit's own target for the year, else the default for the year, else none.
     pub(crate) fn lookup(&self, indicator: usize, unit: usize, year: i32) -> Option<Applied> {
         let i = indicator as u32;
-        if let Some(&(target, red_limit)) = self.map.get(&(i, unit as u32, year)) {
+        if let Some(&(target, red_limit, reference)) = self.map.get(&(i, unit as u32, year)) {
             return Some(Applied {
                 target,
                 red_limit,
                 source: TargetSource::Unit,
+                reference,
             });
         }
         self.map
             .get(&(i, DEFAULT, year))
-            .map(|&(target, red_limit)| Applied {
+            .map(|&(target, red_limit, reference)| Applied {
                 target,
                 red_limit,
                 source: TargetSource::Default,
+                reference,
             })
     }
 }
@@ -193,15 +221,16 @@ mod tests {
     #[test]
     fn unit_target_before_default_before_none() {
         let mut idx = TargetIndex::default();
-        idx.insert(0, None, 2026, (7.0, Some(8.0)));
-        idx.insert(0, Some(3), 2026, (5.0, None));
+        idx.insert(0, None, 2026, (7.0, Some(8.0)), None);
+        idx.insert(0, Some(3), 2026, (5.0, None), None);
         let own = idx.lookup(0, 3, 2026);
         assert_eq!(
             own,
             Some(Applied {
                 target: 5.0,
                 red_limit: None,
-                source: TargetSource::Unit
+                source: TargetSource::Unit,
+                reference: None,
             })
         );
         let default = idx.lookup(0, 4, 2026);

@@ -64,6 +64,7 @@ fn target(ind: &str, unit: Option<&str>, year: i32, target: f64, red_limit: Opti
         year,
         target,
         red_limit,
+        reference: None,
     }
 }
 
@@ -561,6 +562,9 @@ fn scorecard_groups_perspectives_goals_and_relevant_indicators() {
         sick_leave: Vec::new(),
         economy: Vec::new(),
         actions: Vec::new(),
+        surveys: Vec::new(),
+        survey_results: Vec::new(),
+        references: Vec::new(),
         perspective_names: vec![(Perspective::Brukere, "Brukerne våre".into())],
         targets: vec![
             target("O1", None, 2026, 10.0, None),

@@ -58,6 +58,7 @@ fn target(ind: &str, year: i32, target: f64) -> Target {
         year,
         target,
         red_limit: None,
+        reference: None,
     }
 }
 

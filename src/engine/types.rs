@@ -7,9 +7,10 @@ use ts_rs::TS;
 
 use super::actions::ActionCounts;
 use super::sickleave::MaskReason;
+use super::surveys::{ReferenceShown, SurveyFacts};
 use crate::model::{
     Action, Aggregation, Direction, EconomyMonth, Frequency, Indicator, Measurement, Perspective,
-    SickLeave, Target, Unit,
+    ReferenceValue, SickLeave, Survey, SurveyResult, Target, Unit,
 };
 
 /// Everything the engine needs, loaded by storage in a handful of queries. The measurements
@@ -29,6 +30,12 @@ pub struct Dataset {
     pub economy: Vec<EconomyMonth>,
     /// Every tiltak (tiltak.md): counted per goal in each målkart over the unit's subtree.
     pub actions: Vec<Action>,
+    /// The surveys and their settings (surveys.md).
+    pub surveys: Vec<Survey>,
+    /// Every survey result: scores with their respondents, per (indicator, unit, round).
+    pub survey_results: Vec<SurveyResult>,
+    /// Every value of a reference series (`Landet`, `KOSTRA-gruppe 13`).
+    pub references: Vec<ReferenceValue>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
@@ -156,6 +163,17 @@ pub struct IndicatorResult {
     /// `engine::actions`). False until the service marks the målkart's tiltak.
     #[serde(default)]
     pub red_without_action: bool,
+    /// For a survey indicator: the survey, the respondents behind the score and the
+    /// minimum (`engine::surveys`); `period` is then the round.
+    #[serde(default)]
+    pub survey: Option<SurveyFacts>,
+    /// The reference series' values for the evaluated period (`landet 4,3`), by name.
+    #[serde(default)]
+    pub references: Vec<ReferenceShown>,
+    /// The series a relative target follows (`≥ landet`): `target` is then the series'
+    /// displayed value for the period (none when it has no value then).
+    #[serde(default)]
+    pub target_reference: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, TS)]

@@ -55,7 +55,7 @@ fn field(kind: ColumnKind, cell: &Cell) -> String {
 /// A number with the column's decimals, decimal comma, ASCII minus, no grouping.
 fn number(kind: ColumnKind, value: f64) -> String {
     let decimals = match kind {
-        ColumnKind::Days | ColumnKind::Percent | ColumnKind::Change => 1,
+        ColumnKind::Days | ColumnKind::OneDecimal | ColumnKind::Percent | ColumnKind::Change => 1,
         ColumnKind::Kroner | ColumnKind::Integer => 0,
         // A number in a text column: as it is, only with a decimal comma.
         ColumnKind::Text | ColumnKind::Name | ColumnKind::Status => {

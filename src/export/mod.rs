@@ -12,6 +12,7 @@ pub mod economy;
 mod pdf;
 pub mod scorecard;
 pub mod sickleave;
+pub mod surveys;
 mod xlsx;
 
 use chrono::NaiveDateTime;
@@ -69,6 +70,8 @@ pub enum ColumnKind {
     Integer,
     /// Person-days with one decimal.
     Days,
+    /// A survey score or another figure with one decimal (`4,1`).
+    OneDecimal,
     /// A percentage (or percentage points) with one decimal; the value is in percent (7.3).
     Percent,
     /// A change in percentage points with one decimal, signed as on screen: `+0,3`, `−0,4`,
@@ -254,7 +257,7 @@ pub fn actions(
     }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
+pub(crate) fn json<T: serde::Serialize>(value: &T) -> Result<Vec<u8>> {
     let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|e| Error::Render(format!("kunne ikke skrive JSON: {e}")))?;
     bytes.push(b'\n');

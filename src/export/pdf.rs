@@ -346,6 +346,7 @@ fn is_numeric(kind: ColumnKind) -> bool {
         kind,
         ColumnKind::Integer
             | ColumnKind::Days
+            | ColumnKind::OneDecimal
             | ColumnKind::Percent
             | ColumnKind::Change
             | ColumnKind::Kroner
@@ -367,7 +368,7 @@ fn signed(value: f64) -> String {
 /// a marked figure with its mark apart (`395 022 000 †`).
 fn cell_text(kind: ColumnKind, cell: &Cell) -> String {
     let figure = |value: f64| match kind {
-        ColumnKind::Days | ColumnKind::Percent => number(value, 1),
+        ColumnKind::Days | ColumnKind::OneDecimal | ColumnKind::Percent => number(value, 1),
         ColumnKind::Change => signed(value),
         ColumnKind::Kroner | ColumnKind::Integer => number(value, 0),
         ColumnKind::Text | ColumnKind::Name | ColumnKind::Status => {

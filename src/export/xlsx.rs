@@ -148,6 +148,7 @@ fn is_numeric(kind: ColumnKind) -> bool {
         kind,
         ColumnKind::Integer
             | ColumnKind::Days
+            | ColumnKind::OneDecimal
             | ColumnKind::Percent
             | ColumnKind::Change
             | ColumnKind::Kroner
@@ -156,7 +157,7 @@ fn is_numeric(kind: ColumnKind) -> bool {
 
 fn number_format(kind: ColumnKind) -> &'static str {
     match kind {
-        ColumnKind::Days | ColumnKind::Percent => "0.0",
+        ColumnKind::Days | ColumnKind::OneDecimal | ColumnKind::Percent => "0.0",
         // Signed as on screen: `+0,3`, `−0,4` (a real minus), `0,0`.
         ColumnKind::Change => "+0.0;\"−\"0.0;0.0",
         ColumnKind::Kroner => "#,##0",
@@ -170,7 +171,7 @@ fn figure_width(kind: ColumnKind, value: f64) -> usize {
     let digits = format!("{:.0}", value.abs()).len();
     let sign = usize::from(value < 0.0);
     match kind {
-        ColumnKind::Days | ColumnKind::Percent => digits + 2 + sign,
+        ColumnKind::Days | ColumnKind::OneDecimal | ColumnKind::Percent => digits + 2 + sign,
         ColumnKind::Change => digits + 3,
         ColumnKind::Kroner => digits + (digits - 1) / 3 + sign,
         _ => digits + sign,

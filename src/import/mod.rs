@@ -15,10 +15,13 @@ mod cells;
 mod economy;
 mod header;
 mod indicators;
+mod kostra;
 mod measurements;
 mod problems;
 mod reader;
+mod references;
 mod sickleave;
+mod surveys;
 mod targets;
 mod units;
 
@@ -45,11 +48,18 @@ pub enum ImportKind {
     Economy,
     /// Tiltak (tiltak.md §3).
     Actions,
+    /// Survey results with their respondents (surveys.md §3).
+    Surveys,
+    /// Values of reference series (surveys.md §3).
+    References,
+    /// An SSB statistics bank file with a mapping file (surveys.md §3; `import_kostra`).
+    Kostra,
 }
 
 impl ImportKind {
     /// `enheter`/`units`, `indikatorer`/`indicators`, `mål`/`targets`, `målinger`/`measurements`,
-    /// `sykefravær`/`sick-leave`, `økonomi`/`economy`, `tiltak`/`actions`.
+    /// `sykefravær`/`sick-leave`, `økonomi`/`economy`, `tiltak`/`actions`,
+    /// `undersøkelse`/`surveys`, `referanse`/`references`.
     /// Case-insensitive; `mal`, `malinger`, `sykefravaer` and `okonomi` are accepted for
     /// keyboards without `å`, `æ` and `ø`.
     pub fn parse(text: &str) -> Option<ImportKind> {
@@ -63,11 +73,16 @@ impl ImportKind {
             }
             "økonomi" | "okonomi" | "economy" => Some(ImportKind::Economy),
             "tiltak" | "actions" => Some(ImportKind::Actions),
+            "undersøkelse" | "undersokelse" | "undersøkelser" | "surveys" => {
+                Some(ImportKind::Surveys)
+            }
+            "referanse" | "referanser" | "references" => Some(ImportKind::References),
+            "kostra" => Some(ImportKind::Kostra),
             _ => None,
         }
     }
 
-    pub const ALL: [ImportKind; 7] = [
+    pub const ALL: [ImportKind; 9] = [
         ImportKind::Units,
         ImportKind::Indicators,
         ImportKind::Targets,
@@ -75,6 +90,8 @@ impl ImportKind {
         ImportKind::SickLeave,
         ImportKind::Economy,
         ImportKind::Actions,
+        ImportKind::Surveys,
+        ImportKind::References,
     ];
 
     /// The columns a file of this kind has.
@@ -87,6 +104,9 @@ impl ImportKind {
             ImportKind::SickLeave => sickleave::COLUMNS,
             ImportKind::Economy => economy::COLUMNS,
             ImportKind::Actions => actions::COLUMNS,
+            ImportKind::Surveys => surveys::COLUMNS,
+            ImportKind::References => references::COLUMNS,
+            ImportKind::Kostra => kostra::MAPPING_COLUMNS,
         }
     }
 
@@ -100,6 +120,9 @@ impl ImportKind {
             ImportKind::SickLeave => "sykefravær",
             ImportKind::Economy => "økonomi",
             ImportKind::Actions => "tiltak",
+            ImportKind::Surveys => "undersøkelse",
+            ImportKind::References => "referanse",
+            ImportKind::Kostra => "kostra",
         }
     }
 }
@@ -142,6 +165,16 @@ pub fn parse(
     catalog: &Catalog,
 ) -> Result<Parsed, ImportFailure> {
     let mut problems = problems::Problems::default();
+    if kind == ImportKind::Kostra {
+        problems.add(
+            0,
+            None,
+            "en KOSTRA-fil importeres sammen med en koblingsfil (malkart import kostra FIL \
+             --kobling KOBLINGSFIL)"
+                .to_string(),
+        );
+        return Err(problems.into_failure(file_name));
+    }
     let table = match reader::read(file_name, bytes) {
         Ok(table) => table,
         Err(e) => {
@@ -204,6 +237,14 @@ pub fn parse(
         ImportKind::Actions => {
             ChangeSet::Actions(actions::parse(&table, &columns, catalog, &mut problems))
         }
+        ImportKind::Surveys => {
+            ChangeSet::SurveyResults(surveys::parse(&table, &columns, catalog, &mut problems))
+        }
+        ImportKind::References => {
+            ChangeSet::References(references::parse(&table, &columns, catalog, &mut problems))
+        }
+        // Refused above: it needs its mapping file.
+        ImportKind::Kostra => ChangeSet::References(Vec::new()),
     };
     if !problems.is_empty() {
         return Err(problems.into_failure(file_name));
@@ -326,6 +367,44 @@ pub fn import_bytes(
         changed: summary.changed,
         unchanged: summary.unchanged,
         warnings: parsed.warnings,
+    })
+}
+
+/// Imports an SSB statistics bank file (`data`) with the mapping file that says which
+/// column becomes which indicator and which region the municipality's own figure or a
+/// reference series (`import::kostra`), all or nothing, audited under the data file's name.
+pub fn import_kostra(
+    store: &mut impl ChangeStore,
+    data: &Path,
+    mapping: &Path,
+    dry_run: bool,
+) -> Result<ImportReport> {
+    let read = |p: &Path| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let name = |p: &Path| {
+        p.file_name().map_or_else(
+            || p.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    let (data_bytes, mapping_bytes) = (read(data)?, read(mapping)?);
+    let catalog = store.catalog()?;
+    let (changes, rows_read, warnings) = kostra::parse(
+        &name(data),
+        &data_bytes,
+        &name(mapping),
+        &mapping_bytes,
+        &catalog,
+    )?;
+    let summary = store.apply_lines(&changes, &[], &name(data), dry_run)?;
+    Ok(ImportReport {
+        file: name(data),
+        kind: ImportKind::Kostra,
+        dry_run,
+        rows_read,
+        created: summary.created,
+        changed: summary.changed,
+        unchanged: summary.unchanged,
+        warnings,
     })
 }
 

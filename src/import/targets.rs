@@ -48,7 +48,12 @@ pub fn parse(
             u => Ok(u),
         };
         let year = c.required_year(problems, "år");
-        let target = c.required_number(problems, "målverdi");
+        // `≥ landet`: a target relative to a reference series (surveys.md §2).
+        let reference = c.optional("målverdi").and_then(crate::rules::relative_target);
+        let target = match reference {
+            Some(_) => Ok(0.0),
+            None => c.required_number(problems, "målverdi"),
+        };
         let red_limit = c.optional_number(problems, "rød_grense");
         let (Ok((code, direction)), Ok(unit), Ok(year), Ok(target), Ok(red_limit)) =
             (indicator, unit, year, target, red_limit)
@@ -69,6 +74,7 @@ pub fn parse(
             year,
             target,
             red_limit,
+            reference,
         };
         if t.red_limit_on_wrong_side(direction) {
             let (good, side) = match direction {

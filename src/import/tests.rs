@@ -415,21 +415,24 @@ fn targets_read_default_and_unit_targets() {
                 unit: None,
                 year: 2026,
                 target: 90.0,
-                red_limit: Some(75.0)
+                red_limit: Some(75.0),
+                reference: None,
             },
             Target {
                 indicator: "BR-VENT".into(),
                 unit: Some("3100".into()),
                 year: 2026,
                 target: 7.5,
-                red_limit: Some(14.0)
+                red_limit: Some(14.0),
+                reference: None,
             },
             Target {
                 indicator: "BR-VENT".into(),
                 unit: None,
                 year: 2026,
                 target: 7.0,
-                red_limit: None
+                red_limit: None,
+                reference: None,
             },
         ]
     );

@@ -28,7 +28,8 @@ pub struct TargetInput {
     pub red_limit: String,
 }
 
-/// Sets one target (the indicator's default when `unit` is `None` or blank), audited. The
+/// Sets one target (the indicator's default when `unit` is `None` or blank), audited; a
+/// target typed `≥ landet` follows that reference series. The
 /// store checks it by the model's rules (a red limit on the wrong side of the target is
 /// refused; equal to it is allowed).
 pub fn set_target(store: &mut Store, input: &TargetInput) -> Result<Target> {
@@ -36,7 +37,11 @@ pub fn set_target(store: &mut Store, input: &TargetInput) -> Result<Target> {
         crate::number::parse_number(text)
             .map_err(|e| Error::invalid_field(what, format!("{what}: {e}")))
     };
-    let target = number("målverdien", &input.target)?;
+    // `≥ landet` follows a reference series (surveys.md §2); the stored number is then unused.
+    let (target, reference) = match crate::rules::relative_target(&input.target) {
+        Some(series) => (0.0, Some(series)),
+        None => (number("målverdien", &input.target)?, None),
+    };
     let red_limit = match input.red_limit.trim() {
         "" => None,
         text => Some(number("den røde grensen", text)?),
@@ -47,6 +52,7 @@ pub fn set_target(store: &mut Store, input: &TargetInput) -> Result<Target> {
         year: input.year,
         target,
         red_limit,
+        reference,
     };
     store.set_target(&target)?;
     Ok(target)

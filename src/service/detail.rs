@@ -321,7 +321,22 @@ pub fn explain(
             text,
         })
     };
-    if r.period != asked.to_string() {
+    if let Some(survey) = &r.survey {
+        line(
+            "Runde",
+            format!(
+                "{} vises for siste runde til og med {}: {}{}.",
+                survey.survey,
+                asked.label(),
+                r.period,
+                if r.previous.value.is_some() || r.previous.masked.is_some() {
+                    format!(", sammenlignet med runden før ({})", r.previous.period)
+                } else {
+                    String::new()
+                }
+            ),
+        );
+    } else if r.period != asked.to_string() {
         line(
             "Periode",
             format!(
@@ -368,6 +383,20 @@ pub fn explain(
                 line("Grunnlag", text.to_string());
             }
             match (r.aggregation, r.numerator, r.denominator) {
+                _ if r.survey.is_some() => line(
+                    "Utregning",
+                    format!(
+                        "Verdien er {unit_name} sitt eget snitt i undersøkelsen{}; det regnes \
+                         ikke ut fra enhetene under, og vises bare når minst {} har svart.",
+                        r.survey
+                            .as_ref()
+                            .and_then(|s| s.respondents)
+                            .map_or_else(String::new, |n| format!(
+                                " ({n} svar)"
+                            )),
+                        r.survey.as_ref().map_or(0, |s| s.min_respondents)
+                    ),
+                ),
                 (Aggregation::Brok, Some(num), Some(den)) => line(
                     "Utregning",
                     format!(
@@ -398,14 +427,49 @@ pub fn explain(
             );
         }
     }
-    match r.target {
-        None => line(
+    if !r.references.is_empty() {
+        let refs: Vec<String> = r
+            .references
+            .iter()
+            .map(|x| format!("{} {}", x.series, x.display))
+            .collect();
+        line(
+            "Referanse",
+            format!("{} i {}.", refs.join(", "), label_of(&r.period)),
+        );
+    }
+    let sign = match r.direction {
+        Direction::Hoy => "≥",
+        Direction::Lav => "≤",
+    };
+    match (r.target, &r.target_reference) {
+        (None, Some(series)) => line(
+            "Mål",
+            format!(
+                "Målet er {sign} {series}, men serien har ingen verdi for {}; indikatoren \
+                 vises som en observasjon.",
+                label_of(&r.period)
+            ),
+        ),
+        (Some(target), Some(series)) => line(
+            "Mål",
+            format!(
+                "{sign} {series}: seriens viste verdi for {} er {}, og det er målet{}.",
+                label_of(&r.period),
+                with_unit(target, r.decimals, &r.unit_label),
+                r.red_limit.map_or_else(String::new, |v| format!(
+                    "; rød grense {}",
+                    with_unit(v, r.decimals, &r.unit_label)
+                ))
+            ),
+        ),
+        (None, None) => line(
             "Mål",
             "Det er ikke satt noe mål for dette året, verken for enheten eller som standard; \
              indikatoren vises som en observasjon."
                 .to_string(),
         ),
-        Some(target) => {
+        (Some(target), None) => {
             let source = if r.target_source == Some(TargetSource::Unit) {
                 format!("{unit_name} sitt eget mål")
             } else {
@@ -422,10 +486,10 @@ pub fn explain(
                     with_unit(target, r.decimals, &r.unit_label)
                 ),
             );
-            if let Some(rule) = rule_text(r) {
-                line("Regel", rule);
-            }
         }
+    }
+    if let Some(rule) = rule_text(r) {
+        line("Regel", rule);
     }
     if r.provisional {
         line(

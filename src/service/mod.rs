@@ -35,6 +35,7 @@ pub mod imports;
 pub mod overview;
 pub mod reports;
 pub mod sickleave_grid;
+pub mod surveys;
 pub mod window;
 
 pub use engines::{CachedEngine, EngineCache};

@@ -220,6 +220,7 @@ mod tests {
             year: 2026,
             target: t,
             red_limit: Some(r),
+            reference: None,
         };
         let m = |ind: &str, unit: &str, value: f64| Measurement {
             indicator: ind.into(),

@@ -3,7 +3,7 @@
 //! changes that would strand measurements), then created, changed or left alone, with one
 //! audit entry per created or changed row. Any error leaves the caller's transaction to roll
 //! back, so nothing of the set is stored. One module per kind of row: `units`,
-//! `indicators`, `targets`, `measurements`, `sickleave`, `economy`, `actions`.
+//! `indicators`, `targets`, `measurements`, `sickleave`, `economy`, `actions`, `surveys`.
 
 use rusqlite::Connection;
 
@@ -26,6 +26,20 @@ pub fn change_set(
         ChangeSet::SickLeave(rows) => super::sickleave::apply(conn, rows, log),
         ChangeSet::Economy(rows) => super::economy::apply(conn, rows, log),
         ChangeSet::Actions(rows) => super::actions::apply(conn, rows, log),
+        ChangeSet::SurveyResults(rows) => super::surveys::apply_results(conn, rows, log),
+        ChangeSet::References(rows) => super::surveys::apply_references(conn, rows, log),
+        ChangeSet::Kostra {
+            measurements,
+            references,
+        } => {
+            let a = super::measurements::apply(conn, measurements, log)?;
+            let b = super::surveys::apply_references(conn, references, log)?;
+            Ok(ApplySummary {
+                created: a.created + b.created,
+                changed: a.changed + b.changed,
+                unchanged: a.unchanged + b.unchanged,
+            })
+        }
     }
 }
 

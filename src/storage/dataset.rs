@@ -1,5 +1,5 @@
-//! Loading what the engine needs for one period in eight queries: units, indicators,
-//! perspective names, all targets, every tiltak, and the measurements, sick leave and economy of a window
+//! Loading what the engine needs for one period in eleven queries: units, indicators,
+//! perspective names, all targets, every tiltak, surveys, their results and reference values, and the measurements, sick leave and economy of a window
 //! of months (through December of the period's last year, for coverage and the annual
 //! budget).
 
@@ -77,6 +77,10 @@ pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
         measurements,
         // Every tiltak: a few thousand at most, and the målkart of any period counts them.
         actions: super::actions::load(conn)?,
+        // Every survey result and reference value: a few per unit and factor and round.
+        surveys: super::surveys::surveys(conn)?,
+        survey_results: super::surveys::results(conn)?,
+        references: super::surveys::references(conn)?,
     })
 }
 

@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0004_replica.sql"),
     include_str!("../../migrations/0005_reset_versions.sql"),
     include_str!("../../migrations/0006_actions.sql"),
+    include_str!("../../migrations/0007_surveys.sql"),
 ];
 
 /// The schema version this build writes and reads.

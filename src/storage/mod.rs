@@ -29,6 +29,7 @@ mod replica;
 mod rows;
 mod settings;
 mod sickleave;
+mod surveys;
 mod targets;
 mod tempfiles;
 mod units;
@@ -63,6 +64,7 @@ pub fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 pub use migrate::SUPPORTED_VERSION;
+pub use surveys::LocalOnly;
 pub use pull_answer::{
     read_pull, Changes, Deletion, Pull, PullHead, PullPart, PulledRow, CHUNK_ROWS,
 };
@@ -564,6 +566,10 @@ impl Store {
             .collect();
         let summary = economy::apply(&tx, &economy, None)?;
         counts.push(("økonomi", summary.created));
+        let summary = surveys::apply_results(&tx, &data.survey_results, None)?;
+        counts.push(("undersøkelsesresultater", summary.created));
+        let summary = surveys::apply_references(&tx, &data.references, None)?;
+        counts.push(("referanseverdier", summary.created));
         for (name, count) in counts {
             let key = format!("{name}: {count} rader");
             log.write_one(
@@ -620,6 +626,18 @@ impl Store {
     /// Sets the masking minimum, audited; `false` when it was that already.
     pub fn set_min_employees(&mut self, n: u32) -> Result<bool> {
         self.write(|tx, log| settings::set_min_employees(tx, n, log))
+    }
+    /// Every survey with its settings (surveys.md).
+    pub fn surveys(&self) -> Result<Vec<crate::model::Survey>> {
+        surveys::surveys(&self.conn)
+    }
+    /// What this database holds that sharing does not carry yet.
+    pub fn local_only(&self) -> Result<surveys::LocalOnly> {
+        surveys::local_only(&self.conn)
+    }
+    /// Sets a survey's minimum respondents, audited; `false` when it was that already.
+    pub fn set_survey_minimum(&mut self, name: &str, min: u32) -> Result<bool> {
+        self.write(|tx, log| surveys::set_minimum(tx, name, min, log))
     }
     /// Writes in the audit log that sick-leave figures of `unit` for `period` were shown
     /// unmasked (`malkart status --umaskert`); `door` names where (`cli`).

@@ -332,6 +332,15 @@ fn change_keys(changes: &crate::changes::ChangeSet) -> Vec<(&'static str, Value)
             .map(|e| ("economy", json!([e.month.index(), e.unit])))
             .collect(),
         ChangeSet::Actions(v) => v.iter().map(|a| ("actions", json!([a.code]))).collect(),
+        // Not replicated yet: a replica refuses them (storage::surveys).
+        ChangeSet::SurveyResults(_) | ChangeSet::References(_) => Vec::new(),
+        ChangeSet::Kostra { measurements, .. } => measurements
+            .iter()
+            .map(|m| {
+                let first = m.span.first().index();
+                ("measurements", json!([m.indicator, first, m.unit]))
+            })
+            .collect(),
     }
 }
 

@@ -151,10 +151,11 @@ pub fn target(r: &Row<'_>) -> rusqlite::Result<Target> {
         year: r.get(2)?,
         target: r.get(3)?,
         red_limit: r.get(4)?,
+        reference: r.get(5)?,
     })
 }
 
-pub const TARGET_COLUMNS: &str = "indicator, unit, year, target, red_limit";
+pub const TARGET_COLUMNS: &str = "indicator, unit, year, target, red_limit, reference";
 
 /// The span a stored (first, last) month pair is: spans are aligned to the year, so the
 /// length tells the frequency.

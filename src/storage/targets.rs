@@ -54,18 +54,21 @@ fn validate_target(
     rules::target(t, direction)
 }
 
-fn stored_target(conn: &Connection, t: &Target) -> Result<Option<(f64, Option<f64>)>> {
-    let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?));
+/// A stored target's (target, red limit, reference).
+type Stored = (f64, Option<f64>, Option<String>);
+
+fn stored_target(conn: &Connection, t: &Target) -> Result<Option<Stored>> {
+    let row = |r: &rusqlite::Row<'_>| Ok((r.get(0)?, r.get(1)?, r.get(2)?));
     Ok(match &t.unit {
         Some(unit) => conn
             .prepare_cached(
-                "SELECT target, red_limit FROM targets WHERE indicator = ?1 AND unit = ?2 AND year = ?3",
+                "SELECT target, red_limit, reference FROM targets WHERE indicator = ?1 AND unit = ?2 AND year = ?3",
             )?
             .query_row(params![t.indicator, unit, t.year], row)
             .optional()?,
         None => conn
             .prepare_cached(
-                "SELECT target, red_limit FROM targets WHERE indicator = ?1 AND unit IS NULL AND year = ?2",
+                "SELECT target, red_limit, reference FROM targets WHERE indicator = ?1 AND unit IS NULL AND year = ?2",
             )?
             .query_row(params![t.indicator, t.year], row)
             .optional()?,
@@ -80,8 +83,19 @@ pub fn apply(
     let directions = directions(conn)?;
     let units = unit_codes(conn)?;
     let mut seen = HashSet::new();
+    let replica = super::replica::info(conn)?.is_some();
     for t in targets {
         validate_target(t, &directions, &units)?;
+        if replica && t.reference.is_some() {
+            return Err(Error::invalid_field(
+                "målverdi",
+                format!(
+                    "mål {}: et mål i forhold til en referanseserie kan ennå ikke deles med \
+                     Målkart-serveren",
+                    rules::target_key(t)
+                ),
+            ));
+        }
         if !seen.insert((t.indicator.as_str(), t.unit.as_deref(), t.year)) {
             return Err(Error::Duplicate(format!("mål {}", rules::target_key(t))));
         }
@@ -91,13 +105,15 @@ pub fn apply(
     for t in targets {
         let old = stored_target(conn, t)?;
         match old {
-            Some((target, red_limit)) if target == t.target && red_limit == t.red_limit => {
+            Some((target, red_limit, reference))
+                if target == t.target && red_limit == t.red_limit && reference == t.reference =>
+            {
                 summary.unchanged += 1;
                 continue;
             }
             Some(_) => {
                 conn.prepare_cached(
-                    "UPDATE targets SET target = ?4, red_limit = ?5
+                    "UPDATE targets SET target = ?4, red_limit = ?5, reference = ?6
                      WHERE indicator = ?1 AND unit IS ?2 AND year = ?3",
                 )?
                 .execute(params![
@@ -105,29 +121,32 @@ pub fn apply(
                     t.unit,
                     t.year,
                     t.target,
-                    t.red_limit
+                    t.red_limit,
+                    t.reference
                 ])?;
                 summary.changed += 1;
             }
             None => {
                 conn.prepare_cached(
-                    "INSERT INTO targets (indicator, unit, year, target, red_limit)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO targets (indicator, unit, year, target, red_limit, reference)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 )?
                 .execute(params![
                     t.indicator,
                     t.unit,
                     t.year,
                     t.target,
-                    t.red_limit
+                    t.red_limit,
+                    t.reference
                 ])?;
                 summary.created += 1;
             }
         }
-        let old = old.map(|(target, red_limit)| {
+        let old = old.map(|(target, red_limit, reference)| {
             json(&Target {
                 target,
                 red_limit,
+                reference,
                 ..t.clone()
             })
         });
@@ -162,8 +181,9 @@ pub fn remove(
         year,
         target: 0.0,
         red_limit: None,
+        reference: None,
     };
-    let Some((target, red_limit)) = stored_target(conn, &probe)? else {
+    let Some((target, red_limit, reference)) = stored_target(conn, &probe)? else {
         return Ok(false);
     };
     conn.prepare_cached("DELETE FROM targets WHERE indicator = ?1 AND unit IS ?2 AND year = ?3")?
@@ -171,6 +191,7 @@ pub fn remove(
     let old = json(&Target {
         target,
         red_limit,
+        reference,
         ..probe.clone()
     });
     let (key, year) = (rules::target_key(&probe), year.to_string());

@@ -473,8 +473,16 @@ pub fn status(replica: &Path) -> Result<SyncStatus> {
 
 /// Moves the single-user database `db` onto the empty server at `url` (sharing.md §5):
 /// definitions, figures, targets, comments, locks and the audit history. Afterwards `db`
-/// is a replica of the server, with the administrator's session.
-pub fn publish(url: &str, user: &str, password: &str, db: &Path) -> Result<SyncReport> {
+/// is a replica of the server, with the administrator's session. Answers the sync and
+/// what stays in this file only: survey results and reference values, which sharing does
+/// not carry yet (docs/decisions.md, surveys). A target relative to a reference series is
+/// refused before anything is sent: the server would hold it as a number.
+pub fn publish(
+    url: &str,
+    user: &str,
+    password: &str,
+    db: &Path,
+) -> Result<(SyncReport, crate::storage::LocalOnly)> {
     let mut store = Store::open_existing(db)?;
     if let Some(info) = store.replica()? {
         return Err(Error::NotReplica(format!(
@@ -482,6 +490,14 @@ pub fn publish(url: &str, user: &str, password: &str, db: &Path) -> Result<SyncR
             db.display(),
             info.server_url
         )));
+    }
+    let local = store.local_only()?;
+    if local.relative_targets > 0 {
+        return Err(Error::Core(crate::Error::Invalid(format!(
+            "{} mål følger en referanseserie (≥ landet), og det kan ennå ikke deles med \
+             Målkart-serveren; sett et tall som mål før du publiserer",
+            local.relative_targets
+        ))));
     }
     let mut client = Client::new(url, None);
     let me = client.login(user, password, &device())?;
@@ -506,7 +522,7 @@ pub fn publish(url: &str, user: &str, password: &str, db: &Path) -> Result<SyncR
         ..ReplicaInfo::default()
     })?;
     save_token(db, client.token().unwrap_or_default())?;
-    sync_with(&mut store, &client)
+    Ok((sync_with(&mut store, &client)?, local))
 }
 
 #[cfg(test)]
@@ -539,6 +555,33 @@ mod tests {
         );
         let e = server_name("malkart.no").unwrap_err().to_string();
         assert!(e.contains("https://"), "{e}");
+    }
+
+    #[test]
+    fn a_relative_target_is_refused_before_anything_is_sent() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("lokal.db");
+        let mut store = Store::open(&db).unwrap();
+        let through = crate::period::Month::new(2026, 10).unwrap();
+        crate::service::admin::load_demo(&mut store, crate::demo::DemoSize::Small, through)
+            .unwrap();
+        let input = crate::service::admin::TargetInput {
+            indicator: "TF-1".into(),
+            unit: None,
+            year: 2026,
+            target: "≥ Landet".into(),
+            red_limit: String::new(),
+        };
+        crate::service::admin::set_target(&mut store, &input).unwrap();
+        let counts = store.local_only().unwrap();
+        assert_eq!(counts.relative_targets, 1);
+        assert!(counts.survey_results > 0 && counts.reference_values > 0);
+        drop(store);
+        // No server listens on port 9: the refusal comes before any connection.
+        let e = publish("http://127.0.0.1:9", "ada", "pw", &db).unwrap_err();
+        assert!(matches!(e, Error::Core(crate::Error::Invalid(_))), "{e:?}");
+        assert!(e.to_string().contains("1 mål følger en referanseserie"), "{e}");
+        assert!(Store::open_existing(&db).unwrap().replica().unwrap().is_none());
     }
 
     #[test]

@@ -61,7 +61,8 @@ pub enum Command {
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
     Import {
         /// enheter/units, indikatorer/indicators, mål/targets, målinger/measurements,
-        /// sykefravær/sick-leave, økonomi/economy, tiltak/actions
+        /// sykefravær/sick-leave, økonomi/economy, tiltak/actions, undersøkelse/surveys,
+        /// referanse/references, kostra (med --kobling)
         #[arg(value_name = "TYPE")]
         kind: String,
         /// CSV- eller XLSX-filen
@@ -70,6 +71,10 @@ pub enum Command {
         /// Kontroller filen og vis hva som ville skjedd, uten å lagre
         #[arg(long)]
         dry_run: bool,
+        /// For kostra: koblingsfilen som sier hvilken kolonne som blir hvilken indikator og
+        /// hvilken region som er kommunens egne tall eller en referanseserie
+        #[arg(long = "kobling", visible_alias = "mapping", value_name = "KOBLINGSFIL")]
+        mapping: Option<PathBuf>,
     },
     /// Målkartet for en enhet og en periode
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
@@ -143,6 +148,18 @@ pub enum Command {
         /// Måneden, for eksempel 2026-09
         #[arg(value_name = "MÅNED")]
         month: String,
+    },
+    /// Viser undersøkelsene og hvor mange svar et resultat må ha for å vises; med NAVN og
+    /// --minimum endres det (skrives i endringsloggen)
+    #[command(help_template = TEMPLATE, next_help_heading = "Valg")]
+    #[command(alias = "undersøkelser")]
+    Surveys {
+        /// Undersøkelsen, for eksempel 10-FAKTOR
+        #[arg(value_name = "NAVN")]
+        name: Option<String>,
+        /// Minste antall svar for at et resultat skal vises
+        #[arg(long, value_name = "ANTALL", requires = "name")]
+        minimum: Option<u32>,
     },
     /// Låser opp en måned; grunnen skrives i endringsloggen
     #[command(help_template = TEMPLATE, next_help_heading = "Valg")]

@@ -75,14 +75,36 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
             export(&path, report).map(|b| String::from_utf8_lossy(&b).into_owned())
         }
         Command::Init { demo, size, through } => init(&path, demo, size, through.as_deref()),
-        Command::Import { kind, file, dry_run } => {
+        Command::Import {
+            kind,
+            file,
+            dry_run,
+            mapping,
+        } => {
             let kind = parse_kind(&kind)?;
             // A file that is not there is a refused input, like a file with a wrong line.
-            if !file.is_file() {
-                return Err(Error::Invalid(format!("finner ikke filen {}", file.display())));
+            for f in std::iter::once(&file).chain(mapping.as_ref()) {
+                if !f.is_file() {
+                    return Err(Error::Invalid(format!("finner ikke filen {}", f.display())));
+                }
             }
             let mut store = Store::open_existing(&path)?;
-            let report = import::import_file(&mut store, kind, &file, dry_run)?;
+            let report = match (kind, &mapping) {
+                (ImportKind::Kostra, Some(mapping)) => {
+                    import::import_kostra(&mut store, &file, mapping, dry_run)?
+                }
+                (ImportKind::Kostra, None) => {
+                    return Err(Error::Invalid(
+                        "en KOSTRA-fil trenger koblingsfilen: --kobling KOBLINGSFIL".to_string(),
+                    ))
+                }
+                (_, Some(_)) => {
+                    return Err(Error::Invalid(
+                        "--kobling gjelder bare import av kostra".to_string(),
+                    ))
+                }
+                (kind, None) => import::import_file(&mut store, kind, &file, dry_run)?,
+            };
             Ok(import_text(&report))
         }
         Command::Status {
@@ -158,6 +180,28 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
                     &chrono::Local,
                 )?)),
             }
+        }
+        Command::Surveys { name, minimum } => {
+            let mut store = Store::open_existing(&path)?;
+            let mut out = String::new();
+            if let (Some(name), Some(min)) = (&name, minimum) {
+                out.push_str(&if store.set_survey_minimum(name, min)? {
+                    format!("{name}: resultater vises nå fra {min} svar.\n")
+                } else {
+                    format!("{name}: resultater ble allerede vist fra {min} svar.\n")
+                });
+            }
+            for s in store.surveys()? {
+                if name.as_ref().is_none_or(|n| *n == s.name) {
+                    out.push_str(&format!(
+                        "{} ({}): vises fra {} svar\n",
+                        s.name,
+                        s.kind.key(),
+                        s.min_respondents
+                    ));
+                }
+            }
+            Ok(out)
         }
         Command::Lock { month } => {
             let month = service::month(&month)?;
@@ -354,8 +398,8 @@ fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> R
     let n = |x: usize| group_digits(&x.to_string());
     Ok(format!(
         "Databasen {} er fylt med Demo kommune ({}): {} enheter, {} indikatorer, {} mål, \
-         {} målinger, {} sykefraværsrader, {} økonomirader, {} tiltak og {} kommentarer, fra \
-         {} til og med {}.\n",
+         {} målinger, {} sykefraværsrader, {} økonomirader, {} undersøkelsesresultater, {} \
+         tiltak og {} kommentarer, fra {} til og med {}.\n",
         path.display(),
         size.key(),
         n(data.units.len()),
@@ -364,6 +408,7 @@ fn init(path: &Path, demo: bool, size: Option<Size>, through: Option<&str>) -> R
         n(data.measurements.len()),
         n(data.sick_leave.len()),
         n(data.economy.len()),
+        n(data.survey_results.len()),
         n(data.actions.len()),
         n(data.comments.len()),
         Period::month(size.first_month(through)).label(),
@@ -375,8 +420,8 @@ fn parse_kind(text: &str) -> Result<ImportKind> {
     ImportKind::parse(text).ok_or_else(|| {
         Error::Invalid(format!(
             "ukjent importtype «{text}»; bruk enheter, indikatorer, mål, målinger, sykefravær, \
-             økonomi eller tiltak (units, indicators, targets, measurements, sick-leave, economy, \
-             actions)"
+             økonomi, tiltak, undersøkelse, referanse eller kostra (units, indicators, targets, \
+             measurements, sick-leave, economy, actions, surveys, references)"
         ))
     })
 }

@@ -6,6 +6,7 @@ use std::io::{BufRead, IsTerminal};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use malkart::format::group_digits;
 use malkart::service::conflicts::{self, Which};
 use malkart::storage::{Choice, OutboxConflict};
 use malkart::sync::{self, SyncReport};
@@ -206,14 +207,23 @@ pub fn resolve(replica: &Path, args: &[String], batch: Option<&str>) -> Result<S
 
 pub fn publish(url: &str, user: &str, db: &Path) -> Result<String> {
     let password = password(user, url)?;
-    let report = sync::publish(url, user, &password, db)?;
+    let (report, local) = sync::publish(url, user, &password, db)?;
     let status = sync::status(db)?;
-    Ok(format!(
+    let mut text = format!(
         "{} er publisert til {}; filen er nå en kopi av serveren.\n{}",
         db.display(),
         url,
         describe(&report, &status)
-    ))
+    );
+    if local.survey_results + local.reference_values > 0 {
+        text.push_str(&format!(
+            "Bare i denne filen, ikke på serveren (undersøkelser deles ikke ennå): {} \
+             undersøkelsesresultater og {} referanseverdier. Kollegene dine ser dem ikke.\n",
+            group_digits(&local.survey_results.to_string()),
+            group_digits(&local.reference_values.to_string()),
+        ));
+    }
+    Ok(text)
 }
 
 fn describe(report: &SyncReport, status: &sync::SyncStatus) -> String {

@@ -104,6 +104,13 @@ fn shorten(text: &str, width: usize) -> String {
     }
 }
 
+/// The value with the reference series beside it: `4,1 · landet 4,3`.
+fn with_references(value: String, r: &IndicatorResult) -> String {
+    r.references.iter().fold(value, |text, x| {
+        format!("{text} · {}", malkart::format::reference_label(&x.series, &x.display))
+    })
+}
+
 fn row(r: &IndicatorResult) -> [String; 9] {
     // A masked sick-leave figure shows `*`, never the number; the status says why.
     let (value, status, trend) = match r.masked {
@@ -113,11 +120,15 @@ fn row(r: &IndicatorResult) -> [String; 9] {
             "·".to_string(),
         ),
         None if r.red_without_action => (
-            optional(r.value, r),
+            with_references(optional(r.value, r), r),
             format!("{} · ⚑ uten tiltak", result_status_text(r)),
             trend_text(r),
         ),
-        None => (optional(r.value, r), result_status_text(r), trend_text(r)),
+        None => (
+            with_references(optional(r.value, r), r),
+            result_status_text(r),
+            trend_text(r),
+        ),
     };
     [
         r.code.clone(),
@@ -243,7 +254,12 @@ pub fn render(card: &Scorecard, min_employees: u32, unmasked: bool) -> String {
         .perspectives
         .iter()
         .flat_map(|p| &p.indicators)
-        .any(|r| r.masked.is_some());
+        .any(|r| r.masked.is_some() && r.survey.is_none());
+    let survey_masked = card
+        .perspectives
+        .iter()
+        .flat_map(|p| &p.indicators)
+        .any(|r| r.masked.is_some() && r.survey.is_some());
     if unmasked {
         out.push_str(
             "Sykefraværstallene vises umaskert (--umaskert); visningen er skrevet i \
@@ -255,6 +271,13 @@ pub fn render(card: &Scorecard, min_employees: u32, unmasked: bool) -> String {
              antall) er skjult av personvernhensyn, og tall som ellers kunne regnes ut av dem \
              (sekundær).\n"
         ));
+    }
+    if survey_masked {
+        out.push_str(
+            "* Undersøkelsesresultater med færre svar enn undersøkelsens minste antall (10-FAKTOR: \
+             3) er skjult av personvernhensyn, og resultater som ellers kunne regnes ut av dem \
+             (sekundær).\n",
+        );
     }
     out
 }
@@ -309,6 +332,30 @@ pub fn render_detail(
         ("Samme periode i fjor", last_year),
         ("Dekning", coverage_text(r)),
     ];
+    let mut facts = facts.to_vec();
+    if let Some(survey) = &r.survey {
+        facts.insert(
+            2,
+            (
+                "Antall svar",
+                survey.respondents.map_or_else(
+                    || "*".to_string(),
+                    |n| format!("{n} (vises fra {})", survey.min_respondents),
+                ),
+            ),
+        );
+        facts[0].0 = "Runde";
+        facts[5].0 = "Runden før";
+        facts.retain(|(label, _)| *label != "Samme periode i fjor" && *label != "Dekning");
+    }
+    if !r.references.is_empty() {
+        let refs: Vec<String> = r
+            .references
+            .iter()
+            .map(|x| format!("{} {}", x.series, x.display))
+            .collect();
+        facts.push(("Referanse", refs.join(", ")));
+    }
     let width = facts
         .iter()
         .map(|(l, _)| l.chars().count())
@@ -319,7 +366,15 @@ pub fn render_detail(
         out.push_str(&format!("  {label}:{} {text}\n", " ".repeat(pad)));
     }
     out.push_str("\nHvorfor denne statusen?\n");
-    if let Some(reason) = r.masked {
+    if let (Some(reason), Some(survey)) = (r.masked, &r.survey) {
+        out.push_str(&format!(
+            "  Tallet er skjult av personvernhensyn ({}): resultater i {} med færre enn {} svar \
+             vises ikke, heller ikke resultater som kunne regnes ut av dem.\n",
+            reason.word(),
+            survey.survey,
+            survey.min_respondents
+        ));
+    } else if let Some(reason) = r.masked {
         out.push_str(&format!(
             "  Tallet er skjult av personvernhensyn ({}): sykefraværstall for grupper med færre \
              enn {min_employees} ansatte (eller ukjent antall) vises ikke, heller ikke tall som \

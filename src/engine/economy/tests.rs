@@ -99,6 +99,7 @@ fn dataset() -> Dataset {
                 year: 2026,
                 target: 0.0,
                 red_limit: Some(-2.0),
+                reference: None,
             },
             Target {
                 indicator: "OK-AVVIK".into(),
@@ -106,6 +107,7 @@ fn dataset() -> Dataset {
                 year: 2026,
                 target: 5.0,
                 red_limit: Some(4.0),
+                reference: None,
             },
         ],
         economy,

@@ -52,11 +52,13 @@ pub enum MaskReason {
     UnknownEmployees,
     /// Masked so that a hidden part cannot be worked out by subtraction.
     Secondary,
+    /// A survey score with fewer respondents than the survey's minimum (surveys.md).
+    FewRespondents,
 }
 
 impl MaskReason {
     /// Why a figure shows `*`, in a sentence (the app's wording): `min_employees` is the
-    /// masking minimum in force.
+    /// masking minimum in force (for a survey score, the survey's minimum respondents).
     pub fn text(self, min_employees: u32) -> String {
         match self {
             MaskReason::FewEmployees => {
@@ -68,6 +70,9 @@ impl MaskReason {
             MaskReason::Secondary => "Skjult av personvernhensyn: ellers kunne skjulte tall \
                 regnes ut ved å trekke rader fra hverandre."
                 .to_string(),
+            MaskReason::FewRespondents => {
+                format!("Skjult av personvernhensyn: færre enn {min_employees} svar.")
+            }
         }
     }
 
@@ -77,6 +82,7 @@ impl MaskReason {
             MaskReason::FewEmployees => "få ansatte",
             MaskReason::UnknownEmployees => "ukjent antall",
             MaskReason::Secondary => "sekundær",
+            MaskReason::FewRespondents => "få svar",
         }
     }
 }

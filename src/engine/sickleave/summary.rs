@@ -237,7 +237,9 @@ impl Engine {
             let Some(reason) = reason else { continue };
             match reason {
                 MaskReason::Secondary => masked_secondary += 1,
-                MaskReason::FewEmployees | MaskReason::UnknownEmployees => masked_primary += 1,
+                MaskReason::FewEmployees
+                | MaskReason::UnknownEmployees
+                | MaskReason::FewRespondents => masked_primary += 1,
             }
             hide(row, reason);
         }

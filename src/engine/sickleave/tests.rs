@@ -111,6 +111,7 @@ pub(super) fn sf_target(unit: Option<&str>, t: f64, r: f64) -> Target {
         year: 2026,
         target: t,
         red_limit: Some(r),
+        reference: None,
     }
 }
 

@@ -3,4 +3,4 @@
 /**
  * The kinds of import file; the English keys (`sick_leave`) cross the IPC boundary.
  */
-export type ImportKind = "units" | "indicators" | "targets" | "measurements" | "sick_leave" | "economy" | "actions";
+export type ImportKind = "units" | "indicators" | "targets" | "measurements" | "sick_leave" | "economy" | "actions" | "surveys" | "references" | "kostra";

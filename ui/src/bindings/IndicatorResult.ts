@@ -4,7 +4,9 @@ import type { Direction } from "./Direction";
 import type { Frequency } from "./Frequency";
 import type { MaskReason } from "./MaskReason";
 import type { PeriodValue } from "./PeriodValue";
+import type { ReferenceShown } from "./ReferenceShown";
 import type { Status } from "./Status";
+import type { SurveyFacts } from "./SurveyFacts";
 import type { TargetSource } from "./TargetSource";
 import type { Trend } from "./Trend";
 
@@ -71,4 +73,18 @@ months_total: number,
  * Red, and no open tiltak of the subtree names this indicator (`rød uten tiltak`;
  * `engine::actions`). False until the service marks the målkart's tiltak.
  */
-red_without_action: boolean, };
+red_without_action: boolean, 
+/**
+ * For a survey indicator: the survey, the respondents behind the score and the
+ * minimum (`engine::surveys`); `period` is then the round.
+ */
+survey: SurveyFacts | null, 
+/**
+ * The reference series' values for the evaluated period (`landet 4,3`), by name.
+ */
+references: Array<ReferenceShown>, 
+/**
+ * The series a relative target follows (`≥ landet`): `target` is then the series'
+ * displayed value for the period (none when it has no value then).
+ */
+target_reference: string | null, };

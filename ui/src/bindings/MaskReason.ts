@@ -3,4 +3,4 @@
 /**
  * Why a row of the summary is masked.
  */
-export type MaskReason = "few_employees" | "unknown_employees" | "secondary";
+export type MaskReason = "few_employees" | "unknown_employees" | "secondary" | "few_respondents";

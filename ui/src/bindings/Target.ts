@@ -3,4 +3,10 @@
 /**
  * A target for one year, for one unit or (unit `None`) the default for all units.
  */
-export type Target = { indicator: string, unit: string | null, year: number, target: number, red_limit: number | null, };
+export type Target = { indicator: string, unit: string | null, year: number, target: number, red_limit: number | null, 
+/**
+ * A target relative to a reference series (`≥ landet`, surveys.md §2): the series'
+ * displayed value for the evaluated period is the target, `target` is then not used
+ * (stored as 0). At least as good as the series is green.
+ */
+reference: string | null, };

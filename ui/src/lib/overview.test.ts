@@ -16,7 +16,7 @@ function result(code: string, status: IndicatorResult["status"], provisional = f
     denominator: null, target: 2, red_limit: 3, target_source: "default", status, coverage: 1, complete: true,
     reported_cells: 1, expected_cells: 1, expected_units: 1, missing_units: 0,
     previous: { period: "2026-09", value: 1, masked: null }, last_year: { period: "2025-10", value: 1, masked: null },
-    trend: "unchanged", masked: null, provisional, months_covered: 1, months_total: 1, red_without_action: false,
+    trend: "unchanged", masked: null, provisional, months_covered: 1, months_total: 1, red_without_action: false, survey: null, references: [], target_reference: null,
   };
 }
 

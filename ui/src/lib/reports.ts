@@ -47,6 +47,14 @@ export function sickCell(row: SickLeaveSummaryRow, value: number | null, decimal
   return num(value, decimals);
 }
 
+/**
+ * The masking minimum a result's reason speaks of: a survey's minimum respondents for a
+ * survey score, else the sick-leave minimum of employees.
+ */
+export function resultMinimum(r: { survey: { min_respondents: number } | null }, minEmployees: number): number {
+  return r.survey?.min_respondents ?? minEmployees;
+}
+
 /** Why a row is hidden, for the cell's `title` (hover) and screen readers. */
 export function maskReasonText(reason: MaskReason | null, minEmployees: number): string {
   switch (reason) {
@@ -56,6 +64,8 @@ export function maskReasonText(reason: MaskReason | null, minEmployees: number):
       return "Skjult av personvernhensyn: antall ansatte er ikke registrert.";
     case "secondary":
       return "Skjult av personvernhensyn: ellers kunne skjulte tall regnes ut ved å trekke rader fra hverandre.";
+    case "few_respondents":
+      return `Skjult av personvernhensyn: færre enn ${minEmployees} svar.`;
     default:
       return "Skjult av personvernhensyn.";
   }
@@ -70,6 +80,8 @@ export function maskReasonShort(reason: MaskReason | null, minEmployees: number)
       return "ukjent antall ansatte";
     case "secondary":
       return "kunne ellers regnes ut";
+    case "few_respondents":
+      return `færre enn ${minEmployees} svar`;
     default:
       return "skjult";
   }
@@ -164,7 +176,7 @@ function safe(part: string): string {
 
 /** `sykefravær-2000-2026-K3.csv`, `økonomi-1000-2026-T2.xlsx`. */
 /** The reports with an export row, as their files are named. */
-export type ReportName = "sykefravær" | "økonomi" | "tiltak";
+export type ReportName = "sykefravær" | "økonomi" | "tiltak" | "undersøkelse";
 
 export function defaultFileName(report: ReportName, unit: string, period: string, format: ExportFormat): string {
   return `${report}-${safe(unit)}-${safe(period)}.${format}`;

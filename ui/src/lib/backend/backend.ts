@@ -44,6 +44,7 @@ import type { ActionInput } from "../../bindings/ActionInput";
 import type { ActionLine } from "../../bindings/ActionLine";
 import type { ActionList } from "../../bindings/ActionList";
 import type { ActionsReport } from "../../bindings/ActionsReport";
+import type { SurveyView } from "../../bindings/SurveyView";
 
 // The enums the commands take are generated from Rust (never copied here): the import
 // kinds, the report formats and the economy measures.
@@ -166,6 +167,9 @@ export interface Backend {
   /** The actions report: per goal, tiltak | ansvarlig | frist | status | fremdrift | siste kommentar. */
   actionsReport(unit: string, period: string): Promise<ActionsReport>;
   exportActions(unit: string, period: string, format: ReportFormat, path: string): Promise<string>;
+  /** A unit's survey round beside the round before, the municipality and the reference series. */
+  surveyView(unit: string, period: string, survey: string | null): Promise<SurveyView>;
+  exportSurvey(unit: string, period: string, survey: string | null, format: ReportFormat, path: string): Promise<string>;
   /** Calls `held(pending)` when the window's close was held back because changes wait to
    *  be sent; resolves to a function that stops listening. Not a command. */
   onCloseHeld(held: (pending: number) => void): Promise<() => void>;

@@ -14,10 +14,17 @@ export const IMPORT_KIND_LABEL = {
   sick_leave: "Sykefravær",
   economy: "Økonomi",
   actions: "Tiltak",
+  surveys: "Undersøkelser (10-FAKTOR, bedrekommune)",
+  references: "Referanseserier",
+  kostra: "KOSTRA fra SSB",
 } as const satisfies Record<ImportKind, string>;
 
-/** The import kinds in the order the import panel offers them. */
-export const IMPORT_KINDS = Object.keys(IMPORT_KIND_LABEL) as ImportKind[];
+/**
+ * The import kinds in the order the import panel offers them. A KOSTRA file comes with its
+ * mapping file, which the panel's one file field cannot take yet: the command line imports
+ * it (`malkart import kostra FIL --kobling KOBLINGSFIL`).
+ */
+export const IMPORT_KINDS = (Object.keys(IMPORT_KIND_LABEL) as ImportKind[]).filter((k) => k !== "kostra");
 
 export const MEASURE_LABEL = {
   budsjett: "Budsjett",

@@ -78,6 +78,8 @@ describe("the Tauri backend", () => {
     await b.deleteActionComment(7);
     await b.actionsReport("1000", "2026-T2");
     await b.exportActions("1000", "2026-T2", "pdf", "/tmp/tiltak-1000-2026-T2.pdf");
+    await b.surveyView("3100", "2026-K3", "10-FAKTOR");
+    await b.exportSurvey("3100", "2026-K3", null, "pdf", "/tmp/10-faktor-3100-2026.pdf");
     expect(calls).toEqual([
       { cmd: "actions", args: { unit: "3000", period: "2026-10", filter } },
       { cmd: "action", args: { code: "T-013", period: "2026-T2" } },
@@ -90,6 +92,8 @@ describe("the Tauri backend", () => {
       { cmd: "delete_action_comment", args: { id: 7 } },
       { cmd: "actions_report", args: { unit: "1000", period: "2026-T2" } },
       { cmd: "export_actions", args: { unit: "1000", period: "2026-T2", format: "pdf", path: "/tmp/tiltak-1000-2026-T2.pdf" } },
+      { cmd: "survey_view", args: { unit: "3100", period: "2026-K3", survey: "10-FAKTOR" } },
+      { cmd: "export_survey", args: { unit: "3100", period: "2026-K3", survey: null, format: "pdf", path: "/tmp/10-faktor-3100-2026.pdf" } },
     ]);
   });
 

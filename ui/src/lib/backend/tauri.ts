@@ -93,6 +93,8 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     deleteActionComment: (id) => call("delete_action_comment", { id }),
     actionsReport: (unit, period) => call("actions_report", { unit, period }),
     exportActions: (unit, period, format, path) => call("export_actions", { unit, period, format, path }),
+    surveyView: (unit, period, survey) => call("survey_view", { unit, period, survey }),
+    exportSurvey: (unit, period, survey, format, path) => call("export_survey", { unit, period, survey, format, path }),
     onCloseHeld: async (held) => {
       try {
         return await win.onCloseHeld(held);
