@@ -89,7 +89,14 @@ fn labelled(n: String, unit_label: &str) -> String {
 /// follows a value mid-sentence; a place or a group keeps its capitals (`Bærum 4,0`,
 /// `KOSTRA-gruppe 13 4,0`).
 pub fn reference_label(series: &str, display: &str) -> String {
-    const COMMON: [&str; 6] = ["Landet", "Snitt", "Gjennomsnitt", "Fylket", "Kommunen", "Median"];
+    const COMMON: [&str; 6] = [
+        "Landet",
+        "Snitt",
+        "Gjennomsnitt",
+        "Fylket",
+        "Kommunen",
+        "Median",
+    ];
     let first = series.split_whitespace().next().unwrap_or("");
     let name = if COMMON.contains(&first) {
         let mut chars = series.chars();
@@ -110,9 +117,15 @@ mod tests {
     #[test]
     fn a_reference_series_follows_the_value_in_lower_case_unless_an_abbreviation() {
         assert_eq!(reference_label("Landet", "4,3"), "landet 4,3");
-        assert_eq!(reference_label("KOSTRA-gruppe 13", "7,3 %"), "KOSTRA-gruppe 13 7,3 %");
+        assert_eq!(
+            reference_label("KOSTRA-gruppe 13", "7,3 %"),
+            "KOSTRA-gruppe 13 7,3 %"
+        );
         assert_eq!(reference_label("Bærum", "4,0"), "Bærum 4,0");
-        assert_eq!(reference_label("Landet uten Oslo", "4,2"), "landet uten Oslo 4,2");
+        assert_eq!(
+            reference_label("Landet uten Oslo", "4,2"),
+            "landet uten Oslo 4,2"
+        );
     }
 
     #[test]

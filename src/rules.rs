@@ -397,7 +397,10 @@ pub fn survey_result(r: &SurveyResult, def: &Surveyed<'_>, locked: &BTreeSet<Mon
         return Err(Error::invalid_field(
             "faktor",
             if def.ten_factor {
-                format!("{what}: {} er en 10-FAKTOR-faktor og hører ikke til «{}»", r.indicator, r.survey)
+                format!(
+                    "{what}: {} er en 10-FAKTOR-faktor og hører ikke til «{}»",
+                    r.indicator, r.survey
+                )
             } else {
                 format!(
                     "{what}: 10-FAKTOR har bare de ti faktorene TF-1 … TF-10, ikke {}",
@@ -464,7 +467,10 @@ pub fn series_name(name: &str, field: &str, what: &str) -> Result<()> {
         return Err(Error::invalid_field(field, format!("{what} mangler navn")));
     }
     if let Some(message) = invisible_message(name) {
-        return Err(Error::invalid_field(field, format!("navnet på {what} {message}")));
+        return Err(Error::invalid_field(
+            field,
+            format!("navnet på {what} {message}"),
+        ));
     }
     if name.chars().count() > MAX_SERIES_NAME {
         return Err(Error::invalid_field(
@@ -481,13 +487,19 @@ pub fn reference_value(r: &ReferenceValue) -> Result<()> {
     if crate::period::Period::parse(&r.period).is_err() {
         return Err(Error::invalid_field(
             "periode",
-            format!("{} / {}: «{}» er ingen periode", r.indicator, r.series, r.period),
+            format!(
+                "{} / {}: «{}» er ingen periode",
+                r.indicator, r.series, r.period
+            ),
         ));
     }
     if !r.value.is_finite() {
         return Err(Error::invalid_field(
             "verdi",
-            format!("{} / {} / {}: verdien må være et tall", r.indicator, r.series, r.period),
+            format!(
+                "{} / {} / {}: verdien må være et tall",
+                r.indicator, r.series, r.period
+            ),
         ));
     }
     Ok(())

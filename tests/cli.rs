@@ -177,7 +177,8 @@ fn init_demo_through(today: &str, extra: &[&str], (y, m): (i32, u32)) {
     ok(&r);
     assert!(
         // 16 measured indicators and the bedrekommune indicator the demo defines.
-        r.stdout.contains("30 enheter, 17 indikatorer") && r.stdout.contains("undersøkelsesresultater"),
+        r.stdout.contains("30 enheter, 17 indikatorer")
+            && r.stdout.contains("undersøkelsesresultater"),
         "{}",
         r.stdout
     );

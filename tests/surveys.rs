@@ -28,7 +28,11 @@ fn import(store: &mut Store, kind: ImportKind, path: &Path) -> malkart::import::
 /// The example municipality with the example surveys and reference series.
 fn examples() -> Store {
     let mut store = Store::open_in_memory().unwrap();
-    import(&mut store, ImportKind::Units, &Path::new(EXAMPLES).join("enheter.csv"));
+    import(
+        &mut store,
+        ImportKind::Units,
+        &Path::new(EXAMPLES).join("enheter.csv"),
+    );
     import(
         &mut store,
         ImportKind::Indicators,
@@ -77,7 +81,10 @@ fn the_example_file_imports_whole_and_a_second_import_changes_nothing() {
         .iter()
         .map(|s| (s.name.as_str(), s.min_respondents))
         .collect();
-    assert_eq!(names, vec![("10-FAKTOR", 3), ("Brukerundersøkelse sykehjem", 5)]);
+    assert_eq!(
+        names,
+        vec![("10-FAKTOR", 3), ("Brukerundersøkelse sykehjem", 5)]
+    );
 }
 
 #[test]
@@ -121,7 +128,10 @@ fn the_reference_series_show_beside_the_value_rounded_like_it() {
     // The bedrekommune indicator BR-TILF (defined with `snitt` over units) is not rolled
     // up: the 2025 round's own score of Furulund, and none for Helse og omsorg above it.
     let tilf = result(&store, "BR-TILF", "3100", "2026-K3");
-    assert_eq!((tilf.period.as_str(), tilf.display.as_deref()), ("2025", Some("5,2 skår")));
+    assert_eq!(
+        (tilf.period.as_str(), tilf.display.as_deref()),
+        ("2025", Some("5,2 skår"))
+    );
     assert_eq!(tilf.references[0].display, "5,0 skår");
     assert_eq!(result(&store, "BR-TILF", "3000", "2026-K3").value, None);
 }
@@ -132,13 +142,27 @@ fn a_target_relative_to_the_country_is_judged_on_the_displayed_values() {
     // Avd. 2100 gets 4,26: shown 4,3, and Landet's 4,27 is shown 4,3 too.
     let score = "undersøkelse;faktor;enhet;år;snitt;antall_svar\n\
                  10-faktor;Mestringsorientert ledelse;2100;2026;4,26;12\n";
-    import_bytes(&mut store, ImportKind::Surveys, "s.csv", score.as_bytes(), false).unwrap();
+    import_bytes(
+        &mut store,
+        ImportKind::Surveys,
+        "s.csv",
+        score.as_bytes(),
+        false,
+    )
+    .unwrap();
     let targets = "indikator;enhet;år;målverdi;rød_grense\n\
                    TF-1;3100;2026;≥ landet;3,5\n\
                    TF-1;2100;2026;>= Landet;\n\
                    TF-1;3200;2026;≥ landet;\n\
                    TF-1;2000;2026;≥ nabokommunen;\n";
-    import_bytes(&mut store, ImportKind::Targets, "mål.csv", targets.as_bytes(), false).unwrap();
+    import_bytes(
+        &mut store,
+        ImportKind::Targets,
+        "mål.csv",
+        targets.as_bytes(),
+        false,
+    )
+    .unwrap();
     // Furulund: 3,8 < 4,3 (Landet 4,27 as shown), but 3,8 ≥ the red limit 3,5: yellow.
     let furulund = result(&store, "TF-1", "3100", "2026-K3");
     assert_eq!(furulund.target, Some(4.3));
@@ -146,16 +170,25 @@ fn a_target_relative_to_the_country_is_judged_on_the_displayed_values() {
     assert_eq!(furulund.status, Status::Yellow);
     let period = Period::parse("2026-K3").unwrap();
     let lines = detail::explain(&furulund, &period, "Furulund sykehjem", 1.0);
-    let target_line = lines.iter().find(|l| l.label == "Mål").map(|l| l.text.as_str());
+    let target_line = lines
+        .iter()
+        .find(|l| l.label == "Mål")
+        .map(|l| l.text.as_str());
     assert_eq!(
         target_line,
         Some("≥ landet: seriens viste verdi for 2026 er 4,3, og det er målet; rød grense 3,5.")
     );
     // Avd. 2100: 4,3 ≥ 4,3 as shown: green, though 4,26 < 4,27 unrounded.
     let avd = result(&store, "TF-1", "2100", "2026-K3");
-    assert_eq!((avd.display.as_deref(), avd.status), (Some("4,3"), Status::Green));
+    assert_eq!(
+        (avd.display.as_deref(), avd.status),
+        (Some("4,3"), Status::Green)
+    );
     // Hjemmetjenesten: 4,1 < 4,3 and no red limit: red.
-    assert_eq!(result(&store, "TF-1", "3200", "2026-K3").status, Status::Red);
+    assert_eq!(
+        result(&store, "TF-1", "3200", "2026-K3").status,
+        Status::Red
+    );
     // A series with no value for 2026: no target to judge against, and none made up.
     let sector = result(&store, "TF-1", "2000", "2026-K3");
     assert_eq!((sector.target, sector.status), (None, Status::NoTarget));
@@ -164,9 +197,14 @@ fn a_target_relative_to_the_country_is_judged_on_the_displayed_values() {
     assert_eq!((root.target, root.status), (Some(4.0), Status::Green));
     // A sign with no series after it is neither a number nor a series: refused.
     let wrong = "indikator;enhet;år;målverdi;rød_grense\nTF-1;3100;2026;≥ ;3,5\n";
-    assert!(
-        import_bytes(&mut store, ImportKind::Targets, "feil.csv", wrong.as_bytes(), false).is_err()
-    );
+    assert!(import_bytes(
+        &mut store,
+        ImportKind::Targets,
+        "feil.csv",
+        wrong.as_bytes(),
+        false
+    )
+    .is_err());
 }
 
 #[test]
@@ -180,8 +218,14 @@ fn a_file_with_wrong_lines_is_refused_whole_with_every_line_named() {
                 10-faktor;Mestringsklima;9999;2026;4,0;10\n\
                 10-faktor;Selvstendighet;2100;2026;4,0;0\n\
                 Brukerundersøkelse sykehjem;BR-VENT;3100;2026;5,0;30\n";
-    let err = import_bytes(&mut store, ImportKind::Surveys, "feil.csv", text.as_bytes(), false)
-        .unwrap_err();
+    let err = import_bytes(
+        &mut store,
+        ImportKind::Surveys,
+        "feil.csv",
+        text.as_bytes(),
+        false,
+    )
+    .unwrap_err();
     let Error::Import(failure) = err else {
         panic!("expected an import failure, got {err:?}")
     };
@@ -201,12 +245,22 @@ fn a_file_with_wrong_lines_is_refused_whole_with_every_line_named() {
         ],
         "{failure:?}"
     );
-    assert!(failure.errors[0].message.contains("utenfor skalaen 1–5"), "{failure:?}");
+    assert!(
+        failure.errors[0].message.contains("utenfor skalaen 1–5"),
+        "{failure:?}"
+    );
     // Nothing stored: line 2 was fine, but the file is all or nothing.
     assert_eq!(store.audit(&AuditFilter::default()).unwrap().len(), before);
     // A reference value with no period it can be.
     let refs = "indikator;serie;periode;verdi\nTF-1;Landet;2026-K5;4,0\n";
-    assert!(import_bytes(&mut store, ImportKind::References, "r.csv", refs.as_bytes(), false).is_err());
+    assert!(import_bytes(
+        &mut store,
+        ImportKind::References,
+        "r.csv",
+        refs.as_bytes(),
+        false
+    )
+    .is_err());
 }
 
 fn malkart(db: &Path, args: &[&str]) -> (i32, String, String) {
@@ -246,7 +300,9 @@ fn the_command_line_shows_masked_scores_and_the_reference_and_sets_the_minimum()
     // The JSON of a masked unit has no score and says why.
     let (_, json, _) = malkart(
         &db,
-        &["status", "--unit", "3110", "--period", "2026-K3", "--format", "json"],
+        &[
+            "status", "--unit", "3110", "--period", "2026-K3", "--format", "json",
+        ],
     );
     let card: serde_json::Value = serde_json::from_str(&json).unwrap();
     let tf1 = card["perspectives"]
@@ -261,19 +317,31 @@ fn the_command_line_shows_masked_scores_and_the_reference_and_sets_the_minimum()
     assert!(!json.contains("4.5"), "{json}");
     let (_, table, _) = malkart(&db, &["status", "--unit", "3110", "--period", "2026-K3"]);
     assert!(table.contains("* skjult (få svar)"), "{table}");
-    assert!(table.contains("Undersøkelsesresultater med færre svar"), "{table}");
+    assert!(
+        table.contains("Undersøkelsesresultater med færre svar"),
+        "{table}"
+    );
     // With a minimum of 2, avd. 1's 2 respondents are enough (and avd. 2 shows again).
     let (code, out, err) = malkart(&db, &["surveys", "10-FAKTOR", "--minimum", "2"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("10-FAKTOR (10-faktor): vises fra 2 svar"), "{out}");
+    assert!(
+        out.contains("10-FAKTOR (10-faktor): vises fra 2 svar"),
+        "{out}"
+    );
     let (_, table, _) = malkart(&db, &["status", "--unit", "3110", "--period", "2026-K3"]);
     assert!(table.contains("4,5"), "{table}");
     let (code, _, err) = malkart(&db, &["surveys", "10-FAKTOR", "--minimum", "0"]);
     assert_eq!(code, 2, "{err}");
 }
 
-const KOSTRA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kostra/12362.csv");
-const KOSTRA_MAPPING: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/kostra/kobling.csv");
+const KOSTRA: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/kostra/12362.csv"
+);
+const KOSTRA_MAPPING: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/kostra/kobling.csv"
+);
 
 #[test]
 fn kostra_figures_come_in_with_their_mapping_and_ssb_symbols_are_no_value() {
@@ -287,7 +355,10 @@ fn kostra_figures_come_in_with_their_mapping_and_ssb_symbols_are_no_value() {
     .unwrap();
     // Bærum's own 2023 figure (1,4; 2024 is «:») and five reference values: Landet 0,9 and
     // 1,0, Landet uten Oslo 0,8 and 0,9, KOSTRA-gruppe 13 only 2024's 1,2 (2023 is «..»).
-    assert_eq!((report.created, report.changed, report.unchanged), (6, 0, 0));
+    assert_eq!(
+        (report.created, report.changed, report.unchanged),
+        (6, 0, 0)
+    );
     assert_eq!(report.rows_read, 5);
     assert_eq!(
         report.warnings,
@@ -337,8 +408,8 @@ fn a_kostra_mapping_with_wrong_lines_names_them_and_its_file() {
          kolonne;Barnehager;BR-TILF\n",
     )
     .unwrap();
-    let err = malkart::import::import_kostra(&mut store, Path::new(KOSTRA), &mapping, false)
-        .unwrap_err();
+    let err =
+        malkart::import::import_kostra(&mut store, Path::new(KOSTRA), &mapping, false).unwrap_err();
     let Error::Import(failure) = err else {
         panic!("expected an import failure, got {err:?}")
     };
@@ -350,7 +421,11 @@ fn a_kostra_mapping_with_wrong_lines_names_them_and_its_file() {
         .collect();
     // Line 2: no such indicator; line 3: neither kolonne nor region; line 4: BR-TILF is
     // yearly and not a ratio, so it is fine.
-    assert_eq!(lines, vec![(2, Some("til")), (3, Some("hva"))], "{failure:?}");
+    assert_eq!(
+        lines,
+        vec![(2, Some("til")), (3, Some("hva"))],
+        "{failure:?}"
+    );
     // A KOSTRA file with a figure that is not a number: its line and column.
     let data = dir.path().join("12362.csv");
     std::fs::write(

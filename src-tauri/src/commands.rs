@@ -8,7 +8,6 @@
 use std::sync::Arc;
 
 use malkart::engine::actions::{ActionLine, ActionsReport};
-use malkart::service::surveys::SurveyView;
 use malkart::engine::economy::EconomyReport;
 use malkart::engine::sickleave::SickLeaveSummary;
 use malkart::engine::{Scorecard, UnitNode};
@@ -28,6 +27,7 @@ use malkart::service::grid::CellProblem;
 use malkart::service::imports::ImportOutcome;
 use malkart::service::overview::{Overview, UnitStatus};
 use malkart::service::sickleave_grid::{SickLeaveGrid, SickLeaveSave, SickLeaveSaved};
+use malkart::service::surveys::SurveyView;
 use malkart::storage::{AuditFilter, Choice, OutboxConflict};
 use tauri::State;
 

@@ -37,17 +37,28 @@ pub struct Surveys {
 /// The rounds held by `through`.
 pub fn generate(units: &[DemoUnit], through: Month) -> Surveys {
     let mut out = Surveys::default();
-    for round in TEN_FACTOR_ROUNDS.into_iter().filter(|&r| r <= through.year()) {
+    for round in TEN_FACTOR_ROUNDS
+        .into_iter()
+        .filter(|&r| r <= through.year())
+    {
         for (k, &national) in NATIONAL.iter().enumerate() {
             let code = ten_factor_code(k + 1);
             let score = |u: usize| {
                 let unit = (rng::normal(Purpose::Survey, &[1, k as u64, u as u64]) * 0.25)
                     .clamp(-0.6, 0.5);
-                let change = rng::normal(Purpose::Survey, &[2, k as u64, u as u64, round as u64])
-                    * 0.12;
+                let change =
+                    rng::normal(Purpose::Survey, &[2, k as u64, u as u64, round as u64]) * 0.12;
                 (national + unit + change).clamp(1.0, 5.0)
             };
-            survey_results(&mut out.results, units, TEN_FACTOR, &code, round, &|_| true, &score);
+            survey_results(
+                &mut out.results,
+                units,
+                TEN_FACTOR,
+                &code,
+                round,
+                &|_| true,
+                &score,
+            );
             out.references.push(ReferenceValue {
                 indicator: code,
                 series: "Landet".to_string(),
@@ -97,7 +108,8 @@ pub fn generate(units: &[DemoUnit], through: Month) -> Surveys {
             false
         };
         let score = |u: usize| {
-            (HOME_CARE_NATIONAL + rng::normal(Purpose::Survey, &[3, u as u64]) * 0.3).clamp(1.0, 6.0)
+            (HOME_CARE_NATIONAL + rng::normal(Purpose::Survey, &[3, u as u64]) * 0.3)
+                .clamp(1.0, 6.0)
         };
         survey_results(
             &mut out.results,

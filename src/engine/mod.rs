@@ -180,7 +180,8 @@ impl Engine {
         );
         for r in &survey_results {
             if let (Some(&ii), Some(u)) = (by_code.get(&r.indicator), tree.find(&r.unit)) {
-                if survey_index.series(ii).is_some() && indicators[ii].aggregation != Aggregation::Brok
+                if survey_index.series(ii).is_some()
+                    && indicators[ii].aggregation != Aggregation::Brok
                 {
                     raw[ii].push((u as u32, r.year * 12, r.score, 0.0));
                 }
@@ -211,7 +212,13 @@ impl Engine {
                     None => continue,
                 },
             };
-            index.insert(ii, unit, t.year, (t.target, t.red_limit), t.reference.as_deref());
+            index.insert(
+                ii,
+                unit,
+                t.year,
+                (t.target, t.red_limit),
+                t.reference.as_deref(),
+            );
             target_units[ii].extend(unit);
         }
         for list in &mut target_units {

@@ -46,13 +46,11 @@ impl TargetIndex {
         reference: Option<&str>,
     ) {
         let unit = unit.map_or(DEFAULT, |u| u as u32);
-        let reference = reference.map(|name| {
-            match self.series.iter().position(|s| s == name) {
-                Some(k) => k as u32,
-                None => {
-                    self.series.push(name.to_string());
-                    (self.series.len() - 1) as u32
-                }
+        let reference = reference.map(|name| match self.series.iter().position(|s| s == name) {
+            Some(k) => k as u32,
+            None => {
+                self.series.push(name.to_string());
+                (self.series.len() - 1) as u32
             }
         });
         self.map

@@ -129,7 +129,8 @@ impl SurveyIndex {
             .collect();
         let kinds: HashMap<&str, SurveyKind> =
             surveys.iter().map(|s| (s.name.as_str(), s.kind)).collect();
-        let mut by_indicator: Vec<Vec<(i32, usize, u32, &str)>> = vec![Vec::new(); indicators.len()];
+        let mut by_indicator: Vec<Vec<(i32, usize, u32, &str)>> =
+            vec![Vec::new(); indicators.len()];
         for r in results {
             let (Some(&ii), Some(u)) = (by_code.get(&r.indicator), tree.find(&r.unit)) else {
                 continue;
@@ -349,7 +350,12 @@ impl Engine {
     }
 
     /// Hides a point of a survey indicator whose round masks unit `u`; `true` when hidden.
-    pub(super) fn protect_survey_point(&self, ii: usize, u: usize, point: &mut PeriodValue) -> bool {
+    pub(super) fn protect_survey_point(
+        &self,
+        ii: usize,
+        u: usize,
+        point: &mut PeriodValue,
+    ) -> bool {
         let Some(s) = self.surveys.series(ii) else {
             return false;
         };

@@ -198,7 +198,10 @@ fn the_trend_compares_with_the_round_two_years_back() {
     let r = tf(&e, "X", "2026-K3");
     assert_eq!(r.period, "2026");
     assert_eq!(r.display.as_deref(), Some("4,1"));
-    assert_eq!((r.previous.period.as_str(), r.previous.value), ("2024", Some(3.8)));
+    assert_eq!(
+        (r.previous.period.as_str(), r.previous.value),
+        ("2024", Some(3.8))
+    );
     assert_eq!(r.trend, Trend::Better);
     assert_eq!(r.status, Status::Green);
     assert_eq!(r.survey.as_ref().map(|s| s.min_respondents), Some(3));
@@ -212,15 +215,20 @@ fn the_trend_compares_with_the_round_two_years_back() {
     assert_eq!(refs, vec![("Landet", "4,3")]);
     // A round is complete when stored: not provisional in November of its year.
     let mut marked = r.clone();
-    crate::engine::progress::mark_result(&mut marked, crate::period::Month::from_index(2026 * 12 + 10));
+    crate::engine::progress::mark_result(
+        &mut marked,
+        crate::period::Month::from_index(2026 * 12 + 10),
+    );
     assert!(!marked.provisional);
     assert_eq!(marked.trend, Trend::Better);
     // The series steps from round to round.
     let series = e
         .series("TF-1", "X", &p("2026"), 2)
         .unwrap_or_else(|e| panic!("{e}"));
-    let points: Vec<(&str, Option<f64>)> =
-        series.iter().map(|x| (x.period.as_str(), x.value)).collect();
+    let points: Vec<(&str, Option<f64>)> = series
+        .iter()
+        .map(|x| (x.period.as_str(), x.value))
+        .collect();
     assert_eq!(points, vec![("2024", Some(3.8)), ("2026", Some(4.1))]);
 }
 

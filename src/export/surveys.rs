@@ -61,9 +61,10 @@ pub fn document(view: &SurveyView, exported_at: NaiveDateTime) -> Document {
             let before = r.previous.value.filter(|_| r.previous.masked.is_none());
             let change = match (shown, before) {
                 // Both as displayed, one decimal: the difference of what is printed.
-                (Some(a), Some(b)) => {
-                    Cell::Number(crate::format::round_half_away(a - crate::format::round_half_away(b, 1), 1))
-                }
+                (Some(a), Some(b)) => Cell::Number(crate::format::round_half_away(
+                    a - crate::format::round_half_away(b, 1),
+                    1,
+                )),
                 _ => Cell::Empty,
             };
             let mut cells = vec![
@@ -86,9 +87,9 @@ pub fn document(view: &SurveyView, exported_at: NaiveDateTime) -> Document {
             } else {
                 Cell::Status(r.status)
             });
-            cells.push(Cell::Text(
-                shown.map_or_else(String::new, |v| bar(v, view.scale_min, view.scale_max)),
-            ));
+            cells.push(Cell::Text(shown.map_or_else(String::new, |v| {
+                bar(v, view.scale_min, view.scale_max)
+            })));
             Row { depth: 0, cells }
         })
         .collect();
@@ -104,7 +105,11 @@ pub fn document(view: &SurveyView, exported_at: NaiveDateTime) -> Document {
                  mange år det er mellom.",
                 view.scale_min,
                 view.scale_max,
-                if view.scale_max > 5.0 { "6 er best" } else { "høyere er bedre" }
+                if view.scale_max > 5.0 {
+                    "6 er best"
+                } else {
+                    "høyere er bedre"
+                }
             ),
             match view.respondents {
                 Some(n) => format!("{} svar fra {} i {round}.", n, view.unit.name),

@@ -110,8 +110,15 @@ fn read_mapping(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Mapping, 
                     );
                     continue;
                 }
-                if mapping.columns.insert(fold(from), ind.code.clone()).is_some() {
-                    c.line_error(&mut problems, format!("kolonnen «{from}» er koblet to ganger"));
+                if mapping
+                    .columns
+                    .insert(fold(from), ind.code.clone())
+                    .is_some()
+                {
+                    c.line_error(
+                        &mut problems,
+                        format!("kolonnen «{from}» er koblet to ganger"),
+                    );
                 }
             }
             "region" => {
@@ -127,7 +134,10 @@ fn read_mapping(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Mapping, 
                     Some(to.trim().to_string())
                 };
                 if mapping.regions.insert(code, target).is_some() {
-                    c.line_error(&mut problems, format!("regionen «{from}» er koblet to ganger"));
+                    c.line_error(
+                        &mut problems,
+                        format!("regionen «{from}» er koblet to ganger"),
+                    );
                 }
             }
             other => {
@@ -141,7 +151,11 @@ fn read_mapping(name: &str, bytes: &[u8], catalog: &Catalog) -> Result<Mapping, 
     }
     if problems.is_empty() {
         if mapping.columns.is_empty() {
-            problems.add(0, None, "koblingsfilen kobler ingen kolonne til en indikator".into());
+            problems.add(
+                0,
+                None,
+                "koblingsfilen kobler ingen kolonne til en indikator".into(),
+            );
         }
         if own_regions > 1 {
             problems.add(
@@ -218,7 +232,11 @@ pub fn parse(
     };
     let line_of = |line: u64| line + dropped;
     let Some(root) = catalog.units.iter().find(|u| u.parent.is_none()) else {
-        problems.add(0, None, "databasen har ingen enheter ennå; importer enhetene først".into());
+        problems.add(
+            0,
+            None,
+            "databasen har ingen enheter ennå; importer enhetene først".into(),
+        );
         return Err(problems.into_failure(data_name));
     };
     // Which columns count: (column index, indicator, year).
@@ -257,7 +275,8 @@ pub fn parse(
         let line = line_of(record.line);
         let region_cell = record.cell(0).unwrap_or("").trim();
         let code = region_cell.split_whitespace().next().unwrap_or("");
-        let figures = (1..table.header.len()).any(|k| record.cell(k).is_some_and(|c| !c.trim().is_empty()));
+        let figures =
+            (1..table.header.len()).any(|k| record.cell(k).is_some_and(|c| !c.trim().is_empty()));
         if code.is_empty() || !figures {
             // A note after the table, or an empty region.
             continue;
@@ -268,7 +287,11 @@ pub fn parse(
             continue;
         };
         if let Some(first) = regions_seen.insert(code.to_string(), line) {
-            problems.add(line, Some("region"), format!("regionen {code} står også på linje {first}"));
+            problems.add(
+                line,
+                Some("region"),
+                format!("regionen {code} står også på linje {first}"),
+            );
             continue;
         }
         for &(k, indicator, year) in &wanted {
@@ -287,7 +310,9 @@ pub fn parse(
                     }
                 }
             };
-            let Some(span) = Period::year(year) else { continue };
+            let Some(span) = Period::year(year) else {
+                continue;
+            };
             match target {
                 None => measurements.push(Measurement {
                     indicator: indicator.to_string(),

@@ -49,7 +49,11 @@ pub fn parse(
         else {
             continue;
         };
-        let key = (indicator.to_string(), series.to_string(), period.to_string());
+        let key = (
+            indicator.to_string(),
+            series.to_string(),
+            period.to_string(),
+        );
         if let Some(first) = seen.get(&key) {
             c.line_error(
                 problems,

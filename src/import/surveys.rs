@@ -39,12 +39,16 @@ fn factor<'c>(
             .position(|f| f.to_lowercase() == folded)
             .map(|k| ten_factor_code(k + 1))
             .unwrap_or_else(|| text.trim().to_uppercase());
-        return by_code.get(code.as_str()).copied().filter(|i| i.builtin).ok_or_else(|| {
-            format!(
-                "«{text}» er ingen av de ti faktorene i 10-FAKTOR (f.eks. «{}» eller TF-1)",
-                TEN_FACTORS[0]
-            )
-        });
+        return by_code
+            .get(code.as_str())
+            .copied()
+            .filter(|i| i.builtin)
+            .ok_or_else(|| {
+                format!(
+                    "«{text}» er ingen av de ti faktorene i 10-FAKTOR (f.eks. «{}» eller TF-1)",
+                    TEN_FACTORS[0]
+                )
+            });
     }
     by_code
         .get(text.trim())
@@ -59,8 +63,11 @@ pub fn parse(
     catalog: &Catalog,
     problems: &mut Problems,
 ) -> Vec<SurveyResult> {
-    let by_code: HashMap<&str, &Indicator> =
-        catalog.indicators.iter().map(|i| (i.code.as_str(), i)).collect();
+    let by_code: HashMap<&str, &Indicator> = catalog
+        .indicators
+        .iter()
+        .map(|i| (i.code.as_str(), i))
+        .collect();
     let by_name: HashMap<String, &Indicator> = catalog
         .indicators
         .iter()
@@ -98,13 +105,22 @@ pub fn parse(
                         Err(c.error(
                             problems,
                             "faktor",
-                            format!("{} regnes ut av Målkart og tar ikke undersøkelsesresultater", ind.code),
+                            format!(
+                                "{} regnes ut av Målkart og tar ikke undersøkelsesresultater",
+                                ind.code
+                            ),
                         ))
-                    } else if ind.code.starts_with("TF-") && ind.builtin && *kind != SurveyKind::TenFactor {
+                    } else if ind.code.starts_with("TF-")
+                        && ind.builtin
+                        && *kind != SurveyKind::TenFactor
+                    {
                         Err(c.error(
                             problems,
                             "faktor",
-                            format!("{} er en 10-FAKTOR-faktor; skriv «10-faktor» som undersøkelse", ind.code),
+                            format!(
+                                "{} er en 10-FAKTOR-faktor; skriv «10-faktor» som undersøkelse",
+                                ind.code
+                            ),
                         ))
                     } else {
                         Ok(ind)
@@ -132,7 +148,11 @@ pub fn parse(
                             c.text("snitt"),
                             low,
                             high,
-                            if *kind == SurveyKind::TenFactor { "10-FAKTOR" } else { "bedrekommune.no" }
+                            if *kind == SurveyKind::TenFactor {
+                                "10-FAKTOR"
+                            } else {
+                                "bedrekommune.no"
+                            }
                         ),
                     ))
                 } else {
@@ -142,16 +162,13 @@ pub fn parse(
             (_, x) => x,
         };
         let respondents = c.required(problems, "antall_svar").and_then(|t| {
-            t.parse::<u32>()
-                .ok()
-                .filter(|n| *n >= 1)
-                .ok_or_else(|| {
-                    c.error(
-                        problems,
-                        "antall_svar",
-                        format!("«{t}» er ikke et helt antall svar (minst 1)"),
-                    )
-                })
+            t.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+                c.error(
+                    problems,
+                    "antall_svar",
+                    format!("«{t}» er ikke et helt antall svar (minst 1)"),
+                )
+            })
         });
         let (Ok((survey, _)), Ok(ind), Ok(unit), Ok(year), Ok(score), Ok(respondents)) =
             (survey, indicator, unit, year, score, respondents)

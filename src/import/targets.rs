@@ -49,7 +49,9 @@ pub fn parse(
         };
         let year = c.required_year(problems, "år");
         // `≥ landet`: a target relative to a reference series (surveys.md §2).
-        let reference = c.optional("målverdi").and_then(crate::rules::relative_target);
+        let reference = c
+            .optional("målverdi")
+            .and_then(crate::rules::relative_target);
         let target = match reference {
             Some(_) => Ok(0.0),
             None => c.required_number(problems, "målverdi"),

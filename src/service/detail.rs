@@ -391,9 +391,7 @@ pub fn explain(
                         r.survey
                             .as_ref()
                             .and_then(|s| s.respondents)
-                            .map_or_else(String::new, |n| format!(
-                                " ({n} svar)"
-                            )),
+                            .map_or_else(String::new, |n| format!(" ({n} svar)")),
                         r.survey.as_ref().map_or(0, |s| s.min_respondents)
                     ),
                 ),

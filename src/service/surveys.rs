@@ -86,7 +86,9 @@ pub fn survey_view(
                 .iter()
                 .find(|s| s.name == name)
                 .cloned()
-                .ok_or_else(|| Error::Invalid(format!("ingen resultater fra undersøkelsen «{name}»")))?,
+                .ok_or_else(|| {
+                    Error::Invalid(format!("ingen resultater fra undersøkelsen «{name}»"))
+                })?,
         ),
         None => surveys
             .iter()
@@ -109,10 +111,7 @@ pub fn survey_view(
             result,
         });
     }
-    let round = factors
-        .iter()
-        .map(|f| f.result.period.clone())
-        .next();
+    let round = factors.iter().map(|f| f.result.period.clone()).next();
     let previous_round = factors
         .iter()
         .map(|f| &f.result.previous)
@@ -167,7 +166,11 @@ pub fn export_survey(
 }
 
 /// The survey view's bytes in `format`.
-pub fn survey_bytes(view: &SurveyView, format: Format, exported_at: NaiveDateTime) -> Result<Vec<u8>> {
+pub fn survey_bytes(
+    view: &SurveyView,
+    format: Format,
+    exported_at: NaiveDateTime,
+) -> Result<Vec<u8>> {
     match format {
         Format::Json => export::json(view),
         _ => export::render(&export::surveys::document(view, exported_at), format),

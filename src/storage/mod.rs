@@ -64,7 +64,6 @@ pub fn new_uid() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 pub use migrate::SUPPORTED_VERSION;
-pub use surveys::LocalOnly;
 pub use pull_answer::{
     read_pull, Changes, Deletion, Pull, PullHead, PullPart, PulledRow, CHUNK_ROWS,
 };
@@ -73,6 +72,7 @@ pub use replica::{
     OutboxOp, PullSummary, PushAnswer, PushTally, ReplicaInfo, ResolvedTheirs, Theirs,
     CONFLICT_ENTITY,
 };
+pub use surveys::LocalOnly;
 
 /// An open database.
 pub struct Store {

@@ -32,16 +32,19 @@ pub fn surveys(conn: &Connection) -> Result<Vec<Survey>> {
     let mut stmt =
         conn.prepare_cached("SELECT name, kind, min_respondents FROM surveys ORDER BY name")?;
     let rows = stmt.query_map([], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (name, kind, min) = row?;
         let kind = SurveyKind::parse(&kind)
             .ok_or_else(|| Error::Corrupt(format!("undersøkelsen «{name}» har typen «{kind}»")))?;
-        let min_respondents = u32::try_from(min).map_err(|_| {
-            Error::Corrupt(format!("undersøkelsen «{name}» har minst {min} svar"))
-        })?;
+        let min_respondents = u32::try_from(min)
+            .map_err(|_| Error::Corrupt(format!("undersøkelsen «{name}» har minst {min} svar")))?;
         out.push(Survey {
             name,
             kind,
@@ -185,7 +188,8 @@ pub fn apply_results(
     // The survey each indicator's stored results belong to.
     let mut stored_survey: HashMap<String, String> = HashMap::new();
     {
-        let mut stmt = conn.prepare_cached("SELECT DISTINCT indicator, survey FROM survey_results")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT DISTINCT indicator, survey FROM survey_results")?;
         let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for row in rows {
             let (i, s) = row?;
@@ -207,7 +211,9 @@ pub fn apply_results(
             known.insert(s.name.clone(), s.clone());
             new_surveys.push(s);
         }
-        let kind = known.get(&r.survey).map_or(SurveyKind::Bedrekommune, |s| s.kind);
+        let kind = known
+            .get(&r.survey)
+            .map_or(SurveyKind::Bedrekommune, |s| s.kind);
         let def = rules::Surveyed {
             frequency: ind.frequency,
             aggregation: ind.aggregation,
@@ -231,8 +237,10 @@ pub fn apply_results(
     let mut summary = ApplySummary::default();
     let mut log_stmt = None;
     for s in &new_surveys {
-        conn.prepare_cached("INSERT INTO surveys (name, kind, min_respondents) VALUES (?1, ?2, ?3)")?
-            .execute(params![s.name, s.kind.key(), s.min_respondents])?;
+        conn.prepare_cached(
+            "INSERT INTO surveys (name, kind, min_respondents) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![s.name, s.kind.key(), s.min_respondents])?;
         let new = json(s);
         log_change(
             conn,
@@ -402,12 +410,7 @@ pub fn apply_references(
             None => summary.created += 1,
         }
         upsert.execute(params![v.indicator, v.series, v.period, v.value])?;
-        let old = old.map(|value| {
-            json(&ReferenceValue {
-                value,
-                ..v.clone()
-            })
-        });
+        let old = old.map(|value| json(&ReferenceValue { value, ..v.clone() }));
         let new = json(v);
         let key = format!("{} / {}", v.indicator, v.series);
         log_change(

@@ -580,8 +580,15 @@ mod tests {
         // No server listens on port 9: the refusal comes before any connection.
         let e = publish("http://127.0.0.1:9", "ada", "pw", &db).unwrap_err();
         assert!(matches!(e, Error::Core(crate::Error::Invalid(_))), "{e:?}");
-        assert!(e.to_string().contains("1 mål følger en referanseserie"), "{e}");
-        assert!(Store::open_existing(&db).unwrap().replica().unwrap().is_none());
+        assert!(
+            e.to_string().contains("1 mål følger en referanseserie"),
+            "{e}"
+        );
+        assert!(Store::open_existing(&db)
+            .unwrap()
+            .replica()
+            .unwrap()
+            .is_none());
     }
 
     #[test]

@@ -73,7 +73,11 @@ pub enum Command {
         dry_run: bool,
         /// For kostra: koblingsfilen som sier hvilken kolonne som blir hvilken indikator og
         /// hvilken region som er kommunens egne tall eller en referanseserie
-        #[arg(long = "kobling", visible_alias = "mapping", value_name = "KOBLINGSFIL")]
+        #[arg(
+            long = "kobling",
+            visible_alias = "mapping",
+            value_name = "KOBLINGSFIL"
+        )]
         mapping: Option<PathBuf>,
     },
     /// Målkartet for en enhet og en periode

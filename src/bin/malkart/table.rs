@@ -107,7 +107,10 @@ fn shorten(text: &str, width: usize) -> String {
 /// The value with the reference series beside it: `4,1 · landet 4,3`.
 fn with_references(value: String, r: &IndicatorResult) -> String {
     r.references.iter().fold(value, |text, x| {
-        format!("{text} · {}", malkart::format::reference_label(&x.series, &x.display))
+        format!(
+            "{text} · {}",
+            malkart::format::reference_label(&x.series, &x.display)
+        )
     })
 }
 
