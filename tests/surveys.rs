@@ -442,3 +442,32 @@ fn a_kostra_mapping_with_wrong_lines_names_them_and_its_file() {
     assert_eq!(failure.file, "12362.csv");
     assert_eq!(failure.errors[0].line, 4, "{failure:?}");
 }
+
+#[test]
+fn the_chart_and_the_sparkline_step_from_round_to_round_up_to_the_periods_year() {
+    let store = examples();
+    // October 2026: 2026 has not ended, yet the målkart shows the 2026 round; its history is
+    // the rounds 2024 and 2026 (3,6 and 3,8 for 3100), not the years up to 2025.
+    let period = Period::parse("2026-10").unwrap();
+    let last_full = Month::new(2026, 10).unwrap();
+    let engine = EngineCache::default()
+        .engine_for(&store, &period, last_full)
+        .unwrap();
+    let privacy = Privacy::masked(5);
+    let d = detail::indicator_detail(&engine, &store, "TF-1", "3100", &period, privacy, last_full)
+        .unwrap();
+    let history: Vec<(&str, Option<f64>)> = d
+        .history
+        .iter()
+        .map(|p| (p.period.as_str(), p.value))
+        .collect();
+    assert_eq!(history, [("2024", Some(3.6)), ("2026", Some(3.8))]);
+    let lines = detail::sparklines(&engine, "3100", &period, privacy).unwrap();
+    let tf1 = lines.iter().find(|s| s.code == "TF-1").unwrap();
+    let points: Vec<(&str, Option<f64>)> = tf1
+        .points
+        .iter()
+        .map(|p| (p.period.as_str(), p.value))
+        .collect();
+    assert_eq!(points, [("2024", Some(3.6)), ("2026", Some(3.8))]);
+}

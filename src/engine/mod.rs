@@ -358,20 +358,48 @@ impl Engine {
     ) -> Result<Vec<PeriodValue>, EngineError> {
         let ii = self.indicator_index(indicator)?;
         let u = self.unit_index(unit)?;
-        let end = self.evaluated_period(ii, last);
         let count = count.min(MAX_SERIES);
-        let mut periods = Vec::with_capacity(count);
-        let mut p = end;
-        for _ in 0..count {
-            periods.push(p);
-            // A survey steps from round to round.
-            p = self.evaluated_period(ii, &p.previous());
-        }
-        periods.reverse();
+        let periods = match self.survey_history(indicator, last, count) {
+            Some(rounds) => rounds,
+            None => {
+                let mut periods = Vec::with_capacity(count);
+                let mut p = self.evaluated_period(ii, last);
+                for _ in 0..count {
+                    periods.push(p);
+                    p = self.evaluated_period(ii, &p.previous());
+                }
+                periods.reverse();
+                periods
+            }
+        };
         Ok(periods
             .iter()
             .map(|p| self.period_value(ii, u, p))
             .collect())
+    }
+
+    /// For a survey indicator, the periods its history shows for `period`: its rounds up to
+    /// the period's last year (the one `evaluate` shows last), at most `count`, oldest
+    /// first. `None` for any other indicator. In October 2026 that is 2024 and 2026 — not
+    /// the years up to 2025, which would show the 2024 round twice and not the 2026 round.
+    pub fn survey_history(
+        &self,
+        indicator: &str,
+        period: &Period,
+        count: usize,
+    ) -> Option<Vec<Period>> {
+        let ii = self.indicator_index(indicator).ok()?;
+        let series = self.surveys.series(ii)?;
+        let upto = series
+            .rounds
+            .partition_point(|&r| r <= period.last().year());
+        let from = upto.saturating_sub(count);
+        Some(
+            series.rounds[from..upto]
+                .iter()
+                .filter_map(|&r| Period::year(r))
+                .collect(),
+        )
     }
 
     /// Every unit in tree order (pre-order, children by code) with its depth.

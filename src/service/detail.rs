@@ -105,10 +105,16 @@ pub fn sparklines(
     let mut out = Vec::with_capacity(engine.indicators().len());
     for ind in engine.indicators() {
         let anchor = window::history_anchor(period, ind.frequency);
+        // A survey's history is its rounds up to the period's year (`Engine::survey_history`).
+        let last = if engine.survey_history(&ind.code, period, 1).is_some() {
+            *period
+        } else {
+            anchor
+        };
         let points = engine.series_with(
             &ind.code,
             unit,
-            &anchor,
+            &last,
             window::history_len(&anchor),
             privacy,
         )?;
@@ -145,8 +151,11 @@ pub fn indicator_detail(
     engine.ended_coverage(&mut result, unit, last_full);
     engine.mark_result_actions(&mut result, unit, period);
     let anchor = window::history_anchor(period, definition.frequency);
+    let periods = engine
+        .survey_history(indicator, period, window::history_len(&anchor))
+        .unwrap_or_else(|| window::history_periods(&anchor));
     let mut history = Vec::new();
-    for p in window::history_periods(&anchor) {
+    for p in periods {
         let r = engine.evaluate_with(indicator, unit, &p, privacy)?;
         history.push(HistoryPoint {
             period: r.period,

@@ -347,8 +347,13 @@ pub fn render_detail(
                 ),
             ),
         );
-        facts[0].0 = "Runde";
-        facts[5].0 = "Runden før";
+        for fact in &mut facts {
+            fact.0 = match fact.0 {
+                "Periode" => "Runde",
+                "Forrige periode" => "Runden før",
+                label => label,
+            };
+        }
         facts.retain(|(label, _)| *label != "Samme periode i fjor" && *label != "Dekning");
     }
     if !r.references.is_empty() {
