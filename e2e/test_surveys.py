@@ -119,3 +119,13 @@ def test_a_leader_reads_the_units_10_faktor_round_and_a_small_unit_is_masked(ope
     assert "antall svar vises ikke" in app.find("[data-testid=survey-subtitle]").text
     assert "færre enn 3 svar" in app.find("[data-testid=survey-footnote]").text
     app.screenshot("88-undersokelse-maskert")
+
+    # The factor's detail on the målkart: the round before by its year, the respondents
+    # instead of «same period last year», and the chart's points the rounds 2024 and 2026.
+    app.find("[data-testid=nav-scorecard]").click()
+    app.choose_unit_by_name(name)
+    app.open_indicator("TF-1")
+    figures = app.find("[data-testid=indicator-detail] .figures").text
+    assert "Runden før (2024)" in figures and "Samme periode i fjor" not in figures, figures
+    assert app.find("[data-testid=detail-respondents]").text == str(expected["survey"]["respondents"])
+    app.screenshot("89-undersokelse-detalj")

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatDateTime, formatNumber, formatShare, keepNumbersTogether, orDash, roundHalfAway, withUnit } from "./format";
+import { formatDateTime, formatNumber, formatShare, keepNumbersTogether, orDash, roundHalfAway, valueSteps, withUnit } from "./format";
 
 describe("Norwegian number formatting", () => {
   it("writes a percentage with decimal comma and a space before the sign", () => {
@@ -74,5 +74,14 @@ describe("Norwegian number formatting", () => {
     expect(orDash(3.14, 1, "per 1 000 døgn")).toBe("3,1\u00a0per\u00a01\u00a0000\u00a0døgn");
     expect(orDash(1234.5, 1)).toBe("1\u00a0234,5");
     expect(orDash(null, 1, "%")).toBe("–");
+  });
+});
+
+describe("valueSteps", () => {
+  it("steps by 1, 2 and 5 of the last shown decimal and up, never finer", () => {
+    const steps = valueSteps(1);
+    expect(steps.slice(0, 6)).toEqual([0.1, 0.2, 0.5, 1, 2, 5]);
+    expect(Math.min(...steps)).toBe(0.1);
+    expect(valueSteps(0)[0]).toBe(1);
   });
 });

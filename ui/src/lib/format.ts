@@ -81,3 +81,14 @@ export function keepNumbersTogether(text: string): string {
     .replace(/(\d) (?=[\d\p{L}%‰])/gu, "$1\u00a0")
     .replace(/(^|[^\p{L}])(per) (?=\d)/gu, "$1$2\u00a0");
 }
+
+/** Axis steps a value shown with `decimals` places can take without two ticks printing the
+ * same number: 1, 2 and 5 times each power of ten from its last decimal up (1 decimal:
+ * 0,1, 0,2, 0,5, 1, 2, 5, …). */
+export function valueSteps(decimals: number): number[] {
+  const steps: number[] = [];
+  for (let power = -decimals; power <= 15; power++) {
+    for (const m of [1, 2, 5]) steps.push(Number(`${m}e${power}`));
+  }
+  return steps;
+}
