@@ -25,7 +25,7 @@ use ts_rs::TS;
 
 use super::sickleave::MaskReason;
 use super::tree::UnitTree;
-use super::{Engine, IndicatorResult, PeriodValue, Status, Trend};
+use super::{Engine, IndicatorResult, PeriodValue, Trend};
 use crate::format;
 use crate::model::{Indicator, ReferenceValue, Survey, SurveyKind, SurveyResult};
 use crate::number::Decimal;
@@ -328,17 +328,7 @@ impl Engine {
             min_respondents: s.min,
         };
         if let Some(reason) = s.mask_of(&self.tree, u, year) {
-            r.value = None;
-            r.display = None;
-            r.display_value = None;
-            r.numerator = None;
-            r.status = Status::NoData;
-            r.trend = Trend::Unknown;
-            r.previous.value = None;
-            r.previous.masked = Some(reason);
-            r.last_year.value = None;
-            r.last_year.masked = Some(reason);
-            r.masked = Some(reason);
+            super::sickleave::privacy::hide(r, reason);
         } else {
             facts.respondents = s.respondents(u, year);
             if self.protect_survey_point(ii, u, &mut r.previous) {

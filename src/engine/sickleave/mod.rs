@@ -13,7 +13,7 @@
 pub mod check;
 mod index;
 mod mask;
-mod privacy;
+pub(crate) mod privacy;
 #[cfg(test)]
 mod privacy_tests;
 mod summary;

@@ -305,17 +305,7 @@ impl Engine {
             Err(_) => Some(MaskReason::Secondary),
         };
         if let Some(reason) = reason {
-            r.value = None;
-            r.display = None;
-            r.display_value = None;
-            r.numerator = None;
-            r.status = Status::NoData;
-            r.trend = Trend::Unknown;
-            r.previous.value = None;
-            r.previous.masked = Some(reason);
-            r.last_year.value = None;
-            r.last_year.masked = Some(reason);
-            r.masked = Some(reason);
+            hide(r, reason);
             return true;
         }
         let mut touched = false;
@@ -326,4 +316,20 @@ impl Engine {
         touched |= self.protect_point(u, &mut r.last_year, min).is_some();
         touched
     }
+}
+
+/// Hides a masked result's figures — value, status, trend, previous and last year — and
+/// says why: the one way sick leave and surveys mask a result.
+pub(crate) fn hide(r: &mut IndicatorResult, reason: MaskReason) {
+    r.value = None;
+    r.display = None;
+    r.display_value = None;
+    r.numerator = None;
+    r.status = Status::NoData;
+    r.trend = Trend::Unknown;
+    r.previous.value = None;
+    r.previous.masked = Some(reason);
+    r.last_year.value = None;
+    r.last_year.masked = Some(reason);
+    r.masked = Some(reason);
 }
