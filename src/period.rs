@@ -324,6 +324,19 @@ impl Period {
         Some((0..count).map(|i| start.shifted(i * len)).collect())
     }
 
+    /// What an indicator of `frequency` is evaluated for when asked for this period: the
+    /// period itself when it is a union of whole spans, else the latest span ending by its
+    /// last month (engine.md §3).
+    pub fn evaluated_for(&self, frequency: Frequency) -> Period {
+        let whole = Period::span_of(frequency, self.first).first == self.first
+            && Period::span_of(frequency, self.last).last == self.last;
+        if whole {
+            *self
+        } else {
+            self.latest_span_ending_by(frequency)
+        }
+    }
+
     /// The latest span of `frequency` that ends on or before this period's last month: what a
     /// coarser indicator shows when asked for a finer period (engine.md §3).
     pub fn latest_span_ending_by(&self, frequency: Frequency) -> Period {

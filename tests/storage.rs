@@ -116,7 +116,7 @@ fn all_audit(store: &Store) -> Vec<malkart::model::AuditEntry> {
 fn all_measurements(store: &Store) -> Vec<String> {
     let data = store.dataset_for(&p("2020-01..2029-12")).expect("dataset");
     let mut rows: Vec<String> = data
-        .measurements
+        .measurement_rows()
         .iter()
         .map(|m| format!("{} {} {} {:?}", m.indicator, m.unit, m.span, m.figure))
         .collect();
@@ -982,7 +982,7 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
     // (a unit that reports later in 2026 is expected in K3 too: engine.md §4).
     let data = store.dataset_for(&p("2026-K3")).unwrap();
     let mut got: Vec<String> = data
-        .measurements
+        .measurement_rows()
         .iter()
         .map(|m| format!("{} {} {}", m.indicator, m.unit, m.span))
         .collect();
@@ -1011,8 +1011,8 @@ fn dataset_for_a_quarter_holds_everything_but_only_the_window_of_measurements() 
         (Perspective::Lokalsamfunn, "Lokalsamfunn".to_string())
     );
     let sf = data
-        .measurements
-        .iter()
+        .measurement_rows()
+        .into_iter()
         .find(|m| m.span == p("2024-01"))
         .unwrap();
     assert_eq!(
@@ -1390,7 +1390,7 @@ fn a_million_new_measurements_with_audit() {
     let data = store.dataset_for(&p("2030-K3")).unwrap();
     eprintln!(
         "dataset_for 2030-K3 ({} measurements): {:.2?}",
-        data.measurements.len(),
+        data.measurement_rows().len(),
         t.elapsed()
     );
 

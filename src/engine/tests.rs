@@ -565,6 +565,7 @@ fn scorecard_groups_perspectives_goals_and_relevant_indicators() {
         surveys: Vec::new(),
         survey_results: Vec::new(),
         references: Vec::new(),
+        figures: Vec::new(),
         perspective_names: vec![(Perspective::Brukere, "Brukerne våre".into())],
         targets: vec![
             target("O1", None, 2026, 10.0, None),

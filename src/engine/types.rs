@@ -23,6 +23,9 @@ pub struct Dataset {
     pub perspective_names: Vec<(Perspective, String)>,
     pub targets: Vec<Target>,
     pub measurements: Vec<Measurement>,
+    /// Measurements as storage reads them: per indicator, with the unit as an index into
+    /// `units` (no text per row). The engine reads `measurements` first, then these.
+    pub figures: Vec<IndicatorFigures>,
     /// The sick-leave rows the `SF*` indicators and the sick-leave summary are computed from.
     pub sick_leave: Vec<SickLeave>,
     /// The economy rows the `OK-*` indicators and the economy report are computed from; the
@@ -36,6 +39,43 @@ pub struct Dataset {
     pub survey_results: Vec<SurveyResult>,
     /// Every value of a reference series (`Landet`, `KOSTRA-gruppe 13`).
     pub references: Vec<ReferenceValue>,
+}
+
+/// One indicator's measurements, in the order read.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct IndicatorFigures {
+    pub indicator: String,
+    pub rows: Vec<FigureRow>,
+}
+
+/// One measurement of an `IndicatorFigures`: `unit` indexes `Dataset::units`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FigureRow {
+    pub unit: u32,
+    pub span: crate::period::Period,
+    pub figure: crate::model::Figure,
+}
+
+impl Dataset {
+    /// Every measurement, from `measurements` and `figures` alike, in that order (for tests
+    /// and tools that compare rows).
+    pub fn measurement_rows(&self) -> Vec<Measurement> {
+        let mut out = self.measurements.clone();
+        for f in &self.figures {
+            for r in &f.rows {
+                let Some(unit) = self.units.get(r.unit as usize) else {
+                    continue;
+                };
+                out.push(Measurement {
+                    indicator: f.indicator.clone(),
+                    unit: unit.code.clone(),
+                    span: r.span,
+                    figure: r.figure,
+                });
+            }
+        }
+        out
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]

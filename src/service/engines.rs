@@ -14,6 +14,20 @@ use crate::storage::Store;
 
 use super::window::{self, Window};
 
+/// An engine for one målkart: `unit`'s for `period`, as `malkart status` and `export
+/// scorecard` ask once. At a root unit it reads only what that målkart needs
+/// (`Store::dataset_for_root_status`), else the whole window (`Store::dataset_for`): below
+/// the root, whether an indicator is relevant depends on two years back. It answers the
+/// målkart of `unit` for `period`, and nothing else is asked of it.
+pub fn status_engine(store: &Store, unit: &str, period: &Period) -> Result<Engine> {
+    let data = if store.unit_is_root(unit)? {
+        store.dataset_for_root_status(period)?
+    } else {
+        store.dataset_for(period)?
+    };
+    Ok(Engine::new(data)?)
+}
+
 /// An engine and what it was built from.
 pub struct CachedEngine {
     revision: i64,

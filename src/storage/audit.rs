@@ -108,7 +108,7 @@ pub struct MeasurementLog<'w, 'a, 'm> {
     pending: Vec<MeasurementEntry<'m>>,
 }
 
-const ROWS_PER_INSERT: usize = 100;
+use super::batch::{multi_row_sql, ROWS_PER_INSERT};
 
 impl<'w, 'a, 'm> MeasurementLog<'w, 'a, 'm> {
     pub fn new(log: &'w Writer<'a>) -> Self {
@@ -146,16 +146,11 @@ impl<'w, 'a, 'm> MeasurementLog<'w, 'a, 'm> {
             return Ok(());
         }
         let batch = self.log.batch(conn)?;
-        let mut sql = String::from(
+        let sql = multi_row_sql(
             "INSERT INTO audit (batch, entity, indicator, unit, period, old, new) VALUES ",
+            "(?, 'måling', ?, ?, ?, ?, ?)",
+            self.pending.len(),
         );
-        for i in 0..self.pending.len() {
-            sql.push_str(if i == 0 {
-                "(?, 'måling', ?, ?, ?, ?, ?)"
-            } else {
-                ", (?, 'måling', ?, ?, ?, ?, ?)"
-            });
-        }
         let mut stmt = conn.prepare_cached(&sql)?;
         let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(self.pending.len() * 6);
         for e in &self.pending {

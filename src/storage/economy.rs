@@ -22,9 +22,6 @@ use super::ApplySummary;
 /// A row's three figures: budget, actual, forecast (øre).
 type Figures = [Option<i64>; 3];
 
-/// Rows per multi-row INSERT: one statement per row costs more than storing the row.
-const ROWS_PER_INSERT: usize = 100;
-
 fn apply_field(old: Option<i64>, change: FieldChange) -> Option<i64> {
     match change {
         FieldChange::Keep => old,
@@ -216,39 +213,21 @@ pub fn apply(
     Ok(summary)
 }
 
-fn multi_row_sql(head: &str, row: &str, rows: usize) -> String {
-    let mut sql = String::from(head);
-    for i in 0..rows {
-        if i > 0 {
-            sql.push_str(", ");
-        }
-        sql.push_str(row);
-    }
-    sql
-}
-
 fn insert_rows(conn: &Connection, rows: &[(&EconomyChange, Figures)]) -> Result<()> {
-    const HEAD: &str = "INSERT INTO economy (month, unit, budget, actual, forecast) VALUES ";
-    let full = multi_row_sql(HEAD, "(?, ?, ?, ?, ?)", ROWS_PER_INSERT);
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let sql = if chunk.len() == ROWS_PER_INSERT {
-            std::borrow::Cow::Borrowed(full.as_str())
-        } else {
-            std::borrow::Cow::Owned(multi_row_sql(HEAD, "(?, ?, ?, ?, ?)", chunk.len()))
-        };
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut index = 1;
-        for (c, f) in chunk {
-            stmt.raw_bind_parameter(index, c.month.index())?;
-            stmt.raw_bind_parameter(index + 1, &c.unit)?;
-            stmt.raw_bind_parameter(index + 2, f[0])?;
-            stmt.raw_bind_parameter(index + 3, f[1])?;
-            stmt.raw_bind_parameter(index + 4, f[2])?;
-            index += 5;
-        }
-        stmt.raw_execute()?;
-    }
-    Ok(())
+    super::batch::insert(
+        conn,
+        "INSERT INTO economy (month, unit, budget, actual, forecast) VALUES ",
+        "(?, ?, ?, ?, ?)",
+        5,
+        rows,
+        |stmt, at, (c, f)| {
+            stmt.raw_bind_parameter(at, c.month.index())?;
+            stmt.raw_bind_parameter(at + 1, &c.unit)?;
+            stmt.raw_bind_parameter(at + 2, f[0])?;
+            stmt.raw_bind_parameter(at + 3, f[1])?;
+            stmt.raw_bind_parameter(at + 4, f[2])
+        },
+    )
 }
 
 /// One audit entry per created, changed or removed row, a hundred per INSERT.
@@ -261,30 +240,22 @@ fn write_audit(
         return Ok(());
     }
     let batch = log.batch(conn)?;
-    const HEAD: &str = "INSERT INTO audit (batch, entity, key, unit, period, old, new) VALUES ";
-    const ROW: &str = "(?, 'økonomi', ?, ?, ?, ?, ?)";
-    let full = multi_row_sql(HEAD, ROW, ROWS_PER_INSERT);
-    for chunk in entries.chunks(ROWS_PER_INSERT) {
-        let sql = if chunk.len() == ROWS_PER_INSERT {
-            std::borrow::Cow::Borrowed(full.as_str())
-        } else {
-            std::borrow::Cow::Owned(multi_row_sql(HEAD, ROW, chunk.len()))
-        };
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut index = 1;
-        for (c, old, new) in chunk {
+    super::batch::insert(
+        conn,
+        "INSERT INTO audit (batch, entity, key, unit, period, old, new) VALUES ",
+        "(?, 'økonomi', ?, ?, ?, ?, ?)",
+        6,
+        entries,
+        |stmt, at, (c, old, new)| {
             let period = c.month.id();
-            stmt.raw_bind_parameter(index, batch)?;
-            stmt.raw_bind_parameter(index + 1, format!("{} / {}", c.unit, period))?;
-            stmt.raw_bind_parameter(index + 2, &c.unit)?;
-            stmt.raw_bind_parameter(index + 3, &period)?;
-            stmt.raw_bind_parameter(index + 4, old)?;
-            stmt.raw_bind_parameter(index + 5, new)?;
-            index += 6;
-        }
-        stmt.raw_execute()?;
-    }
-    Ok(())
+            stmt.raw_bind_parameter(at, batch)?;
+            stmt.raw_bind_parameter(at + 1, format!("{} / {}", c.unit, period))?;
+            stmt.raw_bind_parameter(at + 2, &c.unit)?;
+            stmt.raw_bind_parameter(at + 3, &period)?;
+            stmt.raw_bind_parameter(at + 4, old)?;
+            stmt.raw_bind_parameter(at + 5, new)
+        },
+    )
 }
 
 /// The economy rows of the months `first..=last`, by (month, unit).

@@ -214,47 +214,25 @@ fn text<'r>(row: &'r rusqlite::Row<'_>, column: usize) -> Result<&'r str> {
     })
 }
 
-/// Measurement rows per INSERT: one statement per row costs more than storing the row.
-const ROWS_PER_INSERT: usize = 100;
-
-fn insert_sql(rows: usize) -> String {
-    let mut sql = String::from(
-        "INSERT INTO measurements (indicator, span_first, unit, span_last, value, numerator, denominator) VALUES ",
-    );
-    for i in 0..rows {
-        sql.push_str(if i == 0 {
-            "(?, ?, ?, ?, ?, ?, ?)"
-        } else {
-            ", (?, ?, ?, ?, ?, ?, ?)"
-        });
-    }
-    sql
-}
-
 fn insert_measurements(conn: &Connection, created: &[&Measurement]) -> Result<()> {
-    let full = insert_sql(ROWS_PER_INSERT);
-    for chunk in created.chunks(ROWS_PER_INSERT) {
-        let sql = if chunk.len() == ROWS_PER_INSERT {
-            std::borrow::Cow::Borrowed(full.as_str())
-        } else {
-            std::borrow::Cow::Owned(insert_sql(chunk.len()))
-        };
-        let mut stmt = conn.prepare_cached(&sql)?;
-        let mut index = 1;
-        for m in chunk {
+    super::batch::insert(
+        conn,
+        "INSERT INTO measurements (indicator, span_first, unit, span_last, value, numerator, \
+         denominator) VALUES ",
+        "(?, ?, ?, ?, ?, ?, ?)",
+        7,
+        created,
+        |stmt, at, m| {
             let (value, numerator, denominator) = columns(&m.figure);
-            stmt.raw_bind_parameter(index, &m.indicator)?;
-            stmt.raw_bind_parameter(index + 1, m.span.first().index())?;
-            stmt.raw_bind_parameter(index + 2, &m.unit)?;
-            stmt.raw_bind_parameter(index + 3, m.span.last().index())?;
-            stmt.raw_bind_parameter(index + 4, value)?;
-            stmt.raw_bind_parameter(index + 5, numerator)?;
-            stmt.raw_bind_parameter(index + 6, denominator)?;
-            index += 7;
-        }
-        stmt.raw_execute()?;
-    }
-    Ok(())
+            stmt.raw_bind_parameter(at, &m.indicator)?;
+            stmt.raw_bind_parameter(at + 1, m.span.first().index())?;
+            stmt.raw_bind_parameter(at + 2, &m.unit)?;
+            stmt.raw_bind_parameter(at + 3, m.span.last().index())?;
+            stmt.raw_bind_parameter(at + 4, value)?;
+            stmt.raw_bind_parameter(at + 5, numerator)?;
+            stmt.raw_bind_parameter(at + 6, denominator)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -332,7 +310,7 @@ mod tests {
             let mut rows = store
                 .dataset_for(&period)
                 .unwrap_or_else(|e| panic!("{e}"))
-                .measurements;
+                .measurement_rows();
             rows.sort_by(|a, b| {
                 (&a.indicator, a.span.first(), &a.unit).cmp(&(
                     &b.indicator,

@@ -16,6 +16,7 @@ mod actions;
 mod apply;
 mod audit;
 mod backup;
+mod batch;
 mod comments;
 mod dataset;
 mod db;
@@ -369,6 +370,32 @@ impl Store {
     pub fn dataset_for(&self, period: &Period) -> Result<Dataset> {
         dataset::load(&self.conn, period)
     }
+    /// What the målkart of a root unit (one without a parent) for `period` reads, and no
+    /// more: a part of `dataset_for`'s months (`DatasetPlan::status`). The målkart of a root
+    /// is the same from either; use `dataset_for` for anything else (history, units below,
+    /// series).
+    /// For a door that reads once and exits (`malkart status`): SQLite then reads each page
+    /// once, so a page cache of 2 MiB instead of 64 only saves memory (about 10 MiB of the
+    /// peak on `large`: docs/benchmarks.md §14).
+    pub fn read_once(&self) -> Result<()> {
+        Ok(self.conn.pragma_update(None, "cache_size", -2_048)?)
+    }
+    /// Is `code` a root of the unit tree (no parent, or a parent that is not a unit)? An
+    /// unknown code is not.
+    pub fn unit_is_root(&self, code: &str) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT parent IS NULL OR parent NOT IN (SELECT code FROM units)
+                 FROM units WHERE code = ?1",
+            )?
+            .query_row([code], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false))
+    }
+    pub fn dataset_for_root_status(&self, period: &Period) -> Result<Dataset> {
+        dataset::load_for_root_status(&self.conn, period)
+    }
     /// Applies a change set in one IMMEDIATE transaction: creates or replaces the rows it
     /// names, leaves all others alone, writes an audit entry per created or changed row
     /// (none for an identical value), refuses figures in locked months and unit cycles.
@@ -505,8 +532,28 @@ impl Store {
     }
     /// Fills an *empty* database with the demo municipality in one transaction. Writes one
     /// audit entry per kind of row (not one per row: the `large` demo has millions).
+    ///
+    /// Written as a bulk write (`bulk_write`): the foreign keys are checked once, whole, at the
+    /// end rather than per row, with a page cache that holds the whole `large` demo.
     pub fn load_demo(&mut self, data: &crate::demo::DemoData) -> Result<()> {
-        let tx = db::begin_write(&mut self.conn)?;
+        let user = self.user.clone();
+        self.bulk_write(Some(Self::demo_references), |tx| {
+            Self::write_demo(tx, &user, data)
+        })
+    }
+
+    /// The demo's rows name only the units and indicators it made: checked once, whole.
+    fn demo_references(conn: &Connection) -> Result<()> {
+        match replica::first_broken_reference(conn)? {
+            None => Ok(()),
+            Some((table, parent)) => Err(Error::Invalid(format!(
+                "demoen har en rad i «{table}» som viser til noe i «{parent}» som ikke finnes; \
+                 ingenting er lagret"
+            ))),
+        }
+    }
+
+    fn write_demo(tx: &Connection, user: &str, data: &crate::demo::DemoData) -> Result<()> {
         let empty: bool = tx.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM units)
                 AND NOT EXISTS (SELECT 1 FROM indicators WHERE builtin = 0)
@@ -517,7 +564,7 @@ impl Store {
         if !empty {
             return Err(Error::NotEmpty);
         }
-        let log = audit::Writer::new(&self.user, "demo");
+        let log = audit::Writer::new(user, "demo");
         let kinds = [
             ("enheter", ChangeSet::Units(data.units.clone())),
             (
@@ -528,13 +575,13 @@ impl Store {
         ];
         let mut counts = Vec::new();
         for (name, changes) in &kinds {
-            let summary = apply::change_set(&tx, changes, None)?;
+            let summary = apply::change_set(tx, changes, None)?;
             counts.push((*name, summary.created));
         }
-        let summary = measurements::apply(&tx, &data.measurements, None)?;
+        let summary = measurements::apply(tx, &data.measurements, None)?;
         counts.push(("målinger", summary.created));
         for comment in &data.comments {
-            comments::insert(&tx, comment)?;
+            comments::insert(tx, comment)?;
         }
         counts.push(("kommentarer", data.comments.len() as u64));
         let sick_leave: Vec<SickLeaveChange> = data
@@ -543,7 +590,7 @@ impl Store {
             .cloned()
             .map(SickLeaveChange::Set)
             .collect();
-        let summary = sickleave::apply(&tx, &sick_leave, None)?;
+        let summary = sickleave::apply(tx, &sick_leave, None)?;
         counts.push(("sykefravær", summary.created));
         let economy: Vec<EconomyChange> = data
             .economy
@@ -564,16 +611,16 @@ impl Store {
                 }
             })
             .collect();
-        let summary = economy::apply(&tx, &economy, None)?;
+        let summary = economy::apply(tx, &economy, None)?;
         counts.push(("økonomi", summary.created));
-        let summary = surveys::apply_results(&tx, &data.survey_results, None)?;
+        let summary = surveys::apply_results(tx, &data.survey_results, None)?;
         counts.push(("undersøkelsesresultater", summary.created));
-        let summary = surveys::apply_references(&tx, &data.references, None)?;
+        let summary = surveys::apply_references(tx, &data.references, None)?;
         counts.push(("referanseverdier", summary.created));
         for (name, count) in counts {
             let key = format!("{name}: {count} rader");
             log.write_one(
-                &tx,
+                tx,
                 &audit::Change {
                     entity: "demo",
                     key: &key,
@@ -581,7 +628,7 @@ impl Store {
                 },
             )?;
         }
-        db::finish_write(tx, false)
+        Ok(())
     }
     /// The demo's tiltak and their status comments, in one transaction, with one audit entry
     /// (as `load_demo`'s other rows).
@@ -733,16 +780,34 @@ impl Store {
         reset: bool,
         apply: impl FnOnce(&Connection) -> Result<PullSummary>,
     ) -> Result<PullSummary> {
+        let check: Option<fn(&Connection) -> Result<()>> = if reset {
+            Some(replica::check_references)
+        } else {
+            None
+        };
+        self.bulk_write(check, apply)
+    }
+
+    /// A large write in one transaction (a pull, the demo): `synchronous=NORMAL` and a
+    /// 256 MiB page cache while it runs, so SQLite does not spill pages to the WAL and write
+    /// them again. With `check_once`, the foreign keys are off during the write and `check_once`
+    /// checks them, whole, before it commits; a broken reference refuses the whole write.
+    fn bulk_write<T>(
+        &mut self,
+        check_once: Option<fn(&Connection) -> Result<()>>,
+        apply: impl FnOnce(&Connection) -> Result<T>,
+    ) -> Result<T> {
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         self.conn.pragma_update(None, "cache_size", -262_144)?;
+        self.conn.pragma_update(None, "temp_store", "MEMORY")?;
         // Outside a transaction, or SQLite ignores it.
-        if reset {
+        if check_once.is_some() {
             self.conn.pragma_update(None, "foreign_keys", false)?;
         }
         let applied = db::begin_write(&mut self.conn).and_then(|tx| {
             let summary = apply(&tx)?;
-            if reset {
-                replica::check_references(&tx)?;
+            if let Some(check) = check_once {
+                check(&tx)?;
             }
             db::finish_write(tx, false)?;
             Ok(summary)

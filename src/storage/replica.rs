@@ -1438,17 +1438,22 @@ pub fn apply_pull_parts(
 /// After a reset pull written with the foreign keys off: every row names a unit, an
 /// indicator or a perspective the replica has, or the pull is refused whole.
 pub(super) fn check_references(conn: &Connection) -> Result<()> {
-    let broken: Option<(String, String)> = conn
-        .prepare("PRAGMA foreign_key_check")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(2)?)))
-        .optional()?;
-    match broken {
+    match first_broken_reference(conn)? {
         None => Ok(()),
         Some((table, parent)) => Err(Error::Remote(format!(
             "svaret fra serveren har en rad i «{table}» som viser til noe i «{parent}» som \
              ikke er med; ingenting av det er lagret"
         ))),
     }
+}
+
+/// The first row whose foreign key names nothing (`PRAGMA foreign_key_check`): its table and
+/// the table it refers to.
+pub(super) fn first_broken_reference(conn: &Connection) -> Result<Option<(String, String)>> {
+    Ok(conn
+        .prepare("PRAGMA foreign_key_check")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(2)?)))
+        .optional()?)
 }
 
 fn cut_off() -> Error {

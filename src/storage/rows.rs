@@ -7,8 +7,8 @@ use rusqlite::{Connection, Row};
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Aggregation, Comment, Direction, Figure, Frequency, Indicator, LockedMonth, Measurement,
-    Perspective, Target, Unit, UnitRollup,
+    Aggregation, Comment, Direction, Figure, Frequency, Indicator, LockedMonth, Perspective,
+    Target, Unit, UnitRollup,
 };
 use crate::period::{Month, Period};
 
@@ -196,41 +196,6 @@ pub fn figure(
 }
 
 /// The columns of `measurement`, in its order.
-pub const MEASUREMENT_COLUMNS: &str =
-    "indicator, unit, span_first, span_last, value, numerator, denominator";
-
-pub type RawMeasurement = (
-    String,
-    String,
-    i64,
-    i64,
-    Option<f64>,
-    Option<f64>,
-    Option<f64>,
-);
-
-pub fn raw_measurement(r: &Row<'_>) -> rusqlite::Result<RawMeasurement> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-    ))
-}
-
-pub fn measurement(raw: RawMeasurement) -> Result<Measurement> {
-    let (indicator, unit, first, last, value, numerator, denominator) = raw;
-    Ok(Measurement {
-        span: span(first, last)?,
-        figure: figure(value, numerator, denominator)?,
-        indicator,
-        unit,
-    })
-}
-
 pub const COMMENT_COLUMNS: &str =
     "id, indicator, unit, period, author, text, created_at, updated_at, uid";
 

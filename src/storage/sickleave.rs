@@ -139,6 +139,8 @@ pub fn apply(
     let mut delete =
         conn.prepare_cached("DELETE FROM sick_leave WHERE month = ?1 AND unit = ?2")?;
     let mut log_stmt = None;
+    // New rows go a hundred to an INSERT (`batch`), after the loop.
+    let mut created: Vec<&SickLeave> = Vec::new();
     for (change, merged) in changes.iter().zip(&merged) {
         let (unit, month) = key_of(change);
         let old = stored.get(&(unit.to_string(), month.index()));
@@ -157,19 +159,23 @@ pub fn apply(
                     Some(_) => summary.changed += 1,
                     None => summary.created += 1,
                 }
-                let split = row.split;
-                upsert.execute(params![
-                    row.unit,
-                    month.index(),
-                    row.contracted_days,
-                    row.self_certified,
-                    row.doctor_certified,
-                    row.employees,
-                    split.map(|s| s.days_1_3),
-                    split.map(|s| s.days_4_16),
-                    split.map(|s| s.days_17_56),
-                    split.map(|s| s.days_over_56),
-                ])?;
+                if old.is_none() {
+                    created.push(row);
+                } else {
+                    let split = row.split;
+                    upsert.execute(params![
+                        row.unit,
+                        month.index(),
+                        row.contracted_days,
+                        row.self_certified,
+                        row.doctor_certified,
+                        row.employees,
+                        split.map(|s| s.days_1_3),
+                        split.map(|s| s.days_4_16),
+                        split.map(|s| s.days_17_56),
+                        split.map(|s| s.days_over_56),
+                    ])?;
+                }
                 Some(row)
             }
             None => {
@@ -205,6 +211,29 @@ pub fn apply(
             )?;
         }
     }
+    // In key order (month, unit): each INSERT then touches a few neighbouring pages, and
+    // SQLite copies each page a statement touches into its statement journal.
+    created.sort_unstable_by(|a, b| (a.month, &a.unit).cmp(&(b.month, &b.unit)));
+    super::batch::insert(
+        conn,
+        &format!("INSERT INTO sick_leave ({COLUMNS}) VALUES "),
+        "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        10,
+        &created,
+        |stmt, at, row| {
+            let split = row.split;
+            stmt.raw_bind_parameter(at, &row.unit)?;
+            stmt.raw_bind_parameter(at + 1, row.month.index())?;
+            stmt.raw_bind_parameter(at + 2, row.contracted_days)?;
+            stmt.raw_bind_parameter(at + 3, row.self_certified)?;
+            stmt.raw_bind_parameter(at + 4, row.doctor_certified)?;
+            stmt.raw_bind_parameter(at + 5, row.employees)?;
+            stmt.raw_bind_parameter(at + 6, split.map(|s| s.days_1_3))?;
+            stmt.raw_bind_parameter(at + 7, split.map(|s| s.days_4_16))?;
+            stmt.raw_bind_parameter(at + 8, split.map(|s| s.days_17_56))?;
+            stmt.raw_bind_parameter(at + 9, split.map(|s| s.days_over_56))
+        },
+    )?;
     Ok(summary)
 }
 
@@ -265,11 +294,9 @@ pub fn load(conn: &Connection, first: Month, last: Month) -> Result<Vec<SickLeav
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM sick_leave WHERE month BETWEEN ?1 AND ?2 ORDER BY month, unit"
     ))?;
-    let raws = stmt
-        .query_map(params![first.index(), last.index()], row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut out = Vec::with_capacity(raws.len());
-    for (unit, month, contracted, self_certified, doctor_certified, employees, split) in raws {
+    let mut out = Vec::new();
+    for raw in stmt.query_map(params![first.index(), last.index()], row)? {
+        let (unit, month, contracted, self_certified, doctor_certified, employees, split) = raw?;
         let employees = match employees {
             None => None,
             Some(e) => Some(

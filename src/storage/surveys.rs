@@ -54,11 +54,12 @@ pub fn surveys(conn: &Connection) -> Result<Vec<Survey>> {
     Ok(out)
 }
 
-/// Every survey result, by indicator, round and unit.
+/// Every survey result, in key order: by indicator, unit and round (no sort needed; the
+/// engine orders them itself).
 pub fn results(conn: &Connection) -> Result<Vec<SurveyResult>> {
     let mut stmt = conn.prepare_cached(
         "SELECT survey, indicator, unit, year, score, respondents FROM survey_results
-         ORDER BY indicator, year, unit",
+         ORDER BY indicator, unit, year",
     )?;
     let rows = stmt.query_map([], |r| {
         Ok(SurveyResult {

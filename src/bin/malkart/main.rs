@@ -22,7 +22,7 @@ use malkart::format::group_digits;
 use malkart::import::{self, ImportKind, ImportReport};
 use malkart::period::Period;
 use malkart::service::files::write_atomically;
-use malkart::service::{self, actions, admin, detail, reports, EngineCache};
+use malkart::service::{self, actions, admin, detail, engines, reports, EngineCache};
 use malkart::storage::{self, AuditFilter, Store};
 use malkart::{Error, Result};
 
@@ -115,7 +115,8 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
         } => {
             let period = Period::parse(&period)?;
             let mut store = Store::open_existing(&path)?;
-            let engine = Engine::new(store.dataset_for(&period)?)?;
+            store.read_once()?;
+            let engine = engines::status_engine(&store, &unit, &period)?;
             let min = store.min_employees()?;
             let privacy = privacy(&mut store, &engine, &unit, &period, umaskert)?;
             let card =
