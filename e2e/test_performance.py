@@ -1,8 +1,10 @@
-"""Speed on the medium demo municipality (~300 units, 40 indicators, 36 months), measured
-inside the window: start to a painted målkart, and switching unit or period to the
-repainted målkart. Run with MALKART_PERF=1 (creating the medium demo takes a while); the
-figures are printed and written to target/e2e-screenshots/ytelse.txt. The issue's targets
-(≤ 1.5 s start, ≤ 100 ms switch) are for a release build; `MALKART_PERF_ASSERT=1` checks them."""
+"""Speed on a demo municipality (`MALKART_PERF_SIZE`: `medium` by default, ~300 units; or
+`large`, 1 497 units), measured inside the window: start to a painted målkart, and switching
+unit or period to the repainted målkart — the first switch after start reported on its own.
+Run with MALKART_PERF=1 (creating the demo takes a while); the figures are printed and
+written to target/e2e-screenshots/ytelse.txt. The issues' targets are for a release build
+(medium: ≤ 1,5 s start, ≤ 100 ms switch, issue 4; large: ≤ 1,0 s start, ≤ 50 ms switch,
+issue 17); `MALKART_PERF_ASSERT=1` checks them."""
 
 from __future__ import annotations
 
@@ -73,16 +75,21 @@ poll();
 """
 
 
+SIZE = os.environ.get("MALKART_PERF_SIZE", "medium")
+# (start, switch) in ms, as the issues ask.
+LIMITS = {"medium": (1500, 100), "large": (1000, 50)}
+
+
 @pytest.fixture(scope="module")
-def medium_db(tmp_path_factory) -> Path:
-    db = tmp_path_factory.mktemp("medium") / "medium.db"
-    cli(db, "init", "--demo", "--size", "medium")
+def demo_of_size(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp(SIZE) / f"{SIZE}.db"
+    cli(db, "init", "--demo", "--size", SIZE)
     return db
 
 
-def test_start_and_switching_speed(open_app, medium_db: Path):
+def test_start_and_switching_speed(open_app, demo_of_size: Path):
     started = time.monotonic()
-    app = open_app(medium_db)
+    app = open_app(demo_of_size)
     app.wait_for_scorecard()
     wall_start_ms = (time.monotonic() - started) * 1000
     # Navigation start to the målkart in the DOM, as the page saw it.
@@ -102,10 +109,13 @@ def test_start_and_switching_speed(open_app, medium_db: Path):
         period_ms.append(ms)
 
     pss_kib, processes = app_memory()
+    first_switch, later = unit_ms[0], unit_ms[1:]
     lines = [
+        f"demo: {SIZE}",
         f"start (WebDriver-økt til målkart, inkl. oppstart av prosessen): {wall_start_ms:.0f} ms",
         f"start (sidens navigasjon til målkart i DOM): {page_ms:.0f} ms",
-        f"bytte enhet, median av {len(unit_ms)}: {statistics.median(unit_ms):.0f} ms (maks {max(unit_ms):.0f})",
+        f"første bytte av enhet etter start: {first_switch:.0f} ms",
+        f"bytte enhet, median av de {len(later)} neste: {statistics.median(later):.0f} ms (maks {max(later):.0f})",
         f"bytte periode, median av {len(period_ms)}: {statistics.median(period_ms):.0f} ms (maks {max(period_ms):.0f})",
         f"minne (PSS) for appen og WebKit-prosessene: {pss_kib / 1024:.0f} MiB ({', '.join(processes)})",
     ]
@@ -113,6 +123,8 @@ def test_start_and_switching_speed(open_app, medium_db: Path):
     (SHOTS / "ytelse.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n" + "\n".join(lines))
     if os.environ.get("MALKART_PERF_ASSERT") == "1":
-        assert page_ms <= 1500
-        assert statistics.median(unit_ms) <= 100
-        assert statistics.median(period_ms) <= 100
+        start_limit, switch_limit = LIMITS[SIZE]
+        assert page_ms <= start_limit
+        assert first_switch <= switch_limit
+        assert statistics.median(later) <= switch_limit
+        assert statistics.median(period_ms) <= switch_limit
