@@ -135,7 +135,7 @@ fn read_figures(
     plan: &DatasetPlan,
     units: &[crate::model::Unit],
 ) -> Result<Vec<IndicatorFigures>> {
-    let unit_index: HashMap<&str, u32> = units
+    let unit_index: HashMap<&str, u32, rustc_hash::FxBuildHasher> = units
         .iter()
         .enumerate()
         .map(|(k, u)| (u.code.as_str(), k as u32))
