@@ -102,13 +102,16 @@ pub fn overview(
     let mut own = card(engine, unit, period, privacy, last_full)?;
     engine.mark_actions(&mut own, period, last_full);
     let tree = engine.unit_tree();
-    let mut rows = Vec::new();
-    for child in tree.iter().filter(|u| u.parent.as_deref() == Some(unit)) {
+    let parents: std::collections::HashSet<&str> =
+        tree.iter().filter_map(|u| u.parent.as_deref()).collect();
+    let children: Vec<&crate::engine::UnitNode> = tree
+        .iter()
+        .filter(|u| u.parent.as_deref() == Some(unit))
+        .collect();
+    let rows = on_two_threads(children, |child| {
         let c = card(engine, &child.code, period, privacy, last_full)?;
-        rows.push(OverviewRow {
-            has_children: tree
-                .iter()
-                .any(|u| u.parent.as_deref() == Some(child.code.as_str())),
+        Ok(OverviewRow {
+            has_children: parents.contains(child.code.as_str()),
             overall: overall(&c),
             cells: c
                 .perspectives
@@ -116,8 +119,8 @@ pub fn overview(
                 .map(|p| GroupStatus::of(&p.indicators))
                 .collect(),
             unit: c.unit,
-        });
-    }
+        })
+    })?;
     Ok(Overview {
         actions: own.actions.clone(),
         red_without_action: own.red_without_action,
@@ -140,25 +143,43 @@ pub fn overview(
 }
 
 /// The status of every unit's målkart for `period`, in tree order: the marks in the tree.
+/// The målkart are independent of each other: the second half of the tree is judged on a
+/// second thread (1 497 målkart on `large`: docs/benchmarks.md §14).
 pub fn unit_statuses(
     engine: &Engine,
     period: &Period,
     privacy: Privacy,
     last_full: Month,
 ) -> Result<Vec<UnitStatus>> {
-    engine
-        .unit_tree()
-        .into_iter()
-        .map(|u| {
-            let c = card(engine, &u.code, period, privacy, last_full)?;
-            let g = overall(&c);
-            Ok(UnitStatus {
-                code: u.code,
-                status: g.status,
-                provisional: g.provisional,
-            })
+    let status = |u: crate::engine::UnitNode| -> Result<UnitStatus> {
+        let c = card(engine, &u.code, period, privacy, last_full)?;
+        let g = overall(&c);
+        Ok(UnitStatus {
+            code: u.code,
+            status: g.status,
+            provisional: g.provisional,
         })
-        .collect()
+    };
+    on_two_threads(engine.unit_tree(), status)
+}
+
+/// `f` over `items`, in order; the second half on a second thread. Each målkart is judged on
+/// its own, so the answer is the same as one after the other.
+fn on_two_threads<T: Send, R: Send>(
+    mut first: Vec<T>,
+    f: impl Fn(T) -> Result<R> + Sync,
+) -> Result<Vec<R>> {
+    let second = first.split_off(first.len() / 2);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let later = scope.spawn(move || second.into_iter().map(f).collect::<Result<Vec<_>>>());
+        let mut out = first.into_iter().map(f).collect::<Result<Vec<_>>>()?;
+        match later.join() {
+            Ok(rest) => out.extend(rest?),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        Ok(out)
+    })
 }
 
 /// The unit and its ancestors, root first: `Demo kommune › Helse og omsorg › Furulund
