@@ -8,6 +8,10 @@
 // Cells hold text as typed; what the text means (a figure, an amount in øre) is the
 // view's `validate`, which gives the message shown beside a bad cell. Business rules
 // (absence above contracted days, a locked month) are checked in Rust on save.
+//
+// Each bad cell's message is kept, and updated for the cells a change touches only, so a
+// grid of 1 500 rows never checks all its cells again after an edit (issue 17).
+import { SvelteMap } from "svelte/reactivity";
 
 export interface CellPos {
   row: number;
@@ -28,6 +32,9 @@ export interface GridOptions {
   readOnly: (row: number, col: number) => boolean;
   /** A message for a bad text (`«abc» er ikke et tall`), `null` when it is fine. */
   validate?: (row: number, col: number, text: string) => string | null;
+  /** The texts are the core's own, formatted from stored figures: valid, so not checked
+   * on load (a 1 500-unit economy grid would parse 18 000 amounts for nothing). */
+  trusted?: boolean;
   /** After every change of the cells' text (an edit, a paste, a Delete, an undo). */
   onchange?: () => void;
 }
@@ -79,6 +86,8 @@ export class GridModel {
   private readonly validateAt: (row: number, col: number, text: string) => string | null;
   private readonly onchange: () => void;
   #undoStack: Change[] = $state.raw([]);
+  /** The bad cells' messages by `row * cols + col`; read-only cells never have one. */
+  readonly #messages = new SvelteMap<number, string>();
   /** The selected cell. */
   sel: CellPos = $state({ row: 0, col: 0 });
   /** The cell being edited and its text, or `null`. */
@@ -100,6 +109,22 @@ export class GridModel {
     this.readOnlyAt = o.readOnly;
     this.validateAt = o.validate ?? (() => null);
     this.onchange = o.onchange ?? (() => {});
+    if (!o.trusted) {
+      for (let r = 0; r < this.rows; r++) {
+        for (let c = 0; c < this.cols; c++) this.check(r, c);
+      }
+    }
+  }
+
+  /** Sets or clears the message of one cell from its text. */
+  private check(row: number, col: number) {
+    const at = row * this.cols + col;
+    const message = this.isReadOnly(row, col) ? null : this.validateAt(row, col, this.#values[row][col]);
+    if (message === null) {
+      if (this.#messages.has(at)) this.#messages.delete(at);
+    } else if (this.#messages.get(at) !== message) {
+      this.#messages.set(at, message);
+    }
   }
 
   value(row: number, col: number): string {
@@ -122,20 +147,15 @@ export class GridModel {
 
   /** The message for a cell's current text, `null` when it is fine or read-only. */
   error(row: number, col: number): string | null {
-    if (this.isReadOnly(row, col)) return null;
-    return this.validateAt(row, col, this.value(row, col));
+    if (row < 0 || row >= this.rows || col < 0 || col >= this.cols) return null;
+    return this.#messages.get(row * this.cols + col) ?? null;
   }
 
   /** Every bad cell, in reading order. */
   errors(): { row: number; col: number; message: string }[] {
-    const out = [];
-    for (let r = 0; r < this.rows; r++) {
-      for (let c = 0; c < this.cols; c++) {
-        const message = this.error(r, c);
-        if (message !== null) out.push({ row: r, col: c, message });
-      }
-    }
-    return out;
+    return [...this.#messages.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([at, message]) => ({ row: Math.floor(at / this.cols), col: at % this.cols, message }));
   }
 
   canUndo(): boolean {
@@ -202,6 +222,7 @@ export class GridModel {
       const before = this.#values[row][col];
       if (before === text) continue;
       this.#values[row][col] = text;
+      this.check(row, col);
       change.cells.push({ row, col, before, after: text });
     }
     if (change.cells.length > 0) {
@@ -216,7 +237,10 @@ export class GridModel {
     const change = this.#undoStack.at(-1);
     if (!change) return false;
     this.#undoStack = this.#undoStack.slice(0, -1);
-    for (const c of change.cells) this.#values[c.row][c.col] = c.before;
+    for (const c of change.cells) {
+      this.#values[c.row][c.col] = c.before;
+      this.check(c.row, c.col);
+    }
     this.editing = null;
     const first = change.cells[0];
     this.select(first.row, first.col);
