@@ -71,6 +71,7 @@ class Memo<T> {
 }
 const decimals = new Memo<Decimal | null>();
 const amounts = new Memo<Parsed | null>();
+const figureTexts = new Memo<string>();
 
 /** The number in `text`, exactly; `null` when it is not a number by the rules above. */
 export function parseDecimal(text: string): Decimal | null {
@@ -294,6 +295,10 @@ export function formatThousands(ore: number): string {
  * `10 027,4`, `1.5` → `1,5`, `12,50` → `12,50`). Text that is not a number is shown as
  * typed (the cell's message says why). Only for display: the cell keeps its text. */
 export function formatFigureText(text: string): string {
+  return figureTexts.get(text, groupFigureText);
+}
+
+function groupFigureText(text: string): string {
   const d = parseDecimal(text);
   if (d === null) return text;
   const negative = d.digits < 0n;
