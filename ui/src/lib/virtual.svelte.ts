@@ -17,7 +17,7 @@ export class VirtualRows {
 
   constructor(
     private readonly estimate: number,
-    private readonly overscan = 12,
+    private readonly overscan = 8,
   ) {}
 
   get rowHeight(): number {
