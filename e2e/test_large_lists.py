@@ -70,6 +70,8 @@ def drawn_rows(app, css: str) -> int:
 
 
 def test_ctrl_end_in_the_root_economy_grid_reaches_the_sum_row(app, units_in_tree_order):
+    """And an edit far down survives scrolling away, and a problem link brings its cell
+    back from far away."""
     root = units_in_tree_order[0]
     app.find("[data-testid=nav-economy]").click()
     grid = f"[data-testid=economy-grid][data-unit='{root}'] [data-testid=ec-grid]"
@@ -111,9 +113,26 @@ def test_ctrl_end_in_the_root_economy_grid_reaches_the_sum_row(app, units_in_tre
     edited = f"{grid} td[data-row='{units - 1}'][data-col='{col}'] .value"
     app.wait_text(edited, "123")
     app.screenshot("28-okonomi-stor-rot-siste-rad")
-    # Undone, so the page has nothing unsaved when the next test leaves it.
+
+    # A bad amount there is named above the grid, and its link brings the cell back into
+    # view and focus from the top of the grid.
+    keys(app, Keys.ARROW_UP, Keys.HOME)
+    for _ in range(col):
+        keys(app, Keys.ARROW_RIGHT)
+    keys(app, "abc", Keys.ENTER)
+    app.wait_text("[data-testid=ec-grid-problems]", lambda t: "«abc» er ikke et beløp" in t)
+    ctrl(app, Keys.HOME)
+    app.wait_value(lambda: app.all(f"{grid} tr[data-unit='{units_in_tree_order[-1]}']"), [])
+    app.find("[data-testid=ec-grid-problems] button.link").click()
+    app.wait_value(lambda: (active(app, "data-row"), active(app, "data-col")), (str(units - 1), str(col)))
+    assert app.driver.switch_to.active_element.get_attribute("aria-invalid") == "true"
+
+    # Both changes undone, so the page has nothing unsaved when the next test leaves it.
+    ctrl(app, "z")
+    app.wait_text(edited, "123")
     ctrl(app, "z")
     app.wait_text(edited, lambda t: t != "123")
+    app.wait_value(lambda: app.driver.find_element(By.CSS_SELECTOR, "[data-testid=ec-grid-problems]").text, "")
 
 
 def test_show_all_then_end_focuses_the_last_unit_in_the_tree(app, units_in_tree_order):
