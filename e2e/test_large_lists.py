@@ -164,7 +164,7 @@ def test_show_all_then_end_focuses_the_last_unit_in_the_tree(app, units_in_tree_
 
 
 @pytest.mark.parametrize("tab,table", [("tab-sick-leave", "sick-leave-table"), ("tab-economy", "economy-table")])
-def test_a_reports_last_row_is_reached_by_the_keyboard(app, units_in_tree_order, tab, table):
+def test_a_reports_last_row_is_reached_by_the_keyboard_and_printing_draws_every_row(app, units_in_tree_order, tab, table):
     root = units_in_tree_order[0]
     app.find("[data-testid=nav-reports]").click()
     app.find(f"[data-testid={tab}]").click()
@@ -183,6 +183,13 @@ def test_a_reports_last_row_is_reached_by_the_keyboard(app, units_in_tree_order,
     app.screenshot(f"28-{table}-stor-siste-rad")
     scroller.send_keys(Keys.HOME)
     app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"{css} tbody tr[aria-rowindex='2'][data-unit='{root}']"))
+
+    # Printing draws every row (the paper has no scrollbar), and the window goes back after.
+    app.driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")
+    app.wait_value(lambda: drawn_rows(app, css), count - 1, SLOW)
+    assert not app.all(f"{css} tr.spacer")
+    app.driver.execute_script("window.dispatchEvent(new Event('afterprint'))")
+    app.wait_value(lambda: drawn_rows(app, css) < DRAWN_AT_MOST, True)
 
 
 # Whether a list is drawn: `css` is there (`exists`), has text (`text`), or is over 20 views
