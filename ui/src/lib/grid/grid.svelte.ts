@@ -3,7 +3,10 @@
 // whether it used them; `Grid.svelte` draws the state and forwards events. Everything a
 // person can do with the keyboard or the clipboard goes through here, so it is tested here.
 // The state is Svelte 5 `$state`: a view that reads a cell, the selection or the undo
-// stack follows their changes, cell by cell, with no version counters or copies.
+// stack follows their changes. The cells' text is kept in plain arrays with one `$state`
+// version per row, bumped when a cell of the row changes: a view that reads a cell follows
+// its row. (A signal per cell would be 21 000 signals for a 1 500-unit year, each made on
+// its first read, and reading them all for the sums and widths costs some 30–150 ms; issue 17.)
 //
 // Cells hold text as typed; what the text means (a figure, an amount in øre) is the
 // view's `validate`, which gives the message shown beside a bad cell. Business rules
@@ -81,7 +84,9 @@ export function describePaste(r: PasteResult): string {
 export class GridModel {
   readonly rows: number;
   readonly cols: number;
-  #values: string[][] = $state([]);
+  readonly #values: string[][];
+  /** Each row's version: read with the row's cells, bumped when one of them changes. */
+  #versions: number[] = $state([]);
   private readonly readOnlyAt: (row: number, col: number) => boolean;
   private readonly validateAt: (row: number, col: number, text: string) => string | null;
   private readonly onchange: () => void;
@@ -103,6 +108,7 @@ export class GridModel {
   constructor(o: GridOptions) {
     this.rows = o.rows;
     this.cols = o.cols;
+    this.#versions = Array.from({ length: o.rows }, () => 0);
     this.#values = Array.from({ length: o.rows }, (_, r) =>
       Array.from({ length: o.cols }, (_, c) => o.values[r]?.[c] ?? ""),
     );
@@ -128,17 +134,22 @@ export class GridModel {
   }
 
   value(row: number, col: number): string {
+    void this.#versions[row];
     return this.#values[row]?.[col] ?? "";
   }
 
   /** One row's text (a copy). */
   rowTexts(row: number): string[] {
+    void this.#versions[row];
     return [...(this.#values[row] ?? [])];
   }
 
   /** All cells' text, `rows × cols` (a copy). */
   snapshot(): string[][] {
-    return this.#values.map((r) => [...r]);
+    return this.#values.map((r, i) => {
+      void this.#versions[i];
+      return [...r];
+    });
   }
 
   isReadOnly(row: number, col: number): boolean {
@@ -222,6 +233,7 @@ export class GridModel {
       const before = this.#values[row][col];
       if (before === text) continue;
       this.#values[row][col] = text;
+      this.#versions[row] += 1;
       this.check(row, col);
       change.cells.push({ row, col, before, after: text });
     }
@@ -239,6 +251,7 @@ export class GridModel {
     this.#undoStack = this.#undoStack.slice(0, -1);
     for (const c of change.cells) {
       this.#values[c.row][c.col] = c.before;
+      this.#versions[c.row] += 1;
       this.check(c.row, c.col);
     }
     this.editing = null;
