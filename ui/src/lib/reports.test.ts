@@ -4,6 +4,7 @@ import type { SickLeaveSummaryRow } from "../bindings/SickLeaveSummaryRow";
 import type { EconomyReport } from "../bindings/EconomyReport";
 import type { EconomyReportRow } from "../bindings/EconomyReportRow";
 import {
+  columnWidthsCh,
   defaultFileName,
   deviationMark,
   forecastFootnote,
@@ -38,6 +39,20 @@ const maskedRow = (code: string, reason: SickLeaveSummaryRow["mask_reason"]) =>
 function summary(rows: SickLeaveSummaryRow[], min = 5): SickLeaveSummary {
   return { unit: { code: "2000", name: "Oppvekst" }, period: "2026-K3", min_employees: min, rows, masked_primary: 0, masked_secondary: 0 };
 }
+
+describe("a long report's column widths", () => {
+  it("takes each column's widest text over all rows, in digit widths", () => {
+    // «1 234 567» is 7 digits + 2 spaces of ½ = 8; «−12,5» is 1⅓ + 3 + ½ = 4⅚; «*» is 1.
+    const w = columnWidthsCh([
+      ["12", "−12,5", "*"],
+      ["1\u00a0234\u00a0567", "3,0", "grønn"],
+    ]);
+    expect(w[0]).toBe(8);
+    expect(w[1]).toBeCloseTo(4 + 5 / 6);
+    expect(w[2]).toBe(5);
+    expect(columnWidthsCh([])).toEqual([]);
+  });
+});
 
 describe("sick-leave cells", () => {
   it("writes figures the Norwegian way with one decimal", () => {

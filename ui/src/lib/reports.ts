@@ -9,6 +9,7 @@ import type { EconomyReport } from "../bindings/EconomyReport";
 import type { ReportFormat } from "../bindings/ReportFormat";
 import { formatNumber, roundHalfAway } from "./format";
 import { MONTH_NAMES, type PeriodSel } from "./period";
+import { widthCh } from "./grid/display";
 
 /** An export format: the core's `Format`, generated from Rust. */
 export type ExportFormat = ReportFormat;
@@ -22,6 +23,19 @@ const EXPORT_FORMAT_LABEL = {
 export const EXPORT_FORMATS: { format: ExportFormat; label: string }[] = (
   Object.keys(EXPORT_FORMAT_LABEL) as ExportFormat[]
 ).map((format) => ({ format, label: EXPORT_FORMAT_LABEL[format] }));
+
+/** Each column's widest text in `ch` over all rows (a long report sets its columns so,
+ * as it draws only the rows in view): `rows` are the rows' cell texts, column by column. */
+export function columnWidthsCh(rows: string[][]): number[] {
+  const out: number[] = [];
+  for (const texts of rows) {
+    texts.forEach((t, c) => {
+      const w = widthCh(t);
+      if (!(w <= (out[c] ?? 0))) out[c] = w;
+    });
+  }
+  return out;
+}
 
 /** The text of a masked cell. */
 export const MASKED = "*";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GridModel, parseTsv, describePaste } from "./grid.svelte";
-import { parseAmount, parseDecimal, parseNumber, formatOre, formatFigure } from "./number";
+import { parseAmount, parseDecimal, parseNumber, formatOre, formatFigure, formatLoadedOre } from "./number";
 
 /** A 3 × 4 grid whose column 2 is read-only (a computed or locked column). */
 function model(values: string[][] = []) {
@@ -17,6 +17,21 @@ function model(values: string[][] = []) {
 }
 
 describe("Norwegian numbers (the core's rules)", () => {
+  it("reads back every amount the grid shows: a loaded grid need not be parsed", () => {
+    // Odd and even øre, whole kroner, groups of three, both signs, the largest safe øre.
+    const samples = [0, 1, -1, 99, 100, -100, 123456750, -123456799, 100000, 999_999_999_999, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER];
+    for (let i = 0; i < 2000; i++) samples.push(Math.round((i * 7919 - 5_000_000) * (i % 13) * 104.729) || 0);
+    for (const ore of samples) {
+      // formatOre's text parsed for real (never told before: not yet through formatLoadedOre).
+      expect(parseAmount(formatOre(ore))).toEqual({ ok: true, value: ore });
+    }
+    // A text told by formatLoadedOre reads as its amount, and twice the same answer.
+    const text = formatLoadedOre(-4_321_987_654_321);
+    expect(text).toBe("\u221243\u00a0219\u00a0876\u00a0543,21");
+    expect(parseAmount(text)).toEqual({ ok: true, value: -4_321_987_654_321 });
+    expect(parseAmount(text)).toBe(parseAmount(text));
+  });
+
   it("reads decimal comma and point", () => {
     expect(parseDecimal("7,3")).toEqual({ digits: 73n, scale: 1 });
     expect(parseDecimal("7.3")).toEqual({ digits: 73n, scale: 1 });
@@ -187,6 +202,39 @@ describe("editing", () => {
       { row: 0, col: 3, message: "«1,2,3» er ikke et tall" },
     ]);
     expect(g.error(1, 3)).toBeNull();
+  });
+
+  it("keeps the messages up to date through edits, pastes and undo, checking only the changed cells", () => {
+    let checked = 0;
+    const g = new GridModel({
+      rows: 500,
+      cols: 14,
+      values: [],
+      readOnly: (_r, c) => c >= 12,
+      validate: (_r, _c, text) => {
+        checked += 1;
+        const p = parseNumber(text);
+        return p && !p.ok ? p.message : null;
+      },
+    });
+    // Loading checks each editable cell once: 500 × 12.
+    expect(checked).toBe(6000);
+    checked = 0;
+    g.select(499, 11);
+    g.key({ key: "x" });
+    g.key({ key: "Enter" });
+    expect(g.errors()).toEqual([{ row: 499, col: 11, message: "«x» er ikke et tall" }]);
+    g.select(3, 0);
+    g.paste("abc\t7\n");
+    expect(g.errors().map((e) => [e.row, e.col])).toEqual([[3, 0], [499, 11]]);
+    g.undo();
+    expect(g.error(3, 0)).toBeNull();
+    expect(g.errors()).toEqual([{ row: 499, col: 11, message: "«x» er ikke et tall" }]);
+    g.select(499, 11);
+    g.key({ key: "Delete" });
+    expect(g.errors()).toEqual([]);
+    // The edit, the paste's two cells, their undo and the Delete: 1 + 2 + 2 + 1 checks.
+    expect(checked).toBe(6);
   });
 });
 

@@ -47,8 +47,38 @@ function groupingIsValid(intPart: string, pointGroups: boolean): boolean {
   return groupsAreValid(intPart.split(/[ \u00a0\u202f]/));
 }
 
+/** Answers of the parsers by text. A registration grid of 1 500 units reads its 20 000
+ * cells again for every sum, width and drawn cell, and exact parsing (with `bigint`) costs
+ * some microseconds a cell (issue 17); the answers are frozen, so sharing them is safe. */
+class Memo<T> {
+  private readonly map = new Map<string, T>();
+  constructor(private readonly max = 100_000) {}
+  get(text: string, compute: (text: string) => T): T {
+    const hit = this.map.get(text);
+    if (hit !== undefined || this.map.has(text)) return hit as T;
+    const value = compute(text);
+    if (value !== null && typeof value === "object") Object.freeze(value);
+    this.set(text, value);
+    return value;
+  }
+  set(text: string, value: T) {
+    if (this.map.size >= this.max) this.map.clear();
+    this.map.set(text, value);
+  }
+  has(text: string): boolean {
+    return this.map.has(text);
+  }
+}
+const decimals = new Memo<Decimal | null>();
+const amounts = new Memo<Parsed | null>();
+const figureTexts = new Memo<string>();
+
 /** The number in `text`, exactly; `null` when it is not a number by the rules above. */
 export function parseDecimal(text: string): Decimal | null {
+  return decimals.get(text, readDecimal);
+}
+
+function readDecimal(text: string): Decimal | null {
   let s = trimSpaces(text);
   if (s.endsWith("%")) {
     s = trimSpaces(s.slice(0, -1));
@@ -202,6 +232,10 @@ export function parseNumber(text: string): Parsed | null {
 
 /** An amount in kroner as whole øre, or a message. */
 export function parseAmount(text: string): Parsed | null {
+  return amounts.get(text, readAmount);
+}
+
+function readAmount(text: string): Parsed | null {
   if (trimSpaces(text) === "") return null;
   const d = parseDecimal(text);
   if (d === null) return { ok: false, message: `«${text.trim()}» er ikke et beløp` };
@@ -220,6 +254,14 @@ export function formatOre(ore: number): string {
   const grouped = String(kroner).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
   const text = rest === 0 ? grouped : `${grouped},${String(rest).padStart(2, "0")}`;
   return negative && abs !== 0 ? `\u2212${text}` : text;
+}
+
+/** `formatOre` for an amount loaded from the core: `parseAmount` is told its text's value
+ * (the two round-trip, tested), so a loaded grid's cells are never parsed. */
+export function formatLoadedOre(ore: number): string {
+  const text = formatOre(ore);
+  if (!amounts.has(text)) amounts.set(text, Object.freeze({ ok: true as const, value: ore === 0 ? 0 : ore }));
+  return text;
 }
 
 /** A figure with at most `decimals` decimals, trailing zeros dropped, decimal comma:
@@ -253,6 +295,10 @@ export function formatThousands(ore: number): string {
  * `10 027,4`, `1.5` → `1,5`, `12,50` → `12,50`). Text that is not a number is shown as
  * typed (the cell's message says why). Only for display: the cell keeps its text. */
 export function formatFigureText(text: string): string {
+  return figureTexts.get(text, groupFigureText);
+}
+
+function groupFigureText(text: string): string {
   const d = parseDecimal(text);
   if (d === null) return text;
   const negative = d.digits < 0n;
