@@ -5,6 +5,7 @@
 //! or just what a root's målkart reads.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::{params, Connection};
 
@@ -52,11 +53,12 @@ pub fn load_for_root_status(conn: &Connection, period: &Period) -> Result<Datase
 }
 
 /// The dataset `plan` asks for, given the indicators; all of it from one state of the
-/// database. The measurements are read on `conn`; the rest (sick leave, economy, surveys,
-/// tiltak, targets) at the same time on a second connection to the same file, when there is
-/// one to open (a file in WAL mode). Both read in a transaction and read the database's
-/// revision first: should a write have come between their starts, the rest is read again on
-/// `conn`, so the parts never come from two states.
+/// database. When a second connection to the same file can be opened (a file in WAL mode),
+/// it reads the rest (sick leave, economy, surveys, tiltak, targets) and then helps with the
+/// measurements, the two taking indicators from one queue. Both read in a transaction and
+/// read the database's revision first: should a write have come between their starts,
+/// everything the second read is read again on `conn`, so the parts never come from two
+/// states.
 fn load_planned(
     conn: &Connection,
     plan: impl FnOnce(&[Indicator]) -> DatasetPlan,
@@ -70,28 +72,57 @@ fn load_planned(
     let revision = super::db::revision(conn)?;
     let indicators = rows::indicators(conn)?;
     let plan = plan(&indicators);
+    let units = rows::units(conn)?;
+    let unit_index: UnitIndex<'_> = units
+        .iter()
+        .enumerate()
+        .map(|(k, u)| (u.code.as_str(), k as u32))
+        .collect();
     // Not beside a caller's transaction: it may hold changes no other connection sees.
     let second = match conn.path() {
         Some(path) if _snapshot.is_some() => second_reader(path),
         _ => None,
     };
-    let (units, figures, rest) = std::thread::scope(|scope| {
+    let queue = FigureQueue {
+        plan: &plan,
+        units: &unit_index,
+        next: AtomicUsize::new(0),
+    };
+    let (mut figures, rest) = std::thread::scope(|scope| {
         let beside = second.map(|other| {
-            let plan = &plan;
-            scope.spawn(move || -> Result<(i64, Rest)> {
-                let _snapshot = other.unchecked_transaction()?;
-                Ok((super::db::revision(&other)?, Rest::read(&other, plan)?))
-            })
+            let (plan, queue) = (&plan, &queue);
+            scope.spawn(
+                move || -> Result<(i64, Rest, Vec<(usize, IndicatorFigures)>)> {
+                    let _snapshot = other.unchecked_transaction()?;
+                    let seen = super::db::revision(&other)?;
+                    let rest = Rest::read(&other, plan)?;
+                    // Read from another state, its figures would be thrown away: leave them.
+                    let figures = if seen == revision {
+                        queue.take(&other)?
+                    } else {
+                        Vec::new()
+                    };
+                    Ok((seen, rest, figures))
+                },
+            )
         });
-        let units = rows::units(conn)?;
-        let figures = read_figures(conn, &plan, &units)?;
+        let mut figures = queue.take(conn)?;
         let rest = match beside.map(|h| h.join()) {
-            Some(Ok(Ok((seen, rest)))) if seen == revision => rest,
-            // Another state, a failed read or a panic there: read it here instead.
-            _ => Rest::read(conn, &plan)?,
+            Some(Ok(Ok((seen, rest, theirs)))) if seen == revision => {
+                figures.extend(theirs);
+                rest
+            }
+            // Another state, a failed read or a panic there: all of it here instead.
+            Some(_) => {
+                figures = queue.all(conn)?;
+                Rest::read(conn, &plan)?
+            }
+            None => Rest::read(conn, &plan)?,
         };
-        Ok::<_, crate::error::Error>((units, figures, rest))
+        Ok::<_, crate::error::Error>((figures, rest))
     })?;
+    figures.sort_unstable_by_key(|(k, _)| *k);
+    drop(unit_index);
     Ok(Dataset {
         sick_leave: rest.sick_leave,
         economy: rest.economy,
@@ -100,12 +131,47 @@ fn load_planned(
         perspective_names: rest.perspective_names,
         targets: rest.targets,
         measurements: Vec::new(),
-        figures,
+        figures: figures.into_iter().map(|(_, f)| f).collect(),
         actions: rest.actions,
         surveys: rest.surveys,
         survey_results: rest.survey_results,
         references: rest.references,
     })
+}
+
+type UnitIndex<'u> = HashMap<&'u str, u32, rustc_hash::FxBuildHasher>;
+
+/// The indicators whose measurements are still to be read, taken one at a time by either
+/// connection; each answer keeps its place in the plan.
+struct FigureQueue<'p> {
+    plan: &'p DatasetPlan,
+    units: &'p UnitIndex<'p>,
+    next: AtomicUsize,
+}
+
+impl FigureQueue<'_> {
+    /// Indicators from the queue until it is empty, read on `conn`.
+    fn take(&self, conn: &Connection) -> Result<Vec<(usize, IndicatorFigures)>> {
+        let mut out = Vec::new();
+        loop {
+            let k = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some((code, ranges)) = self.plan.measurements.get(k) else {
+                return Ok(out);
+            };
+            out.push((k, read_figures(conn, code, ranges, self.units)?));
+        }
+    }
+
+    /// Every indicator of the plan, read on `conn` (when the other connection's part cannot
+    /// be used).
+    fn all(&self, conn: &Connection) -> Result<Vec<(usize, IndicatorFigures)>> {
+        self.plan
+            .measurements
+            .iter()
+            .enumerate()
+            .map(|(k, (code, ranges))| Ok((k, read_figures(conn, code, ranges, self.units)?)))
+            .collect()
+    }
 }
 
 /// A second read-only connection to the database file at `path`, when it is in WAL mode and
@@ -126,49 +192,41 @@ fn second_reader(path: &str) -> Option<Connection> {
     Some(conn)
 }
 
-/// Per indicator and range, one walk along the key (indicator, span_first, unit); rows come
-/// in that order, as the engine expects them. A span is one period of its indicator's
-/// frequency, so the spans inside a range of whole periods start in it. The unit is kept as
-/// its index in `units`: no text is copied per row.
+/// One indicator's measurements in `ranges`: per range one walk along the key (indicator,
+/// span_first, unit); rows come in that order, as the engine expects them. A span is one
+/// period of its indicator's frequency, so the spans inside a range of whole periods start
+/// in it. The unit is kept as its index in `units`: no text is copied per row.
 fn read_figures(
     conn: &Connection,
-    plan: &DatasetPlan,
-    units: &[crate::model::Unit],
-) -> Result<Vec<IndicatorFigures>> {
-    let unit_index: HashMap<&str, u32, rustc_hash::FxBuildHasher> = units
-        .iter()
-        .enumerate()
-        .map(|(k, u)| (u.code.as_str(), k as u32))
-        .collect();
+    code: &str,
+    ranges: &[(Month, Month)],
+    units: &UnitIndex<'_>,
+) -> Result<IndicatorFigures> {
     let mut stmt = conn.prepare_cached(
         "SELECT unit, span_first, span_last, value, numerator, denominator FROM measurements
          WHERE indicator = ?1 AND span_first BETWEEN ?2 AND ?3
          ORDER BY span_first, unit",
     )?;
-    let mut figures = Vec::with_capacity(plan.measurements.len());
-    for (code, ranges) in &plan.measurements {
-        let mut read = IndicatorFigures {
-            indicator: code.clone(),
-            rows: Vec::new(),
-        };
-        for (first, last) in ranges {
-            let mut rows = stmt.query(params![code, first.index(), last.index()])?;
-            while let Some(row) = rows.next()? {
-                let unit = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-                // A unit that is gone cannot be (foreign key); left out, as the engine would.
-                let Some(&unit) = unit_index.get(unit) else {
-                    continue;
-                };
-                read.rows.push(FigureRow {
-                    unit,
-                    span: rows::span(row.get(1)?, row.get(2)?)?,
-                    figure: rows::figure(row.get(3)?, row.get(4)?, row.get(5)?)?,
-                });
-            }
+    let mut read = IndicatorFigures {
+        indicator: code.to_string(),
+        rows: Vec::new(),
+    };
+    for (first, last) in ranges {
+        let mut rows = stmt.query(params![code, first.index(), last.index()])?;
+        while let Some(row) = rows.next()? {
+            let unit = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+            // A unit that is gone cannot be (foreign key); left out, as the engine would.
+            let Some(&unit) = units.get(unit) else {
+                continue;
+            };
+            read.rows.push(FigureRow {
+                unit,
+                span: rows::span(row.get(1)?, row.get(2)?)?,
+                figure: rows::figure(row.get(3)?, row.get(4)?, row.get(5)?)?,
+            });
         }
-        figures.push(read);
     }
-    Ok(figures)
+    Ok(read)
 }
 
 /// Everything of a dataset but its units, indicators and measurements.

@@ -264,6 +264,10 @@ pub enum Command {
         /// Antall kalde oppbygginger av datasett og motor
         #[arg(long, default_value_t = 3)]
         cold: usize,
+        /// Mål også det appen gjør: motoren med historikk, målkart, oversikt, små grafer
+        /// og status for alle enheter, for enheten og tre enheter under den
+        #[arg(long)]
+        app: bool,
     },
 }
 

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use malkart::engine::{Engine, Scorecard};
 use malkart::format;
 use malkart::period::{Month, Period};
+use malkart::service::{detail, overview};
 use malkart::storage::Store;
 use malkart::Result;
 
@@ -129,5 +130,57 @@ pub fn run(
             if same { "ja" } else { "NEI" }
         ));
     }
+    Ok(out)
+}
+
+/// What the app asks on `large`, each timed once in order as the app asks it: the engine
+/// over the history window (`EngineCache`, the start), then for `unit` and three units below
+/// it the målkart, the overview of its children and the sparklines, and the status of every
+/// unit for the tree (what a change of period asks).
+pub fn app(store: &Store, unit: &str, period: &Period, now: Month) -> Result<String> {
+    let cache = malkart::service::EngineCache::default();
+    let privacy = malkart::engine::sickleave::Privacy::masked(store.min_employees()?);
+    let mut out = String::from("Appen (hver gang én gang):\n");
+    let mut time = |label: String, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        let t = Instant::now();
+        f()?;
+        out.push_str(&format!("  {label}: {}\n", ms(t.elapsed())));
+        Ok(())
+    };
+    let mut engine = None;
+    time("motoren med historikk".into(), &mut || {
+        engine = Some(cache.engine_for(store, period, now)?);
+        Ok(())
+    })?;
+    let Some(engine) = engine else {
+        return Ok(String::new());
+    };
+    let below: Vec<String> = engine
+        .unit_tree()
+        .into_iter()
+        .filter(|u| u.parent.as_deref() == Some(unit))
+        .take(3)
+        .map(|u| u.code)
+        .collect();
+    for code in std::iter::once(unit.to_string()).chain(below) {
+        time(format!("{code}: målkart"), &mut || {
+            black_box(detail::scorecard(
+                &engine, store, &code, period, privacy, now,
+            )?);
+            Ok(())
+        })?;
+        time(format!("{code}: oversikt"), &mut || {
+            black_box(overview::overview(&engine, &code, period, privacy, now)?);
+            Ok(())
+        })?;
+        time(format!("{code}: små grafer"), &mut || {
+            black_box(detail::sparklines(&engine, &code, period, privacy)?);
+            Ok(())
+        })?;
+    }
+    time("status for alle enheter".into(), &mut || {
+        black_box(overview::unit_statuses(&engine, period, privacy, now)?);
+        Ok(())
+    })?;
     Ok(out)
 }

@@ -276,10 +276,20 @@ fn command_text(path: &Path, command: Command) -> Result<String> {
                 Err(Error::Invalid(format!("databasen er skadet.\n{text}")))
             }
         }
-        Command::Bench { unit, period, repeat, cold } => {
+        Command::Bench {
+            unit,
+            period,
+            repeat,
+            cold,
+            app,
+        } => {
             let period = Period::parse(&period)?;
             let store = Store::open_existing(&path)?;
-            bench::run(&store, &unit, &period, repeat, cold, last_full_month())
+            let mut out = bench::run(&store, &unit, &period, repeat, cold, last_full_month())?;
+            if app {
+                out.push_str(&bench::app(&store, &unit, &period, last_full_month())?);
+            }
+            Ok(out)
         }
     }
 }
