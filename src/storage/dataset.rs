@@ -91,20 +91,18 @@ fn load_planned(
     let (mut figures, rest) = std::thread::scope(|scope| {
         let beside = second.map(|other| {
             let (plan, queue) = (&plan, &queue);
-            scope.spawn(
-                move || -> Result<(i64, Rest, Vec<(usize, IndicatorFigures)>)> {
-                    let _snapshot = other.unchecked_transaction()?;
-                    let seen = super::db::revision(&other)?;
-                    let rest = Rest::read(&other, plan)?;
-                    // Read from another state, its figures would be thrown away: leave them.
-                    let figures = if seen == revision {
-                        queue.take(&other)?
-                    } else {
-                        Vec::new()
-                    };
-                    Ok((seen, rest, figures))
-                },
-            )
+            scope.spawn(move || -> Result<(i64, Rest, Placed)> {
+                let _snapshot = other.unchecked_transaction()?;
+                let seen = super::db::revision(&other)?;
+                let rest = Rest::read(&other, plan)?;
+                // Read from another state, its figures would be thrown away: leave them.
+                let figures = if seen == revision {
+                    queue.take(&other)?
+                } else {
+                    Vec::new()
+                };
+                Ok((seen, rest, figures))
+            })
         });
         let mut figures = queue.take(conn)?;
         let rest = match beside.map(|h| h.join()) {
@@ -141,6 +139,9 @@ fn load_planned(
 
 type UnitIndex<'u> = HashMap<&'u str, u32, rustc_hash::FxBuildHasher>;
 
+/// Indicators' measurements with their place in the plan.
+type Placed = Vec<(usize, IndicatorFigures)>;
+
 /// The indicators whose measurements are still to be read, taken one at a time by either
 /// connection; each answer keeps its place in the plan.
 struct FigureQueue<'p> {
@@ -151,7 +152,7 @@ struct FigureQueue<'p> {
 
 impl FigureQueue<'_> {
     /// Indicators from the queue until it is empty, read on `conn`.
-    fn take(&self, conn: &Connection) -> Result<Vec<(usize, IndicatorFigures)>> {
+    fn take(&self, conn: &Connection) -> Result<Placed> {
         let mut out = Vec::new();
         loop {
             let k = self.next.fetch_add(1, Ordering::Relaxed);
@@ -164,7 +165,7 @@ impl FigureQueue<'_> {
 
     /// Every indicator of the plan, read on `conn` (when the other connection's part cannot
     /// be used).
-    fn all(&self, conn: &Connection) -> Result<Vec<(usize, IndicatorFigures)>> {
+    fn all(&self, conn: &Connection) -> Result<Placed> {
         self.plan
             .measurements
             .iter()
