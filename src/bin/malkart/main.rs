@@ -329,7 +329,12 @@ fn export(db: &Path, report: Report) -> Result<Vec<u8>> {
     }
     let period = Period::parse(period)?;
     let mut store = Store::open_existing(db)?;
-    let engine = Engine::new(store.dataset_for(&period)?)?;
+    store.read_once()?;
+    // The målkart alone needs only what `status` reads; the reports read the whole window.
+    let engine = match report {
+        Report::Scorecard { .. } => engines::status_engine(&store, unit, &period)?,
+        _ => Engine::new(store.dataset_for(&period)?)?,
+    };
     let (bytes, name) = match report {
         Report::SickLeave { .. } => {
             let min = reports::minimum(&store, min_employees)?;
