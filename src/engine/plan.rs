@@ -79,10 +79,7 @@ impl DatasetPlan {
                 e.previous().evaluated_for(f),
                 e.last_year().evaluated_for(f),
             ];
-            let years = (
-                Month::from_index(e.first().year() * 12),
-                Month::from_index(e.last().year() * 12 + 11),
-            );
+            let years = whole_years(&e);
             let mut own: Months = compared.iter().map(|p| (p.first(), p.last())).collect();
             own.push(years);
             if sick {
@@ -94,12 +91,7 @@ impl DatasetPlan {
             }
             if money {
                 economy.push(years);
-                economy.extend(compared.iter().map(|p| {
-                    (
-                        Month::from_index(p.first().year() * 12),
-                        Month::from_index(p.last().year() * 12 + 11),
-                    )
-                }));
+                economy.extend(compared.iter().map(whole_years));
             }
             measurements.push((ind.code.clone(), within(own, window)));
         }
@@ -109,6 +101,14 @@ impl DatasetPlan {
             economy: within(economy, window),
         }
     }
+}
+
+/// January of `p`'s first year through December of its last.
+fn whole_years(p: &Period) -> (Month, Month) {
+    (
+        Month::from_index(p.first().year() * 12),
+        Month::from_index(p.last().year() * 12 + 11),
+    )
 }
 
 /// `ranges` cut to `window`, sorted and merged.

@@ -47,11 +47,7 @@ pub fn history_anchor(period: &Period, frequency: Frequency) -> Period {
     } else {
         *period
     };
-    if base.spans(frequency).is_some() {
-        base
-    } else {
-        base.latest_span_ending_by(frequency)
-    }
+    base.evaluated_for(frequency)
 }
 
 /// The periods of a history, oldest first, ending with `anchor`.

@@ -120,7 +120,6 @@ fn load_planned(
         Ok::<_, crate::error::Error>((figures, rest))
     })?;
     figures.sort_unstable_by_key(|(k, _)| *k);
-    drop(unit_index);
     Ok(Dataset {
         sick_leave: rest.sick_leave,
         economy: rest.economy,
