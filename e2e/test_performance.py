@@ -95,6 +95,17 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
     # Navigation start to the målkart in the DOM, as the page saw it.
     page_ms = app.driver.execute_script("return performance.now()")
 
+    # Where the start went: the page's own marks (ui/src/main.ts, App.svelte), each the
+    # first of its name, from the navigation's start.
+    marks = app.driver.execute_script(
+        "const seen = {};"
+        "for (const m of performance.getEntriesByType('mark')) if (!(m.name in seen)) seen[m.name] = m.startTime;"
+        "const nav = performance.getEntriesByType('navigation')[0];"
+        "if (nav) { seen['html'] = nav.responseEnd; seen['DOMContentLoaded'] = nav.domContentLoadedEventEnd; }"
+        "return seen;"
+    )
+    breakdown = ", ".join(f"{name.removeprefix('malkart:')} {ms:.0f}" for name, ms in sorted(marks.items(), key=lambda kv: kv[1]))
+
     items = [li.get_attribute("data-unit") for li in app.all("[role=treeitem]")][1:8]
     unit_ms = []
     for code in items:
@@ -114,6 +125,7 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
         f"demo: {SIZE}",
         f"start (WebDriver-økt til målkart, inkl. oppstart av prosessen): {wall_start_ms:.0f} ms",
         f"start (sidens navigasjon til målkart i DOM): {page_ms:.0f} ms",
+        f"start, steg for steg (ms fra navigasjonen): {breakdown}",
         f"første bytte av enhet etter start: {first_switch:.0f} ms",
         f"bytte enhet, median av de {len(later)} neste: {statistics.median(later):.0f} ms (maks {max(later):.0f})",
         f"bytte periode, median av {len(period_ms)}: {statistics.median(period_ms):.0f} ms (maks {max(period_ms):.0f})",

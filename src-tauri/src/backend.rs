@@ -61,7 +61,9 @@ pub struct Backend {
     /// Behind one mutex so that a restore can close the file, replace it and open it again,
     /// and the broken-database screen can open another file or a new one.
     pub(crate) open: Mutex<Open>,
-    pub(crate) engines: EngineCache,
+    pub(crate) engines: Arc<EngineCache>,
+    /// The thread building the wide engine in the background (`widen_in_background`).
+    widening: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// «Vis umaskerte tall»: in memory only, so off again when the app restarts.
     unmasked: AtomicBool,
     /// Where «Velg en annen fil» writes the choice for the next start; none when the
@@ -98,7 +100,8 @@ impl Backend {
                 path: db_path,
                 store,
             }),
-            engines: EngineCache::new(),
+            engines: Arc::new(EngineCache::new()),
+            widening: Mutex::new(None),
             unmasked: AtomicBool::new(false),
             choice_file: None,
             home: None,
@@ -210,15 +213,50 @@ impl Backend {
     /// The engine over a window that covers `period` and every indicator's history for it.
     /// The store stays locked while it is built, so that no write slips in.
     pub(crate) fn engine_for(&self, period: &Period) -> IpcResult<Arc<CachedEngine>> {
-        self.with_store(|store| self.engines.engine_for(store, period, current_month()))
+        let now = current_month();
+        let engine = self.with_store(|store| self.engines.engine_for(store, period, now))?;
+        self.widen_in_background(period, now);
+        Ok(engine)
     }
 
-    /// Every unit in tree order with its depth. Asked for the period the app opens on, so
-    /// that the engine for the first målkart is built while the tree is drawn.
+    /// Builds the wide engine for `period` (`EngineCache::widening`: every kind of period
+    /// and a year back) on a thread of its own, at the lowest priority so that it takes
+    /// only time the window and the answers leave, on a read connection of its own; the
+    /// first change of kind of period then finds it built. One at a time. It does nothing
+    /// when the cached engine holds that already; a failure there is dropped (the next
+    /// question builds what it needs itself and reports any error).
+    fn widen_in_background(&self, period: &Period, now: Month) {
+        let Some(widening) = self.engines.widening(period, now) else {
+            return;
+        };
+        let mut running = lock(&self.widening);
+        if running.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        let path = lock(&self.open).path.clone();
+        let engines = Arc::clone(&self.engines);
+        *running = Some(std::thread::spawn(move || {
+            // Not allowed (another platform, a sandbox): then it just takes its share.
+            let _ =
+                thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+            if let Ok(Some(built)) = widening.build(&path) {
+                engines.install(&widening, built);
+            }
+        }));
+    }
+
+    /// Waits for the wide engine being built in the background, if any (for tests).
+    pub fn wait_widened(&self) {
+        let running = lock(&self.widening).take();
+        if let Some(handle) = running {
+            let _ = handle.join();
+        }
+    }
+
+    /// Every unit in tree order with its depth, read from the store without an engine: the
+    /// tree is drawn at once while the first målkart's engine is built.
     pub fn units(&self) -> IpcResult<Vec<UnitNode>> {
-        Ok(self
-            .engine_for(&Period::month(last_full_month()))?
-            .unit_tree())
+        self.with_store(|store| Ok(malkart::engine::unit_nodes(store.units()?)?))
     }
 
     /// Turns «Vis umaskerte tall» on or off, audited; `false` when it was so already.
@@ -391,6 +429,8 @@ impl Backend {
     /// it and its path returned. The open database is closed first and opened again after,
     /// whether or not the copy was accepted.
     pub fn restore(&self, source: &str) -> IpcResult<Option<String>> {
+        // Nothing reads the file while it is replaced.
+        self.wait_widened();
         let mut guard = lock(&self.open);
         if guard.path.as_os_str().is_empty() {
             return Err(no_path());
@@ -450,6 +490,7 @@ impl Backend {
     /// beside it (`….skadet-<tid>`, the path returned) and a new, empty one is made in its
     /// place. A database that is open is refused and left as it is.
     pub fn new_database(&self) -> IpcResult<Option<String>> {
+        self.wait_widened();
         let mut guard = lock(&self.open);
         if guard.path.as_os_str().is_empty() {
             return Err(no_path());

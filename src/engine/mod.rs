@@ -49,7 +49,7 @@ mod tree;
 mod types;
 
 pub use summary::GroupStatus;
-pub use tree::{unit_cycles, UnitNode};
+pub use tree::{unit_cycles, unit_nodes, UnitNode};
 pub use types::*;
 
 use std::collections::HashMap;

@@ -49,6 +49,35 @@ impl DatasetPlan {
         }
     }
 
+    /// Each indicator over the window of its frequency (`window_of`); sick leave and the
+    /// economy over the hull of their indicators' windows, at least the monthly window (the
+    /// reports read them for the period itself). What the app's cached engine loads
+    /// (`service::window::Windows`).
+    pub fn by_frequency(
+        indicators: &[Indicator],
+        window_of: impl Fn(Frequency) -> (Month, Month),
+    ) -> DatasetPlan {
+        let monthly = window_of(Frequency::Maned);
+        let widen = |(a, b): (Month, Month), (c, d): (Month, Month)| (a.min(c), b.max(d));
+        let (mut sick_leave, mut economy) = (monthly, monthly);
+        let mut measurements = Vec::with_capacity(indicators.len());
+        for ind in indicators {
+            let window = window_of(ind.frequency);
+            if ind.builtin && sickleave::CODES.contains(&ind.code.as_str()) {
+                sick_leave = widen(sick_leave, window);
+            }
+            if economy::Rule::of(ind).is_some() {
+                economy = widen(economy, window);
+            }
+            measurements.push((ind.code.clone(), vec![window]));
+        }
+        DatasetPlan {
+            measurements,
+            sick_leave: vec![sick_leave],
+            economy: vec![economy],
+        }
+    }
+
     /// What the målkart of a root unit for `period` reads, inside `window`
     /// (`dataset::window(period)`). See the module's notes.
     pub fn status(

@@ -163,6 +163,13 @@ impl UnitTree {
     }
 }
 
+/// Every unit of `units` in tree order (pre-order, children by code) with its depth, as
+/// `Engine::unit_tree` gives it, without building an engine: the app's tree is drawn from
+/// this while the first målkart's engine is still being built.
+pub fn unit_nodes(units: Vec<Unit>) -> Result<Vec<UnitNode>, EngineError> {
+    Ok(UnitTree::new(units)?.nodes())
+}
+
 /// Every cycle of the parent relation `parents` (code → parent code; a parent that is not a
 /// key ends the walk as a root does), each once, found by walking up from `starts` in
 /// order. A cycle is its codes following parents, from the first one the walk reached.

@@ -1,10 +1,12 @@
-//! The cached `Engine`: built over a window of months that covers the asked period and every
-//! indicator's history for it, and rebuilt when `Store::revision` changes or a question needs
-//! months outside the window (what makes switching unit or period fast in the app). A door
-//! that asks once (the CLI) uses a fresh cache; the app keeps one.
+//! The cached `Engine`: built over, per frequency of indicator, a window of months that covers
+//! the asked period and every indicator's history for it, and rebuilt when `Store::revision`
+//! changes or a question needs months outside the windows (what makes switching unit or
+//! period fast in the app). A door that asks once (the CLI) uses a fresh cache; the app keeps
+//! one.
 
 use std::ops::Deref;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::engine::Engine;
@@ -12,7 +14,7 @@ use crate::error::Result;
 use crate::period::{Month, Period};
 use crate::storage::Store;
 
-use super::window::{self, Window};
+use super::window::{self, Windows};
 
 /// An engine for one målkart: `unit`'s for `period`, as `malkart status` and `export
 /// scorecard` ask once. At a root unit it reads only what that målkart needs
@@ -31,8 +33,15 @@ pub fn status_engine(store: &Store, unit: &str, period: &Period) -> Result<Engin
 /// An engine and what it was built from.
 pub struct CachedEngine {
     revision: i64,
-    window: Window,
+    windows: Windows,
     pub engine: Engine,
+}
+
+impl CachedEngine {
+    /// The months it holds, per frequency of indicator.
+    pub fn windows(&self) -> Windows {
+        self.windows
+    }
 }
 
 impl Deref for CachedEngine {
@@ -46,8 +55,38 @@ impl Deref for CachedEngine {
 #[derive(Default)]
 pub struct EngineCache {
     cached: Mutex<Option<Arc<CachedEngine>>>,
+    /// Set once a question fell outside the engine's windows (the person moves about in
+    /// time): from then on an engine is built over `window::wide`, so that one build
+    /// answers the next changes of kind and steps back. Until then each build reads what
+    /// its period needs and no more, which keeps the first målkart quick.
+    wide: AtomicBool,
     /// How many times an engine was built (the cache's misses), for tests and measurements.
     builds: AtomicU64,
+    /// Counts `clear`s: a wide engine read before one is not kept.
+    generation: AtomicU64,
+}
+
+/// The wide engine to build beside the door (`EngineCache::widening`).
+pub struct Widening {
+    generation: u64,
+    windows: Windows,
+}
+
+impl Widening {
+    /// Reads and builds it on a connection of its own to the database at `path`; `None`
+    /// when the file is not in WAL mode (no second connection then).
+    pub fn build(&self, path: &Path) -> Result<Option<CachedEngine>> {
+        let windows = self.windows;
+        let read = Store::dataset_planned_beside(path, |indicators| windows.plan(indicators))?;
+        let Some((revision, data)) = read else {
+            return Ok(None);
+        };
+        Ok(Some(CachedEngine {
+            revision,
+            windows,
+            engine: Engine::new(data)?,
+        }))
+    }
 }
 
 /// A mutex whose holder panicked still guards consistent data here: the cache is only ever
@@ -61,10 +100,11 @@ impl EngineCache {
         EngineCache::default()
     }
 
-    /// The engine over a window that covers `period` and every indicator's history for it.
-    /// `now` is the current month (by the door's clock): the window reaches it when it can,
-    /// so that stepping forward to the present reuses the engine. The caller holds `store`
-    /// while the engine is built, so no write slips in between the revision and the data.
+    /// An engine that holds, for each frequency of indicator, the months `period` and its
+    /// history need (`window::needed_for`). `now` is the current month (by the door's
+    /// clock): the windows reach it, so that stepping forward to the present reuses the
+    /// engine. The caller holds `store` while the engine is built, so no write slips in
+    /// between the revision and the data.
     pub fn engine_for(
         &self,
         store: &Store,
@@ -74,15 +114,21 @@ impl EngineCache {
         let need = window::needed_for(period);
         let revision = store.revision()?;
         if let Some(cached) = lock(&self.cached).as_ref() {
-            if cached.revision == revision && cached.window.covers(&need) {
+            if !cached.windows.covers(&need) {
+                self.wide.store(true, Ordering::Relaxed);
+            } else if cached.revision == revision {
                 return Ok(Arc::clone(cached));
             }
         }
-        let load = window::load_period(&need, period, now);
-        let data = store.dataset_for(&load)?;
+        let load = if self.wide.load(Ordering::Relaxed) {
+            window::wide(period, now)
+        } else {
+            window::to_load(&need, now)
+        };
+        let (read_at, data) = store.dataset_planned(|indicators| load.plan(indicators))?;
         let built = Arc::new(CachedEngine {
-            revision,
-            window: window::loaded_by(&load),
+            revision: read_at,
+            windows: load,
             engine: Engine::new(data)?,
         });
         *lock(&self.cached) = Some(Arc::clone(&built));
@@ -90,9 +136,47 @@ impl EngineCache {
         Ok(built)
     }
 
-    /// Forgets the engine (after the database file was replaced).
+    /// What building the wide engine for `period` beside the door takes (the app does it
+    /// in the background after its first målkart, so that the first change of kind of
+    /// period finds it built); `None` when the cached engine holds it already, or when
+    /// nothing was asked yet.
+    pub fn widening(&self, period: &Period, now: Month) -> Option<Widening> {
+        let windows = window::wide(period, now);
+        let cached = lock(&self.cached);
+        match cached.as_ref() {
+            Some(c) if !c.windows.covers(&windows) => Some(Widening {
+                generation: self.generation.load(Ordering::Relaxed),
+                windows,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Keeps `built` when it holds more than the cached engine of the same revision, or
+    /// comes from a later revision; never after a `clear` since `widening` (the database
+    /// may have been replaced). Whether it was kept.
+    pub fn install(&self, widening: &Widening, built: CachedEngine) -> bool {
+        let mut cached = lock(&self.cached);
+        if self.generation.load(Ordering::Relaxed) != widening.generation {
+            return false;
+        }
+        let better = cached.as_ref().is_some_and(|c| {
+            built.revision > c.revision
+                || (built.revision == c.revision && !c.windows.covers(&built.windows))
+        });
+        if better {
+            *cached = Some(Arc::new(built));
+        }
+        better
+    }
+
+    /// Forgets the engine (after the database file was replaced); the next build reads
+    /// only what its period needs again, and a wide engine being built is not kept.
     pub fn clear(&self) {
-        *lock(&self.cached) = None;
+        let mut cached = lock(&self.cached);
+        *cached = None;
+        self.generation.fetch_add(1, Ordering::Relaxed);
+        self.wide.store(false, Ordering::Relaxed);
     }
 
     /// How many engines were built so far: each one is a cache miss.

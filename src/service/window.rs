@@ -1,10 +1,11 @@
-//! Which months of measurements the cached engine must hold to answer a question, and which
-//! period to ask storage for so that they are loaded. `Store::dataset_for(P)` promises the
-//! months from January of the year before the earliest of P, P's previous period and P's
-//! last-year period, through December of P's last year; everything here is computed from
-//! that promise.
+//! Which months of measurements the cached engine must hold to answer a question, per
+//! frequency of indicator, and which to load. `Store::dataset_for(P)` promises the months
+//! from January of the year before the earliest of P, P's previous period and P's last-year
+//! period, through December of P's last year (`loaded_by`); what a question needs is computed
+//! from that promise, for the period and for the first period of each frequency's history.
 
-use crate::model::Frequency;
+use crate::engine::plan::DatasetPlan;
+use crate::model::{Frequency, Indicator};
 use crate::period::{Month, Period, PeriodKind};
 
 /// An inclusive range of months.
@@ -61,36 +62,110 @@ pub fn history_periods(anchor: &Period) -> Vec<Period> {
     out
 }
 
-/// The months the engine needs to show `period` with every indicator's history.
-pub fn needed_for(period: &Period) -> Window {
-    let frequencies = [
-        Frequency::Maned,
-        Frequency::Kvartal,
-        Frequency::Tertial,
-        Frequency::Halvar,
-        Frequency::Ar,
-    ];
-    let mut need = loaded_by(period);
-    for f in frequencies {
-        let anchor = history_anchor(period, f);
-        if let Some(first) = history_periods(&anchor).first() {
-            need.from = need.from.min(loaded_by(first).from);
-        }
-    }
-    need
+/// The frequencies of indicators, in the order `Windows` keeps them.
+pub const FREQUENCIES: [Frequency; 5] = [
+    Frequency::Maned,
+    Frequency::Kvartal,
+    Frequency::Tertial,
+    Frequency::Halvar,
+    Frequency::Ar,
+];
+
+fn slot(f: Frequency) -> usize {
+    FREQUENCIES.iter().position(|&g| g == f).unwrap_or(0)
 }
 
-/// The period to ask storage for: from the first needed month through the later of the
-/// period and `now` (so that stepping forward to the present reuses the cache), at most 120
-/// months long. Its loaded window always covers `need` (checked in the tests below).
-pub fn load_period(need: &Window, period: &Period, now: Month) -> Period {
-    let last = if now > period.last() && now.index() - need.from.index() < 120 {
-        now
-    } else {
-        period.last()
-    };
-    let first = need.from.max(last.plus(-119));
-    Period::range(first, last).unwrap_or(*period)
+/// Per frequency of indicator, a window of months: what an engine holds, or what a question
+/// needs. A yearly indicator's history of six years reaches much further back than a
+/// monthly one's thirteen months, and the monthly indicators hold most of the rows, so each
+/// frequency is read for its own window (issue 17: the app's first engine on `large`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Windows([Window; 5]);
+
+impl Windows {
+    /// The window of indicators of frequency `f`.
+    pub fn of(&self, f: Frequency) -> Window {
+        self.0[slot(f)]
+    }
+
+    pub fn covers(&self, other: &Windows) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a.covers(b))
+    }
+
+    /// The smallest windows covering both.
+    pub fn hull(&self, other: &Windows) -> Windows {
+        Windows(std::array::from_fn(|k| Window {
+            from: self.0[k].from.min(other.0[k].from),
+            to: self.0[k].to.max(other.0[k].to),
+        }))
+    }
+
+    /// What storage reads for these windows, given the indicators.
+    pub fn plan(&self, indicators: &[Indicator]) -> DatasetPlan {
+        DatasetPlan::by_frequency(indicators, |f| {
+            let w = self.of(f);
+            (w.from, w.to)
+        })
+    }
+
+    fn map(&self, f: impl Fn(Window) -> Window) -> Windows {
+        Windows(self.0.map(f))
+    }
+}
+
+/// The months the engine needs to show `period` with every indicator's history, per
+/// frequency: what `Store::dataset_for(period)` loads (the period's status, coverage,
+/// relevance below the root, the economy's whole years, sick leave's last year), reaching
+/// back to what the first period of that frequency's history needs in turn.
+pub fn needed_for(period: &Period) -> Windows {
+    let own = loaded_by(period);
+    Windows(FREQUENCIES.map(|f| {
+        let anchor = history_anchor(period, f);
+        let first = history_periods(&anchor).first().map(loaded_by);
+        Window {
+            from: first.map_or(own.from, |w| w.from.min(own.from)),
+            to: own.to,
+        }
+    }))
+}
+
+/// What to load for `need`: each window reaches December of `now`'s year when `now` lies
+/// after it, so that stepping forward to the present reuses the engine; the windows of the
+/// coarser frequencies start a year earlier, so that stepping back through the months of a
+/// year does too (their history moves a whole span back when the month before is in an
+/// earlier span), for few rows: most rows are monthly.
+pub fn to_load(need: &Windows, now: Month) -> Windows {
+    let december = Month::from_index(now.year() * 12 + 11);
+    Windows(std::array::from_fn(|k| {
+        let w = need.0[k];
+        let back = if FREQUENCIES[k] == Frequency::Maned {
+            0
+        } else {
+            12
+        };
+        Window {
+            from: w.from.plus(-back),
+            to: w.to.max(december),
+        }
+    }))
+}
+
+/// What to load once a question has fallen outside the engine's windows (the person moves
+/// about in time): everything any kind of period ending in `period`'s last month needs
+/// (month, quarter, tertial, half-year, year, year to date), reaching a year further back,
+/// through `now`'s year. One such engine then answers a change of kind and a year of steps
+/// back without another build.
+pub fn wide(period: &Period, now: Month) -> Windows {
+    let last = period.last();
+    let mut all = needed_for(period).hull(&needed_for(&Period::year_to_date(last)));
+    for f in FREQUENCIES {
+        all = all.hull(&needed_for(&Period::span_of(f, last)));
+    }
+    let december = Month::from_index(now.year() * 12 + 11);
+    all.map(|w| Window {
+        from: w.from.plus(-12),
+        to: w.to.max(december),
+    })
 }
 
 #[cfg(test)]
@@ -145,21 +220,30 @@ mod tests {
     }
 
     #[test]
-    fn needed_window_includes_the_history_of_yearly_indicators() {
-        // Yearly history viewed in 2026-K3 ends 2025 and starts 2020 (6 years);
-        // dataset_for(2020) loads from January 2018 (earliest 2019, minus a year).
+    fn each_frequency_needs_its_own_history() {
+        // Viewing 2026-K3: monthly indicators show 13 quarters back to 2023-K3, whose own
+        // comparison (2022-K3) starts 2022 → from January 2021. Quarterly the same. Tertial
+        // history ends 2026-T2 and starts 2022-T2 (last year 2021-T2 → 2020). Half-yearly
+        // ends 2026-H1, 13 back is 2020-H1 (last year 2019-H1 → 2018). Yearly ends 2025,
+        // six back is 2020, compared with 2019 → from January 2018. All through December
+        // 2026 (coverage of the year).
         let need = needed_for(&p("2026-K3"));
-        assert_eq!(
-            need,
-            Window {
-                from: m(2018, 1),
-                to: m(2026, 12)
-            }
-        );
+        let from = |f| need.of(f).from;
+        assert_eq!(from(Frequency::Maned), m(2021, 1));
+        assert_eq!(from(Frequency::Kvartal), m(2021, 1));
+        assert_eq!(from(Frequency::Tertial), m(2020, 1));
+        assert_eq!(from(Frequency::Halvar), m(2018, 1));
+        assert_eq!(from(Frequency::Ar), m(2018, 1));
+        assert!(FREQUENCIES.iter().all(|&f| need.of(f).to == m(2026, 12)));
+        // A month: thirteen months back to 2025-10, compared with 2024-10 → from 2023-01;
+        // a quarterly indicator's history then ends 2026-K3, as above.
+        let october = needed_for(&p("2026-10"));
+        assert_eq!(october.of(Frequency::Maned).from, m(2023, 1));
+        assert_eq!(october.of(Frequency::Kvartal).from, m(2021, 1));
     }
 
     #[test]
-    fn load_period_covers_what_is_needed_for_every_kind() {
+    fn what_is_loaded_covers_what_is_needed_for_every_kind() {
         let now = m(2026, 10);
         for text in [
             "2026-09",
@@ -172,15 +256,30 @@ mod tests {
         ] {
             let period = p(text);
             let need = needed_for(&period);
-            let load = load_period(&need, &period, now);
-            assert!(load.len_months() <= 120, "{text}: {load}");
-            assert!(
-                loaded_by(&load).covers(&need),
-                "{text}: loads {load}, needs {need:?}"
-            );
+            assert!(to_load(&need, now).covers(&need), "{text}");
+            let wide = wide(&period, now);
+            assert!(wide.covers(&need), "{text}");
+            // Wide answers every other kind ending in the same month, and a year back.
+            let last = period.last();
+            for other in FREQUENCIES
+                .iter()
+                .map(|&f| Period::span_of(f, last))
+                .chain([Period::year_to_date(last), Period::month(last.plus(-12))])
+            {
+                assert!(wide.covers(&needed_for(&other)), "{text} → {other}");
+            }
         }
-        // Viewing the recent past loads through `now`, so stepping forward reuses the cache.
-        let k2 = p("2026-K2");
-        assert_eq!(load_period(&needed_for(&k2), &k2, now).last(), now);
+        // Viewing the recent past loads through December of `now`'s year, so stepping
+        // forward reuses the cache.
+        let k2 = needed_for(&p("2026-K2"));
+        assert!(FREQUENCIES
+            .iter()
+            .all(|&f| to_load(&k2, now).of(f).to == m(2026, 12)));
+        // What a month loads answers every month before it in the same year.
+        let october = to_load(&needed_for(&p("2026-10")), now);
+        for k in 1..=9 {
+            let month = Period::month(m(2026, k));
+            assert!(october.covers(&needed_for(&month)), "{month}");
+        }
     }
 }

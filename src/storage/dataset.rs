@@ -40,16 +40,18 @@ pub fn window(period: &Period) -> (Month, Month) {
 
 /// Everything in `window(period)`: what the app, `show` and a unit below the root need.
 pub fn load(conn: &Connection, period: &Period) -> Result<Dataset> {
-    load_planned(conn, |indicators| {
+    let (_, data) = load_planned(conn, |indicators| {
         DatasetPlan::window(indicators, window(period))
-    })
+    })?;
+    Ok(data)
 }
 
 /// What the målkart of a root unit for `period` reads (`DatasetPlan::status`).
 pub fn load_for_root_status(conn: &Connection, period: &Period) -> Result<Dataset> {
-    load_planned(conn, |indicators| {
+    let (_, data) = load_planned(conn, |indicators| {
         DatasetPlan::status(indicators, period, window(period))
-    })
+    })?;
+    Ok(data)
 }
 
 /// The dataset `plan` asks for, given the indicators; all of it from one state of the
@@ -58,11 +60,11 @@ pub fn load_for_root_status(conn: &Connection, period: &Period) -> Result<Datase
 /// measurements, the two taking indicators from one queue. Both read in a transaction and
 /// read the database's revision first: should a write have come between their starts,
 /// everything the second read is read again on `conn`, so the parts never come from two
-/// states.
-fn load_planned(
+/// states. Returns the revision it was read at with it.
+pub fn load_planned(
     conn: &Connection,
     plan: impl FnOnce(&[Indicator]) -> DatasetPlan,
-) -> Result<Dataset> {
+) -> Result<(i64, Dataset)> {
     // Inside a caller's transaction, that transaction is the snapshot already.
     let _snapshot = if conn.is_autocommit() {
         Some(conn.unchecked_transaction()?)
@@ -120,7 +122,7 @@ fn load_planned(
         Ok::<_, crate::error::Error>((figures, rest))
     })?;
     figures.sort_unstable_by_key(|(k, _)| *k);
-    Ok(Dataset {
+    let data = Dataset {
         sick_leave: rest.sick_leave,
         economy: rest.economy,
         units,
@@ -133,7 +135,8 @@ fn load_planned(
         surveys: rest.surveys,
         survey_results: rest.survey_results,
         references: rest.references,
-    })
+    };
+    Ok((revision, data))
 }
 
 type UnitIndex<'u> = HashMap<&'u str, u32, rustc_hash::FxBuildHasher>;
@@ -176,7 +179,7 @@ impl FigureQueue<'_> {
 
 /// A second read-only connection to the database file at `path`, when it is in WAL mode and
 /// open (its `-wal` beside it), so that a reader can read alongside; `None` otherwise.
-fn second_reader(path: &str) -> Option<Connection> {
+pub(super) fn second_reader(path: &str) -> Option<Connection> {
     let path = std::path::Path::new(path);
     if path.as_os_str().is_empty() || !super::db::sibling(path, "-wal").exists() {
         return None;

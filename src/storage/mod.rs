@@ -41,6 +41,7 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use crate::engine::plan::DatasetPlan;
 use crate::engine::Dataset;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -395,6 +396,27 @@ impl Store {
     }
     pub fn dataset_for_root_status(&self, period: &Period) -> Result<Dataset> {
         dataset::load_for_root_status(&self.conn, period)
+    }
+    /// `dataset_planned` on a read-only connection of its own to the database at `path`,
+    /// beside whatever the door's connection does (the app's wide engine is built so);
+    /// `None` when the file is not in WAL mode, where a second connection would wait for
+    /// the first.
+    pub fn dataset_planned_beside(
+        path: &Path,
+        plan: impl FnOnce(&[Indicator]) -> DatasetPlan,
+    ) -> Result<Option<(i64, Dataset)>> {
+        match dataset::second_reader(&path.to_string_lossy()) {
+            Some(conn) => Ok(Some(dataset::load_planned(&conn, plan)?)),
+            None => Ok(None),
+        }
+    }
+    /// The dataset `plan` asks for (given the indicators), with the revision it was read
+    /// at: both from one read transaction.
+    pub fn dataset_planned(
+        &self,
+        plan: impl FnOnce(&[Indicator]) -> DatasetPlan,
+    ) -> Result<(i64, Dataset)> {
+        dataset::load_planned(&self.conn, plan)
     }
     /// Applies a change set in one IMMEDIATE transaction: creates or replaces the rows it
     /// names, leaves all others alone, writes an audit entry per created or changed row

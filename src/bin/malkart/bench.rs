@@ -134,9 +134,10 @@ pub fn run(
 }
 
 /// What the app asks on `large`, each timed once in order as the app asks it: the engine
-/// over the history window (`EngineCache`, the start), then for `unit` and three units below
-/// it the målkart, the overview of its children and the sparklines, and the status of every
-/// unit for the tree (what a change of period asks).
+/// over each frequency's history for `period` (`EngineCache`, the start), then for `unit`
+/// and three units below it the målkart, the overview of its children and the sparklines,
+/// the status of every unit for the tree (what a change of period asks), and last the wide
+/// engine that the first change to a year builds.
 pub fn app(store: &Store, unit: &str, period: &Period, now: Month) -> Result<String> {
     let cache = malkart::service::EngineCache::default();
     let privacy = malkart::engine::sickleave::Privacy::masked(store.min_employees()?);
@@ -182,5 +183,15 @@ pub fn app(store: &Store, unit: &str, period: &Period, now: Month) -> Result<Str
         black_box(overview::unit_statuses(&engine, period, privacy, now)?);
         Ok(())
     })?;
+    // The first change to a period whose history reaches further back builds the wide
+    // engine once (`window::wide`).
+    let year = Period::year(period.last().year()).unwrap_or(*period);
+    time(
+        format!("motoren for alle slag perioder ({year})"),
+        &mut || {
+            black_box(cache.engine_for(store, &year, now)?);
+            Ok(())
+        },
+    )?;
     Ok(out)
 }
