@@ -199,6 +199,44 @@ def test_a_reports_last_row_is_reached_by_the_keyboard_and_printing_draws_every_
     app.wait_value(lambda: drawn_rows(app, css) < DRAWN_AT_MOST, True)
 
 
+def test_the_status_grid_of_a_sector_of_hundreds_of_units_draws_the_rows_in_view(app, units_in_tree_order):
+    # The demo's largest sector: the unit below the root with the most children.
+    root = units_in_tree_order[0]
+    app.find("[data-testid=nav-scorecard]").click()
+    sectors = [li.get_attribute("data-unit") for li in app.all(f"[role=treeitem][aria-level='2']")]
+    sizes = {}
+    for code in sectors:
+        app.find(f"[role=treeitem][data-unit='{code}']").click()
+        app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=scorecard][data-unit='{code}']"), SLOW)
+        app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-testid=status-grid] table"), SLOW)
+        sizes[code] = int(app.find("[data-testid=status-grid] table").get_attribute("aria-rowcount")) - 1
+    sector = max(sizes, key=sizes.get)
+    assert sizes[sector] >= 200, sizes
+    app.find(f"[role=treeitem][data-unit='{sector}']").click()
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=scorecard][data-unit='{sector}']"), SLOW)
+    grid = "[data-testid=status-grid]"
+    app.wait_value(lambda: int(app.find(f"{grid} table").get_attribute("aria-rowcount")), sizes[sector] + 1)
+    assert drawn_rows(app, f"{grid} table") < DRAWN_AT_MOST
+    scroller = app.find(f"{grid} [data-testid=report-scroll]")
+    assert scroller.get_attribute("role") == "region"
+    # The målkart is right below the box, not hundreds of rows down the page.
+    assert app.driver.execute_script(
+        "return document.querySelector(arguments[0]).getBoundingClientRect().height < 0.6 * window.innerHeight;", grid)
+    # The box's last row by the keyboard, and a unit there opens its målkart.
+    scroller.send_keys(Keys.END)
+    count = sizes[sector] + 1
+    last = app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"{grid} tbody tr[aria-rowindex='{count}']"), SLOW)[0]
+    app.wait_value(lambda: last.is_displayed(), True)
+    app.screenshot("28-statusgrid-stor-sektor-siste-rad")
+    code = last.get_attribute("data-unit")
+    # Its name's button by the keyboard (a click there may land on the box's scrollbar).
+    app.driver.execute_script("arguments[0].focus()", last.find_element(By.CSS_SELECTOR, "[data-testid=status-grid-unit]"))
+    keys(app, Keys.ENTER)
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=scorecard][data-unit='{code}']"), SLOW)
+    app.find(f"[role=treeitem][data-unit='{root}']").click()
+    app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"[data-testid=scorecard][data-unit='{root}']"), SLOW)
+
+
 # Whether a list is drawn: `css` is there (`exists`), has text (`text`), or is over 20 views
 # tall (`tall`: the tree with every unit shown). The page's policy forbids evaluating
 # strings, so the condition is data.

@@ -68,7 +68,11 @@ const ready = () => {
 const t0 = performance.now();
 document.querySelector(selector).click();
 const poll = () => {
-  if (ready()) requestAnimationFrame(() => done(performance.now() - t0));
+  if (ready()) requestAnimationFrame(() => {
+    // When the page had the answer (App.svelte marks each), to split the backend from the drawing.
+    const answer = performance.getEntriesByName("malkart:scorecard").pop();
+    done([performance.now() - t0, answer ? answer.startTime - t0 : null]);
+  });
   else setTimeout(poll, 1);
 };
 poll();
@@ -104,31 +108,40 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
         "if (nav) { seen['html'] = nav.responseEnd; seen['DOMContentLoaded'] = nav.domContentLoadedEventEnd; }"
         "return seen;"
     )
+    # The målkart first painted (ui/src/App.svelte): the start as the person sees it,
+    # without the half second WebDriver's polling may add to `page_ms`.
+    painted_ms = marks.get("malkart:painted", page_ms)
     breakdown = ", ".join(f"{name.removeprefix('malkart:')} {ms:.0f}" for name, ms in sorted(marks.items(), key=lambda kv: kv[1]))
 
     items = [li.get_attribute("data-unit") for li in app.all("[role=treeitem]")][1:8]
-    unit_ms = []
+    unit_ms, unit_answer_ms = [], []
     for code in items:
-        unit_ms.append(app.driver.execute_async_script(REPAINT_JS, f"[role=treeitem][data-unit='{code}']", code, None))
-    period_ms = []
+        ms, answer = app.driver.execute_async_script(REPAINT_JS, f"[role=treeitem][data-unit='{code}']", code, None)
+        unit_ms.append(ms)
+        unit_answer_ms.append(answer)
+    period_ms, period_answer_ms = [], []
     for _ in range(6):
         before = app.find("[data-testid=scorecard]").get_attribute("data-period")
-        ms = app.driver.execute_async_script(
+        ms, answer = app.driver.execute_async_script(
             REPAINT_JS.replace("c.dataset.period === period", "c.dataset.period !== period"),
             "[data-testid=period-prev]", None, before,
         )
         period_ms.append(ms)
+        period_answer_ms.append(answer)
+    answers = lambda xs: ", ".join("–" if x is None else f"{x:.0f}" for x in xs)
 
     pss_kib, processes = app_memory()
     first_switch, later = unit_ms[0], unit_ms[1:]
     lines = [
         f"demo: {SIZE}",
         f"start (WebDriver-økt til målkart, inkl. oppstart av prosessen): {wall_start_ms:.0f} ms",
-        f"start (sidens navigasjon til målkart i DOM): {page_ms:.0f} ms",
+        f"start (sidens navigasjon til målkartet tegnet): {painted_ms:.0f} ms",
+        f"start (sidens navigasjon til WebDriver så målkartet): {page_ms:.0f} ms",
         f"start, steg for steg (ms fra navigasjonen): {breakdown}",
         f"første bytte av enhet etter start: {first_switch:.0f} ms",
         f"bytte enhet, median av de {len(later)} neste: {statistics.median(later):.0f} ms (maks {max(later):.0f})",
         f"bytte periode, median av {len(period_ms)}: {statistics.median(period_ms):.0f} ms (maks {max(period_ms):.0f})",
+        f"svaret i siden etter klikket (enhet): {answers(unit_answer_ms)} ms; (periode): {answers(period_answer_ms)} ms",
         f"minne (PSS) for appen og WebKit-prosessene: {pss_kib / 1024:.0f} MiB ({', '.join(processes)})",
     ]
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -136,7 +149,7 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
     print("\n" + "\n".join(lines))
     if os.environ.get("MALKART_PERF_ASSERT") == "1":
         start_limit, switch_limit = LIMITS[SIZE]
-        assert page_ms <= start_limit
+        assert painted_ms <= start_limit
         assert first_switch <= switch_limit
         assert statistics.median(later) <= switch_limit
         assert statistics.median(period_ms) <= switch_limit

@@ -235,14 +235,19 @@ impl Backend {
         }
         let path = lock(&self.open).path.clone();
         let engines = Arc::clone(&self.engines);
-        *running = Some(std::thread::spawn(move || {
-            // Not allowed (another platform, a sandbox): then it just takes its share.
-            let _ =
-                thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
-            if let Ok(Some(built)) = widening.build(&path) {
-                engines.install(&widening, built);
-            }
-        }));
+        let spawned = std::thread::Builder::new()
+            .name("malkart-widen".into())
+            .spawn(move || {
+                // Not allowed (another platform, a sandbox): then it just takes its share.
+                let _ = thread_priority::set_current_thread_priority(
+                    thread_priority::ThreadPriority::Min,
+                );
+                if let Ok(Some(built)) = widening.build(&path) {
+                    engines.install(&widening, built);
+                }
+            });
+        // No thread to be had: the next change of kind builds in the foreground instead.
+        *running = spawned.ok();
     }
 
     /// Waits for the wide engine being built in the background, if any (for tests).

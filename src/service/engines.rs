@@ -34,6 +34,8 @@ pub fn status_engine(store: &Store, unit: &str, period: &Period) -> Result<Engin
 pub struct CachedEngine {
     revision: i64,
     windows: Windows,
+    /// Built over `window::wide` (in the foreground after a miss, or beside).
+    wide: bool,
     pub engine: Engine,
 }
 
@@ -84,6 +86,7 @@ impl Widening {
         Ok(Some(CachedEngine {
             revision,
             windows,
+            wide: true,
             engine: Engine::new(data)?,
         }))
     }
@@ -120,7 +123,8 @@ impl EngineCache {
                 return Ok(Arc::clone(cached));
             }
         }
-        let load = if self.wide.load(Ordering::Relaxed) {
+        let wide = self.wide.load(Ordering::Relaxed);
+        let load = if wide {
             window::wide(period, now)
         } else {
             window::to_load(&need, now)
@@ -129,6 +133,7 @@ impl EngineCache {
         let built = Arc::new(CachedEngine {
             revision: read_at,
             windows: load,
+            wide,
             engine: Engine::new(data)?,
         });
         *lock(&self.cached) = Some(Arc::clone(&built));
@@ -137,14 +142,15 @@ impl EngineCache {
     }
 
     /// What building the wide engine for `period` beside the door takes (the app does it
-    /// in the background after its first målkart, so that the first change of kind of
-    /// period finds it built); `None` when the cached engine holds it already, or when
-    /// nothing was asked yet.
+    /// in the background after a narrow engine was built, so that the first change of kind
+    /// of period finds it built); `None` when the cached engine is wide already or holds
+    /// as much, or when nothing was asked yet. Once per narrow engine: a wide one that a
+    /// later step falls outside of is widened in the foreground, as any miss is.
     pub fn widening(&self, period: &Period, now: Month) -> Option<Widening> {
         let windows = window::wide(period, now);
         let cached = lock(&self.cached);
         match cached.as_ref() {
-            Some(c) if !c.windows.covers(&windows) => Some(Widening {
+            Some(c) if !c.wide && !c.windows.covers(&windows) => Some(Widening {
                 generation: self.generation.load(Ordering::Relaxed),
                 windows,
             }),
