@@ -206,15 +206,15 @@ fn the_first_engine_reads_each_frequency_for_the_month_and_a_question_outside_it
     let october = Period::parse("2026-10").unwrap();
     let cache = EngineCache::new();
     let first = cache.engine_for(&store, &october, now()).unwrap();
-    // Monthly indicators from January 2023 (thirteen months back to 2025-10, compared
-    // with 2024-10); yearly ones need January 2018 (2025 back to 2020, compared with 2019)
-    // and read a year more, from January 2017.
+    // Monthly indicators from January 2024 (thirteen months back to 2025-10, compared
+    // with 2024-10); yearly ones need January 2019 (2025 back to 2020, compared with 2019)
+    // and read a year more, from January 2018.
     let monthly = |engine: &malkart::service::CachedEngine| engine.windows().of(Frequency::Maned);
-    assert_eq!(monthly(&first).from, Month::new(2023, 1).unwrap());
+    assert_eq!(monthly(&first).from, Month::new(2024, 1).unwrap());
     assert_eq!(monthly(&first).to, Month::new(2026, 12).unwrap());
     assert_eq!(
         first.windows().of(Frequency::Ar).from,
-        Month::new(2017, 1).unwrap()
+        Month::new(2018, 1).unwrap()
     );
     // Steps back through the months of the year are inside (the coarser frequencies read
     // a year more): no build.
@@ -224,13 +224,16 @@ fn the_first_engine_reads_each_frequency_for_the_month_and_a_question_outside_it
             .unwrap();
     }
     assert_eq!(cache.builds(), 1);
-    // The quarter's monthly history reaches 2023-K3 (from 2021): one build, over the wide
-    // windows, which then answer every kind of period ending in a month of 2026 and the
-    // same months of 2025.
-    cache
+    // The quarter's monthly history reaches 2023-K3 (compared with 2022-K3: from 2022):
+    // one build, over the wide windows, which then answer every kind of period ending in
+    // a month of 2026 and the same months of 2025.
+    let wide = cache
         .engine_for(&store, &Period::parse("2026-K3").unwrap(), now())
         .unwrap();
     assert_eq!(cache.builds(), 2);
+    // Its widest monthly need is the half-year's: 13 half-years back to 2020-H2, compared
+    // with 2019-H2 → 2019, and a year further back: 2018.
+    assert_eq!(monthly(&wide).from, Month::new(2018, 1).unwrap());
     for text in [
         "2026-T2",
         "2026-H1",

@@ -121,12 +121,25 @@ pub fn needed_for(period: &Period) -> Windows {
     let own = loaded_by(period);
     Windows(FREQUENCIES.map(|f| {
         let anchor = history_anchor(period, f);
-        let first = history_periods(&anchor).first().map(loaded_by);
+        let first = history_periods(&anchor).first().map(history_from);
         Window {
-            from: first.map_or(own.from, |w| w.from.min(own.from)),
+            from: first.map_or(own.from, |from| from.min(own.from)),
             to: own.to,
         }
     }))
+}
+
+/// The first month a history starting with `first` reads: January of the earliest year
+/// among `first`, its previous period and its last year (each point is compared with
+/// those, and coverage looks at whole calendar years). Not the year before, as `loaded_by`
+/// adds for a period that a coarser indicator falls back from: a history's points are
+/// whole spans of their own frequency already.
+fn history_from(first: &Period) -> Month {
+    let earliest = first
+        .first()
+        .min(first.previous().first())
+        .min(first.last_year().first());
+    Month::from_index(earliest.year() * 12)
 }
 
 /// What to load for `need`: each window reaches December of `now`'s year when `now` lies
@@ -221,25 +234,27 @@ mod tests {
 
     #[test]
     fn each_frequency_needs_its_own_history() {
-        // Viewing 2026-K3: monthly indicators show 13 quarters back to 2023-K3, whose own
-        // comparison (2022-K3) starts 2022 → from January 2021. Quarterly the same. Tertial
-        // history ends 2026-T2 and starts 2022-T2 (last year 2021-T2 → 2020). Half-yearly
-        // ends 2026-H1, 13 back is 2020-H1 (last year 2019-H1 → 2018). Yearly ends 2025,
-        // six back is 2020, compared with 2019 → from January 2018. All through December
-        // 2026 (coverage of the year).
+        // Viewing 2026-K3: monthly indicators show 13 quarters back to 2023-K3, compared
+        // with 2022-K3 → from January 2022. Quarterly the same. Tertial history ends 2026-T2
+        // and starts 2022-T2 (last year 2021-T2 → 2021). Half-yearly ends 2026-H1, 13 back
+        // is 2020-H1 (last year 2019-H1 → 2019). Yearly ends 2025, six back is 2020,
+        // compared with 2019 → from January 2019. All through December 2026 (coverage of
+        // the year).
         let need = needed_for(&p("2026-K3"));
         let from = |f| need.of(f).from;
-        assert_eq!(from(Frequency::Maned), m(2021, 1));
-        assert_eq!(from(Frequency::Kvartal), m(2021, 1));
-        assert_eq!(from(Frequency::Tertial), m(2020, 1));
-        assert_eq!(from(Frequency::Halvar), m(2018, 1));
-        assert_eq!(from(Frequency::Ar), m(2018, 1));
+        assert_eq!(from(Frequency::Maned), m(2022, 1));
+        assert_eq!(from(Frequency::Kvartal), m(2022, 1));
+        assert_eq!(from(Frequency::Tertial), m(2021, 1));
+        assert_eq!(from(Frequency::Halvar), m(2019, 1));
+        assert_eq!(from(Frequency::Ar), m(2019, 1));
         assert!(FREQUENCIES.iter().all(|&f| need.of(f).to == m(2026, 12)));
-        // A month: thirteen months back to 2025-10, compared with 2024-10 → from 2023-01;
-        // a quarterly indicator's history then ends 2026-K3, as above.
+        // A month: thirteen months back to 2025-10, compared with 2024-10 → 2024; the
+        // month's own window (its last year 2025-10, and the year before for a coarser
+        // indicator's fallback) starts there too. A quarterly indicator's history then
+        // ends 2026-K3, as above.
         let october = needed_for(&p("2026-10"));
-        assert_eq!(october.of(Frequency::Maned).from, m(2023, 1));
-        assert_eq!(october.of(Frequency::Kvartal).from, m(2021, 1));
+        assert_eq!(october.of(Frequency::Maned).from, m(2024, 1));
+        assert_eq!(october.of(Frequency::Kvartal).from, m(2022, 1));
     }
 
     #[test]
