@@ -142,13 +142,18 @@ fn history_from(first: &Period) -> Month {
     Month::from_index(earliest.year() * 12)
 }
 
+/// December of `month`'s year: every window loaded reaches it for the current month.
+fn december_of(month: Month) -> Month {
+    Month::from_index(month.year() * 12 + 11)
+}
+
 /// What to load for `need`: each window reaches December of `now`'s year when `now` lies
 /// after it, so that stepping forward to the present reuses the engine; the windows of the
 /// coarser frequencies start a year earlier, so that stepping back through the months of a
 /// year does too (their history moves a whole span back when the month before is in an
 /// earlier span), for few rows: most rows are monthly.
 pub fn to_load(need: &Windows, now: Month) -> Windows {
-    let december = Month::from_index(now.year() * 12 + 11);
+    let december = december_of(now);
     Windows(std::array::from_fn(|k| {
         let w = need.0[k];
         let back = if FREQUENCIES[k] == Frequency::Maned {
@@ -174,7 +179,7 @@ pub fn wide(period: &Period, now: Month) -> Windows {
     for f in FREQUENCIES {
         all = all.hull(&needed_for(&Period::span_of(f, last)));
     }
-    let december = Month::from_index(now.year() * 12 + 11);
+    let december = december_of(now);
     all.map(|w| Window {
         from: w.from.plus(-12),
         to: w.to.max(december),
