@@ -124,20 +124,21 @@ const TREND_ANCHOR: i32 = 2026 * 12;
 /// Share of other cells that are missing.
 const HOLE_SHARE: f64 = 0.003;
 
-/// The demo municipality of `size` with figures through `through`.
+/// The demo municipality of `size` with figures through `through`: [`organisation`] with
+/// [`indicator_figures`] added.
 pub fn generate(size: DemoSize, through: Month) -> DemoData {
-    let units = tree::build(size);
-    let defs: Vec<Def> = catalog::catalog()
-        .into_iter()
-        .take(size.indicator_count())
-        .collect();
-    let start = size.first_month(through);
-    let window = Window {
-        start,
-        through,
-        population: size.population(),
-    };
+    let mut data = organisation(size, through);
+    data.add(indicator_figures(size, through));
+    data
+}
 
+/// The demo's units and indicators with its sick leave, economy and surveys (and their
+/// targets): everything but the indicators' own figures, which `indicator_figures` draws
+/// independently (each cell is hashed from its keys), so that the two can be made on two
+/// threads (`service::admin::load_demo` writes this part while the figures are drawn).
+pub fn organisation(size: DemoSize, through: Month) -> DemoData {
+    let units = tree::build(size);
+    let start = size.first_month(through);
     let mut data = DemoData {
         units: units
             .iter()
@@ -148,9 +149,34 @@ pub fn generate(size: DemoSize, through: Month) -> DemoData {
                 level: Some(u.level.to_string()),
             })
             .collect(),
-        indicators: defs.iter().map(|d| d.indicator.clone()).collect(),
+        indicators: catalog(size).map(|d| d.indicator).collect(),
         ..DemoData::default()
     };
+    data.sick_leave = sickleave::generate(&units, start, through);
+    data.targets
+        .extend(sickleave::targets(&units, start, through));
+    data.economy = economy::generate(&units, start, through);
+    data.targets.extend(economy::targets(start, through));
+    let surveys = surveys::generate(&units, through);
+    data.indicators.extend(surveys.indicators);
+    data.targets.extend(surveys.targets);
+    data.survey_results = surveys.results;
+    data.references = surveys.references;
+    data
+}
+
+/// The measurements of the demo's catalogue of indicators, their targets, and the
+/// kommunedirektør's comments on the red ones: the rest of the demo beside
+/// [`organisation`] (only `measurements`, `targets` and `comments` are filled).
+pub fn indicator_figures(size: DemoSize, through: Month) -> DemoData {
+    let units = tree::build(size);
+    let defs: Vec<Def> = catalog(size).collect();
+    let window = Window {
+        start: size.first_month(through),
+        through,
+        population: size.population(),
+    };
+    let mut data = DemoData::default();
     let mut candidates: Vec<Candidate> = Vec::new();
     for (di, def) in defs.iter().enumerate() {
         let scope = units_in_scope(&units, def.scope);
@@ -198,17 +224,42 @@ pub fn generate(size: DemoSize, through: Month) -> DemoData {
         data.comments
             .push(comment(&defs[c.def], &units, c.unit, c.span));
     }
-    data.sick_leave = sickleave::generate(&units, start, through);
-    data.targets
-        .extend(sickleave::targets(&units, start, through));
-    data.economy = economy::generate(&units, start, through);
-    data.targets.extend(economy::targets(start, through));
-    let surveys = surveys::generate(&units, through);
-    data.indicators.extend(surveys.indicators);
-    data.targets.extend(surveys.targets);
-    data.survey_results = surveys.results;
-    data.references = surveys.references;
     data
+}
+
+/// The catalogue's indicators that the demo of `size` measures.
+fn catalog(size: DemoSize) -> impl Iterator<Item = Def> {
+    catalog::catalog().into_iter().take(size.indicator_count())
+}
+
+impl DemoData {
+    /// `other`'s rows after these.
+    pub fn add(&mut self, other: DemoData) {
+        let DemoData {
+            units,
+            indicators,
+            targets,
+            measurements,
+            comments,
+            sick_leave,
+            economy,
+            actions,
+            action_comments,
+            survey_results,
+            references,
+        } = other;
+        self.units.extend(units);
+        self.indicators.extend(indicators);
+        self.targets.extend(targets);
+        self.measurements.extend(measurements);
+        self.comments.extend(comments);
+        self.sick_leave.extend(sick_leave);
+        self.economy.extend(economy);
+        self.actions.extend(actions);
+        self.action_comments.extend(action_comments);
+        self.survey_results.extend(survey_results);
+        self.references.extend(references);
+    }
 }
 
 struct Window {

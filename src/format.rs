@@ -8,6 +8,9 @@ use crate::number::Decimal;
 /// (`Decimal::from_f64`, the shortest that reads back as it): 6.95 is 6.9499999… in binary
 /// and still rounds to 7.0, and 158 468,485 to 158 468,49.
 pub fn round_half_away(value: f64, decimals: u8) -> f64 {
+    if let Some(rounded) = Decimal::round_clear_of_half(value, u32::from(decimals)) {
+        return rounded;
+    }
     match Decimal::from_f64(value) {
         Some(d) => {
             let result = d.round(u32::from(decimals)).to_f64();

@@ -95,6 +95,36 @@ impl Decimal {
         shortest_text(x)
     }
 
+    /// `x` rounded half away from zero to `decimals` places — what
+    /// `Decimal::from_f64(x)?.round(decimals).to_f64()` gives — found with one
+    /// multiplication when `x × 10^decimals` lies clear of a half; `None` when it lies near
+    /// one (or is too large), and then the decimal `x` stands for must be found first.
+    ///
+    /// Why this is the same: the decimal `x` stands for is within half an ulp of `x`, and the
+    /// product within half an ulp of its own, so the scaled decimal is within about one ulp
+    /// of `t`; at more than eight ulps from a half both round to the same integer `m`, and
+    /// `m / 10^decimals` is the one correctly rounded division `to_f64` makes.
+    pub fn round_clear_of_half(x: f64, decimals: u32) -> Option<f64> {
+        let power = *POWERS_OF_TEN.get(decimals as usize)?;
+        let t = (x * power).abs();
+        if t.is_nan() || t >= (1u64 << 51) as f64 {
+            return None; // also the infinities
+        }
+        // Exact: t − ⌊t⌋ loses nothing below 2^52.
+        let fraction = t - t.floor();
+        if (fraction - 0.5).abs() <= 8.0 * f64::EPSILON * t.max(1.0) {
+            return None;
+        }
+        let rounded = t.round() / power;
+        Some(if rounded == 0.0 {
+            0.0 // never −0
+        } else if x < 0.0 {
+            -rounded
+        } else {
+            rounded
+        })
+    }
+
     /// For |x| × 10^9 < 2^51 (|x| below about 2,25 million): the nearest decimal with at
     /// most nine decimals, and whether it reads back as `x` — then it is the one `from_f64`
     /// gives, found with one multiplication. `None` for larger |x|.
@@ -377,6 +407,80 @@ fn groups_are_valid<'a>(mut groups: impl Iterator<Item = &'a str>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rounding_clear_of_a_half_gives_what_the_decimal_gives() {
+        // Typed decimals at a half: 2,675 is 2,674999999999999822… in binary and still rounds
+        // to 2,68 (half away from zero on the decimal typed); the fast path must step aside.
+        for (x, decimals, expected) in [
+            (2.675, 2, 2.68),
+            (1.005, 2, 1.01),
+            (6.95, 1, 7.0),
+            (158_468.485, 2, 158_468.49),
+            (-0.125, 2, -0.13),
+            (0.5, 0, 1.0),
+            (-2.5, 0, -3.0),
+        ] {
+            assert_eq!(Decimal::round_clear_of_half(x, decimals), None, "{x}");
+            assert_eq!(
+                crate::format::round_half_away(x, decimals as u8),
+                expected,
+                "{x}"
+            );
+        }
+        // Clear of a half: 6,3 × 10 = 63,000000000000007 rounds to 63, 63 / 10 = 6,3; and
+        // −0,04 to one decimal is 0, never −0.
+        assert_eq!(Decimal::round_clear_of_half(6.3, 1), Some(6.3));
+        assert_eq!(Decimal::round_clear_of_half(0.1 + 0.2, 6), Some(0.3));
+        assert_eq!(
+            Decimal::round_clear_of_half(-0.04, 1).map(f64::to_bits),
+            Some(0.0f64.to_bits())
+        );
+        assert_eq!(Decimal::round_clear_of_half(f64::NAN, 1), None);
+        assert_eq!(Decimal::round_clear_of_half(1e300, 0), None);
+
+        // Values of every kind: wherever the fast path answers, it is the decimal's answer,
+        // bit for bit.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = move || {
+            // splitmix64
+            state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            z ^ (z >> 31)
+        };
+        let (mut asked, mut answered) = (0, 0);
+        for i in 0..200_000u32 {
+            let bits = next();
+            let unit = (bits >> 11) as f64 / (1u64 << 53) as f64;
+            let x = match i % 4 {
+                // Computed figures of any size, as a report divides them.
+                0 => (unit - 0.5) * POWERS_OF_TEN[(bits % 13) as usize] / 1e6,
+                // Typed decimals: up to 7 decimals, many of them halves at fewer.
+                1 => (bits % 20_000_001) as f64 / POWERS_OF_TEN[(bits % 8) as usize] - 1000.0,
+                // Sums of typed decimals, off by their binary error.
+                2 => (bits % 1000) as f64 / 100.0 + ((bits >> 20) % 1000) as f64 / 1000.0,
+                // Any double at all.
+                _ => f64::from_bits(bits),
+            };
+            let decimals = (next() % 10) as u32;
+            asked += 1;
+            if let Some(fast) = Decimal::round_clear_of_half(x, decimals) {
+                answered += 1;
+                let slow = Decimal::from_f64(x)
+                    .map(|d| d.round(decimals).to_f64())
+                    .unwrap_or_else(|| panic!("{x} has no decimal"));
+                assert_eq!(
+                    fast.to_bits(),
+                    slow.to_bits(),
+                    "{x} to {decimals} decimals: {fast} against {slow}"
+                );
+            }
+        }
+        // Most values are clear of a half (the test would prove nothing otherwise).
+        assert!(answered * 10 > asked * 7, "{answered} of {asked}");
+    }
 
     fn dec(text: &str) -> (i128, u32) {
         let d = parse_decimal(text).unwrap_or_else(|e| panic!("{e}"));

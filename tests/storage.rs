@@ -1169,6 +1169,73 @@ fn the_demo_loads_into_an_empty_database_with_one_audit_entry_per_kind() {
     assert_eq!(all_audit(&store).len(), 9);
 }
 
+/// `admin::load_demo` writes the demo in two parts (its indicators' figures drawn on a
+/// second thread meanwhile) with the replica's triggers set aside: the rows are those of
+/// the demo written whole, and the triggers are all there again afterwards.
+#[test]
+fn the_demo_written_in_two_parts_is_the_demo_written_whole_with_its_triggers_kept() {
+    use malkart::demo::{self, DemoSize};
+    let through = month("2026-10");
+    let (_dir, whole) = tmp();
+    Store::open(&whole)
+        .unwrap()
+        .load_demo(&demo::generate(DemoSize::Small, through))
+        .unwrap();
+    let (_dir2, parts) = tmp();
+    let mut store = Store::open(&parts).unwrap();
+    let data = malkart::service::admin::load_demo(&mut store, DemoSize::Small, through).unwrap();
+    drop(store);
+    let rows = |path: &Path, sql: &str| -> Vec<String> {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        let mut stmt = conn.prepare(sql).unwrap();
+        let n = stmt.column_count();
+        stmt.query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    r.get::<_, rusqlite::types::Value>(i)
+                        .map(|v| format!("{v:?}"))
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(|v| v.join("|"))
+        })
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+    };
+    for sql in [
+        "SELECT * FROM units ORDER BY code",
+        "SELECT * FROM indicators ORDER BY code",
+        "SELECT * FROM measurements ORDER BY indicator, span_first, unit",
+        "SELECT indicator, unit, year, target, red_limit, reference FROM targets
+         ORDER BY indicator, unit, year",
+        "SELECT indicator, unit, period, author, text FROM comments ORDER BY 1, 2, 3, 5",
+        "SELECT * FROM sick_leave ORDER BY month, unit",
+        "SELECT * FROM economy ORDER BY month, unit",
+        "SELECT * FROM survey_results ORDER BY 1, 2, 3",
+        "SELECT * FROM reference_values ORDER BY 1, 2, 3",
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' ORDER BY name",
+        "SELECT key FROM audit WHERE entity = 'demo' AND key NOT LIKE 'tiltak:%' ORDER BY id",
+    ] {
+        let (a, b) = (rows(&whole, sql), rows(&parts, sql));
+        assert!(!a.is_empty(), "{sql}");
+        assert_eq!(a, b, "{sql}");
+    }
+    assert!(
+        rows(
+            &parts,
+            "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        )
+        .len()
+            > 20
+    );
+    assert!(rows(&parts, "SELECT * FROM row_changes").is_empty());
+    // What load_demo returns is what it wrote.
+    assert_eq!(
+        data.measurements.len(),
+        rows(&parts, "SELECT 1 FROM measurements").len()
+    );
+}
+
 // --- backup and restore ---------------------------------------------------------------------
 
 #[test]

@@ -155,8 +155,19 @@ pub fn load_demo(store: &mut Store, size: DemoSize, through: Month) -> Result<de
     if !store.is_empty()? {
         return Err(Error::NotEmpty);
     }
-    let mut data = demo::generate(size, through);
-    store.load_demo(&data)?;
+    // The indicators' figures (most of the time of making the demo) are drawn on a second
+    // thread while the rest is written (docs/benchmarks.md, `init --demo --size large`).
+    let mut data = std::thread::scope(|scope| {
+        let figures = scope.spawn(|| demo::indicator_figures(size, through));
+        let mut data = demo::organisation(size, through);
+        let figures = store.load_demo_in_parts(&data, || {
+            figures
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        })?;
+        data.add(figures);
+        Ok::<_, Error>(data)
+    })?;
     // The tiltak answer the målkart as loaded: planned from its red indicators.
     let engine = crate::engine::Engine::new(store.dataset_for(&Period::month(through))?)?;
     (data.actions, data.action_comments) = demo::plan_actions(&engine, through);

@@ -1438,7 +1438,7 @@ pub fn apply_pull_parts(
 /// After a reset pull written with the foreign keys off: every row names a unit, an
 /// indicator or a perspective the replica has, or the pull is refused whole.
 pub(super) fn check_references(conn: &Connection) -> Result<()> {
-    match first_broken_reference(conn)? {
+    match first_broken_reference(conn, &[])? {
         None => Ok(()),
         Some((table, parent)) => Err(Error::Remote(format!(
             "svaret fra serveren har en rad i «{table}» som viser til noe i «{parent}» som \
@@ -1447,13 +1447,27 @@ pub(super) fn check_references(conn: &Connection) -> Result<()> {
     }
 }
 
-/// The first row whose foreign key names nothing (`PRAGMA foreign_key_check`): its table and
-/// the table it refers to.
-pub(super) fn first_broken_reference(conn: &Connection) -> Result<Option<(String, String)>> {
-    Ok(conn
-        .prepare("PRAGMA foreign_key_check")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(2)?)))
-        .optional()?)
+/// The first row whose foreign key names nothing (`PRAGMA foreign_key_check`), in every table
+/// but those in `checked` (whose references were checked as their rows were written): its
+/// table and the table it refers to.
+pub(super) fn first_broken_reference(
+    conn: &Connection,
+    checked: &[&str],
+) -> Result<Option<(String, String)>> {
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for table in tables.iter().filter(|t| !checked.contains(&t.as_str())) {
+        let broken = conn
+            .prepare(&format!("PRAGMA foreign_key_check(\"{table}\")"))?
+            .query_row([], |r| Ok((r.get(0)?, r.get(2)?)))
+            .optional()?;
+        if broken.is_some() {
+            return Ok(broken);
+        }
+    }
+    Ok(None)
 }
 
 fn cut_off() -> Error {
@@ -1927,7 +1941,7 @@ const CLEARED: [&str; 8] = [
 ];
 
 /// Drops the replica's triggers (migration 0004), returning their SQL to make them again.
-fn set_aside_triggers(conn: &Connection) -> Result<Vec<String>> {
+pub(super) fn set_aside_triggers(conn: &Connection) -> Result<Vec<String>> {
     let triggers: Vec<(String, String)> = conn
         .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%\\_replica\\_%' ESCAPE '\\'")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
