@@ -210,6 +210,30 @@ impl Backend {
         })
     }
 
+    /// Builds the engine for the målkart the window opens on — the last month with
+    /// figures, never after the last full month (`openingMonth` in ui/src/lib/period.ts) —
+    /// so that the window's first målkart finds it built. `run` calls it on a thread of its
+    /// own as the app starts: the WebView takes longer to start than the engine to build.
+    /// Nothing is built for an empty database; an error is the window's to report when it
+    /// asks.
+    pub fn build_opening_engine(&self) -> IpcResult<()> {
+        let opening = self.with_store(|store| {
+            if store.is_empty()? {
+                return Ok(None);
+            }
+            let last_full = last_full_month();
+            Ok(Some(
+                store
+                    .last_month_with_figures(last_full)?
+                    .unwrap_or(last_full),
+            ))
+        })?;
+        if let Some(month) = opening {
+            self.engine_for(&Period::month(month))?;
+        }
+        Ok(())
+    }
+
     /// The engine over a window that covers `period` and every indicator's history for it.
     /// The store stays locked while it is built, so that no write slips in.
     pub(crate) fn engine_for(&self, period: &Period) -> IpcResult<Arc<CachedEngine>> {

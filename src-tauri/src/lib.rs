@@ -132,6 +132,11 @@ pub fn run() {
         None => backend,
     };
     let backend = Arc::new(backend);
+    // The first målkart's engine is built while the window starts.
+    let opening = Arc::clone(&backend);
+    let _ = std::thread::Builder::new()
+        .name("malkart-opening".into())
+        .spawn(move || opening.build_opening_engine());
     // Pulls at start, every minute and after every write, while the database is a replica.
     sync::start_worker(&backend, sync::period());
     let app = builder(tauri::Builder::default(), backend).run(tauri::generate_context!());

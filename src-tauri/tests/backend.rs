@@ -65,6 +65,33 @@ fn the_tree_needs_no_engine() {
     );
 }
 
+/// `run` builds the engine for the month the window opens on while the window starts: the
+/// first målkart, its overview and sparklines then need no build.
+#[test]
+fn the_opening_months_engine_is_built_before_the_window_asks() {
+    let backend = demo_backend();
+    backend.build_opening_engine().expect("built");
+    assert_eq!(backend.engine_builds(), 1);
+    let info = backend.info().expect("info");
+    // The window's rule (ui/src/lib/period.ts `openingMonth`): the last month with figures.
+    let opening = info.last_month_with_data.expect("the demo has figures");
+    let root = root(&backend);
+    backend.scorecard(&root, &opening).expect("scorecard");
+    backend.overview(&root, &opening).expect("overview");
+    backend.sparklines(&root, &opening).expect("sparklines");
+    backend.unit_statuses(&opening).expect("statuses");
+    assert_eq!(
+        backend.engine_builds(),
+        1,
+        "the window's questions found it built"
+    );
+
+    // An empty database: nothing to build.
+    let empty = Backend::over_store("tom".into(), Store::open_in_memory().expect("db"));
+    empty.build_opening_engine().expect("nothing to do");
+    assert_eq!(empty.engine_builds(), 0);
+}
+
 #[test]
 fn switching_unit_and_period_inside_the_window_reuses_the_engine() {
     // A file: the wide engine is read on a connection of its own.
