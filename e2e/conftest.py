@@ -169,6 +169,16 @@ def demo_db(demo_template: Path, tmp_path: Path) -> Path:
     return db
 
 
+KEEP_PRESENTING = """
+let odd = false;
+window.__malkartPresenting = setInterval(() => {
+  odd = !odd;
+  document.body.style.outline = odd ? '1px solid transparent' : '0px solid transparent';
+}, 50);
+"""
+STOP_PRESENTING = "clearInterval(window.__malkartPresenting); document.body.style.outline = '';"
+
+
 class App:
     """One running app window on one database."""
 
@@ -245,7 +255,16 @@ class App:
 
     def screenshot(self, name: str):
         SHOTS.mkdir(parents=True, exist_ok=True)
-        self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
+        # WebKitWebDriver's screenshot waits for the page's next presentation. Without
+        # accelerated compositing (the app turns it off where there is no GPU, as on these
+        # machines: src-tauri/src/rendering.rs) a page that draws nothing new presents none,
+        # and the screenshot would wait for ever; so while it is taken, something invisible
+        # is redrawn (a transparent outline, every 50 ms).
+        self.driver.execute_script(KEEP_PRESENTING)
+        try:
+            self.driver.save_screenshot(str(SHOTS / f"{name}.png"))
+        finally:
+            self.driver.execute_script(STOP_PRESENTING)
 
     def screenshots(self, name: str, sizes=((1280, 720), (1920, 1080))):
         """The screen at each window size the issues ask to look at (`<name>-1280x720.png`,

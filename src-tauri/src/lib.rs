@@ -1,8 +1,9 @@
 //! Målkart's desktop shell (Tauri 2). It holds no business rules: `backend` holds the open
 //! database, the cached engine and «Vis umaskerte tall» and calls the core's service layer
 //! (`malkart::service`), `grids` and `reports` do so for the registration grids and the
-//! reports, `commands` exposes it all to the web UI in `ui/`, and `dbpath` reads `--db` so
-//! the app opens the same database as the command line.
+//! reports, `commands` exposes it all to the web UI in `ui/`, `dbpath` reads `--db` so
+//! the app opens the same database as the command line, and `rendering` chooses how WebKit
+//! draws on a machine without a GPU.
 
 pub mod actions;
 pub mod backend;
@@ -10,6 +11,7 @@ pub mod commands;
 pub mod conflicts;
 pub mod dbpath;
 pub mod grids;
+pub mod rendering;
 pub mod reports;
 pub mod surveys;
 pub mod sync;
@@ -105,6 +107,8 @@ pub fn builder<R: tauri::Runtime>(
 /// annen fil» or «Koble til server», else the data directory's), starts the sync worker and
 /// runs the app.
 pub fn run() {
+    // Before GTK starts and before any other thread: how WebKit draws without a GPU.
+    rendering::choose_for_this_machine();
     let explicit = dbpath::explicit_db_arg(std::env::args_os().skip(1));
     let chosen_at_start = explicit.is_some()
         || std::env::var_os(malkart::storage::ENV_DB).is_some_and(|p| !p.is_empty());

@@ -5,6 +5,11 @@
 import { flushSync } from "svelte";
 import { VIRTUAL_FROM, type RowWindow, revealTop, windowOf } from "./virtual";
 
+/** The window's inner height in pixels (read without a layout); 1 200 where there is none. */
+function windowHeight(): number {
+  return typeof window !== "undefined" && window.innerHeight > 0 ? window.innerHeight : 1200;
+}
+
 export class VirtualRows {
   /** The scroller's `scrollTop`. */
   scrollTop = $state(0);
@@ -15,9 +20,13 @@ export class VirtualRows {
   /** True between `beforeprint` and `afterprint`: every row is drawn for the paper. */
   printing = $state(false);
 
+  /** `estimate`: a row's height before one is measured. `viewportGuess`: the scroller's
+   * height before its first layout, if the list knows it better than the window's height
+   * (the grid's scroller is the window less 17 rem): fewer rows in the first paint. */
   constructor(
     private readonly estimate: number,
     private readonly overscan = 8,
+    private readonly viewportGuess: () => number = windowHeight,
   ) {}
 
   get rowHeight(): number {
@@ -36,8 +45,9 @@ export class VirtualRows {
       count,
       rowHeight: this.rowHeight,
       scrollTop: this.scrollTop,
-      // Before the first layout: a tall window's worth, so the first paint is full.
-      viewport: this.viewport > 0 ? this.viewport : 1200,
+      // Before the first layout: the guess (the window's height unless told better), so
+      // the first paint is full and draws no more rows than the scroller holds.
+      viewport: this.viewport > 0 ? this.viewport : this.viewportGuess(),
       overscan: this.overscan,
     });
   }

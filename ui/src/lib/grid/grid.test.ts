@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GridModel, parseTsv, describePaste } from "./grid.svelte";
-import { parseAmount, parseDecimal, parseNumber, formatOre, formatFigure, formatLoadedOre } from "./number";
+import { parseAmount, parseDecimal, parseNumber, formatOre, formatFigure, formatLoadedOre, formatAmountText, groupDigits } from "./number";
 
 /** A 3 × 4 grid whose column 2 is read-only (a computed or locked column). */
 function model(values: string[][] = []) {
@@ -92,6 +92,29 @@ describe("Norwegian numbers (the core's rules)", () => {
     expect(formatOre(0)).toBe("0");
     expect(formatFigure(1234.5)).toBe("1\u00a0234,5");
     expect(formatFigure(3)).toBe("3");
+  });
+
+  it("groups digits by three from the right", () => {
+    const cases: [string, string][] = [
+      ["", ""],
+      ["7", "7"],
+      ["123", "123"],
+      ["1234", "1\u00a0234"],
+      ["123456", "123\u00a0456"],
+      ["1234567", "1\u00a0234\u00a0567"],
+      ["12345678901", "12\u00a0345\u00a0678\u00a0901"],
+    ];
+    for (const [digits, grouped] of cases) expect(groupDigits(digits), digits).toBe(grouped);
+  });
+
+  it("shows a typed amount the grid's way and a loaded one as it is", () => {
+    // 1 234 567,5 kr = 123 456 750 øre, shown with both øre digits.
+    expect(formatAmountText("1234567,5")).toBe("1\u00a0234\u00a0567,50");
+    expect(formatAmountText("abc")).toBe("abc");
+    expect(formatAmountText("")).toBe("");
+    const loaded = formatLoadedOre(-98765432);
+    expect(loaded).toBe("\u2212987\u00a0654,32");
+    expect(formatAmountText(loaded)).toBe(loaded);
   });
 });
 

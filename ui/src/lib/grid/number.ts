@@ -72,6 +72,7 @@ class Memo<T> {
 const decimals = new Memo<Decimal | null>();
 const amounts = new Memo<Parsed | null>();
 const figureTexts = new Memo<string>();
+const amountTexts = new Memo<string>();
 
 /** The number in `text`, exactly; `null` when it is not a number by the rules above. */
 export function parseDecimal(text: string): Decimal | null {
@@ -244,6 +245,18 @@ function readAmount(text: string): Parsed | null {
   return { ok: true, value: ore };
 }
 
+/** A run of digits in groups of three from the right, with no-break spaces: `1234567` →
+ * `1 234 567`. (Sliced, not a look-ahead pattern: a loaded economy grid groups 18 000
+ * amounts; issue 17.) */
+export function groupDigits(digits: string): string {
+  const n = digits.length;
+  if (n <= 3) return digits;
+  const head = ((n - 1) % 3) + 1;
+  let out = digits.slice(0, head);
+  for (let i = head; i < n; i += 3) out += "\u00a0" + digits.slice(i, i + 3);
+  return out;
+}
+
 /** Whole øre as the grid shows them: `1 234 567,50` when there are øre, else `1 234 567`;
  * `−` for minus; narrow groups with no-break spaces so a cell never wraps inside a number. */
 export function formatOre(ore: number): string {
@@ -251,7 +264,7 @@ export function formatOre(ore: number): string {
   const abs = Math.abs(ore);
   const kroner = Math.floor(abs / 100);
   const rest = abs % 100;
-  const grouped = String(kroner).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  const grouped = groupDigits(String(kroner));
   const text = rest === 0 ? grouped : `${grouped},${String(rest).padStart(2, "0")}`;
   return negative && abs !== 0 ? `\u2212${text}` : text;
 }
@@ -261,7 +274,21 @@ export function formatOre(ore: number): string {
 export function formatLoadedOre(ore: number): string {
   const text = formatOre(ore);
   if (!amounts.has(text)) amounts.set(text, Object.freeze({ ok: true as const, value: ore === 0 ? 0 : ore }));
+  if (!amountTexts.has(text)) amountTexts.set(text, text);
   return text;
+}
+
+/** An amount's text as the grid shows it once it reads as one: `1234567,5` →
+ * `1 234 567,50` (`formatOre` of its øre); text that is no amount is shown as typed. A
+ * loaded amount's text is already so (`formatLoadedOre` says it), so showing a loaded
+ * grid formats nothing again. */
+export function formatAmountText(text: string): string {
+  return amountTexts.get(text, showAmount);
+}
+
+function showAmount(text: string): string {
+  const p = parseAmount(text);
+  return p?.ok ? formatOre(p.value) : text;
 }
 
 /** A figure with at most `decimals` decimals, trailing zeros dropped, decimal comma:
@@ -270,7 +297,7 @@ export function formatFigure(value: number, decimals = 2): string {
   const fixed = Math.abs(value).toFixed(decimals);
   let [int, frac] = fixed.split(".");
   frac = (frac ?? "").replace(/0+$/, "");
-  int = int.replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  int = groupDigits(int);
   const text = frac ? `${int},${frac}` : int;
   return value < 0 && Number(fixed) !== 0 ? `\u2212${text}` : text;
 }
@@ -286,7 +313,7 @@ export function formatThousands(ore: number): string {
   const whole = Math.floor(abs / 100_000);
   const rest = abs - whole * 100_000;
   const thousands = rest * 2 >= 100_000 ? whole + 1 : whole;
-  const grouped = String(thousands).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  const grouped = groupDigits(String(thousands));
   return negative && thousands !== 0 ? `\u2212${grouped}` : grouped;
 }
 
@@ -305,7 +332,7 @@ function groupFigureText(text: string): string {
   let digits = abs(d.digits).toString();
   if (digits.length <= d.scale) digits = "0".repeat(d.scale + 1 - digits.length) + digits;
   const cut = digits.length - d.scale;
-  const int = digits.slice(0, cut).replace(/\B(?=(\d{3})+(?!\d))/g, "\u00a0");
+  const int = groupDigits(digits.slice(0, cut));
   const body = d.scale > 0 ? `${int},${digits.slice(cut)}` : int;
   return negative && d.digits !== 0n ? `\u2212${body}` : body;
 }
