@@ -1449,11 +1449,18 @@ pub(super) fn check_references(conn: &Connection) -> Result<()> {
 
 /// The first row whose foreign key names nothing (`PRAGMA foreign_key_check`), in every table
 /// but those in `checked` (whose references were checked as their rows were written): its
-/// table and the table it refers to.
+/// table and the table it refers to. With nothing left out (a reset pull) it is one check of
+/// the whole database; otherwise one per table, in name order.
 pub(super) fn first_broken_reference(
     conn: &Connection,
     checked: &[&str],
 ) -> Result<Option<(String, String)>> {
+    if checked.is_empty() {
+        return Ok(conn
+            .prepare("PRAGMA foreign_key_check")?
+            .query_row([], |r| Ok((r.get(0)?, r.get(2)?)))
+            .optional()?);
+    }
     let tables: Vec<String> = conn
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")?
         .query_map([], |r| r.get(0))?
@@ -2374,6 +2381,32 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM temp.source_lines", [], |r| r.get(0))
             .unwrap();
         assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn a_broken_reference_is_found_in_one_check_or_table_by_table_and_a_table_left_out_is_not_read()
+    {
+        let store = Store::open_in_memory().unwrap();
+        store
+            .conn
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO economy (unit, month, budget) VALUES ('9999', 0, 100);",
+            )
+            .unwrap();
+        let broken = Some(("economy".to_string(), "units".to_string()));
+        // Nothing left out (a reset pull): the one check of the whole database.
+        assert_eq!(first_broken_reference(&store.conn, &[]).unwrap(), broken);
+        // Another table left out (the demo's measurements): table by table.
+        assert_eq!(
+            first_broken_reference(&store.conn, &["measurements"]).unwrap(),
+            broken
+        );
+        // The broken table itself left out: its rows are not read.
+        assert_eq!(
+            first_broken_reference(&store.conn, &["economy"]).unwrap(),
+            None
+        );
     }
 
     #[test]
