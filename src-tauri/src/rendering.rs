@@ -2,8 +2,8 @@
 //! server, a virtual desktop): WebKitGTK would composite every frame with Mesa's software
 //! OpenGL (llvmpipe), and on two cores each frame of the app costs 150–220 ms — a grid
 //! scrolls at 5 frames a second and every view change waits for two such frames
-//! (docs/benchmarks.md, «Uten grafikkprosessor»). Without accelerated compositing WebKit
-//! paints with the CPU straight into the window: 10–20 ms a frame, scrolling about 50 ms.
+//! (docs/benchmarks.md, «Without a GPU …»). Without accelerated compositing WebKit paints
+//! with the CPU straight into the window: 10–20 ms a frame, 34–37 ms a scroll step.
 //!
 //! The rule (docs/decisions.md): when the machine has no DRM render node
 //! (`/dev/dri/renderD*`, what a GPU's OpenGL needs), the app sets

@@ -4,7 +4,7 @@
 // targets, axis labels, Σ numerator and denominator. The shared golden cases in
 // tests/vectors/rules.json hold both to the same answers.
 
-import { type Decimal, decimalFromNumber, decimalToNumber, roundDecimal } from "./grid/number";
+import { type Decimal, decimalFromNumber, decimalToNumber, groupDigits as groupDigitsWith, roundDecimal } from "./grid/number";
 
 /** Rounds half away from zero, on the decimal the number stands for (Rust
  * `format::round_half_away`): 6.95 is 6.9499999… in binary and still rounds to 7.0. */
@@ -15,14 +15,9 @@ export function roundHalfAway(value: number, decimals: number): number {
   return result === 0 ? 0 : result; // never −0
 }
 
-/** `1234567` → `1 234 567`. */
+/** `1234567` → `1 234 567`, with the core's plain space. */
 export function groupDigits(digits: string): string {
-  let out = "";
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) out += " ";
-    out += digits[i];
-  }
-  return out;
+  return groupDigitsWith(digits, " ");
 }
 
 /** An exact decimal with exactly `decimals` places, rounded half away from zero if it has

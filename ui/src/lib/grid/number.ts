@@ -245,15 +245,15 @@ function readAmount(text: string): Parsed | null {
   return { ok: true, value: ore };
 }
 
-/** A run of digits in groups of three from the right, with no-break spaces: `1234567` →
- * `1 234 567`. (Sliced, not a look-ahead pattern: a loaded economy grid groups 18 000
- * amounts; issue 17.) */
-export function groupDigits(digits: string): string {
+/** A run of digits in groups of three from the right, with `separator` between them (a
+ * no-break space by default, as the grid shows figures): `1234567` → `1 234 567`. (Sliced,
+ * not a look-ahead pattern: a loaded economy grid groups 18 000 amounts; issue 17.) */
+export function groupDigits(digits: string, separator = "\u00a0"): string {
   const n = digits.length;
   if (n <= 3) return digits;
   const head = ((n - 1) % 3) + 1;
   let out = digits.slice(0, head);
-  for (let i = head; i < n; i += 3) out += "\u00a0" + digits.slice(i, i + 3);
+  for (let i = head; i < n; i += 3) out += separator + digits.slice(i, i + 3);
   return out;
 }
 
