@@ -27,6 +27,7 @@ use malkart::{Error, Result};
 use serde::Serialize;
 use ts_rs::TS;
 
+use crate::answers::{Answers, Key, Question};
 use crate::sync::Syncing;
 
 /// What the UI needs to know at start.
@@ -62,6 +63,8 @@ pub struct Backend {
     /// and the broken-database screen can open another file or a new one.
     pub(crate) open: Mutex<Open>,
     pub(crate) engines: Arc<EngineCache>,
+    /// The målkart's answers kept for the cached engine, and answered ahead (`answers.rs`).
+    pub(crate) answers: Arc<Answers>,
     /// The thread building the wide engine in the background (`widen_in_background`).
     widening: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// «Vis umaskerte tall»: in memory only, so off again when the app restarts.
@@ -101,6 +104,7 @@ impl Backend {
                 store,
             }),
             engines: Arc::new(EngineCache::new()),
+            answers: Arc::default(),
             widening: Mutex::new(None),
             unmasked: AtomicBool::new(false),
             choice_file: None,
@@ -150,6 +154,14 @@ impl Backend {
     /// Over an already open store (tests).
     pub fn over_store(db_path: PathBuf, store: Store) -> Backend {
         Self::with(db_path, Ok(store))
+    }
+
+    /// A backend over an in-memory database (named `minne`) holding the demo municipality
+    /// of `size` through `through`: for tests, whose periods must not move with the clock.
+    pub fn demo_in_memory(size: DemoSize, through: Month) -> Result<Backend> {
+        let mut store = Store::open_in_memory()?;
+        store.load_demo(&malkart::demo::generate(size, through))?;
+        Ok(Self::over_store("minne".into(), store))
     }
 
     /// How many engines were built so far: each one is a cache miss.
@@ -311,13 +323,43 @@ impl Backend {
         self.with_store(|store| admin::privacy(store, unmasked))
     }
 
+    /// `unit`'s målkart for `period` (kept per engine, `answers.rs`); then what the person
+    /// opens next is answered ahead in the background.
     pub fn scorecard(&self, unit: &str, period: &str) -> IpcResult<Scorecard> {
+        let card = self.scorecard_answer(unit, period)?;
+        Ok(card.0)
+    }
+
+    /// `scorecard`, and the thread answering ahead (for tests to wait on).
+    pub(crate) fn scorecard_answer(
+        &self,
+        unit: &str,
+        period: &str,
+    ) -> IpcResult<(Scorecard, Option<std::thread::JoinHandle<()>>)> {
         let period = service::period(period)?;
         let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
-        self.with_store(|store| {
-            detail::scorecard(&engine, store, unit, &period, privacy, last_full_month())
-        })
+        let last_full = last_full_month();
+        let key = Key {
+            question: Question::Scorecard,
+            unit: unit.to_string(),
+            period,
+            privacy,
+            last_full,
+        };
+        let mut card = self.answers.get_or(&engine, key, || {
+            detail::engine_scorecard(&engine, unit, &period, privacy, last_full)
+        })?;
+        card.last_month_with_data =
+            self.answers.last_month_with_data(&engine, last_full, || {
+                self.with_store(|store| {
+                    Ok(store.last_month_with_figures(last_full)?.map(Month::id))
+                })
+            })?;
+        let ahead = self
+            .answers
+            .answer_ahead(engine, unit, period, privacy, last_full);
+        Ok((card, ahead))
     }
 
     /// The sparkline of every indicator for `unit` and `period`, in the indicators' order.
@@ -325,7 +367,16 @@ impl Backend {
         let period = service::period(period)?;
         let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
-        Ok(detail::sparklines(&engine, unit, &period, privacy)?)
+        let key = Key {
+            question: Question::Sparklines,
+            unit: unit.to_string(),
+            period,
+            privacy,
+            last_full: last_full_month(),
+        };
+        Ok(self.answers.get_or(&engine, key, || {
+            detail::sparklines(&engine, unit, &period, privacy)
+        })?)
     }
 
     /// The status grid of `unit`'s children × the perspectives for `period`.
@@ -333,13 +384,17 @@ impl Backend {
         let period = service::period(period)?;
         let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
-        Ok(overview::overview(
-            &engine,
-            unit,
-            &period,
+        let last_full = last_full_month();
+        let key = Key {
+            question: Question::Overview,
+            unit: unit.to_string(),
+            period,
             privacy,
-            last_full_month(),
-        )?)
+            last_full,
+        };
+        Ok(self.answers.get_or(&engine, key, || {
+            overview::overview(&engine, unit, &period, privacy, last_full)
+        })?)
     }
 
     /// The status of every unit's målkart for `period`: the marks in the tree.

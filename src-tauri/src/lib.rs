@@ -6,6 +6,7 @@
 //! draws on a machine without a GPU.
 
 pub mod actions;
+mod answers;
 pub mod backend;
 pub mod commands;
 pub mod conflicts;

@@ -14,12 +14,8 @@ use malkart_app::backend::Backend;
 
 /// The demo through September 2026, so that the expected periods do not move with the clock.
 fn demo_backend() -> Backend {
-    let mut store = Store::open_in_memory().expect("in-memory database");
     let through = Month::new(2026, 9).expect("a month");
-    store
-        .load_demo(&demo::generate(DemoSize::Small, through))
-        .expect("demo loads");
-    Backend::over_store("minne".into(), store)
+    Backend::demo_in_memory(DemoSize::Small, through).expect("demo loads")
 }
 
 fn root(backend: &Backend) -> String {

@@ -88,10 +88,24 @@ pub fn scorecard(
     privacy: Privacy,
     last_full: Month,
 ) -> Result<Scorecard> {
+    let mut card = engine_scorecard(engine, unit, period, privacy, last_full)?;
+    card.last_month_with_data = store.last_month_with_figures(last_full)?.map(Month::id);
+    Ok(card)
+}
+
+/// [`scorecard`] without what only the store knows (`last_month_with_data` is `None`): all
+/// of it from the engine, so that it can be computed where the store is not at hand (the
+/// app answers the next målkart ahead on a thread of its own).
+pub fn engine_scorecard(
+    engine: &Engine,
+    unit: &str,
+    period: &Period,
+    privacy: Privacy,
+    last_full: Month,
+) -> Result<Scorecard> {
     let mut card = engine.scorecard_with(unit, period, privacy)?;
     engine.mark_progress(&mut card, period, last_full);
     engine.mark_actions(&mut card, period, last_full);
-    card.last_month_with_data = store.last_month_with_figures(last_full)?.map(Month::id);
     Ok(card)
 }
 

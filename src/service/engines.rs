@@ -33,6 +33,9 @@ pub fn status_engine(store: &Store, unit: &str, period: &Period) -> Result<Engin
 /// An engine and what it was built from.
 pub struct CachedEngine {
     revision: i64,
+    /// `EngineCache`'s count of `clear`s when it was asked for: another database file may
+    /// start its revisions over.
+    generation: u64,
     windows: Windows,
     /// Built over `window::wide` (in the foreground after a miss, or beside).
     wide: bool,
@@ -43,6 +46,13 @@ impl CachedEngine {
     /// The months it holds, per frequency of indicator.
     pub fn windows(&self) -> Windows {
         self.windows
+    }
+
+    /// What its answers hold for: the database (by `EngineCache::clear`s) and its revision.
+    /// Engines of one stamp answer alike where both cover the question (one may hold more
+    /// months); a write or another database file gives a new stamp.
+    pub fn stamp(&self) -> (u64, i64) {
+        (self.generation, self.revision)
     }
 }
 
@@ -85,6 +95,7 @@ impl Widening {
         };
         Ok(Some(CachedEngine {
             revision,
+            generation: self.generation,
             windows,
             wide: true,
             engine: Engine::new(data)?,
@@ -132,6 +143,7 @@ impl EngineCache {
         let (read_at, data) = store.dataset_planned(|indicators| load.plan(indicators))?;
         let built = Arc::new(CachedEngine {
             revision: read_at,
+            generation: self.generation.load(Ordering::Relaxed),
             windows: load,
             wide,
             engine: Engine::new(data)?,

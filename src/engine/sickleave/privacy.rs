@@ -39,7 +39,7 @@ pub enum SickLeaveAccess {
 
 /// What a question about `SF*` figures is asked with: the access and the minimum number of
 /// employees (the `min_employees` setting; 0 turns masking off).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Privacy {
     pub access: SickLeaveAccess,
     pub min_employees: u32,
