@@ -20,8 +20,11 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use malkart::engine::sickleave::Privacy;
+use malkart::engine::Scorecard;
 use malkart::period::{Month, Period};
-use malkart::service::{detail, overview, window, CachedEngine};
+use malkart::service::detail::{self, Sparkline};
+use malkart::service::overview::{self, Overview};
+use malkart::service::{window, CachedEngine};
 
 use crate::backend::lock;
 
@@ -44,15 +47,30 @@ pub(crate) enum Question {
     Sparklines,
 }
 
-/// One answer's question, with everything the answer depends on besides the engine.
+/// A unit and period asked about, with everything an answer depends on besides the engine.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct Key {
-    pub question: Question,
+pub(crate) struct Asked {
     pub unit: String,
     pub period: Period,
     pub privacy: Privacy,
     /// The last full month by the app's clock: what results are judged provisional by.
     pub last_full: Month,
+}
+
+impl Asked {
+    fn key(&self, question: Question) -> Key {
+        Key {
+            question,
+            asked: self.clone(),
+        }
+    }
+}
+
+/// One answer's question.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Key {
+    question: Question,
+    asked: Asked,
 }
 
 type Answer = Arc<dyn Any + Send + Sync>;
@@ -120,8 +138,29 @@ pub(crate) struct Answers {
 }
 
 impl Answers {
+    /// The unit's målkart without `last_month_with_data` (`detail::engine_scorecard`).
+    pub fn scorecard(&self, engine: &CachedEngine, a: &Asked) -> malkart::Result<Scorecard> {
+        self.get_or(engine, a.key(Question::Scorecard), || {
+            detail::engine_scorecard(engine, &a.unit, &a.period, a.privacy, a.last_full)
+        })
+    }
+
+    /// The status grid of the unit's children (`overview::overview`).
+    pub fn overview(&self, engine: &CachedEngine, a: &Asked) -> malkart::Result<Overview> {
+        self.get_or(engine, a.key(Question::Overview), || {
+            overview::overview(engine, &a.unit, &a.period, a.privacy, a.last_full)
+        })
+    }
+
+    /// The sparklines of the unit's indicators (`detail::sparklines`).
+    pub fn sparklines(&self, engine: &CachedEngine, a: &Asked) -> malkart::Result<Vec<Sparkline>> {
+        self.get_or(engine, a.key(Question::Sparklines), || {
+            detail::sparklines(engine, &a.unit, &a.period, a.privacy)
+        })
+    }
+
     /// The answer to `key` from `engine`: the kept one, else `compute`'s, then kept.
-    pub fn get_or<T, E>(
+    fn get_or<T, E>(
         &self,
         engine: &CachedEngine,
         key: Key,
@@ -181,22 +220,17 @@ impl Answers {
         kept.stamp == Some(engine.stamp()) && kept.entries.contains_key(key)
     }
 
-    /// After `unit`'s målkart for `period` was asked: answers ahead, on a thread of its own
-    /// at the lowest priority, what `ahead_of` names. Returns the thread (tests wait for
-    /// it); `None` when there is nothing to do or no thread could be made.
+    /// After `asked`'s målkart was asked: answers ahead, on a thread of its own at the
+    /// lowest priority, what `ahead_of` names (found on that thread too: the answer asked
+    /// for does not wait for it). Returns the thread (tests wait for it); `None` when no
+    /// thread could be made.
     pub fn answer_ahead(
         self: &Arc<Self>,
         engine: Arc<CachedEngine>,
-        unit: &str,
-        period: Period,
-        privacy: Privacy,
-        last_full: Month,
+        asked: &Asked,
     ) -> Option<std::thread::JoinHandle<()>> {
         let ticket = self.asked.fetch_add(1, Ordering::Relaxed) + 1;
-        let targets = ahead_of(&engine, unit, &period);
-        if targets.is_empty() {
-            return None;
-        }
+        let asked = asked.clone();
         let answers = Arc::clone(self);
         std::thread::Builder::new()
             .name("malkart-ahead".into())
@@ -205,58 +239,23 @@ impl Answers {
                 let _ = thread_priority::set_current_thread_priority(
                     thread_priority::ThreadPriority::Min,
                 );
-                for (unit, period) in targets {
-                    for question in [
-                        Question::Scorecard,
-                        Question::Overview,
-                        Question::Sparklines,
-                    ] {
+                // Each answer is kept as it is asked; a failure is not (the question asked
+                // itself reports it).
+                let asks: [fn(&Answers, &CachedEngine, &Asked); 3] = [
+                    |x, e, a| drop(x.scorecard(e, a)),
+                    |x, e, a| drop(x.overview(e, a)),
+                    |x, e, a| drop(x.sparklines(e, a)),
+                ];
+                for a in &ahead_of(&engine, &asked) {
+                    for ask in asks {
                         if answers.asked.load(Ordering::Relaxed) != ticket {
                             return;
                         }
-                        let key = Key {
-                            question,
-                            unit: unit.clone(),
-                            period,
-                            privacy,
-                            last_full,
-                        };
-                        // A failure is not kept: the question asked itself reports it.
-                        let _ = answers.answer(&engine, key);
+                        ask(&answers, &engine, a);
                     }
                 }
             })
             .ok()
-    }
-
-    /// Answers `key` from `engine` (kept or computed), dropping the answer: for answering
-    /// ahead.
-    fn answer(&self, engine: &CachedEngine, key: Key) -> malkart::Result<()> {
-        let Key {
-            question,
-            ref unit,
-            period,
-            privacy,
-            last_full,
-        } = key;
-        let unit = unit.clone();
-        match question {
-            Question::Scorecard => self
-                .get_or(engine, key, || {
-                    detail::engine_scorecard(engine, &unit, &period, privacy, last_full)
-                })
-                .map(drop),
-            Question::Overview => self
-                .get_or(engine, key, || {
-                    overview::overview(engine, &unit, &period, privacy, last_full)
-                })
-                .map(drop),
-            Question::Sparklines => self
-                .get_or(engine, key, || {
-                    detail::sparklines(engine, &unit, &period, privacy)
-                })
-                .map(drop),
-        }
     }
 }
 
@@ -264,28 +263,30 @@ impl Answers {
 /// in tree order (the way down, the director's usual way through the målkart), its parent
 /// (the breadcrumb; usually kept already, the way down came through it), the same unit's
 /// previous and next period (those the engine holds). At most `AHEAD` children.
-pub(crate) fn ahead_of(
-    engine: &CachedEngine,
-    unit: &str,
-    period: &Period,
-) -> Vec<(String, Period)> {
+pub(crate) fn ahead_of(engine: &CachedEngine, asked: &Asked) -> Vec<Asked> {
+    let unit = asked.unit.as_str();
+    let at = |unit: &str, period: Period| Asked {
+        unit: unit.to_string(),
+        period,
+        ..asked.clone()
+    };
     let tree = engine.unit_tree();
-    let mut out: Vec<(String, Period)> = tree
+    let mut out: Vec<Asked> = tree
         .iter()
         .filter(|n| n.parent.as_deref() == Some(unit))
         .take(AHEAD)
-        .map(|n| (n.code.clone(), *period))
+        .map(|n| at(&n.code, asked.period))
         .collect();
     if let Some(parent) = tree
         .iter()
         .find(|n| n.code == unit)
-        .and_then(|n| n.parent.clone())
+        .and_then(|n| n.parent.as_deref())
     {
-        out.push((parent, *period));
+        out.push(at(parent, asked.period));
     }
-    for p in [period.previous(), period.next()] {
+    for p in [asked.period.previous(), asked.period.next()] {
         if engine.windows().covers(&window::needed_for(&p)) {
-            out.push((unit.to_string(), p));
+            out.push(at(unit, p));
         }
     }
     out
@@ -311,14 +312,30 @@ mod tests {
         backend.units().unwrap()[0].code.clone()
     }
 
-    fn key(question: Question, unit: &str, period: Period, backend: &Backend) -> Key {
-        Key {
-            question,
+    fn asked(unit: &str, period: Period, backend: &Backend) -> Asked {
+        Asked {
             unit: unit.to_string(),
             period,
             privacy: backend.privacy().expect("privacy"),
             last_full: crate::backend::last_full_month(),
         }
+    }
+
+    fn key(question: Question, unit: &str, period: Period, backend: &Backend) -> Key {
+        asked(unit, period, backend).key(question)
+    }
+
+    /// `ahead_of` `unit` in `period`, as (unit, period).
+    fn targets(
+        engine: &CachedEngine,
+        unit: &str,
+        period: Period,
+        backend: &Backend,
+    ) -> Vec<(String, Period)> {
+        ahead_of(engine, &asked(unit, period, backend))
+            .into_iter()
+            .map(|a| (a.unit, a.period))
+            .collect()
     }
 
     fn json<T: serde::Serialize>(t: &T) -> serde_json::Value {
@@ -329,7 +346,7 @@ mod tests {
     fn ask_and_wait(backend: &Backend, unit: &str, period: &str) {
         let (_, ahead) = backend.scorecard_answer(unit, period).expect("scorecard");
         ahead
-            .expect("something to answer ahead")
+            .expect("a thread answering ahead")
             .join()
             .expect("no panic");
     }
@@ -343,7 +360,7 @@ mod tests {
         ask_and_wait(&backend, &root, "2026-K3");
         let engine = backend.engine_for(&k3).unwrap();
 
-        let targets = ahead_of(&engine, &root, &k3);
+        let targets = targets(&engine, &root, k3, &backend);
         let children: Vec<String> = backend
             .units()
             .unwrap()
@@ -398,7 +415,7 @@ mod tests {
         let root = root(&backend);
         let k3 = malkart::service::period("2026-K3").unwrap();
         ask_and_wait(&backend, &root, "2026-K3");
-        let child = ahead_of(&backend.engine_for(&k3).unwrap(), &root, &k3)
+        let child = targets(&backend.engine_for(&k3).unwrap(), &root, k3, &backend)
             .into_iter()
             .find(|(u, p)| *u != root && *p == k3)
             .expect("a child")
@@ -453,17 +470,22 @@ mod tests {
         );
     }
 
+    /// A key without a backend: masked at 5, judged against October 2026.
+    fn plain_key(question: Question, unit: &str, period: &str) -> Key {
+        Asked {
+            unit: unit.to_string(),
+            period: malkart::service::period(period).unwrap(),
+            privacy: Privacy::masked(5),
+            last_full: Month::new(2026, 10).unwrap(),
+        }
+        .key(question)
+    }
+
     #[test]
     fn an_older_engines_answers_never_replace_a_newer_ones() {
         let mut kept = Kept::default();
         assert!(kept.adopt((0, 5)));
-        let k = Key {
-            question: Question::Scorecard,
-            unit: "1000".into(),
-            period: malkart::service::period("2026-K3").unwrap(),
-            privacy: Privacy::masked(5),
-            last_full: Month::new(2026, 10).unwrap(),
-        };
+        let k = plain_key(Question::Scorecard, "1000", "2026-K3");
         kept.keep(k.clone(), Arc::new(1_u32));
         assert!(kept.adopt((0, 5)), "the same stamp keeps what is kept");
         assert_eq!(kept.find::<u32>(&k), Some(1));
@@ -481,13 +503,7 @@ mod tests {
     fn at_most_keep_answers_are_kept_the_least_recently_used_dropped_first() {
         let mut kept = Kept::default();
         kept.adopt((0, 1));
-        let k = |i: usize| Key {
-            question: Question::Overview,
-            unit: format!("{i}"),
-            period: malkart::service::period("2026-09").unwrap(),
-            privacy: Privacy::masked(5),
-            last_full: Month::new(2026, 10).unwrap(),
-        };
+        let k = |i: usize| plain_key(Question::Overview, &format!("{i}"), "2026-09");
         for i in 0..KEEP {
             kept.keep(k(i), Arc::new(i));
         }

@@ -27,7 +27,7 @@ use malkart::{Error, Result};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::answers::{Answers, Key, Question};
+use crate::answers::{Answers, Asked};
 use crate::sync::Syncing;
 
 /// What the UI needs to know at start.
@@ -336,65 +336,44 @@ impl Backend {
         unit: &str,
         period: &str,
     ) -> IpcResult<(Scorecard, Option<std::thread::JoinHandle<()>>)> {
-        let period = service::period(period)?;
-        let privacy = self.privacy()?;
-        let engine = self.engine_for(&period)?;
-        let last_full = last_full_month();
-        let key = Key {
-            question: Question::Scorecard,
-            unit: unit.to_string(),
-            period,
-            privacy,
-            last_full,
-        };
-        let mut card = self.answers.get_or(&engine, key, || {
-            detail::engine_scorecard(&engine, unit, &period, privacy, last_full)
-        })?;
+        let (engine, asked) = self.asked(unit, period)?;
+        let mut card = self.answers.scorecard(&engine, &asked)?;
+        let last_full = asked.last_full;
         card.last_month_with_data =
             self.answers.last_month_with_data(&engine, last_full, || {
                 self.with_store(|store| {
                     Ok(store.last_month_with_figures(last_full)?.map(Month::id))
                 })
             })?;
-        let ahead = self
-            .answers
-            .answer_ahead(engine, unit, period, privacy, last_full);
+        let ahead = self.answers.answer_ahead(engine, &asked);
         Ok((card, ahead))
     }
 
     /// The sparkline of every indicator for `unit` and `period`, in the indicators' order.
     pub fn sparklines(&self, unit: &str, period: &str) -> IpcResult<Vec<Sparkline>> {
+        let (engine, asked) = self.asked(unit, period)?;
+        Ok(self.answers.sparklines(&engine, &asked)?)
+    }
+
+    /// The status grid of `unit`'s children × the perspectives for `period`.
+    pub fn overview(&self, unit: &str, period: &str) -> IpcResult<Overview> {
+        let (engine, asked) = self.asked(unit, period)?;
+        Ok(self.answers.overview(&engine, &asked)?)
+    }
+
+    /// The engine and what a målkart question for `unit` and `period` is asked with (the
+    /// masking now, the last full month by the clock).
+    fn asked(&self, unit: &str, period: &str) -> IpcResult<(Arc<CachedEngine>, Asked)> {
         let period = service::period(period)?;
         let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
-        let key = Key {
-            question: Question::Sparklines,
+        let asked = Asked {
             unit: unit.to_string(),
             period,
             privacy,
             last_full: last_full_month(),
         };
-        Ok(self.answers.get_or(&engine, key, || {
-            detail::sparklines(&engine, unit, &period, privacy)
-        })?)
-    }
-
-    /// The status grid of `unit`'s children × the perspectives for `period`.
-    pub fn overview(&self, unit: &str, period: &str) -> IpcResult<Overview> {
-        let period = service::period(period)?;
-        let privacy = self.privacy()?;
-        let engine = self.engine_for(&period)?;
-        let last_full = last_full_month();
-        let key = Key {
-            question: Question::Overview,
-            unit: unit.to_string(),
-            period,
-            privacy,
-            last_full,
-        };
-        Ok(self.answers.get_or(&engine, key, || {
-            overview::overview(&engine, unit, &period, privacy, last_full)
-        })?)
+        Ok((engine, asked))
     }
 
     /// The status of every unit's målkart for `period`: the marks in the tree.
