@@ -21,6 +21,8 @@ const COMMANDS: &[&str] = &[
     "scorecard",
     "sparklines",
     "overview",
+    "page_ahead",
+    "opened",
     "unit_statuses",
     "indicator_detail",
     "comments",

@@ -26,6 +26,9 @@ use malkart::service::detail::{self, Sparkline};
 use malkart::service::overview::{self, Overview};
 use malkart::service::{window, CachedEngine};
 
+use serde::Serialize;
+use ts_rs::TS;
+
 use crate::backend::lock;
 
 /// How many answers are kept (three per unit and period): the units answered ahead for
@@ -35,6 +38,19 @@ pub(crate) const KEEP: usize = 480;
 /// How many of a unit's children are answered ahead after its målkart is asked (the first
 /// in tree order: 784 units lie directly under a sector of the `large` demo).
 const AHEAD: usize = 24;
+
+/// Everything a unit's målkart shows, asked ahead by the page before the unit is opened
+/// (`Backend::page_ahead`, kept in the page by `ui/src/lib/pages.ts`): the click then
+/// shows it without waiting for the backend.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export)]
+pub struct Page {
+    pub scorecard: Scorecard,
+    pub overview: Overview,
+    pub sparklines: Vec<Sparkline>,
+    /// The masking minimum in force (`min_employees`).
+    pub min_employees: u32,
+}
 
 /// What is asked of a unit in a period.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -156,6 +172,39 @@ impl Answers {
     pub fn sparklines(&self, engine: &CachedEngine, a: &Asked) -> malkart::Result<Vec<Sparkline>> {
         self.get_or(engine, a.key(Question::Sparklines), || {
             detail::sparklines(engine, &a.unit, &a.period, a.privacy)
+        })
+    }
+
+    /// The three answers of `a`'s målkart (kept, else computed and kept) on a thread at the
+    /// lowest priority, so that answering the page ahead takes only time the answers asked
+    /// now leave (in place when no thread can be made).
+    pub fn all_at_low_priority(
+        &self,
+        engine: &CachedEngine,
+        a: &Asked,
+    ) -> malkart::Result<(Scorecard, Overview, Vec<Sparkline>)> {
+        let all = || -> malkart::Result<_> {
+            Ok((
+                self.scorecard(engine, a)?,
+                self.overview(engine, a)?,
+                self.sparklines(engine, a)?,
+            ))
+        };
+        std::thread::scope(|s| {
+            let spawned = std::thread::Builder::new()
+                .name("malkart-page".into())
+                .spawn_scoped(s, || {
+                    // Not allowed (another platform, a sandbox): then it just takes its share.
+                    let _ = thread_priority::set_current_thread_priority(
+                        thread_priority::ThreadPriority::Min,
+                    );
+                    all()
+                });
+            match spawned.map(|h| h.join()) {
+                Ok(Ok(done)) => done,
+                // No thread, or it panicked (then the same panic is met here).
+                _ => all(),
+            }
         })
     }
 
@@ -468,6 +517,80 @@ mod tests {
             backend.overview(&root, "2026-K3").unwrap(),
             afresh.overview(&root, "2026-K3").unwrap()
         );
+    }
+
+    #[test]
+    fn a_page_asked_ahead_is_the_målkart_as_asked_and_never_builds_an_engine() {
+        let backend = demo_backend();
+        let afresh = demo_backend();
+        let root = root(&backend);
+        // Nothing asked yet: no engine, and asking ahead builds none.
+        assert!(backend.page_ahead(&root, "2026-K3").unwrap().is_none());
+        assert_eq!(backend.engines.builds(), 0);
+
+        let (_, ahead) = backend.scorecard_answer(&root, "2026-K3").unwrap();
+        ahead.unwrap().join().unwrap();
+        let ticket = backend.answers.asked.load(Ordering::Relaxed);
+        let child = backend
+            .units()
+            .unwrap()
+            .into_iter()
+            .find(|u| u.parent.as_deref() == Some(root.as_str()))
+            .unwrap()
+            .code;
+        for (unit, period) in [(&child, "2026-K3"), (&root, "2026-K2")] {
+            let page = backend
+                .page_ahead(unit, period)
+                .unwrap()
+                .expect("the engine holds it");
+            // Exactly what the click would have asked, of a backend that kept nothing.
+            assert_eq!(page.scorecard, afresh.scorecard(unit, period).unwrap());
+            assert_eq!(page.overview, afresh.overview(unit, period).unwrap());
+            assert_eq!(
+                json(&page.sparklines),
+                json(&afresh.sparklines(unit, period).unwrap())
+            );
+            assert_eq!(page.min_employees, afresh.min_employees().unwrap());
+        }
+        // Not opened: what is answered ahead still follows the root's målkart.
+        assert_eq!(backend.answers.asked.load(Ordering::Relaxed), ticket);
+        // A period the engine does not hold is not built for.
+        let builds = backend.engines.builds();
+        assert!(backend.page_ahead(&root, "2019-K1").unwrap().is_none());
+        assert_eq!(backend.engines.builds(), builds);
+        // An unknown unit is the same error as the målkart's.
+        assert!(backend.page_ahead("finnes-ikke", "2026-K3").is_err());
+
+        // Shown from the page: answered ahead from the child from now on.
+        let k3 = malkart::service::period("2026-K3").unwrap();
+        backend
+            .opened_ahead(&child, "2026-K3")
+            .unwrap()
+            .expect("a thread answering ahead")
+            .join()
+            .unwrap();
+        assert_eq!(backend.answers.asked.load(Ordering::Relaxed), ticket + 1);
+        let engine = backend.engine_for(&k3).unwrap();
+        for (unit, period) in targets(&engine, &child, k3, &backend) {
+            let k = key(Question::Overview, &unit, period, &backend);
+            assert!(backend.answers.holds(&engine, &k), "{k:?} answered ahead");
+        }
+    }
+
+    #[test]
+    fn after_a_write_nothing_is_given_ahead_until_the_engine_is_built_anew() {
+        let backend = demo_backend();
+        let root = root(&backend);
+        backend.scorecard(&root, "2026-K3").unwrap();
+        assert!(backend.page_ahead(&root, "2026-K3").unwrap().is_some());
+        backend.set_min_employees(3).unwrap();
+        // The engine of the old revision is not used, and none is built.
+        let builds = backend.engines.builds();
+        assert!(backend.page_ahead(&root, "2026-K3").unwrap().is_none());
+        assert_eq!(backend.engines.builds(), builds);
+        backend.scorecard(&root, "2026-K3").unwrap();
+        let page = backend.page_ahead(&root, "2026-K3").unwrap().unwrap();
+        assert_eq!(page.min_employees, 3);
     }
 
     /// A key without a backend: masked at 5, judged against October 2026.

@@ -27,7 +27,7 @@ use malkart::{Error, Result};
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::answers::{Answers, Asked};
+use crate::answers::{Answers, Asked, Page};
 use crate::sync::Syncing;
 
 /// What the UI needs to know at start.
@@ -338,13 +338,7 @@ impl Backend {
     ) -> IpcResult<(Scorecard, Option<std::thread::JoinHandle<()>>)> {
         let (engine, asked) = self.asked(unit, period)?;
         let mut card = self.answers.scorecard(&engine, &asked)?;
-        let last_full = asked.last_full;
-        card.last_month_with_data =
-            self.answers.last_month_with_data(&engine, last_full, || {
-                self.with_store(|store| {
-                    Ok(store.last_month_with_figures(last_full)?.map(Month::id))
-                })
-            })?;
+        card.last_month_with_data = self.last_month_with_data(&engine, asked.last_full)?;
         let ahead = self.answers.answer_ahead(engine, &asked);
         Ok((card, ahead))
     }
@@ -361,19 +355,84 @@ impl Backend {
         Ok(self.answers.overview(&engine, &asked)?)
     }
 
+    /// Everything `unit`'s målkart for `period` shows, asked by the page before the unit is
+    /// opened (the pointer on a tree item, the periods beside the one shown): from the
+    /// engine already built only, at the lowest priority, and without moving what is
+    /// answered ahead (the person has not opened it). `None` when the built engine does not
+    /// hold the period.
+    pub fn page_ahead(&self, unit: &str, period: &str) -> IpcResult<Option<Page>> {
+        let Some((engine, asked)) = self.asked_of_built(unit, period)? else {
+            return Ok(None);
+        };
+        let (mut scorecard, overview, sparklines) =
+            self.answers.all_at_low_priority(&engine, &asked)?;
+        scorecard.last_month_with_data = self.last_month_with_data(&engine, asked.last_full)?;
+        Ok(Some(Page {
+            scorecard,
+            overview,
+            sparklines,
+            min_employees: self.min_employees()?,
+        }))
+    }
+
+    /// The page showed `unit`'s målkart for `period` from what it asked ahead
+    /// (`page_ahead`): what the person opens next from there is answered ahead, as after
+    /// `scorecard`. Nothing when the built engine does not hold the period.
+    pub fn opened(&self, unit: &str, period: &str) -> IpcResult<()> {
+        self.opened_ahead(unit, period).map(drop)
+    }
+
+    /// `opened`, and the thread answering ahead (for tests to wait on).
+    pub(crate) fn opened_ahead(
+        &self,
+        unit: &str,
+        period: &str,
+    ) -> IpcResult<Option<std::thread::JoinHandle<()>>> {
+        Ok(self
+            .asked_of_built(unit, period)?
+            .and_then(|(engine, asked)| self.answers.answer_ahead(engine, &asked)))
+    }
+
+    /// `Store::last_month_with_figures` up to `last_full`, kept per engine.
+    fn last_month_with_data(
+        &self,
+        engine: &CachedEngine,
+        last_full: Month,
+    ) -> IpcResult<Option<String>> {
+        self.answers.last_month_with_data(engine, last_full, || {
+            self.with_store(|store| Ok(store.last_month_with_figures(last_full)?.map(Month::id)))
+        })
+    }
+
     /// The engine and what a målkart question for `unit` and `period` is asked with (the
     /// masking now, the last full month by the clock).
     fn asked(&self, unit: &str, period: &str) -> IpcResult<(Arc<CachedEngine>, Asked)> {
         let period = service::period(period)?;
-        let privacy = self.privacy()?;
         let engine = self.engine_for(&period)?;
-        let asked = Asked {
+        Ok((engine, self.asked_at(unit, period)?))
+    }
+
+    /// `asked`, but only with the engine already built (`None` when it does not hold
+    /// `period`).
+    fn asked_of_built(
+        &self,
+        unit: &str,
+        period: &str,
+    ) -> IpcResult<Option<(Arc<CachedEngine>, Asked)>> {
+        let period = service::period(period)?;
+        let Some(engine) = self.with_store(|store| self.engines.built_for(store, &period))? else {
+            return Ok(None);
+        };
+        Ok(Some((engine, self.asked_at(unit, period)?)))
+    }
+
+    fn asked_at(&self, unit: &str, period: Period) -> IpcResult<Asked> {
+        Ok(Asked {
             unit: unit.to_string(),
             period,
-            privacy,
+            privacy: self.privacy()?,
             last_full: last_full_month(),
-        };
-        Ok((engine, asked))
+        })
     }
 
     /// The status of every unit's målkart for `period`: the marks in the tree.

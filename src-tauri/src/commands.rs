@@ -31,6 +31,7 @@ use malkart::service::surveys::SurveyView;
 use malkart::storage::{AuditFilter, Choice, OutboxConflict};
 use tauri::State;
 
+use crate::answers::Page;
 use crate::backend::{AppInfo, Backend};
 use crate::sync::{KnownServer, SyncState};
 
@@ -85,6 +86,23 @@ pub async fn sparklines(
     period: String,
 ) -> Result<Vec<Sparkline>, IpcError> {
     blocking(&backend, move |b| b.sparklines(&unit, &period)).await
+}
+
+/// Everything `unit`'s målkart for `period` shows, asked before it is opened
+/// (`Backend::page_ahead`); `None` when the engine built does not hold the period.
+#[tauri::command]
+pub async fn page_ahead(
+    backend: Shared<'_>,
+    unit: String,
+    period: String,
+) -> Result<Option<Page>, IpcError> {
+    blocking(&backend, move |b| b.page_ahead(&unit, &period)).await
+}
+
+/// The page showed a målkart it had asked ahead: answer ahead from there (`Backend::opened`).
+#[tauri::command]
+pub async fn opened(backend: Shared<'_>, unit: String, period: String) -> Result<(), IpcError> {
+    blocking(&backend, move |b| b.opened(&unit, &period)).await
 }
 
 /// The status grid of `unit`'s children × the perspectives (the director's overview).

@@ -50,6 +50,8 @@ pub fn builder<R: tauri::Runtime>(
             commands::scorecard,
             commands::sparklines,
             commands::overview,
+            commands::page_ahead,
+            commands::opened,
             commands::unit_statuses,
             commands::indicator_detail,
             commands::comments,

@@ -153,6 +153,18 @@ impl EngineCache {
         Ok(built)
     }
 
+    /// The cached engine when it holds what `period` needs at the store's revision now;
+    /// `None` otherwise, and nothing is built (for answers asked ahead, which wait for no
+    /// build).
+    pub fn built_for(&self, store: &Store, period: &Period) -> Result<Option<Arc<CachedEngine>>> {
+        let need = window::needed_for(period);
+        let revision = store.revision()?;
+        Ok(lock(&self.cached)
+            .as_ref()
+            .filter(|c| c.revision == revision && c.windows.covers(&need))
+            .cloned())
+    }
+
     /// What building the wide engine for `period` beside the door takes (the app does it
     /// in the background after a narrow engine was built, so that the first change of kind
     /// of period finds it built); `None` when the cached engine is wide already or holds

@@ -119,6 +119,12 @@ function step(p: PeriodSel, delta: 1 | -1): PeriodSel {
 export const previousPeriod = (p: PeriodSel) => step(p, -1);
 export const nextPeriod = (p: PeriodSel) => step(p, 1);
 
+/** Whether the period picker steps forward from `p`: periods after the latest month with
+ * data can be stepped to (targets for the rest of the year), up to a year ahead of it. */
+export function stepsForward(p: PeriodSel, latest: YearMonth): boolean {
+  return !isAfter(nextPeriod(p), { year: latest.year + 1, month: latest.month });
+}
+
 /** Is `p` after the month `limit` ends (nothing can be registered for it yet)? */
 export function isAfter(p: PeriodSel, limit: { year: number; month: number }): boolean {
   const { year, month } = lastMonth(p);

@@ -8,6 +8,7 @@ import type { IndicatorDetail } from "../../bindings/IndicatorDetail";
 import type { Scorecard } from "../../bindings/Scorecard";
 import type { Sparkline } from "../../bindings/Sparkline";
 import type { Overview } from "../../bindings/Overview";
+import type { Page } from "../../bindings/Page";
 import type { UnitStatus } from "../../bindings/UnitStatus";
 import type { UnitNode } from "../../bindings/UnitNode";
 import type { ImportOutcome } from "../../bindings/ImportOutcome";
@@ -61,6 +62,11 @@ export interface Backend {
   /** The director's overview: the unit's children × the perspectives, and the unit's own
    *  status and counts (the summary strip). */
   overview(unit: string, period: string): Promise<Overview>;
+  /** Everything the unit's målkart shows, asked before it is opened (`lib/pages.ts`), from
+   *  the engine already built; `null` when that does not hold the period. */
+  pageAhead(unit: string, period: string): Promise<Page | null>;
+  /** The målkart shown came from `pageAhead`: the backend answers ahead from there. */
+  opened(unit: string, period: string): Promise<void>;
   /** The status of every unit's målkart: the marks in the tree. */
   unitStatuses(period: string): Promise<UnitStatus[]>;
   indicatorDetail(indicator: string, unit: string, period: string): Promise<IndicatorDetail>;

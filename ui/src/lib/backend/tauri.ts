@@ -49,6 +49,8 @@ export function createTauriBackend(invoke: Invoke = tauriInvoke, dialogs: Dialog
     scorecard: (unit, period) => call("scorecard", { unit, period }),
     sparklines: (unit, period) => call("sparklines", { unit, period }),
     overview: (unit, period) => call("overview", { unit, period }),
+    pageAhead: (unit, period) => call("page_ahead", { unit, period }),
+    opened: (unit, period) => call("opened", { unit, period }),
     unitStatuses: (period) => call("unit_statuses", { period }),
     indicatorDetail: (indicator, unit, period) =>
       call("indicator_detail", { indicator, unit, period }),
