@@ -528,8 +528,7 @@ mod tests {
         assert!(backend.page_ahead(&root, "2026-K3").unwrap().is_none());
         assert_eq!(backend.engines.builds(), 0);
 
-        let (_, ahead) = backend.scorecard_answer(&root, "2026-K3").unwrap();
-        ahead.unwrap().join().unwrap();
+        ask_and_wait(&backend, &root, "2026-K3");
         let ticket = backend.answers.asked.load(Ordering::Relaxed);
         let child = backend
             .units()
