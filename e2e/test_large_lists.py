@@ -328,3 +328,66 @@ def test_first_paint_of_the_long_lists(app, units_in_tree_order):
     head = f"Stor demokommune ({len(units_in_tree_order)} enheter), {y}-{m:02d}; klikk til radene er i DOM og to bilder er tegnet etter det"
     (SHOTS / "ytelse-store-lister.txt").write_text(head + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     print("\n" + head + "\n" + "\n".join(lines))
+
+
+# Scrolls `css`'s element `step` pixels a frame for `frames` frames from the top, the way a
+# flick of the wheel or a held arrow key does, and resolves with each frame's time in
+# milliseconds (from one animation frame to the next: the scroll, the rows drawn for it,
+# the layout and the painting).
+SCROLL_JS = """
+const [css, step, frames, done] = arguments;
+const el = document.querySelector(css);
+el.scrollTop = 0;
+const times = [];
+let last = null;
+let n = 0;
+const frame = () => {
+  const now = performance.now();
+  if (last !== null) times.push(now - last);
+  last = now;
+  if (n++ >= frames) { done(times); return; }
+  el.scrollTop += step;
+  requestAnimationFrame(frame);
+};
+requestAnimationFrame(() => requestAnimationFrame(frame));
+"""
+# A frame of a 60 Hz screen.
+FRAME_MS = 1000 / 60
+
+
+@pytest.mark.skipif(os.environ.get("MALKART_PERF") != "1", reason="MALKART_PERF=1 for the measurements")
+def test_scrolling_the_long_lists(app, units_in_tree_order):
+    """Each long list scrolled 120 px a frame (about five rows) for 40 frames, three times:
+    the median frame, the slowest, and how many frames took longer than one of a 60 Hz
+    screen and a half (a frame dropped). Printed and written to
+    target/e2e-screenshots/ytelse-rulling.txt."""
+    root = units_in_tree_order[0]
+    cases = {
+        "økonomi, rotens rutenett": (
+            "[data-testid=nav-economy]", f"[data-testid=economy-grid][data-unit='{root}'] .gridwrap"),
+        "sykefravær, rotens rutenett": (
+            "[data-testid=nav-sickleave]", f"[data-testid=sick-leave-grid][data-unit='{root}'] .gridwrap"),
+        "sykefraværsrapporten": (
+            "[data-testid=tab-sick-leave]", "[data-testid=report-scroll]:has([data-testid=sick-leave-table])"),
+        "økonomirapporten": (
+            "[data-testid=tab-economy]", "[data-testid=report-scroll]:has([data-testid=economy-table])"),
+        "enhetstreet, vis alle": ("[data-testid=tree-expand-all]", "[data-testid=unit-tree]"),
+    }
+    lines = []
+    for name, (open_css, scroller) in cases.items():
+        if open_css.startswith("[data-testid=tab-"):
+            app.find("[data-testid=nav-reports]").click()
+        app.find(open_css).click()
+        app.wait(lambda d: d.execute_script(
+            "const e = document.querySelector(arguments[0]); return e && e.scrollHeight > 5 * e.clientHeight;", scroller), SLOW)
+        frames = []
+        for _ in range(3):
+            frames += app.driver.execute_async_script(SCROLL_JS, scroller, 120, 40)
+        dropped = sum(1 for f in frames if f > 1.5 * FRAME_MS)
+        lines.append(f"{name}: median {statistics.median(frames):.1f} ms per bilde, maks {max(frames):.0f} ms, "
+                     f"{dropped} av {len(frames)} over {1.5 * FRAME_MS:.0f} ms")
+    app.find("[data-testid=tree-collapse-all]").click()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    head = f"Stor demokommune ({len(units_in_tree_order)} enheter); rullet 120 px per bilde, 40 bilder, tre ganger"
+    (SHOTS / "ytelse-rulling.txt").write_text(head + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    print("\n" + head + "\n" + "\n".join(lines))

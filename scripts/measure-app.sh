@@ -2,7 +2,8 @@
 # The desktop app's performance figures for docs/benchmarks.md, on a demo and a release
 # build: start to a painted målkart, the first and later switches of unit and period to a
 # repainted målkart, and the memory (PSS) of the app with its WebKit processes
-# (e2e/test_performance.py); then the size of the .deb (scripts/build-deb.sh).
+# (e2e/test_performance.py); with --size large also the long lists' first paint and
+# scrolling (e2e/test_large_lists.py); then the size of the .deb (scripts/build-deb.sh).
 #
 #   scripts/measure-app.sh [--size medium|large] [--deb]
 #
@@ -31,6 +32,10 @@ export MALKART_SCREENSHOTS="$root/target/e2e-screenshots"
 export MALKART_PERF=1 NO_AT_BRIDGE=1 MALKART_PERF_SIZE=$size
 xvfb-run -a -s "-screen 0 1440x900x24" python3 -m pytest e2e/test_performance.py -s -q
 cat target/e2e-screenshots/ytelse.txt
+if [ "$size" = large ]; then
+  xvfb-run -a -s "-screen 0 1440x900x24" python3 -m pytest e2e/test_large_lists.py -s -q -k "first_paint or scrolling"
+  cat target/e2e-screenshots/ytelse-store-lister.txt target/e2e-screenshots/ytelse-rulling.txt
+fi
 
 if [ "$deb" = 1 ]; then
   scripts/build-deb.sh

@@ -175,13 +175,17 @@ impl Answers {
         })
     }
 
-    /// The three answers of `a`'s målkart (kept, else computed and kept) on a thread at the
-    /// lowest priority, so that answering the page ahead takes only time the answers asked
-    /// now leave (in place when no thread can be made).
-    pub fn all_at_low_priority(
+    /// The three answers of `a`'s målkart (kept, else computed and kept) for a page asked
+    /// ahead. `soon` (the person is about to open it: the pointer rests on it, it is the
+    /// period beside the one shown): here, at the priority of the questions asked now, so
+    /// that a click that comes before it is done waits no longer than for its own question.
+    /// Else (a guess: one of the children) on a thread at the lowest priority, taking only
+    /// time the answers asked now leave (in place when no thread can be made).
+    pub fn all_ahead(
         &self,
         engine: &CachedEngine,
         a: &Asked,
+        soon: bool,
     ) -> malkart::Result<(Scorecard, Overview, Vec<Sparkline>)> {
         let all = || -> malkart::Result<_> {
             Ok((
@@ -190,6 +194,9 @@ impl Answers {
                 self.sparklines(engine, a)?,
             ))
         };
+        if soon {
+            return all();
+        }
         std::thread::scope(|s| {
             let spawned = std::thread::Builder::new()
                 .name("malkart-page".into())
@@ -525,7 +532,7 @@ mod tests {
         let afresh = demo_backend();
         let root = root(&backend);
         // Nothing asked yet: no engine, and asking ahead builds none.
-        assert!(backend.page_ahead(&root, "2026-K3").unwrap().is_none());
+        assert!(backend.page_ahead(&root, "2026-K3", false).unwrap().is_none());
         assert_eq!(backend.engines.builds(), 0);
 
         ask_and_wait(&backend, &root, "2026-K3");
@@ -537,9 +544,10 @@ mod tests {
             .find(|u| u.parent.as_deref() == Some(root.as_str()))
             .unwrap()
             .code;
-        for (unit, period) in [(&child, "2026-K3"), (&root, "2026-K2")] {
+        // A child (a guess, at the lowest priority) and the period before (soon).
+        for (unit, period, soon) in [(&child, "2026-K3", false), (&root, "2026-K2", true)] {
             let page = backend
-                .page_ahead(unit, period)
+                .page_ahead(unit, period, soon)
                 .unwrap()
                 .expect("the engine holds it");
             // Exactly what the click would have asked, of a backend that kept nothing.
@@ -555,10 +563,10 @@ mod tests {
         assert_eq!(backend.answers.asked.load(Ordering::Relaxed), ticket);
         // A period the engine does not hold is not built for.
         let builds = backend.engines.builds();
-        assert!(backend.page_ahead(&root, "2019-K1").unwrap().is_none());
+        assert!(backend.page_ahead(&root, "2019-K1", true).unwrap().is_none());
         assert_eq!(backend.engines.builds(), builds);
         // An unknown unit is the same error as the målkart's.
-        assert!(backend.page_ahead("finnes-ikke", "2026-K3").is_err());
+        assert!(backend.page_ahead("finnes-ikke", "2026-K3", true).is_err());
 
         // Shown from the page: answered ahead from the child from now on.
         let k3 = malkart::service::period("2026-K3").unwrap();
@@ -581,14 +589,14 @@ mod tests {
         let backend = demo_backend();
         let root = root(&backend);
         backend.scorecard(&root, "2026-K3").unwrap();
-        assert!(backend.page_ahead(&root, "2026-K3").unwrap().is_some());
+        assert!(backend.page_ahead(&root, "2026-K3", false).unwrap().is_some());
         backend.set_min_employees(3).unwrap();
         // The engine of the old revision is not used, and none is built.
         let builds = backend.engines.builds();
-        assert!(backend.page_ahead(&root, "2026-K3").unwrap().is_none());
+        assert!(backend.page_ahead(&root, "2026-K3", false).unwrap().is_none());
         assert_eq!(backend.engines.builds(), builds);
         backend.scorecard(&root, "2026-K3").unwrap();
-        let page = backend.page_ahead(&root, "2026-K3").unwrap().unwrap();
+        let page = backend.page_ahead(&root, "2026-K3", false).unwrap().unwrap();
         assert_eq!(page.min_employees, 3);
     }
 

@@ -356,16 +356,17 @@ impl Backend {
     }
 
     /// Everything `unit`'s målkart for `period` shows, asked by the page before the unit is
-    /// opened (the pointer on a tree item, the periods beside the one shown): from the
-    /// engine already built only, at the lowest priority, and without moving what is
-    /// answered ahead (the person has not opened it). `None` when the built engine does not
-    /// hold the period.
-    pub fn page_ahead(&self, unit: &str, period: &str) -> IpcResult<Option<Page>> {
+    /// opened (the pointer on a tree item, the periods beside the one shown, the first
+    /// children): from the engine already built only, and without moving what is answered
+    /// ahead (the person has not opened it); at the lowest priority unless `soon` (the
+    /// pointer or focus on the unit, the period beside: `Answers::all_ahead`). `None` when
+    /// the built engine does not hold the period.
+    pub fn page_ahead(&self, unit: &str, period: &str, soon: bool) -> IpcResult<Option<Page>> {
         let Some((engine, asked)) = self.asked_of_built(unit, period)? else {
             return Ok(None);
         };
         let (mut scorecard, overview, sparklines) =
-            self.answers.all_at_low_priority(&engine, &asked)?;
+            self.answers.all_ahead(&engine, &asked, soon)?;
         scorecard.last_month_with_data = self.last_month_with_data(&engine, asked.last_full)?;
         Ok(Some(Page {
             scorecard,

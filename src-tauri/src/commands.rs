@@ -89,14 +89,16 @@ pub async fn sparklines(
 }
 
 /// Everything `unit`'s målkart for `period` shows, asked before it is opened
-/// (`Backend::page_ahead`); `None` when the engine built does not hold the period.
+/// (`Backend::page_ahead`; `soon`: the person is about to open it); `None` when the engine
+/// built does not hold the period.
 #[tauri::command]
 pub async fn page_ahead(
     backend: Shared<'_>,
     unit: String,
     period: String,
+    soon: bool,
 ) -> Result<Option<Page>, IpcError> {
-    blocking(&backend, move |b| b.page_ahead(&unit, &period)).await
+    blocking(&backend, move |b| b.page_ahead(&unit, &period, soon)).await
 }
 
 /// The page showed a målkart it had asked ahead: answer ahead from there (`Backend::opened`).

@@ -8,12 +8,12 @@ const page = (unit: string, period: string) => ({ scorecard: { unit: { code: uni
 
 /** `Pages` over a backend whose answers the test gives, in the order it chooses. */
 function setup() {
-  const asked: { unit: string; period: string; answer: Deferred<Page | null> }[] = [];
+  const asked: { unit: string; period: string; soon: boolean; answer: Deferred<Page | null> }[] = [];
   let clock = 0;
   const pages = new Pages(
-    (unit, period) => {
+    (unit, period, soon) => {
       const answer = deferred<Page | null>();
-      asked.push({ unit, period, answer });
+      asked.push({ unit, period, soon, answer });
       return answer.promise;
     },
     () => clock,
@@ -79,6 +79,64 @@ describe("Pages", () => {
     asked[2].answer.resolve(page("1200", "2026-K3"));
     await settle();
     expect(pages.take("1200", "2026-K3")).toBeDefined();
+  });
+
+  it("asks a page the person is about to open as soon, and a guess waiting becomes soon and the newest", async () => {
+    const { pages, asked, settle } = setup();
+    pages.ahead("root", "2026-K2", true); // the period before: on its way at once
+    pages.ahead("c1", "2026-K3"); // the children: guesses
+    pages.ahead("c2", "2026-K3");
+    pages.ahead("c1", "2026-K3", true); // then the pointer rests on c1
+    pages.ahead("c2", "2026-K3"); // waiting already: stays where it is
+    asked[0].answer.resolve(null);
+    await settle();
+    asked[1].answer.resolve(null);
+    await settle();
+    expect(asked.map((a) => [a.unit, a.soon])).toEqual([
+      ["root", true],
+      ["c1", true],
+      ["c2", false],
+    ]);
+    pages.ahead("c2", "2026-K3", true); // on its way: not asked twice
+    expect(asked).toHaveLength(3);
+    // A guess on its way does not hold up a page about to be opened; a guess waits for both.
+    pages.ahead("root", "2026-K1", true);
+    pages.ahead("c3", "2026-K3");
+    expect(asked.map((a) => a.unit)).toEqual(["root", "c1", "c2", "root"]);
+    const coming = pages.coming("root", "2026-K1");
+    asked[3].answer.resolve(page("root", "2026-K1"));
+    expect((await coming)?.scorecard.period).toBe("2026-K1");
+    await settle();
+    expect(asked).toHaveLength(4); // c2 still on its way
+    asked[2].answer.resolve(null);
+    await settle();
+    expect(asked.map((a) => a.unit)).toEqual(["root", "c1", "c2", "root", "c3"]);
+  });
+
+  it("gives the answer on its way to a click on that page, and none for a page waiting or of old data", async () => {
+    const { pages, asked, settle } = setup();
+    pages.at(1);
+    pages.ahead("1100", "2026-K3"); // on its way
+    pages.ahead("1200", "2026-K3"); // waiting
+    expect(pages.coming("1200", "2026-K3")).toBeUndefined(); // not asked yet: the click asks
+    expect(pages.coming("1100", "2026-K2")).toBeUndefined(); // another period
+    const coming = pages.coming("1100", "2026-K3");
+    expect(coming).toBeDefined();
+    asked[0].answer.resolve(page("1100", "2026-K3"));
+    expect((await coming)?.scorecard.unit.code).toBe("1100");
+    await settle();
+    expect(pages.coming("1100", "2026-K3")).toBeUndefined(); // answered: kept instead
+    expect(pages.take("1100", "2026-K3")).toBeDefined();
+    // 1200 is on its way now; a failure comes as null (the click then asks the usual way).
+    const failing = pages.coming("1200", "2026-K3");
+    asked[1].answer.reject(new Error("ukjent enhet"));
+    expect(await failing).toBeNull();
+    await settle();
+    // A save while a page is on its way: that answer is of the old data, not given.
+    pages.ahead("1300", "2026-K3");
+    expect(pages.coming("1300", "2026-K3")).toBeDefined();
+    pages.at(2);
+    expect(pages.coming("1300", "2026-K3")).toBeUndefined();
   });
 
   it("keeps no page the backend had none for, nor one that failed, and goes on with the next", async () => {

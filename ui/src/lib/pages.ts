@@ -8,10 +8,16 @@
 // A page is kept for one version of the data: `at(version)` with the app's data version
 // forgets every page when it moved (a save, an import, a sync, «Vis umaskerte tall», a new
 // masking minimum), and a page older than `PAGE_MAX_AGE_MS` is not shown (the last full
-// month moves with the clock). One question is on its way at a time, the newest waiting
-// first: a pointer swept across the tree asks for where it stops, not for all it crossed.
-// The backend answers from the engine already built only (`page_ahead`), at the lowest
-// priority, and `null` when that engine does not hold the period.
+// month moves with the clock).
+//
+// The backend answers from the engine already built only (`page_ahead`), and `null` when
+// that engine does not hold the period: a page the person is about to open (`soon`: the
+// pointer rests on the unit, the period beside) at the priority of a question asked now, a
+// guess (the first children) at the lowest. The newest question waiting is asked first: a
+// pointer swept across the tree asks for where it stops, not for all it crossed. A guess
+// is asked only when no other question is on its way, a soon one when no other soon one
+// is, so a guess never holds it up. A click on a unit whose page is on its way waits for
+// that answer (`coming`) instead of asking the backend the same again beside it.
 
 import type { Page } from "../bindings/Page";
 
@@ -25,20 +31,37 @@ export const CHILDREN_AHEAD = 8;
 /** How long a kept page may be shown. */
 export const PAGE_MAX_AGE_MS = 5 * 60_000;
 
-type Ask = (unit: string, period: string) => Promise<Page | null>;
+type Ask = (unit: string, period: string, soon: boolean) => Promise<Page | null>;
+
+interface Waiting {
+  unit: string;
+  period: string;
+  soon: boolean;
+}
 
 const keyOf = (unit: string, period: string) => `${period}\u0000${unit}`;
+
+/** The index of the newest soon question waiting, -1 for none. */
+function newestSoon(waiting: Waiting[]): number {
+  for (let i = waiting.length - 1; i >= 0; i--) if (waiting[i].soon) return i;
+  return -1;
+}
 
 export class Pages {
   readonly #ask: Ask;
   readonly #now: () => number;
   /** Answered pages, least recently used first. */
   #kept = new Map<string, { page: Page; at: number }>();
-  /** Asked and not answered yet (the one on its way and those waiting). */
+  /** Asked and not answered yet (those on their way and those waiting). */
   #asked = new Set<string>();
   /** Waiting to be asked, oldest first. */
-  #waiting: [string, string][] = [];
-  #busy = false;
+  #waiting: Waiting[] = [];
+  /** How many questions of each kind are with the backend (at most one each, even one
+   * from before a `clear`). */
+  #busy = { soon: 0, guess: 0 };
+  /** The questions on their way, and their answers (`null` for a failure); forgotten by
+   * `clear`. */
+  #onWay = new Map<string, Promise<Page | null>>();
   #version: number | null = null;
   /** Moves with each `clear`: an answer to a question from before it is not kept. */
   #generation = 0;
@@ -58,18 +81,25 @@ export class Pages {
   clear(): void {
     this.#kept.clear();
     this.#asked.clear();
+    this.#onWay.clear();
     this.#waiting = [];
     this.#generation += 1;
   }
 
-  /** Asks for `unit`'s page for `period` unless it is kept or asked already. */
-  ahead(unit: string, period: string): void {
+  /** Asks for `unit`'s page for `period` unless it is kept or asked already; `soon`: the
+   * person is about to open it (a page already waiting becomes the newest, and soon). */
+  ahead(unit: string, period: string, soon = false): void {
     const key = keyOf(unit, period);
-    if (this.#asked.has(key) || this.#fresh(key)) return;
+    if (this.#fresh(key)) return;
+    if (this.#asked.has(key)) {
+      const i = this.#waiting.findIndex((w) => w.unit === unit && w.period === period);
+      if (!soon || i < 0) return; // on its way, or waiting as it should
+      this.#waiting.splice(i, 1);
+    }
     this.#asked.add(key);
-    this.#waiting.push([unit, period]);
+    this.#waiting.push({ unit, period, soon });
     while (this.#waiting.length > PAGES_WAITING) {
-      const [u, p] = this.#waiting.shift() as [string, string];
+      const { unit: u, period: p } = this.#waiting.shift() as Waiting;
       this.#asked.delete(keyOf(u, p));
     }
     this.#next();
@@ -92,6 +122,12 @@ export class Pages {
     return kept.page;
   }
 
+  /** The answer to the question on its way for `unit` and `period` (`null` if the backend
+   * had no page or failed), or `undefined` when that page is not on its way. */
+  coming(unit: string, period: string): Promise<Page | null> | undefined {
+    return this.#onWay.get(keyOf(unit, period));
+  }
+
   #fresh(key: string): { page: Page; at: number } | undefined {
     const kept = this.#kept.get(key);
     if (kept && this.#now() - kept.at > PAGE_MAX_AGE_MS) {
@@ -102,16 +138,20 @@ export class Pages {
   }
 
   #next(): void {
-    if (this.#busy) return;
-    const newest = this.#waiting.pop();
-    if (!newest) return;
-    const [unit, period] = newest;
+    // The newest soon question, when no other is on its way; else the newest guess, when
+    // nothing is.
+    let i = this.#busy.soon === 0 ? newestSoon(this.#waiting) : -1;
+    if (i < 0 && this.#busy.soon + this.#busy.guess === 0) i = this.#waiting.length - 1;
+    if (i < 0) return;
+    const [{ unit, period, soon }] = this.#waiting.splice(i, 1);
+    const kind = soon ? "soon" : "guess";
     const key = keyOf(unit, period);
     const generation = this.#generation;
-    this.#busy = true;
+    this.#busy[kind] += 1;
     const done = (page: Page | null) => {
-      this.#busy = false;
+      this.#busy[kind] -= 1;
       if (generation === this.#generation) {
+        this.#onWay.delete(key);
         this.#asked.delete(key);
         if (page) {
           this.#keep(key, page);
@@ -122,7 +162,12 @@ export class Pages {
       this.#next();
     };
     // A failure is not reported here: the click asks again the usual way and reports it.
-    this.#ask(unit, period).then(done, () => done(null));
+    const answer = this.#ask(unit, period, soon).then(
+      (page) => page,
+      () => null,
+    );
+    this.#onWay.set(key, answer);
+    answer.then(done);
   }
 
   #keep(key: string, page: Page): void {

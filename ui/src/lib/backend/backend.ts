@@ -63,8 +63,10 @@ export interface Backend {
    *  status and counts (the summary strip). */
   overview(unit: string, period: string): Promise<Overview>;
   /** Everything the unit's målkart shows, asked before it is opened (`lib/pages.ts`), from
-   *  the engine already built; `null` when that does not hold the period. */
-  pageAhead(unit: string, period: string): Promise<Page | null>;
+   *  the engine already built; `null` when that does not hold the period. `soon`: the
+   *  person is about to open it (answered at the priority of a question asked now; a guess
+   *  at the lowest). */
+  pageAhead(unit: string, period: string, soon: boolean): Promise<Page | null>;
   /** The målkart shown came from `pageAhead`: the backend answers ahead from there. */
   opened(unit: string, period: string): Promise<void>;
   /** The status of every unit's målkart: the marks in the tree. */
