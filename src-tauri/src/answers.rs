@@ -532,7 +532,10 @@ mod tests {
         let afresh = demo_backend();
         let root = root(&backend);
         // Nothing asked yet: no engine, and asking ahead builds none.
-        assert!(backend.page_ahead(&root, "2026-K3", false).unwrap().is_none());
+        assert!(backend
+            .page_ahead(&root, "2026-K3", false)
+            .unwrap()
+            .is_none());
         assert_eq!(backend.engines.builds(), 0);
 
         ask_and_wait(&backend, &root, "2026-K3");
@@ -563,7 +566,10 @@ mod tests {
         assert_eq!(backend.answers.asked.load(Ordering::Relaxed), ticket);
         // A period the engine does not hold is not built for.
         let builds = backend.engines.builds();
-        assert!(backend.page_ahead(&root, "2019-K1", true).unwrap().is_none());
+        assert!(backend
+            .page_ahead(&root, "2019-K1", true)
+            .unwrap()
+            .is_none());
         assert_eq!(backend.engines.builds(), builds);
         // An unknown unit is the same error as the målkart's.
         assert!(backend.page_ahead("finnes-ikke", "2026-K3", true).is_err());
@@ -589,14 +595,23 @@ mod tests {
         let backend = demo_backend();
         let root = root(&backend);
         backend.scorecard(&root, "2026-K3").unwrap();
-        assert!(backend.page_ahead(&root, "2026-K3", false).unwrap().is_some());
+        assert!(backend
+            .page_ahead(&root, "2026-K3", false)
+            .unwrap()
+            .is_some());
         backend.set_min_employees(3).unwrap();
         // The engine of the old revision is not used, and none is built.
         let builds = backend.engines.builds();
-        assert!(backend.page_ahead(&root, "2026-K3", false).unwrap().is_none());
+        assert!(backend
+            .page_ahead(&root, "2026-K3", false)
+            .unwrap()
+            .is_none());
         assert_eq!(backend.engines.builds(), builds);
         backend.scorecard(&root, "2026-K3").unwrap();
-        let page = backend.page_ahead(&root, "2026-K3", false).unwrap().unwrap();
+        let page = backend
+            .page_ahead(&root, "2026-K3", false)
+            .unwrap()
+            .unwrap();
         assert_eq!(page.min_employees, 3);
     }
 
