@@ -162,10 +162,7 @@ export class Pages {
       this.#next();
     };
     // A failure is not reported here: the click asks again the usual way and reports it.
-    const answer = this.#ask(unit, period, soon).then(
-      (page) => page,
-      () => null,
-    );
+    const answer = this.#ask(unit, period, soon).catch(() => null);
     this.#onWay.set(key, answer);
     answer.then(done);
   }
