@@ -1,6 +1,7 @@
 """Speed on a demo municipality (`MALKART_PERF_SIZE`: `medium` by default, ~300 units; or
 `large`, 1 497 units), measured inside the window: start to a painted målkart, and switching
-unit or period to the repainted målkart — the first switch after start reported on its own.
+unit or period to the repainted målkart — the first switch after start reported on its own,
+and the municipality's own målkart stepped through periods.
 Run with MALKART_PERF=1 (creating the demo takes a while); the figures are printed and
 written to target/e2e-screenshots/ytelse.txt. The issues' targets are for a release build
 (medium: ≤ 1,5 s start, ≤ 100 ms switch, issue 4; large: ≤ 1,0 s start, ≤ 50 ms switch,
@@ -149,6 +150,19 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
         crumb = f"[data-testid=breadcrumb] button[data-unit='{parent}']"
         ms, _ = app.driver.execute_async_script(REPAINT_JS, crumb, parent, None)
         back_ms.append(ms)
+    # The municipality's own målkart (the heaviest page: every unit's figures) stepped six
+    # periods forward, each click as soon as the previous one is painted.
+    root = app.all("[role=treeitem]")[0].get_attribute("data-unit")
+    app.driver.execute_async_script(REPAINT_JS, f"[role=treeitem][data-unit='{root}']", root, None)
+    root_ms, root_answer_ms = [], []
+    for _ in range(6):
+        before = app.find("[data-testid=scorecard]").get_attribute("data-period")
+        ms, answer = app.driver.execute_async_script(
+            REPAINT_JS.replace("c.dataset.period === period", "c.dataset.period !== period"),
+            "[data-testid=period-next]", None, before,
+        )
+        root_ms.append(ms)
+        root_answer_ms.append(answer)
     answers = lambda xs: ", ".join("–" if x is None else f"{x:.0f}" for x in xs)
 
     pss_kib, processes = app_memory()
@@ -165,6 +179,8 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
         f"svaret i siden etter klikket (enhet): {answers(unit_answer_ms)} ms; (periode): {answers(period_answer_ms)} ms",
         f"ned i statusoversikten med pekeren hvilende 300 ms før klikket: {answers(drill_ms)} ms (median {statistics.median(drill_ms):.0f}); "
         f"tilbake med brødsmulestien: {answers(back_ms)} ms (median {statistics.median(back_ms):.0f})",
+        f"bytte periode for hele kommunen, fremover: {answers(root_ms)} ms (median {statistics.median(root_ms):.0f}); "
+        f"svaret i siden etter klikket: {answers(root_answer_ms)} ms",
         f"minne (PSS) for appen og WebKit-prosessene: {pss_kib / 1024:.0f} MiB ({', '.join(processes)})",
     ]
     SHOTS.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   type PeriodSel, anchorOf, isAfter, labelOfId, latestComplete, nextPeriod, openingMonth,
   parsePeriodId, periodId, periodLabel, previousPeriod, provisionalText, shortLabelOfId,
-  switchKind, yearOfId,
+  stepWay, switchKind, yearOfId,
 } from "./period";
 
 const sel = (kind: PeriodSel["kind"], year: number, n: number): PeriodSel => ({ kind, year, n });
@@ -22,6 +22,19 @@ describe("period navigation", () => {
     expect(periodId(previousPeriod(sel("half", 2026, 1)))).toBe("2025-H2");
     expect(periodId(nextPeriod(sel("half", 2025, 2)))).toBe("2026-H1");
     expect(periodId(nextPeriod(sel("half", 2026, 1)))).toBe("2026-H2");
+  });
+
+  it("tells the way the person steps from the period before", () => {
+    // From October back to September: back; the period after the next that way is July.
+    const back = stepWay("2026-10", sel("month", 2026, 9));
+    expect(back).toBe(previousPeriod);
+    expect(periodId(back!(back!(sel("month", 2026, 9))))).toBe("2026-07");
+    // Forward across the year: 2025-K4 to 2026-K1.
+    expect(stepWay("2025-K4", sel("quarter", 2026, 1))).toBe(nextPeriod);
+    // A jump, the same period, or another kind: no way.
+    expect(stepWay("2026-06", sel("month", 2026, 9))).toBeNull();
+    expect(stepWay("2026-09", sel("month", 2026, 9))).toBeNull();
+    expect(stepWay("2026-K3", sel("month", 2026, 9))).toBeNull();
   });
 
   it("steps years", () => {

@@ -119,6 +119,15 @@ function step(p: PeriodSel, delta: 1 | -1): PeriodSel {
 export const previousPeriod = (p: PeriodSel) => step(p, -1);
 export const nextPeriod = (p: PeriodSel) => step(p, 1);
 
+/** The way the person steps when `p` was reached from the period `from` (an id): back
+ * (`previousPeriod`) when `from` is the one after `p`, forward (`nextPeriod`) when it is
+ * the one before, else `null` (a jump, or another kind of period). */
+export function stepWay(from: string, p: PeriodSel): ((p: PeriodSel) => PeriodSel) | null {
+  if (from === periodId(nextPeriod(p))) return previousPeriod;
+  if (from === periodId(previousPeriod(p))) return nextPeriod;
+  return null;
+}
+
 /** Whether the period picker steps forward from `p`: periods after the latest month with
  * data can be stepped to (targets for the rest of the year), up to a year ahead of it. */
 export function stepsForward(p: PeriodSel, latest: YearMonth): boolean {
