@@ -98,6 +98,22 @@ def demo_of_size(tmp_path_factory) -> Path:
     return db
 
 
+def step_periods(app, arrow: str, count: int) -> tuple[list[float], list[float | None]]:
+    """Clicks the period arrow `arrow` (its test id) `count` times, each as soon as the
+    målkart of the period before is painted: the milliseconds of each step, and when the
+    page had each answer (REPAINT_JS)."""
+    steps, answers = [], []
+    for _ in range(count):
+        before = app.find("[data-testid=scorecard]").get_attribute("data-period")
+        ms, answer = app.driver.execute_async_script(
+            REPAINT_JS.replace("c.dataset.period === period", "c.dataset.period !== period"),
+            f"[data-testid={arrow}]", None, before,
+        )
+        steps.append(ms)
+        answers.append(answer)
+    return steps, answers
+
+
 def test_start_and_switching_speed(open_app, demo_of_size: Path):
     started = time.monotonic()
     app = open_app(demo_of_size)
@@ -126,15 +142,7 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
         ms, answer = app.driver.execute_async_script(REPAINT_JS, f"[role=treeitem][data-unit='{code}']", code, None)
         unit_ms.append(ms)
         unit_answer_ms.append(answer)
-    period_ms, period_answer_ms = [], []
-    for _ in range(6):
-        before = app.find("[data-testid=scorecard]").get_attribute("data-period")
-        ms, answer = app.driver.execute_async_script(
-            REPAINT_JS.replace("c.dataset.period === period", "c.dataset.period !== period"),
-            "[data-testid=period-prev]", None, before,
-        )
-        period_ms.append(ms)
-        period_answer_ms.append(answer)
+    period_ms, period_answer_ms = step_periods(app, "period-prev", 6)
     # As a person drills down with the mouse: the pointer rests on a unit of the status grid
     # (300 ms, about the time from reaching a name to clicking it), then the click; then back
     # up with the breadcrumb. The målkart is asked ahead while the pointer rests
@@ -154,15 +162,7 @@ def test_start_and_switching_speed(open_app, demo_of_size: Path):
     # periods forward, each click as soon as the previous one is painted.
     root = app.all("[role=treeitem]")[0].get_attribute("data-unit")
     app.driver.execute_async_script(REPAINT_JS, f"[role=treeitem][data-unit='{root}']", root, None)
-    root_ms, root_answer_ms = [], []
-    for _ in range(6):
-        before = app.find("[data-testid=scorecard]").get_attribute("data-period")
-        ms, answer = app.driver.execute_async_script(
-            REPAINT_JS.replace("c.dataset.period === period", "c.dataset.period !== period"),
-            "[data-testid=period-next]", None, before,
-        )
-        root_ms.append(ms)
-        root_answer_ms.append(answer)
+    root_ms, root_answer_ms = step_periods(app, "period-next", 6)
     answers = lambda xs: ", ".join("–" if x is None else f"{x:.0f}" for x in xs)
 
     pss_kib, processes = app_memory()
