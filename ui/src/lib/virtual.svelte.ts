@@ -3,7 +3,7 @@
 // The arithmetic is `virtual.ts`; this only holds what it needs as `$state`, so the drawn
 // window follows the scroll.
 import { flushSync } from "svelte";
-import { VIRTUAL_FROM, type RowWindow, revealTop, windowOf } from "./virtual";
+import { VIRTUAL_FROM, type RowWindow, revealTop, sameWindow, windowOf } from "./virtual";
 
 /** The window's inner height in pixels (read without a layout); 1 200 where there is none. */
 function windowHeight(): number {
@@ -38,8 +38,20 @@ export class VirtualRows {
     return !this.printing && count >= VIRTUAL_FROM;
   }
 
-  /** The rows to draw: all of them when the list is short or printed. */
+  /** The window last given, given again while the rows drawn stay the same: a scroll
+   * within a row then changes nothing that depends on the window. */
+  #last: RowWindow = { start: 0, end: 0, padTop: 0, padBottom: 0 };
+
+  /** The rows to draw: all of them when the list is short or printed. The same object as
+   * last time while they are the same rows in the same places. */
   window(count: number): RowWindow {
+    const next = this.#window(count);
+    if (sameWindow(next, this.#last)) return this.#last;
+    this.#last = next;
+    return next;
+  }
+
+  #window(count: number): RowWindow {
     if (!this.active(count)) return { start: 0, end: count, padTop: 0, padBottom: 0 };
     return windowOf({
       count,
@@ -67,9 +79,11 @@ export class VirtualRows {
   };
 
   /** Measures a drawn row once (the rows' height is fixed by CSS from then on). */
-  measure(row: Element | null | undefined) {
-    if (this.measured > 0 || !row) return;
-    const h = row.getBoundingClientRect().height;
+  measure(row: () => Element | null | undefined) {
+    if (this.measured > 0) return;
+    const drawn = row();
+    if (!drawn) return;
+    const h = drawn.getBoundingClientRect().height;
     if (h > 0) this.measured = h;
   }
 

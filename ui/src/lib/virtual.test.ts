@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { VIRTUAL_FROM, isDrawn, revealTop, windowOf } from "./virtual";
+import { VIRTUAL_FROM, isDrawn, numbered, revealTop, sameWindow, windowOf } from "./virtual";
 
 describe("windowOf", () => {
   it("draws the rows in view and the overscan on each side, with spacers for the rest", () => {
@@ -81,5 +81,29 @@ describe("revealTop", () => {
       const w = windowOf({ count: 1000, rowHeight: 20, scrollTop, viewport: 400, overscan: 0 });
       expect(isDrawn(w, index)).toBe(true);
     }
+  });
+});
+
+describe("numbered", () => {
+  it("gives each row its place in the whole list, so a slice keeps them", () => {
+    const all = numbered(["a", "b", "c", "d"]);
+    expect(all.slice(2, 4)).toEqual([
+      { item: "c", index: 2 },
+      { item: "d", index: 3 },
+    ]);
+    // The same objects in every slice: a row still drawn after a scroll is not a new one.
+    expect(all.slice(1, 3)[1]).toBe(all.slice(2, 4)[0]);
+  });
+});
+
+describe("sameWindow", () => {
+  it("is true only for the same rows in the same places", () => {
+    const w = { start: 5, end: 30, padTop: 120, padBottom: 900 };
+    expect(sameWindow(w, { ...w })).toBe(true);
+    expect(sameWindow(w, { ...w, end: 31 })).toBe(false);
+    // The same rows with another row height (measured after the estimate) move the rows.
+    expect(sameWindow(w, { ...w, padTop: 130 })).toBe(false);
+    expect(sameWindow(w, { ...w, padBottom: 910 })).toBe(false);
+    expect(sameWindow(w, { ...w, start: 6 })).toBe(false);
   });
 });
