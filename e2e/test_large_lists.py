@@ -4,8 +4,10 @@ is still reached by the keyboard, with the row counts a screen reader says. One 
 large demo for the module (its first answers take a while in a debug build).
 
 With MALKART_PERF=1 it also measures each list's first paint (a click to its rows in the
-DOM and two animation frames) and prints the figures, also written to
-target/e2e-screenshots/ytelse-store-lister.txt."""
+DOM and two animation frames) and its scrolling, and prints the figures, also written to
+target/e2e-screenshots/ytelse-store-lister.txt and ytelse-rulling.txt. The issue's targets
+are for a release build (≤ 200 ms to first paint, scrolling at the screen's 60 frames a
+second); `MALKART_PERF_ASSERT=1` checks them."""
 
 from __future__ import annotations
 
@@ -305,6 +307,7 @@ def test_first_paint_of_the_long_lists(app, units_in_tree_order):
         "enhetstreet, vis alle": ("[data-testid=tree-expand-all]", "[data-testid=tree-collapse-all]", "[data-testid=unit-tree]", "tall", None),
     }
     lines = []
+    worst: dict[str, float] = {}
     for name, (selector, leave, css, kind, command) in cases.items():
         if selector.startswith("[data-testid=tab-"):
             app.find("[data-testid=nav-reports]").click()
@@ -318,6 +321,7 @@ def test_first_paint_of_the_long_lists(app, units_in_tree_order):
             dom, painted = app.driver.execute_async_script(PAINT_JS, selector, css, kind)
             doms.append(dom)
             times.append(painted)
+        worst[name] = max(times)
         line = (f"{name}: median {statistics.median(times):.0f} ms av {len(times)} (første {times[0]:.0f}, maks {max(times):.0f});"
                 f" radene i DOM: median {statistics.median(doms):.0f} ms")
         if command is not None:
@@ -328,6 +332,8 @@ def test_first_paint_of_the_long_lists(app, units_in_tree_order):
     head = f"Stor demokommune ({len(units_in_tree_order)} enheter), {y}-{m:02d}; klikk til radene er i DOM og to bilder er tegnet etter det"
     (SHOTS / "ytelse-store-lister.txt").write_text(head + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     print("\n" + head + "\n" + "\n".join(lines))
+    if os.environ.get("MALKART_PERF_ASSERT") == "1":
+        assert max(worst.values()) <= FIRST_PAINT_MS, worst
 
 
 # Scrolls `css`'s element `step` pixels a frame for `frames` frames from the top, the way a
@@ -353,6 +359,12 @@ requestAnimationFrame(() => requestAnimationFrame(frame));
 """
 # A frame of a 60 Hz screen.
 FRAME_MS = 1000 / 60
+# The issue's limit for a long list's first paint, in milliseconds (MALKART_PERF_ASSERT=1).
+FIRST_PAINT_MS = 200
+# With MALKART_PERF_ASSERT=1: a list scrolls at the screen's pace when its median frame is
+# one of the screen's (with a millisecond for the timer's rounding) and no more than one
+# frame in twenty is dropped (a garbage collection, the test machine's own timers).
+DROPPED_AT_MOST = 1 / 20
 
 
 @pytest.mark.skipif(os.environ.get("MALKART_PERF") != "1", reason="MALKART_PERF=1 for the measurements")
@@ -374,6 +386,7 @@ def test_scrolling_the_long_lists(app, units_in_tree_order):
         "enhetstreet, vis alle": ("[data-testid=tree-expand-all]", "[data-testid=unit-tree]"),
     }
     lines = []
+    paced: dict[str, bool] = {}
     for name, (open_css, scroller) in cases.items():
         if open_css.startswith("[data-testid=tab-"):
             app.find("[data-testid=nav-reports]").click()
@@ -384,6 +397,7 @@ def test_scrolling_the_long_lists(app, units_in_tree_order):
         for _ in range(3):
             frames += app.driver.execute_async_script(SCROLL_JS, scroller, 120, 40)
         dropped = sum(1 for f in frames if f > 1.5 * FRAME_MS)
+        paced[name] = statistics.median(frames) <= FRAME_MS + 1 and dropped <= DROPPED_AT_MOST * len(frames)
         lines.append(f"{name}: median {statistics.median(frames):.1f} ms per bilde, maks {max(frames):.0f} ms, "
                      f"{dropped} av {len(frames)} over {1.5 * FRAME_MS:.0f} ms")
     app.find("[data-testid=tree-collapse-all]").click()
@@ -391,3 +405,5 @@ def test_scrolling_the_long_lists(app, units_in_tree_order):
     head = f"Stor demokommune ({len(units_in_tree_order)} enheter); rullet 120 px per bilde, 40 bilder, tre ganger"
     (SHOTS / "ytelse-rulling.txt").write_text(head + "\n" + "\n".join(lines) + "\n", encoding="utf-8")
     print("\n" + head + "\n" + "\n".join(lines))
+    if os.environ.get("MALKART_PERF_ASSERT") == "1":
+        assert all(paced.values()), lines
