@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The desktop app's performance figures for docs/benchmarks.md, on a demo and a release
 # build: start to a painted målkart, the first and later switches of unit and period to a
-# repainted målkart (the municipality's own målkart stepped through periods too), and the memory (PSS) of the app with its WebKit processes
+# repainted målkart (the municipality's own målkart stepped through periods too), and the
+# memory (PSS) of the app with its WebKit processes
 # (e2e/test_performance.py); with --size large also the long lists' first paint and
 # scrolling (e2e/test_large_lists.py); then the size of the .deb (scripts/build-deb.sh).
 #
