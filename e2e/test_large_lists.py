@@ -71,6 +71,11 @@ def drawn_rows(app, css: str) -> int:
     return len(app.all(f"{css} tbody tr:not(.spacer)"))
 
 
+def sideways(app, scroller) -> int:
+    """How many pixels a scrolling box's content is wider than the box."""
+    return app.driver.execute_script("return Math.max(0, arguments[0].scrollWidth - arguments[0].clientWidth)", scroller)
+
+
 def test_ctrl_end_in_the_root_economy_grid_reaches_the_sum_row(app, units_in_tree_order):
     """And an edit far down survives scrolling away, and a problem link brings its cell
     back from far away."""
@@ -221,6 +226,9 @@ def test_the_status_grid_of_a_sector_of_hundreds_of_units_draws_the_rows_in_view
     assert drawn_rows(app, f"{grid} table") < DRAWN_AT_MOST
     scroller = app.find(f"{grid} [data-testid=report-scroll]")
     assert scroller.get_attribute("role") == "region"
+    # The five status columns fit beside the names in the 1 280 px window: no sideways
+    # scroll (the names' column gives way, a long name cut with …).
+    assert sideways(app, scroller) == 0
     # The målkart is right below the box, not hundreds of rows down the page.
     assert app.driver.execute_script(
         "return document.querySelector(arguments[0]).getBoundingClientRect().height < 0.6 * window.innerHeight;", grid)
@@ -229,6 +237,7 @@ def test_the_status_grid_of_a_sector_of_hundreds_of_units_draws_the_rows_in_view
     count = sizes[sector] + 1
     last = app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"{grid} tbody tr[aria-rowindex='{count}']"), SLOW)[0]
     app.wait_value(lambda: last.is_displayed(), True)
+    assert sideways(app, scroller) == 0
     app.screenshot("28-statusgrid-stor-sektor-siste-rad")
     code = last.get_attribute("data-unit")
     # Its name's button by the keyboard (a click there may land on the box's scrollbar).

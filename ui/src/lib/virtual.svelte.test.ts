@@ -61,11 +61,17 @@ describe("measuring a row", () => {
       asked += 1;
       return { getBoundingClientRect: () => ({ height: 26 }) } as unknown as Element;
     };
-    rows.measure(() => (asked++, null));
-    expect(rows.rowHeight).toBe(24); // nothing drawn yet: the estimate
-    rows.measure(row);
-    rows.measure(row);
+    let ready = 0;
+    const isReady = (yes: boolean) => () => (ready++, yes);
+    rows.measure(isReady(false), row);
+    expect(asked).toBe(0); // not virtualised or nothing drawn: no row asked
+    rows.measure(isReady(true), () => (asked++, null));
+    expect(rows.rowHeight).toBe(24); // nothing found: the estimate
+    rows.measure(isReady(true), row);
+    rows.measure(isReady(true), row);
     expect(rows.rowHeight).toBe(26);
     expect(asked).toBe(2); // the empty try and the one measured; not the third
+    // Once measured, not even `ready` is read: an effect calling this tracks nothing else.
+    expect(ready).toBe(3);
   });
 });

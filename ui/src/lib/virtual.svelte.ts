@@ -78,9 +78,11 @@ export class VirtualRows {
     this.scrollTop = (e.currentTarget as HTMLElement).scrollTop;
   };
 
-  /** Measures a drawn row once (the rows' height is fixed by CSS from then on). */
-  measure(row: () => Element | null | undefined) {
-    if (this.measured > 0) return;
+  /** Measures a drawn row once (the rows' height is fixed by CSS from then on); call from
+   * an `$effect`. `ready`: whether the list is virtualised and has rows drawn now. Nothing
+   * else is read once a row is measured, so the effect then stops following the scroll. */
+  measure(ready: () => boolean, row: () => Element | null | undefined) {
+    if (this.measured > 0 || !ready()) return;
     const drawn = row();
     if (!drawn) return;
     const h = drawn.getBoundingClientRect().height;
