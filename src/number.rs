@@ -139,11 +139,7 @@ impl Decimal {
         // closer together than 10^−9 here.
         let m = t.round();
         let reads_back = m / NINE == x;
-        let (mut digits, mut scale) = (m as i64, 9u32);
-        while scale > 0 && digits % 10 == 0 {
-            digits /= 10;
-            scale -= 1;
-        }
+        let (digits, scale) = strip_zeros(m as i64, 9);
         Some((
             Decimal {
                 digits: i128::from(digits),
@@ -212,6 +208,21 @@ impl Decimal {
         let pow = 10i128.checked_pow(self.scale)?;
         (self.digits % pow == 0).then_some(self.digits / pow)
     }
+}
+
+/// `digits` at `scale` (at most 15) with its trailing zeros taken off while it has
+/// decimals: `(1_500_000_000, 9)` is `(15, 1)`, `(0, 9)` is `(0, 0)`. Eight, four, two and
+/// one zero at a time (any count up to 15 is a sum of those), so a whole number costs four
+/// checks, not nine: it runs for every figure the engine reads (issue 17).
+#[inline]
+pub(crate) fn strip_zeros(mut digits: i64, mut scale: u32) -> (i64, u32) {
+    for (k, p) in [(8, 100_000_000), (4, 10_000), (2, 100), (1, 10)] {
+        if scale >= k && digits % p == 0 {
+            digits /= p;
+            scale -= k;
+        }
+    }
+    (digits, scale)
 }
 
 /// `digits × 10^k`, `None` if it does not fit.
@@ -684,6 +695,38 @@ mod tests {
         // 0.1 + 0.2 is nearest 0,3 at nine decimals, but 0,3 does not read back as it.
         assert_eq!(Decimal::near_nine(0.1 + 0.2), Some((d(3, 1), false)));
         assert_eq!(Decimal::near_nine(3e6), None);
+        // Whole numbers lose all nine zeros; 1 000 keeps its own (only decimals go).
+        assert_eq!(Decimal::near_nine(1000.0), Some((d(1000, 0), true)));
+        assert_eq!(Decimal::near_nine(-42.5), Some((d(-425, 1), true)));
+    }
+
+    #[test]
+    fn strip_zeros_takes_off_what_one_at_a_time_would() {
+        let one_at_a_time = |mut digits: i64, mut scale: u32| {
+            while scale > 0 && digits % 10 == 0 {
+                digits /= 10;
+                scale -= 1;
+            }
+            (digits, scale)
+        };
+        // Every count of trailing zeros 0..=15 under every scale 0..=15, signs and a digit
+        // before them that is not a zero (7) or ends a longer number (1 234 567).
+        for scale in 0..=15u32 {
+            for zeros in 0..=15u32 {
+                for head in [7i64, -7, 1_234, -1_234_567] {
+                    let Some(digits) = 10i64.checked_pow(zeros).and_then(|p| head.checked_mul(p))
+                    else {
+                        continue;
+                    };
+                    assert_eq!(
+                        strip_zeros(digits, scale),
+                        one_at_a_time(digits, scale),
+                        "{digits} at {scale}"
+                    );
+                }
+            }
+            assert_eq!(strip_zeros(0, scale), (0, 0));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! 10^12 keeps six). Past that (and when an intermediate product would overflow an `i128`)
 //! the result has no exact form and the `f64` value is rounded instead.
 
-use crate::number::Decimal;
+use crate::number::{strip_zeros, Decimal};
 
 /// The most decimals a figure keeps.
 pub(crate) const MAX_SCALE: u32 = 9;
@@ -72,10 +72,10 @@ pub(crate) struct Scale(pub u32);
 impl Scale {
     /// The common scale for these figures: the most decimals any of them has (at most
     /// `MAX_SCALE`), lowered until every one fits; `None` when even whole numbers do not.
-    pub(crate) fn common<'a>(figures: impl Iterator<Item = &'a Decimal>) -> Option<Scale> {
+    pub(crate) fn common(figures: impl IntoIterator<Item = Decimal>) -> Option<Scale> {
         let mut scale = 0u32;
         let mut largest = 0u128;
-        for &d in figures {
+        for d in figures {
             scale = scale.max(d.scale.min(MAX_SCALE));
             largest = largest.max(whole_part(d));
         }
@@ -102,6 +102,89 @@ impl Scale {
     }
 }
 
+/// Two columns of figures (a ratio's numerators and denominators; `b` empty otherwise) as
+/// mantissas at their common scale (`Scale::common`), each `Scale::mantissa` of its
+/// `figure`; `None` when some figure has no exact form.
+pub(crate) fn mantissas(a: &[f64], b: &[f64]) -> Option<(Scale, Vec<i64>, Vec<i64>)> {
+    nine_decimals(a, b).or_else(|| each_decimal(a, b))
+}
+
+/// `mantissas` by the book: every figure's `Decimal`, their common scale, each one's
+/// mantissa at it.
+fn each_decimal(a: &[f64], b: &[f64]) -> Option<(Scale, Vec<i64>, Vec<i64>)> {
+    let decimals: Vec<Decimal> = a
+        .iter()
+        .chain(b)
+        .map(|&x| figure(x))
+        .collect::<Option<_>>()?;
+    let scale = Scale::common(decimals.iter().copied())?;
+    let (da, db) = decimals.split_at(a.len());
+    let mantissa = |&d: &Decimal| scale.mantissa(d);
+    Some((
+        scale,
+        da.iter().map(mantissa).collect(),
+        db.iter().map(mantissa).collect(),
+    ))
+}
+
+/// `mantissas` when every figure is within `Decimal::near_nine`'s reach (below about 2,25
+/// million), the common case, without a `Decimal` per figure (issue 17: this runs for every
+/// figure of a cold start). Each figure is then its nearest nine-decimal number, `m` × 10^−9
+/// with `m` = (x × 10^9) rounded; its decimals are nine less the zeros `m` ends with. No
+/// scale needs lowering (2,25 million × 10^9 is far below 2^62), so the common scale is nine
+/// less the zeros every `m` shares, `k`, and each mantissa is `m` / 10^k exactly.
+fn nine_decimals(a: &[f64], b: &[f64]) -> Option<(Scale, Vec<i64>, Vec<i64>)> {
+    const NINE: f64 = 1e9;
+    let limit = (1u64 << 51) as f64;
+    let mut shared = MAX_SCALE; // the zeros every m ends with so far
+    let mut nines = |xs: &[f64]| -> Option<Vec<i64>> {
+        let mut out = Vec::with_capacity(xs.len());
+        for &x in xs {
+            let t = x * NINE;
+            if t.is_nan() || t.abs() >= limit {
+                return None;
+            }
+            let m = t.round() as i64;
+            if shared > 0 {
+                shared = trailing_zeros(m, shared);
+            }
+            out.push(m);
+        }
+        Some(out)
+    };
+    let (mut ea, mut eb) = (nines(a)?, nines(b)?);
+    divide_all(&mut ea, shared);
+    divide_all(&mut eb, shared);
+    Some((Scale(MAX_SCALE - shared), ea, eb))
+}
+
+/// How many zeros `m` ends with, counting no further than `most` (at most 15).
+fn trailing_zeros(m: i64, most: u32) -> u32 {
+    most - strip_zeros(m, most).1
+}
+
+/// Each of `ms` divided by 10^`k` (`k` ≤ 9; they are all multiples of it): one division by
+/// a constant each, which the compiler makes a multiplication.
+fn divide_all(ms: &mut [i64], k: u32) {
+    fn by<const P: i64>(ms: &mut [i64]) {
+        for m in ms {
+            *m /= P;
+        }
+    }
+    match k {
+        1 => by::<10>(ms),
+        2 => by::<100>(ms),
+        3 => by::<1_000>(ms),
+        4 => by::<10_000>(ms),
+        5 => by::<100_000>(ms),
+        6 => by::<1_000_000>(ms),
+        7 => by::<10_000_000>(ms),
+        8 => by::<100_000_000>(ms),
+        9 => by::<1_000_000_000>(ms),
+        _ => {}
+    }
+}
+
 /// A figure as the decimal it stands for, taken at nine decimals (nearest) when it has more:
 /// one multiplication for all but figures beyond about 2,25 million.
 pub(crate) fn figure(x: f64) -> Option<Decimal> {
@@ -113,6 +196,9 @@ pub(crate) fn figure(x: f64) -> Option<Decimal> {
 
 /// |d| without its fraction, saturating.
 fn whole_part(d: Decimal) -> u128 {
+    if d.scale == 0 {
+        return d.digits.unsigned_abs(); // a whole number: no division
+    }
     match 10u128.checked_pow(d.scale) {
         Some(p) => d.digits.unsigned_abs() / p,
         None => 0,
@@ -161,11 +247,77 @@ mod tests {
     }
 
     #[test]
+    fn mantissas_within_nine_decimals_are_those_of_each_decimal() {
+        // Whole numbers, decimals, a computed 1/3 (nine decimals kept), noughts, negatives,
+        // ratios with both columns, and sets mixing them: the fast way and the book's agree.
+        let sets: [(&[f64], &[f64]); 9] = [
+            (&[1.0, 20.0, 300.0], &[]),
+            (&[0.0, 0.0], &[]),
+            (&[7.3, 1.25, 4.0], &[]),
+            (&[-0.125, 2_000_000.5], &[]),
+            (&[1.0 / 3.0, 2.0], &[]),
+            (&[0.1 + 0.2], &[]),
+            (&[12.0, 7.0], &[40.0, 35.5]),
+            (&[158_468.485, 0.5], &[2.0, 0.25]),
+            (&[2_250_000.0, 1e-9, -3.000_000_001], &[]),
+        ];
+        for (a, b) in sets {
+            let fast = nine_decimals(a, b);
+            assert!(fast.is_some(), "{a:?} {b:?}");
+            assert_eq!(fast, each_decimal(a, b), "{a:?} {b:?}");
+        }
+        // And 8 000 columns of three, alone and as a ratio: k × 0,37, k / 8, k × 1 234,5
+        // (beyond 2,25 million for |k| > 1 822: the book's way) and k / 3, k from −2 000 to
+        // 1 999.
+        let mut fast = 0;
+        for k in -2000..2000 {
+            let k = f64::from(k);
+            for x in [k * 0.37, k / 8.0, k * 1234.5, k / 3.0] {
+                let (a, b) = ([x, x + 1.0, 2.5], [x * 2.0, 0.1]);
+                for (a, b) in [(&a[..], &[][..]), (&a[..], &b[..])] {
+                    let book = each_decimal(a, b);
+                    if let Some(found) = nine_decimals(a, b) {
+                        assert_eq!(Some(found), book, "{a:?} {b:?}");
+                        fast += 1;
+                    }
+                    assert_eq!(mantissas(a, b), book, "{a:?} {b:?}");
+                }
+            }
+        }
+        // 32 000 columns; the fast way's reach is |x| < 2^51 / 10^9 ≈ 2 251 799,8. Beyond
+        // it: k × 1 234,5 alone for |k| ≥ 1 825 (1 824 × 1 234,5 = 2 251 728): 176 + 175
+        // of the k; as a ratio (b holds 2x) for |k| ≥ 913: 1 088 + 1 087. 32 000 − 351 −
+        // 2 175 = 29 474.
+        assert_eq!(fast, 29_474);
+        // 1,25 and 4 → scale 2: 125 and 400; 7,3 → 730.
+        assert_eq!(
+            mantissas(&[7.3, 1.25, 4.0], &[]),
+            Some((Scale(2), vec![730, 125, 400], vec![]))
+        );
+        // Beyond about 2,25 million the book's way is taken; NaN has no exact form.
+        assert_eq!(nine_decimals(&[3e6], &[]), None);
+        assert_eq!(
+            mantissas(&[3e6, 0.5], &[]),
+            Some((Scale(1), vec![30_000_000, 5], vec![]))
+        );
+        assert_eq!(mantissas(&[f64::NAN], &[]), None);
+    }
+
+    #[test]
+    fn trailing_zeros_count_no_further_than_asked() {
+        assert_eq!(trailing_zeros(1_000_000_000, 9), 9);
+        assert_eq!(trailing_zeros(1_000_000_000, 4), 4);
+        assert_eq!(trailing_zeros(-1_200, 9), 2);
+        assert_eq!(trailing_zeros(0, 9), 9);
+        assert_eq!(trailing_zeros(7, 9), 0);
+        for zeros in 0..=9 {
+            assert_eq!(trailing_zeros(3 * 10i64.pow(zeros), 9), zeros);
+        }
+    }
+
+    #[test]
     fn common_scale_is_the_most_decimals_that_fit() {
-        let common = |xs: &[f64]| {
-            let ds: Vec<Decimal> = xs.iter().filter_map(|&x| Decimal::from_f64(x)).collect();
-            Scale::common(ds.iter())
-        };
+        let common = |xs: &[f64]| Scale::common(xs.iter().filter_map(|&x| Decimal::from_f64(x)));
         assert_eq!(common(&[7.3, 1.25, 4.0]), Some(Scale(2)));
         // A computed 1/3 keeps nine decimals.
         assert_eq!(common(&[1.0 / 3.0]), Some(Scale(9)));

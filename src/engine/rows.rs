@@ -8,7 +8,6 @@
 use std::ops::Range;
 
 use super::exact::{self, Scale};
-use crate::number::Decimal;
 
 /// The figures of one indicator. For a `brøk` indicator `a` is the numerator and `b` the
 /// denominator; otherwise `a` is the value and `b` is empty.
@@ -73,18 +72,10 @@ impl IndicatorRows {
                 rows.b.push(r.3);
             }
         }
-        // Each figure as the decimal it stands for, once; no exact form if one has none.
-        let decimals: Option<Vec<Decimal>> = rows
-            .a
-            .iter()
-            .chain(&rows.b)
-            .map(|&x| exact::figure(x))
-            .collect();
-        rows.scale = decimals.as_ref().and_then(|d| Scale::common(d.iter()));
-        if let (Some(scale), Some(decimals)) = (rows.scale, decimals) {
-            let (a, b) = decimals.split_at(rows.a.len());
-            rows.ea = a.iter().map(|&d| scale.mantissa(d)).collect();
-            rows.eb = b.iter().map(|&d| scale.mantissa(d)).collect();
+        // Every figure exactly, at the indicator's common scale (none if one has no exact
+        // form).
+        if let Some((scale, ea, eb)) = exact::mantissas(&rows.a, &rows.b) {
+            (rows.scale, rows.ea, rows.eb) = (Some(scale), ea, eb);
         }
         // offsets[u] = number of rows of units before u.
         let mut next = 0usize;

@@ -155,24 +155,33 @@ struct FigureQueue<'p> {
 impl FigureQueue<'_> {
     /// Indicators from the queue until it is empty, read on `conn`.
     fn take(&self, conn: &Connection) -> Result<Placed> {
-        let mut out = Vec::new();
+        let (mut out, mut buffer) = (Vec::new(), Vec::new());
         loop {
             let k = self.next.fetch_add(1, Ordering::Relaxed);
             let Some((code, ranges)) = self.plan.measurements.get(k) else {
                 return Ok(out);
             };
-            out.push((k, read_figures(conn, code, ranges, self.units)?));
+            out.push((
+                k,
+                read_figures(conn, code, ranges, self.units, &mut buffer)?,
+            ));
         }
     }
 
     /// Every indicator of the plan, read on `conn` (when the other connection's part cannot
     /// be used).
     fn all(&self, conn: &Connection) -> Result<Placed> {
+        let mut buffer = Vec::new();
         self.plan
             .measurements
             .iter()
             .enumerate()
-            .map(|(k, (code, ranges))| Ok((k, read_figures(conn, code, ranges, self.units)?)))
+            .map(|(k, (code, ranges))| {
+                Ok((
+                    k,
+                    read_figures(conn, code, ranges, self.units, &mut buffer)?,
+                ))
+            })
             .collect()
     }
 }
@@ -199,21 +208,23 @@ pub(super) fn second_reader(path: &str) -> Option<Connection> {
 /// span_first, unit); rows come in that order, as the engine expects them. A span is one
 /// period of its indicator's frequency, so the spans inside a range of whole periods start
 /// in it. The unit is kept as its index in `units`: no text is copied per row.
+///
+/// The rows are gathered in `buffer` (one per connection, grown to the largest indicator
+/// once) and copied out at their exact length: a vector grown row by row would copy itself
+/// and touch fresh pages at every doubling.
 fn read_figures(
     conn: &Connection,
     code: &str,
     ranges: &[(Month, Month)],
     units: &UnitIndex<'_>,
+    buffer: &mut Vec<FigureRow>,
 ) -> Result<IndicatorFigures> {
     let mut stmt = conn.prepare_cached(
         "SELECT unit, span_first, span_last, value, numerator, denominator FROM measurements
          WHERE indicator = ?1 AND span_first BETWEEN ?2 AND ?3
          ORDER BY span_first, unit",
     )?;
-    let mut read = IndicatorFigures {
-        indicator: code.to_string(),
-        rows: Vec::new(),
-    };
+    buffer.clear();
     for (first, last) in ranges {
         let mut rows = stmt.query(params![code, first.index(), last.index()])?;
         while let Some(row) = rows.next()? {
@@ -222,14 +233,17 @@ fn read_figures(
             let Some(&unit) = units.get(unit) else {
                 continue;
             };
-            read.rows.push(FigureRow {
+            buffer.push(FigureRow {
                 unit,
                 span: rows::span(row.get(1)?, row.get(2)?)?,
                 figure: rows::figure(row.get(3)?, row.get(4)?, row.get(5)?)?,
             });
         }
     }
-    Ok(read)
+    Ok(IndicatorFigures {
+        indicator: code.to_string(),
+        rows: buffer.to_vec(),
+    })
 }
 
 /// Everything of a dataset but its units, indicators and measurements.
@@ -258,13 +272,13 @@ impl Rest {
         for &(first, last) in &plan.sick_leave {
             // A leser's replica has no sick-leave rows, only the server's masked summary.
             match super::replica::summary_sick_leave(conn, first, last)? {
-                Some(rows) => sick_leave.extend(rows),
-                None => sick_leave.extend(super::sickleave::load(conn, first, last)?),
+                Some(rows) => append(&mut sick_leave, rows),
+                None => append(&mut sick_leave, super::sickleave::load(conn, first, last)?),
             }
         }
         let mut economy = Vec::new();
         for &(first, last) in &plan.economy {
-            economy.extend(super::economy::load(conn, first, last)?);
+            append(&mut economy, super::economy::load(conn, first, last)?);
         }
         Ok(Rest {
             perspective_names: rows::perspective_names(conn)?,
@@ -278,6 +292,16 @@ impl Rest {
             survey_results: super::surveys::results(conn)?,
             references: super::surveys::references(conn)?,
         })
+    }
+}
+
+/// `more` after `all`'s rows; the first part is kept as it is, not copied (tens of
+/// thousands of rows: the copy and its fresh pages were a few per cent of a cold `status`).
+fn append<T>(all: &mut Vec<T>, more: Vec<T>) {
+    if all.is_empty() {
+        *all = more;
+    } else {
+        all.extend(more);
     }
 }
 
