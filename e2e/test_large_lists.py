@@ -76,6 +76,13 @@ def sideways(app, scroller) -> int:
     return app.driver.execute_script("return Math.max(0, arguments[0].scrollWidth - arguments[0].clientWidth)", scroller)
 
 
+def names_cut(app, grid: str) -> int:
+    """How many of the drawn unit names in the status grid `grid` are cut with …"""
+    return app.driver.execute_script(
+        "return [...document.querySelectorAll(arguments[0] + ' [data-testid=status-grid-unit]')]"
+        ".filter(b => b.scrollWidth > b.clientWidth).length", grid)
+
+
 def test_ctrl_end_in_the_root_economy_grid_reaches_the_sum_row(app, units_in_tree_order):
     """And an edit far down survives scrolling away, and a problem link brings its cell
     back from far away."""
@@ -239,6 +246,11 @@ def test_the_status_grid_of_a_sector_of_hundreds_of_units_draws_the_rows_in_view
     app.wait_value(lambda: last.is_displayed(), True)
     assert sideways(app, scroller) == 0
     app.screenshot("28-statusgrid-stor-sektor-siste-rad")
+    # In a wide window the names' column has room for the longest names: none is cut.
+    app.resize(1920, 1080)
+    app.wait_value(lambda: names_cut(app, grid), 0)
+    app.resize(1280, 900)
+    last = app.wait(lambda d: d.find_elements(By.CSS_SELECTOR, f"{grid} tbody tr[aria-rowindex='{count}']"), SLOW)[0]
     code = last.get_attribute("data-unit")
     # Its name's button by the keyboard (a click there may land on the box's scrollbar).
     app.driver.execute_script("arguments[0].focus()", last.find_element(By.CSS_SELECTOR, "[data-testid=status-grid-unit]"))
