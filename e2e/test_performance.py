@@ -1,7 +1,8 @@
 """Speed on a demo municipality (`MALKART_PERF_SIZE`: `medium` by default, ~300 units; or
 `large`, 1 497 units), measured inside the window: start to a painted målkart, and switching
 unit or period to the repainted målkart — the first switch after start reported on its own
-and again once its unit has been shown, and the municipality's own målkart stepped through periods.
+and again once its unit has been shown, and the municipality's own målkart stepped through
+periods.
 Run with MALKART_PERF=1 (creating the demo takes a while); the figures are printed and
 written to target/e2e-screenshots/ytelse.txt. The issues' targets are for a release build
 (medium: ≤ 1,5 s start, ≤ 100 ms switch, issue 4; large: ≤ 1,0 s start, ≤ 50 ms switch,

@@ -129,17 +129,10 @@ impl Decimal {
     /// most nine decimals, and whether it reads back as `x` — then it is the one `from_f64`
     /// gives, found with one multiplication. `None` for larger |x|.
     pub fn near_nine(x: f64) -> Option<(Decimal, bool)> {
-        const NINE: f64 = 1e9;
-        let t = x * NINE;
-        if t.is_nan() || t.abs() >= (1u64 << 51) as f64 {
-            return None;
-        }
-        // As in `from_f64`: within 1/4 of the true product, so a nine-decimal number that
-        // reads back as `x` is this integer; at most one can, as the floats around `x` are
-        // closer together than 10^−9 here.
-        let m = t.round();
-        let reads_back = m / NINE == x;
-        let (digits, scale) = strip_zeros(m as i64, 9);
+        let m = nine_decimal_digits(x)?;
+        // Exact: |m| < 2^51.
+        let reads_back = m as f64 / 1e9 == x;
+        let (digits, scale) = strip_zeros(m, 9);
         Some((
             Decimal {
                 digits: i128::from(digits),
@@ -208,6 +201,22 @@ impl Decimal {
         let pow = 10i128.checked_pow(self.scale)?;
         (self.digits % pow == 0).then_some(self.digits / pow)
     }
+}
+
+/// `x` × 10^9 rounded to an integer, for |x| × 10^9 < 2^51 (|x| below about 2,25 million):
+/// the digits of the nearest number with nine decimals (`Decimal::near_nine`). `None` for
+/// larger |x| and NaN.
+///
+/// As in `Decimal::from_f64`: below 2^51 the float product is within 1/4 of the true one,
+/// so a nine-decimal number that reads back as `x` is this integer; at most one can, as the
+/// floats around `x` are closer together than 10^−9 here.
+#[inline]
+pub(crate) fn nine_decimal_digits(x: f64) -> Option<i64> {
+    let t = x * 1e9;
+    if t.is_nan() || t.abs() >= (1u64 << 51) as f64 {
+        return None;
+    }
+    Some(t.round() as i64)
 }
 
 /// `digits` at `scale` (at most 15) with its trailing zeros taken off while it has

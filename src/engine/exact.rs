@@ -10,7 +10,7 @@
 //! 10^12 keeps six). Past that (and when an intermediate product would overflow an `i128`)
 //! the result has no exact form and the `f64` value is rounded instead.
 
-use crate::number::{strip_zeros, Decimal};
+use crate::number::{nine_decimal_digits, strip_zeros, Decimal};
 
 /// The most decimals a figure keeps.
 pub(crate) const MAX_SCALE: u32 = 9;
@@ -134,17 +134,11 @@ fn each_decimal(a: &[f64], b: &[f64]) -> Option<(Scale, Vec<i64>, Vec<i64>)> {
 /// scale needs lowering (2,25 million × 10^9 is far below 2^62), so the common scale is nine
 /// less the zeros every `m` shares, `k`, and each mantissa is `m` / 10^k exactly.
 fn nine_decimals(a: &[f64], b: &[f64]) -> Option<(Scale, Vec<i64>, Vec<i64>)> {
-    const NINE: f64 = 1e9;
-    let limit = (1u64 << 51) as f64;
     let mut shared = MAX_SCALE; // the zeros every m ends with so far
     let mut nines = |xs: &[f64]| -> Option<Vec<i64>> {
         let mut out = Vec::with_capacity(xs.len());
         for &x in xs {
-            let t = x * NINE;
-            if t.is_nan() || t.abs() >= limit {
-                return None;
-            }
-            let m = t.round() as i64;
+            let m = nine_decimal_digits(x)?;
             if shared > 0 {
                 shared = trailing_zeros(m, shared);
             }
